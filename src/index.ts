@@ -1,0 +1,20 @@
+/**
+ * tfjs-diffrast: differentiable rasterization for TensorFlow.js.
+ *
+ * Importing this module registers every kernel (cpu, webgl, webgpu) and every gradient.
+ */
+import './kernels/cpu/register_all_kernels';
+
+export {rasterize} from './ops/rasterize';
+export type {RasterizeOptions, RasterizeResult} from './ops/rasterize';
+export {DepthPeeler} from './ops/depth_peeler';
+export {interpolate} from './ops/interpolate';
+export type {InterpolateOptions, InterpolateResult} from './ops/interpolate';
+export {texture} from './ops/texture';
+export type {TextureOptions} from './ops/texture';
+export {TextureMip, textureConstructMip} from './ops/texture_mip';
+export type {TextureConstructMipOptions} from './ops/texture_mip';
+export {antialias, antialiasConstructTopologyHash, TopologyHash} from './ops/antialias';
+export type {AntialiasOptions} from './ops/antialias';
+export {decodeTriangleId} from './kernels/shared/triangle_id';
+export type {BoundaryMode, FilterMode} from './kernels/names';

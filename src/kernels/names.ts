@@ -1,0 +1,170 @@
+/**
+ * Kernel names and attribute types shared by the ops and every backend.
+ *
+ * Our kernels take their inputs as a list, not a name map: tfjs saves every input of a kernel for
+ * its gradient only when the inputs are an array (`saveAllInputs`), and several of ours are
+ * optional or variable in number (rastDb, uvDa, mip levels). The list's names travel in the
+ * attribute `inputNames`; `unpackInputs` turns the list back into a record.
+ */
+import type {NamedAttrMap, NamedTensorInfoMap, TensorInfo} from '@tensorflow/tfjs-core';
+
+export const Rasterize = 'DiffrastRasterize';
+export const RasterizeGrad = 'DiffrastRasterizeGrad';
+export const Interpolate = 'DiffrastInterpolate';
+export const InterpolateGrad = 'DiffrastInterpolateGrad';
+export const Texture = 'DiffrastTexture';
+export const TextureGrad = 'DiffrastTextureGrad';
+/** One level of the mip pyramid: the 2×2 box average of the level above (SPEC §6.1). */
+export const TextureMip = 'DiffrastTextureMip';
+export const TextureMipGrad = 'DiffrastTextureMipGrad';
+export const Antialias = 'DiffrastAntialias';
+export const AntialiasGrad = 'DiffrastAntialiasGrad';
+
+export const ALL_KERNELS = [
+  Rasterize, RasterizeGrad, Interpolate, InterpolateGrad, Texture, TextureGrad, TextureMip,
+  TextureMipGrad, Antialias, AntialiasGrad,
+];
+
+/** Names the inputs of a kernel call; absent optional inputs are left out of the list. */
+export interface InputNames {
+  inputNames: string[];
+}
+
+/**
+ * Rasterize: inputs pos ([N,V,4] instanced or [V,4] range mode), tri [T,3] int32, and for depth
+ * peeling `peel`, the previous layer's rast. Outputs [rast, rastDb], both [N,H,W,4].
+ */
+export interface RasterizeInputs {
+  pos: TensorInfo;
+  tri: TensorInfo;
+  peel?: TensorInfo;
+}
+export interface RasterizeAttrs extends InputNames {
+  height: number;
+  width: number;
+  /** Range mode: (first, count) pairs, flattened; empty in instanced mode. */
+  ranges: number[];
+}
+
+/** RasterizeGrad: inputs pos, tri, rast, dy (on rast) and, with gradDb, ddb (on rastDb). Output dpos. */
+export interface RasterizeGradInputs {
+  pos: TensorInfo;
+  tri: TensorInfo;
+  rast: TensorInfo;
+  dy: TensorInfo;
+  ddb?: TensorInfo;
+}
+
+/** Interpolate: inputs attr, rast, tri, and rastDb when diffAttrs is not empty. Outputs [out, outDa]. */
+export interface InterpolateInputs {
+  attr: TensorInfo;
+  rast: TensorInfo;
+  tri: TensorInfo;
+  rastDb?: TensorInfo;
+}
+export interface InterpolateAttrs extends InputNames {
+  /** Attribute indices whose screen-space derivatives go to outDa, already made non-negative. */
+  diffAttrs: number[];
+}
+/**
+ * InterpolateGrad: the forward inputs plus dy (on out) and dyDa (on outDa, with rastDb).
+ * Outputs [dattr, drast] and, with rastDb, drastDb.
+ */
+export interface InterpolateGradInputs extends InterpolateInputs {
+  dy: TensorInfo;
+  dyDa?: TensorInfo;
+}
+
+export type FilterMode = 'nearest' | 'linear' | 'linear-mipmap-nearest' | 'linear-mipmap-linear';
+export type BoundaryMode = 'wrap' | 'clamp' | 'zero' | 'cube';
+
+/**
+ * Texture: inputs tex, uv, optional uvDa and mipLevelBias, then the mip levels 1..L (`level1`,
+ * `level2`, …). Output [N,H,W,C].
+ */
+export interface TextureInputs {
+  tex: TensorInfo;
+  uv: TensorInfo;
+  uvDa?: TensorInfo;
+  mipLevelBias?: TensorInfo;
+  /** Levels 1..L, in order (level 0 is tex). */
+  mips: TensorInfo[];
+}
+export interface TextureAttrs extends InputNames {
+  filterMode: FilterMode;
+  boundaryMode: BoundaryMode;
+}
+/**
+ * TextureGrad: the forward inputs plus dy. Outputs, in order: dtex, duv, then duvDa and
+ * dmipLevelBias when those inputs came, then one gradient per mip level. Inputs that SPEC §6.3
+ * gives no gradient in the chosen mode get zeros.
+ */
+export interface TextureGradInputs extends TextureInputs {
+  dy: TensorInfo;
+}
+
+/** TextureMip: input x [..., H, W, C] → [..., max(H>>1,1), max(W>>1,1), C]. */
+export interface TextureMipGradAttrs {
+  /** The forward input's height and width (a side of 1 below can come from 1 or 2 above). */
+  inHeight: number;
+  inWidth: number;
+}
+
+/** Antialias: inputs color, rast, pos, tri, topo (see TopologyHash). Output [N,H,W,C]. */
+export interface AntialiasInputs {
+  color: TensorInfo;
+  rast: TensorInfo;
+  pos: TensorInfo;
+  tri: TensorInfo;
+  /** [T,3] int32: the vertex opposite edge e of triangle t across that edge, or -1. */
+  topo: TensorInfo;
+}
+export interface AntialiasAttrs extends InputNames {
+  posGradientBoost: number;
+}
+/** AntialiasGrad: the forward inputs plus dy. Outputs [dcolor, dpos]. */
+export interface AntialiasGradInputs extends AntialiasInputs {
+  dy: TensorInfo;
+}
+
+/** Mip level ℓ ≥ 1 travels as input `level<ℓ>`. */
+const LEVEL_PREFIX = 'level';
+
+export function isLevelInput(name: string): boolean {
+  return name.startsWith(LEVEL_PREFIX);
+}
+
+/** Builds a kernel's input list and its `inputNames` attribute from a record. */
+export function packInputs(
+    named: {[name: string]: TensorInfo | TensorInfo[] | undefined}): {list: TensorInfo[], inputNames: string[]} {
+  const list: TensorInfo[] = [];
+  const inputNames: string[] = [];
+  for (const [name, value] of Object.entries(named)) {
+    if (value == null) continue;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        list.push(v);
+        inputNames.push(`${LEVEL_PREFIX}${i + 1}`);
+      });
+    } else {
+      list.push(value);
+      inputNames.push(name);
+    }
+  }
+  return {list, inputNames};
+}
+
+/** The inverse of packInputs: mip levels come back as the array `mips`. */
+export function unpackInputs<T>(inputs: NamedTensorInfoMap | TensorInfo[], attrs: NamedAttrMap|InputNames): T {
+  const names = (attrs as InputNames).inputNames;
+  const list = inputs as unknown as TensorInfo[];
+  const out: {[name: string]: TensorInfo | TensorInfo[]} = {mips: []};
+  names.forEach((name, i) => {
+    if (isLevelInput(name)) {
+      (out.mips as TensorInfo[]).push(list[i]);
+    } else {
+      out[name] = list[i];
+    }
+  });
+  return out as unknown as T;
+}

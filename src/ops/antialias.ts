@@ -1,0 +1,134 @@
+/**
+ * antialias: analytic antialiasing of silhouette edges, the source of visibility gradients.
+ * SPEC §5.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {Antialias, AntialiasAttrs, AntialiasGrad} from '../kernels/names';
+
+import {checkBatch, checkFiniteNumber, checkLastDim, checkRank, checkSameDims, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {gradMap, runKernel, savedInputs} from './grad_util';
+
+/**
+ * The mesh topology antialias needs: for every triangle edge, the vertex opposite it in the
+ * neighbouring triangle. Built once from `tri` on the CPU by `antialiasConstructTopologyHash`;
+ * holds a `[T,3]` int32 tensor (`-1` where an edge has no usable neighbour). Call `dispose()`.
+ */
+export class TopologyHash {
+  constructor(readonly opposite: tf.Tensor2D) {}
+
+  get numTriangles(): number {
+    return this.opposite.shape[0];
+  }
+
+  dispose() {
+    this.opposite.dispose();
+  }
+}
+
+/**
+ * Builds the topology of a mesh for `antialias` (SPEC §5): every undirected edge {a, b} of a
+ * triangle records the opposite vertices of the first two triangles that share it. An edge with
+ * one triangle, or the third triangle on a non-manifold edge, has no neighbour and is always a
+ * silhouette. Neighbours are found by shared vertex indices only: meshes whose adjacent triangles
+ * do not share indices (split normals or UV seams) get a silhouette at every edge.
+ * Triangles with a negative index are left out.
+ */
+export function antialiasConstructTopologyHash(triLike: TensorOrLike): TopologyHash {
+  const op = 'antialiasConstructTopologyHash';
+  const tri = toTensor(triLike, 'tri', op, 'int32');
+  checkRank(op, 'tri', tri, [2], '[T,3]');
+  checkLastDim(op, 'tri', tri, [3], '[T,3]');
+  const indices = tri.dataSync() as Int32Array;
+  if (tri !== triLike) tri.dispose();
+  return new TopologyHash(tf.tensor2d(buildOpposite(indices), [indices.length / 3, 3], 'int32'));
+}
+
+/** Edge e of a triangle joins its corners e+1 and e+2 (mod 3) and faces corner e. */
+function buildOpposite(tri: Int32Array): Int32Array {
+  const numTriangles = tri.length / 3;
+  // Undirected edge key → up to two (triangle, edge) slots that share it.
+  const edges = new Map<string, number[]>();
+  for (let t = 0; t < numTriangles; t++) {
+    if (tri[3 * t] < 0 || tri[3 * t + 1] < 0 || tri[3 * t + 2] < 0) continue;
+    for (let e = 0; e < 3; e++) {
+      const a = tri[3 * t + (e + 1) % 3], b = tri[3 * t + (e + 2) % 3];
+      const key = a < b ? `${a},${b}` : `${b},${a}`;
+      const slots = edges.get(key);
+      if (!slots) edges.set(key, [3 * t + e]);
+      else if (slots.length < 2) slots.push(3 * t + e);
+    }
+  }
+  const opposite = new Int32Array(tri.length).fill(-1);
+  for (const slots of edges.values()) {
+    if (slots.length !== 2) continue;
+    const [s0, s1] = slots;
+    opposite[s0] = tri[s1];
+    opposite[s1] = tri[s0];
+  }
+  return opposite;
+}
+
+export interface AntialiasOptions {
+  /** From `antialiasConstructTopologyHash(tri)`; built (and read back from tri) on every call if omitted. */
+  topologyHash?: TopologyHash;
+  /** Multiplies the gradient that flows into `pos` (default 1). */
+  posGradientBoost?: number;
+}
+
+const OP = 'antialias';
+
+/**
+ * Antialiases silhouette edges of a rendered image.
+ *
+ * - `color`: `[N,H,W,C]` the shaded image, any C.
+ * - `rast`, `pos`, `tri`: exactly those that were rasterized (instanced `pos` `[N,V,4]` or range
+ *   mode `[V,4]`, decided by its rank).
+ * - returns `[N,H,W,C]`: color with each silhouette edge's pixel pair blended by the fraction of
+ *   the pixel the edge leaves to the other surface.
+ *
+ * Gradients: `color`, and `pos` (x, y, w; scaled by `posGradientBoost`).
+ */
+export function antialias(
+    color: TensorOrLike, rast: TensorOrLike, pos: TensorOrLike, tri: TensorOrLike,
+    options: AntialiasOptions = {}): tf.Tensor4D {
+  const hash = options.topologyHash;
+  if (hash != null && !(hash instanceof TopologyHash)) {
+    fail(OP, `topologyHash must come from antialiasConstructTopologyHash, got ${typeof hash}`);
+  }
+  const posGradientBoost = checkFiniteNumber(OP, 'posGradientBoost', options.posGradientBoost ?? 1);
+  return tf.tidy(() => {
+    const c = toTensor(color, 'color', OP, 'float32');
+    const r = toTensor(rast, 'rast', OP, 'float32');
+    const p = toTensor(pos, 'pos', OP, 'float32');
+    const t = toTensor(tri, 'tri', OP, 'int32');
+    checkRank(OP, 'color', c, [4], '[N,H,W,C]');
+    checkRank(OP, 'rast', r, [4], '[N,H,W,4]');
+    checkLastDim(OP, 'rast', r, [4], '[N,H,W,4]');
+    checkSameDims(OP, 'color', c, r, 'rast', 3);
+    checkRank(OP, 'pos', p, [2, 3], '[N,V,4] or [V,4]');
+    checkLastDim(OP, 'pos', p, [4], '[N,V,4] or [V,4]');
+    if (p.rank === 3) checkBatch(OP, 'pos', p.shape[0], r.shape[0], 'the batch of rast', false);
+    checkRank(OP, 'tri', t, [2], '[T,3]');
+    checkLastDim(OP, 'tri', t, [3], '[T,3]');
+    if (hash && hash.numTriangles !== t.shape[0]) {
+      fail(OP, `topologyHash was built for ${hash.numTriangles} triangles, but tri has ${t.shape[0]} (${
+          shapeStr(t.shape)})`);
+    }
+    const topo = hash ? hash.opposite : antialiasConstructTopologyHash(t).opposite;
+    const attrs: Omit<AntialiasAttrs, 'inputNames'> = {posGradientBoost};
+    return runKernel(Antialias, {color: c, rast: r, pos: p, tri: t, topo}, attrs)[0] as tf.Tensor4D;
+  });
+}
+
+tf.registerGradient({
+  kernelName: Antialias,
+  saveAllInputs: true,
+  gradFunc: (dy, saved, attrs) => {
+    const {inputNames, posGradientBoost} = attrs as unknown as AntialiasAttrs;
+    const {inputs: {color, rast, pos, tri, topo}} = savedInputs(saved, {inputNames});
+    const [dcolor, dpos] =
+        runKernel(AntialiasGrad, {color, rast, pos, tri, topo, dy: dy as tf.Tensor}, {posGradientBoost});
+    return gradMap({inputNames}, saved, {color: () => dcolor, pos: () => dpos});
+  },
+});

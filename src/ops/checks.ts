@@ -1,0 +1,78 @@
+/**
+ * Argument checks shared by the ops. Every message names the op and the argument and says what
+ * was expected and what came (SPEC §1).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export type TensorOrLike = tf.Tensor | tf.TensorLike;
+
+export function fail(op: string, message: string): never {
+  throw new Error(`${op}: ${message}`);
+}
+
+export function shapeStr(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/**
+ * Converts an argument to a tensor of the wanted dtype. Tensors must already have it: a float
+ * tensor where indices are expected is a bug worth reporting, not casting.
+ */
+export function toTensor(x: TensorOrLike, arg: string, op: string, dtype: 'float32' | 'int32'): tf.Tensor {
+  if (x == null) fail(op, `${arg} is required`);
+  if (x instanceof tf.Tensor) {
+    if (x.isDisposed) fail(op, `${arg} has been disposed`);
+    if (x.dtype !== dtype) fail(op, `${arg} must be ${dtype}, got ${x.dtype}`);
+    return x;
+  }
+  if (typeof x !== 'object') fail(op, `${arg} must be a tensor or an array, got ${typeof x}`);
+  return tf.tensor(x as tf.TensorLike, undefined, dtype);
+}
+
+/** Fails unless `shape` has one of the given ranks. */
+export function checkRank(op: string, arg: string, t: tf.Tensor, ranks: number[], expected: string) {
+  if (!ranks.includes(t.rank)) fail(op, `${arg} must have shape ${expected}, got ${shapeStr(t.shape)}`);
+}
+
+/** Fails unless the last dimension is one of `sizes`. */
+export function checkLastDim(op: string, arg: string, t: tf.Tensor, sizes: number[], expected: string) {
+  if (!sizes.includes(t.shape[t.rank - 1])) {
+    fail(op, `${arg} must have shape ${expected}, got ${shapeStr(t.shape)}`);
+  }
+}
+
+/** Fails unless a batch size is `n` or, where broadcasting is allowed, 1. */
+export function checkBatch(op: string, arg: string, size: number, n: number, what: string, broadcast: boolean) {
+  if (size !== n && !(broadcast && size === 1)) {
+    fail(op, `${arg} must have batch size ${n}${broadcast ? ' or 1' : ''} (${what}), got ${size}`);
+  }
+}
+
+export function checkOneOf<T extends string>(op: string, arg: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    fail(op, `${arg} must be one of ${allowed.map(a => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+export function checkFiniteNumber(op: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    fail(op, `${arg} must be a finite number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function checkNonNegativeInt(op: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    fail(op, `${arg} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Fails unless the two tensors agree on the given leading dimensions (batch, height, width). */
+export function checkSameDims(op: string, arg: string, t: tf.Tensor, ref: tf.Tensor, refArg: string, dims: number) {
+  if (t.shape.slice(0, dims).join() !== ref.shape.slice(0, dims).join()) {
+    fail(op, `${arg} must have leading dimensions ${shapeStr(ref.shape.slice(0, dims))} (as ${refArg}), got ${
+        shapeStr(t.shape)}`);
+  }
+}

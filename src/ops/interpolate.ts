@@ -1,0 +1,95 @@
+/**
+ * interpolate: vertex attributes at the pixels, with screen-space attribute derivatives. SPEC §4.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {Interpolate, InterpolateAttrs, InterpolateGrad} from '../kernels/names';
+
+import {checkBatch, checkLastDim, checkRank, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {gradMap, runKernel, savedInputs} from './grad_util';
+
+export interface InterpolateOptions {
+  /** The `rastDb` output of `rasterize`; required with `diffAttrs`. */
+  rastDb?: TensorOrLike;
+  /**
+   * Attributes whose screen-space derivatives go to `outDa`: `'all'` or a list of indices
+   * (negative ones count from the end).
+   */
+  diffAttrs?: 'all' | number[];
+}
+
+export type InterpolateResult = {
+  /** `[N,H,W,A]`: the attributes at each pixel; zeros on empty pixels. */
+  out: tf.Tensor4D;
+  /** `[N,H,W,2k]`: (dA/dX, dA/dY) for each of the k listed attributes; `[N,H,W,0]` when none. */
+  outDa: tf.Tensor4D;
+};
+
+const OP = 'interpolate';
+
+function resolveDiffAttrs(diffAttrs: InterpolateOptions['diffAttrs'], numAttrs: number): number[] {
+  if (diffAttrs == null) return [];
+  if (diffAttrs === 'all') return Array.from({length: numAttrs}, (_, i) => i);
+  if (!Array.isArray(diffAttrs)) {
+    fail(OP, `diffAttrs must be 'all' or a list of attribute indices, got ${JSON.stringify(diffAttrs)}`);
+  }
+  return diffAttrs.map(i => {
+    if (!Number.isInteger(i) || i < -numAttrs || i >= numAttrs) {
+      fail(OP, `diffAttrs entries must be integers in [${-numAttrs}, ${numAttrs}) for ${numAttrs} attributes, got ${
+          JSON.stringify(i)}`);
+    }
+    return i < 0 ? i + numAttrs : i;
+  });
+}
+
+/**
+ * Interpolates vertex attributes over the rasterized triangles.
+ *
+ * - `attr`: `[V,A]` or `[1,V,A]` (shared by every image) or `[N,V,A]` (one set per image).
+ * - `rast`: `rasterize`'s first output `[N,H,W,4]`.
+ * - `tri`: `[T,3]` int32; may differ from the rasterized one (e.g. a separate UV index buffer)
+ *   but must have the same T. Pixels whose triangle has an index outside [0, V) get zeros.
+ * - `options.rastDb`, `options.diffAttrs`: also output screen-space derivatives of the listed
+ *   attributes, in `outDa` as (dA/dX, dA/dY) pairs in the listed order.
+ *
+ * Gradients: `attr`, `rast` (u and v channels) and `rastDb`.
+ */
+export function interpolate(
+    attr: TensorOrLike, rast: TensorOrLike, tri: TensorOrLike, options: InterpolateOptions = {}): InterpolateResult {
+  return tf.tidy(() => {
+    const a = toTensor(attr, 'attr', OP, 'float32');
+    const r = toTensor(rast, 'rast', OP, 'float32');
+    const t = toTensor(tri, 'tri', OP, 'int32');
+    checkRank(OP, 'attr', a, [2, 3], '[V,A], [1,V,A] or [N,V,A]');
+    checkRank(OP, 'rast', r, [4], '[N,H,W,4]');
+    checkLastDim(OP, 'rast', r, [4], '[N,H,W,4]');
+    checkRank(OP, 'tri', t, [2], '[T,3]');
+    checkLastDim(OP, 'tri', t, [3], '[T,3]');
+    if (a.rank === 3) checkBatch(OP, 'attr', a.shape[0], r.shape[0], 'the batch of rast', true);
+    const diffAttrs = resolveDiffAttrs(options.diffAttrs, a.shape[a.rank - 1]);
+    let rastDb: tf.Tensor | undefined;
+    if (diffAttrs.length > 0) {
+      if (options.rastDb == null) fail(OP, `diffAttrs needs rastDb (the second output of rasterize), got none`);
+      rastDb = toTensor(options.rastDb, 'rastDb', OP, 'float32');
+      if (rastDb.shape.join() !== r.shape.join()) {
+        fail(OP, `rastDb must have the shape of rast ${shapeStr(r.shape)}, got ${shapeStr(rastDb.shape)}`);
+      }
+    }
+    const [out, outDa] = runKernel(Interpolate, {attr: a, rast: r, tri: t, rastDb}, {diffAttrs});
+    return {out: out as tf.Tensor4D, outDa: outDa as tf.Tensor4D};
+  });
+}
+
+tf.registerGradient({
+  kernelName: Interpolate,
+  saveAllInputs: true,
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, dyDa] = dys as tf.Tensor[];
+    const {inputNames, diffAttrs} = attrs as unknown as InterpolateAttrs;
+    const {inputs: {attr, rast, tri, rastDb}} = savedInputs(saved, {inputNames});
+    // One kernel computes every input's gradient; tfjs disposes whatever is not used.
+    const [dattr, drast, drastDb] = runKernel(
+        InterpolateGrad, {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined}, {diffAttrs});
+    return gradMap({inputNames}, saved, {attr: () => dattr, rast: () => drast, rastDb: () => drastDb});
+  },
+});

@@ -1,0 +1,165 @@
+/**
+ * texture: filtered texture lookups (nearest, bilinear, trilinear mipmaps, cube maps). SPEC §6.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad} from '../kernels/names';
+import {mipLevelSize} from '../kernels/shared/mip_sizes';
+
+import {checkBatch, checkLastDim, checkNonNegativeInt, checkOneOf, checkRank, checkSameDims, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {gradMap, runKernel, savedInputs} from './grad_util';
+import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
+
+export interface TextureOptions {
+  /** `[N,H,W,4]` (ds/dX, ds/dY, dt/dX, dt/dY), cube `[N,H,W,6]`: selects the mip level. */
+  uvDa?: TensorOrLike;
+  /** `[N,H,W]`: added to the level of detail, or is the level when `uvDa` is not given. */
+  mipLevelBias?: TensorOrLike;
+  /**
+   * Mip levels 1..L: a `textureConstructMip` result (gradients go back into `tex`), or an
+   * array of level tensors (each gets its own gradient). Built from `tex` when not given.
+   */
+  mip?: TextureMip | TensorOrLike[];
+  /** Default `'auto'`: trilinear when `uvDa` or `mipLevelBias` is given, else linear. */
+  filterMode?: FilterMode | 'auto';
+  /** Default `'wrap'`; cube maps need (and only they take) `'cube'`. */
+  boundaryMode?: BoundaryMode;
+  /** The last mip level used (default: all). */
+  maxMipLevel?: number;
+}
+
+const OP = 'texture';
+const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as const;
+const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
+
+interface TextureGradAttrs extends TextureAttrs {
+  /** The levels came from a TextureMip: push their gradients into tex through the adjoint. */
+  mipGradToTex: boolean;
+}
+
+/**
+ * Samples `tex` at `uv`.
+ *
+ * - `tex`: `[Nt,Ht,Wt,C]`, or `[Nt,6,S,S,C]` cube map (faces +X, −X, +Y, −Y, +Z, −Z); Nt is 1
+ *   (shared) or N; any C.
+ * - `uv`: `[N,H,W,2]` texture coordinates (s, t) with (0,0) the corner of texel row 0, column 0;
+ *   for cube maps `[N,H,W,3]` directions.
+ * - filter modes `'nearest'`, `'linear'`, `'linear-mipmap-nearest'`, `'linear-mipmap-linear'`,
+ *   `'auto'`; boundary modes `'wrap'`, `'clamp'`, `'zero'`, `'cube'`.
+ * - returns `[N,H,W,C]`.
+ *
+ * Gradients (SPEC §6.3): nearest → tex; linear → tex, uv; linear-mipmap-nearest → tex, uv, mip
+ * levels; linear-mipmap-linear → tex, uv, uvDa, mipLevelBias, mip levels.
+ */
+export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOptions = {}): tf.Tensor4D {
+  return tf.tidy(() => {
+    const t = toTensor(tex, 'tex', OP, 'float32');
+    const u = toTensor(uv, 'uv', OP, 'float32');
+    const boundaryMode = checkOneOf(OP, 'boundaryMode', options.boundaryMode ?? 'wrap', BOUNDARY_MODES);
+    const cube = boundaryMode === 'cube';
+    if (t.rank === 5 && !cube) {
+      fail(OP, `boundaryMode must be 'cube' for a cube map tex ${shapeStr(t.shape)}, got '${boundaryMode}'`);
+    }
+    checkTextureShape(OP, t, cube);
+    checkRank(OP, 'uv', u, [4], cube ? '[N,H,W,3]' : '[N,H,W,2]');
+    checkLastDim(OP, 'uv', u, [cube ? 3 : 2], cube ? '[N,H,W,3] (directions, for a cube map)' : '[N,H,W,2]');
+    checkBatch(OP, 'tex', t.shape[0], u.shape[0], 'the batch of uv', true);
+
+    const uvDa = options.uvDa == null ? undefined : toTensor(options.uvDa, 'uvDa', OP, 'float32');
+    if (uvDa) {
+      const expected = cube ? '[N,H,W,6]' : '[N,H,W,4]';
+      checkRank(OP, 'uvDa', uvDa, [4], expected);
+      checkLastDim(OP, 'uvDa', uvDa, [cube ? 6 : 4], expected);
+      checkSameDims(OP, 'uvDa', uvDa, u, 'uv', 3);
+    }
+    const bias = options.mipLevelBias == null ? undefined : toTensor(options.mipLevelBias, 'mipLevelBias', OP, 'float32');
+    if (bias) {
+      checkRank(OP, 'mipLevelBias', bias, [3], '[N,H,W]');
+      checkSameDims(OP, 'mipLevelBias', bias, u, 'uv', 3);
+    }
+    let filterMode = checkOneOf(OP, 'filterMode', options.filterMode ?? 'auto', FILTER_MODES);
+    if (filterMode === 'auto') filterMode = uvDa || bias ? 'linear-mipmap-linear' : 'linear';
+    const mipmapped = filterMode === 'linear-mipmap-nearest' || filterMode === 'linear-mipmap-linear';
+    if (mipmapped && !uvDa && !bias) {
+      fail(OP, `filterMode '${filterMode}' needs uvDa or mipLevelBias to choose the mip level, got neither`);
+    }
+    const maxMipLevel = options.maxMipLevel == null ? undefined :
+                                                      checkNonNegativeInt(OP, 'maxMipLevel', options.maxMipLevel);
+
+    let levels: tf.Tensor[] = [];
+    let mipGradToTex = false;
+    if (mipmapped) {
+      if (options.mip instanceof TextureMip) {
+        if (options.mip.cube !== cube) {
+          fail(OP, `mip was built ${options.mip.cube ? 'with' : 'without'} cubeMode but tex ${
+              cube ? 'is' : 'is not'} a cube map`);
+        }
+        levels = options.mip.levels.slice(0, maxMipLevel);
+        mipGradToTex = true;
+      } else if (options.mip != null) {
+        if (!Array.isArray(options.mip)) {
+          fail(OP, `mip must be a textureConstructMip result or an array of level tensors, got ${typeof options.mip}`);
+        }
+        levels = options.mip.slice(0, maxMipLevel).map((l, i) => toTensor(l, `mip[${i}]`, OP, 'float32'));
+      } else {
+        levels = textureConstructMip(t, {maxMipLevel, cubeMode: cube}).levels;
+      }
+      checkLevelShapes(t, levels, cube);
+    }
+    const attrs: Omit<TextureGradAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
+    return runKernel(
+               Texture, {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined,
+                         mips: levels},
+               attrs)[0] as tf.Tensor4D;
+  });
+}
+
+/** Each given level must have the size the pyramid of tex has there. */
+function checkLevelShapes(tex: tf.Tensor, levels: tf.Tensor[], cube: boolean) {
+  const r = tex.rank;
+  const [h, w] = tex.shape.slice(r - 3, r - 1);
+  if (levels.length > 0) checkMipLevels(OP, tex, levels.length);
+  levels.forEach((level, i) => {
+    const [lh, lw] = mipLevelSize(h, w, i + 1);
+    const expected = [...tex.shape.slice(0, r - 3), lh, lw, tex.shape[r - 1]];
+    if (level.shape.join() !== expected.join()) {
+      fail(OP, `mip level ${i + 1} must have shape ${shapeStr(expected)} for tex ${shapeStr(tex.shape)}${
+          cube ? ' (cube)' : ''}, got ${shapeStr(level.shape)}`);
+    }
+  });
+}
+
+tf.registerGradient({
+  kernelName: Texture,
+  saveAllInputs: true,
+  gradFunc: (dy, saved, attrs) => {
+    const {inputNames, filterMode, boundaryMode, mipGradToTex} = attrs as unknown as TextureGradAttrs;
+    const {inputs: {tex, uv, uvDa, mipLevelBias}, levels} = savedInputs(saved, {inputNames});
+    const grads = runKernel(
+        TextureGrad, {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor}, {filterMode, boundaryMode});
+    let k = 0;
+    let dtex = grads[k++];
+    const duv = grads[k++];
+    const duvDa = uvDa ? grads[k++] : undefined;
+    const dbias = mipLevelBias ? grads[k++] : undefined;
+    const dlevels = grads.slice(k);
+    if (mipGradToTex) dtex = pyramidAdjoint(dtex, dlevels, [tex, ...levels]);
+    const levelFns = mipGradToTex ? [] : dlevels.map(d => () => d);
+    return gradMap({inputNames}, saved, {
+      tex: () => dtex,
+      uv: () => duv,
+      uvDa: () => duvDa!,
+      mipLevelBias: () => dbias!,
+    }, levelFns);
+  },
+});
+
+/** d tex = dlevel_0 + Σ_ℓ adjoint of the box filter applied ℓ times to dlevel_ℓ (SPEC §6.1). */
+function pyramidAdjoint(dtex: tf.Tensor, dlevels: tf.Tensor[], pyramid: tf.Tensor[]): tf.Tensor {
+  let acc: tf.Tensor | null = null;
+  for (let l = dlevels.length; l >= 1; l--) {
+    const here: tf.Tensor = acc ? tf.add(dlevels[l - 1], acc) : dlevels[l - 1];
+    acc = mipLevelAdjoint(here, pyramid[l - 1].shape);
+  }
+  return acc ? tf.add(dtex, acc) : dtex;
+}

@@ -1,0 +1,101 @@
+/**
+ * textureConstructMip: the box-filtered mip pyramid of a texture (SPEC §6.1), and the TextureMip
+ * object that carries it to `texture`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {TextureMip as TextureMipKernel, TextureMipGrad, TextureMipGradAttrs} from '../kernels/names';
+import {mipLevelCount} from '../kernels/shared/mip_sizes';
+
+import {checkNonNegativeInt, checkRank, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {gradMap, runKernel, savedInputs} from './grad_util';
+
+/**
+ * A texture's mip levels 1..L (level 0 is the texture itself), made by `textureConstructMip`.
+ * Passing it to `texture` sends the levels' gradients back into that texture through the
+ * pyramid's adjoint. Like any tensor, its levels belong to the enclosing `tf.tidy`; outside
+ * one, call `dispose()`.
+ */
+export class TextureMip {
+  constructor(readonly levels: tf.Tensor[], readonly cube: boolean) {}
+
+  dispose() {
+    this.levels.forEach(l => l.dispose());
+  }
+}
+
+export interface TextureConstructMipOptions {
+  /** The last level to build (default: the level where both sides reach 1). */
+  maxMipLevel?: number;
+  /** `tex` is a cube map `[Nt,6,S,S,C]`; faces are filtered independently. */
+  cubeMode?: boolean;
+}
+
+/** Checks the texture's sides and returns how many levels below 0 to build. */
+export function checkMipLevels(op: string, tex: tf.Tensor, maxMipLevel: number | undefined): number {
+  const [h, w] = tex.shape.slice(tex.rank - 3, tex.rank - 1);
+  const {levels, oddAt, sizes} = mipLevelCount(h, w, maxMipLevel);
+  if (oddAt != null) {
+    const list = sizes.map(([sh, sw], i) => `level ${i}: ${sw}x${sh}`).join(', ');
+    fail(op, `tex level ${oddAt} has an odd side > 1, so it cannot be halved exactly (${list}); ` +
+        `pass maxMipLevel: ${oddAt} or fewer, or use a texture whose sides are powers of two`);
+  }
+  return levels;
+}
+
+/** Checks a texture's shape: `[Nt,H,W,C]`, or `[Nt,6,S,S,C]` for a cube map. */
+export function checkTextureShape(op: string, tex: tf.Tensor, cube: boolean) {
+  if (cube) {
+    checkRank(op, 'tex', tex, [5], '[Nt,6,S,S,C] (a cube map)');
+    if (tex.shape[1] !== 6) fail(op, `tex must have shape [Nt,6,S,S,C] (6 cube faces), got ${shapeStr(tex.shape)}`);
+    if (tex.shape[2] !== tex.shape[3]) {
+      fail(op, `tex cube faces must be square, [Nt,6,S,S,C], got ${shapeStr(tex.shape)}`);
+    }
+  } else {
+    checkRank(op, 'tex', tex, [4], '[Nt,H,W,C] (or [Nt,6,S,S,C] with cube mode)');
+  }
+}
+
+/**
+ * Builds the mip pyramid of `tex` (`[Nt,H,W,C]`, or `[Nt,6,S,S,C]` with `cubeMode`): each level is
+ * the 2×2 box average of the one above. Every side > 1 must be even at every level built;
+ * otherwise the error lists the level sizes and suggests `maxMipLevel`.
+ *
+ * Gradients: passing the result to `texture` sends the levels' gradients into `tex` through the
+ * exact adjoint of the box filter.
+ */
+export function textureConstructMip(texLike: TensorOrLike, options: TextureConstructMipOptions = {}): TextureMip {
+  const op = 'textureConstructMip';
+  const cube = options.cubeMode ?? false;
+  if (typeof cube !== 'boolean') fail(op, `cubeMode must be a boolean, got ${JSON.stringify(cube)}`);
+  const tex = toTensor(texLike, 'tex', op, 'float32');
+  if (tex.rank === 5 && !cube) fail(op, `tex of shape ${shapeStr(tex.shape)} is a cube map: pass cubeMode: true`);
+  checkTextureShape(op, tex, cube);
+  const maxMipLevel = options.maxMipLevel == null ? undefined : checkNonNegativeInt(op, 'maxMipLevel', options.maxMipLevel);
+  const count = checkMipLevels(op, tex, maxMipLevel);
+  const levels: tf.Tensor[] = [];
+  let above = tex;
+  for (let i = 0; i < count; i++) {
+    above = runKernel(TextureMipKernel, {x: above})[0];
+    levels.push(above);
+  }
+  if (tex !== texLike) tex.dispose();
+  return new TextureMip(levels, cube);
+}
+
+tf.registerGradient({
+  kernelName: TextureMipKernel,
+  saveAllInputs: true,
+  gradFunc: (dy, saved, attrs) => {
+    const {inputNames} = attrs as unknown as {inputNames: string[]};
+    const {inputs: {x}} = savedInputs(saved, {inputNames});
+    return gradMap({inputNames}, saved, {x: () => mipLevelAdjoint(dy as tf.Tensor, x.shape)});
+  },
+});
+
+/** The adjoint of one box-filter step: spreads a level's gradient over the level above. */
+export function mipLevelAdjoint(dy: tf.Tensor, aboveShape: number[]): tf.Tensor {
+  const rank = aboveShape.length;
+  const attrs: TextureMipGradAttrs = {inHeight: aboveShape[rank - 3], inWidth: aboveShape[rank - 2]};
+  return runKernel(TextureMipGrad, {dy}, attrs as unknown as {[k: string]: unknown})[0];
+}
