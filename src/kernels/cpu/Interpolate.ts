@@ -1,0 +1,80 @@
+import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+
+import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
+import {decodeTriangleId} from '../shared/triangle_id';
+
+import {output, read} from './cpu_util';
+import {validTriangle} from './Rasterize';
+
+/** Shapes and the per-pixel corner lookup shared by interpolate's forward and backward. */
+export interface InterpolateLayout {
+  numImages: number;
+  pixels: number;
+  numVertices: number;
+  numAttrs: number;
+  /** Attribute sets: one per image when attr is [N,V,A] with N > 1, else one shared. */
+  perImage: boolean;
+}
+
+export function interpolateLayout(attr: TensorInfo, rast: TensorInfo): InterpolateLayout {
+  const [numImages, height, width] = rast.shape;
+  const r = attr.shape.length;
+  return {
+    numImages,
+    pixels: height * width,
+    numVertices: attr.shape[r - 2],
+    numAttrs: attr.shape[r - 1],
+    perImage: r === 3 && attr.shape[0] > 1,
+  };
+}
+
+/**
+ * Calls fn(pixelIndex, rastOffset, attrOffset0..2) for every covered pixel whose triangle is valid
+ * in `tri`; attrOffsetK is where corner K's attributes start in the attr array.
+ */
+export function forEachCoveredPixel(
+    layout: InterpolateLayout, rastV: Float32Array, triV: Int32Array,
+    fn: (pix: number, o: number, c0: number, c1: number, c2: number) => void) {
+  const {numImages, pixels, numVertices, numAttrs, perImage} = layout;
+  const numTriangles = triV.length / 3;
+  for (let n = 0; n < numImages; n++) {
+    const base = perImage ? n * numVertices : 0;
+    for (let i = 0; i < pixels; i++) {
+      const pix = n * pixels + i, o = 4 * pix;
+      const t = decodeTriangleId(rastV[o + 3]) - 1;
+      if (t < 0 || t >= numTriangles || !validTriangle(triV, t, numVertices)) continue;
+      fn(pix, o, (base + triV[3 * t]) * numAttrs, (base + triV[3 * t + 1]) * numAttrs,
+         (base + triV[3 * t + 2]) * numAttrs);
+    }
+  }
+}
+
+export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
+  const cpu = backend as MathBackendCPU;
+  const {attr, rast, tri, rastDb} = unpackInputs<InterpolateInputs>(inputs, attrs!);
+  const {diffAttrs} = attrs as unknown as InterpolateAttrs;
+  const layout = interpolateLayout(attr, rast);
+  const {numImages, pixels, numAttrs} = layout;
+  const attrV = read(cpu, attr) as Float32Array, rastV = read(cpu, rast) as Float32Array;
+  const dbV = rastDb ? read(cpu, rastDb) as Float32Array : null;
+  const numDa = 2 * diffAttrs.length;
+  const out = new Float32Array(numImages * pixels * numAttrs);
+  const outDa = new Float32Array(numImages * pixels * numDa);
+  forEachCoveredPixel(layout, rastV, read(cpu, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+    const u = rastV[o], v = rastV[o + 1], w = 1 - u - v;
+    for (let a = 0; a < numAttrs; a++) {
+      out[pix * numAttrs + a] = u * attrV[c0 + a] + v * attrV[c1 + a] + w * attrV[c2 + a];
+    }
+    if (!dbV) return;
+    diffAttrs.forEach((a, j) => {
+      const d0 = attrV[c0 + a] - attrV[c2 + a], d1 = attrV[c1 + a] - attrV[c2 + a];
+      outDa[pix * numDa + 2 * j] = dbV[o] * d0 + dbV[o + 2] * d1;
+      outDa[pix * numDa + 2 * j + 1] = dbV[o + 1] * d0 + dbV[o + 3] * d1;
+    });
+  });
+  const [n, h, w] = rast.shape;
+  return [output(cpu, [n, h, w, numAttrs], out), output(cpu, [n, h, w, numDa], outDa)];
+};
+
+export const interpolateConfig: KernelConfig = {kernelName: Interpolate, backendName: 'cpu', kernelFunc: interpolateCpu};

@@ -1,0 +1,117 @@
+import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+
+import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {encodeTriangleId} from '../shared/triangle_id';
+
+import {output, read} from './cpu_util';
+import {clippedBounds, Corners, covers, depthAt, edgeFunctions, edgeGradients, loadCorners, pixelCenter, pixelSpan, rasterScratch, resolvePixel, screenDeterminant} from './raster_math';
+
+/** Triangles to draw into image n: [first, count], and the vertex offset of its positions. */
+export function imageTriangles(n: number, rangeMode: boolean, ranges: number[], numTriangles: number, numVertices: number) {
+  return rangeMode ? {first: ranges[2 * n], count: ranges[2 * n + 1], base: 0} :
+                     {first: 0, count: numTriangles, base: n * numVertices};
+}
+
+/** True when every corner index of triangle t is in [0, V). */
+export function validTriangle(tri: Int32Array, t: number, numVertices: number): boolean {
+  for (let c = 0; c < 3; c++) {
+    const k = tri[3 * t + c];
+    if (!(k >= 0 && k < numVertices)) return false;
+  }
+  return true;
+}
+
+function allInside(p: Corners): boolean {
+  for (let c = 0; c < 3; c++) {
+    const w = p[4 * c + 3];
+    if (!(Math.abs(p[4 * c]) <= w && Math.abs(p[4 * c + 1]) <= w && Math.abs(p[4 * c + 2]) <= w)) return false;
+  }
+  return true;
+}
+
+function projectedBounds(p: Corners): [number, number, number, number] {
+  const xs = [0, 1, 2].map(c => p[4 * c] / p[4 * c + 3]);
+  const ys = [0, 1, 2].map(c => p[4 * c + 1] / p[4 * c + 3]);
+  return [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+}
+
+/**
+ * Depth-tests every triangle of one image into `ids` (row + 1) and `depth`. With `peel` (the
+ * previous layer's rast for this image), fragments at or in front of its depth are discarded and
+ * its empty pixels stay empty.
+ */
+function coverImage(
+    pos: Float32Array, tri: Int32Array, first: number, count: number, base: number, numVertices: number,
+    height: number, width: number, peel: Float32Array | null, peelOffset: number, ids: Int32Array,
+    depth: Float64Array) {
+  const p: Corners = new Float64Array(12);
+  const {a, alpha, beta} = rasterScratch();
+  for (let t = first; t < first + count; t++) {
+    if (!validTriangle(tri, t, numVertices)) continue;
+    loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
+    const det = screenDeterminant(p);
+    if (!(det !== 0) || !Number.isFinite(det)) continue;  // edge-on, degenerate or non-finite
+    const s = Math.sign(det);
+    const bounds = allInside(p) ? projectedBounds(p) : clippedBounds(p);
+    if (bounds == null) continue;
+    const [x0, x1] = pixelSpan(bounds[0], bounds[1], width);
+    const [y0, y1] = pixelSpan(bounds[2], bounds[3], height);
+    edgeGradients(p, alpha, beta);
+    for (let py = y0; py <= y1; py++) {
+      const fy = pixelCenter(py, height);
+      for (let px = x0; px <= x1; px++) {
+        const fx = pixelCenter(px, width);
+        edgeFunctions(p, fx, fy, a);
+        if (!covers(a, alpha, beta, s)) continue;
+        const zw = depthAt(p, a, det);
+        if (!(zw >= -1 && zw <= 1)) continue;  // near and far clip planes
+        const pix = py * width + px;
+        if (peel) {
+          const o = peelOffset + 4 * pix;
+          if (peel[o + 3] === 0 || Math.fround(zw) <= peel[o + 2]) continue;
+        }
+        if (zw < depth[pix]) {
+          depth[pix] = zw;
+          ids[pix] = t + 1;
+        }
+      }
+    }
+  }
+}
+
+export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
+  const cpu = backend as MathBackendCPU;
+  const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
+  const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
+  const posV = read(cpu, pos) as Float32Array, triV = read(cpu, tri) as Int32Array;
+  const peelV = peel ? read(cpu, peel) as Float32Array : null;
+  const rangeMode = pos.shape.length === 2;
+  const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
+  const numVertices = pos.shape[pos.shape.length - 2], numTriangles = tri.shape[0];
+  const pixels = height * width;
+  const rast = new Float32Array(numImages * pixels * 4), db = new Float32Array(numImages * pixels * 4);
+  const ids = new Int32Array(pixels), depth = new Float64Array(pixels);
+  const p: Corners = new Float64Array(12);
+  const scratch = rasterScratch();
+  for (let n = 0; n < numImages; n++) {
+    const {first, count, base} = imageTriangles(n, rangeMode, ranges, numTriangles, numVertices);
+    ids.fill(0);
+    depth.fill(Infinity);
+    coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth);
+    for (let pix = 0; pix < pixels; pix++) {
+      const id = ids[pix];
+      if (id === 0) continue;
+      const t = id - 1;
+      loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+      const o = (n * pixels + pix) * 4;
+      const fx = pixelCenter(pix % width, width), fy = pixelCenter(Math.floor(pix / width), height);
+      resolvePixel(p, fx, fy, width, height, rast, db, o, scratch);
+      rast[o + 3] = encodeTriangleId(id);
+    }
+  }
+  const shape = [numImages, height, width, 4];
+  return [output(cpu, shape, rast), output(cpu, shape, db)] as TensorInfo[];
+};
+
+export const rasterizeConfig: KernelConfig = {kernelName: Rasterize, backendName: 'cpu', kernelFunc: rasterizeCpu};

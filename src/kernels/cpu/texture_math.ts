@@ -1,0 +1,393 @@
+/**
+ * Texture lookups (SPEC §6.2) and their gradients (§6.3) in float64, one pixel at a time. The
+ * forward and backward kernels both run `TexturePixel.evaluate`, so they cannot disagree about
+ * which texels a pixel reads.
+ */
+import {BoundaryMode, FilterMode} from '../names';
+import {CUBE_FACES, cubeFaceCoords, cubeFaceOf, cubeNeighbourTexel} from '../shared/cube';
+
+export interface TexLevel {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+export interface TextureScene {
+  /** Level 0 is the texture, then mip levels 1..L. */
+  levels: TexLevel[];
+  /** Texture batch size: 1 (shared) or N. */
+  texBatch: number;
+  channels: number;
+  cube: boolean;
+  filterMode: FilterMode;
+  boundaryMode: BoundaryMode;
+  uv: Float32Array;
+  uvDa: Float32Array | null;
+  bias: Float32Array | null;
+  /** Pixels per image (H·W). */
+  pixels: number;
+}
+
+/** Where gradients go in the backward pass; all float64 accumulators. */
+export interface TextureGrads {
+  levels: Float64Array[];
+  uv: Float64Array;
+  uvDa: Float64Array | null;
+  bias: Float64Array | null;
+}
+
+const LN2 = Math.log(2);
+
+/**
+ * The four bilinear taps T00, T10, T01, T11 of one level. A tap reads the sum of up to three
+ * texels with shares: one texel normally, none outside a 'zero' texture, and three (⅓ each) for
+ * the missing corner of a cube face.
+ */
+class Taps {
+  readonly offsets = new Int32Array(12);
+  readonly shares = new Float64Array(12);
+  readonly counts = new Int32Array(4);
+  readonly weights = new Float64Array(4);
+  fx = 0;
+  fy = 0;
+  /** d(texel-space x)/ds and d(y)/dt: the level size, or 0 where the coordinate was clamped. */
+  dxds = 0;
+  dydt = 0;
+
+  setTap(tap: number, offset: number) {
+    this.offsets[3 * tap] = offset;
+    this.shares[3 * tap] = 1;
+    this.counts[tap] = offset < 0 ? 0 : 1;
+  }
+
+  setWeights(fx: number, fy: number) {
+    this.fx = fx;
+    this.fy = fy;
+    this.weights[0] = (1 - fx) * (1 - fy);
+    this.weights[1] = fx * (1 - fy);
+    this.weights[2] = (1 - fx) * fy;
+    this.weights[3] = fx * fy;
+  }
+
+  /** Tap value of channel c. */
+  value(data: Float32Array, tap: number, c: number): number {
+    let v = 0;
+    for (let k = 0; k < this.counts[tap]; k++) v += this.shares[3 * tap + k] * data[this.offsets[3 * tap + k] + c];
+    return v;
+  }
+
+  scatter(grad: Float64Array, tap: number, c: number, g: number) {
+    for (let k = 0; k < this.counts[tap]; k++) grad[this.offsets[3 * tap + k] + c] += this.shares[3 * tap + k] * g;
+  }
+}
+
+function wrapIndex(i: number, size: number): number {
+  const r = i % size;
+  return r < 0 ? r + size : r;
+}
+
+/** Evaluates (forward) or differentiates (backward) the lookup of one output pixel. */
+export class TexturePixel {
+  private readonly taps = [new Taps(), new Taps()];
+  private readonly dir = [0, 0, 0];
+  /** Jacobian of (s, t) w.r.t. the cube direction, rows s and t. */
+  private readonly jac = [new Float64Array(3), new Float64Array(3)];
+  private readonly lodGrad = new Float64Array(4);
+  private readonly values = [new Float64Array(0), new Float64Array(0)];
+
+  constructor(private readonly scene: TextureScene) {
+    this.values = [new Float64Array(scene.channels), new Float64Array(scene.channels)];
+  }
+
+  /**
+   * Pixel `pix` (flat over N·H·W). With `dy` = null, writes the output to `out`; otherwise adds
+   * its gradients (dy read at pix) into `grads`.
+   */
+  evaluate(pix: number, out: Float32Array | null, dy: Float32Array | null, grads: TextureGrads | null) {
+    const {scene} = this;
+    const C = scene.channels;
+    const n = Math.floor(pix / scene.pixels);
+    const nt = scene.texBatch > 1 ? n : 0;
+    let s: number, t: number, face = 0;
+    let sClamped = false, tClamped = false;
+    if (scene.cube) {
+      const d = this.dir;
+      for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
+      face = cubeFaceOf(d[0], d[1], d[2]);
+      if (!(Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2])) || d[CUBE_FACES[face].major] === 0) {
+        return;  // no direction: output 0, no gradient
+      }
+      [s, t] = cubeFaceCoords(face, d);
+      sClamped = !(s > 0 && s < 1);
+      tClamped = !(t > 0 && t < 1);
+      s = Math.min(Math.max(s, 0), 1);
+      t = Math.min(Math.max(t, 0), 1);
+      this.cubeJacobian(face);
+    } else {
+      s = scene.uv[2 * pix];
+      t = scene.uv[2 * pix + 1];
+    }
+
+    if (scene.filterMode === 'nearest') {
+      const tap = this.taps[0];
+      this.nearest(tap, nt, face, s, t);
+      if (!dy) {
+        for (let c = 0; c < C; c++) out![pix * C + c] = tap.value(scene.levels[0].data, 0, c);
+      } else {
+        for (let c = 0; c < C; c++) tap.scatter(grads!.levels[0], 0, c, dy[pix * C + c]);
+      }
+      return;
+    }
+
+    // Level of detail.
+    const L = scene.levels.length - 1;
+    let lod = 0;
+    const mipmapped = scene.filterMode !== 'linear';
+    if (mipmapped) {
+      if (scene.uvDa) lod = this.lodFromDerivatives(pix, scene.levels[0]);
+      if (scene.bias) lod += scene.bias[pix];
+    }
+    const lodActive = scene.filterMode === 'linear-mipmap-linear' && lod > 0 && lod < L;
+    lod = lod > 0 ? Math.min(lod, L) : 0;  // also maps NaN to 0
+    let l0 = 0, l1 = 0, f = 0;
+    if (scene.filterMode === 'linear-mipmap-nearest') {
+      l0 = l1 = Math.floor(lod);
+    } else if (scene.filterMode === 'linear-mipmap-linear' && lod > 0) {
+      l0 = Math.floor(lod);
+      l1 = Math.min(l0 + 1, L);
+      f = lod - l0;
+    }
+    const used = l1 !== l0 ? 2 : 1;
+    const levelWeights = [1 - f, f];
+    for (let k = 0; k < used; k++) {
+      const level = scene.levels[k === 0 ? l0 : l1];
+      const tap = this.taps[k];
+      this.bilinear(tap, level, nt, face, s, t);
+      const val = this.values[k];
+      for (let c = 0; c < C; c++) {
+        const d = level.data;
+        val[c] = tap.weights[0] * tap.value(d, 0, c) + tap.weights[1] * tap.value(d, 1, c) +
+            tap.weights[2] * tap.value(d, 2, c) + tap.weights[3] * tap.value(d, 3, c);
+      }
+    }
+    if (!dy) {
+      for (let c = 0; c < C; c++) {
+        out![pix * C + c] = used === 2 ? levelWeights[0] * this.values[0][c] + levelWeights[1] * this.values[1][c] :
+                                         this.values[0][c];
+      }
+      return;
+    }
+
+    // Backward: texels, then (s, t), then the level.
+    const g = grads!;
+    let ds = 0, dt = 0;
+    for (let k = 0; k < used; k++) {
+      const levelIndex = k === 0 ? l0 : l1;
+      const data = scene.levels[levelIndex].data;
+      const tap = this.taps[k];
+      const lw = used === 2 ? levelWeights[k] : 1;
+      for (let c = 0; c < C; c++) {
+        const gc = lw * dy[pix * C + c];
+        if (gc === 0) continue;
+        for (let q = 0; q < 4; q++) tap.scatter(g.levels[levelIndex], q, c, tap.weights[q] * gc);
+        const t00 = tap.value(data, 0, c), t10 = tap.value(data, 1, c);
+        const t01 = tap.value(data, 2, c), t11 = tap.value(data, 3, c);
+        const cross = t11 + t00 - t10 - t01;
+        ds += gc * tap.dxds * ((t10 - t00) + tap.fy * cross);
+        dt += gc * tap.dydt * ((t01 - t00) + tap.fx * cross);
+      }
+    }
+    let dLod = 0;
+    if (lodActive && used === 2) {
+      for (let c = 0; c < C; c++) dLod += dy[pix * C + c] * (this.values[1][c] - this.values[0][c]);
+    }
+    if (scene.cube) {
+      if (sClamped) ds = 0;
+      if (tClamped) dt = 0;
+      for (let k = 0; k < 3; k++) g.uv[3 * pix + k] += ds * this.jac[0][k] + dt * this.jac[1][k];
+    } else {
+      g.uv[2 * pix] += ds;
+      g.uv[2 * pix + 1] += dt;
+    }
+    if (dLod === 0) return;
+    if (g.bias) g.bias[pix] += dLod;
+    if (scene.uvDa && g.uvDa) this.lodBackward(pix, dLod, face, g);
+  }
+
+  /** Nearest texel of level 0 (SPEC §6.2). */
+  private nearest(tap: Taps, nt: number, face: number, s: number, t: number) {
+    const {boundaryMode} = this.scene;
+    const {height: h, width: w} = this.scene.levels[0];
+    tap.counts.fill(0);
+    if (boundaryMode === 'wrap') {
+      s -= Math.floor(s);
+      t -= Math.floor(t);
+    }
+    let i = Math.floor(s * w), j = Math.floor(t * h);
+    if (boundaryMode === 'zero' && (i < 0 || i >= w || j < 0 || j >= h)) return;
+    if (boundaryMode === 'wrap') {
+      i = wrapIndex(i, w);
+      j = wrapIndex(j, h);
+    }
+    i = Math.min(Math.max(i, 0), w - 1);
+    j = Math.min(Math.max(j, 0), h - 1);
+    tap.setTap(0, this.texelOffset(nt, face, i, j, h, w));
+  }
+
+  private texelOffset(nt: number, face: number, i: number, j: number, h: number, w: number): number {
+    const slice = this.scene.cube ? nt * 6 + face : nt;
+    return ((slice * h + j) * w + i) * this.scene.channels;
+  }
+
+  /** The four taps of a bilinear lookup at (s, t) of one level, with boundary handling. */
+  private bilinear(tap: Taps, level: TexLevel, nt: number, face: number, s: number, t: number) {
+    const {boundaryMode, cube} = this.scene;
+    const {height: h, width: w} = level;
+    if (boundaryMode === 'wrap') {
+      s -= Math.floor(s);
+      t -= Math.floor(t);
+    }
+    let x = s * w - 0.5, y = t * h - 0.5;
+    tap.dxds = w;
+    tap.dydt = h;
+    if (boundaryMode === 'clamp') {
+      // A clamped coordinate reads the border texel whatever s is: its derivative is 0.
+      if (!(x > 0 && x < w - 1)) tap.dxds = 0;
+      if (!(y > 0 && y < h - 1)) tap.dydt = 0;
+      x = Math.min(Math.max(x, 0), w - 1);
+      y = Math.min(Math.max(y, 0), h - 1);
+    }
+    const i0 = Math.floor(x), j0 = Math.floor(y);
+    tap.setWeights(x - i0, y - j0);
+    let corner = -1;
+    for (let q = 0; q < 4; q++) {
+      let i = i0 + (q & 1), j = j0 + (q >> 1);
+      const inside = i >= 0 && i < w && j >= 0 && j < h;
+      if (cube) {
+        if (inside) {
+          tap.setTap(q, this.texelOffset(nt, face, i, j, h, w));
+        } else if ((i >= 0 && i < w) || (j >= 0 && j < h)) {
+          const [f2, i2, j2] = cubeNeighbourTexel(face, i, j, w);
+          tap.setTap(q, this.texelOffset(nt, f2, i2, j2, h, w));
+        } else {
+          corner = q;
+        }
+        continue;
+      }
+      if (boundaryMode === 'zero' && !inside) {
+        tap.setTap(q, -1);
+        continue;
+      }
+      if (boundaryMode === 'wrap') {
+        i = wrapIndex(i, w);
+        j = wrapIndex(j, h);
+      }
+      i = Math.min(Math.max(i, 0), w - 1);
+      j = Math.min(Math.max(j, 0), h - 1);
+      tap.setTap(q, this.texelOffset(nt, face, i, j, h, w));
+    }
+    if (corner >= 0) {
+      // The missing corner of a cube face: the mean of the other three taps.
+      let k = 0;
+      for (let q = 0; q < 4; q++) {
+        if (q === corner) continue;
+        tap.offsets[3 * corner + k] = tap.offsets[3 * q];
+        tap.shares[3 * corner + k] = 1 / 3;
+        k++;
+      }
+      tap.counts[corner] = 3;
+    }
+  }
+
+  /** Jacobian of the face projection (s, t) w.r.t. the direction. */
+  private cubeJacobian(face: number) {
+    const {major, sAxis, sSign, tAxis, tSign} = CUBE_FACES[face];
+    const d = this.dir, M = d[major], aM = Math.abs(M), sgn = Math.sign(M);
+    const [js, jt] = this.jac;
+    js.fill(0);
+    jt.fill(0);
+    js[sAxis] = sSign / (2 * aM);
+    js[major] = -sSign * d[sAxis] * sgn / (2 * M * M);
+    jt[tAxis] = tSign / (2 * aM);
+    jt[major] = -tSign * d[tAxis] * sgn / (2 * M * M);
+  }
+
+  /**
+   * (ds/dX, ds/dY, dt/dX, dt/dY) of pixel pix: uvDa itself in 2-D; for cube maps uvDa's
+   * direction derivatives pushed through the face projection.
+   */
+  private texcoordDerivatives(pix: number): [number, number, number, number] {
+    const uvDa = this.scene.uvDa!;
+    if (!this.scene.cube) return [uvDa[4 * pix], uvDa[4 * pix + 1], uvDa[4 * pix + 2], uvDa[4 * pix + 3]];
+    const [js, jt] = this.jac;
+    let sX = 0, sY = 0, tX = 0, tY = 0;
+    for (let k = 0; k < 3; k++) {
+      const dX = uvDa[6 * pix + 2 * k], dY = uvDa[6 * pix + 2 * k + 1];
+      sX += js[k] * dX;
+      sY += js[k] * dY;
+      tX += jt[k] * dX;
+      tY += jt[k] * dY;
+    }
+    return [sX, sY, tX, tY];
+  }
+
+  /**
+   * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
+   * (SPEC §6.2); stores dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) in this.lodGrad.
+   */
+  private lodFromDerivatives(pix: number, level0: TexLevel): number {
+    const [dsX, dsY, dtX, dtY] = this.texcoordDerivatives(pix);
+    const W = level0.width, H = level0.height;
+    const sx = dsX * W, sy = dsY * W, tx = dtX * H, ty = dtY * H;
+    const A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
+    const half = (A - B) / 2;
+    const r = Math.sqrt(half * half + C * C);
+    const lambda = (A + B) / 2 + r;
+    const k = 1 / (2 * LN2 * lambda);
+    const ir = r > 0 ? 1 / r : 0;  // at r = 0 the r-terms' numerators vanish too
+    const g = this.lodGrad;
+    g[0] = W * (sx + (half * sx + C * sy) * ir) * k;
+    g[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
+    g[2] = H * (tx + (half * tx + C * ty) * ir) * k;
+    g[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
+    for (let i = 0; i < 4; i++) if (!Number.isFinite(g[i])) g[i] = 0;
+    return 0.5 * Math.log2(lambda);
+  }
+
+  /** Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). */
+  private lodBackward(pix: number, dLod: number, face: number, g: TextureGrads) {
+    const [gsX, gsY, gtX, gtY] = [0, 1, 2, 3].map(i => dLod * this.lodGrad[i]);
+    const uvDa = this.scene.uvDa!, duvDa = g.uvDa!;
+    if (!this.scene.cube) {
+      duvDa[4 * pix] += gsX;
+      duvDa[4 * pix + 1] += gsY;
+      duvDa[4 * pix + 2] += gtX;
+      duvDa[4 * pix + 3] += gtY;
+      return;
+    }
+    const [js, jt] = this.jac;
+    for (let k = 0; k < 3; k++) {
+      duvDa[6 * pix + 2 * k] += gsX * js[k] + gtX * jt[k];
+      duvDa[6 * pix + 2 * k + 1] += gsY * js[k] + gtY * jt[k];
+    }
+    // d(ds/dX)/d(dir_c) = Σ_m ∂²s/∂d_m∂d_c · uvDa_m,X (and likewise for the other three).
+    const {major, sAxis, sSign, tAxis, tSign} = CUBE_FACES[face];
+    const d = this.dir, M = d[major], aM = Math.abs(M);
+    const mixed = -Math.sign(M) / (2 * M * M);
+    const hessian = (axis: number, sign: number) => {
+      const h = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+      h[axis][major] = h[major][axis] = sign * mixed;
+      h[major][major] = sign * d[axis] / (aM * aM * aM);
+      return h;
+    };
+    const hs = hessian(sAxis, sSign), ht = hessian(tAxis, tSign);
+    for (let c = 0; c < 3; c++) {
+      let acc = 0;
+      for (let m = 0; m < 3; m++) {
+        const dX = uvDa[6 * pix + 2 * m], dY = uvDa[6 * pix + 2 * m + 1];
+        acc += hs[m][c] * (gsX * dX + gsY * dY) + ht[m][c] * (gtX * dX + gtY * dY);
+      }
+      g.uv[3 * pix + c] += acc;
+    }
+  }
+}
