@@ -1,0 +1,108 @@
+/**
+ * Gradients against central finite differences (SPEC §7), on whatever backend is active.
+ *
+ * The loss is Σ w·f(x) with seeded random weights w over the output elements chosen by
+ * `include`. For every checked coordinate of x, f is evaluated at x ± h and x ± h/2. An output
+ * element whose two differences disagree (D(h) ≠ 2·D(h/2) beyond float noise) is not smooth
+ * there: a coverage change, a texel-cell or mip-level crossing, an antialias item switching on.
+ * Such elements leave the loss for every coordinate (at most `maxNonSmooth` of them may, so the
+ * check keeps its teeth), and the analytic gradient of the same masked loss is compared with
+ * the finite differences: max |analytic − fd| / max |analytic| ≤ tol.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import {Rng} from './random';
+
+export interface GradCheck {
+  /** The function under test; its output may have any shape. */
+  f: (x: tf.Tensor) => tf.Tensor;
+  x: tf.Tensor;
+  /** Step (in x's units). */
+  h: number;
+  /** Output elements that enter the loss (default: all). */
+  include?: (index: number) => boolean;
+  /** Coordinates of x to check (default: all). */
+  coords?: number[];
+  tol?: number;
+  maxNonSmooth?: number;
+  seed?: number;
+}
+
+export interface GradCheckResult {
+  error: number;
+  maxGrad: number;
+  checked: number;
+  nonSmooth: number;
+  included: number;
+}
+
+function evaluate(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, values: Float32Array): Float32Array {
+  return tf.tidy(() => f(tf.tensor(values, x.shape, 'float32')).dataSync() as Float32Array);
+}
+
+export function checkGradient(spec: GradCheck): GradCheckResult {
+  const {f, x, h} = spec;
+  const tol = spec.tol ?? 1e-3;
+  const x0 = x.dataSync() as Float32Array;
+  const out0 = evaluate(f, x, x0);
+  const rng = new Rng(spec.seed ?? 1234);
+  const weights = new Float64Array(out0.length);
+  let included = 0;
+  for (let i = 0; i < out0.length; i++) {
+    if (!spec.include || spec.include(i)) {
+      weights[i] = rng.uniform(-1, 1);
+      included++;
+    }
+  }
+  const coords = spec.coords ?? Array.from({length: x0.length}, (_, i) => i);
+  const smooth = new Uint8Array(out0.length).fill(1);
+  const diffs: Array<{d: Float32Array, step: number}> = [];
+  const shifted = (j: number, delta: number) => {
+    const v = x0.slice();
+    v[j] = Math.fround(x0[j] + delta);
+    return {out: evaluate(f, x, v), at: v[j]};
+  };
+  for (const j of coords) {
+    const p = shifted(j, h), m = shifted(j, -h), ph = shifted(j, h / 2), mh = shifted(j, -h / 2);
+    const d = new Float32Array(out0.length);
+    for (let i = 0; i < out0.length; i++) {
+      if (weights[i] === 0) continue;
+      const full = p.out[i] - m.out[i], half = ph.out[i] - mh.out[i];
+      const halfRatio = (ph.at - mh.at) / (p.at - m.at);
+      const noise = 1e-5 * (1 + Math.abs(out0[i]));
+      if (Math.abs(full * halfRatio - half) > 1e-3 * Math.abs(full) + noise) smooth[i] = 0;
+      d[i] = full;
+    }
+    diffs.push({d, step: p.at - m.at});
+  }
+  let nonSmooth = 0;
+  for (let i = 0; i < out0.length; i++) {
+    if (weights[i] !== 0 && !smooth[i]) {
+      weights[i] = 0;
+      nonSmooth++;
+    }
+  }
+  const maxNonSmooth = spec.maxNonSmooth ?? 0.3;
+  if (nonSmooth > maxNonSmooth * included) {
+    throw new Error(`gradient check: ${nonSmooth} of ${included} output elements are not smooth under the ` +
+                    `perturbation (more than ${maxNonSmooth * 100}%): step too large or scene degenerate`);
+  }
+  const w = tf.tensor(Float32Array.from(weights), [out0.length]);
+  const analytic = tf.tidy(() => tf.grad(v => tf.sum(tf.mul(tf.reshape(f(v), [-1]), w)))(x).dataSync());
+  w.dispose();
+  let maxGrad = 0, maxDiff = 0;
+  coords.forEach((j, k) => {
+    const {d, step} = diffs[k];
+    let fd = 0;
+    for (let i = 0; i < out0.length; i++) fd += weights[i] * d[i];
+    fd /= step;
+    maxGrad = Math.max(maxGrad, Math.abs(analytic[j]), Math.abs(fd));
+    maxDiff = Math.max(maxDiff, Math.abs(analytic[j] - fd));
+  });
+  const error = maxDiff / Math.max(maxGrad, 1e-12);
+  const result = {error, maxGrad, checked: coords.length, nonSmooth, included};
+  if (!(error <= tol) || !(maxGrad > 0)) {
+    throw new Error(`gradient check failed: ${JSON.stringify(result)} (tol ${tol})`);
+  }
+  return result;
+}
