@@ -44,7 +44,7 @@ export function checkLastDim(op: string, arg: string, t: tf.Tensor, sizes: numbe
 /** Fails unless a batch size is `n` or, where broadcasting is allowed, 1. */
 export function checkBatch(op: string, arg: string, size: number, n: number, what: string, broadcast: boolean) {
   if (size !== n && !(broadcast && size === 1)) {
-    fail(op, `${arg} must have batch size ${n}${broadcast ? ' or 1' : ''} (${what}), got ${size}`);
+    fail(op, `${arg} must have batch size ${n}${broadcast && n !== 1 ? ' or 1' : ''} (${what}), got ${size}`);
   }
 }
 
