@@ -39,11 +39,17 @@ function printFailures(title, expectations) {
 }
 
 const suiteStats = new Map();
+let currentSpec = null;
+let finished = false;
 const reporter = {
+  specStarted(r) {
+    currentSpec = r.fullName;
+  },
   suiteStarted(r) {
     suiteStats.set(r.id, {passed: 0, failed: 0, start: Date.now()});
   },
   specDone(r) {
+    currentSpec = null;
     if (r.status === 'passed') counts.passed++;
     else if (r.status === 'failed') {
       counts.failed++;
@@ -92,14 +98,23 @@ async function main() {
   await runner.execute(undefined, grep || undefined);
 }
 
-process.on('exit', writeResult);
+process.on('exit', (code) => {
+  if (!finished) {
+    console.log(`  \u2717 node: the process exited (code ${code}) before the run finished` +
+      `${currentSpec ? `, during "${currentSpec}"` : ''}`);
+    counts.failed += 1;
+  }
+  writeResult();
+});
 main().then(() => {
+  finished = true;
   writeResult();
   process.exitCode = counts.failed ? 1 : 0;
 }, (e) => {
   console.error('node runner crashed:', e?.stack ?? e);
   counts.failed = Math.max(1, counts.failed);
   counts.crashed = true;
+  finished = true;
   writeResult();
   process.exitCode = 2;
 });

@@ -47,7 +47,19 @@ export function ensureDependencies(root, say) {
   if (!why) return null;
   const cmd = fs.existsSync(lock) ? 'ci' : 'install';
   say(`${why}: npm ${cmd}`);
-  const r = spawnSync('npm', [cmd, '--no-audit', '--no-fund'], {cwd: root, stdio: 'inherit'});
+  const npm = (args, stderr = 'inherit') => spawnSync('npm', [...args, '--no-audit', '--no-fund'],
+    {cwd: root, stdio: ['ignore', 'inherit', stderr], encoding: 'utf8'});
+  let r = npm([cmd], cmd === 'ci' ? 'pipe' : 'inherit');
+  if (r.status !== 0 && cmd === 'ci') {
+    // Typically package-lock.json out of sync with package.json, which npm ci refuses to fix.
+    // Install from package.json + the lockfile without rewriting the lockfile, and say so loudly.
+    const lines = (r.stderr ?? '').split('\n').filter((l) => /^npm error \S/.test(l));
+    const shown = lines.slice(0, 8);
+    console.log(shown.join('\n') + (lines.length > shown.length ? `\nnpm error ... (${lines.length - shown.length} more lines)` : ''));
+    say('WARNING: `npm ci` failed; falling back to `npm install --no-save`. If npm said the lockfile is ' +
+      'out of sync, run `npm install` and commit package-lock.json.');
+    r = npm(['install', '--no-save']);
+  }
   return r.status === 0 ? null : `npm ${cmd} failed (exit ${r.status ?? r.signal})`;
 }
 
