@@ -102,6 +102,7 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
         }
         levels = options.mip.slice(0, maxMipLevel).map((l, i) => toTensor(l, `mip[${i}]`, OP, 'float32'));
       } else {
+        checkMipLevels(OP, t, maxMipLevel);
         levels = textureConstructMip(t, {maxMipLevel, cubeMode: cube}).levels;
       }
       checkLevelShapes(t, levels, cube);
