@@ -57,7 +57,7 @@ export function checkOneOf<T extends string>(op: string, arg: string, value: unk
 
 export function checkFiniteNumber(op: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(op, `${arg} must be a finite number, got ${JSON.stringify(value)}`);
+    fail(op, `${arg} must be a finite number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`);
   }
   return value;
 }
