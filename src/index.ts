@@ -18,3 +18,5 @@ export {antialias, antialiasConstructTopologyHash, TopologyHash} from './ops/ant
 export type {AntialiasOptions} from './ops/antialias';
 export {decodeTriangleId} from './kernels/shared/triangle_id';
 export type {BoundaryMode, FilterMode} from './kernels/names';
+export * as mat4 from './utils/matrix';
+export * as meshes from './utils/mesh';

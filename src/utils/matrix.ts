@@ -1,0 +1,93 @@
+/**
+ * 4×4 transforms for building clip-space positions: row-major arrays of 16 numbers acting on
+ * column vectors (clip = M·[x, y, z, 1]ᵀ), OpenGL conventions (camera looks down −z).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export type Mat4 = number[];
+
+export function identity(): Mat4 {
+  return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+}
+
+export function multiply(a: Mat4, b: Mat4): Mat4 {
+  const out = new Array(16).fill(0);
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      for (let k = 0; k < 4; k++) out[4 * i + j] += a[4 * i + k] * b[4 * k + j];
+    }
+  }
+  return out;
+}
+
+/** The product of the matrices from left to right (the rightmost applies first). */
+export function compose(...ms: Mat4[]): Mat4 {
+  return ms.reduce(multiply, identity());
+}
+
+export function translate(x: number, y: number, z: number): Mat4 {
+  return [1, 0, 0, x, 0, 1, 0, y, 0, 0, 1, z, 0, 0, 0, 1];
+}
+
+export function scale(x: number, y = x, z = x): Mat4 {
+  return [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
+}
+
+export function rotateX(angle: number): Mat4 {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  return [1, 0, 0, 0, 0, c, -s, 0, 0, s, c, 0, 0, 0, 0, 1];
+}
+
+export function rotateY(angle: number): Mat4 {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  return [c, 0, s, 0, 0, 1, 0, 0, -s, 0, c, 0, 0, 0, 0, 1];
+}
+
+/** Rotation by a unit quaternion (w, x, y, z). */
+export function fromQuaternion([w, x, y, z]: number[]): Mat4 {
+  return [
+    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), 0,
+    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), 0,
+    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y), 0,
+    0, 0, 0, 1,
+  ];
+}
+
+/**
+ * A rotation drawn uniformly from SO(3), from three uniform numbers in [0, 1) (Shoemake's
+ * method): pass `Math.random` or a seeded source.
+ */
+export function randomRotation(random: () => number): Mat4 {
+  const [u1, u2, u3] = [random(), random(), random()];
+  const a = Math.sqrt(1 - u1), b = Math.sqrt(u1);
+  return fromQuaternion([a * Math.sin(2 * Math.PI * u2), a * Math.cos(2 * Math.PI * u2), b * Math.sin(2 * Math.PI * u3),
+                         b * Math.cos(2 * Math.PI * u3)]);
+}
+
+/**
+ * OpenGL perspective projection. `x` is the half-width of the view at distance `near` divided by
+ * `near` (tan of half the horizontal field of view); the aspect ratio is width/height.
+ */
+export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
+  const y = x / aspect;
+  return [
+    1 / x, 0, 0, 0,
+    0, 1 / y, 0, 0,
+    0, 0, -(far + near) / (far - near), -(2 * far * near) / (far - near),
+    0, 0, -1, 0,
+  ];
+}
+
+/**
+ * Transforms `[V,3]` positions by a 4×4 matrix (or `[N,4,4]` matrices, one per image) into
+ * clip space: `[1,V,4]` (or `[N,V,4]`). Differentiable with respect to both.
+ */
+export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const m = matrix instanceof tf.Tensor ? matrix : tf.tensor2d(matrix, [4, 4]);
+    const homogeneous = tf.concat([pos, tf.ones([pos.shape[0], 1])], 1);
+    const mats = (m.rank === 2 ? tf.expandDims(m, 0) : m) as tf.Tensor3D;
+    // clip[n, v, :] = M[n] · p[v]  →  p · M[n]ᵀ
+    return tf.matMul(tf.tile(tf.expandDims(homogeneous, 0), [mats.shape[0], 1, 1]) as tf.Tensor3D, mats, false, true);
+  });
+}
