@@ -42,12 +42,17 @@ async function main() {
   const config = await karma.config.parseConfig(path.join(root, 'karma.conf.cjs'), {},
     {promiseConfig: true, throwErrors: true});
   let completed = false;
+  let focused = false;
 
   await new Promise((resolve) => {
     const server = new karma.Server(config, (exitCode) => {
       if (!completed) {
         counts.failed = Math.max(1, counts.failed);
         counts.error = counts.error ?? `karma exited (code ${exitCode}) before the run completed`;
+      } else if (focused) {
+        // A focused spec silently skips all the others: never let that pass in CI.
+        counts.failed += 1;
+        counts.error = 'fit() or fdescribe() was found: only focused specs ran';
       } else if (exitCode !== 0 && counts.failed === 0) {
         counts.failed = 1;
         counts.error = counts.error ?? `karma exited with code ${exitCode}`;
@@ -59,6 +64,7 @@ async function main() {
       log.write(`${stamp()} ${type.toUpperCase()} ${text}\n`);
       const m = /diffrast: backends under test: ([\w, ]+)/.exec(text);
       if (m) counts.backends = m[1].split(',').map((s) => s.trim()).filter(Boolean);
+      if (/diffrast: run incomplete: fit\(\) or fdescribe\(\)/.test(text)) focused = true;
     });
     server.on('browser_error', (browser, error) => {
       log.write(`${stamp()} BROWSER ERROR ${typeof error === 'string' ? error : JSON.stringify(error)}\n`);

@@ -78,7 +78,11 @@ const reporter = {
       counts.failed += r.failedExpectations.length;
       printFailures('top level (load error, afterAll or unhandled error)', r.failedExpectations);
     }
-    if (r.overallStatus === 'incomplete' && r.incompleteCode !== 'noSpecsFound') {
+    if (r.incompleteCode === 'focused' || /fit\(\) or fdescribe\(\)/.test(r.incompleteReason ?? '')) {
+      // A focused spec silently skips all the others: never let that pass in CI.
+      counts.failed += 1;
+      console.log('  \u2717 fit() or fdescribe() was found: only focused specs ran (counted as 1 failure)');
+    } else if (r.overallStatus === 'incomplete' && r.incompleteCode !== 'noSpecsFound') {
       console.log(`  note: run incomplete: ${r.incompleteReason}`);
     }
     if (r.incompleteCode === 'noSpecsFound' || counts.passed + counts.failed + counts.skipped === 0) {

@@ -109,6 +109,18 @@ export async function detectBackends(forced: string[] | null): Promise<string[]>
   return list;
 }
 
+/**
+ * Logs `diffrast: run incomplete: <reason>` when jasmine ends incomplete (e.g. a focused fit() /
+ * fdescribe()); scripts/test-browser.mjs counts a focused run as a failure, as the Node runner does.
+ */
+export function reportIncompleteRun() {
+  g.jasmine?.getEnv?.().addReporter({
+    jasmineDone(r: {overallStatus?: string, incompleteReason?: string}) {
+      if (r.overallStatus === 'incomplete') console.warn(`diffrast: run incomplete: ${r.incompleteReason}`);
+    },
+  });
+}
+
 export function setJasmineTimeout(ms: number) {
   if (g.jasmine) g.jasmine.DEFAULT_TIMEOUT_INTERVAL = ms;
 }
