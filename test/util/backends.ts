@@ -9,9 +9,12 @@ export function testBackends(): string[] {
   return (globalThis as {DIFFRAST_TEST_BACKENDS?: string[]}).DIFFRAST_TEST_BACKENDS ?? ['cpu'];
 }
 
-/** `describe(title [backend])` for every backend under test, with tfjs's leak check on. */
-export function describeEachBackend(title: string, body: (backend: string) => void) {
-  for (const backend of testBackends()) {
+/**
+ * `describe(title [backend])` for every backend under test (but those in `skip`), with tfjs's
+ * leak check on.
+ */
+export function describeEachBackend(title: string, body: (backend: string) => void, skip: string[] = []) {
+  for (const backend of testBackends().filter(b => !skip.includes(b))) {
     describe(`${title} [${backend}]`, () => {
       beforeAll(async () => {
         if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
