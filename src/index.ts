@@ -4,6 +4,8 @@
  * Importing this module registers every kernel (cpu, webgl, webgpu) and every gradient.
  */
 import './kernels/cpu/register_all_kernels';
+import './kernels/webgl/register_all_kernels';
+import './kernels/webgpu/register_all_kernels';
 
 export {rasterize} from './ops/rasterize';
 export type {RasterizeOptions, RasterizeResult} from './ops/rasterize';

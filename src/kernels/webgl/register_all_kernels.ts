@@ -1,0 +1,6 @@
+/** Registers every webgl kernel. */
+import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
+
+const kernelConfigs: KernelConfig[] = [];
+
+for (const config of kernelConfigs) registerKernel(config);
