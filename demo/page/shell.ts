@@ -1,0 +1,290 @@
+/**
+ * The one page shell: the gallery (index.html) and every sample page (<name>.html, whose body
+ * carries data-sample). A sample page shows the live target and estimate side by side, the loss
+ * curve, iteration count and speed, the metrics, a backend selector, play / pause / reset and the
+ * sample's own settings (also taken from the query string, e.g. cube.html?res=4&backend=cpu).
+ *
+ * For the headless runner and the demo tests it exposes `window.demo`: the page's state and
+ * `train(settings)`, the same loop `npm run sample` runs in Node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import '../../src/index';
+
+import {plotLosses} from '../lib/plot';
+import {resolveSettings, Sample, Settings, Trainer} from '../lib/sample';
+import {panelRgba, Rgba, train} from '../lib/train';
+import {findSample, SAMPLES} from '../samples/index';
+
+const BACKENDS = ['webgl', 'webgpu', 'cpu'];
+/** Images, curve and metrics are redrawn at most this often while training. */
+const REDRAW_MS = 300;
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const w = window as any;
+
+type Children = Array<Node | string | null>;
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & {dataset?: Record<string, string>} = {}, ...children: Children): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  const {dataset, ...rest} = props;
+  Object.assign(e, rest);
+  if (dataset) Object.assign(e.dataset, dataset);
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+}
+
+function header(current?: string) {
+  return el('header', {},
+    el('a', {href: 'index.html', className: 'home'}, 'tfjs-diffrast samples'),
+    el('nav', {}, ...SAMPLES.map(s => el('a', {href: `${s.name}.html`, className: s.name === current ? 'current' : ''}, s.name))));
+}
+
+/** Does `name` initialise here, and does this package have kernels for it? */
+async function backendStatus(name: string): Promise<string | null> {
+  if (!tf.getKernel('DiffrastRasterize', name)) return 'no diffrast kernels yet';
+  if (name === 'webgpu' && !(navigator as any).gpu) return 'no WebGPU in this browser';
+  try {
+    const ok = await Promise.race([tf.setBackend(name), new Promise<boolean>(r => setTimeout(() => r(false), 30_000))]);
+    return ok ? null : 'failed to initialise';
+  } catch (e) {
+    return `failed: ${(e as Error).message}`;
+  }
+}
+
+function drawRgba(canvas: HTMLCanvasElement, img: Rgba) {
+  if (canvas.width !== img.width || canvas.height !== img.height) [canvas.width, canvas.height] = [img.width, img.height];
+  // Small images (a 4×4 cube) are enlarged with visible pixels; large ones are smoothed down.
+  canvas.style.imageRendering = img.height < canvas.clientHeight ? 'pixelated' : 'auto';
+  canvas.getContext('2d')!.putImageData(new ImageData(img.data as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
+}
+
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toPrecision(4) : v.toExponential(3);
+}
+
+function toBase64(bytes: Uint8ClampedArray): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function gallery() {
+  document.title = 'tfjs-diffrast samples';
+  document.body.append(header(), el('main', {},
+    el('h1', {}, 'Samples'),
+    el('p', {}, 'Each page trains live in your browser. Pick a backend on the page; webgl is the fast path.'),
+    el('ul', {className: 'gallery'}, ...SAMPLES.map(s =>
+      el('li', {}, el('a', {href: `${s.name}.html`}, el('h2', {}, s.title)), el('p', {}, s.summary))))));
+}
+
+/** A sample's page and its training loop. */
+class SamplePage {
+  private trainer: Trainer | null = null;
+  private settings: Settings;
+  private running = false;
+  private iteration = 0;
+  private losses: number[] = [];
+  private times: number[] = [];
+  private lastDraw = 0;
+  private generation = 0;
+  private error: string | null = null;
+  private readonly ui = {
+    backend: el('select', {}),
+    play: el('button', {textContent: '▶ play'}),
+    pause: el('button', {textContent: '❚❚ pause'}),
+    reset: el('button', {textContent: '↺ reset'}),
+    status: el('span', {className: 'status'}),
+    settings: el('form', {className: 'settings'}),
+    panels: el('section', {className: 'panels'}),
+    chart: el('canvas', {className: 'chart'}),
+    metrics: el('table', {className: 'metrics'}),
+    error: el('pre', {className: 'error', hidden: true}),
+  };
+
+  constructor(private readonly sample: Sample, private readonly params: URLSearchParams) {
+    const given = Object.fromEntries([...params].filter(([k]) => k in sample.settings));
+    this.settings = resolveSettings(sample, given);
+  }
+
+  /** What the headless runner and the tests read. */
+  get state() {
+    return {sample: this.sample.name, backend: tf.getBackend(), settings: this.settings, iteration: this.iteration,
+      losses: this.losses, running: this.running, error: this.error};
+  }
+
+  async start() {
+    const {sample, ui} = this;
+    document.title = `${sample.name} — tfjs-diffrast samples`;
+    document.body.append(header(sample.name), el('main', {},
+      el('h1', {}, sample.title), el('p', {className: 'summary'}, sample.summary),
+      el('section', {className: 'controls'}, el('label', {}, 'backend ', ui.backend), ui.play, ui.pause, ui.reset, ui.status),
+      ui.settings, ui.error, ui.panels,
+      el('section', {className: 'results'}, el('figure', {}, ui.chart, el('figcaption', {}, 'loss')), ui.metrics)));
+    this.buildSettings();
+    ui.play.onclick = () => this.play();
+    ui.pause.onclick = () => this.pause();
+    ui.reset.onclick = () => this.reset();
+    ui.backend.onchange = () => this.switchBackend(ui.backend.value);
+    await this.chooseBackend();
+    await this.reset();
+    if (this.params.get('autoplay') !== '0') this.play();
+  }
+
+  private buildSettings() {
+    for (const [key, s] of Object.entries(this.sample.settings)) {
+      const value = this.settings[key];
+      let input: HTMLInputElement | HTMLSelectElement;
+      if (s.options) {
+        input = el('select', {}, ...s.options.map(o => el('option', {value: String(o), textContent: String(o)})));
+      } else if (typeof s.default === 'boolean') {
+        input = el('input', {type: 'checkbox', checked: value as boolean});
+      } else {
+        input = el('input', {type: typeof s.default === 'number' ? 'number' : 'text', step: 'any', size: 6});
+      }
+      if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = String(value);
+      input.name = key;
+      input.onchange = () => {
+        const v = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+        try {
+          this.settings = resolveSettings(this.sample, {...this.settings, [key]: v});
+          this.reset();
+        } catch (e) {
+          this.showError(e);
+        }
+      };
+      this.ui.settings.append(el('label', {title: s.help ?? ''}, `${s.label} `, input));
+    }
+  }
+
+  private async chooseBackend() {
+    const wanted = this.params.get('backend');
+    const status: Record<string, string | null> = {};
+    for (const b of BACKENDS) status[b] = await backendStatus(b);
+    for (const b of BACKENDS) {
+      this.ui.backend.append(el('option', {value: b, disabled: status[b] != null, textContent: status[b] ? `${b} (${status[b]})` : b}));
+    }
+    const choice = wanted ?? BACKENDS.find(b => status[b] == null) ?? 'cpu';
+    if (wanted && status[wanted]) this.showError(`backend ${wanted}: ${status[wanted]}`);
+    this.ui.backend.value = choice;
+    await tf.setBackend(choice);
+  }
+
+  private async switchBackend(name: string) {
+    this.pause();
+    await tf.setBackend(name);
+    await this.reset();
+  }
+
+  private showError(e: unknown) {
+    this.error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    this.ui.error.textContent = this.error;
+    this.ui.error.hidden = false;
+    this.running = false;
+    console.error(this.error);
+  }
+
+  async reset() {
+    this.running = false;
+    const generation = ++this.generation;
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.iteration = 0;
+    this.losses = [];
+    this.times = [];
+    this.error = null;
+    this.ui.error.hidden = true;
+    this.ui.status.textContent = 'setting up…';
+    try {
+      const trainer = await this.sample.create(this.settings);
+      if (generation !== this.generation) return trainer.dispose();
+      this.trainer = trainer;
+      await this.draw(true);
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  play() {
+    if (this.running || !this.trainer) return;
+    if (this.iteration >= (this.settings.iters as number)) return;
+    this.running = true;
+    this.loop(this.generation);
+  }
+
+  pause() {
+    this.running = false;
+  }
+
+  private async loop(generation: number) {
+    const iters = this.settings.iters as number;
+    try {
+      while (this.running && generation === this.generation && this.iteration < iters) {
+        this.losses.push(await this.trainer!.step());
+        this.iteration++;
+        this.times.push(performance.now());
+        if (performance.now() - this.lastDraw > REDRAW_MS || this.iteration === iters) await this.draw();
+        else await new Promise(r => setTimeout(r, 0));  // let the page handle clicks
+      }
+    } catch (e) {
+      this.showError(e);
+    }
+    if (generation === this.generation) {
+      this.running = false;
+      await this.draw();
+    }
+  }
+
+  private async draw(rebuild = false) {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const panels = trainer.panels();
+    if (rebuild) {
+      this.ui.panels.replaceChildren(...panels.map(p =>
+        el('figure', {}, el('canvas', {dataset: {panel: p.key}}), el('figcaption', {}, p.label))));
+    }
+    const metrics = await trainer.metrics();
+    for (const p of panels) {
+      const canvas = this.ui.panels.querySelector<HTMLCanvasElement>(`canvas[data-panel="${p.key}"]`)!;
+      drawRgba(canvas, await panelRgba(p));
+    }
+    drawRgba(this.ui.chart, plotLosses(this.losses, this.settings.iters as number));
+    this.ui.metrics.replaceChildren(...Object.entries(metrics).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, formatNumber(v)))));
+    this.ui.status.textContent = this.statusText();
+    this.lastDraw = performance.now();
+  }
+
+  private statusText(): string {
+    const iters = this.settings.iters as number;
+    const recent = this.times.slice(-20);
+    const rate = recent.length > 1 ? (recent.length - 1) / ((recent[recent.length - 1] - recent[0]) / 1000) : 0;
+    const speed = rate >= 1 ? `${rate.toFixed(1)} it/s` : rate > 0 ? `${(1 / rate).toFixed(2)} s/it` : '';
+    const loss = this.losses.length ? `loss ${formatNumber(this.losses[this.losses.length - 1])}` : '';
+    const state = this.running ? '' : this.iteration >= iters ? 'done' : this.iteration ? 'paused' : 'ready';
+    return [`iteration ${this.iteration} / ${iters}`, speed, loss, state].filter(Boolean).join(' · ');
+  }
+
+  /** The headless loop (lib/train) on this page's backend; progress goes to window.demoProgress. */
+  async train(given: Record<string, unknown>) {
+    this.pause();
+    const result = await train(this.sample, resolveSettings(this.sample, given), (i, loss, s) => w.demoProgress?.(i, loss, s));
+    return {...result, images: result.images.map(({data, ...rest}) => ({...rest, base64: toBase64(data)}))};
+  }
+}
+
+async function main() {
+  const name = document.body.dataset.sample;
+  if (!name) return gallery();
+  const sample = findSample(name);
+  if (!sample) throw new Error(`no sample named ${name}`);
+  const page = new SamplePage(sample, new URLSearchParams(location.search));
+  w.demo = page;
+  await page.start();
+  w.demoReady = true;
+}
+
+main().catch(e => {
+  document.body.append(el('pre', {className: 'error'}, String(e?.stack ?? e)));
+  w.demoReady = true;
+  w.demoError = String(e);
+});

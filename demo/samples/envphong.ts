@@ -1,0 +1,136 @@
+/**
+ * envphong: learn an environment cube map and a Phong highlight (color and exponent) from renders
+ * of a shiny blob (nvdiffrast's envphong sample).
+ *
+ * Reflection vectors are computed per vertex, interpolated with their screen-space derivatives
+ * (`diffAttrs`), and look up the cube map trilinearly: the derivatives pick the mip level, so the
+ * gradient reaches every texel a pixel's reflection covers. A point light from a new random
+ * direction every iteration adds rgb·max(0, r·L)^exponent; because it moves while the sky does
+ * not, the two can be told apart.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import * as dr from '../../src/index';
+import {icosphere, vertexNormals} from '../lib/geometry';
+import {Noise, skyCubeMap} from '../lib/procedural';
+import {Rng, unitVector} from '../lib/random';
+import {DISPLAY_ROTATION, mse, PROJECTION, randomRotation, readScalar, toDisplay} from '../lib/render';
+import type {Sample, Settings, Trainer} from '../lib/sample';
+
+const TRUE_RGB = [1.0, 0.85, 0.55];
+const TRUE_EXPONENT = 20;
+/** The exponent is learned as exponentScale·θ so that Adam's steps in θ move it quickly enough. */
+const EXPONENT_SCALE = 10;
+const DISTANCE = 3.5;
+
+export const envphong: Sample = {
+  name: 'envphong',
+  title: 'Environment map and Phong highlight',
+  summary: 'A smooth blob of 20 480 triangles reflects a sky cube map and a point light (Phong: rgb·max(0, r·L)^exponent). ' +
+      'From renders at random views with the light in a random direction each time, a grey cube map and random Phong ' +
+      'parameters learn the sky, the highlight color and its exponent. Reflection vectors are interpolated with ' +
+      'their derivatives, which select the cube map\'s mip level.',
+  settings: {
+    iters: {label: 'iterations', default: 600},
+    res: {label: 'resolution', default: 256, options: [64, 128, 256, 512]},
+    env: {label: 'cube map size', default: 64, options: [16, 32, 64, 128, 256], help: 'texels per cube face side'},
+    subdivisions: {label: 'subdivisions', default: 5, options: [3, 4, 5, 6], help: 'of the icosahedron: 20·4^n triangles'},
+    lr: {label: 'learning rate', default: 0.01, help: 'Adam'},
+    seed: {label: 'seed', default: 1},
+  },
+  create: async (s: Settings) => createEnvPhong(s),
+};
+
+async function createEnvPhong(s: Settings): Promise<Trainer> {
+  const rng = new Rng(s.seed as number);
+  const res = s.res as number, envSize = s.env as number;
+  const mesh = blob(s.subdivisions as number, s.seed as number);
+  const pos = tf.tensor2d(mesh.positions);
+  const normals = tf.tensor2d(vertexNormals(mesh));
+  const tri = tf.tensor2d(mesh.triangles, undefined, 'int32');
+
+  const envTrue = tf.tensor5d(skyCubeMap(envSize, s.seed as number), [1, 6, envSize, envSize, 3]);
+  const phongTrue = tf.tensor1d([...TRUE_RGB, TRUE_EXPONENT]);
+  const env = tf.variable(tf.fill(envTrue.shape, 0.5) as tf.Tensor5D);
+  // (r, g, b, θ) with exponent = EXPONENT_SCALE·θ, all drawn from [0, 1).
+  const phongRaw = tf.variable(tf.tensor1d([rng.next(), rng.next(), rng.next(), rng.next()]));
+  const phongScale = tf.tensor1d([1, 1, 1, EXPONENT_SCALE]);
+  const adam = tf.train.adam(s.lr as number);
+
+  /** The blob under a view: [1,H,W,C] images, white where nothing is hit. */
+  function render(rotation: dr.mat4.Mat4, offset: number[], light: number[], envMap: tf.Tensor5D, phong: tf.Tensor1D): tf.Tensor4D {
+    const modelView = dr.mat4.compose(dr.mat4.translate(offset[0], offset[1], -DISTANCE), rotation);
+    const clip = dr.mat4.transformPos(dr.mat4.compose(PROJECTION, modelView), pos);
+    // The camera in model space: the inverse model-view applied to the origin (rotation is orthonormal).
+    const camera = tf.matMul(tf.tensor2d(rotation, [4, 4]).slice([0, 0], [3, 3]), tf.tensor2d([-offset[0], -offset[1], DISTANCE], [3, 1]), true);
+    const view = tf.sub(pos, tf.reshape(camera, [1, 3]));
+    const reflect = tf.sub(view, tf.mul(normals, tf.mul(2, tf.sum(tf.mul(normals, view), 1, true))));
+    const {rast, rastDb} = dr.rasterize(clip, tri, [res, res]);
+    const {out: r, outDa: rDa} = dr.interpolate(reflect, rast, tri, {rastDb, diffAttrs: 'all'});
+    const sky = dr.texture(envMap, r, {uvDa: rDa, filterMode: 'linear-mipmap-linear', boundaryMode: 'cube'});
+    const rDotL = tf.sum(tf.mul(tf.div(r, tf.add(tf.norm(r, 'euclidean', 3, true), 1e-8)), light), 3, true);
+    // pow's gradient in the exponent is x^e·ln x: keep x > 0.
+    const highlight = tf.mul(tf.pow(tf.maximum(rDotL, 1e-6), phong.slice(3, 1)), phong.slice(0, 3));
+    const covered = tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0);
+    return tf.where(tf.tile(covered, [1, 1, 1, 3]), tf.add(sky, highlight), tf.onesLike(sky)) as tf.Tensor4D;
+  }
+  const phong = () => tf.mul(phongRaw, phongScale) as tf.Tensor1D;
+
+  return {
+    async step() {
+      const rotation = randomRotation(rng);
+      const offset = [rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25)];
+      const light = unitVector(rng);
+      const target = tf.tidy(() => render(rotation, offset, light, envTrue, phongTrue));
+      const loss = adam.minimize(() => mse(render(rotation, offset, light, env, phong()), target), true, [env, phongRaw]);
+      target.dispose();
+      return readScalar(loss!);
+    },
+    panels() {
+      const light = [0.5, 0.6, 0.62];
+      const unfold = (cube: tf.Tensor5D) => toDisplay(unfoldCube(tf.clipByValue(cube, 0, 1) as tf.Tensor5D));
+      return tf.tidy(() => [
+        {key: 'target', label: 'target', image: toDisplay(render(DISPLAY_ROTATION, [0, 0], light, envTrue, phongTrue))},
+        {key: 'result', label: 'estimate', image: toDisplay(render(DISPLAY_ROTATION, [0, 0], light, env, phong()))},
+        {key: 'env-target', label: 'target cube map', image: unfold(envTrue)},
+        {key: 'env-result', label: 'learned cube map', image: unfold(env)},
+      ]);
+    },
+    async metrics() {
+      const p = await phong().data();
+      const rgbRmse = Math.sqrt(TRUE_RGB.reduce((sum, c, i) => sum + (p[i] - c) ** 2, 0) / 3);
+      return {'Phong rgb rmse': rgbRmse, 'Phong exponent': p[3],
+        'Phong exponent relative error': Math.abs(p[3] - TRUE_EXPONENT) / TRUE_EXPONENT};
+    },
+    dispose() {
+      tf.dispose([pos, normals, tri, envTrue, phongTrue, env, phongRaw, phongScale]);
+      adam.dispose();
+    },
+  };
+}
+
+/** An icosphere with smooth bumps: radius 1 ± 0.25 of low-frequency noise. */
+function blob(subdivisions: number, seed: number) {
+  const sphere = icosphere(subdivisions);
+  const noise = new Noise(new Rng(seed + 1));
+  const positions = sphere.positions.map(d => d.map(x => x * (1 + 0.4 * noise.fbm(d as [number, number, number], 0.8, 2))));
+  return {positions, triangles: sphere.triangles};
+}
+
+/**
+ * A cube map `[1,6,S,S,3]` laid out as a horizontal cross (4S×3S, row 0 at the bottom like an
+ * image): −X +Z +X −Z across the middle, +Y above +Z, −Y below it. Face rows run the other way
+ * (t grows downward on the side faces), so the side faces are flipped.
+ */
+function unfoldCube(cube: tf.Tensor5D): tf.Tensor4D {
+  const size = cube.shape[2];
+  const face = (f: number) => tf.squeeze(tf.slice(cube, [0, f, 0, 0, 0], [1, 1, -1, -1, -1]), [1]) as tf.Tensor4D;
+  const blank = tf.zeros([1, size, size, 3]);
+  const side = (f: number) => tf.reverse(face(f), 1);
+  const rows = [
+    [blank, side(3), blank, blank],  // −Y  (bottom row of the image)
+    [side(1), side(4), side(0), side(5)],
+    [blank, side(2), blank, blank],  // +Y
+  ];
+  return tf.concat(rows.map(r => tf.concat(r, 2)), 1) as tf.Tensor4D;
+}

@@ -1,0 +1,131 @@
+// Runs a sample headless — in Node for cpu, in a page of headless Chromium for webgl / webgpu —
+// and writes its images, loss curve and metrics. Used by `npm run sample`, the demo tests and
+// the target measurements.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {buildNode, buildPages} from './build.mjs';
+import {launchChromium} from './chromium.mjs';
+import {encodePng} from './png.mjs';
+import {serve} from './server.mjs';
+
+export const BACKENDS = ['webgl', 'webgpu', 'cpu'];
+
+let nodeBundle = null;
+/** The demo's Node bundle (samples, settings, the training loop, the loss plot, tfjs on cpu). */
+export async function loadNodeBundle() {
+  if (!nodeBundle) {
+    nodeBundle = await import(await buildNode());
+    await nodeBundle.tf.setBackend('cpu');
+  }
+  return nodeBundle;
+}
+
+/** Does the library register kernels for `backend`? (Registration happens on import, on any platform.) */
+export async function hasKernels(backend) {
+  const {tf} = await loadNodeBundle();
+  return tf.getKernel('DiffrastRasterize', backend) != null;
+}
+
+/** webgl if its kernels exist, else webgpu if its do, else cpu. */
+export async function bestBackend() {
+  for (const b of ['webgl', 'webgpu']) if (await hasKernels(b)) return b;
+  return 'cpu';
+}
+
+/** Chromium serving the built pages, reused across runs: `open()` a sample page, `close()` all. */
+export class BrowserSession {
+  static async start({say = () => {}} = {}) {
+    const session = new BrowserSession();
+    session.dir = await buildPages();
+    ({server: session.server, url: session.url} = await serve(session.dir));
+    session.browser = await launchChromium({say});
+    return session;
+  }
+
+  /** Opens `<name>.html?<query>` and waits for the page to set up; resolves to the playwright page. */
+  async open(name, query = {}) {
+    const page = await this.browser.context.newPage();
+    page.pageErrors = [];
+    page.on('pageerror', e => page.pageErrors.push(e.message));
+    page.on('console', m => { if (m.type() === 'error') page.pageErrors.push(m.text()); });
+    await page.goto(`${this.url}${name}.html?${new URLSearchParams(query)}`, {waitUntil: 'commit'});
+    await page.waitForFunction(() => window.demoReady, null, {timeout: 180_000, polling: 100});
+    const error = await page.evaluate(() => window.demoError ?? window.demo?.state.error);
+    if (error) throw new Error(`${name}.html: ${error}`);
+    return page;
+  }
+
+  async close() {
+    await this.browser?.close();
+    this.server?.close();
+  }
+}
+
+/**
+ * Runs sample `name` with settings `given` (strings or numbers; defaults for the rest) on
+ * `backend`: in Node for cpu without a `session`, else in a page of the session's Chromium.
+ * Resolves to the sample's TrainResult with RGBA images.
+ */
+export async function runSample({name, backend, given = {}, session = null, onProgress = () => {}}) {
+  const bundle = await loadNodeBundle();
+  const sample = bundle.findSample(name);
+  if (!sample) throw new Error(`no sample named '${name}'; samples: ${bundle.SAMPLES.map(s => s.name).join(', ')}`);
+  const settings = bundle.resolveSettings(sample, given);
+  if (!session) {
+    if (backend !== 'cpu') throw new Error(`backend ${backend} runs in Chromium: pass a BrowserSession`);
+    return bundle.train(sample, settings, onProgress);
+  }
+  const page = await session.open(name, {backend, autoplay: '0'});
+  try {
+    const actual = await page.evaluate(() => window.demo.state.backend);
+    if (actual !== backend) {
+      const option = await page.evaluate(b => document.querySelector(`option[value="${b}"]`)?.textContent, backend);
+      throw new Error(`backend ${backend} is not usable in Chromium here: ${option ?? 'unknown'}`);
+    }
+    await page.exposeFunction('demoProgress', onProgress);
+    const result = await page.evaluate(s => window.demo.train(s), settings);
+    for (const img of result.images) img.data = new Uint8ClampedArray(Buffer.from(img.base64, 'base64'));
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Writes out/<name>/: one PNG per panel (target.png, result.png, …), loss.png and result.json. */
+export async function writeOutputs(result, dir) {
+  const {plotLosses} = await loadNodeBundle();
+  fs.mkdirSync(dir, {recursive: true});
+  const files = [];
+  for (const img of result.images) {
+    fs.writeFileSync(path.join(dir, `${img.key}.png`), encodePng(img));
+    files.push(`${img.key}.png`);
+  }
+  fs.writeFileSync(path.join(dir, 'loss.png'), encodePng(plotLosses(result.losses, result.settings.iters, 640, 240)));
+  files.push('loss.png');
+  const {images, ...summary} = result;
+  fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({...summary, images: images.map(i => i.key)}, null, 1) + '\n');
+  files.push('result.json');
+  return files;
+}
+
+/** A terminal progress bar: redrawn in place on a terminal, a line per 10% otherwise. */
+export function progressBar(total, stream = process.stdout) {
+  let lastDecile = -1;
+  return (i, loss, seconds) => {
+    const rate = i / seconds;
+    const eta = (total - i) / rate;
+    const fmt = (s) => s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+    const width = 30, done = Math.round(width * i / total);
+    const line = `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${i}/${total}  ` +
+      `${rate >= 1 ? `${rate.toFixed(1)} it/s` : `${(1 / rate).toFixed(2)} s/it`}  loss ${loss.toExponential(3)}  ` +
+      `${i < total ? `eta ${fmt(eta)}` : `${fmt(seconds)}`}`;
+    if (stream.isTTY) {
+      stream.write(`\r${line}\x1b[K${i === total ? '\n' : ''}`);
+    } else {
+      const decile = Math.floor(10 * i / total);
+      if (decile !== lastDecile) stream.write(`${line}\n`);
+      lastDecile = decile;
+    }
+  };
+}
