@@ -119,7 +119,10 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
 function checkLevelShapes(tex: tf.Tensor, levels: tf.Tensor[], cube: boolean) {
   const r = tex.rank;
   const [h, w] = tex.shape.slice(r - 3, r - 1);
-  if (levels.length > 0) checkMipLevels(OP, tex, levels.length);
+  if (levels.length > 0 && checkMipLevels(OP, tex, levels.length) < levels.length) {
+    fail(OP, `mip has ${levels.length} levels, but the pyramid of tex ${shapeStr(tex.shape)} ends at level ${
+        checkMipLevels(OP, tex, undefined)} (1x1)`);
+  }
   levels.forEach((level, i) => {
     const [lh, lw] = mipLevelSize(h, w, i + 1);
     const expected = [...tex.shape.slice(0, r - 3), lh, lw, tex.shape[r - 1]];
