@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm start [-- --port P]: builds the sample gallery and serves it on http://localhost:<port>/
-// (default 8080, or the next free port). localhost is a secure context, which WebGPU requires.
+// (default 8080, or the next free port), rebuilding as demo/ and src/ change. localhost is a
+// secure context, which WebGPU requires.
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -21,7 +22,7 @@ if (depsError) {
 const {buildPages, sampleNames} = await import('../demo/tools/build.mjs');
 const {serve} = await import('../demo/tools/server.mjs');
 const t = Date.now();
-const dir = await buildPages();
+const dir = await buildPages({watch: true});
 say(`built ${path.relative(root, dir)} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 for (;;) {
   try {

@@ -51,26 +51,34 @@ const page = (title, sample) => `<!doctype html>
 
 /**
  * The gallery → out/demo/www: index.html, one <name>.html per sample (the same shell, told which
- * sample by data-sample), app.js and style.css. Returns the directory.
+ * sample by data-sample), app.js and style.css. Returns the directory. With `watch`, esbuild keeps
+ * rebuilding app.js as demo/ and src/ change (reload the page to see it).
  */
-export async function buildPages() {
+export async function buildPages({watch = false} = {}) {
   const esbuild = await import('esbuild');
   const dir = path.join(OUT, 'www');
   fs.mkdirSync(dir, {recursive: true});
-  await esbuild.build({
+  const options = {
     ...common,
     entryPoints: [path.join(ROOT, 'demo/page/shell.ts')],
     outfile: path.join(dir, 'app.js'),
     platform: 'browser',
     target: 'chrome120',
-  });
+  };
+  if (watch) {
+    const context = await esbuild.context(options);
+    await context.rebuild();
+    await context.watch();
+  } else {
+    await esbuild.build(options);
+  }
   fs.copyFileSync(path.join(ROOT, 'demo/page/style.css'), path.join(dir, 'style.css'));
   fs.writeFileSync(path.join(dir, 'index.html'), page('tfjs-diffrast samples'));
-  // The sample names, without loading TypeScript: the files in demo/samples/ other than index.ts.
   for (const name of sampleNames()) fs.writeFileSync(path.join(dir, `${name}.html`), page(`${name} — tfjs-diffrast samples`, name));
   return dir;
 }
 
+/** The sample names, without loading TypeScript: the files in demo/samples/ other than index.ts. */
 export function sampleNames() {
   return fs.readdirSync(path.join(ROOT, 'demo/samples')).filter(f => f.endsWith('.ts') && f !== 'index.ts').map(f => f.slice(0, -3));
 }
