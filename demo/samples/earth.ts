@@ -14,7 +14,7 @@ import {uvSphere} from '../lib/geometry';
 import {setLearningRate} from '../lib/optimizer';
 import {earthTexture} from '../lib/procedural';
 import {Rng} from '../lib/random';
-import {cameraAt, DISPLAY_ROTATION, mse, randomRotation, readScalar, toDisplay} from '../lib/render';
+import {cameraAt, DISPLAY_ROTATION, randomRotation, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
 
 /** Texture PSNR counts texels within ±60° latitude: nearer the poles a texel covers under half the area it does at the equator. */
