@@ -71,7 +71,7 @@ function earthColor(noise: Noise, d: Vec3, lat: number): Color {
   const elevation = (height - seaLevel) / 0.4;
   const dryness = smoothstep(-0.15, 0.25, noise.fbm(d, 3, 5) + 0.25 * Math.cos(2 * (Math.abs(lat) - 0.4)));
   const land = mix(mix(FOREST, DESERT, dryness), ROCK, smoothstep(0.3, 0.7, elevation));
-  return mix(land, SNOW, Math.max(ice, smoothstep(0.9, 1.0, elevation)));
+  return mix(land, SNOW, Math.max(ice, smoothstep(1.05, 1.2, elevation)));
 }
 
 /**

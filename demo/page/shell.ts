@@ -17,8 +17,10 @@ import {panelRgba, Rgba, train} from '../lib/train';
 import {findSample, SAMPLES} from '../samples/index';
 
 const BACKENDS = ['webgl', 'webgpu', 'cpu'];
-/** Images, curve and metrics are redrawn at most this often while training. */
+/** Images, curve and metrics are redrawn at most this often while training... */
 const REDRAW_MS = 300;
+/** ...and at most a quarter of the time goes to redrawing (it renders too). */
+const REDRAW_SHARE = 0.25;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const w = window as any;
@@ -87,6 +89,7 @@ class SamplePage {
   private losses: number[] = [];
   private times: number[] = [];
   private lastDraw = 0;
+  private drawMs = 0;
   private generation = 0;
   private error: string | null = null;
   private readonly ui = {
@@ -223,7 +226,8 @@ class SamplePage {
         this.losses.push(await this.trainer!.step());
         this.iteration++;
         this.times.push(performance.now());
-        if (performance.now() - this.lastDraw > REDRAW_MS || this.iteration === iters) await this.draw();
+        const wait = Math.max(REDRAW_MS, this.drawMs * (1 - REDRAW_SHARE) / REDRAW_SHARE);
+        if (performance.now() - this.lastDraw > wait || this.iteration === iters) await this.draw();
         else await new Promise(r => setTimeout(r, 0));  // let the page handle clicks
       }
     } catch (e) {
@@ -238,6 +242,7 @@ class SamplePage {
   private async draw(rebuild = false) {
     const trainer = this.trainer;
     if (!trainer) return;
+    const start = performance.now();
     const panels = trainer.panels();
     if (rebuild) {
       this.ui.panels.replaceChildren(...panels.map(p =>
@@ -252,6 +257,7 @@ class SamplePage {
     this.ui.metrics.replaceChildren(...Object.entries(metrics).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, formatNumber(v)))));
     this.ui.status.textContent = this.statusText();
     this.lastDraw = performance.now();
+    this.drawMs = this.lastDraw - start;
   }
 
   private statusText(): string {
