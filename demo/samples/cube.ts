@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {cubeFaceIndices} from '../lib/geometry';
-import {setLearningRate} from '../lib/optimizer';
+import {setLearningRate, variable} from '../lib/optimizer';
 import {Rng} from '../lib/random';
 import {cameraAt, DISPLAY_ROTATION, mse, randomRotation, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
@@ -52,8 +52,8 @@ async function createCube(s: Settings): Promise<Trainer> {
 
   const posTrue = tf.tensor2d(mesh.positions);
   const colTrue = randomColors();
-  const pos = tf.variable(tf.tensor2d(mesh.positions.map(p => p.map(x => x + rng.uniform(-0.5, 0.5)))));
-  const col = tf.variable(randomColors());
+  const pos = variable(tf.tensor2d(mesh.positions.map(p => p.map(x => x + rng.uniform(-0.5, 0.5)))));
+  const col = variable(randomColors());
   const lr = s.lr as number;
   const adam = tf.train.adam(lr);
   let iteration = 0;

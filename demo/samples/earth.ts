@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {uvSphere} from '../lib/geometry';
-import {setLearningRate} from '../lib/optimizer';
+import {setLearningRate, variable} from '../lib/optimizer';
 import {earthTexture} from '../lib/procedural';
 import {Rng} from '../lib/random';
 import {cameraAt, DISPLAY_ROTATION, randomRotation, readScalar, toDisplay} from '../lib/render';
@@ -48,8 +48,8 @@ async function createEarth(s: Settings): Promise<Trainer> {
   const uv = tf.tensor2d(sphere.uvs);
   const uvTri = tf.tensor2d(sphere.uvTriangles, undefined, 'int32');
   const texTrue = tf.tensor4d(earthTexture(texH, s.seed as number), [1, texH, 2 * texH, 3]);
-  const texMip = tf.variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
-  const texNoMip = tf.variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
+  const texMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
+  const texNoMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
   const lr = s.lr as number;
   const adamMip = tf.train.adam(lr), adamNoMip = tf.train.adam(lr);
   const mask = tf.tidy(() => {

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {icosphere, vertexNormals} from '../lib/geometry';
+import {variable} from '../lib/optimizer';
 import {Noise, skyCubeMap} from '../lib/procedural';
 import {Rng, unitVector} from '../lib/random';
 import {DISPLAY_ROTATION, mse, PROJECTION, randomRotation, readScalar, toDisplay} from '../lib/render';
@@ -51,9 +52,9 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
 
   const envTrue = tf.tensor5d(skyCubeMap(envSize, s.seed as number), [1, 6, envSize, envSize, 3]);
   const phongTrue = tf.tensor1d([...TRUE_RGB, TRUE_EXPONENT]);
-  const env = tf.variable(tf.fill(envTrue.shape, 0.5) as tf.Tensor5D);
+  const env = variable(tf.fill(envTrue.shape, 0.5) as tf.Tensor5D);
   // (r, g, b, θ) with exponent = EXPONENT_SCALE·θ, all drawn from [0, 1).
-  const phongRaw = tf.variable(tf.tensor1d([rng.next(), rng.next(), rng.next(), rng.next()]));
+  const phongRaw = variable(tf.tensor1d([rng.next(), rng.next(), rng.next(), rng.next()]));
   const phongScale = tf.tensor1d([1, 1, 1, EXPONENT_SCALE]);
   const adam = tf.train.adam(s.lr as number);
 
@@ -97,7 +98,9 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
       ]);
     },
     async metrics() {
-      const p = await phong().data();
+      const phongNow = phong();
+      const p = await phongNow.data();
+      phongNow.dispose();
       const rgbRmse = Math.sqrt(TRUE_RGB.reduce((sum, c, i) => sum + (p[i] - c) ** 2, 0) / 3);
       return {'Phong rgb rmse': rgbRmse, 'Phong exponent': p[3],
         'Phong exponent relative error': Math.abs(p[3] - TRUE_EXPONENT) / TRUE_EXPONENT};

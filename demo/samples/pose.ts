@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {cubeFaceIndices} from '../lib/geometry';
-import {setLearningRate} from '../lib/optimizer';
+import {setLearningRate, variable} from '../lib/optimizer';
 import * as quat from '../lib/quaternion';
 import {gaussian, Rng, unitVector} from '../lib/random';
 import {cameraAt, readScalar, toDisplay} from '../lib/render';
@@ -48,7 +48,7 @@ async function createPose(s: Settings): Promise<Trainer> {
 
   const qTrue = quat.random(rng);
   let best = quat.random(rng), bestLoss = Infinity;
-  const q = tf.variable(tf.tensor1d(best));
+  const q = variable(tf.tensor1d(best));
   const lr = s.lr as number;
   const adam = tf.train.adam(lr);
   let iteration = 0;
@@ -71,7 +71,7 @@ async function createPose(s: Settings): Promise<Trainer> {
     if (rng.next() < 0.5) candidate = quat.multiply(candidate, quat.fromAxisAngle(AXES[rng.int(3)], Math.PI / 2 * (1 + rng.int(3))));
     const value = await readScalar(tf.tidy(() => loss(tf.tensor1d(candidate))));
     if (value < bestLoss) [best, bestLoss] = [candidate, value];
-    if (iteration === searchIters - 1) q.assign(tf.tensor1d(best));
+    if (iteration === searchIters - 1) tf.tidy(() => q.assign(tf.tensor1d(best)));
     return bestLoss;
   }
 

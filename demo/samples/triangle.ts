@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
+import {variable} from '../lib/optimizer';
 import {Rng} from '../lib/random';
 import {mse, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
@@ -36,8 +37,8 @@ async function createTriangle(s: Settings): Promise<Trainer> {
   const hash = dr.antialiasConstructTopologyHash(tri);
   const cornersTrue = tf.tensor2d(CORNERS);
   const colorsTrue = tf.tensor2d(COLORS);
-  const corners = tf.variable(tf.tensor2d(CORNERS.map(p => p.map(x => x + rng.uniform(-0.3, 0.3)))));
-  const colors = tf.variable(tf.fill([3, 3], 0.5) as tf.Tensor2D);
+  const corners = variable(tf.tensor2d(CORNERS.map(p => p.map(x => x + rng.uniform(-0.3, 0.3)))));
+  const colors = variable(tf.fill([3, 3], 0.5) as tf.Tensor2D);
   const adam = tf.train.adam(s.lr as number);
 
   const render = (xy: tf.Tensor2D, rgb: tf.Tensor2D) => {
