@@ -12,3 +12,12 @@ export function variable<R extends tf.Rank>(init: tf.Tensor<R>): tf.Variable<R> 
   init.dispose();
   return v;
 }
+
+/**
+ * Adam with ε = 1e-8 on every backend. tfjs's default ε is the backend's epsilon(): 1e-7 on cpu
+ * but 1e-4 on webgl, which swamps the tiny per-texel gradients of a texture (≈1e-7 when a loss is
+ * a mean over pixels) and all but stops texture learning there.
+ */
+export function adam(learningRate: number): tf.AdamOptimizer {
+  return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+}

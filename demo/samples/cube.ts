@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {cubeFaceIndices} from '../lib/geometry';
-import {setLearningRate, variable} from '../lib/optimizer';
+import {adam, setLearningRate, variable} from '../lib/optimizer';
 import {Rng} from '../lib/random';
 import {cameraAt, DISPLAY_ROTATION, mse, randomRotation, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
@@ -55,7 +55,7 @@ async function createCube(s: Settings): Promise<Trainer> {
   const pos = variable(tf.tensor2d(mesh.positions.map(p => p.map(x => x + rng.uniform(-0.5, 0.5)))));
   const col = variable(randomColors());
   const lr = s.lr as number;
-  const adam = tf.train.adam(lr);
+  const optimizer = adam(lr);
   let iteration = 0;
 
   function render(mvp: dr.mat4.Mat4, p: tf.Tensor2D, c: tf.Tensor2D, size: number): tf.Tensor4D {
@@ -70,8 +70,8 @@ async function createCube(s: Settings): Promise<Trainer> {
       const mvp = cameraAt(DISTANCE, randomRotation(rng));
       const target = tf.tidy(() => render(mvp, posTrue, colTrue, res));
       // nvdiffrast's schedule: ×10 slower every 2000 iterations, never below 1% of the start.
-      setLearningRate(adam, lr * Math.max(0.01, 10 ** (-iteration * 0.0005)));
-      const loss = adam.minimize(() => mse(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res), target), true);
+      setLearningRate(optimizer, lr * Math.max(0.01, 10 ** (-iteration * 0.0005)));
+      const loss = optimizer.minimize(() => mse(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res), target), true);
       target.dispose();
       iteration++;
       return readScalar(loss!);
@@ -97,7 +97,7 @@ async function createCube(s: Settings): Promise<Trainer> {
       tf.dispose([tri, posTrue, colTrue, pos, col]);
       if (perFace) colorTri.dispose();
       hash.dispose();
-      adam.dispose();
+      optimizer.dispose();
     },
   };
 }

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {uvSphere} from '../lib/geometry';
-import {setLearningRate, variable} from '../lib/optimizer';
+import {adam, setLearningRate, variable} from '../lib/optimizer';
 import {earthTexture} from '../lib/procedural';
 import {Rng} from '../lib/random';
 import {cameraAt, DISPLAY_ROTATION, randomRotation, readScalar, toDisplay} from '../lib/render';
@@ -51,26 +51,38 @@ async function createEarth(s: Settings): Promise<Trainer> {
   const texMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
   const texNoMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
   const lr = s.lr as number;
-  const adamMip = tf.train.adam(lr), adamNoMip = tf.train.adam(lr);
+  const adamMip = adam(lr), adamNoMip = adam(lr);
   const mask = tf.tidy(() => {
     const lat = tf.sub(tf.mul(tf.add(tf.range(0, texH), 0.5), Math.PI / texH), Math.PI / 2);
     return tf.cast(tf.lessEqual(tf.abs(lat), MASK_LATITUDE), 'float32').reshape([1, texH, 1, 1]);
   });
   let iteration = 0;
 
-  /** The sphere under `mvp` at size×size, black background; mipmapped (trilinear) or bilinear. */
-  function render(mvp: dr.mat4.Mat4, tex: tf.Tensor4D, size: number, mip: boolean): tf.Tensor4D {
-    const clip = dr.mat4.transformPos(mvp, pos);
-    const {rast, rastDb} = dr.rasterize(clip, tri, [size, size]);
-    const color = mip ?
-        (() => {
-          const {out, outDa} = dr.interpolate(uv, rast, uvTri, {rastDb, diffAttrs: 'all'});
-          return dr.texture(tex, out, {uvDa: outDa, filterMode: 'linear-mipmap-linear'});
-        })() :
-        dr.texture(tex, dr.interpolate(uv, rast, uvTri).out, {filterMode: 'linear'});
-    // (Tiled to RGB: tfjs's cpu backend multiplies same-shape tensors far faster than broadcast ones.)
-    const covered = tf.tile(tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32'), [1, 1, 1, 3]);
+  /** The sphere under `mvp` at size×size: texture coordinates, their derivatives, coverage. */
+  type Surface = {texc: tf.Tensor4D, texd: tf.Tensor4D, covered: tf.Tensor4D};
+  function surface(mvp: dr.mat4.Mat4, size: number): Surface {
+    return tf.tidy(() => {
+      const {rast, rastDb} = dr.rasterize(dr.mat4.transformPos(mvp, pos), tri, [size, size]);
+      const {out: texc, outDa: texd} = dr.interpolate(uv, rast, uvTri, {rastDb, diffAttrs: 'all'});
+      // (Tiled to RGB: tfjs's cpu backend multiplies same-shape tensors far faster than broadcast ones.)
+      const covered = tf.tile(tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32'), [1, 1, 1, 3]);
+      return {texc, texd, covered: covered as tf.Tensor4D};
+    });
+  }
+  const disposeSurface = (v: Surface) => tf.dispose([v.texc, v.texd, v.covered]);
+
+  /** The surface textured, black background: mipmapped (trilinear, by the derivatives) or bilinear. */
+  function shade({texc, texd, covered}: Surface, tex: tf.Tensor4D, mip: boolean): tf.Tensor4D {
+    const color = mip ? dr.texture(tex, texc, {uvDa: texd, filterMode: 'linear-mipmap-linear'}) :
+                        dr.texture(tex, texc, {filterMode: 'linear'});
     return tf.mul(color, covered);
+  }
+
+  function render(mvp: dr.mat4.Mat4, tex: tf.Tensor4D, size: number, mip: boolean): tf.Tensor4D {
+    const v = surface(mvp, size);
+    const image = shade(v, tex, mip);
+    disposeSurface(v);
+    return image;
   }
 
   /** The ground truth: mipmapped, rendered at twice the size and box-filtered down. */
@@ -104,8 +116,11 @@ async function createEarth(s: Settings): Promise<Trainer> {
       const rate = lr * 0.1 ** (iteration / iters);
       setLearningRate(adamMip, rate);
       setLearningRate(adamNoMip, rate);
-      const loss = adamMip.minimize(() => sphereMse(render(mvp, texMip, res, true), target), true, [texMip]);
-      adamNoMip.minimize(() => sphereMse(render(mvp, texNoMip, res, false), target), false, [texNoMip]);
+      // Both textures are seen through the same rasterized sphere.
+      const v = surface(mvp, res);
+      const loss = adamMip.minimize(() => sphereMse(shade(v, texMip, true), target), true, [texMip]);
+      adamNoMip.minimize(() => sphereMse(shade(v, texNoMip, false), target), false, [texNoMip]);
+      disposeSurface(v);
       target.dispose();
       iteration++;
       return readScalar(loss!);

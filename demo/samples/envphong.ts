@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {icosphere, vertexNormals} from '../lib/geometry';
-import {variable} from '../lib/optimizer';
+import {adam, variable} from '../lib/optimizer';
 import {Noise, skyCubeMap} from '../lib/procedural';
 import {Rng, unitVector} from '../lib/random';
 import {DISPLAY_ROTATION, mse, PROJECTION, randomRotation, readScalar, toDisplay} from '../lib/render';
@@ -56,46 +56,61 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
   // (r, g, b, θ) with exponent = EXPONENT_SCALE·θ, all drawn from [0, 1).
   const phongRaw = variable(tf.tensor1d([rng.next(), rng.next(), rng.next(), rng.next()]));
   const phongScale = tf.tensor1d([1, 1, 1, EXPONENT_SCALE]);
-  const adam = tf.train.adam(s.lr as number);
+  const optimizer = adam(s.lr as number);
 
-  /** The blob under a view: [1,H,W,C] images, white where nothing is hit. */
-  function render(rotation: dr.mat4.Mat4, offset: number[], light: number[], envMap: tf.Tensor5D, phong: tf.Tensor1D): tf.Tensor4D {
-    const modelView = dr.mat4.compose(dr.mat4.translate(offset[0], offset[1], -DISTANCE), rotation);
-    const clip = dr.mat4.transformPos(dr.mat4.compose(PROJECTION, modelView), pos);
-    // The camera in model space: the inverse model-view applied to the origin (rotation is orthonormal).
-    const camera = tf.matMul(tf.tensor2d(rotation, [4, 4]).slice([0, 0], [3, 3]), tf.tensor2d([-offset[0], -offset[1], DISTANCE], [3, 1]), true);
-    const view = tf.sub(pos, tf.reshape(camera, [1, 3]));
-    const reflect = tf.sub(view, tf.mul(normals, tf.mul(2, tf.sum(tf.mul(normals, view), 1, true))));
-    const {rast, rastDb} = dr.rasterize(clip, tri, [res, res]);
-    const {out: r, outDa: rDa} = dr.interpolate(reflect, rast, tri, {rastDb, diffAttrs: 'all'});
+  /**
+   * What a view of the blob fixes before any learned parameter comes in — the geometry is not
+   * learned, so target and estimate share it: the reflection vectors at the pixels with their
+   * derivatives, r·L, and which pixels the blob covers.
+   */
+  type View = {r: tf.Tensor4D, rDa: tf.Tensor4D, rDotL: tf.Tensor4D, covered: tf.Tensor4D};
+  function view(rotation: dr.mat4.Mat4, offset: number[], light: number[]): View {
+    return tf.tidy(() => {
+      const modelView = dr.mat4.compose(dr.mat4.translate(offset[0], offset[1], -DISTANCE), rotation);
+      const clip = dr.mat4.transformPos(dr.mat4.compose(PROJECTION, modelView), pos);
+      // The camera in model space: the inverse model-view applied to the origin (rotation is orthonormal).
+      const camera = tf.matMul(tf.tensor2d(rotation, [4, 4]).slice([0, 0], [3, 3]),
+          tf.tensor2d([-offset[0], -offset[1], DISTANCE], [3, 1]), true);
+      const toVertex = tf.sub(pos, tf.reshape(camera, [1, 3]));
+      const reflect = tf.sub(toVertex, tf.mul(normals, tf.mul(2, tf.sum(tf.mul(normals, toVertex), 1, true))));
+      const {rast, rastDb} = dr.rasterize(clip, tri, [res, res]);
+      const {out: r, outDa: rDa} = dr.interpolate(reflect, rast, tri, {rastDb, diffAttrs: 'all'});
+      const rDotL = tf.sum(tf.mul(tf.div(r, tf.add(tf.norm(r, 'euclidean', 3, true), 1e-8)), light), 3, true) as tf.Tensor4D;
+      const covered = tf.tile(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), [1, 1, 1, 3]) as tf.Tensor4D;
+      return {r, rDa, rDotL, covered};
+    });
+  }
+
+  /** The view shaded with a cube map and Phong parameters: [1,H,W,3], white where nothing is hit. */
+  function shade({r, rDa, rDotL, covered}: View, envMap: tf.Tensor5D, phong: tf.Tensor1D): tf.Tensor4D {
     const sky = dr.texture(envMap, r, {uvDa: rDa, filterMode: 'linear-mipmap-linear', boundaryMode: 'cube'});
-    const rDotL = tf.sum(tf.mul(tf.div(r, tf.add(tf.norm(r, 'euclidean', 3, true), 1e-8)), light), 3, true);
     // pow's gradient in the exponent is x^e·ln x: keep x > 0.
     const highlight = tf.mul(tf.pow(tf.maximum(rDotL, 1e-6), phong.slice(3, 1)), phong.slice(0, 3));
-    const covered = tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0);
-    return tf.where(tf.tile(covered, [1, 1, 1, 3]), tf.add(sky, highlight), tf.onesLike(sky)) as tf.Tensor4D;
+    return tf.where(covered, tf.add(sky, highlight), tf.onesLike(sky)) as tf.Tensor4D;
   }
   const phong = () => tf.mul(phongRaw, phongScale) as tf.Tensor1D;
+  const disposeView = (v: View) => tf.dispose([v.r, v.rDa, v.rDotL, v.covered]);
 
   return {
     async step() {
-      const rotation = randomRotation(rng);
-      const offset = [rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25)];
-      const light = unitVector(rng);
-      const target = tf.tidy(() => render(rotation, offset, light, envTrue, phongTrue));
-      const loss = adam.minimize(() => mse(render(rotation, offset, light, env, phong()), target), true, [env, phongRaw]);
-      target.dispose();
+      const v = view(randomRotation(rng), [rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25)], unitVector(rng));
+      const target = tf.tidy(() => shade(v, envTrue, phongTrue));
+      const loss = optimizer.minimize(() => mse(shade(v, env, phong()), target), true, [env, phongRaw]);
+      tf.dispose(target);
+      disposeView(v);
       return readScalar(loss!);
     },
     panels() {
-      const light = [0.5, 0.6, 0.62];
+      const v = view(DISPLAY_ROTATION, [0, 0], [0.5, 0.6, 0.62]);
       const unfold = (cube: tf.Tensor5D) => toDisplay(unfoldCube(tf.clipByValue(cube, 0, 1) as tf.Tensor5D));
-      return tf.tidy(() => [
-        {key: 'target', label: 'target', image: toDisplay(render(DISPLAY_ROTATION, [0, 0], light, envTrue, phongTrue))},
-        {key: 'result', label: 'estimate', image: toDisplay(render(DISPLAY_ROTATION, [0, 0], light, env, phong()))},
+      const panels = tf.tidy(() => [
+        {key: 'target', label: 'target', image: toDisplay(shade(v, envTrue, phongTrue))},
+        {key: 'result', label: 'estimate', image: toDisplay(shade(v, env, phong()))},
         {key: 'env-target', label: 'target cube map', image: unfold(envTrue)},
         {key: 'env-result', label: 'learned cube map', image: unfold(env)},
       ]);
+      disposeView(v);
+      return panels;
     },
     async metrics() {
       const phongNow = phong();
@@ -107,7 +122,7 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
     },
     dispose() {
       tf.dispose([pos, normals, tri, envTrue, phongTrue, env, phongRaw, phongScale]);
-      adam.dispose();
+      optimizer.dispose();
     },
   };
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import {cubeFaceIndices} from '../lib/geometry';
-import {setLearningRate, variable} from '../lib/optimizer';
+import {adam, setLearningRate, variable} from '../lib/optimizer';
 import * as quat from '../lib/quaternion';
 import {gaussian, Rng, unitVector} from '../lib/random';
 import {cameraAt, readScalar, toDisplay} from '../lib/render';
@@ -50,7 +50,7 @@ async function createPose(s: Settings): Promise<Trainer> {
   let best = quat.random(rng), bestLoss = Infinity;
   const q = variable(tf.tensor1d(best));
   const lr = s.lr as number;
-  const adam = tf.train.adam(lr);
+  const optimizer = adam(lr);
   let iteration = 0;
 
   function render(rotation: tf.Tensor1D): tf.Tensor4D {
@@ -76,8 +76,8 @@ async function createPose(s: Settings): Promise<Trainer> {
   }
 
   async function adamStep(): Promise<number> {
-    setLearningRate(adam, lr * 0.1 ** ((iteration - searchIters) / Math.max(1, iters - searchIters)));
-    const value = adam.minimize(() => loss(q as tf.Tensor1D), true, [q]);
+    setLearningRate(optimizer, lr * 0.1 ** ((iteration - searchIters) / Math.max(1, iters - searchIters)));
+    const value = optimizer.minimize(() => loss(q as tf.Tensor1D), true, [q]);
     tf.tidy(() => q.assign(tf.div(q, tf.norm(q))));
     return readScalar(value!);
   }
@@ -109,7 +109,7 @@ async function createPose(s: Settings): Promise<Trainer> {
     dispose() {
       tf.dispose([pos, tri, colorTri, colors, camera, q, target]);
       hash.dispose();
-      adam.dispose();
+      optimizer.dispose();
     },
   };
 }

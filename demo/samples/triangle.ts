@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
-import {variable} from '../lib/optimizer';
+import {adam, variable} from '../lib/optimizer';
 import {Rng} from '../lib/random';
 import {mse, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
@@ -39,7 +39,7 @@ async function createTriangle(s: Settings): Promise<Trainer> {
   const colorsTrue = tf.tensor2d(COLORS);
   const corners = variable(tf.tensor2d(CORNERS.map(p => p.map(x => x + rng.uniform(-0.3, 0.3)))));
   const colors = variable(tf.fill([3, 3], 0.5) as tf.Tensor2D);
-  const adam = tf.train.adam(s.lr as number);
+  const optimizer = adam(s.lr as number);
 
   const render = (xy: tf.Tensor2D, rgb: tf.Tensor2D) => {
     const pos = tf.concat([xy, tf.zeros([3, 1]), tf.ones([3, 1])], 1).expandDims(0);  // [1,3,4] clip space
@@ -51,7 +51,7 @@ async function createTriangle(s: Settings): Promise<Trainer> {
 
   return {
     async step() {
-      const loss = adam.minimize(() => mse(render(corners as tf.Tensor2D, colors as tf.Tensor2D), target), true);
+      const loss = optimizer.minimize(() => mse(render(corners as tf.Tensor2D, colors as tf.Tensor2D), target), true);
       return readScalar(loss!);
     },
     panels() {
@@ -72,7 +72,7 @@ async function createTriangle(s: Settings): Promise<Trainer> {
     dispose() {
       tf.dispose([tri, cornersTrue, colorsTrue, corners, colors, target]);
       hash.dispose();
-      adam.dispose();
+      optimizer.dispose();
     },
   };
 }
