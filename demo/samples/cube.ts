@@ -29,7 +29,7 @@ export const cube: Sample = {
       'silhouette coverage into gradients on the vertex positions. The 256×256 renders show the same two cubes ' +
       'sharply.',
   settings: {
-    iters: {label: 'iterations', default: 1000},
+    iters: {label: 'iterations', default: 2000},
     res: {label: 'resolution', default: 16, options: [4, 8, 16, 32, 64, 128, 256], help: 'training image size, pixels'},
     colors: {label: 'colors', default: 'per-vertex', options: ['per-vertex', 'per-face'],
       help: 'per-vertex: interpolated; per-face: flat, through a separate color index buffer'},

@@ -28,8 +28,8 @@ export const earth: Sample = {
       'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
       'texture PSNR (texels within ±60° latitude) shows the difference.',
   settings: {
-    iters: {label: 'iterations', default: 300},
-    res: {label: 'resolution', default: 128, options: [64, 128, 256, 512]},
+    iters: {label: 'iterations', default: 200},
+    res: {label: 'resolution', default: 64, options: [32, 64, 128, 256, 512]},
     texture: {label: 'texture width', default: 512, options: [256, 512, 1024, 2048],
       help: 'texels; the height is half. 2048 is nvdiffrast\'s size: many seconds per iteration on a CPU-emulated GPU'},
     maxDistance: {label: 'max distance', default: 50, help: 'camera distance drawn from [2.5, this]; the sphere has radius 1'},

@@ -32,11 +32,11 @@ export const envphong: Sample = {
       'parameters learn the sky, the highlight color and its exponent. Reflection vectors are interpolated with ' +
       'their derivatives, which select the cube map\'s mip level.',
   settings: {
-    iters: {label: 'iterations', default: 600},
-    res: {label: 'resolution', default: 256, options: [64, 128, 256, 512]},
-    env: {label: 'cube map size', default: 64, options: [16, 32, 64, 128, 256], help: 'texels per cube face side'},
+    iters: {label: 'iterations', default: 150},
+    res: {label: 'resolution', default: 128, options: [32, 64, 128, 256, 512]},
+    env: {label: 'cube map size', default: 32, options: [16, 32, 64, 128, 256], help: 'texels per cube face side'},
     subdivisions: {label: 'subdivisions', default: 5, options: [3, 4, 5, 6], help: 'of the icosahedron: 20·4^n triangles'},
-    lr: {label: 'learning rate', default: 0.01, help: 'Adam'},
+    lr: {label: 'learning rate', default: 0.03, help: 'Adam'},
     seed: {label: 'seed', default: 1},
   },
   create: async (s: Settings) => createEnvPhong(s),

@@ -25,7 +25,7 @@ export const pose: Sample = {
       'over rotations (shrinking perturbations, random 90° turns) finds the right basin, then Adam refines the ' +
       'quaternion through the differentiable renderer. The metric is the angle between the true and estimated rotation.',
   settings: {
-    iters: {label: 'iterations', default: 1000},
+    iters: {label: 'iterations', default: 500},
     res: {label: 'resolution', default: 128, options: [32, 64, 128, 256]},
     search: {label: 'search fraction', default: 0.5, help: 'the share of iterations spent in the greedy search'},
     lr: {label: 'learning rate', default: 0.01, help: 'Adam on the quaternion, ramped down ×0.1 over its phase'},

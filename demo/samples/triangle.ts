@@ -22,7 +22,7 @@ export const triangle: Sample = {
       'its corners and colors from that one image; the corners move because antialias gives the silhouette ' +
       'pixels gradients.',
   settings: {
-    iters: {label: 'iterations', default: 200},
+    iters: {label: 'iterations', default: 100},
     res: {label: 'resolution', default: 256, options: [32, 64, 128, 256, 512]},
     lr: {label: 'learning rate', default: 0.01, help: 'Adam'},
     seed: {label: 'seed', default: 1},
