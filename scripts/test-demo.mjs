@@ -31,10 +31,10 @@ const PAGES = {
 /** Small-size versions of the README's targets (the full ones: demo/tools/measure-targets.mjs). */
 const TARGETS = [
   {sample: 'cube', given: {res: 16, iters: 300}, expect: {'mean vertex error': ['<', 0.02]}},
-  {sample: 'earth', given: {texture: 256, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
+  {sample: 'earth', given: {texture: 256, iters: 40}, expect: {'mipmap gain (dB)': ['>=', 3]}},
   {sample: 'envphong', given: {subdivisions: 3, env: 16, res: 64, lr: 0.05, iters: 100},
     expect: {'Phong rgb rmse': ['<', 0.05], 'Phong exponent relative error': ['<', 0.1]}},
-  {sample: 'pose', given: {res: 64, iters: 200}, expect: {'angle error (degrees)': ['<', 2]}},
+  {sample: 'pose', given: {res: 32, iters: 200}, expect: {'angle error (degrees)': ['<', 2]}},
 ];
 
 const ITERATIONS = 30;
