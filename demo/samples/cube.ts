@@ -36,7 +36,7 @@ export const cube: Sample = {
     lr: {label: 'learning rate', default: 1e-2, help: 'Adam, decayed ×10 every 2000 iterations (floor ×0.01)'},
     seed: {label: 'seed', default: 1},
   },
-  create: async (s: Settings) => createCube(s),
+  create: createCube,
 };
 
 async function createCube(s: Settings): Promise<Trainer> {

@@ -36,7 +36,7 @@ export const earth: Sample = {
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
   },
-  create: async (s: Settings) => createEarth(s),
+  create: createEarth,
 };
 
 async function createEarth(s: Settings): Promise<Trainer> {

@@ -39,7 +39,7 @@ export const envphong: Sample = {
     lr: {label: 'learning rate', default: 0.03, help: 'Adam'},
     seed: {label: 'seed', default: 1},
   },
-  create: async (s: Settings) => createEnvPhong(s),
+  create: createEnvPhong,
 };
 
 async function createEnvPhong(s: Settings): Promise<Trainer> {

@@ -31,7 +31,7 @@ export const pose: Sample = {
     lr: {label: 'learning rate', default: 0.01, help: 'Adam on the quaternion, ramped down ×0.1 over its phase'},
     seed: {label: 'seed', default: 1},
   },
-  create: async (s: Settings) => createPose(s),
+  create: createPose,
 };
 
 async function createPose(s: Settings): Promise<Trainer> {

@@ -27,7 +27,7 @@ export const triangle: Sample = {
     lr: {label: 'learning rate', default: 0.01, help: 'Adam'},
     seed: {label: 'seed', default: 1},
   },
-  create: async (s: Settings) => createTriangle(s),
+  create: createTriangle,
 };
 
 async function createTriangle(s: Settings): Promise<Trainer> {
