@@ -66,7 +66,7 @@ async function createPose(s: Settings): Promise<Trainer> {
 
   /** Greedy search: perturbations shrink from ~60° to ~0.6° over the phase. */
   async function searchStep(): Promise<number> {
-    const sigma = 1.0 * 0.01 ** (iteration / searchIters);
+    const sigma = 0.01 ** (iteration / searchIters);
     let candidate = quat.multiply(best, quat.fromAxisAngle(unitVector(rng), sigma * gaussian(rng)));
     if (rng.next() < 0.5) candidate = quat.multiply(candidate, quat.fromAxisAngle(AXES[rng.int(3)], Math.PI / 2 * (1 + rng.int(3))));
     const value = await readScalar(tf.tidy(() => loss(tf.tensor1d(candidate))));
