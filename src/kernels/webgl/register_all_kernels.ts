@@ -1,6 +1,15 @@
-/** Registers every webgl kernel. */
+/** Registers every webgl kernel, and the largest resolution the webgl rasterizer takes. */
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 
-const kernelConfigs: KernelConfig[] = [];
+import {registerMaxResolution} from '../limits';
+
+import {diffrastGL} from './gl_session';
+import {rasterizeConfig} from './Rasterize';
+import {rasterizeGradConfig} from './RasterizeGrad';
+
+const kernelConfigs: KernelConfig[] = [rasterizeConfig, rasterizeGradConfig];
 
 for (const config of kernelConfigs) registerKernel(config);
+
+// A side of the raster target: texture, renderbuffer and viewport limits of the context.
+registerMaxResolution('webgl', backend => diffrastGL(backend as unknown as Parameters<typeof diffrastGL>[0]).maxRenderSize);
