@@ -91,7 +91,10 @@ void main() {
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
   if (uPeel) {
     vec4 previous = fetch4(uPrevious, (vImage * uImageSize.y + px.y) * uImageSize.x + px.x);
-    if (previous.w == 0.0 || zw <= previous.z) discard;
+    // SPEC's rule is zw ≤ previous z/w. The previous layer's own triangle is also recognised by id:
+    // its z/w recomputed here in float32 may differ in the last bit from the stored one (e.g. the
+    // cpu's, rounded from float64), and must never come back.
+    if (previous.w == 0.0 || zw <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;
   }
   gl_FragDepth = 0.5 * zw + 0.5;
   vec3 uvz;

@@ -4,10 +4,12 @@ import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 import {registerMaxResolution} from '../limits';
 
 import {diffrastGL} from './gl_session';
+import {interpolateConfig} from './Interpolate';
+import {interpolateGradConfig} from './InterpolateGrad';
 import {rasterizeConfig} from './Rasterize';
 import {rasterizeGradConfig} from './RasterizeGrad';
 
-const kernelConfigs: KernelConfig[] = [rasterizeConfig, rasterizeGradConfig];
+const kernelConfigs: KernelConfig[] = [rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig];
 
 for (const config of kernelConfigs) registerKernel(config);
 
