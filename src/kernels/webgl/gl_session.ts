@@ -28,6 +28,10 @@ export class DiffrastGL {
   readonly scratch = new Map<string, Scratch>();
   /** Counts sessions, so that eviction spares the scratch targets of the running one. */
   sessions = 0;
+  /** Attachment configurations already found complete (the check is a synchronous round trip). */
+  readonly completeConfigs = new Set<string>();
+  private baselineValues: Baseline | null = null;
+  readonly maxSamplers: number;
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
@@ -35,6 +39,7 @@ export class DiffrastGL {
     this.maxRenderSize = Math.min(this.maxTextureSize, gl.getParameter(gl.MAX_RENDERBUFFER_SIZE), viewport[0], viewport[1]);
     // Enabling an extension is permanent for the context and changes no state tfjs relies on.
     this.floatBlendExtension = gl.getExtension('EXT_float_blend') != null;
+    this.maxSamplers = Math.min(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS), gl.getParameter(gl.MAX_VERTEX_TEXTURE_IMAGE_UNITS));
     this.vao = gl.createVertexArray()!;
     this.framebuffer = gl.createFramebuffer()!;
   }
@@ -42,6 +47,25 @@ export class DiffrastGL {
   /** Additive blending into RGBA32F targets: needed by every backward pass (scatter-add). */
   get floatBlend(): boolean {
     return this.floatBlendExtension && !env().getBool(FORCE_NO_FLOAT_BLEND_FLAG);
+  }
+
+  /**
+   * Colour mask, blend function and equation, depth function and mask as found on first use.
+   * Reading them is a synchronous round trip to the GPU process (~0.3 ms each in Chromium), and
+   * tfjs never changes them, so they are read once per context and put back as read.
+   */
+  get baseline(): Baseline {
+    const gl = this.gl;
+    if (!this.baselineValues) {
+      this.baselineValues = {
+        colorMask: gl.getParameter(gl.COLOR_WRITEMASK),
+        blend: [gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA, gl.BLEND_EQUATION_RGB,
+                gl.BLEND_EQUATION_ALPHA].map(p => gl.getParameter(p)),
+        depthFunc: gl.getParameter(gl.DEPTH_FUNC),
+        depthMask: gl.getParameter(gl.DEPTH_WRITEMASK),
+      };
+    }
+    return this.baselineValues;
   }
 
   /** The compiled program for `key` (compiled from the sources on first use). */
@@ -53,6 +77,13 @@ export class DiffrastGL {
     }
     return p;
   }
+}
+
+interface Baseline {
+  colorMask: boolean[];
+  blend: number[];
+  depthFunc: number;
+  depthMask: boolean;
 }
 
 interface Scratch {
@@ -279,11 +310,23 @@ export class GlSession {
       this.depthAttached = depth != null;
     }
     gl.drawBuffers(targets.map((_, i) => gl.COLOR_ATTACHMENT0 + i));
-    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
-    if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
-      throw new Error(`webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
-                      'float32 colour targets need EXT_color_buffer_float');
+    // Our attachments are always float32 colour (R32F from tfjs, or RGBA32F) and DEPTH_COMPONENT32F:
+    // check each configuration once (the check is a synchronous round trip).
+    const config = `${this.kernel}:${targets.length}:${depth != null}`;
+    if (!this.ctx.completeConfigs.has(config)) {
+      const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+      if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
+        throw new Error(`webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
+                        'float32 colour targets need EXT_color_buffer_float');
+      }
+      this.ctx.completeConfigs.add(config);
     }
+  }
+
+  private setColorMask() {
+    const gl = this.gl, {colorMask} = this.ctx.baseline;
+    this.save('colorMask', colorMask, m => gl.colorMask(m[0], m[1], m[2], m[3]));
+    gl.colorMask(true, true, true, true);
   }
 
   /** Runs one draw call with everything it needs set, and nothing else assumed. */
@@ -298,11 +341,10 @@ export class GlSession {
     }
     this.setCap('BLEND', !!d.blend);
     this.setCap('DEPTH_TEST', !!d.depth);
-    this.save('colorMask', gl.getParameter(gl.COLOR_WRITEMASK), m => gl.colorMask(m[0], m[1], m[2], m[3]));
-    gl.colorMask(true, true, true, true);
+    this.setColorMask();
+    const baseline = this.ctx.baseline;
     if (d.blend) {
-      this.save('blend', [gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA,
-                          gl.BLEND_EQUATION_RGB, gl.BLEND_EQUATION_ALPHA].map(p => gl.getParameter(p)), b => {
+      this.save('blend', baseline.blend, b => {
         gl.blendFuncSeparate(b[0], b[1], b[2], b[3]);
         gl.blendEquationSeparate(b[4], b[5]);
       });
@@ -310,7 +352,7 @@ export class GlSession {
       gl.blendEquation(gl.FUNC_ADD);
     }
     if (d.depth) {
-      this.save('depth', [gl.getParameter(gl.DEPTH_FUNC), gl.getParameter(gl.DEPTH_WRITEMASK)], v => {
+      this.save('depth', [baseline.depthFunc, baseline.depthMask] as const, v => {
         gl.depthFunc(v[0]);
         gl.depthMask(v[1]);
       });
@@ -318,13 +360,9 @@ export class GlSession {
       gl.depthMask(true);
     }
     if (d.clear) {
-      this.save('clearValues', [gl.getParameter(gl.COLOR_CLEAR_VALUE), gl.getParameter(gl.DEPTH_CLEAR_VALUE)], v => {
-        gl.clearColor(v[0][0], v[0][1], v[0][2], v[0][3]);
-        gl.clearDepth(v[1]);
-      });
-      gl.clearColor(0, 0, 0, 0);
-      gl.clearDepth(1);
-      gl.clear(gl.COLOR_BUFFER_BIT | (d.depth ? gl.DEPTH_BUFFER_BIT : 0));
+      // clearBuffer* leave the clear colour and depth state alone.
+      d.targets.forEach((_, i) => gl.clearBufferfv(gl.COLOR, i, [0, 0, 0, 0]));
+      if (d.depth) gl.clearBufferfv(gl.DEPTH, 0, [1]);
     }
     this.save('program', gl.getParameter(gl.CURRENT_PROGRAM), p => gl.useProgram(p));
     gl.useProgram(d.program.program);
@@ -348,14 +386,9 @@ export class GlSession {
     this.drawing = true;
     this.attach(targets, undefined);
     this.setCap('SCISSOR_TEST', false);
-    this.save('colorMask', gl.getParameter(gl.COLOR_WRITEMASK), m => gl.colorMask(m[0], m[1], m[2], m[3]));
-    gl.colorMask(true, true, true, true);
-    this.save('clearValues', [gl.getParameter(gl.COLOR_CLEAR_VALUE), gl.getParameter(gl.DEPTH_CLEAR_VALUE)], v => {
-      gl.clearColor(v[0][0], v[0][1], v[0][2], v[0][3]);
-      gl.clearDepth(v[1]);
-    });
-    gl.clearColor(0, 0, 0, 0);
-    gl.clear(gl.COLOR_BUFFER_BIT);
+    this.setCap('RASTERIZER_DISCARD', false);
+    this.setColorMask();
+    targets.forEach((_, i) => gl.clearBufferfv(gl.COLOR, i, [0, 0, 0, 0]));
   }
 
   /** Puts back every piece of state this session changed, in reverse order. */

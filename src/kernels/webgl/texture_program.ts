@@ -1,0 +1,17 @@
+/** texture's forward pass: one element pass over [N,H,W,C]. */
+import {DiffrastGL} from './gl_session';
+import {HEADER, OUTPUT_INDEX} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {textureSnippet} from './glsl_texture';
+import {elementProgram} from './passes';
+
+export function textureProgram(ctx: DiffrastGL, cube: boolean, numLevels: number): GlProgram {
+  return elementProgram(ctx, `texture-${cube}-${numLevels}`, () => `${HEADER}${textureSnippet(cube, numLevels)}${OUTPUT_INDEX}
+out float outValue;
+void main() {
+  int i = outputIndex();
+  int pixel = i / uChannels;
+  outValue = textureValue(lookup(pixel), i - pixel * uChannels);
+}
+`);
+}
