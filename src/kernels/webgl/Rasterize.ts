@@ -3,8 +3,8 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 
 import {runGL} from './gl_session';
-import {copyToTensors} from './passes';
-import {rasterProgram} from './rasterize_program';
+import {copyToTensors, elementPass, scratchGrid} from './passes';
+import {rasterProgram, rasterSetupProgram} from './rasterize_program';
 
 export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Rasterize, s => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
@@ -21,30 +21,46 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const bands = Math.min(numImages, Math.floor(s.ctx.maxRenderSize / height));
   const targets = [s.scratchTexture('raster.rast', width, bands * height), s.scratchTexture('raster.db', width, bands * height)];
   const depth = s.scratchDepth('raster.depth', width, bands * height);
-  const program = rasterProgram(s.ctx);
-  const gl = s.gl;
+  const setup = rasterSetupProgram(s.ctx), program = rasterProgram(s.ctx);
   const pixels = height * width;
+  const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
+
+  /**
+   * Boxes of `images` images from image0 (in band band0 of `chunk` bands), triangles
+   * [first, first + count) of each.
+   */
+  const draw = (chunk: number, image0: number, band0: number, images: number, first: number, count: number) => {
+    const boxes = images * count;
+    const uniforms = {...common, uFirst: first, uCount: Math.max(count, 1), uImage0: image0};
+    let setupTextures = null;
+    if (boxes > 0) {
+      const grids = ['raster.box', 'raster.p0', 'raster.p1', 'raster.p2'].map(name => scratchGrid(s, name, boxes));
+      elementPass(s, setup, grids, {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
+                  {uPos: posT.texture, uTri: triT.texture});
+      setupTextures = grids.map(g => g.texture);
+    }
+    // Six vertices (two triangles) per box. Instancing would be natural, but SwiftShader pays
+    // a draw's set-up per instance (5 s for 100k).
+    s.draw({
+      program, targets, depth, clear: band0 === 0, viewport: [0, 0, width, chunk * height],
+      uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null},
+      textures: {
+        uBoxes: setupTextures?.[0] ?? null, uP0: setupTextures?.[1] ?? null, uP1: setupTextures?.[2] ?? null,
+        uP2: setupTextures?.[3] ?? null, uPrevious: peelT?.texture ?? null,
+      },
+      mode: s.gl.TRIANGLES, count: 6 * boxes,
+    });
+  };
+
   for (let n0 = 0; n0 < numImages; n0 += bands) {
     const n1 = Math.min(numImages, n0 + bands);
-    const draw = (uniforms: {uFirst: number, uCount: number, uImage0: number, uBand0: number}, instances: number, clear: boolean) =>
-        s.draw({
-          program, targets, depth, clear, viewport: [0, 0, width, (n1 - n0) * height],
-          uniforms: {
-            ...uniforms, uBands: n1 - n0, uVertexStride: rangeMode ? 0 : numVertices, uImageSize: [width, height],
-            uNumVertices: numVertices, uNumTriangles: numTriangles, uPeel: peelT != null,
-          },
-          textures: {uPos: posT.texture, uTri: triT.texture, uPrevious: peelT?.texture ?? null},
-          mode: gl.TRIANGLE_STRIP, count: 4, instances,
-        });
     if (rangeMode) {
-      for (let n = n0; n < n1; n++) {
-        const [first, count] = [ranges[2 * n], ranges[2 * n + 1]];
-        draw({uFirst: first, uCount: Math.max(count, 1), uImage0: n, uBand0: n - n0}, count, n === n0);
-      }
+      for (let n = n0; n < n1; n++) draw(n1 - n0, n, n - n0, 1, ranges[2 * n], ranges[2 * n + 1]);
     } else {
-      draw({uFirst: 0, uCount: Math.max(numTriangles, 1), uImage0: n0, uBand0: 0}, (n1 - n0) * numTriangles, true);
+      draw(n1 - n0, n0, 0, n1 - n0, 0, numTriangles);
     }
-    copyToTensors(s, targets, {cols: 4, base: 0}, [rast, db], n0 * pixels * 4, n1 * pixels * 4);
+    copyToTensors(s, targets.map(texture => ({texture, width})), {cols: 4, base: 0}, [rast, db], n0 * pixels * 4,
+                  n1 * pixels * 4);
   }
   return [rast.info, db.info];
 });

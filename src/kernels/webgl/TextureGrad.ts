@@ -35,7 +35,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
   const target = scatterTarget(s, texels);
   scatter(s, target, textureTexelGradProgram(s.ctx, cube, numLevels), pixels * slots * taps * groups,
           {...uniforms, uSlots: slots, uTaps: taps, uLevelBase: bases}, textures);
-  dlevels.forEach((d, l) => copyToTensors(s, [target.texture], {cols: channels, base: bases[l]}, [d]));
+  dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
   // Per-pixel gradients.
   const program = texturePixelGradProgram(s.ctx, cube, numLevels);

@@ -16,6 +16,18 @@ import {GlProgram, UniformValues} from './gl_program';
 export const FORCE_NO_FLOAT_BLEND_FLAG = 'DIFFRAST_WEBGL_FORCE_NO_FLOAT_BLEND';
 env().registerFlag(FORCE_NO_FLOAT_BLEND_FLAG, () => false);
 
+/**
+ * Environment flag: time every draw of our kernels on the GPU (EXT_disjoint_timer_query_webgl2),
+ * for benchmarks; read the times with `takePassTimes`.
+ */
+export const PROFILE_FLAG = 'DIFFRAST_WEBGL_PROFILE';
+env().registerFlag(PROFILE_FLAG, () => false);
+
+interface PendingTime {
+  label: string;
+  query: WebGLQuery;
+}
+
 /** Per-context state: capabilities, compiled programs, our framebuffer and scratch targets. */
 export class DiffrastGL {
   readonly maxTextureSize: number;
@@ -31,6 +43,9 @@ export class DiffrastGL {
   /** Attachment configurations already found complete (the check is a synchronous round trip). */
   readonly completeConfigs = new Set<string>();
   private baselineValues: Baseline | null = null;
+  readonly pendingTimes: PendingTime[] = [];
+  /** A GPU buffer for copies through pixel buffers (grows). */
+  pixelBuffer: {buffer: WebGLBuffer, bytes: number} | null = null;
   readonly maxSamplers: number;
 
   constructor(readonly gl: WebGL2RenderingContext) {
@@ -50,7 +65,8 @@ export class DiffrastGL {
   }
 
   /**
-   * Colour mask, blend function and equation, depth function and mask as found on first use.
+   * Colour mask, blend function and equation, depth function and mask, pixel store parameters as
+   * found on first use.
    * Reading them is a synchronous round trip to the GPU process (~0.3 ms each in Chromium), and
    * tfjs never changes them, so they are read once per context and put back as read.
    */
@@ -63,6 +79,10 @@ export class DiffrastGL {
                 gl.BLEND_EQUATION_ALPHA].map(p => gl.getParameter(p)),
         depthFunc: gl.getParameter(gl.DEPTH_FUNC),
         depthMask: gl.getParameter(gl.DEPTH_WRITEMASK),
+        pixelStore: PIXEL_STORE.map(([name, want]) => {
+          const pname = (gl as unknown as {[k: string]: number})[name];
+          return [pname, gl.getParameter(pname), want] as [number, number | boolean, number | boolean];
+        }).filter(([, have, want]) => have !== want),
       };
     }
     return this.baselineValues;
@@ -84,7 +104,16 @@ interface Baseline {
   blend: number[];
   depthFunc: number;
   depthMask: boolean;
+  /** Pixel store parameters that are not at the values a pixel-buffer copy needs. */
+  pixelStore: Array<[number, number | boolean, number | boolean]>;
 }
+
+/** Pixel store parameters a tight float copy through pixel buffers needs (name, value). */
+const PIXEL_STORE: Array<[string, number | boolean]> = [
+  ['PACK_ROW_LENGTH', 0], ['PACK_SKIP_ROWS', 0], ['PACK_SKIP_PIXELS', 0], ['PACK_ALIGNMENT', 4],
+  ['UNPACK_ROW_LENGTH', 0], ['UNPACK_SKIP_ROWS', 0], ['UNPACK_SKIP_PIXELS', 0], ['UNPACK_ALIGNMENT', 4],
+  ['UNPACK_FLIP_Y_WEBGL', false], ['UNPACK_PREMULTIPLY_ALPHA_WEBGL', false],
+];
 
 interface Scratch {
   object: WebGLTexture | WebGLRenderbuffer;
@@ -329,6 +358,45 @@ export class GlSession {
     gl.colorMask(true, true, true, true);
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Copies through a pixel buffer (GPU memory copies, no shader)
+
+  /** Makes `texture` the read buffer (attachment 0 of our framebuffer). */
+  readFrom(texture: WebGLTexture) {
+    this.drawing = true;
+    this.attach([texture], undefined);
+    this.gl.readBuffer(this.gl.COLOR_ATTACHMENT0);
+  }
+
+  /** Our pixel buffer, at least `bytes` long, bound to `target` (PIXEL_PACK or PIXEL_UNPACK). */
+  bindPixelBuffer(target: number, bytes: number): WebGLBuffer {
+    const gl = this.gl, ctx = this.ctx;
+    this.drawing = true;
+    const bindingOf = target === gl.PIXEL_PACK_BUFFER ? gl.PIXEL_PACK_BUFFER_BINDING : gl.PIXEL_UNPACK_BUFFER_BINDING;
+    this.save(`buffer:${target}`, gl.getParameter(bindingOf), b => gl.bindBuffer(target, b));
+    if (!ctx.pixelBuffer || ctx.pixelBuffer.bytes < bytes) {
+      if (ctx.pixelBuffer) gl.deleteBuffer(ctx.pixelBuffer.buffer);
+      ctx.pixelBuffer = {buffer: gl.createBuffer()!, bytes};
+      gl.bindBuffer(target, ctx.pixelBuffer.buffer);
+      gl.bufferData(target, bytes, gl.STREAM_COPY);
+    }
+    gl.bindBuffer(target, ctx.pixelBuffer.buffer);
+    for (const [pname, have, want] of ctx.baseline.pixelStore) {
+      this.save(`pixelStore:${pname}`, have, v => gl.pixelStorei(pname, v as number));
+      gl.pixelStorei(pname, want as number);
+    }
+    return ctx.pixelBuffer.buffer;
+  }
+
+  unbindPixelBuffer(target: number) {
+    this.gl.bindBuffer(target, null);
+  }
+
+  /** Binds `texture` to TEXTURE_2D for an update (texSubImage2D). */
+  bindForUpdate(texture: WebGLTexture) {
+    this.bindTexture(0, texture);
+  }
+
   /** Runs one draw call with everything it needs set, and nothing else assumed. */
   draw(d: Draw) {
     const gl = this.gl;
@@ -376,8 +444,15 @@ export class GlSession {
     });
     d.program.setUniforms(d.uniforms ?? {});
     if (d.count <= 0 || d.instances === 0) return;
+    const timer = env().getBool(PROFILE_FLAG) ? gl.getExtension('EXT_disjoint_timer_query_webgl2') : null;
+    const query = timer ? gl.createQuery() : null;
+    if (query) gl.beginQuery(timer.TIME_ELAPSED_EXT, query);
     if (d.instances != null) gl.drawArraysInstanced(d.mode, d.first ?? 0, d.count, d.instances);
     else gl.drawArrays(d.mode, d.first ?? 0, d.count);
+    if (query) {
+      gl.endQuery(timer.TIME_ELAPSED_EXT);
+      this.ctx.pendingTimes.push({label: `${this.kernel} ${d.program.label}`, query});
+    }
   }
 
   /** Zeros the given textures (whole). */
@@ -466,4 +541,21 @@ export function requireFloatBlend(s: GlSession) {
                     (env().getBool(FORCE_NO_FLOAT_BLEND_FLAG) ? ` (disabled by the flag ${FORCE_NO_FLOAT_BLEND_FLAG})` : '') +
                     '; compute gradients on the cpu or webgpu backend');
   }
+}
+
+/**
+ * With DIFFRAST_WEBGL_PROFILE on: the GPU milliseconds of every draw since the last call, summed
+ * by kernel and program (waits for the GPU).
+ */
+export async function takePassTimes(backend: unknown): Promise<{[label: string]: number}> {
+  const ctx = diffrastGL(backend as MathBackendWebGL);
+  const gl = ctx.gl;
+  const pending = ctx.pendingTimes.splice(0);
+  const times: {[label: string]: number} = {};
+  for (const {label, query} of pending) {
+    while (!gl.getQueryParameter(query, gl.QUERY_RESULT_AVAILABLE)) await new Promise(r => setTimeout(r, 1));
+    times[label] = (times[label] ?? 0) + gl.getQueryParameter(query, gl.QUERY_RESULT) / 1e6;
+    gl.deleteQuery(query);
+  }
+  return times;
 }

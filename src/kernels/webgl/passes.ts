@@ -2,7 +2,8 @@
  * The two kinds of pass most kernels are made of: an element pass (one fragment per element of
  * tfjs output tensors) and the copy of one of our RGBA32F scratch textures into a tfjs tensor.
  */
-import {DiffrastGL, GlSession, GlTensor} from './gl_session';
+import {copyTexelsToTensor} from './buffer_copy';
+import {DiffrastGL, GlSession} from './gl_session';
 import {FETCH, FULLSCREEN_VERTEX, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 
@@ -11,12 +12,39 @@ export function elementProgram(ctx: DiffrastGL, key: string, fragmentSource: () 
   return ctx.program(key, () => FULLSCREEN_VERTEX, fragmentSource);
 }
 
+/** Where an element pass writes: a tfjs output (GlTensor) or a ScratchGrid. */
+export interface PassTarget {
+  texture: WebGLTexture | null;
+  /** [rows, columns] of the texture. */
+  texShape: [number, number];
+  /** Elements (texels) in use, row-major from the first. */
+  size: number;
+}
+
+/** One of our RGBA32F scratch textures holding `texels` texels row-major, as wide as allowed. */
+export interface ScratchGrid extends PassTarget {
+  texture: WebGLTexture;
+  width: number;
+  height: number;
+}
+
+export function scratchGrid(s: GlSession, name: string, texels: number): ScratchGrid {
+  const max = s.ctx.maxRenderSize;
+  const width = Math.max(1, Math.min(texels, max));
+  const height = Math.max(1, Math.ceil(texels / width));
+  if (height > max) {
+    throw new Error(`${s.kernel} on webgl: ${texels} texels of intermediate results do not fit one ${max}x${max} ` +
+                    'render target here; use a smaller batch, resolution or mesh');
+  }
+  return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: texels, width, height};
+}
+
 /**
  * Runs `program` over elements [start, end) of `outputs` (all of one texture shape; fragment
  * output k writes outputs[k]).
  */
 export function elementPass(
-    s: GlSession, program: GlProgram, outputs: GlTensor[], uniforms: UniformValues,
+    s: GlSession, program: GlProgram, outputs: PassTarget[], uniforms: UniformValues,
     textures: {[sampler: string]: WebGLTexture | null}, start = 0, end = outputs[0].size) {
   if (end <= start) return;
   const width = outputs[0].texShape[1];
@@ -59,12 +87,18 @@ void main() {
 
 /**
  * Copies matrices from scratch textures (laid out as `layout`) into elements [start, end) of tfjs
- * outputs of one texture shape; element start maps to row 0, column 0.
+ * outputs of one texture shape; element start maps to row 0, column 0. Whole texels (columns a
+ * multiple of 4) go through a pixel buffer, others through a copy pass.
  */
 export function copyToTensors(
-    s: GlSession, sources: WebGLTexture[], layout: PaddedLayout, outputs: GlTensor[], start = 0,
-    end = outputs[0].size) {
+    s: GlSession, sources: Array<{texture: WebGLTexture, width: number}>, layout: PaddedLayout, outputs: PassTarget[],
+    start = 0, end = outputs[0].size) {
+  if (end <= start) return;
+  if (layout.cols % 4 === 0) {
+    sources.forEach((src, k) => copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / 4, outputs[k], start));
+    return;
+  }
   const textures: {[name: string]: WebGLTexture} = {};
-  sources.forEach((t, k) => textures[`uSrc${k}`] = t);
+  sources.forEach((t, k) => textures[`uSrc${k}`] = t.texture);
   elementPass(s, copyProgram(s.ctx, sources.length), outputs, {uCols: layout.cols, uBase: layout.base}, textures, start, end);
 }

@@ -10,7 +10,7 @@
 import {DiffrastGL, GlSession, GlTensor, requireFloatBlend} from './gl_session';
 import {HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {copyToTensors, groupsOf} from './passes';
+import {copyToTensors, groupsOf, scratchGrid, ScratchGrid} from './passes';
 
 const FRAGMENT = `${HEADER}
 flat in vec4 vValue;
@@ -45,28 +45,17 @@ export function scatterProgram(ctx: DiffrastGL, key: string, body: () => string)
   return ctx.program(`scatter-${key}`, () => vertexSource(body()), () => FRAGMENT);
 }
 
-/** A zeroed scratch texture of at least `texels` texels, filled row-major. */
-export interface ScatterTarget {
-  texture: WebGLTexture;
-  width: number;
-  height: number;
-}
-
-export function scatterTarget(s: GlSession, texels: number): ScatterTarget {
+/** A zeroed scratch texture of `texels` texels, filled row-major. */
+export function scatterTarget(s: GlSession, texels: number): ScratchGrid {
   requireFloatBlend(s);
-  const width = Math.max(1, Math.min(texels, s.ctx.maxRenderSize));
-  const height = Math.max(1, Math.ceil(texels / width));
-  if (height > s.ctx.maxRenderSize) {
-    throw new Error(`${s.kernel} on webgl: ${texels} gradient texels do not fit one ${s.ctx.maxRenderSize}² render target`);
-  }
-  const texture = s.scratchTexture('scatter', width, height);
-  s.clear([texture]);
-  return {texture, width, height};
+  const target = scratchGrid(s, 'scatter', texels);
+  s.clear([target.texture]);
+  return target;
 }
 
 /** Draws `points` points of `program` into the target, adding their values. */
 export function scatter(
-    s: GlSession, target: ScatterTarget, program: GlProgram, points: number, uniforms: UniformValues,
+    s: GlSession, target: ScratchGrid, program: GlProgram, points: number, uniforms: UniformValues,
     textures: {[sampler: string]: WebGLTexture | null}) {
   s.draw({
     program, targets: [target.texture], viewport: [0, 0, target.width, target.height], blend: true,
@@ -85,5 +74,5 @@ export function scatterToTensor(
   if (output.size === 0) return;
   const target = scatterTarget(s, rows * groupsOf(cols));
   scatter(s, target, program, points, uniforms, textures);
-  copyToTensors(s, [target.texture], {cols, base: 0}, [output]);
+  copyToTensors(s, [target], {cols, base: 0}, [output]);
 }
