@@ -4,7 +4,7 @@ import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names
 
 import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
-import {rasterProgram, rasterSetupProgram} from './rasterize_program';
+import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
 export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Rasterize, s => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
@@ -21,7 +21,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const bands = Math.min(numImages, Math.floor(s.ctx.maxRenderSize / height));
   const targets = [s.scratchTexture('raster.rast', width, bands * height), s.scratchTexture('raster.db', width, bands * height)];
   const depth = s.scratchDepth('raster.depth', width, bands * height);
-  const setup = rasterSetupProgram(s.ctx), program = rasterProgram(s.ctx);
+  const [setup, shape] = rasterSetupPrograms(s.ctx), program = rasterProgram(s.ctx);
   const pixels = height * width;
   const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
 
@@ -32,22 +32,22 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const draw = (chunk: number, image0: number, band0: number, images: number, first: number, count: number) => {
     const boxes = images * count;
     const uniforms = {...common, uFirst: first, uCount: Math.max(count, 1), uImage0: image0};
-    let setupTextures = null;
+    const boxTextures: {[name: string]: WebGLTexture | null} = {uCorners01: null, uCorners23: null, uP0: null, uP1: null, uP2: null};
     if (boxes > 0) {
-      const grids = ['raster.box', 'raster.p0', 'raster.p1', 'raster.p2'].map(name => scratchGrid(s, name, boxes));
-      elementPass(s, setup, grids, {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
+      const [box, p0, p1, p2, corners01, corners23] =
+          ['box', 'p0', 'p1', 'p2', 'corners01', 'corners23'].map(name => scratchGrid(s, `raster.${name}`, boxes));
+      elementPass(s, setup, [box, p0, p1, p2], {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
                   {uPos: posT.texture, uTri: triT.texture});
-      setupTextures = grids.map(g => g.texture);
+      Object.assign(boxTextures, {uBoxes: box.texture, uP0: p0.texture, uP1: p1.texture, uP2: p2.texture});
+      elementPass(s, shape, [corners01, corners23], uniforms, boxTextures);
+      Object.assign(boxTextures, {uCorners01: corners01.texture, uCorners23: corners23.texture});
     }
     // Six vertices (two triangles) per box. Instancing would be natural, but SwiftShader pays
     // a draw's set-up per instance (5 s for 100k).
     s.draw({
       program, targets, depth, clear: band0 === 0, viewport: [0, 0, width, chunk * height],
       uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null},
-      textures: {
-        uBoxes: setupTextures?.[0] ?? null, uP0: setupTextures?.[1] ?? null, uP1: setupTextures?.[2] ?? null,
-        uP2: setupTextures?.[3] ?? null, uPrevious: peelT?.texture ?? null,
-      },
+      textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
       mode: s.gl.TRIANGLES, count: 6 * boxes,
     });
   };

@@ -5,13 +5,15 @@
  * Coverage is decided per fragment by the exact edge-function test of SPEC §3 (the cpu's rule),
  * not by the hardware's: hardware snaps vertices to a sub-pixel grid (1/16 pixel on SwiftShader,
  * measured 0.3% of a triangle's pixels wrong at 64×48), which breaks the 99.9% id agreement. So
- * each triangle draws a box of exactly the pixels whose centers its projected bounds contain (the
- * whole image when a vertex has w ≤ 0), and the fragment shader tests coverage, the near and far
- * planes and the previous depth layer, and writes the analytic depth. Box edges fall on pixel
- * edges, half a pixel from any center, and never leave their image's band.
+ * each triangle draws a conservative shape, and the fragment shader tests coverage, the near and
+ * far planes and the previous depth layer, and writes the analytic depth. The shape is the box of
+ * exactly the pixels whose centers its projected bounds contain (the whole image when a vertex has
+ * w ≤ 0), or, when smaller and inside the image, the triangle dilated by 1/8 pixel. Box edges fall
+ * on pixel edges, half a pixel from any center; neither shape leaves its image's band.
  *
- * A set-up pass first computes each box and fetches its triangle's vertices once (one fragment
- * per box, into four RGBA32F targets); the draw's six vertices per box then read four texels.
+ * Two set-up passes (one fragment per box, into RGBA32F targets) first fetch each triangle's
+ * vertices and bounds, then choose its shape and corners; the draw's six vertices per box then
+ * read one texel, and the two that carry the flat outputs three more.
  */
 import {DiffrastGL} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
@@ -69,8 +71,70 @@ void main() {
 }
 `;
 
-const VERTEX = `${HEADER}${FETCH}${BARYCENTRIC}${BOXES}
+/**
+ * Conservative triangles: in pixel units, the triangle with each edge moved out by d (far more
+ * than the hardware's vertex snapping, ≤ 1/32 pixel, so every center inside or on the triangle is
+ * rasterized). Needs BARYCENTRIC (cross2).
+ */
+const DILATE = `
+const float DILATION = 0.125;
+// The corners of the dilated triangle of P, or false when its area is not below \`limit\` (sharp
+// corners push far out: then the box is cheaper) or it leaves [0, size].
+bool dilate(vec2 P[3], float limit, vec2 size, out vec2 D[3]) {
+  float area2 = cross2(P[1] - P[0], P[2] - P[0]);
+  if (!(abs(area2) > 0.0)) return false;
+  vec2 n[3];  // inward unit normal of edge k, from P[k] to P[k + 1]
+  for (int k = 0; k < 3; k++) {
+    vec2 e = P[(k + 1) % 3] - P[k];
+    n[k] = sign(area2) * normalize(vec2(-e.y, e.x));
+  }
+  for (int k = 0; k < 3; k++) {
+    // Corner k lies on edges k − 1 and k; its offset δ has n·δ = −DILATION for both normals.
+    vec2 a = n[(k + 2) % 3], b = n[k];
+    D[k] = P[k] - DILATION * vec2(b.y - a.y, a.x - b.x) / cross2(a, b);
+  }
+  float area = abs(cross2(D[1] - D[0], D[2] - D[0])) / 2.0;
+  if (!(area < limit)) return false;
+  for (int k = 0; k < 3; k++) {
+    if (!(all(greaterThanEqual(D[k], vec2(0.0))) && all(lessThanEqual(D[k], size)))) return false;
+  }
+  return true;
+}
+`;
+
+/** Set-up, second pass: each box's four corners (pixel units), from the box and the vertices. */
+const SHAPE = `${HEADER}${FETCH}${BARYCENTRIC}${OUTPUT_INDEX}${DILATE}
+uniform ivec2 uImageSize;
 uniform sampler2D uBoxes;
+uniform sampler2D uP0;
+uniform sampler2D uP1;
+uniform sampler2D uP2;
+layout(location = 0) out vec4 outCorners01;
+layout(location = 1) out vec4 outCorners23;
+
+void main() {
+  int b = outputIndex();
+  vec4 box = fetchTexel(uBoxes, b);
+  outCorners01 = outCorners23 = vec4(0.0);  // culled: all corners at one point, no fragments
+  if (!(box.x < box.z)) return;
+  outCorners01 = box.xyzy;
+  outCorners23 = box.xwzw;
+  vec4 p[3] = vec4[3](fetchTexel(uP0, b), fetchTexel(uP1, b), fetchTexel(uP2, b));
+  if (!(p[0].w > 0.0 && p[1].w > 0.0 && p[2].w > 0.0)) return;
+  vec2 size = vec2(uImageSize);
+  vec2 P[3], D[3];
+  for (int k = 0; k < 3; k++) P[k] = (p[k].xy / p[k].w + 1.0) * size / 2.0;
+  // The dilated triangle instead when it is smaller (corner 3 repeats corner 2: no second triangle).
+  if (dilate(P, (box.z - box.x) * (box.w - box.y), size, D)) {
+    outCorners01 = vec4(D[0], D[1]);
+    outCorners23 = vec4(D[2], D[2]);
+  }
+}
+`;
+
+const VERTEX = `${HEADER}${FETCH}${BARYCENTRIC}${BOXES}
+uniform sampler2D uCorners01;
+uniform sampler2D uCorners23;
 uniform sampler2D uP0;
 uniform sampler2D uP1;
 uniform sampler2D uP2;
@@ -84,25 +148,30 @@ flat out int vTriangle;
 flat out int vImage;
 flat out int vBand;
 
-// Two triangles per box, corners as (x, y) in {0, 1}².
-const ivec2 CORNERS[6] = ivec2[6](ivec2(0, 0), ivec2(1, 0), ivec2(0, 1), ivec2(0, 1), ivec2(1, 0), ivec2(1, 1));
+// Two triangles per box: corners (0, 1, 2) and (2, 1, 3).
+const int CORNER_OF[6] = int[6](0, 1, 2, 2, 1, 3);
 
 void main() {
-  int b = gl_VertexID / 6;
-  vec4 box = fetchTexel(uBoxes, b);
-  gl_Position = vec4(-2.0, -2.0, 0.0, 1.0);
-  if (!(box.x < box.z)) return;  // culled
+  int b = gl_VertexID / 6, v = gl_VertexID - 6 * b;
+  int corner = CORNER_OF[v];
+  vec4 pair = corner < 2 ? fetchTexel(uCorners01, b) : fetchTexel(uCorners23, b);
+  vec2 at = corner % 2 == 0 ? pair.xy : pair.zw;
+  int image = boxImage(b);
+  vBand = uBand0 + image;
+  vImage = uImage0 + image;
   vTriangle = boxTriangle(b);
-  vImage = uImage0 + boxImage(b);
-  vBand = uBand0 + boxImage(b);
-  vP0 = fetchTexel(uP0, b);
-  vP1 = fetchTexel(uP1, b);
-  vP2 = fetchTexel(uP2, b);
-  vDeterminant = screenDeterminant(vP0, vP1, vP2);
-  vec2 corner = mix(box.xy, box.zw, vec2(CORNERS[gl_VertexID - 6 * b]));
+  // Flat outputs come from each triangle's last (provoking) vertex: only those read the vertices.
+  vP0 = vP1 = vP2 = vec4(0.0);
+  vDeterminant = 0.0;
+  if (v == 2 || v == 5) {
+    vP0 = fetchTexel(uP0, b);
+    vP1 = fetchTexel(uP1, b);
+    vP2 = fetchTexel(uP2, b);
+    vDeterminant = screenDeterminant(vP0, vP1, vP2);
+  }
   // Band v of the viewport holds rows [v·H, (v+1)·H).
   vec2 atlas = vec2(float(uImageSize.x), float(uBands * uImageSize.y));
-  gl_Position = vec4(2.0 * (corner + vec2(0.0, float(vBand * uImageSize.y))) / atlas - 1.0, 0.0, 1.0);
+  gl_Position = vec4(2.0 * (at + vec2(0.0, float(vBand * uImageSize.y))) / atlas - 1.0, 0.0, 1.0);
 }
 `;
 
@@ -124,6 +193,7 @@ void main() {
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, vBand * uImageSize.y);
   vec2 size = vec2(uImageSize);
   vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, size));
+  if (any(lessThan(sign(vDeterminant) * a, vec3(0.0)))) discard;  // outside: what covers() says first
   vec3 alpha, beta;
   edgeGradients(vP0, vP1, vP2, alpha, beta);
   if (!covers(a, alpha, beta, sign(vDeterminant))) discard;
@@ -145,9 +215,9 @@ void main() {
 }
 `;
 
-/** The set-up pass (an element pass over boxes, four outputs). */
-export function rasterSetupProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'rasterize-setup', () => SETUP);
+/** The set-up passes (element passes over boxes): vertices and bounds, then corners. */
+export function rasterSetupPrograms(ctx: DiffrastGL): [GlProgram, GlProgram] {
+  return [elementProgram(ctx, 'rasterize-setup', () => SETUP), elementProgram(ctx, 'rasterize-shape', () => SHAPE)];
 }
 
 export function rasterProgram(ctx: DiffrastGL): GlProgram {
