@@ -2,7 +2,7 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 
-import {runGL} from './gl_session';
+import {BOX_BATCH, runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
@@ -42,14 +42,16 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
       elementPass(s, shape, [corners01, corners23], uniforms, boxTextures);
       Object.assign(boxTextures, {uCorners01: corners01.texture, uCorners23: corners23.texture});
     }
-    // Six vertices (two triangles) per box. Instancing would be natural, but SwiftShader pays
-    // a draw's set-up per instance (5 s for 100k).
-    s.draw({
-      program, targets, depth, clear: band0 === 0, viewport: [0, 0, width, chunk * height],
-      uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null},
-      textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
-      mode: s.gl.TRIANGLES, count: 6 * boxes,
-    });
+    // Two triangles per box from the box index list, in batches. (Instancing would be natural,
+    // but SwiftShader pays a draw's set-up per instance: 5 s for 100k.)
+    for (let offset = 0; offset < Math.max(boxes, 1); offset += BOX_BATCH) {
+      s.draw({
+        program, targets, depth, clear: band0 === 0 && offset === 0, viewport: [0, 0, width, chunk * height],
+        uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null, uBoxOffset: offset},
+        textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
+        mode: s.gl.TRIANGLES, count: 6 * Math.min(BOX_BATCH, boxes - offset), boxIndexed: true,
+      });
+    }
   };
 
   for (let n0 = 0; n0 < numImages; n0 += bands) {

@@ -44,6 +44,8 @@ export class DiffrastGL {
   readonly completeConfigs = new Set<string>();
   private baselineValues: Baseline | null = null;
   readonly pendingTimes: PendingTime[] = [];
+  /** The element buffer of our VAO (see BOX_BATCH). */
+  boxIndices: WebGLBuffer | null = null;
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer, bytes: number} | null = null;
   readonly maxSamplers: number;
@@ -167,8 +169,15 @@ export interface Draw {
   mode: number;
   count: number;
   first?: number;
-  instances?: number;
+  /** Draw `count` indices of the context's box index list from index `first` (see BOX_INDICES). */
+  boxIndexed?: boolean;
 }
+
+/**
+ * Boxes per batch of the box index list: box b's two triangles are vertices 4b + (0, 1, 2) and
+ * 4b + (2, 1, 3), so the vertex cache shades four vertices per box, not six.
+ */
+export const BOX_BATCH = 1 << 16;
 
 const TOGGLED_CAPS = [
   'BLEND', 'DEPTH_TEST', 'SCISSOR_TEST', 'CULL_FACE', 'STENCIL_TEST', 'POLYGON_OFFSET_FILL', 'RASTERIZER_DISCARD',
@@ -443,16 +452,28 @@ export class GlSession {
       d.program.setSampler(name, unit);
     });
     d.program.setUniforms(d.uniforms ?? {});
-    if (d.count <= 0 || d.instances === 0) return;
+    if (d.boxIndexed) this.bindBoxIndices();
+    if (d.count <= 0) return;
     const timer = env().getBool(PROFILE_FLAG) ? gl.getExtension('EXT_disjoint_timer_query_webgl2') : null;
     const query = timer ? gl.createQuery() : null;
     if (query) gl.beginQuery(timer.TIME_ELAPSED_EXT, query);
-    if (d.instances != null) gl.drawArraysInstanced(d.mode, d.first ?? 0, d.count, d.instances);
+    if (d.boxIndexed) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
     else gl.drawArrays(d.mode, d.first ?? 0, d.count);
     if (query) {
       gl.endQuery(timer.TIME_ELAPSED_EXT);
       this.ctx.pendingTimes.push({label: `${this.kernel} ${d.program.label}`, query});
     }
+  }
+
+  /** Our VAO's element buffer: the box index list (made on first use; VAO state, not global). */
+  private bindBoxIndices() {
+    const gl = this.gl, ctx = this.ctx;
+    if (ctx.boxIndices) return;
+    const indices = new Uint32Array(6 * BOX_BATCH);
+    for (let b = 0; b < BOX_BATCH; b++) indices.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b + 2, 4 * b + 1, 4 * b + 3], 6 * b);
+    ctx.boxIndices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, ctx.boxIndices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
   }
 
   /** Zeros the given textures (whole). */

@@ -12,8 +12,9 @@
  * on pixel edges, half a pixel from any center; neither shape leaves its image's band.
  *
  * Two set-up passes (one fragment per box, into RGBA32F targets) first fetch each triangle's
- * vertices and bounds, then choose its shape and corners; the draw's six vertices per box then
- * read one texel, and the two that carry the flat outputs three more.
+ * vertices and bounds, then choose its shape and corners; the draw's four vertices per box (an
+ * index list shares two between its triangles) then read one texel, and the two that carry the
+ * flat outputs three more.
  */
 import {DiffrastGL} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
@@ -140,6 +141,7 @@ uniform sampler2D uP1;
 uniform sampler2D uP2;
 uniform int uBand0;         // atlas band of box 0's image
 uniform int uBands;         // bands in the viewport
+uniform int uBoxOffset;     // box of vertex 0 (draws go in batches of the box index list)
 flat out vec4 vP0;
 flat out vec4 vP1;
 flat out vec4 vP2;
@@ -148,12 +150,10 @@ flat out int vTriangle;
 flat out int vImage;
 flat out int vBand;
 
-// Two triangles per box: corners (0, 1, 2) and (2, 1, 3).
-const int CORNER_OF[6] = int[6](0, 1, 2, 2, 1, 3);
-
 void main() {
-  int b = gl_VertexID / 6, v = gl_VertexID - 6 * b;
-  int corner = CORNER_OF[v];
+  // Vertex 4b + corner of the box index list: triangles (0, 1, 2) and (2, 1, 3) of each box.
+  int corner = gl_VertexID % 4;
+  int b = uBoxOffset + gl_VertexID / 4;
   vec4 pair = corner < 2 ? fetchTexel(uCorners01, b) : fetchTexel(uCorners23, b);
   vec2 at = corner % 2 == 0 ? pair.xy : pair.zw;
   int image = boxImage(b);
@@ -163,7 +163,7 @@ void main() {
   // Flat outputs come from each triangle's last (provoking) vertex: only those read the vertices.
   vP0 = vP1 = vP2 = vec4(0.0);
   vDeterminant = 0.0;
-  if (v == 2 || v == 5) {
+  if (corner >= 2) {
     vP0 = fetchTexel(uP0, b);
     vP1 = fetchTexel(uP1, b);
     vP2 = fetchTexel(uP2, b);
