@@ -14,13 +14,14 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
   const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
   const {filterMode} = attrs as unknown as TextureAttrs;
   const {tex, uv, uvDa, mipLevelBias, mips} = named;
-  const {cube, numLevels, uniforms, textures} = textureBindings(s, named, attrs as unknown as TextureAttrs);
+  const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
   textures.uDy = s.input(named.dy).texture;
   const levels = [tex, ...mips];
   const dlevels = levels.map(l => s.output(l.shape));
   const duv = s.output(uv.shape);
   const duvDa = uvDa ? s.output(uvDa.shape) : null;
   const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
+  fillAtlas();
 
   // Texels: every level's gradient in one target, level after level.
   const channels = uniforms.uChannels, groups = groupsOf(channels);
@@ -33,12 +34,12 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
   const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
   const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1, taps = filterMode === 'nearest' ? 1 : 4;
   const target = scatterTarget(s, texels);
-  scatter(s, target, textureTexelGradProgram(s.ctx, cube, numLevels), pixels * slots * taps * groups,
+  scatter(s, target, textureTexelGradProgram(s.ctx, layout), pixels * slots * taps * groups,
           {...uniforms, uSlots: slots, uTaps: taps, uLevelBase: bases}, textures);
   dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
   // Per-pixel gradients.
-  const program = texturePixelGradProgram(s.ctx, cube, numLevels);
+  const program = texturePixelGradProgram(s.ctx, layout);
   [duv, duvDa, dbias].forEach((out, which) => {
     if (!out) return;
     const components = which === 2 ? 1 : out.info.shape[3];

@@ -23,6 +23,13 @@ env().registerFlag(FORCE_NO_FLOAT_BLEND_FLAG, () => false);
 export const PROFILE_FLAG = 'DIFFRAST_WEBGL_PROFILE';
 env().registerFlag(PROFILE_FLAG, () => false);
 
+/**
+ * Environment flag: use at most this many texture units per shader (0: the context's limit).
+ * Lets tests exercise the texture kernels' fallback for contexts with few units.
+ */
+export const MAX_SAMPLERS_FLAG = 'DIFFRAST_WEBGL_MAX_SAMPLERS';
+env().registerFlag(MAX_SAMPLERS_FLAG, () => 0);
+
 interface PendingTime {
   label: string;
   query: WebGLQuery;
@@ -48,7 +55,7 @@ export class DiffrastGL {
   boxIndices: WebGLBuffer | null = null;
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer, bytes: number} | null = null;
-  readonly maxSamplers: number;
+  private readonly contextSamplers: number;
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
@@ -56,9 +63,15 @@ export class DiffrastGL {
     this.maxRenderSize = Math.min(this.maxTextureSize, gl.getParameter(gl.MAX_RENDERBUFFER_SIZE), viewport[0], viewport[1]);
     // Enabling an extension is permanent for the context and changes no state tfjs relies on.
     this.floatBlendExtension = gl.getExtension('EXT_float_blend') != null;
-    this.maxSamplers = Math.min(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS), gl.getParameter(gl.MAX_VERTEX_TEXTURE_IMAGE_UNITS));
+    this.contextSamplers = Math.min(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS), gl.getParameter(gl.MAX_VERTEX_TEXTURE_IMAGE_UNITS));
     this.vao = gl.createVertexArray()!;
     this.framebuffer = gl.createFramebuffer()!;
+  }
+
+  /** Texture units a vertex or fragment shader may use. */
+  get maxSamplers(): number {
+    const forced = env().getNumber(MAX_SAMPLERS_FLAG);
+    return forced > 0 ? Math.min(forced, this.contextSamplers) : this.contextSamplers;
   }
 
   /** Additive blending into RGBA32F targets: needed by every backward pass (scatter-add). */
@@ -198,6 +211,29 @@ export class GlSession {
   constructor(readonly ctx: DiffrastGL, readonly backend: MathBackendWebGL, readonly kernel: string) {
     this.gl = ctx.gl;
     this.id = ++ctx.sessions;
+    // Reading inputs and allocating outputs runs tfjs's own upload and unpack programs, which
+    // set the framebuffer, viewport, program, VAO and texture bindings (and creating a texture
+    // binds null to the active unit). Save those now, so the caller gets its state back whole.
+    const gl = this.gl;
+    this.save('drawFramebuffer', gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, f));
+    this.save('readFramebuffer', gl.getParameter(gl.READ_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.READ_FRAMEBUFFER, f));
+    this.save('viewport', gl.getParameter(gl.VIEWPORT), v => gl.viewport(v[0], v[1], v[2], v[3]));
+    this.save('program', gl.getParameter(gl.CURRENT_PROGRAM), p => gl.useProgram(p));
+    this.save('vao', gl.getParameter(gl.VERTEX_ARRAY_BINDING), v => gl.bindVertexArray(v));
+    const active = gl.getParameter(gl.ACTIVE_TEXTURE) - gl.TEXTURE0;
+    this.save('activeTexture', gl.TEXTURE0 + active, u => gl.activeTexture(u));
+    for (const unit of new Set([0, active])) this.saveTextureUnit(unit);
+    gl.activeTexture(gl.TEXTURE0 + active);
+  }
+
+  private saveTextureUnit(unit: number) {
+    const gl = this.gl;
+    if (this.saved.has(`texture:${unit}`)) return;
+    gl.activeTexture(gl.TEXTURE0 + unit);
+    this.save(`texture:${unit}`, gl.getParameter(gl.TEXTURE_BINDING_2D), t => {
+      gl.activeTexture(gl.TEXTURE0 + unit);
+      gl.bindTexture(gl.TEXTURE_2D, t);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -246,6 +282,14 @@ export class GlSession {
     backend.uploadToGPU(info.dataId);
     const d = backend.texData.get(info.dataId);
     return {info, texture: d.texture!.texture, texShape: d.texShape!, size};
+  }
+
+  /** A float32 tensor for intermediate results (on the GPU), disposed when the kernel ends. */
+  intermediate(shape: number[]): GlTensor {
+    const t = this.output(shape);
+    this.outputs.pop();
+    this.intermediates.push(t.info);
+    return t;
   }
 
   /** tfjs keeps a tensor in one texture: at most maxTextureSize² elements. */
@@ -323,12 +367,8 @@ export class GlSession {
   private bindTexture(unit: number, texture: WebGLTexture | null) {
     const gl = this.gl;
     this.drawing = true;
-    this.save('activeTexture', gl.getParameter(gl.ACTIVE_TEXTURE), u => gl.activeTexture(u));
+    this.saveTextureUnit(unit);
     gl.activeTexture(gl.TEXTURE0 + unit);
-    this.save(`texture:${unit}`, gl.getParameter(gl.TEXTURE_BINDING_2D), t => {
-      gl.activeTexture(gl.TEXTURE0 + unit);
-      gl.bindTexture(gl.TEXTURE_2D, t);
-    });
     gl.bindTexture(gl.TEXTURE_2D, texture);
   }
 

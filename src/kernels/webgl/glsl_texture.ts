@@ -30,15 +30,31 @@ const ivec3 FACE_EDGES[24] = ivec3[24](${edges});
 `;
 }
 
+/**
+ * How a texture program reads its levels: the first `direct` each from its own sampler, the rest
+ * (when the context has too few texture units) from one atlas tensor, back to back.
+ */
+export interface TextureLayout {
+  cube: boolean;
+  numLevels: number;
+  direct: number;
+}
+
+export function layoutKey({cube, numLevels, direct}: TextureLayout): string {
+  return `${cube ? 'cube' : '2d'}-${numLevels}-${direct}`;
+}
+
 /** Every texture program: inputs, level reads, taps, the per-pixel lookup and its gradients. */
-export function textureSnippet(cube: boolean, numLevels: number): string {
-  const levels = Array.from({length: numLevels}, (_, l) => l);
+export function textureSnippet({cube, numLevels, direct}: TextureLayout): string {
+  const levels = Array.from({length: direct}, (_, l) => l);
   return `${FETCH}
 const bool CUBE = ${cube};
 const int NUM_LEVELS = ${numLevels};
 ${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
 ${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
 ${levels.map(l => `uniform sampler2D uLevel${l};`).join('\n')}
+uniform sampler2D uAtlas;              // levels ${direct} and up, back to back
+uniform int uAtlasBase[NUM_LEVELS];    // where each of those starts in uAtlas
 uniform ivec2 uLevelSize[NUM_LEVELS];  // (w, h) of each level
 uniform sampler2D uUv;
 uniform sampler2D uUvDa;
@@ -53,7 +69,7 @@ uniform int uPixels;  // H·W of the output images
 ${cubeTables()}
 float levelTexel(int level, int i) {
   ${levels.map(l => `if (level == ${l}) return fetch(uLevel${l}, i);`).join('\n  ')}
-  return 0.0;
+  return fetch(uAtlas, uAtlasBase[level] + i);
 }
 
 int wrapIndex(int i, int n) { return i - n * int(floor(float(i) / float(n))); }

@@ -6,12 +6,12 @@
 import {DiffrastGL} from './gl_session';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {textureSnippet} from './glsl_texture';
+import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 import {scatterProgram} from './scatter';
 
-export function textureTexelGradProgram(ctx: DiffrastGL, cube: boolean, numLevels: number): GlProgram {
-  return scatterProgram(ctx, `texture-dtex-${cube}-${numLevels}`, () => `${textureSnippet(cube, numLevels)}
+export function textureTexelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return scatterProgram(ctx, `texture-dtex-${layoutKey(layout)}`, () => `${textureSnippet(layout)}
 uniform int uSlots;  // levels a pixel may read: 2 for linear-mipmap-linear, else 1
 uniform int uTaps;   // 1 for nearest, else 4
 uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the target
@@ -41,8 +41,8 @@ bool contribution(int point, out int texel, out vec4 value) {
 }
 
 /** duv (uWhich 0), duvDa (1) or dbias (2), uComponents per pixel. */
-export function texturePixelGradProgram(ctx: DiffrastGL, cube: boolean, numLevels: number): GlProgram {
-  return elementProgram(ctx, `texture-dpixel-${cube}-${numLevels}`, () => `${HEADER}${textureSnippet(cube, numLevels)}${OUTPUT_INDEX}
+export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return elementProgram(ctx, `texture-dpixel-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 uniform int uWhich;
 uniform int uComponents;
 out float outValue;

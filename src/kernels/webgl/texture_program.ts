@@ -2,11 +2,11 @@
 import {DiffrastGL} from './gl_session';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {textureSnippet} from './glsl_texture';
+import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 
-export function textureProgram(ctx: DiffrastGL, cube: boolean, numLevels: number): GlProgram {
-  return elementProgram(ctx, `texture-${cube}-${numLevels}`, () => `${HEADER}${textureSnippet(cube, numLevels)}${OUTPUT_INDEX}
+export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return elementProgram(ctx, `texture-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
   int i = outputIndex();
