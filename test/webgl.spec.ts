@@ -244,6 +244,36 @@ describeEachBackend('webgl backend', () => {
     }
   });
 
+  it('copies gradients of whole texels (4 and 8 channels) through pixel buffers like the others', async () => {
+    const rng = new Rng(21);
+    for (const C of [4, 8]) {
+      const tex = tf.tensor4d(rng.array(16 * 8 * C, 0, 1), [1, 16, 8, C]);  // levels 8x16 down to 1x1
+      const uv = tf.tensor4d(rng.array(2 * 5 * 7 * 2, -0.2, 1.2), [2, 5, 7, 2]);
+      const bias = tf.tensor3d(rng.array(2 * 5 * 7, 0, 4), [2, 5, 7]);
+      const attr = tf.tensor2d(rng.array(9 * C, -1, 1), [9, C]);
+      const pos = tf.tensor3d([Array.from({length: 9}, () => [rng.uniform(-1, 1), rng.uniform(-1, 1), 0, 1])]);
+      const tri = tf.tensor2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [3, 3], 'int32');
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        const levels = dr.textureConstructMip(tex).levels;
+        const dTex = tf.grads((...ls: tf.Tensor[]) => tf.sum(tf.square(dr.texture(ls[0], uv, {mipLevelBias: bias, mip: ls.slice(1)}))))(
+            [tex, ...levels]);
+        const {rast} = dr.rasterize(pos, tri, [9, 11]);
+        const dAttr = tf.grad(a => tf.sum(tf.square(dr.interpolate(a, rast, tri).out)))(attr);
+        const values = await Promise.all([...dTex, dAttr].map(t => t.data()));
+        tf.dispose([...levels, ...dTex, dAttr, rast]);
+        return values;
+      };
+      const cpu = await run('cpu'), gpu = await run('webgl');
+      cpu.forEach((c, k) => {
+        const scale = Math.max(...Array.from(c, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        for (let i = 0; i < c.length; i++) expect(Math.abs(gpu[k][i] - c[i])).toBeLessThan(1e-4 * scale, `C=${C} gradient ${k}[${i}]`);
+      });
+      tf.dispose([tex, uv, bias, attr, pos, tri]);
+    }
+  });
+
   it('reads mip levels from an atlas when the context has too few texture units, with the same results', async () => {
     const rng = new Rng(8);
     const tex = tf.tensor4d(rng.array(32 * 32 * 2, 0, 1), [1, 32, 32, 2]);  // 6 levels

@@ -11,7 +11,8 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
   const {color, rast, pos, tri, topo} = inputs;
   const [, height, width, channels] = color.shape;
   const numVertices = pos.shape[pos.shape.length - 2];
-  const [colorT, rastT, posT, triT, topoT] = [color, rast, pos, tri, topo].map(t => s.input(t));
+  const [colorT, rastT, posT] = [color, rast, pos].map(t => s.input(t));
+  const [triT, topoT] = [tri, topo].map(t => s.indices(t, numVertices));
   return {
     uniforms: {
       uImageSize: [width, height], uVertexStride: pos.shape.length === 2 ? 0 : numVertices, uChannels: channels,

@@ -13,7 +13,8 @@ export function interpolateBindings(s: GlSession, inputs: InterpolateInputs, dif
   const r = attr.shape.length;
   const numVertices = attr.shape[r - 2];
   const perImage = r === 3 && attr.shape[0] > 1;
-  const [attrT, rastT, triT] = [attr, rast, tri].map(t => s.input(t));
+  const [attrT, rastT] = [attr, rast].map(t => s.input(t));
+  const triT = s.indices(tri, numVertices);
   const dbT: GlTensor | null = rastDb ? s.input(rastDb) : null;
   return {
     uniforms: {

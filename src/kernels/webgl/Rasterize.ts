@@ -12,7 +12,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const rangeMode = pos.shape.length === 2;
   const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
   const numVertices = pos.shape[pos.shape.length - 2], numTriangles = tri.shape[0];
-  const posT = s.input(pos), triT = s.input(tri), peelT = peel ? s.input(peel) : null;
+  const posT = s.input(pos), triT = s.indices(tri, numVertices), peelT = peel ? s.input(peel) : null;
   const rast = s.output([numImages, height, width, 4]), db = s.output([numImages, height, width, 4]);
   if (rast.size === 0) return [rast.info, db.info];
 

@@ -11,7 +11,8 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runG
   const [numImages, height, width] = rast.shape;
   const rangeMode = pos.shape.length === 2;
   const numVertices = pos.shape[pos.shape.length - 2];
-  const [posT, triT, rastT, dyT] = [pos, tri, rast, dy].map(t => s.input(t));
+  const [posT, rastT, dyT] = [pos, rast, dy].map(t => s.input(t));
+  const triT = s.indices(tri, numVertices);
   const ddbT = ddb ? s.input(ddb) : null;
   const dpos = s.output(pos.shape);
   const rows = rangeMode ? numVertices : numImages * numVertices;

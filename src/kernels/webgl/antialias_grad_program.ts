@@ -18,8 +18,8 @@ export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'antialias-dcolor', () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${OUTPUT_INDEX}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int p = i / uChannels, c = i - p * uChannels;
+  ivec2 pc = outputCell(uChannels);
+  int p = pc.x, c = pc.y;
   float value = dyAt(p, c);
   for (int m = 0; m < 4; m++) {
     Item it;

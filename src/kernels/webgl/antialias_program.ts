@@ -110,8 +110,8 @@ export function antialiasProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'antialias', () => `${HEADER}${ANTIALIAS_ITEMS}${OUTPUT_INDEX}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int p = i / uChannels, c = i - p * uChannels;
+  ivec2 pc = outputCell(uChannels);
+  int p = pc.x, c = pc.y;
   float value = color(p, c);
   for (int m = 0; m < 4; m++) {
     Item it;

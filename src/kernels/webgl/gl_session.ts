@@ -192,6 +192,9 @@ export interface Draw {
  */
 export const BOX_BATCH = 1 << 16;
 
+/** Integers a float32 holds exactly. */
+const EXACT_INDEX_LIMIT = 1 << 24;
+
 const TOGGLED_CAPS = [
   'BLEND', 'DEPTH_TEST', 'SCISSOR_TEST', 'CULL_FACE', 'STENCIL_TEST', 'POLYGON_OFFSET_FILL', 'RASTERIZER_DISCARD',
   'SAMPLE_ALPHA_TO_COVERAGE', 'SAMPLE_COVERAGE', 'DITHER',
@@ -264,6 +267,18 @@ export class GlSession {
     }
     const d = backend.texData.get(use.dataId);
     return {info: use, texture: d.texture!.texture, texShape: d.texShape!, size};
+  }
+
+  /**
+   * An index tensor's texture (tri, topology). tfjs keeps int32 tensors as float32 texels, exact
+   * up to 2^24: refuse meshes whose vertex indices could exceed that.
+   */
+  indices(info: TensorInfo, numVertices: number): GlTensor {
+    if (numVertices > EXACT_INDEX_LIMIT) {
+      throw new Error(`${this.kernel} on webgl: ${numVertices} vertices, but webgl stores vertex indices as float32 ` +
+                      `texels, exact up to ${EXACT_INDEX_LIMIT}; split the mesh or use the cpu backend`);
+    }
+    return this.input(info);
   }
 
   /** A new float32 output tensor (unpacked, on the GPU); disposed again if the kernel fails. */

@@ -47,6 +47,11 @@ int outputIndex() {
   if (i < uOutStart || i >= uOutEnd) discard;
   return i;
 }
+// The output element as (row, column) of a row-major matrix with \`cols\` columns.
+ivec2 outputCell(int cols) {
+  int i = outputIndex();
+  return ivec2(i / cols, i - (i / cols) * cols);
+}
 `;
 
 /** Triangle ids as rast stores them (SPEC §2): exact floats up to 2^24, bit-encoded above. */

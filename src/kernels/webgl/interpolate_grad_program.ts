@@ -55,8 +55,8 @@ export function interpolateRastGradProgram(ctx: DiffrastGL, numDiff: number, wit
 layout(location = 0) out float outRast;
 ${withDb ? 'layout(location = 1) out float outDb;' : ''}
 void main() {
-  int i = outputIndex();
-  int pixel = i / 4, c = i - 4 * pixel;
+  ivec2 pc = outputCell(4);
+  int pixel = pc.x, c = pc.y;
   ivec3 rows;
   vec2 uv;
   float dRast = 0.0, dDb = 0.0;

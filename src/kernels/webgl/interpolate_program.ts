@@ -44,8 +44,8 @@ export function interpolateProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'interpolate', () => `${HEADER}${interpolateSnippet(0)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int pixel = i / uNumAttrs, a = i - pixel * uNumAttrs;
+  ivec2 pa = outputCell(uNumAttrs);
+  int pixel = pa.x, a = pa.y;
   ivec3 rows;
   vec2 uv;
   outValue = 0.0;
@@ -60,8 +60,8 @@ export function interpolateDaProgram(ctx: DiffrastGL, numDiff: number): GlProgra
   return elementProgram(ctx, `interpolate-da-${numDiff}`, () => `${HEADER}${interpolateSnippet(numDiff)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int pixel = i / (2 * NUM_DIFF), j = (i - pixel * 2 * NUM_DIFF) / 2, axis = i % 2;
+  ivec2 pk = outputCell(2 * NUM_DIFF);
+  int pixel = pk.x, j = pk.y / 2, axis = pk.y % 2;
   ivec3 rows;
   vec2 uv;
   outValue = 0.0;

@@ -76,7 +76,7 @@ ${ks.map(k => `uniform sampler2D uSrc${k};\nlayout(location = ${k}) out float ou
 uniform int uCols;
 uniform int uBase;
 void main() {
-  int e = outputIndex() - uOutStart;
+  int e = outputIndex() - uOutStart;  // (element uOutStart is row 0, column 0)
   int row = e / uCols, col = e - row * uCols;
   int texel = uBase + row * ((uCols + 3) / 4) + col / 4;
   ${ks.map(k => `out${k} = fetchTexel(uSrc${k}, texel)[col % 4];`).join('\n  ')}

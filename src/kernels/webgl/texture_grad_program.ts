@@ -47,8 +47,8 @@ uniform int uWhich;
 uniform int uComponents;
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int pixel = i / uComponents, k = i - pixel * uComponents;
+  ivec2 pk = outputCell(uComponents);
+  int pixel = pk.x, k = pk.y;
   vec3 duv;
   vec4 duvDa;
   vec2 duvDa2;

@@ -8,7 +8,7 @@ import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {elementProgram} from './passes';
 
-/** Sizes of the level above (uAbove = (W, H)) and below, and the channel count. */
+/** Sizes of the level above (uAbove = (W, H)) and below, and the channel count. Needs OUTPUT_INDEX. */
 const MIP_SIZES = `
 uniform sampler2D uInput;
 uniform ivec2 uAbove;
@@ -16,23 +16,25 @@ uniform ivec2 uBelow;
 uniform int uChannels;
 // Texels of the level above per texel below, along x and y.
 ivec2 footprint() { return ivec2(uAbove.x > 1 ? 2 : 1, uAbove.y > 1 ? 2 : 1); }
+// The output element of an image stack of the given size: (x, y, slice, channel).
+ivec4 outputTexel(ivec2 size) {
+  ivec2 tc = outputCell(uChannels);
+  int perSlice = size.x * size.y;
+  int slice = tc.x / perSlice, rest = tc.x - slice * perSlice;
+  return ivec4(rest - (rest / size.x) * size.x, rest / size.x, slice, tc.y);
+}
+int texelIndex(ivec4 t, ivec2 size) { return ((t.z * size.y + t.y) * size.x + t.x) * uChannels + t.w; }
 `;
 
 export function textureMipProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'texture-mip', () => `${HEADER}${FETCH}${MIP_SIZES}${OUTPUT_INDEX}
+  return elementProgram(ctx, 'texture-mip', () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int texel = i / uChannels, c = i - texel * uChannels;
-  int perSlice = uBelow.x * uBelow.y;
-  int slice = texel / perSlice, rest = texel - slice * perSlice;
-  int y = rest / uBelow.x, x = rest - y * uBelow.x;
+  ivec4 t = outputTexel(uBelow);
   ivec2 f = footprint();
   float sum = 0.0;
   for (int dy = 0; dy < f.y; dy++) {
-    for (int dx = 0; dx < f.x; dx++) {
-      sum += fetch(uInput, ((slice * uAbove.y + f.y * y + dy) * uAbove.x + f.x * x + dx) * uChannels + c);
-    }
+    for (int dx = 0; dx < f.x; dx++) sum += fetch(uInput, texelIndex(ivec4(t.xy * f + ivec2(dx, dy), t.zw), uAbove));
   }
   outValue = sum / float(f.x * f.y);
 }
@@ -40,16 +42,12 @@ void main() {
 }
 
 export function textureMipGradProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'texture-mip-grad', () => `${HEADER}${FETCH}${MIP_SIZES}${OUTPUT_INDEX}
+  return elementProgram(ctx, 'texture-mip-grad', () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int texel = i / uChannels, c = i - texel * uChannels;
-  int perSlice = uAbove.x * uAbove.y;
-  int slice = texel / perSlice, rest = texel - slice * perSlice;
-  int y = rest / uAbove.x, x = rest - y * uAbove.x;
+  ivec4 t = outputTexel(uAbove);
   ivec2 f = footprint();
-  outValue = fetch(uInput, ((slice * uBelow.y + y / f.y) * uBelow.x + x / f.x) * uChannels + c) / float(f.x * f.y);
+  outValue = fetch(uInput, texelIndex(ivec4(t.xy / f, t.zw), uBelow)) / float(f.x * f.y);
 }
 `);
 }

@@ -9,9 +9,8 @@ export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgra
   return elementProgram(ctx, `texture-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
-  int i = outputIndex();
-  int pixel = i / uChannels;
-  outValue = textureValue(lookup(pixel), i - pixel * uChannels);
+  ivec2 pc = outputCell(uChannels);
+  outValue = textureValue(lookup(pc.x), pc.y);
 }
 `);
 }
