@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as dr from '../src/index';
 
 import {BenchCase, fence, Timed} from './harness';
+import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_session';
+
 import {ClipMesh, sphere} from './scenes';
 import {plainWebGL2Draw} from './yardsticks';
 
@@ -33,6 +35,17 @@ function rasterizeForward(backend: string, mesh: ClipMesh, height: number, width
       await backendFence();
       rast.dispose();
       rastDb.dispose();
+    },
+    async breakdown() {
+      if (backend !== 'webgl') return {};
+      tf.env().set(PROFILE_FLAG, true);
+      try {
+        await takePassTimes(tf.backend());
+        await this.run();
+        return await takePassTimes(tf.backend());
+      } finally {
+        tf.env().set(PROFILE_FLAG, false);
+      }
     },
     teardown() {
       tf.dispose([pos, tri]);

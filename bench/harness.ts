@@ -30,6 +30,8 @@ export interface Timed {
   setup(): Promise<void> | void;
   /** One call, its GPU work finished when the promise resolves (see `fence`). */
   run(): Promise<void>;
+  /** Where one call's time goes: GPU milliseconds per pass, measured apart from the timings. */
+  breakdown?(): Promise<{[pass: string]: number}>;
   teardown?(): void;
 }
 
@@ -50,7 +52,7 @@ export interface TimingResult {
 export interface CaseResult {
   name: string;
   params: {[key: string]: number | string};
-  subject: TimingResult;
+  subject: TimingResult & {breakdownMs?: {[pass: string]: number}};
   yardsticks: Array<TimingResult & {ratio: number}>;
 }
 
@@ -76,9 +78,10 @@ export async function runCases(cases: BenchCase[], {warmup = 5, reps = 25} = {})
         samples[k].push(performance.now() - t0);
       }
     }
+    const breakdownMs = await c.subject.breakdown?.();
     all.forEach(t => t.teardown?.());
     const timing = (t: Timed, k: number): TimingResult => ({name: t.name, medianMs: median(samples[k]), samplesMs: samples[k]});
-    const subject = timing(c.subject, 0);
+    const subject = {...timing(c.subject, 0), breakdownMs};
     results.push({
       name: c.name, params: c.params, subject,
       yardsticks: c.yardsticks.map((y, k) => {

@@ -72,6 +72,7 @@ function printTable(results) {
   const rows = [['case', 'timed', 'median ms', 'ratio']];
   for (const r of results) {
     rows.push([r.name, r.subject.name, r.subject.medianMs.toFixed(2), '']);
+    for (const [pass, ms] of Object.entries(r.subject.breakdownMs ?? {})) rows.push(['', `  GPU: ${pass}`, ms.toFixed(2), '']);
     for (const y of r.yardsticks) rows.push(['', y.name, y.medianMs.toFixed(2), `${y.ratio.toFixed(2)}x`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));

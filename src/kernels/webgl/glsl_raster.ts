@@ -44,15 +44,12 @@ float screenDeterminant(vec4 p0, vec4 p1, vec4 p2) {
 // Inside when s·a_k ≥ 0 for all k (s = sign of the determinant; this also keeps w > 0). A center
 // exactly on an edge belongs to the side towards which the edge function grows along +X (or +Y
 // for a horizontal edge), so a shared edge is covered once. Same rule as the cpu reference.
+bool coversEdge(float a, float alpha, float beta, float s) {
+  float e = s * a, da = s * alpha;
+  return e > 0.0 || (!(e < 0.0) && !(da < 0.0 || (da == 0.0 && s * beta <= 0.0)));
+}
 bool covers(vec3 a, vec3 alpha, vec3 beta, float s) {
-  for (int k = 0; k < 3; k++) {
-    float e = s * a[k];
-    if (e > 0.0) continue;
-    if (e < 0.0) return false;
-    float da = s * alpha[k];
-    if (da < 0.0 || (da == 0.0 && s * beta[k] <= 0.0)) return false;
-  }
-  return true;
+  return coversEdge(a.x, alpha.x, beta.x, s) && coversEdge(a.y, alpha.y, beta.y, s) && coversEdge(a.z, alpha.z, beta.z, s);
 }
 float depthOf(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
   return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);

@@ -79,27 +79,26 @@ void main() {
  */
 const DILATE = `
 const float DILATION = 0.125;
-// The corners of the dilated triangle of P, or false when its area is not below \`limit\` (sharp
-// corners push far out: then the box is cheaper) or it leaves [0, size].
-bool dilate(vec2 P[3], float limit, vec2 size, out vec2 D[3]) {
-  float area2 = cross2(P[1] - P[0], P[2] - P[0]);
+// Inward unit normal of the edge from a to b of a triangle with orientation s.
+vec2 inwardNormal(vec2 a, vec2 b, float s) { return s * normalize(vec2(a.y - b.y, b.x - a.x)); }
+// Corner P, on the edges with inward normals nA and nB, moved so that both edges move out by
+// DILATION: its offset δ has nA·δ = nB·δ = −DILATION.
+vec2 dilatedCorner(vec2 P, vec2 nA, vec2 nB) { return P - DILATION * vec2(nB.y - nA.y, nA.x - nB.x) / cross2(nA, nB); }
+bool inside(vec2 p, vec2 size) { return all(greaterThanEqual(p, vec2(0.0))) && all(lessThanEqual(p, size)); }
+// The corners of the dilated triangle of P0, P1, P2, or false when its area is not below
+// \`limit\` (sharp corners push far out: then the box is cheaper) or it leaves [0, size].
+// (Written out without arrays: SwiftShader runs indexed locals through memory.)
+bool dilate(vec2 P0, vec2 P1, vec2 P2, float limit, vec2 size, out vec2 D0, out vec2 D1, out vec2 D2) {
+  float area2 = cross2(P1 - P0, P2 - P0);
+  D0 = D1 = D2 = vec2(0.0);
   if (!(abs(area2) > 0.0)) return false;
-  vec2 n[3];  // inward unit normal of edge k, from P[k] to P[k + 1]
-  for (int k = 0; k < 3; k++) {
-    vec2 e = P[(k + 1) % 3] - P[k];
-    n[k] = sign(area2) * normalize(vec2(-e.y, e.x));
-  }
-  for (int k = 0; k < 3; k++) {
-    // Corner k lies on edges k − 1 and k; its offset δ has n·δ = −DILATION for both normals.
-    vec2 a = n[(k + 2) % 3], b = n[k];
-    D[k] = P[k] - DILATION * vec2(b.y - a.y, a.x - b.x) / cross2(a, b);
-  }
-  float area = abs(cross2(D[1] - D[0], D[2] - D[0])) / 2.0;
-  if (!(area < limit)) return false;
-  for (int k = 0; k < 3; k++) {
-    if (!(all(greaterThanEqual(D[k], vec2(0.0))) && all(lessThanEqual(D[k], size)))) return false;
-  }
-  return true;
+  float s = sign(area2);
+  vec2 n0 = inwardNormal(P0, P1, s), n1 = inwardNormal(P1, P2, s), n2 = inwardNormal(P2, P0, s);
+  D0 = dilatedCorner(P0, n2, n0);
+  D1 = dilatedCorner(P1, n0, n1);
+  D2 = dilatedCorner(P2, n1, n2);
+  float area = abs(cross2(D1 - D0, D2 - D0)) / 2.0;
+  return area < limit && inside(D0, size) && inside(D1, size) && inside(D2, size);
 }
 `;
 
@@ -120,15 +119,15 @@ void main() {
   if (!(box.x < box.z)) return;
   outCorners01 = box.xyzy;
   outCorners23 = box.xwzw;
-  vec4 p[3] = vec4[3](fetchTexel(uP0, b), fetchTexel(uP1, b), fetchTexel(uP2, b));
-  if (!(p[0].w > 0.0 && p[1].w > 0.0 && p[2].w > 0.0)) return;
+  vec4 p0 = fetchTexel(uP0, b), p1 = fetchTexel(uP1, b), p2 = fetchTexel(uP2, b);
+  if (!(p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0)) return;
   vec2 size = vec2(uImageSize);
-  vec2 P[3], D[3];
-  for (int k = 0; k < 3; k++) P[k] = (p[k].xy / p[k].w + 1.0) * size / 2.0;
+  vec2 D0, D1, D2;
   // The dilated triangle instead when it is smaller (corner 3 repeats corner 2: no second triangle).
-  if (dilate(P, (box.z - box.x) * (box.w - box.y), size, D)) {
-    outCorners01 = vec4(D[0], D[1]);
-    outCorners23 = vec4(D[2], D[2]);
+  if (dilate((p0.xy / p0.w + 1.0) * size / 2.0, (p1.xy / p1.w + 1.0) * size / 2.0, (p2.xy / p2.w + 1.0) * size / 2.0,
+             (box.z - box.x) * (box.w - box.y), size, D0, D1, D2)) {
+    outCorners01 = vec4(D0, D1);
+    outCorners23 = vec4(D2, D2);
   }
 }
 `;
