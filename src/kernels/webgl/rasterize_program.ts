@@ -141,6 +141,7 @@ uniform sampler2D uP2;
 uniform int uBand0;         // atlas band of box 0's image
 uniform int uBands;         // bands in the viewport
 uniform int uBoxOffset;     // box of vertex 0 (draws go in batches of the box index list)
+uniform int uGridWidth;     // width of the set-up textures
 flat out vec4 vP0;
 flat out vec4 vP1;
 flat out vec4 vP2;
@@ -153,7 +154,8 @@ void main() {
   // Vertex 4b + corner of the box index list: triangles (0, 1, 2) and (2, 1, 3) of each box.
   int corner = gl_VertexID % 4;
   int b = uBoxOffset + gl_VertexID / 4;
-  vec4 pair = corner < 2 ? fetchTexel(uCorners01, b) : fetchTexel(uCorners23, b);
+  ivec2 cell = ivec2(b % uGridWidth, b / uGridWidth);  // box b's texel in the set-up textures
+  vec4 pair = corner < 2 ? texelFetch(uCorners01, cell, 0) : texelFetch(uCorners23, cell, 0);
   vec2 at = corner % 2 == 0 ? pair.xy : pair.zw;
   int image = boxImage(b);
   vBand = uBand0 + image;
@@ -163,9 +165,9 @@ void main() {
   vP0 = vP1 = vP2 = vec4(0.0);
   vDeterminant = 0.0;
   if (corner >= 2) {
-    vP0 = fetchTexel(uP0, b);
-    vP1 = fetchTexel(uP1, b);
-    vP2 = fetchTexel(uP2, b);
+    vP0 = texelFetch(uP0, cell, 0);
+    vP1 = texelFetch(uP1, cell, 0);
+    vP2 = texelFetch(uP2, cell, 0);
     vDeterminant = screenDeterminant(vP0, vP1, vP2);
   }
   // Band v of the viewport holds rows [v·H, (v+1)·H).
