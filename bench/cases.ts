@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as dr from '../src/index';
 
 import {BenchCase, fence, Timed} from './harness';
-import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_session';
+import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_context';
 
 import {ClipMesh, sphere} from './scenes';
 import {plainWebGL2Draw} from './yardsticks';

@@ -2,7 +2,8 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 
-import {BOX_BATCH, runGL} from './gl_session';
+import {BOX_BATCH} from './gl_context';
+import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 

@@ -2,7 +2,7 @@
  * antialias's backward passes (SPEC §5): dcolor by a gather over each pixel's four items, dpos by
  * point scatter (two points per item: its edge's endpoints).
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {ANTIALIAS_ITEMS} from './antialias_program';

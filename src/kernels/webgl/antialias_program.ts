@@ -4,7 +4,7 @@
  * lower ones), so the forward blend and the colour gradient are gathers over those four items:
  * no scatter, no blending. Mirrors src/kernels/cpu/antialias_math.ts.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {VERTEX_FETCH} from './glsl_raster';

@@ -2,7 +2,7 @@
  * interpolate's backward passes (SPEC §4): dattr by point scatter (one point per pixel, corner
  * and group of four attributes), drast and drastDb by one element pass with two outputs.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {interpolateSnippet} from './interpolate_program';

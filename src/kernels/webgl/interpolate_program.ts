@@ -2,7 +2,7 @@
  * interpolate's forward passes (SPEC §4): one element pass for `out` [N,H,W,A], one for `outDa`
  * [N,H,W,2k].
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {VERTEX_FETCH} from './glsl_raster';

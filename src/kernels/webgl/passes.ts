@@ -3,7 +3,8 @@
  * tfjs output tensors) and the copy of one of our RGBA32F scratch textures into a tfjs tensor.
  */
 import {copyTexelsToTensor} from './buffer_copy';
-import {DiffrastGL, GlSession} from './gl_session';
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
 import {FETCH, FULLSCREEN_VERTEX, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 

@@ -2,7 +2,7 @@
  * The rasterize backward pass: three points per pixel (one per corner of its triangle), each
  * adding that corner's dL/d(x, y, w) into dpos.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {FETCH, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, RASTER_GRAD, VERTEX_FETCH} from './glsl_raster';

@@ -16,7 +16,7 @@
  * index list shares two between its triangles) then read one texel, and the two that carry the
  * flat outputs three more.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';

@@ -5,7 +5,7 @@ import {registerMaxResolution} from '../limits';
 
 import {antialiasConfig} from './Antialias';
 import {antialiasGradConfig} from './AntialiasGrad';
-import {diffrastGL} from './gl_session';
+import {diffrastGL} from './gl_context';
 import {interpolateConfig} from './Interpolate';
 import {interpolateGradConfig} from './InterpolateGrad';
 import {rasterizeConfig} from './Rasterize';

@@ -7,7 +7,8 @@
  * A scatter program supplies `bool contribution(int point, out int texel, out vec4 value)`; false
  * means the point adds nothing.
  */
-import {DiffrastGL, GlSession, GlTensor, requireFloatBlend} from './gl_session';
+import {DiffrastGL} from './gl_context';
+import {GlSession, GlTensor, requireFloatBlend} from './gl_session';
 import {HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 import {copyToTensors, groupsOf, scratchGrid, ScratchGrid} from './passes';

@@ -3,7 +3,7 @@
  * point per pixel, level slot, tap and group of four channels), and duv, duvDa, dbias by an
  * element pass each.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';

@@ -3,7 +3,7 @@
  * 2×2 box average (½ pairs when a side is 1), and the spreading of a level's gradient back over
  * the texels it averaged.
  */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {elementProgram} from './passes';

@@ -1,5 +1,5 @@
 /** texture's forward pass: one element pass over [N,H,W,C]. */
-import {DiffrastGL} from './gl_session';
+import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
