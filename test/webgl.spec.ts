@@ -210,6 +210,54 @@ describeEachBackend('webgl backend', () => {
     tf.dispose([pos, tri, attr, packed, many, slice, small, rast]);
   });
 
+  it('matches the cpu on a fine mesh of small and sliver triangles at a size that is not a power of two', async () => {
+    // A latitude-longitude sphere: ~20k triangles of a few pixels, slivers at the poles.
+    const [stacks, slices] = [70, 140];
+    const f = 1 / Math.tan(Math.PI / 8);
+    const verts: number[][] = [];
+    for (let i = 0; i <= stacks; i++) {
+      for (let j = 0; j < slices; j++) {
+        const [phi, theta] = [Math.PI * i / stacks, 2 * Math.PI * j / slices + 0.3];
+        const [x, y, z] = [Math.sin(phi) * Math.cos(theta), Math.cos(phi) * 0.9 + 0.05, Math.sin(phi) * Math.sin(theta) - 3];
+        verts.push([f * x, f * y, -1.02 * z - 0.2, -z]);
+      }
+    }
+    const tris: number[][] = [];
+    for (let i = 0; i < stacks; i++) {
+      for (let j = 0; j < slices; j++) {
+        const [a, b] = [i * slices + j, i * slices + (j + 1) % slices];
+        tris.push([a, a + slices, b], [b, a + slices, b + slices]);
+      }
+    }
+    const [H, W] = [300, 210];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const {rast, rastDb} = dr.rasterize(tf.tensor3d([verts]), tf.tensor2d(tris, undefined, 'int32'), [H, W]);
+      const out = [await rast.data(), await rastDb.data()];
+      tf.dispose([rast, rastDb]);
+      return out;
+    };
+    const [cr, cdb] = await run('cpu');
+    const [gr, gdb] = await run('webgl');
+    let agree = 0, covered = 0, largeDb = 0;
+    for (let p = 0; p < H * W; p++) {
+      if (cr[4 * p + 3] !== 0) covered++;
+      if (gr[4 * p + 3] !== cr[4 * p + 3]) continue;
+      agree++;
+      if (cr[4 * p + 3] === 0) continue;
+      for (let c = 0; c < 3; c++) expect(Math.abs(gr[4 * p + c] - cr[4 * p + c])).toBeLessThan(1e-4, `rast[${p}].${c}`);
+      // Sliver triangles have rastDb in the tens per pixel; float32 holds those to ~1e-5 of themselves.
+      for (let c = 0; c < 4; c++) {
+        const scale = Math.max(1, Math.abs(cdb[4 * p + c]));
+        if (scale > 1) largeDb++;
+        expect(Math.abs(gdb[4 * p + c] - cdb[4 * p + c])).toBeLessThan(1e-4 * scale, `rastDb[${p}].${c}`);
+      }
+    }
+    expect(agree / (H * W)).toBeGreaterThanOrEqual(0.999);
+    expect(covered).toBeGreaterThan(H * W / 4);
+    expect(largeDb).toBeGreaterThan(0);
+  });
+
   it('splits batches taller than one render target into several and matches the cpu', async () => {
     const max = maxResolution();
     const [H, W] = [Math.floor(max / 2) - 1, 4];  // two images per render target: 3 need two

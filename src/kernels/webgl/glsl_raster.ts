@@ -26,10 +26,36 @@ vec4 vertexPos(int row) { return fetch4(uPos, row); }
 /** Edge functions, their screen gradients, coverage, depth and the resolve of rast / rastDb. */
 export const BARYCENTRIC = `
 float cross2(vec2 a, vec2 b) { return a.x * b.y - a.y * b.x; }
+// x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
+float topBits(float x, int bits) { return uintBitsToFloat(floatBitsToUint(x) & (0xFFFFFFFFu << (24 - bits))); }
+// A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
+// size is not a power of two).
+struct Center {
+  vec2 hi;
+  vec2 lo;
+};
+Center pixelCenter(ivec2 px, ivec2 size) {
+  vec2 n = vec2(2 * px + 1 - size), s = vec2(size);
+  vec2 hi = n / s;
+  // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
+  vec2 a = vec2(topBits(hi.x, 8), topBits(hi.y, 8));
+  vec2 b = vec2(topBits(hi.x - a.x, 8), topBits(hi.y - a.y, 8));
+  vec2 c = hi - a - b;
+  return Center(hi, (((n - a * s) - b * s) - c * s) / s);
+}
+// q = p.xy − f·p.w. Near a small triangle q is much smaller than p.xy, so the rounding of f·p.w
+// (relative to p) would swamp it: the product is taken as exact partial products of 12-bit
+// halves, which keeps q accurate relative to itself (u, v of small or thin triangles stay within
+// 1e-4 of the cpu's).
+vec2 relativeTo(vec4 p, Center f) {
+  float wh = topBits(p.w, 12), wl = p.w - wh;
+  vec2 fh = vec2(topBits(f.hi.x, 12), topBits(f.hi.y, 12)), fl = f.hi - fh;
+  return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
+}
 // a_k = cross(q_{k+1}, q_{k+2}), q_k = p_k.xy − f·p_k.w, at the NDC point f. Full cross products:
 // two triangles sharing an edge get exactly opposite values on it.
-vec3 edgeFunctions(vec4 p0, vec4 p1, vec4 p2, vec2 f) {
-  vec2 q0 = p0.xy - f * p0.w, q1 = p1.xy - f * p1.w, q2 = p2.xy - f * p2.w;
+vec3 edgeFunctions(vec4 p0, vec4 p1, vec4 p2, Center f) {
+  vec2 q0 = relativeTo(p0, f), q1 = relativeTo(p1, f), q2 = relativeTo(p2, f);
   return vec3(cross2(q1, q2), cross2(q2, q0), cross2(q0, q1));
 }
 // α_k = ∂a_k/∂fx, β_k = ∂a_k/∂fy.
@@ -68,8 +94,6 @@ void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size
   vec2 c = 2.0 / size;
   db = vec4(c.x * (alpha.x - u * sa), c.y * (beta.x - u * sb), c.x * (alpha.y - v * sa), c.y * (beta.y - v * sb)) / A;
 }
-// NDC center of pixel px of an image of size (W, H).
-vec2 pixelCenter(ivec2 px, vec2 size) { return (2.0 * vec2(px) + 1.0) / size - 1.0; }
 `;
 
 /**
@@ -78,10 +102,11 @@ vec2 pixelCenter(ivec2 px, vec2 size) { return (2.0 * vec2(px) + 1.0) / size - 1
  */
 export const RASTER_GRAD = `
 const float A_EPSILON = 1e-6;  // keeps A away from zero
-void rasterGrad(vec4 p[3], vec2 f, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
+void rasterGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
+  vec2 f = center.hi + center.lo;
   vec2 q[3];
   for (int c = 0; c < 3; c++) {
-    q[c] = p[c].xy - f * p[c].w;
+    q[c] = relativeTo(p[c], center);
     dp[c] = vec4(0.0);
   }
   vec3 a = vec3(cross2(q[1], q[2]), cross2(q[2], q[0]), cross2(q[0], q[1]));

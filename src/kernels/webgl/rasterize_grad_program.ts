@@ -29,7 +29,7 @@ bool contribution(int point, out int texel, out vec4 value) {
   int perImage = uImageSize.x * uImageSize.y;
   int n = pixel / perImage, local = pixel - n * perImage;
   int y = local / uImageSize.x;
-  vec2 f = pixelCenter(ivec2(local - y * uImageSize.x, y), vec2(uImageSize));
+  Center f = pixelCenter(ivec2(local - y * uImageSize.x, y), uImageSize);
   int base = n * uVertexStride;
   vec4 p[3] = vec4[3](vertexPos(base + k.x), vertexPos(base + k.y), vertexPos(base + k.z));
   vec4 dp[3];

@@ -193,7 +193,7 @@ layout(location = 1) out vec4 outDb;
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, vBand * uImageSize.y);
   vec2 size = vec2(uImageSize);
-  vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, size));
+  vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, uImageSize));
   if (any(lessThan(sign(vDeterminant) * a, vec3(0.0)))) discard;  // outside: what covers() says first
   vec3 alpha, beta;
   edgeGradients(vP0, vP1, vP2, alpha, beta);
