@@ -7,11 +7,11 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {VERTEX_FETCH} from './glsl_raster';
+import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
 
 /** Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels. */
-export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}
+export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}
 uniform sampler2D uRast;
 uniform sampler2D uColor;
 uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
@@ -37,10 +37,12 @@ const float REACH = 1.0 / 16.0;  // crossings this far outside the pair still co
 // Which side of the line e1 → e2 the point p lies on (sign).
 float side(vec2 e1, vec2 e2, vec2 p) { return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x); }
 
-// A vertex in owner-relative pixel coordinates (swapped for a vertical pair); false if w ≤ 0.
-bool pixelCoords(int row, vec2 origin, bool vertical, out vec2 c) {
+// A vertex in pixel units relative to the owner pixel's center (swapped for a vertical pair);
+// false if w ≤ 0. (Taken relative in clip space: subtracting pixel coordinates in the hundreds
+// would cost float32 digits.)
+bool pixelCoords(int row, Center origin, bool vertical, out vec2 c) {
   vec4 p = vertexPos(row);
-  vec2 px = (p.xy / p.w + 1.0) * vec2(uImageSize) / 2.0 - origin;
+  vec2 px = relativeTo(p, origin) / p.w * vec2(uImageSize) / 2.0;
   c = vertical ? px.yx : px;
   return p.w > 0.0;
 }
@@ -59,7 +61,7 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   ivec3 k;
   if (!triangleOfId(id, k)) return false;
   float ds = ownerIsP0 ? 1.0 : -1.0;
-  vec2 origin = vec2(x0, y0) + 0.5 + (ownerIsP0 ? vec2(0.0) : vertical ? vec2(0.0, 1.0) : vec2(1.0, 0.0));
+  Center origin = pixelCenter(ivec2(x0, y0) + (ownerIsP0 ? ivec2(0) : vertical ? ivec2(0, 1) : ivec2(1, 0)), uImageSize);
   int base = n * uVertexStride;
   vec2 c[3];
   for (int q = 0; q < 3; q++) {
