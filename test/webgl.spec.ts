@@ -64,6 +64,8 @@ function watchKernels(gl: WebGL2RenderingContext) {
       const out = c.kernelFunc(args);
       const after = glState(gl);
       calls.push(c.kernelName);
+      const error = gl.getError();
+      if (error !== gl.NO_ERROR) changes.push(`${c.kernelName}: GL error 0x${error.toString(16)}`);
       after.forEach((v, i) => {
         if (JSON.stringify(v) !== JSON.stringify(before[i])) changes.push(`${c.kernelName}: ${JSON.stringify(before[i])} -> ${JSON.stringify(v)}`);
       });
@@ -142,7 +144,7 @@ describeEachBackend('webgl backend', () => {
       ['interpolate', () => Object.values(uvOf(pos))],
       ['interpolate gradient', () => tf.grad(a => {
         const {rast, rastDb} = dr.rasterize(pos, tri, [H, W]);
-        return tf.sum(dr.interpolate(a, rast, tri, {rastDb, diffAttrs: 'all'}).outDa);
+        return tf.add(tf.sum(dr.interpolate(a, rast, tri, {rastDb, diffAttrs: 'all'}).outDa), tf.sum(dr.interpolate(a, rast, tri).out));
       })(attr)],
       ['textureConstructMip', () => dr.textureConstructMip(tex).levels],
       ['texture', () => dr.texture(tex, uvs(), {filterMode: 'linear', boundaryMode: 'clamp'})],

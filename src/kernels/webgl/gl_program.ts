@@ -65,6 +65,7 @@ export class GlProgram {
       const u = this.uniforms.get(name);
       if (!u) continue;
       const v: ArrayLike<number> = typeof value === 'number' ? [value] : typeof value === 'boolean' ? [value ? 1 : 0] : value;
+      if (v.length === 0) continue;  // an empty list for an unused array (GL rejects zero-length uploads)
       switch (u.type) {
         case gl.FLOAT: gl.uniform1fv(u.location, Float32Array.from(v)); break;
         case gl.FLOAT_VEC2: gl.uniform2fv(u.location, Float32Array.from(v)); break;
