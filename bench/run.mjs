@@ -44,6 +44,7 @@ async function main() {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const loadBefore = os.loadavg()[0];
   const browser = await chromium.launch({executablePath: process.env.CHROME_BIN || '/usr/bin/chromium', args: FLAGS});
   try {
     const tab = await browser.newPage();
@@ -54,13 +55,16 @@ async function main() {
     const machine = {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memoryGB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`, browser: browser.version(), renderer: report.renderer,
+      // Other work on the machine skews timings (the GPU is emulated on these CPUs).
+      loadAverage: {before: loadBefore, after: os.loadavg()[0]},
     };
     printTable(report.results);
     const date = new Date().toISOString().slice(0, 10);
     const file = path.join(root, 'bench', 'results', `${date}.json`);
     fs.mkdirSync(path.dirname(file), {recursive: true});
     fs.writeFileSync(file, JSON.stringify({date: new Date().toISOString(), machine, options, results: report.results}, null, 2) + '\n');
-    console.log(`\nmachine: ${machine.cpus}, ${machine.memoryGB} GB, ${machine.platform}; Chromium ${machine.browser}; ${machine.renderer}`);
+    console.log(`\nmachine: ${machine.cpus}, ${machine.memoryGB} GB, ${machine.platform}; Chromium ${machine.browser}; ${machine.renderer}` +
+                `; load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}`);
     console.log(`wrote ${path.relative(root, file)}`);
   } finally {
     await browser.close();
