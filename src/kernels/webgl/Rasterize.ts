@@ -25,6 +25,11 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const [setup, shape] = rasterSetupPrograms(s.ctx), program = rasterProgram(s.ctx);
   const pixels = height * width;
   const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
+  // Set-up textures, one texel per box, sized for the largest draw of this call.
+  let maxBoxes = rangeMode ? 0 : bands * numTriangles;
+  for (let n = 0; rangeMode && n < numImages; n++) maxBoxes = Math.max(maxBoxes, ranges[2 * n + 1]);
+  const grids = maxBoxes > 0 ?
+      ['box', 'p0', 'p1', 'p2', 'corners01', 'corners23'].map(name => scratchGrid(s, `raster.${name}`, maxBoxes)) : null;
 
   /**
    * Boxes of `images` images from image0 (in band band0 of `chunk` bands), triangles
@@ -34,23 +39,20 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
     const boxes = images * count;
     const uniforms = {...common, uFirst: first, uCount: Math.max(count, 1), uImage0: image0};
     const boxTextures: {[name: string]: WebGLTexture | null} = {uCorners01: null, uCorners23: null, uP0: null, uP1: null, uP2: null};
-    let gridWidth = 1;
-    if (boxes > 0) {
-      const [box, p0, p1, p2, corners01, corners23] =
-          ['box', 'p0', 'p1', 'p2', 'corners01', 'corners23'].map(name => scratchGrid(s, `raster.${name}`, boxes));
+    if (boxes > 0 && grids) {
+      const [box, p0, p1, p2, corners01, corners23] = grids;
       elementPass(s, setup, [box, p0, p1, p2], {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
-                  {uPos: posT.texture, uTri: triT.texture});
+                  {uPos: posT.texture, uTri: triT.texture}, 0, boxes);
       Object.assign(boxTextures, {uBoxes: box.texture, uP0: p0.texture, uP1: p1.texture, uP2: p2.texture});
-      elementPass(s, shape, [corners01, corners23], uniforms, boxTextures);
+      elementPass(s, shape, [corners01, corners23], uniforms, boxTextures, 0, boxes);
       Object.assign(boxTextures, {uCorners01: corners01.texture, uCorners23: corners23.texture});
-      gridWidth = box.width;
     }
     // Two triangles per box from the box index list, in batches. (Instancing would be natural,
     // but SwiftShader pays a draw's set-up per instance: 5 s for 100k.)
     for (let offset = 0; offset < Math.max(boxes, 1); offset += BOX_BATCH) {
       s.draw({
         program, targets, depth, clear: band0 === 0 && offset === 0, viewport: [0, 0, width, chunk * height],
-        uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null, uBoxOffset: offset, uGridWidth: gridWidth},
+        uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null, uBoxOffset: offset, uGridWidth: grids?.[0].width ?? 1},
         textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
         mode: s.gl.TRIANGLES, count: 6 * Math.min(BOX_BATCH, boxes - offset), boxIndexed: true,
       });

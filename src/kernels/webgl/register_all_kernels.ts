@@ -1,4 +1,5 @@
 /** Registers every webgl kernel, and the largest resolution the webgl rasterizer takes. */
+import type {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 
 import {registerMaxResolution} from '../limits';
@@ -23,4 +24,4 @@ const kernelConfigs: KernelConfig[] = [
 for (const config of kernelConfigs) registerKernel(config);
 
 // A side of the raster target: texture, renderbuffer and viewport limits of the context.
-registerMaxResolution('webgl', backend => diffrastGL(backend as unknown as Parameters<typeof diffrastGL>[0]).maxRenderSize);
+registerMaxResolution('webgl', backend => diffrastGL(backend as unknown as MathBackendWebGL).maxRenderSize);
