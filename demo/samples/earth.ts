@@ -19,20 +19,22 @@ import type {Sample, Settings, Trainer} from '../lib/sample';
 
 /** Texture PSNR counts texels within ±60° latitude: nearer the poles a texel covers under half the area it does at the equator. */
 const MASK_LATITUDE = Math.PI / 3;
+/** The nearest camera distance: the unit sphere then just fills the view. */
+const NEAREST = 2.5;
 
 export const earth: Sample = {
   name: 'earth',
   title: 'Earth: a texture from random views, with and without mipmaps',
   summary: 'A texture on a UV sphere (512×256 by default, up to 2048×1024) is learned from renders of the true texture at random rotations and ' +
-      'distances (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
+      'distances from 2.5 to 50 radii (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
       'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
       'texture PSNR (texels within ±60° latitude) shows the difference.',
   settings: {
-    iters: {label: 'iterations', default: 200},
-    res: {label: 'resolution', default: 64, options: [32, 64, 128, 256, 512]},
+    iters: {label: 'iterations', default: 150},
+    res: {label: 'resolution', default: 128, options: [32, 64, 128, 256, 512]},
     texture: {label: 'texture width', default: 512, options: [256, 512, 1024, 2048],
       help: 'texels; the height is half. 2048 is nvdiffrast\'s size: many seconds per iteration on a CPU-emulated GPU'},
-    maxDistance: {label: 'max distance', default: 50, help: 'camera distance drawn from [2.5, this]; the sphere has radius 1'},
+    maxDistance: {label: 'max distance', default: 50, help: 'camera distance drawn log-uniformly from [2.5, this]; the sphere has radius 1'},
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
   },
@@ -108,8 +110,8 @@ async function createEarth(s: Settings): Promise<Trainer> {
   return {
     async step() {
       // A random rotation, an offset of up to 0.25 and a distance from near (the sphere fills the
-      // view) to far (a few pixels across).
-      const distance = 2.5 + rng.uniform(0, (s.maxDistance as number) - 2.5);
+      // view) to far (a few pixels across), log-uniform: each octave of minification is as likely.
+      const distance = NEAREST * ((s.maxDistance as number) / NEAREST) ** rng.next();
       const offset = dr.mat4.translate(rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25), 0);
       const mvp = dr.mat4.compose(cameraAt(distance), offset, randomRotation(rng));
       const target = tf.tidy(() => renderTarget(mvp, res));

@@ -60,7 +60,7 @@ try {
     const [op, bound] = target.bound;
     const passes = values.filter(v => op === '<' ? v < bound : v >= bound).length;
     const ok = passes >= (target.atLeast ?? values.length);
-    const measured = values.length > 1 ? `${passes}/${values.length} (${values.map(v => v.toFixed(2)).join(', ')})` : Number(values[0].toPrecision(3));
+    const measured = values.length > 1 ? `${passes}/${values.length} (${values.map(v => Number(v.toPrecision(2))).join(', ')})` : Number(values[0].toPrecision(3));
     rows.push({target: target.name, metric: target.metric, bound: `${op} ${bound}${target.atLeast ? ` in ≥ ${target.atLeast}/${values.length}` : ''}`,
       measured, ok, backend, iterations: iters, seconds: Math.round(seconds)});
   }
