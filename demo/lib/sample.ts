@@ -4,10 +4,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-export type SettingValue = number | string | boolean;
+export type SettingValue = number | string;
 export type Settings = Record<string, SettingValue>;
 
-/** One knob of a sample: a number box, a checkbox (boolean default) or a select (`options`). */
+/** One knob of a sample: a number or text box, or a select (`options`). */
 export interface Setting {
   label: string;
   default: SettingValue;
@@ -51,9 +51,7 @@ export function resolveSettings(sample: Sample, given: Record<string, unknown> =
   for (const [key, s] of Object.entries(sample.settings)) {
     const v = given[key];
     if (v == null || v === '') out[key] = s.default;
-    else if (typeof s.default === 'number') out[key] = Number(v);
-    else if (typeof s.default === 'boolean') out[key] = v === true || v === 'true' || v === '1' || v === 'on';
-    else out[key] = String(v);
+    else out[key] = typeof s.default === 'number' ? Number(v) : String(v);
     const value = out[key];
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${sample.name}: ${key} must be a number, got ${v}`);
     if (s.options && !s.options.includes(value as number | string)) {

@@ -61,7 +61,7 @@ function drawRgba(canvas: HTMLCanvasElement, img: Rgba) {
 }
 
 function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v) || v === 0) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toPrecision(4) : v.toExponential(3);
 }
 
@@ -91,6 +91,8 @@ class SamplePage {
   private lastDraw = 0;
   private drawMs = 0;
   private generation = 0;
+  /** The running loop, settled when it has stopped (after its current step). */
+  private loopDone: Promise<void> = Promise.resolve();
   private error: string | null = null;
   private readonly ui = {
     backend: el('select', {}),
@@ -127,7 +129,7 @@ class SamplePage {
     this.buildSettings();
     ui.play.onclick = () => this.play();
     ui.pause.onclick = () => this.pause();
-    ui.reset.onclick = () => this.reset();
+    ui.reset.onclick = () => this.restart();
     ui.backend.onchange = () => this.switchBackend(ui.backend.value);
     await this.chooseBackend();
     await this.reset();
@@ -136,28 +138,28 @@ class SamplePage {
 
   private buildSettings() {
     for (const [key, s] of Object.entries(this.sample.settings)) {
-      const value = this.settings[key];
-      let input: HTMLInputElement | HTMLSelectElement;
-      if (s.options) {
-        input = el('select', {}, ...s.options.map(o => el('option', {value: String(o), textContent: String(o)})));
-      } else if (typeof s.default === 'boolean') {
-        input = el('input', {type: 'checkbox', checked: value as boolean});
-      } else {
-        input = el('input', {type: typeof s.default === 'number' ? 'number' : 'text', step: 'any', size: 6});
-      }
-      if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = String(value);
+      const input = s.options ?
+          el('select', {}, ...s.options.map(o => el('option', {value: String(o), textContent: String(o)}))) :
+          el('input', {type: typeof s.default === 'number' ? 'number' : 'text', step: 'any'});
+      input.value = String(this.settings[key]);
       input.name = key;
-      input.onchange = () => {
-        const v = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+      input.onchange = async () => {
         try {
-          this.settings = resolveSettings(this.sample, {...this.settings, [key]: v});
-          this.reset();
+          this.settings = resolveSettings(this.sample, {...this.settings, [key]: input.value});
         } catch (e) {
-          this.showError(e);
+          return this.showError(e);
         }
+        await this.restart();
       };
       this.ui.settings.append(el('label', {title: s.help ?? ''}, `${s.label} `, input));
     }
+  }
+
+  /** Reset with the current backend and settings, and keep playing if it was. */
+  private async restart() {
+    const wasRunning = this.running;
+    await this.reset();
+    if (wasRunning) this.play();
   }
 
   private async chooseBackend() {
@@ -174,9 +176,11 @@ class SamplePage {
   }
 
   private async switchBackend(name: string) {
-    this.pause();
+    const wasRunning = this.running;
+    await this.stop();
     await tf.setBackend(name);
     await this.reset();
+    if (wasRunning) this.play();
   }
 
   private showError(e: unknown) {
@@ -187,8 +191,14 @@ class SamplePage {
     console.error(this.error);
   }
 
-  async reset() {
+  /** Pauses and waits for the loop to finish its step. */
+  private async stop() {
     this.running = false;
+    await this.loopDone;
+  }
+
+  async reset() {
+    await this.stop();
     const generation = ++this.generation;
     this.trainer?.dispose();
     this.trainer = null;
@@ -212,7 +222,7 @@ class SamplePage {
     if (this.running || !this.trainer) return;
     if (this.iteration >= (this.settings.iters as number)) return;
     this.running = true;
-    this.loop(this.generation);
+    this.loopDone = this.loop(this.generation);
   }
 
   pause() {
@@ -233,10 +243,8 @@ class SamplePage {
     } catch (e) {
       this.showError(e);
     }
-    if (generation === this.generation) {
-      this.running = false;
-      await this.draw();
-    }
+    this.running = false;
+    await this.draw();
   }
 
   private async draw(rebuild = false) {
@@ -272,7 +280,7 @@ class SamplePage {
 
   /** The headless loop (lib/train) on this page's backend; progress goes to window.demoProgress. */
   async train(given: Record<string, unknown>) {
-    this.pause();
+    await this.stop();
     const result = await train(this.sample, resolveSettings(this.sample, given), (i, loss, s) => w.demoProgress?.(i, loss, s));
     return {...result, images: result.images.map(({data, ...rest}) => ({...rest, base64: toBase64(data)}))};
   }
