@@ -7,7 +7,7 @@
 //   3. Node: jasmine, backend cpu (scripts/test-node.mjs)
 //   4. browser: karma + headless Chromium, backends cpu and whichever of webgl / webgpu initialise
 //      and have our kernels (scripts/test-browser.mjs, karma.conf.cjs)
-//   5. scripts/check-package.mjs, if present (full runs only)
+//   5. scripts/check-package.mjs, if present, and scripts/test-demo.mjs (full runs only)
 //   6. last line: `N passed, M failed` over every runner; exit code 1 if anything failed.
 //
 // Options (after `npm test --`):
@@ -16,7 +16,7 @@
 //   --grep <regex>     only specs whose full name matches (both runners)
 //   --backends <list>  browser: run exactly these backends (comma-separated), even if our kernels
 //                      are not registered for them yet: for working on a GPU kernel
-// --node-only, --browser-only and --grep skip the package check.
+// --node-only, --browser-only, --grep and --backends skip the package check and the demo tests.
 // Environment: CHROME_BIN picks the browser. Bundles, generated entries and the browser console log
 // go to out/test/run-<pid>/ (kept for inspection, removed by the next run).
 import fs from 'node:fs';
@@ -161,6 +161,32 @@ function reportBrokenSpecs(kind, broken, row) {
   }
 }
 
+/**
+ * Runs a script that ends its output with `N passed, M failed` (its output shown as it comes) and
+ * makes a summary row of those counts; no such line, or a failing exit code with 0 failed, is 1 failed.
+ */
+async function runCounted(name, script) {
+  const row = {name, passed: 0, failed: 0, ms: 0};
+  const t = Date.now();
+  say(`${name}: ${path.relative(root, script)}`);
+  const {code, stdout, error} = await runChild(script, [], {tee: true});
+  const last = stdout.trimEnd().split('\n').pop() ?? '';
+  const m = /^\s*(\d+) passed, (\d+) failed\s*$/.exec(last);
+  if (m) {
+    row.passed = Number(m[1]);
+    row.failed = Number(m[2]);
+    if (code !== 0 && row.failed === 0) {
+      row.failed = 1;
+      row.note = `exited with code ${code}`;
+    }
+  } else {
+    row.failed = 1;
+    row.note = error ? `could not run: ${error.message}` : `exit ${code}, no "N passed, M failed" line`;
+  }
+  row.ms = Date.now() - t;
+  return row;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const rows = [];
@@ -242,29 +268,13 @@ async function main() {
     row.ms = Date.now() - t;
   }
 
-  // 5. Package check (another engineer's script), full runs only.
-  const checkPackage = path.join(root, 'scripts/check-package.mjs');
+  // 5. Package check (another engineer's script) and demo tests (scripts/test-demo.mjs: the sample
+  //    pages in headless Chromium and small-size sample targets), full runs only.
   const fullRun = opts.node && opts.browser && !opts.grep && !opts.backends;
-  if (fullRun && fs.existsSync(checkPackage)) {
-    const row = {name: 'package', passed: 0, failed: 0, ms: 0};
-    rows.push(row);
-    t = Date.now();
-    say('package: scripts/check-package.mjs');
-    const {code, stdout, error} = await runChild(checkPackage, [], {tee: true});
-    const last = stdout.trimEnd().split('\n').pop() ?? '';
-    const m = /^\s*(\d+) passed, (\d+) failed\s*$/.exec(last);
-    if (m) {
-      row.passed = Number(m[1]);
-      row.failed = Number(m[2]);
-      if (code !== 0 && row.failed === 0) {
-        row.failed = 1;
-        row.note = `exited with code ${code}`;
-      }
-    } else {
-      row.failed = 1;
-      row.note = error ? `could not run: ${error.message}` : `exit ${code}, no "N passed, M failed" line`;
-    }
-    row.ms = Date.now() - t;
+  if (fullRun) {
+    const checkPackage = path.join(root, 'scripts/check-package.mjs');
+    if (fs.existsSync(checkPackage)) rows.push(await runCounted('package', checkPackage));
+    if (chrome.bin) rows.push(await runCounted('demo', path.join(root, 'scripts/test-demo.mjs')));
   }
 
   // 6. Totals.

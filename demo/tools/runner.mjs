@@ -64,31 +64,38 @@ export class BrowserSession {
 
 /**
  * Runs sample `name` with settings `given` (strings or numbers; defaults for the rest) on
- * `backend`: in Node for cpu without a `session`, else in a page of the session's Chromium.
- * Resolves to the sample's TrainResult with RGBA images.
+ * `backend`: in Node for cpu without a `session`, else in a page of the session's Chromium (a new
+ * one, or `page` if given: an open page of that sample, left open). Resolves to the sample's
+ * TrainResult with RGBA images.
  */
-export async function runSample({name, backend, given = {}, session = null, onProgress = () => {}}) {
+export async function runSample({name, backend, given = {}, session = null, page = null, onProgress = () => {}}) {
   const bundle = await loadNodeBundle();
   const sample = bundle.findSample(name);
   if (!sample) throw new Error(`no sample named '${name}'; samples: ${bundle.SAMPLES.map(s => s.name).join(', ')}`);
   const settings = bundle.resolveSettings(sample, given);
-  if (!session) {
+  if (!session && !page) {
     if (backend !== 'cpu') throw new Error(`backend ${backend} runs in Chromium: pass a BrowserSession`);
     return bundle.train(sample, settings, onProgress);
   }
-  const page = await session.open(name, {backend, autoplay: '0'});
+  const ownPage = !page;
+  if (ownPage) page = await session.open(name, {backend, autoplay: '0'});
   try {
     const actual = await page.evaluate(() => window.demo.state.backend);
     if (actual !== backend) {
       const option = await page.evaluate(b => document.querySelector(`option[value="${b}"]`)?.textContent, backend);
       throw new Error(`backend ${backend} is not usable in Chromium here: ${option ?? 'unknown'}`);
     }
-    await page.exposeFunction('demoProgress', onProgress);
+    // (A page's bindings outlive the call, so it reports to whichever callback is current.)
+    page.demoProgress = onProgress;
+    if (!page.demoProgressExposed) {
+      await page.exposeFunction('demoProgress', (...a) => page.demoProgress(...a));
+      page.demoProgressExposed = true;
+    }
     const result = await page.evaluate(s => window.demo.train(s), settings);
     for (const img of result.images) img.data = new Uint8ClampedArray(Buffer.from(img.base64, 'base64'));
     return result;
   } finally {
-    await page.close();
+    if (ownPage) await page.close();
   }
 }
 
