@@ -205,6 +205,7 @@ class SamplePage {
     this.iteration = 0;
     this.losses = [];
     this.times = [];
+    this.drawMs = 0;
     this.error = null;
     this.ui.error.hidden = true;
     this.ui.status.textContent = 'setting up…';
@@ -237,8 +238,12 @@ class SamplePage {
         this.iteration++;
         this.times.push(performance.now());
         const wait = Math.max(REDRAW_MS, this.drawMs * (1 - REDRAW_SHARE) / REDRAW_SHARE);
-        if (performance.now() - this.lastDraw > wait || this.iteration === iters) await this.draw();
-        else await new Promise(r => setTimeout(r, 0));  // let the page handle clicks
+        if (performance.now() - this.lastDraw > wait || this.iteration === iters) {
+          await this.draw();
+        } else {
+          this.drawProgress();
+          await new Promise(r => setTimeout(r, 0));  // let the page handle clicks
+        }
       }
     } catch (e) {
       this.showError(e);
@@ -261,11 +266,17 @@ class SamplePage {
       const canvas = this.ui.panels.querySelector<HTMLCanvasElement>(`canvas[data-panel="${p.key}"]`)!;
       drawRgba(canvas, await panelRgba(p));
     }
-    drawRgba(this.ui.chart, plotLosses(this.losses, this.settings.iters as number));
     this.ui.metrics.replaceChildren(...Object.entries(metrics).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, formatNumber(v)))));
-    this.ui.status.textContent = this.statusText();
+    this.drawProgress();
     this.lastDraw = performance.now();
-    this.drawMs = this.lastDraw - start;
+    // (The first draw after a reset compiles the panels' shaders: it says nothing about the next.)
+    if (!rebuild) this.drawMs = this.lastDraw - start;
+  }
+
+  /** The loss curve and the status line: cheap, so after every step. */
+  private drawProgress() {
+    drawRgba(this.ui.chart, plotLosses(this.losses, this.settings.iters as number));
+    this.ui.status.textContent = this.statusText();
   }
 
   private statusText(): string {
