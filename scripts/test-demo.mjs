@@ -32,7 +32,7 @@ const PAGES = {
 const TARGETS = [
   {sample: 'cube', given: {res: 16, iters: 300}, expect: {'mean vertex error': ['<', 0.02]}},
   {sample: 'earth', given: {texture: 256, res: 32, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
-  {sample: 'envphong', given: {subdivisions: 3, env: 16, res: 64, lr: 0.05, iters: 100},
+  {sample: 'envphong', given: {subdivisions: 3, env: 16, res: 32, lr: 0.05, iters: 100},
     expect: {'Phong rgb rmse': ['<', 0.05], 'Phong exponent relative error': ['<', 0.1]}},
   {sample: 'pose', given: {res: 32, iters: 200}, expect: {'angle error (degrees)': ['<', 2]}},
 ];
