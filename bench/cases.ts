@@ -5,10 +5,10 @@
  * same id in both, so the runner can put a cell's figures side by side.
  */
 import {BenchCase, Timed} from './harness';
-import {backward, CellInputs, forward, OP_CALLS} from './ops';
+import {backward, CellInputs, forward, gradientPass, OP_CALLS} from './ops';
 import {fitIteration} from './fit';
 import {packageRender, softRasRender} from './render';
-import {gridScene, MESH_SIZES, Scene} from './scenes';
+import {gridScene, MESH_SIZES, Scene, screenPlane} from './scenes';
 import {plainWebGL2Draw, plainWebGPUDraw, tfjsFloor} from './yardsticks';
 
 export interface CaseOptions {
@@ -21,6 +21,19 @@ export interface CaseOptions {
 const GPU_BACKENDS = ['webgl', 'webgpu'];
 /** The resolution of the fit iterations (the issue's 512²). */
 const FIT_SIZE = 512;
+/** Issue 4's contention case: a full-screen quad's gradient pass against a 5k-triangle mesh on the same pixels, at 1024². */
+const CONTENTION_SIZE = 1024, CONTENTION_CELLS = [1, 50];
+/**
+ * --quick: a smoke test of every row kind in a few minutes on this machine (2 shared cores,
+ * SwiftShader): one cell of the grid, smaller images everywhere, a short memory soak.
+ */
+export const QUICK = {size: 64, fitSize: 64, fitTextureSize: 64, soakIterations: 20};
+/**
+ * The memory soak: the cube's fit iteration, 500 times, at a small image and texture (what it
+ * checks, tensors and bytes alive, does not depend on sizes; 500 iterations at 512² would take
+ * hours on SwiftShader).
+ */
+const SOAK_SIZE = 64;
 /** Where the soft rasterizer runs: its work is pixels × triangles (see softras.ts). */
 const SOFTRAS_MAX_SIZE = 512, SOFTRAS_MAX_TRIANGLES = 5_000;
 
@@ -41,10 +54,10 @@ function perBackend(o: CaseOptions, make: (subject: string, backend: string) => 
   return GPU_BACKENDS.map(b => o.unavailable[b] ? {...make(b, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(b, b));
 }
 
-const scenes = new Map<number, Scene>();
-function scene(triangles: number): Scene {
-  if (!scenes.has(triangles)) scenes.set(triangles, gridScene(triangles));
-  return scenes.get(triangles)!;
+const scenes = new Map<number | string, Scene>();
+function scene(key: number | string): Scene {
+  if (!scenes.has(key)) scenes.set(key, typeof key === 'number' ? gridScene(key) : screenPlane(Number(key.split(' ')[1])));
+  return scenes.get(key)!;
 }
 
 /** Channels of an op row's image output (the size of its tfjs floor). */
@@ -53,15 +66,14 @@ function outputChannels(op: string): number {
 }
 
 export function benchCases(o: CaseOptions): BenchCase[] {
-  // --quick: one cell per row (a smoke test of every row in a few minutes).
-  const sizes = o.quick ? [256] : [256, 512, 1024, 2048];
+  const sizes = o.quick ? [QUICK.size] : [256, 512, 1024, 2048];
   const meshes = o.quick ? [MESH_SIZES[0]] : MESH_SIZES;
   const cells = meshes.flatMap(triangles => sizes.map(size => ({triangles, size})));
   const cases: BenchCase[] = [];
-  const add = (op: string, triangles: number, size: number, entries: (s: Scene) => Timed[], extra: Partial<BenchCase> = {}) => {
-    const s = scene(triangles);
+  const add = (op: string, key: number | string, size: number, entries: (s: Scene) => Timed[], extra: Partial<BenchCase> = {}) => {
+    const s = scene(key);
     cases.push({
-      id: `${op} | ${size} | ${triangles}`, op, params: {height: size, width: size, triangles: s.numTriangles, scene: s.name},
+      id: `${op} | ${size} | ${key}`, op, params: {height: size, width: size, triangles: s.numTriangles, scene: s.name},
       entries: () => entries(s), ...extra,
     });
   };
@@ -70,6 +82,8 @@ export function benchCases(o: CaseOptions): BenchCase[] {
     for (const [direction, timed] of [['forward', forward], ['backward', backward]] as const) {
       const op = `${call.op} ${direction}`;
       for (const {triangles, size} of cells) {
+        // A target's cell (see report.mjs) is timed whatever its cost, up to the per-call limit.
+        const target = op === 'rasterize forward' && size === 1024 && triangles === 100_000;
         add(op, triangles, size, s => {
           const image: [number, number, number, number] = [1, size, size, outputChannels(op)];
           const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
@@ -82,7 +96,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
                         o.unavailable.webgpu ? {...webgpuDraw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : webgpuDraw);
           }
           return [...subjects(o, (name, role, backend) => timed(name, role, backend, call, new CellInputs(s, size, size))), ...floors];
-        });
+        }, {target});
       }
     }
   }
@@ -97,16 +111,26 @@ export function benchCases(o: CaseOptions): BenchCase[] {
           unavailable: `not run beyond ${SOFTRAS_MAX_SIZE}² and ${SOFTRAS_MAX_TRIANGLES} triangles (dense: pixels × triangles)`,
         }));
       return [...subjects(o, (name, role, backend) => packageRender(name, role, backend, s, size, size)), ...softras];
-    });
+    }, {target: size === 256 && triangles === 5_000});
   }
 
+  const contentionSize = o.quick ? QUICK.size : CONTENTION_SIZE;
+  for (const cells of CONTENTION_CELLS) {
+    add('gradient pass (rasterize + interpolate backward), screen covered', `plane ${cells}`, contentionSize,
+        s => subjects(o, (name, role, backend) => gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize))),
+        {target: true});
+  }
+
+  const fitSize = o.quick ? QUICK.fitSize : FIT_SIZE;
   const fitMeshes = o.quick ? [12] : [12, 100_000];
   for (const triangles of fitMeshes) {
-    add('fit iteration', triangles, FIT_SIZE, s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, FIT_SIZE)));
+    add('fit iteration', triangles, fitSize,
+        s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, fitSize, o.quick ? QUICK.fitTextureSize : undefined)),
+        {target: true});
   }
   // Memory over many iterations of the cube's fit (the subjects only).
-  add('fit memory', 12, FIT_SIZE,
-      s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, FIT_SIZE)).filter(t => t.role === 'subject'),
-      {kind: 'soak', soakIterations: o.quick ? 20 : 500});
+  add('fit memory', 12, SOAK_SIZE,
+      s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, SOAK_SIZE, SOAK_SIZE)).filter(t => t.role === 'subject'),
+      {kind: 'soak', soakIterations: o.quick ? QUICK.soakIterations : 500, target: true});
   return cases;
 }

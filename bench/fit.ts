@@ -11,6 +11,7 @@ import {backendFence, passTimes} from './backends';
 import {Timed} from './harness';
 import {CAMERA, pseudoRandom, Scene} from './scenes';
 
+/** The fitted texture's size (the textured mesh: a 512² texture). */
 const TEXTURE_SIZE = 512;
 
 interface Memory {
@@ -24,7 +25,8 @@ function memoryNow(): Memory {
   return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
 }
 
-export function fitIteration(name: string, role: Timed['role'], backend: string, scene: Scene, size: number): Timed {
+export function fitIteration(name: string, role: Timed['role'], backend: string, scene: Scene, size: number,
+                             textureSize = TEXTURE_SIZE): Timed {
   let tri: tf.Tensor2D, uvAttr: tf.Tensor2D, target: tf.Tensor4D, hash: dr.TopologyHash;
   let pos: tf.Variable, tex: tf.Variable, adam: tf.AdamOptimizer;
   const after: Memory[] = [];
@@ -43,7 +45,7 @@ export function fitIteration(name: string, role: Timed['role'], backend: string,
   return {
     name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
-      const n = TEXTURE_SIZE;
+      const n = textureSize;
       tri = tf.tensor2d(scene.triangles, [scene.numTriangles, 3], 'int32');
       uvAttr = tf.tensor2d(scene.uvs, [scene.numVertices, 2]);
       hash = dr.antialiasConstructTopologyHash(tri);

@@ -167,10 +167,44 @@ interface EngineTape {
   state: {activeTape: TapeNode[] | null};
 }
 
+/** Records `call` on tfjs's tape (tfjs's own recording: the same kernels and saved tensors a training step has). */
+function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[], outputs: tf.Tensor[]} {
+  const engine = tf.engine() as unknown as EngineTape;
+  engine.startTape();
+  let outputs: tf.Tensor[];
+  try {
+    outputs = call();
+  } finally {
+    engine.endTape();
+  }
+  const nodes = engine.state.activeTape ?? [];
+  engine.state.activeTape = null;
+  return {nodes, outputs};
+}
+
+/** The input indices of `node` that are the given tensors, in their order; throws when one is not an input. */
+function indicesOf(node: TapeNode, wanted: tf.Tensor[]): string[] {
+  const indices = wanted.map(t => Object.keys(node.inputs).find(i => node.inputs[i] === t));
+  if (indices.some(i => i == null)) throw new Error(`not every input to differentiate is an input of ${node.kernelName}`);
+  return indices as string[];
+}
+
+/** Fixed pseudo-random upstream gradients for a node's outputs (null for empty ones: tfjs passes zeros). */
+function upstream(node: TapeNode, seed: number): Array<tf.Tensor | null> {
+  return node.outputs.map((o, k) => o.size === 0 ? null : tf.tensor(pseudoRandom(o.size, seed + k).map(x => 2 * x - 1), o.shape));
+}
+
+/** The one Diffrast kernel with a gradient on a tape named `kernel` (any, when absent). */
+function ourNode(nodes: TapeNode[], kernel?: string): TapeNode {
+  const ours = nodes.filter(n => n.kernelName.startsWith('Diffrast') && n.gradient && (!kernel || n.kernelName === kernel));
+  if (ours.length !== 1) throw new Error(`expected one ${kernel ?? 'Diffrast'} kernel on the tape, got ${nodes.map(n => n.kernelName).join(', ')}`);
+  return ours[0];
+}
+
 /**
  * The op's backward on `backend`: the gradient function tfjs would run for it, called on a tape
- * recorded once in set-up (tfjs's own recording, so the same kernels and saved tensors), for the
- * inputs `op.wrt` names, with fixed pseudo-random upstream gradients.
+ * recorded once in set-up, for the inputs `op.wrt` names, with fixed pseudo-random upstream
+ * gradients.
  */
 export function backward(name: string, role: Timed['role'], backend: string, op: OpCall, inp: CellInputs): Timed {
   let node: TapeNode;
@@ -190,24 +224,60 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
     setup() {
       // One call first, so that every input (and the inputs' own kernels) exists before recording.
       tf.dispose(op.call(inp));
-      const engine = tf.engine() as unknown as EngineTape;
-      engine.startTape();
-      let outputs: tf.Tensor[];
-      try {
-        outputs = op.call(inp);
-      } finally {
-        engine.endTape();
-      }
-      recorded = engine.state.activeTape ?? [];
-      engine.state.activeTape = null;
-      const ours = recorded.filter(n => n.kernelName.startsWith('Diffrast') && n.gradient);
-      if (ours.length !== 1) throw new Error(`expected one Diffrast kernel on the tape, got ${recorded.map(n => n.kernelName).join(', ')}`);
-      node = ours[0];
-      const wanted = op.wrt(inp);
-      inputIndices = Object.keys(node.inputs).filter(i => wanted.includes(node.inputs[i]));
-      if (inputIndices.length !== wanted.length) throw new Error(`${op.op}: not every input to differentiate is an input of ${node.kernelName}`);
-      dys = node.outputs.map((o, k) => o.size === 0 ? null : tf.tensor(pseudoRandom(o.size, 17 + k).map(x => 2 * x - 1), o.shape));
-      tf.dispose(outputs);
+      const tape = recordTape(() => op.call(inp));
+      recorded = tape.nodes;
+      node = ourNode(recorded);
+      inputIndices = indicesOf(node, op.wrt(inp));
+      dys = upstream(node, 17);
+      tf.dispose(tape.outputs);
+    },
+    run: once,
+    breakdown: async () => (await passTimes(once)) ?? {},
+    teardown() {
+      recorded.forEach(n => tf.dispose(n.saved));
+      tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
+      inp.dispose();
+    },
+  };
+}
+
+/**
+ * The gradient pass of rasterize → interpolate (issue 4's contention case): interpolate's
+ * backward (d colours, d rast) and then rasterize's backward from that d rast (d positions), on a
+ * tape recorded once in set-up.
+ */
+export function gradientPass(name: string, role: Timed['role'], backend: string, inp: CellInputs): Timed {
+  let recorded: TapeNode[] = [];
+  let raster: TapeNode, interp: TapeNode;
+  let dys: Array<tf.Tensor | null> = [];
+  let interpWrt: string[] = [], rasterWrt: string[] = [];
+  const once = async () => {
+    const grads = tf.tidy(() => {
+      const fi = interp.gradient!(dys);
+      const [dColors, dRast] = interpWrt.map(i => fi[i]());
+      // rast's gradient from interpolate; rastDb was not used (tfjs passes zeros).
+      const fr = raster.gradient!(raster.outputs.map((_, k) => k === 0 ? dRast : null));
+      return [dColors, ...rasterWrt.map(i => fr[i]())];
+    });
+    await backendFence();
+    tf.dispose(grads);
+  };
+  return {
+    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    setup() {
+      const call = () => {
+        const r = dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width]);
+        return [r.rast, r.rastDb, ...Object.values(dr.interpolate(inp.colors, r.rast, inp.tri))];
+      };
+      tf.dispose(call());
+      const tape = recordTape(call);
+      recorded = tape.nodes;
+      raster = ourNode(recorded, 'DiffrastRasterize');
+      interp = ourNode(recorded, 'DiffrastInterpolate');
+      interpWrt = indicesOf(interp, [inp.colors, tape.outputs[0]]);
+      rasterWrt = indicesOf(raster, [inp.pos]);
+      dys = upstream(interp, 31);
+      tf.dispose(tape.outputs);
     },
     run: once,
     breakdown: async () => (await passTimes(once)) ?? {},

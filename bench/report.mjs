@@ -2,6 +2,8 @@
 // the yardsticks, cost growth over the grid and the issue's targets; as text and as markdown.
 
 const OK = 'ok';
+/** Issue 4's contention rows (bench/cases.ts): full-screen quad against a 5k mesh on the same pixels. */
+const CONTENTION = 'gradient pass (rasterize + interpolate backward), screen covered';
 
 function fmtMs(ms) {
   if (ms == null) return '';
@@ -15,7 +17,7 @@ const sizeOf = (p) => `${p.height}²`;
 function cellText(e) {
   if (!e) return '';
   if (e.status === OK) return fmtMs(e.medianMs);
-  if (e.status === 'skipped') return /took|predicted/.test(e.note ?? '') ? 'skip > limit' : 'skipped';
+  if (e.status === 'skipped') return /budget/.test(e.note ?? '') ? 'not run' : /took|predicted/.test(e.note ?? '') ? 'skip > limit' : 'skipped';
   if (e.status === 'unavailable') return 'n/a';
   return 'failed';
 }
@@ -80,9 +82,11 @@ function opTables(report) {
       }
       return row;
     });
-    const notes = [...new Set(cases.flatMap((c) => c.entries.filter((e) => e.status !== OK || e.leakedTensors).map((e) =>
+    const unrun = cases.filter((c) => c.entries.some((e) => /budget/.test(e.note ?? '')));
+    const notes = [...new Set(cases.flatMap((c) => c.entries.filter((e) => (e.status !== OK || e.leakedTensors) && !/budget/.test(e.note ?? '')).map((e) =>
       e.status === 'unavailable' ? `${e.name}: ${e.note}` :
       `${e.name} at ${sizeOf(c.params)}, ${c.params.scene}: ${e.status}${e.note ? ` — ${e.note}` : ''}${e.leakedTensors ? ` (leaked ${e.leakedTensors} tensors)` : ''}`)))];
+    if (unrun.length) notes.push(`not run (the run's time budget was spent): ${unrun.map((c) => `${sizeOf(c.params)} ${c.params.scene}`).join(', ')}`);
     tables.push({title: op, header, rows, notes});
   }
   return tables;
@@ -91,7 +95,7 @@ function opTables(report) {
 /** Per op and subject: time growth 512² → 2048² (per mesh) and 100k → 1M triangles (per size). */
 export function growth(report) {
   const out = [];
-  for (const [op, cases] of groupByOp(report.cases.filter((c) => c.kind !== 'soak' && !c.op.startsWith('fit')))) {
+  for (const [op, cases] of groupByOp(report.cases.filter((c) => c.kind !== 'soak' && !c.op.startsWith('fit') && !c.op.startsWith(CONTENTION)))) {
     const subjects = [...new Set(cases.flatMap((c) => c.entries.filter((e) => e.role === 'subject').map((e) => e.name)))];
     const at = (name, size, nominal) => {
       const c = cases.find((c) => c.params.height === size && Math.abs(c.params.triangles / nominal - 1) < 0.05);
@@ -108,6 +112,12 @@ export function growth(report) {
 }
 const ratioOf = (a, b) => (a != null && b != null ? a / b : null);
 
+/** For a missed target: the subject's most expensive passes (webgl's DIFFRAST_WEBGL_PROFILE), if measured. */
+function whereTimeGoes(e) {
+  const passes = Object.entries(e.breakdownMs ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return passes.length ? `; GPU time: ${passes.map(([k, v]) => `${k} ${fmtMs(v)} ms`).join(', ')}` : '';
+}
+
 function findEntry(report, id, name) {
   return report.cases.find((c) => c.id === id)?.entries.find((e) => e.name === name);
 }
@@ -123,9 +133,22 @@ export function targets(report) {
       return;
     }
     const value = higherIsBetter ? y.medianMs / s.medianMs : s.medianMs / y.medianMs;
-    list.push({target: text, value, met: higherIsBetter ? value >= limit : value <= limit,
-               detail: `${subject} ${fmtMs(s.medianMs)} ms, ${yardstick} ${fmtMs(y.medianMs)} ms`});
+    const met = higherIsBetter ? value >= limit : value <= limit;
+    list.push({target: text, value, met, detail: `${subject} ${fmtMs(s.medianMs)} ms, ${yardstick} ${fmtMs(y.medianMs)} ms${met ? '' : whereTimeGoes(s)}`});
   };
+  // The gradient pass of a full-screen quad over that of a 5k mesh on the same pixels, per subject.
+  const quad = report.cases.find((c) => c.id === `${CONTENTION} | 1024 | plane 1`);
+  const mesh = report.cases.find((c) => c.id === `${CONTENTION} | 1024 | plane 50`);
+  for (const s of quad?.entries.filter((e) => e.role === 'subject' && e.status !== 'unavailable') ?? []) {
+    const m = mesh?.entries.find((e) => e.name === s.name);
+    const text = `${s.name} gradient pass, full-screen quad ≤ 3× a 5k mesh on the same pixels (1024²; issue 4, for webgpu)`;
+    if (s.status !== OK || m?.status !== OK) {
+      list.push({target: text, value: null, met: null, detail: `quad: ${s.status}, 5k mesh: ${m?.status ?? 'absent'}`});
+      continue;
+    }
+    const value = s.medianMs / m.medianMs;
+    list.push({target: text, value, met: value <= 3, detail: `quad ${fmtMs(s.medianMs)} ms, 5k mesh ${fmtMs(m.medianMs)} ms${value <= 3 ? '' : whereTimeGoes(s)}`});
+  }
   for (const b of ['webgl', 'webgpu']) {
     pair('rasterize forward | 1024 | 100000', b, b === 'webgl' ? 'plain WebGL2 draw' : 'plain WebGPU draw', 1.5,
          `${b} rasterize forward ≤ 1.5× the plain draw (1024², 100k)`, false);
@@ -170,7 +193,8 @@ function machineLine(r) {
   return `${r.date.slice(0, 10)}; ${m.cpus}, ${m.memoryGB} GB, ${m.platform}; ` +
     `${r.browser ? `Chromium ${r.browser.version}, WebGL: ${r.browser.webgl}; WebGPU: ${r.browser.webgpu}; ` : ''}` +
     `${r.node ? `Node ${r.node.node}, tfjs ${r.node.tfjs}; ` : ''}load average (1, 5, 15 min) ${load(m.loadAverage.before)} before, ` +
-    `${load(m.loadAverage.after)} after; ${r.options.reps} timed calls per figure (median), run took ${Math.round(r.durationS / 60)} min`;
+    `${load(m.loadAverage.after)} after; ${r.options.reps} timed calls per figure (median), run took ${Math.round(r.durationS / 60)} min` +
+    (r.options.quick ? ' (--quick: fewer calls, smaller images, the grid\'s smallest cell only: targets at their sizes are not measured)' : '');
 }
 
 function growthRows(report) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--only REGEX] [--no-page] [--no-node]`.
+// The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--budget MIN] [--only REGEX] [--no-page] [--no-node]`.
 //
 // Bundles bench/page.ts and bench/node.ts (with src/ and tfjs) using esbuild; runs the cpu rows in
 // Node, then the webgl and webgpu rows with their yardsticks in headless Chromium (Debian's, as
@@ -15,10 +15,21 @@ import {ensureChromium, ensureDependencies} from '../scripts/test-setup.mjs';
 import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--only REGEX] [--no-page] [--no-node]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node]';
+
+/**
+ * Defaults: 20 timed calls per figure, a cell skipped when it cannot finish in 30 s, and a run of
+ * at most 45 min (cases left when it is spent are reported as not run). --quick: 5 calls, the
+ * small cells of cases.ts's QUICK, 3 min.
+ */
+const DEFAULTS = {reps: 20, warmup: 2, limitMs: 30_000, budgetMs: 45 * 60_000};
+const QUICK_DEFAULTS = {reps: 5, warmup: 0, limitMs: 30_000, budgetMs: 3 * 60_000};
+/** The Node (cpu) rows' share of the budget; the page's rows have three times the entries. */
+const NODE_SHARE = 0.3;
 
 function parseArgs(argv) {
-  const o = {quick: false, reps: 20, warmup: 2, limitMs: 30_000, only: null, page: true, node: true};
+  const o = {quick: argv.includes('--quick'), only: null, page: true, node: true};
+  Object.assign(o, o.quick ? QUICK_DEFAULTS : DEFAULTS);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -29,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--reps') o.reps = Number(value());
     else if (a === '--warmup') o.warmup = Number(value());
     else if (a === '--limit') o.limitMs = 1000 * Number(value());
+    else if (a === '--budget') o.budgetMs = 60_000 * Number(value());
     else if (a === '--only') o.only = new RegExp(value());
     else if (a === '--no-page') o.page = false;
     else if (a === '--no-node') o.node = false;
@@ -37,7 +49,7 @@ function parseArgs(argv) {
       process.exit(0);
     } else fail(`unknown option ${a}\n${USAGE}`);
   }
-  if (!(o.reps >= 1 && o.warmup >= 0 && o.limitMs > 0)) fail(`bad --reps, --warmup or --limit\n${USAGE}`);
+  if (!(o.reps >= 1 && o.warmup >= 0 && o.limitMs > 0 && o.budgetMs > 0)) fail(`bad --reps, --warmup, --limit or --budget\n${USAGE}`);
   return o;
 }
 
@@ -66,12 +78,18 @@ async function bundle(outDir) {
                        banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"}});
 }
 
+/** The per-call limit of a case: a target's cell gets the whole limit, any other cell shares it among all its calls. */
+function callLimit(c, o) {
+  return c.target || c.kind === 'soak' ? o.limitMs : o.limitMs / (1 + o.warmup + o.reps);
+}
+
 /**
- * The entries of a case not to run, with the reason. Cells run smallest first, so a case knows
- * the same entry's times on smaller cells of its row: skip it if one of them already passed the
- * limit (cost only grows), if a dense entry (pixels × triangles) scaled by half that product's
- * growth passes it, or if the growth between the last two smaller cells along pixels or along
- * triangles, continued, predicts more than twice the limit (nearer the limit: run it and see).
+ * The entries of a case not to run, with the reason: what one call of it would cost, predicted
+ * from the same entry on smaller cells of its row (cells run smallest first), passes `limitMs`.
+ * Skipped if a smaller cell already passed it (cost only grows), if a dense entry (pixels ×
+ * triangles) scaled by half that product's growth passes it, or if the growth between the last
+ * two smaller cells along pixels or along triangles, continued, predicts more than twice the
+ * limit (nearer the limit: run it and see).
  */
 function skipsFor(c, done, limitMs) {
   const skip = {};
@@ -79,15 +97,15 @@ function skipsFor(c, done, limitMs) {
   const cell = (p) => `${p.height}², ${p.scene}`;
   const smaller = done.filter((prev) => prev.op === c.op && pixels(prev.params) <= pixels(c.params) &&
                                         prev.params.triangles <= c.params.triangles && prev.id !== c.id);
+  const over = (ms) => `one call ≥ ${secs(limitMs)}`;
   for (const prev of smaller) {
     for (const e of prev.entries) {
-      const ms = e.firstCallMs ?? e.medianMs;
-      if (skip[e.name] || ms == null) continue;
-      if (e.status === 'skipped' && /took/.test(e.note ?? '')) {
-        skip[e.name] = `> ${limitMs / 1000} s (${cell(prev.params)} already took ${secs(ms)})`;
+      if (skip[e.name]) continue;
+      if (e.status === 'skipped' && e.callMs != null && e.callMs > limitMs) {
+        skip[e.name] = `${over()} (${cell(prev.params)} already took ${secs(e.callMs)})`;
       } else if (e.status === 'ok' && e.growth === 'dense') {
-        const predicted = 0.5 * ms * (pixels(c.params) * c.params.triangles) / (pixels(prev.params) * prev.params.triangles);
-        if (predicted > limitMs) skip[e.name] = `> ${limitMs / 1000} s (predicted ≥ ${secs(predicted)}: dense pixels × triangles, from ${secs(ms)} at ${cell(prev.params)})`;
+        const predicted = 0.5 * e.medianMs * (pixels(c.params) * c.params.triangles) / (pixels(prev.params) * prev.params.triangles);
+        if (predicted > limitMs) skip[e.name] = `${over()} (predicted ${secs(predicted)}: dense pixels × triangles, from ${secs(e.medianMs)} at ${cell(prev.params)})`;
       }
     }
   }
@@ -106,19 +124,39 @@ function skipsFor(c, done, limitMs) {
       const exponent = Math.log(tb / ta) / Math.log(size(b.params) / size(a.params));
       const predicted = tb * (size(c.params) / size(b.params)) ** Math.max(0, exponent);
       if (predicted > 2 * limitMs) {
-        skip[eb.name] = `> ${limitMs / 1000} s (predicted ${secs(predicted)} from its growth in ${axis}, ${cell(a.params)} → ${cell(b.params)})`;
+        skip[eb.name] = `${over()} (predicted ${secs(predicted)} from its growth in ${axis}, ${cell(a.params)} → ${cell(b.params)})`;
       }
     }
   }
   return skip;
 }
 
-/** Runs the listed cases through `runOne(id, options)`; `restart()` is called after a case throws. */
-async function runAll(where, cases, o, runOne, restart) {
+/**
+ * The order cases run in: the targets' cells first (they must be measured), then every row's
+ * cells from the cheapest (pixels × triangles) up, so that a spent budget cuts the grid's top.
+ */
+function runOrder(cases) {
+  const cost = (c) => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
+  return cases.map((c, i) => ({c, i})).sort((a, b) =>
+    (b.c.target - a.c.target) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i)).map(({c}) => c);
+}
+
+/**
+ * Runs the listed cases through `runOne(id, options)` until `deadline` (ms since the epoch);
+ * `restart()` is called after a case throws.
+ */
+async function runAll(where, cases, o, deadline, runOne, restart) {
   const results = [];
-  for (const [i, c] of cases.entries()) {
+  for (const [i, c] of runOrder(cases).entries()) {
+    if (Date.now() > deadline) {
+      const note = `not run: the run's time budget (${o.budgetMs / 60_000} min) was spent`;
+      results.push({id: c.id, op: c.op, kind: c.kind, params: c.params, wallMs: 0, target: c.target,
+                    entries: c.entries.map((name) => ({name, status: 'skipped', note, where}))});
+      continue;
+    }
     const load = os.loadavg()[0];
-    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, skip: skipsFor(c, results, o.limitMs)};
+    const limit = callLimit(c, o);
+    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, callLimitMs: limit, skip: skipsFor(c, results, limit)};
     let r;
     try {
       r = await runOne(c.id, options);
@@ -128,24 +166,27 @@ async function runAll(where, cases, o, runOne, restart) {
       await restart();
     }
     r.loadAverage = load;
+    r.target = c.target;
     r.entries.forEach((e) => { e.where = where; });
     results.push(r);
     say(`${where} ${i + 1}/${cases.length} ${summaryLine(r)} (${secs(r.wallMs)}, load ${load.toFixed(1)})`);
   }
+  const unrun = results.filter((r) => r.wallMs === 0 && r.entries.every((e) => /budget/.test(e.note ?? ''))).length;
+  if (unrun) say(`${where}: ${unrun} of ${cases.length} cases not run (time budget spent)`);
   return results;
 }
 
-async function runNode(o, outDir) {
+async function runNode(o, outDir, deadline) {
   await import(pathToFileURL(path.join(outDir, 'node.mjs')).href);
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
   const selected = cases.filter((c) => !o.only || o.only.test(c.id));
   say(`Node: ${selected.length} cases (cpu)`);
-  const results = await runAll('Node', selected, o, (id, options) => session.run(id, options), async () => {});
+  const results = await runAll('Node', selected, o, deadline, (id, options) => session.run(id, options), async () => {});
   return {info, results};
 }
 
-async function runPage(o, outDir, chrome) {
+async function runPage(o, outDir, chrome, deadline) {
   const {chromium} = await import('playwright-core');
   const html = '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>';
   const server = http.createServer((req, res) => {
@@ -170,7 +211,7 @@ async function runPage(o, outDir, chrome) {
     const {cases, info} = await open();
     const selected = cases.filter((c) => !o.only || o.only.test(c.id));
     say(`Chromium ${browser.version()}: ${selected.length} cases; webgl ${info.unavailable.webgl ?? 'ok'}, webgpu ${info.unavailable.webgpu ?? 'ok'}`);
-    const results = await runAll('page', selected, o, (id, options) => tab.evaluate(([id, options]) => globalThis.diffrastBench.run(id, options), [id, options]), open);
+    const results = await runAll('page', selected, o, deadline, (id, options) => tab.evaluate(([id, options]) => globalThis.diffrastBench.run(id, options), [id, options]), open);
     return {info: {...info, version: browser.version()}, results};
   } finally {
     await browser.close();
@@ -202,17 +243,21 @@ async function main() {
   fs.mkdirSync(outDir, {recursive: true});
   await bundle(outDir);
   const loadBefore = os.loadavg();
-  const node = o.node ? await runNode(o, outDir) : {info: null, results: []};
+  if (o.quick) say(`--quick: ${o.reps} timed calls per figure (not 20), the grid's smallest cell only, smaller images (see QUICK in bench/cases.ts)`);
+  say(`budget ${o.budgetMs / 60_000} min; a cell is skipped when its ${1 + o.warmup + o.reps} calls cannot finish in ${secs(o.limitMs)} (targets' cells: when one call cannot)`);
+  const nodeDeadline = t0 + (o.page ? NODE_SHARE : 1) * o.budgetMs, pageDeadline = t0 + o.budgetMs;
+  const node = o.node ? await runNode(o, outDir, nodeDeadline) : {info: null, results: []};
   let page = {info: null, results: []};
   if (o.page) {
     const chrome = ensureChromium({logDir: outDir, say});
     if (chrome.error) fail(chrome.error);
-    page = await runPage(o, outDir, chrome.bin);
+    page = await runPage(o, outDir, chrome.bin, pageDeadline);
   }
   const report = {
     date: new Date().toISOString(),
     durationS: Math.round((Date.now() - t0) / 1000),
-    options: {quick: o.quick, reps: o.reps, warmup: o.warmup, limitS: o.limitMs / 1000, only: o.only?.source ?? null},
+    options: {quick: o.quick, reps: o.reps, warmup: o.warmup, limitS: o.limitMs / 1000, budgetMin: o.budgetMs / 60_000,
+              only: o.only?.source ?? null},
     machine: {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memoryGB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`,

@@ -62,13 +62,35 @@ function sphere(targetTriangles: number): Scene {
   return makeScene(name, positions, triangles);
 }
 
-function makeScene(name: string, positions: Float32Array, triangles: Int32Array): Scene {
+/**
+ * A plane filling the whole image (clip space = object space, w = 1) of `cells`² squares, two
+ * triangles each: 1 cell is issue 4's full-screen quad, 50 its 5k-triangle mesh on the same pixels.
+ */
+export function screenPlane(cells: number): Scene {
+  const n = cells + 1;
+  const positions = new Float32Array(3 * n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) positions.set([2 * j / cells - 1, 2 * i / cells - 1, 0], 3 * (i * n + j));
+  }
+  const triangles = new Int32Array(6 * cells * cells);
+  for (let i = 0, k = 0; i < cells; i++) {
+    for (let j = 0; j < cells; j++, k += 6) {
+      const a = i * n + j, b = a + 1, c = a + n, d = c + 1;
+      triangles.set([a, b, c, b, d, c], k);
+    }
+  }
+  const clip = new Float32Array(4 * n * n);
+  for (let v = 0; v < n * n; v++) clip.set([positions[3 * v], positions[3 * v + 1], 0, 1], 4 * v);
+  return makeScene(cells === 1 ? 'full-screen quad' : `screen grid ${Math.round(2 * cells * cells / 1e3)}k`, positions, triangles, clip);
+}
+
+function makeScene(name: string, positions: Float32Array, triangles: Int32Array, clip?: Float32Array): Scene {
   const numVertices = positions.length / 3;
   const uvs = new Float32Array(2 * numVertices);
   for (let v = 0; v < numVertices; v++) uvs.set([positions[3 * v] + 1, positions[3 * v + 1] + 1], 2 * v);
   return {
     name, positions, uvs, triangles, numVertices, numTriangles: triangles.length / 3,
-    clip: transformPoints(CAMERA, positions, 1),
+    clip: clip ?? transformPoints(CAMERA, positions, 1),
   };
 }
 

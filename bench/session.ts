@@ -6,8 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import {BenchCase, CaseResult, runCase, RunOptions} from './harness';
 
+/** A case as the runner sees it before running it (entry names: to report a case it did not run). */
+export type CaseListing = Pick<BenchCase, 'id' | 'op' | 'params' | 'kind' | 'target'> & {entries: string[]};
+
 export interface BenchSession {
-  list(quick: boolean): Promise<{cases: Array<Pick<BenchCase, 'id' | 'op' | 'params' | 'kind'>>, info: unknown}>;
+  list(quick: boolean): Promise<{cases: CaseListing[], info: unknown}>;
   run(id: string, options: RunOptions): Promise<CaseResult>;
 }
 
@@ -18,7 +21,9 @@ export function exposeBench(load: (quick: boolean) => Promise<{cases: BenchCase[
       await tf.ready();
       const loaded = await load(quick);
       cases = loaded.cases;
-      return {cases: cases.map(({id, op, params, kind}) => ({id, op, params, kind: kind ?? 'time'})), info: loaded.info};
+      const listing = cases.map(c => ({id: c.id, op: c.op, params: c.params, kind: c.kind ?? 'time', target: c.target ?? false,
+                                       entries: c.entries().map(t => t.name)}));
+      return {cases: listing, info: loaded.info};
     },
     async run(id, options) {
       const c = cases.find(c => c.id === id);
