@@ -114,13 +114,6 @@ export function benchCases(o: CaseOptions): BenchCase[] {
     }, {target: size === 256 && triangles === 5_000});
   }
 
-  const contentionSize = o.quick ? QUICK.size : CONTENTION_SIZE;
-  for (const cells of CONTENTION_CELLS) {
-    add('gradient pass (rasterize + interpolate backward), screen covered', `plane ${cells}`, contentionSize,
-        s => subjects(o, (name, role, backend) => gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize))),
-        {target: true});
-  }
-
   const fitSize = o.quick ? QUICK.fitSize : FIT_SIZE;
   const fitMeshes = o.quick ? [12] : [12, 100_000];
   for (const triangles of fitMeshes) {
@@ -132,5 +125,13 @@ export function benchCases(o: CaseOptions): BenchCase[] {
   add('fit memory', 12, SOAK_SIZE,
       s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, SOAK_SIZE, SOAK_SIZE)).filter(t => t.role === 'subject'),
       {kind: 'soak', soakIterations: o.quick ? QUICK.soakIterations : 500, target: true});
+  // (Last of the targets' cases: its target is webgpu's.)
+  const contentionSize = o.quick ? QUICK.size : CONTENTION_SIZE;
+  for (const cells of CONTENTION_CELLS) {
+    add('gradient pass (rasterize + interpolate backward), screen covered', `plane ${cells}`, contentionSize,
+        s => subjects(o, (name, role, backend) => gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize))),
+        {target: true});
+  }
+
   return cases;
 }

@@ -65,6 +65,8 @@ export interface RunOptions {
    * shared by all its calls (first, warm-up, timed).
    */
   callLimitMs: number;
+  /** Time left in the run's budget: a memory soak stops early when it is spent. */
+  timeLeftMs?: number;
   /** Entries not to run, by name, with the reason (decided by the runner from earlier cells). */
   skip?: {[name: string]: string};
 }
@@ -195,7 +197,11 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
     }
   }
   if (kind === 'soak') {
-    for (const l of live) await soak(l, c.soakIterations ?? 500);
+    const stopAt = t0 + (options.timeLeftMs ?? Infinity);
+    for (const [k, l] of live.entries()) {
+      // The entries share what is left of the budget.
+      await soak(l, c.soakIterations ?? 500, performance.now() + (stopAt - performance.now()) / (live.length - k));
+    }
   } else {
     await timeInterleaved(live, options);
   }
@@ -245,19 +251,25 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
   }
 }
 
-/** Memory after many calls: tensors and bytes at checkpoints, and the time per call. */
-async function soak(l: Live, iterations: number) {
+/** Memory after many calls (up to `iterations`, until `stopAt`): tensors and bytes at checkpoints, and the time per call. */
+async function soak(l: Live, iterations: number, stopAt: number) {
   const checkpoints = new Set([1, 10, 50, ...Array.from({length: 10}, (_, i) => Math.round(iterations * (i + 1) / 10))]);
   const memory: Array<{iteration: number, numTensors: number, numBytes: number, numBytesInGPU?: number}> = [];
   const start = performance.now();
   try {
     await activate(l.timed);
-    for (let i = 1; i <= iterations; i++) {
+    let i = 1;
+    for (; i <= iterations; i++) {
       await own(l, () => l.timed.run());
-      if (checkpoints.has(i)) {
+      if (checkpoints.has(i) || performance.now() > stopAt) {
         const m = tf.memory() as tf.MemoryInfo & {numBytesInGPU?: number};
         memory.push({iteration: i, numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU});
       }
+      if (performance.now() > stopAt) break;
+    }
+    if (i < iterations) {
+      l.result.note = `stopped after ${i} of ${iterations} iterations: the run's time budget was spent`;
+      iterations = i;
     }
     l.result.medianMs = (performance.now() - start) / iterations;
   } catch (e) {

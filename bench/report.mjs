@@ -82,8 +82,8 @@ function opTables(report) {
       }
       return row;
     });
-    const unrun = cases.filter((c) => c.entries.some((e) => /budget/.test(e.note ?? '')));
-    const notes = [...new Set(cases.flatMap((c) => c.entries.filter((e) => (e.status !== OK || e.leakedTensors) && !/budget/.test(e.note ?? '')).map((e) =>
+    const unrun = cases.filter((c) => c.entries.some((e) => e.status === 'skipped' && /budget/.test(e.note ?? '')));
+    const notes = [...new Set(cases.flatMap((c) => c.entries.filter((e) => (e.status !== OK && !/budget/.test(e.note ?? '') || e.leakedTensors)).map((e) =>
       e.status === 'unavailable' ? `${e.name}: ${e.note}` :
       `${e.name} at ${sizeOf(c.params)}, ${c.params.scene}: ${e.status}${e.note ? ` — ${e.note}` : ''}${e.leakedTensors ? ` (leaked ${e.leakedTensors} tensors)` : ''}`)))];
     if (unrun.length) notes.push(`not run (the run's time budget was spent): ${unrun.map((c) => `${sizeOf(c.params)} ${c.params.scene}`).join(', ')}`);

@@ -156,7 +156,8 @@ async function runAll(where, cases, o, deadline, runOne, restart) {
     }
     const load = os.loadavg()[0];
     const limit = callLimit(c, o);
-    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, callLimitMs: limit, skip: skipsFor(c, results, limit)};
+    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, callLimitMs: limit, timeLeftMs: deadline - Date.now(),
+                     skip: skipsFor(c, results, limit)};
     let r;
     try {
       r = await runOne(c.id, options);
