@@ -27,7 +27,7 @@ const CONTENTION_SIZE = 1024, CONTENTION_CELLS = [1, 50];
  * --quick: a smoke test of every row kind in a few minutes on this machine (2 shared cores,
  * SwiftShader): one cell of the grid, smaller images everywhere, a short memory soak.
  */
-export const QUICK = {size: 64, fitSize: 64, fitTextureSize: 64, soakIterations: 20};
+export const QUICK = {size: 64, fitSize: 64, fitTextureSize: 64, soakIterations: 12};
 /**
  * The memory soak: the cube's fit iteration, 500 times, at a small image and texture (what it
  * checks, tensors and bytes alive, does not depend on sizes; 500 iterations at 512² would take
