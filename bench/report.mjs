@@ -105,7 +105,7 @@ export function growth(report) {
     for (const name of subjects) {
       const pixels = [12, 5000, 100_000, 1_000_000].map((t) => ({at: t, x: ratioOf(at(name, 2048, t), at(name, 512, t))}));
       const triangles = [256, 512, 1024, 2048].map((s) => ({at: s, x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000))}));
-      if ([...pixels, ...triangles].some((g) => g.x != null)) out.push({op, subject: name, pixels, triangles});
+      out.push({op, subject: name, pixels, triangles});
     }
   }
   return out;
@@ -158,11 +158,23 @@ export function targets(report) {
     pair(renderId, b, `soft rasterizer [${b}]${whole?.status === OK ? '' : ', estimated'}`, 100,
          `${b} forward+backward ≥ 100× faster than the soft rasterizer (256², 5k)`, true);
   }
+  const unmeasured = new Map();
+  const missing = (subject, what, op) => {
+    const key = `${subject} | ${what}`;
+    if (!unmeasured.has(key)) unmeasured.set(key, {subject, what, ops: []});
+    unmeasured.get(key).ops.push(op);
+  };
   for (const g of growth(report)) {
     const worst = (gs) => gs.filter((x) => x.x != null).sort((a, b) => b.x - a.x)[0];
     const p = worst(g.pixels), t = worst(g.triangles);
     if (p) list.push({target: `${g.subject} ${g.op}: 512² → 2048² ≤ 16×`, value: p.x, met: p.x <= 16, detail: `worst at ${p.at} triangles`});
+    else missing(g.subject, '512² → 2048² ≤ 16×', g.op);
     if (t) list.push({target: `${g.subject} ${g.op}: 100k → 1M triangles ≤ 10×`, value: t.x, met: t.x <= 10, detail: `worst at ${t.at}²`});
+    else missing(g.subject, '100k → 1M triangles ≤ 10×', g.op);
+  }
+  for (const u of unmeasured.values()) {
+    list.push({target: `${u.subject}, ${u.ops.length} rows: ${u.what}`, value: null, met: null,
+               detail: `no pair of cells measured (skipped as too slow, or not run): ${u.ops.join('; ')}`});
   }
   for (const c of report.cases.filter((c) => c.kind === 'soak')) {
     for (const e of c.entries) {
@@ -198,7 +210,7 @@ function machineLine(r) {
 }
 
 function growthRows(report) {
-  return growth(report).map((g) => [g.op, g.subject, ...g.pixels.map((p) => fmtX(p.x)), ...g.triangles.map((t) => fmtX(t.x))]);
+  return growth(report).filter((g) => [...g.pixels, ...g.triangles].some((x) => x.x != null)).map((g) => [g.op, g.subject, ...g.pixels.map((p) => fmtX(p.x)), ...g.triangles.map((t) => fmtX(t.x))]);
 }
 const GROWTH_HEADER = ['op', 'subject', '512²→2048² @12', '@5k', '@100k', '@1M', '100k→1M @256²', '@512²', '@1024²', '@2048²'];
 

@@ -15,7 +15,7 @@ import {ensureChromium, ensureDependencies} from '../scripts/test-setup.mjs';
 import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] | --report RESULTS.json';
 
 /**
  * Defaults: 20 timed calls per figure, a cell skipped when it cannot finish in 30 s, and a run of
@@ -44,6 +44,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only = new RegExp(value());
     else if (a === '--no-page') o.page = false;
     else if (a === '--no-node') o.node = false;
+    else if (a === '--report') o.report = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -151,7 +152,7 @@ async function runAll(where, cases, o, deadline, runOne, restart) {
     if (Date.now() > deadline) {
       const note = `not run: the run's time budget (${o.budgetMs / 60_000} min) was spent`;
       results.push({id: c.id, op: c.op, kind: c.kind, params: c.params, wallMs: 0, target: c.target,
-                    entries: c.entries.map((name) => ({name, status: 'skipped', note, where}))});
+                    entries: c.entries.map(({name, role}) => ({name, role, status: 'skipped', note, where}))});
       continue;
     }
     const load = os.loadavg()[0];
@@ -237,6 +238,13 @@ function merge(...lists) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  if (o.report) {
+    // Tables again from a results file (its .md rewritten), nothing run.
+    const report = JSON.parse(fs.readFileSync(o.report, 'utf8'));
+    console.log(terminalReport(report));
+    fs.writeFileSync(o.report.replace(/\.json$/, '.md'), markdownReport(report));
+    return;
+  }
   const t0 = Date.now();
   const depError = ensureDependencies(root, say);
   if (depError) fail(depError);

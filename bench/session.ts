@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import {BenchCase, CaseResult, runCase, RunOptions} from './harness';
 
 /** A case as the runner sees it before running it (entry names: to report a case it did not run). */
-export type CaseListing = Pick<BenchCase, 'id' | 'op' | 'params' | 'kind' | 'target'> & {entries: string[]};
+export type CaseListing = Pick<BenchCase, 'id' | 'op' | 'params' | 'kind' | 'target'> & {entries: Array<{name: string, role: string}>};
 
 export interface BenchSession {
   list(quick: boolean): Promise<{cases: CaseListing[], info: unknown}>;
@@ -22,7 +22,7 @@ export function exposeBench(load: (quick: boolean) => Promise<{cases: BenchCase[
       const loaded = await load(quick);
       cases = loaded.cases;
       const listing = cases.map(c => ({id: c.id, op: c.op, params: c.params, kind: c.kind ?? 'time', target: c.target ?? false,
-                                       entries: c.entries().map(t => t.name)}));
+                                       entries: c.entries().map(t => ({name: t.name, role: t.role}))}));
       return {cases: listing, info: loaded.info};
     },
     async run(id, options) {
