@@ -86,6 +86,8 @@ export interface EntryResult {
   firstCallMs?: number;
   /** For an entry skipped as too slow: the call that decided it. */
   callMs?: number;
+  /** The entry's Timed.scale: its calls time 1/scale of the work. */
+  scale?: number;
   /** With a scale: the median actually measured (medianMs is this × scale). */
   measuredMedianMs?: number;
   breakdownMs?: {[pass: string]: number};
@@ -156,6 +158,7 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
   for (const timed of entries) {
     const result: EntryResult = {
       name: timed.name, role: timed.role, compare: timed.compare, for: timed.for, backend: timed.backend, growth: timed.growth,
+      scale: timed.scale,
       status: 'ok',
     };
     results.push(result);
