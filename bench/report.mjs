@@ -96,7 +96,8 @@ function opTables(report) {
 export function growth(report) {
   const out = [];
   for (const [op, cases] of groupByOp(report.cases.filter((c) => c.kind !== 'soak' && !c.op.startsWith('fit') && !c.op.startsWith(CONTENTION)))) {
-    const subjects = [...new Set(cases.flatMap((c) => c.entries.filter((e) => e.role === 'subject').map((e) => e.name)))];
+    // (Subjects on a backend without our kernels have no growth to report.)
+    const subjects = [...new Set(cases.flatMap((c) => c.entries.filter((e) => e.role === 'subject' && e.status !== 'unavailable').map((e) => e.name)))];
     const at = (name, size, nominal) => {
       const c = cases.find((c) => c.params.height === size && Math.abs(c.params.triangles / nominal - 1) < 0.05);
       const e = c?.entries.find((e) => e.name === name);
