@@ -1,65 +1,137 @@
 /**
- * The benchmark cases: each times one call of an op (subject) against its yardsticks in the same
- * page. Extend the suite by adding cases here.
+ * The benchmark's cases: every row kind over its cells, each a list of subjects (this package
+ * on a backend) and yardsticks (what it is compared with in the same run). The page runs the
+ * webgl and webgpu subjects with their yardsticks; Node runs the cpu subjects. A case has the
+ * same id in both, so the runner can put a cell's figures side by side.
  */
-import * as tf from '@tensorflow/tfjs';
+import {BenchCase, Timed} from './harness';
+import {backward, CellInputs, forward, gradientPass, OP_CALLS} from './ops';
+import {fitIteration} from './fit';
+import {packageRender, softRasRender} from './render';
+import {gridScene, MESH_SIZES, Scene, screenPlane} from './scenes';
+import {plainWebGL2Draw, plainWebGPUDraw, tfjsFloor} from './yardsticks';
 
-import * as dr from '../src/index';
-
-import {BenchCase, fence, Timed} from './harness';
-import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_context';
-
-import {ClipMesh, sphere} from './scenes';
-import {plainWebGL2Draw} from './yardsticks';
-
-/** Waits until the backend's queued GPU work is done (nothing to wait for on cpu). */
-async function backendFence() {
-  const gl = (tf.backend() as unknown as {gpgpu?: {gl: WebGL2RenderingContext}}).gpgpu?.gl;
-  if (gl) await fence(gl);
+export interface CaseOptions {
+  where: 'page' | 'node';
+  quick: boolean;
+  /** Why our kernels cannot run on a backend here (absent: they can). */
+  unavailable: {[backend: string]: string | undefined};
 }
 
-function rasterizeForward(backend: string, mesh: ClipMesh, height: number, width: number): Timed {
-  let pos: tf.Tensor, tri: tf.Tensor;
-  return {
-    name: `rasterize [${backend}]`,
-    async setup() {
-      await tf.setBackend(backend);
-      pos = tf.tensor3d(mesh.positions, [1, mesh.numVertices, 4]);
-      tri = tf.tensor2d(mesh.triangles, [mesh.numTriangles, 3], 'int32');
-      const {rast, rastDb} = dr.rasterize(pos, tri, [height, width]);  // uploads inputs, compiles
-      await rast.data();
-      tf.dispose([rast, rastDb]);
-    },
-    async run() {
-      const {rast, rastDb} = dr.rasterize(pos, tri, [height, width]);
-      await backendFence();
-      rast.dispose();
-      rastDb.dispose();
-    },
-    async breakdown() {
-      if (backend !== 'webgl') return {};
-      tf.env().set(PROFILE_FLAG, true);
-      try {
-        await takePassTimes(tf.backend());
-        await this.run();
-        return await takePassTimes(tf.backend());
-      } finally {
-        tf.env().set(PROFILE_FLAG, false);
-      }
-    },
-    teardown() {
-      tf.dispose([pos, tri]);
-    },
+const GPU_BACKENDS = ['webgl', 'webgpu'];
+/** The resolution of the fit iterations (the issue's 512²). */
+const FIT_SIZE = 512;
+/** Issue 4's contention case: a full-screen quad's gradient pass against a 5k-triangle mesh on the same pixels, at 1024². */
+const CONTENTION_SIZE = 1024, CONTENTION_CELLS = [1, 50];
+/**
+ * --quick: a smoke test of every row kind in a few minutes on this machine (2 shared cores,
+ * SwiftShader): one cell of the grid, smaller images everywhere, a short memory soak.
+ */
+export const QUICK = {size: 64, fitSize: 64, fitTextureSize: 64, soakIterations: 12};
+/**
+ * The memory soak: the cube's fit iteration, 500 times, at a small image and texture (what it
+ * checks, tensors and bytes alive, does not depend on sizes; 500 iterations at 512² would take
+ * hours on SwiftShader).
+ */
+const SOAK_SIZE = 64;
+/** Where the soft rasterizer runs: its work is pixels × triangles (see softras.ts). */
+const SOFTRAS_MAX_SIZE = 512, SOFTRAS_MAX_TRIANGLES = 5_000;
+
+type Build = (name: string, role: Timed['role'], backend: string) => Timed;
+
+/** The subjects of a cell here (page: webgl, webgpu; Node: cpu), then the cpu yardstick in the page. */
+function subjects(o: CaseOptions, build: Build): Timed[] {
+  if (o.where === 'node') return [build('cpu (Node)', 'subject', 'cpu')];
+  return [
+    ...GPU_BACKENDS.map(b => ({...build(b, 'subject', b), unavailable: o.unavailable[b]})),
+    build('cpu (page)', 'yardstick', 'cpu'),
+  ];
+}
+
+/** A yardstick per subject backend here: (subject name, backend), skipping backends without our kernels. */
+function perBackend(o: CaseOptions, make: (subject: string, backend: string) => Timed): Timed[] {
+  if (o.where === 'node') return [make('cpu (Node)', 'cpu')];
+  return GPU_BACKENDS.map(b => o.unavailable[b] ? {...make(b, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(b, b));
+}
+
+const scenes = new Map<number | string, Scene>();
+function scene(key: number | string): Scene {
+  if (!scenes.has(key)) scenes.set(key, typeof key === 'number' ? gridScene(key) : screenPlane(Number(key.split(' ')[1])));
+  return scenes.get(key)!;
+}
+
+/** Channels of an op row's image output (the size of its tfjs floor). */
+function outputChannels(op: string): number {
+  return op.startsWith('rasterize') ? 4 : op.startsWith('interpolate') ? 2 : 3;
+}
+
+export function benchCases(o: CaseOptions): BenchCase[] {
+  const sizes = o.quick ? [QUICK.size] : [256, 512, 1024, 2048];
+  const meshes = o.quick ? [MESH_SIZES[0]] : MESH_SIZES;
+  const cells = meshes.flatMap(triangles => sizes.map(size => ({triangles, size})));
+  const cases: BenchCase[] = [];
+  const add = (op: string, key: number | string, size: number, entries: (s: Scene) => Timed[], extra: Partial<BenchCase> = {}) => {
+    const s = scene(key);
+    cases.push({
+      id: `${op} | ${size} | ${key}`, op, params: {height: size, width: size, triangles: s.numTriangles, scene: s.name},
+      entries: () => entries(s), ...extra,
+    });
   };
-}
 
-export function benchCases(): BenchCase[] {
-  const mesh = sphere(100_000);
-  const [height, width] = [1024, 1024];
-  return [{
-    name: 'rasterize forward, 1024x1024, 100k-triangle sphere',
-    params: {height, width, triangles: mesh.numTriangles, vertices: mesh.numVertices, backend: 'webgl'},
-    subject: rasterizeForward('webgl', mesh, height, width),
-    yardsticks: [plainWebGL2Draw(mesh, height, width)],
-  }];
+  for (const call of OP_CALLS) {
+    for (const [direction, timed] of [['forward', forward], ['backward', backward]] as const) {
+      const op = `${call.op} ${direction}`;
+      for (const {triangles, size} of cells) {
+        // A target's cell (see report.mjs) is timed whatever its cost, up to the per-call limit.
+        const target = op === 'rasterize forward' && size === 1024 && triangles === 100_000;
+        add(op, triangles, size, s => {
+          const image: [number, number, number, number] = [1, size, size, outputChannels(op)];
+          const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
+          if (op === 'texture linear forward') {
+            floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));
+          }
+          if (op === 'rasterize forward' && o.where === 'page') {
+            const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};
+            floors.push(plainWebGL2Draw(s, size, size), plainWebGL2Draw(s, size, size, {float32Targets: 2, fragDepth: true}),
+                        o.unavailable.webgpu ? {...webgpuDraw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : webgpuDraw);
+          }
+          return [...subjects(o, (name, role, backend) => timed(name, role, backend, call, new CellInputs(s, size, size))), ...floors];
+        }, {target});
+      }
+    }
+  }
+
+  for (const {triangles, size} of cells) {
+    add('render forward+backward (rasterize → interpolate → antialias)', triangles, size, s => {
+      const softras = size <= SOFTRAS_MAX_SIZE && triangles <= SOFTRAS_MAX_TRIANGLES ?
+        perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size)).concat(
+            perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size, true))) :
+        perBackend(o, (subject, backend) => ({
+          ...softRasRender(subject, backend, s, size, size),
+          unavailable: `not run beyond ${SOFTRAS_MAX_SIZE}² and ${SOFTRAS_MAX_TRIANGLES} triangles (dense: pixels × triangles)`,
+        }));
+      return [...subjects(o, (name, role, backend) => packageRender(name, role, backend, s, size, size)), ...softras];
+    }, {target: size === 256 && triangles === 5_000});
+  }
+
+  const fitSize = o.quick ? QUICK.fitSize : FIT_SIZE;
+  const fitMeshes = o.quick ? [12] : [12, 100_000];
+  for (const triangles of fitMeshes) {
+    add('fit iteration', triangles, fitSize,
+        s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, fitSize, o.quick ? QUICK.fitTextureSize : undefined)),
+        {target: true});
+  }
+  // Memory over many iterations of the cube's fit (the subjects only).
+  add('fit memory', 12, SOAK_SIZE,
+      s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, SOAK_SIZE, SOAK_SIZE)).filter(t => t.role === 'subject'),
+      {kind: 'soak', soakIterations: o.quick ? QUICK.soakIterations : 500, target: true});
+  // (Last of the targets' cases: its target is webgpu's.)
+  const contentionSize = o.quick ? QUICK.size : CONTENTION_SIZE;
+  for (const cells of CONTENTION_CELLS) {
+    add('gradient pass (rasterize + interpolate backward), screen covered', `plane ${cells}`, contentionSize,
+        s => subjects(o, (name, role, backend) => gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize))),
+        {target: true});
+  }
+
+  return cases;
 }

@@ -1,94 +1,303 @@
 /**
- * The in-page half of the benchmark: a list of cases, each a subject and its yardsticks, timed
- * interleaved (median of `reps` calls after `warmup` calls). Every timed function waits for its
- * GPU work (a fence) before it resolves, so a timing is the whole cost of one call.
+ * The timing half of the benchmark, the same in the page and in Node: a case is a list of timed
+ * entries (subjects and their yardsticks) whose calls are interleaved, so that load from other
+ * work on the machine hits them alike. Every run() finishes its GPU work (a fence) before it
+ * resolves, so a timing is the whole cost of one call.
  */
+import * as tf from '@tensorflow/tfjs';
 
-/** Resolves on the next task (a message, not a clamped timer). */
-function nextTask(): Promise<void> {
-  return new Promise(resolve => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(null);
-  });
-}
-
-/**
- * Waits until the GPU has finished everything submitted to `gl` so far. (Chromium's gl.finish()
- * does not wait, and a sync object's status changes only between tasks, so this polls across
- * tasks.)
- */
-export async function fence(gl: WebGL2RenderingContext) {
-  const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0)!;
-  gl.flush();
-  while (gl.clientWaitSync(sync, 0, 0) === gl.TIMEOUT_EXPIRED) await nextTask();
-  gl.deleteSync(sync);
-}
 export interface Timed {
+  /** e.g. 'webgl', 'cpu (page)', 'plain WebGL2 draw'. */
   name: string;
+  role: 'subject' | 'yardstick';
+  /**
+   * How the report compares a subject with this yardstick: 'floor' (the subject's time as a
+   * multiple of it: a lower bound like the plain draw) or 'alternative' (the speed-up over it).
+   */
+  compare?: 'floor' | 'alternative';
+  /** For a yardstick: the one subject it is compared with (absent: every subject of its run). */
+  for?: string;
+  /** The tfjs backend made active before every call of this entry. */
+  backend?: string;
+  /** How its cost grows, for skipping cells it cannot finish: 'dense' = pixels × triangles. */
+  growth?: 'dense';
+  /** Multiplies the measured times: the entry times a known fraction of the work (see scaleNote). */
+  scale?: number;
+  scaleNote?: string;
+  /** Set when the entry cannot run here at all (e.g. no kernels registered for its backend). */
+  unavailable?: string;
   /** Builds inputs and compiles what needs compiling; not timed. */
   setup(): Promise<void> | void;
-  /** One call, its GPU work finished when the promise resolves (see `fence`). */
+  /** One call, its GPU work finished when the promise resolves. */
   run(): Promise<void>;
-  /** Where one call's time goes: GPU milliseconds per pass, measured apart from the timings. */
+  /** Where one call's time goes (GPU ms per pass), from one extra, profiled call. */
   breakdown?(): Promise<{[pass: string]: number}>;
+  /** Anything else to report after the timed calls (e.g. tensors alive after each call). */
+  extra?(): {[key: string]: unknown};
   teardown?(): void;
 }
 
 export interface BenchCase {
-  name: string;
-  subject: Timed;
-  yardsticks: Timed[];
-  /** Facts about the case for the report (sizes, triangle counts). */
-  params: {[key: string]: number | string};
+  /** Unique within a run; the runner addresses cases by it. */
+  id: string;
+  /** The row kind, e.g. 'rasterize forward'. */
+  op: string;
+  params: {height: number, width: number, triangles: number, scene: string};
+  /** 'time' (interleaved medians) or 'soak' (memory over many calls, see `soakIterations`). */
+  kind?: 'time' | 'soak';
+  soakIterations?: number;
+  /**
+   * A cell a target of the issue reads: timed up to the per-call limit, where other cells are
+   * skipped when all of their calls would not finish within it.
+   */
+  target?: boolean;
+  /** Built lazily: scenes and tensors only when the case runs. */
+  entries(): Timed[];
 }
 
-export interface TimingResult {
+export interface RunOptions {
+  warmup: number;
+  reps: number;
+  /** The issue's 30 s rule: a cell a backend cannot finish in this long is skipped. */
+  limitMs: number;
+  /**
+   * An entry whose call takes longer is skipped: `limitMs` for a target's cell, else `limitMs`
+   * shared by all its calls (first, warm-up, timed).
+   */
+  callLimitMs: number;
+  /** Time left in the run's budget: a memory soak stops early when it is spent. */
+  timeLeftMs?: number;
+  /** Entries not to run, by name, with the reason (decided by the runner from earlier cells). */
+  skip?: {[name: string]: string};
+}
+
+export interface EntryResult {
   name: string;
-  medianMs: number;
-  samplesMs: number[];
+  role: Timed['role'];
+  compare?: Timed['compare'];
+  for?: string;
+  backend?: string;
+  growth?: Timed['growth'];
+  status: 'ok' | 'skipped' | 'unavailable' | 'failed';
+  note?: string;
+  medianMs?: number;
+  samplesMs?: number[];
+  /** The first, untimed call (compiles shaders; decides the 30 s skip). */
+  firstCallMs?: number;
+  /** For an entry skipped as too slow: the call that decided it. */
+  callMs?: number;
+  /** The second call when one was made to decide (no compiling in it). */
+  warmCallMs?: number;
+  /** The entry's Timed.scale: its calls time 1/scale of the work. */
+  scale?: number;
+  /** With a scale: the median actually measured (medianMs is this × scale). */
+  measuredMedianMs?: number;
+  breakdownMs?: {[pass: string]: number};
+  /** Tensors the entry left alive after its teardown (should be 0). */
+  leakedTensors?: number;
+  [extra: string]: unknown;
 }
 
 export interface CaseResult {
-  name: string;
-  params: {[key: string]: number | string};
-  subject: TimingResult & {breakdownMs?: {[pass: string]: number}};
-  yardsticks: Array<TimingResult & {ratio: number}>;
+  id: string;
+  op: string;
+  kind: 'time' | 'soak';
+  params: BenchCase['params'];
+  entries: EntryResult[];
+  wallMs: number;
 }
 
-function median(xs: number[]): number {
+/** Resolves on the next task (a message, not a clamped timer). */
+export function nextTask(): Promise<void> {
+  return new Promise(resolve => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export async function runCases(cases: BenchCase[], {warmup = 5, reps = 25} = {}): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    const all = [c.subject, ...c.yardsticks];
-    for (const t of all) await t.setup();
-    for (let i = 0; i < warmup; i++) {
-      for (const t of all) await t.run();
+async function activate(t: Timed) {
+  if (t.backend && tf.getBackend() !== t.backend) await tf.setBackend(t.backend);
+}
+
+function describeError(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+}
+
+interface Live {
+  timed: Timed;
+  result: EntryResult;
+  samples: number[];
+  /** Net tensors made by this entry's own set-up, calls and teardown (entries interleave). */
+  netTensors: number;
+}
+
+/** Runs one of the entry's own steps, counting the tensors it leaves. */
+async function own<T>(l: Live, step: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  try {
+    return await step();
+  } finally {
+    l.netTensors += tf.memory().numTensors - before;
+  }
+}
+
+export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseResult> {
+  const t0 = performance.now();
+  const kind = c.kind ?? 'time';
+  const entries = c.entries();
+  const live: Live[] = [];
+  const results: EntryResult[] = [];
+  for (const timed of entries) {
+    const result: EntryResult = {
+      name: timed.name, role: timed.role, compare: timed.compare, for: timed.for, backend: timed.backend, growth: timed.growth,
+      scale: timed.scale,
+      status: 'ok',
+    };
+    results.push(result);
+    if (timed.unavailable) {
+      Object.assign(result, {status: 'unavailable', note: timed.unavailable});
+      continue;
     }
-    const samples = all.map(() => [] as number[]);
-    for (let i = 0; i < reps; i++) {
-      for (let k = 0; k < all.length; k++) {
-        const t0 = performance.now();
-        await all[k].run();
-        samples[k].push(performance.now() - t0);
+    const skip = options.skip?.[timed.name];
+    if (skip) {
+      Object.assign(result, {status: 'skipped', note: skip});
+      continue;
+    }
+    const l: Live = {timed, result, samples: [], netTensors: 0};
+    try {
+      await activate(timed);
+      await own(l, () => timed.setup());
+      if (kind === 'time') {
+        const start = performance.now();
+        await own(l, () => timed.run());
+        result.firstCallMs = performance.now() - start;
+        // The first call compiles (on SwiftShader, a hundred-kernel call can spend tens of seconds
+        // on it): over the limit, a second one decides, unless the first is beyond the whole
+        // limit (a target's cell: far beyond it).
+        const target = options.callLimitMs >= options.limitMs;
+        let callMs = result.firstCallMs;
+        if (callMs > options.callLimitMs && callMs <= (target ? 4 : 1) * options.limitMs) {
+          const again = performance.now();
+          await own(l, () => timed.run());
+          callMs = performance.now() - again;
+          result.warmCallMs = callMs;
+        }
+        if (callMs > options.callLimitMs) {
+          const calls = options.callLimitMs < options.limitMs ? `: ${1 + options.warmup + options.reps} calls would not finish in ${options.limitMs / 1000} s` : '';
+          Object.assign(result, {status: 'skipped', callMs, note: `one call took ${(callMs / 1000).toFixed(1)} s${calls}`});
+          await finish(l);
+          continue;
+        }
+      }
+      live.push(l);
+    } catch (e) {
+      Object.assign(result, {status: 'failed', note: describeError(e)});
+      await finish(l);
+    }
+  }
+  if (kind === 'soak') {
+    const stopAt = t0 + (options.timeLeftMs ?? Infinity);
+    for (const [k, l] of live.entries()) {
+      // The entries share what is left of the budget.
+      await soak(l, c.soakIterations ?? 500, performance.now() + (stopAt - performance.now()) / (live.length - k));
+    }
+  } else {
+    await timeInterleaved(live, options);
+  }
+  return {id: c.id, op: c.op, kind, params: c.params, entries: results, wallMs: performance.now() - t0};
+}
+
+/** Warm-up, then `reps` rounds that each time one call of every live entry. */
+async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
+  const call = async (l: Live): Promise<number | undefined> => {
+    if (l.result.status !== 'ok') return undefined;
+    try {
+      await activate(l.timed);
+      const start = performance.now();
+      await own(l, () => l.timed.run());
+      return performance.now() - start;
+    } catch (e) {
+      Object.assign(l.result, {status: 'failed', note: describeError(e)});
+      return undefined;
+    }
+  };
+  // The first call (in runCase) was a warm-up too; slow entries get fewer extra ones.
+  for (const l of live) {
+    const extra = Math.min(warmup, Math.ceil(5000 / Math.max(1, l.result.firstCallMs ?? 0)));
+    for (let i = 0; i < extra; i++) await call(l);
+  }
+  for (let i = 0; i < reps; i++) {
+    for (const l of live) {
+      const ms = await call(l);
+      if (ms != null) l.samples.push(ms);
+    }
+  }
+  for (const l of live) {
+    if (l.result.status === 'ok') {
+      l.result.medianMs = median(l.samples) * (l.timed.scale ?? 1);
+      if (l.timed.scale) Object.assign(l.result, {measuredMedianMs: median(l.samples), note: l.timed.scaleNote});
+      l.result.samplesMs = l.samples.map(ms => Math.round(ms * 100) / 100);
+      if (l.timed.breakdown) {
+        try {
+          await activate(l.timed);
+          l.result.breakdownMs = await own(l, () => l.timed.breakdown!());
+        } catch (e) {
+          l.result.note = `breakdown failed: ${describeError(e)}`;
+        }
       }
     }
-    const breakdownMs = await c.subject.breakdown?.();
-    all.forEach(t => t.teardown?.());
-    const timing = (t: Timed, k: number): TimingResult => ({name: t.name, medianMs: median(samples[k]), samplesMs: samples[k]});
-    const subject = {...timing(c.subject, 0), breakdownMs};
-    results.push({
-      name: c.name, params: c.params, subject,
-      yardsticks: c.yardsticks.map((y, k) => {
-        const r = timing(y, k + 1);
-        return {...r, ratio: subject.medianMs / r.medianMs};
-      }),
-    });
+    await finish(l);
   }
-  return results;
+}
+
+/** Memory after many calls (up to `iterations`, until `stopAt`): tensors and bytes at checkpoints, and the time per call. */
+async function soak(l: Live, iterations: number, stopAt: number) {
+  const checkpoints = new Set([1, 10, 50, ...Array.from({length: 10}, (_, i) => Math.round(iterations * (i + 1) / 10))]);
+  const memory: Array<{iteration: number, numTensors: number, numBytes: number, numBytesInGPU?: number}> = [];
+  const start = performance.now();
+  try {
+    await activate(l.timed);
+    let i = 1;
+    for (; i <= iterations; i++) {
+      await own(l, () => l.timed.run());
+      if (checkpoints.has(i) || performance.now() > stopAt) {
+        const m = tf.memory() as tf.MemoryInfo & {numBytesInGPU?: number};
+        memory.push({iteration: i, numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU});
+      }
+      if (performance.now() > stopAt) break;
+    }
+    if (i < iterations) {
+      l.result.note = `stopped after ${i} of ${iterations} iterations: the run's time budget was spent`;
+      iterations = i;
+    }
+    l.result.medianMs = (performance.now() - start) / iterations;
+  } catch (e) {
+    Object.assign(l.result, {status: 'failed', note: describeError(e)});
+  }
+  const from10 = memory.filter(m => m.iteration >= 10);
+  Object.assign(l.result, {
+    iterations, memory,
+    memoryConstant: from10.length > 1 && from10.every(m => m.numTensors === from10[0].numTensors && m.numBytes === from10[0].numBytes),
+  });
+  await finish(l);
+}
+
+async function finish(l: Live) {
+  try {
+    Object.assign(l.result, l.timed.extra?.() ?? {});
+    await own(l, () => l.timed.teardown?.());
+  } catch (e) {
+    l.result.note = `${l.result.note ? l.result.note + '; ' : ''}teardown failed: ${describeError(e)}`;
+  }
+  if (l.netTensors !== 0) l.result.leakedTensors = l.netTensors;
 }

@@ -1,86 +1,288 @@
 #!/usr/bin/env node
-// Benchmarks in headless Chromium: `node bench/run.mjs [--reps N] [--warmup N]`.
+// The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--budget MIN] [--only REGEX] [--no-page] [--no-node]`.
 //
-// Bundles bench/page.ts (with src/ and tfjs) using esbuild, serves it from http://localhost,
-// runs every case of bench/cases.ts in Debian's Chromium (CHROME_BIN or /usr/bin/chromium, the
-// flags of DESIGN.md), prints a table and writes bench/results/<date>.json.
+// Bundles bench/page.ts and bench/node.ts (with src/ and tfjs) using esbuild; runs the cpu rows in
+// Node, then the webgl and webgpu rows with their yardsticks in headless Chromium (Debian's, as
+// the tests find or install it), one case per call so that a crashed page costs one case; prints
+// the tables and writes bench/results/<date>.json and .md.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+import {ensureChromium, ensureDependencies} from '../scripts/test-setup.mjs';
+import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const options = {reps: opt('--reps', 25), warmup: opt('--warmup', 5)};
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] | --report RESULTS.json';
 
-/** The Chromium flags that work on this kind of machine (DESIGN.md, "Tests"). */
-const FLAGS = [
+/**
+ * Defaults: 20 timed calls per figure, a cell skipped when it cannot finish in 30 s, and a run of
+ * at most 45 min (cases left when it is spent are reported as not run). --quick: 5 calls, the
+ * small cells of cases.ts's QUICK, 2.5 min (with start-up: under 3).
+ */
+const DEFAULTS = {reps: 20, warmup: 2, limitMs: 30_000, budgetMs: 45 * 60_000};
+const QUICK_DEFAULTS = {reps: 5, warmup: 0, limitMs: 30_000, budgetMs: 2.5 * 60_000};
+/** The Node (cpu) rows' share of the budget; the page's rows have three times the entries. */
+const NODE_SHARE = 0.3;
+
+function parseArgs(argv) {
+  const o = {quick: argv.includes('--quick'), only: null, page: true, node: true};
+  Object.assign(o, o.quick ? QUICK_DEFAULTS : DEFAULTS);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--reps') o.reps = Number(value());
+    else if (a === '--warmup') o.warmup = Number(value());
+    else if (a === '--limit') o.limitMs = 1000 * Number(value());
+    else if (a === '--budget') o.budgetMs = 60_000 * Number(value());
+    else if (a === '--only') o.only = new RegExp(value());
+    else if (a === '--no-page') o.page = false;
+    else if (a === '--no-node') o.node = false;
+    else if (a === '--report') o.report = value();
+    else if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!(o.reps >= 1 && o.warmup >= 0 && o.limitMs > 0 && o.budgetMs > 0)) fail(`bad --reps, --warmup, --limit or --budget\n${USAGE}`);
+  return o;
+}
+
+function fail(msg) {
+  console.error(`[bench] ${msg}`);
+  process.exit(2);
+}
+
+const say = (msg) => console.log(`[bench] ${msg}`);
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** With the flags of DESIGN.md ("Tests"): WebGL2 and WebGPU on SwiftShader where there is no GPU. */
+const CHROMIUM_FLAGS = [
   '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
-async function main() {
+async function bundle(outDir) {
   const esbuild = await import('esbuild');
-  const {chromium} = await import('playwright-core');
-  const outDir = path.join(root, 'out', 'bench');
-  fs.mkdirSync(outDir, {recursive: true});
-  await esbuild.build({
-    entryPoints: [path.join(root, 'bench', 'page.ts')], bundle: true, format: 'esm', target: 'chrome120',
-    outfile: path.join(outDir, 'page.js'), mainFields: ['module', 'main'], logLevel: 'error',
-  });
-  const page = `<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>`;
-  const server = http.createServer((req, res) => {
-    if (req.url === '/page.js') {
-      res.writeHead(200, {'content-type': 'text/javascript'});
-      res.end(fs.readFileSync(path.join(outDir, 'page.js')));
-    } else {
-      res.writeHead(200, {'content-type': 'text/html'});
-      res.end(page);
+  const common = {bundle: true, format: 'esm', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root};
+  await esbuild.build({...common, entryPoints: [path.join(root, 'bench/page.ts')], outfile: path.join(outDir, 'page.js'),
+                       platform: 'browser', target: 'chrome120'});
+  await esbuild.build({...common, entryPoints: [path.join(root, 'bench/node.ts')], outfile: path.join(outDir, 'node.mjs'),
+                       platform: 'node', target: 'node20',
+                       // CommonJS dependencies inside an ESM bundle still call require() for node builtins.
+                       banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"}});
+}
+
+/** The per-call limit of a case: a target's cell gets the whole limit, any other cell shares it among all its calls. */
+function callLimit(c, o) {
+  return c.target || c.kind === 'soak' ? o.limitMs : o.limitMs / (1 + o.warmup + o.reps);
+}
+
+/**
+ * The entries of a case not to run, with the reason: what one call of it would cost, predicted
+ * from the same entry on smaller cells of its row (cells run smallest first), passes `limitMs`.
+ * Skipped if a smaller cell already passed it (cost only grows), if a dense entry (pixels ×
+ * triangles) scaled by half that product's growth passes it, or if the growth between the last
+ * two smaller cells along pixels or along triangles, continued, predicts more than twice the
+ * limit (nearer the limit: run it and see).
+ */
+function skipsFor(c, done, limitMs) {
+  const skip = {};
+  const pixels = (p) => p.height * p.width;
+  const cell = (p) => `${p.height}², ${p.scene}`;
+  const smaller = done.filter((prev) => prev.op === c.op && pixels(prev.params) <= pixels(c.params) &&
+                                        prev.params.triangles <= c.params.triangles && prev.id !== c.id);
+  const over = (ms) => `one call ≥ ${secs(limitMs)}`;
+  for (const prev of smaller) {
+    for (const e of prev.entries) {
+      if (skip[e.name]) continue;
+      if (e.status === 'skipped' && e.callMs != null && e.callMs > limitMs) {
+        skip[e.name] = `${over()} (${cell(prev.params)} already took ${secs(e.callMs)})`;
+      } else if (e.status === 'ok' && e.growth === 'dense') {
+        const predicted = 0.5 * e.medianMs * (pixels(c.params) * c.params.triangles) / (pixels(prev.params) * prev.params.triangles);
+        if (predicted > limitMs) skip[e.name] = `${over()} (predicted ${secs(predicted)}: dense pixels × triangles, from ${secs(e.medianMs)} at ${cell(prev.params)})`;
+      }
     }
+  }
+  // Power-law growth along one axis, from the two nearest smaller cells on it.
+  for (const [axis, same, size] of [['pixels', (p) => p.triangles === c.params.triangles, pixels],
+                                    ['triangles', (p) => pixels(p) === pixels(c.params), (p) => p.triangles]]) {
+    const line = smaller.filter((prev) => same(prev.params) && size(prev.params) < size(c.params))
+                        .sort((a, b) => size(a.params) - size(b.params)).slice(-2);
+    if (line.length < 2) continue;
+    const [a, b] = line;
+    for (const eb of b.entries) {
+      const ea = a.entries.find((e) => e.name === eb.name);
+      if (skip[eb.name] || eb.status !== 'ok' || ea?.status !== 'ok') continue;
+      // (An estimated entry times a fixed part of the work: its measured median is the call's cost.)
+      const [ta, tb] = [ea, eb].map((e) => e.measuredMedianMs ?? e.medianMs);
+      const exponent = Math.log(tb / ta) / Math.log(size(b.params) / size(a.params));
+      const predicted = tb * (size(c.params) / size(b.params)) ** Math.max(0, exponent);
+      if (predicted > 2 * limitMs) {
+        skip[eb.name] = `${over()} (predicted ${secs(predicted)} from its growth in ${axis}, ${cell(a.params)} → ${cell(b.params)})`;
+      }
+    }
+  }
+  return skip;
+}
+
+/**
+ * The order cases run in: the targets' cells first (they must be measured), then every row's
+ * cells from the cheapest (pixels × triangles) up, so that a spent budget cuts the grid's top.
+ */
+function runOrder(cases) {
+  const cost = (c) => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
+  return cases.map((c, i) => ({c, i})).sort((a, b) =>
+    (b.c.target - a.c.target) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i)).map(({c}) => c);
+}
+
+/**
+ * Runs the listed cases through `runOne(id, options)` until `deadline` (ms since the epoch);
+ * `restart()` is called after a case throws.
+ */
+async function runAll(where, cases, o, deadline, runOne, restart) {
+  const results = [];
+  for (const [i, c] of runOrder(cases).entries()) {
+    if (Date.now() > deadline) {
+      const note = `not run: the run's time budget (${o.budgetMs / 60_000} min) was spent`;
+      results.push({id: c.id, op: c.op, kind: c.kind, params: c.params, wallMs: 0, target: c.target,
+                    entries: c.entries.map(({name, role}) => ({name, role, status: 'skipped', note, where}))});
+      continue;
+    }
+    const load = os.loadavg()[0];
+    const limit = callLimit(c, o);
+    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, callLimitMs: limit, timeLeftMs: deadline - Date.now(),
+                     skip: skipsFor(c, results, limit)};
+    let r;
+    try {
+      r = await runOne(c.id, options);
+    } catch (e) {
+      const note = `the ${where} crashed: ${String(e?.message ?? e).split('\n')[0]}`;
+      r = {...c, entries: [{name: where, role: 'subject', status: 'failed', note}], wallMs: 0};
+      await restart();
+    }
+    r.loadAverage = load;
+    r.target = c.target;
+    r.entries.forEach((e) => { e.where = where; });
+    results.push(r);
+    say(`${where} ${i + 1}/${cases.length} ${summaryLine(r)} (${secs(r.wallMs)}, load ${load.toFixed(1)})`);
+  }
+  const unrun = results.filter((r) => r.wallMs === 0 && r.entries.every((e) => /budget/.test(e.note ?? ''))).length;
+  if (unrun) say(`${where}: ${unrun} of ${cases.length} cases not run (time budget spent)`);
+  return results;
+}
+
+async function runNode(o, outDir, deadline) {
+  await import(pathToFileURL(path.join(outDir, 'node.mjs')).href);
+  const session = globalThis.diffrastBench;
+  const {cases, info} = await session.list(o.quick);
+  const selected = cases.filter((c) => !o.only || o.only.test(c.id));
+  say(`Node: ${selected.length} cases (cpu)`);
+  const results = await runAll('Node', selected, o, deadline, (id, options) => session.run(id, options), async () => {});
+  return {info, results};
+}
+
+async function runPage(o, outDir, chrome, deadline) {
+  const {chromium} = await import('playwright-core');
+  const html = '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>';
+  const server = http.createServer((req, res) => {
+    const js = req.url === '/page.js';
+    res.writeHead(200, {'content-type': js ? 'text/javascript' : 'text/html'});
+    res.end(js ? fs.readFileSync(path.join(outDir, 'page.js')) : html);
   });
+  // WebGPU needs a secure context: localhost is one.
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const loadBefore = os.loadavg()[0];
-  const browser = await chromium.launch({executablePath: process.env.CHROME_BIN || '/usr/bin/chromium', args: FLAGS});
-  try {
-    const tab = await browser.newPage();
+  const browser = await chromium.launch({executablePath: chrome, args: CHROMIUM_FLAGS});
+  let tab;
+  const open = async () => {
+    await tab?.close().catch(() => {});
+    tab = await browser.newPage();
     tab.on('console', (m) => { if (m.type() === 'error') console.error(`[chromium] ${m.text()}`); });
+    tab.on('pageerror', (e) => console.error(`[chromium] ${e.message}`));
     await tab.goto(`http://localhost:${server.address().port}/`);
-    await tab.waitForFunction(() => typeof globalThis.runBench === 'function', null, {timeout: 60_000});
-    const report = await tab.evaluate((o) => globalThis.runBench(o), options);
-    const machine = {
-      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memoryGB: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.platform()} ${os.release()}`, browser: browser.version(), renderer: report.renderer,
-      // Other work on the machine skews timings (the GPU is emulated on these CPUs).
-      loadAverage: {before: loadBefore, after: os.loadavg()[0]},
-    };
-    printTable(report.results);
-    const date = new Date().toISOString().slice(0, 10);
-    const file = path.join(root, 'bench', 'results', `${date}.json`);
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, JSON.stringify({date: new Date().toISOString(), machine, options, results: report.results}, null, 2) + '\n');
-    console.log(`\nmachine: ${machine.cpus}, ${machine.memoryGB} GB, ${machine.platform}; Chromium ${machine.browser}; ${machine.renderer}` +
-                `; load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}`);
-    console.log(`wrote ${path.relative(root, file)}`);
+    await tab.waitForFunction(() => globalThis.diffrastBench, null, {timeout: 120_000});
+    return tab.evaluate((quick) => globalThis.diffrastBench.list(quick), o.quick);
+  };
+  try {
+    const {cases, info} = await open();
+    const selected = cases.filter((c) => !o.only || o.only.test(c.id));
+    say(`Chromium ${browser.version()}: ${selected.length} cases; webgl ${info.unavailable.webgl ?? 'ok'}, webgpu ${info.unavailable.webgpu ?? 'ok'}`);
+    const results = await runAll('page', selected, o, deadline, (id, options) => tab.evaluate(([id, options]) => globalThis.diffrastBench.run(id, options), [id, options]), open);
+    return {info: {...info, version: browser.version()}, results};
   } finally {
     await browser.close();
     server.close();
   }
 }
 
-function printTable(results) {
-  const rows = [['case', 'timed', 'median ms', 'ratio']];
-  for (const r of results) {
-    rows.push([r.name, r.subject.name, r.subject.medianMs.toFixed(2), '']);
-    for (const [pass, ms] of Object.entries(r.subject.breakdownMs ?? {})) rows.push(['', `  GPU: ${pass}`, ms.toFixed(2), '']);
-    for (const y of r.yardsticks) rows.push(['', y.name, y.medianMs.toFixed(2), `${y.ratio.toFixed(2)}x`]);
+/** Puts a case's Node and page entries side by side (same id). */
+function merge(...lists) {
+  const byId = new Map();
+  for (const r of lists.flat()) {
+    const have = byId.get(r.id);
+    if (have) {
+      have.entries.push(...r.entries);
+      have.wallMs += r.wallMs;
+    } else {
+      byId.set(r.id, {...r, entries: [...r.entries]});
+    }
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  for (const row of rows) console.log(row.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+  return [...byId.values()];
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.report) {
+    // Tables again from a results file (its .md rewritten), nothing run.
+    const report = JSON.parse(fs.readFileSync(o.report, 'utf8'));
+    console.log(terminalReport(report));
+    fs.writeFileSync(o.report.replace(/\.json$/, '.md'), markdownReport(report));
+    return;
+  }
+  const t0 = Date.now();
+  const depError = ensureDependencies(root, say);
+  if (depError) fail(depError);
+  const outDir = path.join(root, 'out', 'bench');
+  fs.mkdirSync(outDir, {recursive: true});
+  await bundle(outDir);
+  const loadBefore = os.loadavg();
+  if (o.quick) say(`--quick: ${o.reps} timed calls per figure (not 20), the grid's smallest cell only, smaller images (see QUICK in bench/cases.ts)`);
+  say(`budget ${o.budgetMs / 60_000} min; a cell is skipped when its ${1 + o.warmup + o.reps} calls cannot finish in ${secs(o.limitMs)} (targets' cells: when one call cannot)`);
+  const nodeDeadline = t0 + (o.page ? NODE_SHARE : 1) * o.budgetMs, pageDeadline = t0 + o.budgetMs;
+  const node = o.node ? await runNode(o, outDir, nodeDeadline) : {info: null, results: []};
+  let page = {info: null, results: []};
+  if (o.page) {
+    const chrome = ensureChromium({logDir: outDir, say});
+    if (chrome.error) fail(chrome.error);
+    page = await runPage(o, outDir, chrome.bin, pageDeadline);
+  }
+  const report = {
+    date: new Date().toISOString(),
+    durationS: Math.round((Date.now() - t0) / 1000),
+    options: {quick: o.quick, reps: o.reps, warmup: o.warmup, limitS: o.limitMs / 1000, budgetMin: o.budgetMs / 60_000,
+              only: o.only?.source ?? null},
+    machine: {
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+      // Other work on the machine skews timings (the GPU is emulated on these CPUs): 1, 5, 15 min.
+      loadAverage: {before: loadBefore, after: os.loadavg()},
+    },
+    browser: page.info, node: node.info,
+    cases: merge(node.results, page.results),
+  };
+  console.log(`\n${terminalReport(report)}`);
+  const stem = report.date.slice(0, 10) + (o.quick ? '-quick' : '') + (o.only ? '-partial' : '');
+  const file = path.join(root, 'bench', 'results', `${stem}.json`);
+  fs.mkdirSync(path.dirname(file), {recursive: true});
+  fs.writeFileSync(file, JSON.stringify(report, null, 1) + '\n');
+  fs.writeFileSync(file.replace(/\.json$/, '.md'), markdownReport(report));
+  say(`wrote ${path.relative(root, file)} and .md in ${secs(Date.now() - t0)}`);
 }
 
 main().catch((e) => {

@@ -1,0 +1,68 @@
+/**
+ * What the cases need to know about a tfjs backend: can our kernels run on it, how to wait for its
+ * GPU work, and how to split a call's GPU time into passes.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_context';
+
+import {nextTask} from './harness';
+
+/** The kernel whose registration marks a backend as implemented by this package. */
+const PROBE_KERNEL = 'DiffrastRasterize';
+
+/** Why our kernels cannot run on `backend` here, or null when they can. */
+export async function unavailableReason(backend: string): Promise<string | null> {
+  if (tf.getKernel(PROBE_KERNEL, backend) == null) return 'no kernels registered';
+  try {
+    if (!(await tf.setBackend(backend))) return 'backend failed to initialise';
+  } catch (e) {
+    return `backend failed to initialise: ${(e as Error)?.message ?? e}`;
+  }
+  return null;
+}
+
+/**
+ * Waits until the GPU has finished everything submitted to `gl` so far. (Chromium's gl.finish()
+ * does not wait, and a sync object's status changes only between tasks, so this polls across
+ * tasks.)
+ */
+export async function glFence(gl: WebGL2RenderingContext) {
+  const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0)!;
+  gl.flush();
+  while (gl.clientWaitSync(sync, 0, 0) === gl.TIMEOUT_EXPIRED) await nextTask();
+  gl.deleteSync(sync);
+}
+
+interface GpuBackends {
+  gpgpu?: {gl: WebGL2RenderingContext};
+  device?: {queue: {onSubmittedWorkDone(): Promise<void>}};
+  submitQueue?(): void;
+}
+
+/** Waits for all work queued on the active backend (tfjs batches WebGPU commands: submit them first). */
+export async function backendFence() {
+  const b = tf.backend() as unknown as GpuBackends;
+  if (b.gpgpu) {
+    await glFence(b.gpgpu.gl);
+  } else if (b.device && b.submitQueue) {
+    b.submitQueue();
+    await b.device.queue.onSubmittedWorkDone();
+  }
+}
+
+/**
+ * GPU milliseconds per pass of one call of `run` on the active backend (webgl: our draws, timed
+ * by DIFFRAST_WEBGL_PROFILE); null where the backend has no such profile.
+ */
+export async function passTimes(run: () => Promise<void>): Promise<{[pass: string]: number} | null> {
+  if (tf.getBackend() !== 'webgl') return null;
+  tf.env().set(PROFILE_FLAG, true);
+  try {
+    await takePassTimes(tf.backend());
+    await run();
+    return await takePassTimes(tf.backend());
+  } finally {
+    tf.env().set(PROFILE_FLAG, false);
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The op rows: each op's forward call, and its backward (the gradient the engine runs for it in
+ * training) timed on its own, on one backend, for one cell of the grid (scene × resolution).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import * as dr from '../src/index';
+
+import {backendFence, passTimes} from './backends';
+import {Timed} from './harness';
+import {pseudoRandom, Scene} from './scenes';
+
+/** Texture sizes of the texture rows (fixed: the grid varies the mesh and the image). */
+const TEXTURE_SIZE = 512;
+const CUBE_FACE_SIZE = 256;
+
+/**
+ * The tensors one cell's op calls read, made on the backend active when first asked for (each
+ * made once, on demand: a texture row does not build the topology hash).
+ */
+export class CellInputs {
+  private readonly made = new Map<string, unknown>();
+  private readonly owned: tf.Tensor[] = [];
+
+  constructor(readonly scene: Scene, readonly height: number, readonly width: number) {}
+
+  private once<T>(key: string, make: () => T, tensors: (v: T) => tf.Tensor[] = v => [v as unknown as tf.Tensor]): T {
+    if (!this.made.has(key)) {
+      const value = make();
+      this.made.set(key, value);
+      // Kept: a getter may first be reached inside another input's tf.tidy.
+      this.owned.push(...tensors(value).map(t => tf.keep(t)));
+    }
+    return this.made.get(key) as T;
+  }
+
+  /** [1,V,4] clip-space positions. */
+  get pos(): tf.Tensor3D {
+    return this.once('pos', () => tf.tensor3d(this.scene.clip, [1, this.scene.numVertices, 4]));
+  }
+  get tri(): tf.Tensor2D {
+    return this.once('tri', () => tf.tensor2d(this.scene.triangles, [this.scene.numTriangles, 3], 'int32'));
+  }
+  /** [V,2] texture coordinates. */
+  get uvAttr(): tf.Tensor2D {
+    return this.once('uvAttr', () => tf.tensor2d(this.scene.uvs, [this.scene.numVertices, 2]));
+  }
+  /** [V,3] per-vertex colours. */
+  get colors(): tf.Tensor2D {
+    return this.once('colors', () => tf.tensor2d(pseudoRandom(3 * this.scene.numVertices, 7), [this.scene.numVertices, 3]));
+  }
+  get raster(): dr.RasterizeResult {
+    return this.once('raster', () => dr.rasterize(this.pos, this.tri, [this.height, this.width]), r => [r.rast, r.rastDb]);
+  }
+  /** Interpolated texture coordinates and their screen-space derivatives. */
+  get uv(): dr.InterpolateResult {
+    return this.once('uv', () => dr.interpolate(this.uvAttr, this.raster.rast, this.tri, {rastDb: this.raster.rastDb, diffAttrs: 'all'}),
+                     r => [r.out, r.outDa]);
+  }
+  /** [1,H,W,3] directions (object-space positions at the pixels), for cube-map lookups. */
+  get directions(): tf.Tensor4D {
+    return this.once('directions', () => tf.tidy(() => {
+      const positions = tf.tensor2d(this.scene.positions, [this.scene.numVertices, 3]);
+      return dr.interpolate(positions, this.raster.rast, this.tri).out;
+    }));
+  }
+  /** [1,H,W,3] interpolated vertex colours: antialias's input. */
+  get colorImage(): tf.Tensor4D {
+    return this.once('colorImage', () => tf.tidy(() => dr.interpolate(this.colors, this.raster.rast, this.tri).out));
+  }
+  get texture(): tf.Tensor4D {
+    const n = TEXTURE_SIZE;
+    return this.once('texture', () => tf.tensor4d(pseudoRandom(n * n * 3, 11), [1, n, n, 3]));
+  }
+  get mip(): dr.TextureMip {
+    return this.once('mip', () => dr.textureConstructMip(this.texture), m => m.levels);
+  }
+  get cubeTexture(): tf.Tensor {
+    const n = CUBE_FACE_SIZE;
+    return this.once('cubeTexture', () => tf.tensor5d(pseudoRandom(6 * n * n * 3, 13), [1, 6, n, n, 3]));
+  }
+  get topologyHash(): dr.TopologyHash {
+    return this.once('topologyHash', () => dr.antialiasConstructTopologyHash(this.tri), h => [h.opposite]);
+  }
+
+  dispose() {
+    tf.dispose(this.owned);
+    this.owned.length = 0;
+    this.made.clear();
+  }
+}
+
+/** One op call, and the inputs its backward differentiates (as a training step would). */
+export interface OpCall {
+  /** e.g. 'interpolate (diffAttrs)'. */
+  op: string;
+  call(inp: CellInputs): tf.Tensor[];
+  wrt(inp: CellInputs): tf.Tensor[];
+}
+
+export const OP_CALLS: OpCall[] = [
+  {
+    op: 'rasterize',
+    call: inp => Object.values(dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width])),
+    wrt: inp => [inp.pos],
+  },
+  {
+    op: 'interpolate',
+    call: inp => Object.values(dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri)),
+    wrt: inp => [inp.uvAttr, inp.raster.rast],
+  },
+  {
+    op: 'interpolate (diffAttrs)',
+    call: inp => Object.values(dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri, {rastDb: inp.raster.rastDb, diffAttrs: 'all'})),
+    wrt: inp => [inp.uvAttr, inp.raster.rast, inp.raster.rastDb],
+  },
+  {
+    op: 'texture linear',
+    call: inp => [dr.texture(inp.texture, inp.uv.out, {filterMode: 'linear'})],
+    wrt: inp => [inp.texture, inp.uv.out],
+  },
+  {
+    // The mip pyramid is built in set-up (a constant texture's would be built once).
+    op: 'texture trilinear (uvDa)',
+    call: inp => [dr.texture(inp.texture, inp.uv.out, {uvDa: inp.uv.outDa, mip: inp.mip})],
+    wrt: inp => [inp.texture, inp.uv.out, inp.uv.outDa],
+  },
+  {
+    op: 'texture cube',
+    call: inp => [dr.texture(inp.cubeTexture, inp.directions, {boundaryMode: 'cube', filterMode: 'linear'})],
+    wrt: inp => [inp.cubeTexture, inp.directions],
+  },
+  {
+    op: 'antialias',
+    call: inp => [dr.antialias(inp.colorImage, inp.raster.rast, inp.pos, inp.tri, {topologyHash: inp.topologyHash})],
+    wrt: inp => [inp.colorImage, inp.pos],
+  },
+];
+
+/** The op's forward call on `backend`. */
+export function forward(name: string, role: Timed['role'], backend: string, op: OpCall, inp: CellInputs): Timed {
+  const once = async () => {
+    const outs = op.call(inp);
+    await backendFence();
+    tf.dispose(outs);
+  };
+  return {
+    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    // The inputs (the rest, like a topology hash, come with the first, untimed call).
+    setup: () => void op.wrt(inp),
+    run: once,
+    breakdown: async () => (await passTimes(once)) ?? {},
+    teardown: () => inp.dispose(),
+  };
+}
+
+interface TapeNode {
+  kernelName: string;
+  inputs: {[index: string]: tf.Tensor};
+  outputs: tf.Tensor[];
+  saved: tf.Tensor[];
+  gradient?: (dys: Array<tf.Tensor | null>) => {[index: string]: () => tf.Tensor};
+}
+interface EngineTape {
+  startTape(): void;
+  endTape(): void;
+  state: {activeTape: TapeNode[] | null};
+}
+
+/** Records `call` on tfjs's tape (tfjs's own recording: the same kernels and saved tensors a training step has). */
+function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[], outputs: tf.Tensor[]} {
+  const engine = tf.engine() as unknown as EngineTape;
+  engine.startTape();
+  let outputs: tf.Tensor[];
+  try {
+    outputs = call();
+  } finally {
+    engine.endTape();
+  }
+  const nodes = engine.state.activeTape ?? [];
+  engine.state.activeTape = null;
+  return {nodes, outputs};
+}
+
+/** The input indices of `node` that are the given tensors, in their order; throws when one is not an input. */
+function indicesOf(node: TapeNode, wanted: tf.Tensor[]): string[] {
+  const indices = wanted.map(t => Object.keys(node.inputs).find(i => node.inputs[i] === t));
+  if (indices.some(i => i == null)) throw new Error(`not every input to differentiate is an input of ${node.kernelName}`);
+  return indices as string[];
+}
+
+/** Fixed pseudo-random upstream gradients for a node's outputs (null for empty ones: tfjs passes zeros). */
+function upstream(node: TapeNode, seed: number): Array<tf.Tensor | null> {
+  return node.outputs.map((o, k) => o.size === 0 ? null : tf.tensor(pseudoRandom(o.size, seed + k).map(x => 2 * x - 1), o.shape));
+}
+
+/** The one Diffrast kernel with a gradient on a tape named `kernel` (any, when absent). */
+function ourNode(nodes: TapeNode[], kernel?: string): TapeNode {
+  const ours = nodes.filter(n => n.kernelName.startsWith('Diffrast') && n.gradient && (!kernel || n.kernelName === kernel));
+  if (ours.length !== 1) throw new Error(`expected one ${kernel ?? 'Diffrast'} kernel on the tape, got ${nodes.map(n => n.kernelName).join(', ')}`);
+  return ours[0];
+}
+
+/**
+ * The op's backward on `backend`: the gradient function tfjs would run for it, called on a tape
+ * recorded once in set-up, for the inputs `op.wrt` names, with fixed pseudo-random upstream
+ * gradients.
+ */
+export function backward(name: string, role: Timed['role'], backend: string, op: OpCall, inp: CellInputs): Timed {
+  let node: TapeNode;
+  let recorded: TapeNode[] = [];
+  let dys: Array<tf.Tensor | null> = [];
+  let inputIndices: string[] = [];
+  const once = async () => {
+    const grads = tf.tidy(() => {
+      const fns = node.gradient!(dys);
+      return inputIndices.map(i => fns[i]());
+    });
+    await backendFence();
+    tf.dispose(grads);
+  };
+  return {
+    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    setup() {
+      // One call first, so that every input (and the inputs' own kernels) exists before recording.
+      tf.dispose(op.call(inp));
+      const tape = recordTape(() => op.call(inp));
+      recorded = tape.nodes;
+      node = ourNode(recorded);
+      inputIndices = indicesOf(node, op.wrt(inp));
+      dys = upstream(node, 17);
+      tf.dispose(tape.outputs);
+    },
+    run: once,
+    breakdown: async () => (await passTimes(once)) ?? {},
+    teardown() {
+      recorded.forEach(n => tf.dispose(n.saved));
+      tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
+      inp.dispose();
+    },
+  };
+}
+
+/**
+ * The gradient pass of rasterize → interpolate (issue 4's contention case): interpolate's
+ * backward (d colours, d rast) and then rasterize's backward from that d rast (d positions), on a
+ * tape recorded once in set-up.
+ */
+export function gradientPass(name: string, role: Timed['role'], backend: string, inp: CellInputs): Timed {
+  let recorded: TapeNode[] = [];
+  let raster: TapeNode, interp: TapeNode;
+  let dys: Array<tf.Tensor | null> = [];
+  let interpWrt: string[] = [], rasterWrt: string[] = [];
+  const once = async () => {
+    const grads = tf.tidy(() => {
+      const fi = interp.gradient!(dys);
+      const [dColors, dRast] = interpWrt.map(i => fi[i]());
+      // rast's gradient from interpolate; rastDb was not used (tfjs passes zeros).
+      const fr = raster.gradient!(raster.outputs.map((_, k) => k === 0 ? dRast : null));
+      return [dColors, ...rasterWrt.map(i => fr[i]())];
+    });
+    await backendFence();
+    tf.dispose(grads);
+  };
+  return {
+    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    setup() {
+      const call = () => {
+        const r = dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width]);
+        return [r.rast, r.rastDb, ...Object.values(dr.interpolate(inp.colors, r.rast, inp.tri))];
+      };
+      tf.dispose(call());
+      const tape = recordTape(call);
+      recorded = tape.nodes;
+      raster = ourNode(recorded, 'DiffrastRasterize');
+      interp = ourNode(recorded, 'DiffrastInterpolate');
+      interpWrt = indicesOf(interp, [inp.colors, tape.outputs[0]]);
+      rasterWrt = indicesOf(raster, [inp.pos]);
+      dys = upstream(interp, 31);
+      tf.dispose(tape.outputs);
+    },
+    run: once,
+    breakdown: async () => (await passTimes(once)) ?? {},
+    teardown() {
+      recorded.forEach(n => tf.dispose(n.saved));
+      tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
+      inp.dispose();
+    },
+  };
+}
