@@ -1,6 +1,15 @@
-/** Registers every webgpu kernel. */
+/** Registers every webgpu kernel and the backend's resolution limit. */
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 
-const kernelConfigs: KernelConfig[] = [];
+import {registerMaxResolution} from '../limits';
+
+import {asWebGPU} from './gpu_context';
+import {rasterizeConfig} from './Rasterize';
+import {rasterizeGradConfig} from './RasterizeGrad';
+
+const kernelConfigs: KernelConfig[] = [rasterizeConfig, rasterizeGradConfig];
 
 for (const config of kernelConfigs) registerKernel(config);
+
+// The render target's side is the limit (tfjs requests the default maxTextureDimension2D).
+registerMaxResolution('webgpu', backend => asWebGPU(backend).device.limits.maxTextureDimension2D);
