@@ -206,6 +206,11 @@ export class GpuCall {
     return buffer ?? this.state.dummy;
   }
 
+  /** A binding for an output that may be empty (writable bindings must not alias the dummy). */
+  bindOutput(buffer: GPUBuffer | null): GPUBuffer {
+    return buffer ?? this.scratchBuffer(16, 'an empty output');
+  }
+
   /** A cached pipeline, built on first use per device. */
   pipeline<T extends GPUComputePipeline | GPURenderPipeline>(key: string, make: (device: GPUDevice) => T): T {
     let p = this.state.pipelines.get(key);

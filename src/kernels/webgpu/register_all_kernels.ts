@@ -4,10 +4,14 @@ import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 import {registerMaxResolution} from '../limits';
 
 import {asWebGPU} from './gpu_context';
+import {interpolateConfig} from './Interpolate';
+import {interpolateGradConfig} from './InterpolateGrad';
 import {rasterizeConfig} from './Rasterize';
 import {rasterizeGradConfig} from './RasterizeGrad';
 
-const kernelConfigs: KernelConfig[] = [rasterizeConfig, rasterizeGradConfig];
+const kernelConfigs: KernelConfig[] = [
+  rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig,
+];
 
 for (const config of kernelConfigs) registerKernel(config);
 
