@@ -285,6 +285,23 @@ export class GpuCall {
   }
 }
 
+/** Threads per workgroup of element-wise passes. */
+export const WORKGROUP_1D = 64;
+
+/**
+ * Workgroups covering `count` items with 64-thread workgroups, folded into y past the
+ * per-dimension limit; the shader's item index is LINEAR_INDEX_WGSL's.
+ */
+export function groups1d(count: number): [number, number, number] {
+  const total = Math.ceil(count / WORKGROUP_1D);
+  const x = Math.min(total, 65535);
+  return [x, Math.ceil(total / Math.max(x, 1)), 1];
+}
+
+export const LINEAR_INDEX_WGSL = `
+fn linearIndex(g: vec3u, groups: vec3u) -> i32 { return i32(g.x + g.y * groups.x * ${WORKGROUP_1D}u); }
+`;
+
 /** Workgroup counts covering `[x, y, z]` items with 8×8 workgroups in x, y. */
 export function groups2d(x: number, y: number, z: number): [number, number, number] {
   return [Math.ceil(x / WORKGROUP_2D), Math.ceil(y / WORKGROUP_2D), z];

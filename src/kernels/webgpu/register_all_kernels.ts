@@ -8,9 +8,14 @@ import {interpolateConfig} from './Interpolate';
 import {interpolateGradConfig} from './InterpolateGrad';
 import {rasterizeConfig} from './Rasterize';
 import {rasterizeGradConfig} from './RasterizeGrad';
+import {textureConfig} from './Texture';
+import {textureGradConfig} from './TextureGrad';
+import {textureMipConfig} from './TextureMip';
+import {textureMipGradConfig} from './TextureMipGrad';
 
 const kernelConfigs: KernelConfig[] = [
-  rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig,
+  rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig, textureConfig, textureGradConfig,
+  textureMipConfig, textureMipGradConfig,
 ];
 
 for (const config of kernelConfigs) registerKernel(config);
