@@ -12,6 +12,8 @@ import type {TensorInfo} from '@tensorflow/tfjs-core';
 /** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
 interface TensorData {
   resource?: GPUBuffer | GPUTexture | null;
+  values?: ArrayLike<number> | null;
+  dtype: string;
 }
 
 interface DeviceState {
@@ -145,17 +147,46 @@ export class GpuCall {
     }
   }
 
-  /** The GPU buffer of a tensor, uploaded if its values are still on the CPU; null when empty. */
+  /**
+   * The GPU buffer of a tensor, uploaded if its values are still on the CPU; null when empty.
+   * Index tensors (int32) still on the CPU are copied for this call only and stay on the CPU:
+   * the ops read them there (the antialias topology, ranges), and moving them would make such
+   * reads synchronous GPU readbacks, which are slow and, in some headless browsers, lose the device.
+   * tfjs keeps a cast's input buffer when the cast loses nothing (bool or int32 → float32): such a
+   * tensor's buffer holds i32 and is converted here, since our shaders read float32 tensors as f32.
+   */
   buffer(t: TensorInfo): GPUBuffer | null {
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (size === 0) return null;
     this.checkSize('an input tensor', size * 4);
+    const asFloat = t.dtype === 'float32';
+    const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
+    const storedAsFloat = stored.dtype === 'float32';
+    if (stored.resource == null && stored.values != null && (!asFloat || !storedAsFloat)) {
+      const values = asFloat ? Float32Array.from(stored.values) : Int32Array.from(stored.values);
+      return this.dataBuffer(values, GPUBufferUsage.STORAGE);
+    }
     this.backend.uploadToGPU(t.dataId);
     const data = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
     if (!(data.resource instanceof GPUBuffer)) {
       throw gpuError(this.op, 'an input tensor is not held in a GPU buffer (a texture-backed tensor?)');
     }
-    return data.resource;
+    return asFloat === storedAsFloat ? data.resource : this.convert(data.resource, size, asFloat);
+  }
+
+  /** A scratch copy of `count` elements of `source` converted i32 → f32 (toFloat) or f32 → i32. */
+  private convert(source: GPUBuffer, count: number, toFloat: boolean): GPUBuffer {
+    const [from, to] = toFloat ? ['i32', 'f32'] : ['f32', 'i32'];
+    const result = this.scratchBuffer(count * 4, 'a converted input');
+    const pipeline = this.computePipeline(`convert/${from}`, convertBindings(from, to), () => `
+${LINEAR_INDEX_WGSL}
+@compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
+                                                 @builtin(num_workgroups) groups: vec3u) {
+  let i = linearIndex(g, groups);
+  if (i < U.count) { dst[i] = ${to}(src[i]); }
+}`);
+    this.dispatch(pipeline, [this.uniforms(countUniforms, {count}), source, result], groups1d(count));
+    return result;
   }
 
   /** A new float32 tfjs tensor with a GPU buffer (contents undefined until written or cleared). */
@@ -306,6 +337,10 @@ fn linearIndex(g: vec3u, groups: vec3u) -> i32 { return i32(g.x + g.y * groups.x
 export function groups2d(x: number, y: number, z: number): [number, number, number] {
   return [Math.ceil(x / WORKGROUP_2D), Math.ceil(y / WORKGROUP_2D), z];
 }
+
+const countUniforms = new Uniforms([['count', 'i32']]);
+const convertBindings = (from: string, to: string) =>
+    new Bindings(countUniforms, [['src', `array<${from}>`], ['dst', `array<${to}>`, 'read_write']]);
 
 export function asWebGPU(backend: unknown): WebGPUBackend {
   return backend as unknown as WebGPUBackend;

@@ -3,6 +3,8 @@ import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 
 import {registerMaxResolution} from '../limits';
 
+import {antialiasConfig} from './Antialias';
+import {antialiasGradConfig} from './AntialiasGrad';
 import {asWebGPU} from './gpu_context';
 import {interpolateConfig} from './Interpolate';
 import {interpolateGradConfig} from './InterpolateGrad';
@@ -15,7 +17,7 @@ import {textureMipGradConfig} from './TextureMipGrad';
 
 const kernelConfigs: KernelConfig[] = [
   rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig, textureConfig, textureGradConfig,
-  textureMipConfig, textureMipGradConfig,
+  textureMipConfig, textureMipGradConfig, antialiasConfig, antialiasGradConfig,
 ];
 
 for (const config of kernelConfigs) registerKernel(config);
