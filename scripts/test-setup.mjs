@@ -27,8 +27,10 @@ function installMatchesLock(lockPath, hiddenPath) {
 }
 
 /**
- * `npm ci` when node_modules is missing or older than package-lock.json (and does not match it);
- * `npm install` when there is no lockfile. Returns null, or an error message.
+ * `npm install --no-save` when node_modules is missing or older than package-lock.json (and does
+ * not match it): it installs the lockfile's versions without rewriting it. Not `npm ci`: npm 11
+ * refuses lockfiles that lack other platforms' optional packages (rollup's native builds), which
+ * is what npm itself writes here (npm/cli#4828). Returns null, or an error message.
  */
 export function ensureDependencies(root, say) {
   const nm = path.join(root, 'node_modules');
@@ -45,22 +47,10 @@ export function ensureDependencies(root, say) {
     }
   }
   if (!why) return null;
-  const cmd = fs.existsSync(lock) ? 'ci' : 'install';
-  say(`${why}: npm ${cmd}`);
-  const npm = (args, stderr = 'inherit') => spawnSync('npm', [...args, '--no-audit', '--no-fund'],
-    {cwd: root, stdio: ['ignore', 'inherit', stderr], encoding: 'utf8'});
-  let r = npm([cmd], cmd === 'ci' ? 'pipe' : 'inherit');
-  if (r.status !== 0 && cmd === 'ci') {
-    // Typically package-lock.json out of sync with package.json, which npm ci refuses to fix.
-    // Install from package.json + the lockfile without rewriting the lockfile, and say so loudly.
-    const lines = (r.stderr ?? '').split('\n').filter((l) => /^npm error \S/.test(l));
-    const shown = lines.slice(0, 8);
-    console.log(shown.join('\n') + (lines.length > shown.length ? `\nnpm error ... (${lines.length - shown.length} more lines)` : ''));
-    say('WARNING: `npm ci` failed; falling back to `npm install --no-save`. If npm said the lockfile is ' +
-      'out of sync, run `npm install` and commit package-lock.json.');
-    r = npm(['install', '--no-save']);
-  }
-  return r.status === 0 ? null : `npm ${cmd} failed (exit ${r.status ?? r.signal})`;
+  say(`${why}: npm install --no-save`);
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'],
+    {cwd: root, stdio: ['ignore', 'inherit', 'inherit'], encoding: 'utf8'});
+  return r.status === 0 ? null : `npm install failed (exit ${r.status ?? r.signal})`;
 }
 
 function isExecutable(p) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one test command: `npm test` (= node scripts/test.mjs), on a fresh clone and in CI.
 //
-//   1. set-up: `npm ci` when node_modules is missing or stale; find Chromium (CHROME_BIN, then the
+//   1. set-up: `npm install --no-save` when node_modules is missing or stale; find Chromium (CHROME_BIN, then the
 //      usual paths) or install Debian's `chromium` when root with apt-get
 //   2. esbuild bundles of test/**/*.spec.ts for Node and for the browser (scripts/test-build.mjs)
 //   3. Node: jasmine, backend cpu (scripts/test-node.mjs)

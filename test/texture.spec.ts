@@ -226,6 +226,8 @@ describeEachBackend('texture', () => {
                   'texture: uv must have shape [N,H,W,3] (directions, for a cube map), got [1,2,2,2]');
       expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: [tf.zeros([1, 4, 4, 1])]}),
                   'texture: mip level 1 must have shape [1,2,2,1] for tex [1,4,4,1], got [1,4,4,1]');
+      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: [tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), tf.zeros([1, 1, 1, 1])]}),
+                  'texture: mip has 3 levels, but the pyramid of tex [1,4,4,1] ends at level 2 (1x1)');
       expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), maxMipLevel: -1}),
                   'texture: maxMipLevel must be a non-negative integer, got -1');
       expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: dr.textureConstructMip(tf.zeros([1, 6, 4, 4, 1]), {cubeMode: true})}),

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasAttrs, AntialiasGrad} from '../kernels/names';
 
-import {checkBatch, checkFiniteNumber, checkLastDim, checkRank, checkSameDims, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {checkBatch, checkFiniteNumber, checkPositions, checkSameDims, checkShape, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 /**
@@ -37,8 +37,7 @@ export class TopologyHash {
 export function antialiasConstructTopologyHash(triLike: TensorOrLike): TopologyHash {
   const op = 'antialiasConstructTopologyHash';
   const tri = toTensor(triLike, 'tri', op, 'int32');
-  checkRank(op, 'tri', tri, [2], '[T,3]');
-  checkLastDim(op, 'tri', tri, [3], '[T,3]');
+  checkTriangles(op, tri);
   const indices = tri.dataSync() as Int32Array;
   if (tri !== triLike) tri.dispose();
   return new TopologyHash(tf.tensor2d(buildOpposite(indices), [indices.length / 3, 3], 'int32'));
@@ -102,15 +101,12 @@ export function antialias(
     const r = toTensor(rast, 'rast', OP, 'float32');
     const p = toTensor(pos, 'pos', OP, 'float32');
     const t = toTensor(tri, 'tri', OP, 'int32');
-    checkRank(OP, 'color', c, [4], '[N,H,W,C]');
-    checkRank(OP, 'rast', r, [4], '[N,H,W,4]');
-    checkLastDim(OP, 'rast', r, [4], '[N,H,W,4]');
+    checkShape(OP, 'color', c, [4], null, '[N,H,W,C]');
+    checkShape(OP, 'rast', r, [4], 4, '[N,H,W,4]');
     checkSameDims(OP, 'color', c, r, 'rast', 3);
-    checkRank(OP, 'pos', p, [2, 3], '[N,V,4] or [V,4]');
-    checkLastDim(OP, 'pos', p, [4], '[N,V,4] or [V,4]');
+    checkPositions(OP, p);
     if (p.rank === 3) checkBatch(OP, 'pos', p.shape[0], r.shape[0], 'the batch of rast', false);
-    checkRank(OP, 'tri', t, [2], '[T,3]');
-    checkLastDim(OP, 'tri', t, [3], '[T,3]');
+    checkTriangles(OP, t);
     if (hash && hash.numTriangles !== t.shape[0]) {
       fail(OP, `topologyHash was built for ${hash.numTriangles} triangles, but tri has ${t.shape[0]} (${
           shapeStr(t.shape)})`);

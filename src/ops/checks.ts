@@ -29,16 +29,21 @@ export function toTensor(x: TensorOrLike, arg: string, op: string, dtype: 'float
   return tf.tensor(x as tf.TensorLike, undefined, dtype);
 }
 
-/** Fails unless `shape` has one of the given ranks. */
-export function checkRank(op: string, arg: string, t: tf.Tensor, ranks: number[], expected: string) {
-  if (!ranks.includes(t.rank)) fail(op, `${arg} must have shape ${expected}, got ${shapeStr(t.shape)}`);
-}
-
-/** Fails unless the last dimension is one of `sizes`. */
-export function checkLastDim(op: string, arg: string, t: tf.Tensor, sizes: number[], expected: string) {
-  if (!sizes.includes(t.shape[t.rank - 1])) {
+/** Fails unless the tensor has one of the given ranks and, if given, that last dimension. */
+export function checkShape(op: string, arg: string, t: tf.Tensor, ranks: number[], lastDim: number | null, expected: string) {
+  if (!ranks.includes(t.rank) || (lastDim != null && t.shape[t.rank - 1] !== lastDim)) {
     fail(op, `${arg} must have shape ${expected}, got ${shapeStr(t.shape)}`);
   }
+}
+
+/** Vertex indices: [T,3]. */
+export function checkTriangles(op: string, tri: tf.Tensor) {
+  checkShape(op, 'tri', tri, [2], 3, '[T,3]');
+}
+
+/** Clip-space positions: [N,V,4] (instanced) or [V,4] (range mode). */
+export function checkPositions(op: string, pos: tf.Tensor) {
+  checkShape(op, 'pos', pos, [2, 3], 4, '[N,V,4] or [V,4]');
 }
 
 /** Fails unless a batch size is `n` or, where broadcasting is allowed, 1. */

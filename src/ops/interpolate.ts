@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateGrad} from '../kernels/names';
 
-import {checkBatch, checkLastDim, checkRank, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {checkBatch, checkShape, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 export interface InterpolateOptions {
@@ -60,11 +60,9 @@ export function interpolate(
     const a = toTensor(attr, 'attr', OP, 'float32');
     const r = toTensor(rast, 'rast', OP, 'float32');
     const t = toTensor(tri, 'tri', OP, 'int32');
-    checkRank(OP, 'attr', a, [2, 3], '[V,A], [1,V,A] or [N,V,A]');
-    checkRank(OP, 'rast', r, [4], '[N,H,W,4]');
-    checkLastDim(OP, 'rast', r, [4], '[N,H,W,4]');
-    checkRank(OP, 'tri', t, [2], '[T,3]');
-    checkLastDim(OP, 'tri', t, [3], '[T,3]');
+    checkShape(OP, 'attr', a, [2, 3], null, '[V,A], [1,V,A] or [N,V,A]');
+    checkShape(OP, 'rast', r, [4], 4, '[N,H,W,4]');
+    checkTriangles(OP, t);
     if (a.rank === 3) checkBatch(OP, 'attr', a.shape[0], r.shape[0], 'the batch of rast', true);
     const diffAttrs = resolveDiffAttrs(options.diffAttrs, a.shape[a.rank - 1]);
     let rastDb: tf.Tensor | undefined;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {maxResolution} from '../kernels/limits';
 import {Rasterize, RasterizeAttrs, RasterizeGrad} from '../kernels/names';
 
-import {checkRank, checkLastDim, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {checkPositions, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 export interface RasterizeOptions {
@@ -45,10 +45,8 @@ export function setupRasterize(
     op = OP): RasterizeSetup {
   const pos = toTensor(posLike, 'pos', op, 'float32');
   const tri = toTensor(triLike, 'tri', op, 'int32');
-  checkRank(op, 'pos', pos, [2, 3], '[N,V,4] or [V,4]');
-  checkLastDim(op, 'pos', pos, [4], '[N,V,4] or [V,4]');
-  checkRank(op, 'tri', tri, [2], '[T,3]');
-  checkLastDim(op, 'tri', tri, [3], '[T,3]');
+  checkPositions(op, pos);
+  checkTriangles(op, tri);
   const [height, width] = checkResolution(op, resolution);
   const numTriangles = tri.shape[0];
   let ranges: number[] = [];

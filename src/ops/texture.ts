@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
-import {checkBatch, checkLastDim, checkNonNegativeInt, checkOneOf, checkRank, checkSameDims, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {checkBatch, checkNonNegativeInt, checkOneOf, checkSameDims, checkShape, fail, shapeStr, TensorOrLike, toTensor} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
@@ -61,20 +61,18 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       fail(OP, `boundaryMode must be 'cube' for a cube map tex ${shapeStr(t.shape)}, got '${boundaryMode}'`);
     }
     checkTextureShape(OP, t, cube);
-    checkRank(OP, 'uv', u, [4], cube ? '[N,H,W,3]' : '[N,H,W,2]');
-    checkLastDim(OP, 'uv', u, [cube ? 3 : 2], cube ? '[N,H,W,3] (directions, for a cube map)' : '[N,H,W,2]');
+    checkShape(OP, 'uv', u, [4], cube ? 3 : 2, cube ? '[N,H,W,3] (directions, for a cube map)' : '[N,H,W,2]');
     checkBatch(OP, 'tex', t.shape[0], u.shape[0], 'the batch of uv', true);
 
     const uvDa = options.uvDa == null ? undefined : toTensor(options.uvDa, 'uvDa', OP, 'float32');
     if (uvDa) {
       const expected = cube ? '[N,H,W,6]' : '[N,H,W,4]';
-      checkRank(OP, 'uvDa', uvDa, [4], expected);
-      checkLastDim(OP, 'uvDa', uvDa, [cube ? 6 : 4], expected);
+      checkShape(OP, 'uvDa', uvDa, [4], cube ? 6 : 4, expected);
       checkSameDims(OP, 'uvDa', uvDa, u, 'uv', 3);
     }
     const bias = options.mipLevelBias == null ? undefined : toTensor(options.mipLevelBias, 'mipLevelBias', OP, 'float32');
     if (bias) {
-      checkRank(OP, 'mipLevelBias', bias, [3], '[N,H,W]');
+      checkShape(OP, 'mipLevelBias', bias, [3], null, '[N,H,W]');
       checkSameDims(OP, 'mipLevelBias', bias, u, 'uv', 3);
     }
     let filterMode = checkOneOf(OP, 'filterMode', options.filterMode ?? 'auto', FILTER_MODES);
@@ -119,7 +117,10 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
 function checkLevelShapes(tex: tf.Tensor, levels: tf.Tensor[], cube: boolean) {
   const r = tex.rank;
   const [h, w] = tex.shape.slice(r - 3, r - 1);
-  if (levels.length > 0) checkMipLevels(OP, tex, levels.length);
+  if (levels.length > 0 && checkMipLevels(OP, tex, levels.length) < levels.length) {
+    fail(OP, `mip has ${levels.length} levels, but the pyramid of tex ${shapeStr(tex.shape)} ends at level ${
+        checkMipLevels(OP, tex, undefined)} (1x1)`);
+  }
   levels.forEach((level, i) => {
     const [lh, lw] = mipLevelSize(h, w, i + 1);
     const expected = [...tex.shape.slice(0, r - 3), lh, lw, tex.shape[r - 1]];

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {TextureMip as TextureMipKernel, TextureMipGrad, TextureMipGradAttrs} from '../kernels/names';
 import {mipLevelCount} from '../kernels/shared/mip_sizes';
 
-import {checkNonNegativeInt, checkRank, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {checkNonNegativeInt, checkShape, fail, shapeStr, TensorOrLike, toTensor} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 /**
@@ -46,13 +46,13 @@ export function checkMipLevels(op: string, tex: tf.Tensor, maxMipLevel: number |
 /** Checks a texture's shape: `[Nt,H,W,C]`, or `[Nt,6,S,S,C]` for a cube map. */
 export function checkTextureShape(op: string, tex: tf.Tensor, cube: boolean) {
   if (cube) {
-    checkRank(op, 'tex', tex, [5], '[Nt,6,S,S,C] (a cube map)');
+    checkShape(op, 'tex', tex, [5], null, '[Nt,6,S,S,C] (a cube map)');
     if (tex.shape[1] !== 6) fail(op, `tex must have shape [Nt,6,S,S,C] (6 cube faces), got ${shapeStr(tex.shape)}`);
     if (tex.shape[2] !== tex.shape[3]) {
       fail(op, `tex cube faces must be square, [Nt,6,S,S,C], got ${shapeStr(tex.shape)}`);
     }
   } else {
-    checkRank(op, 'tex', tex, [4], '[Nt,H,W,C] (or [Nt,6,S,S,C] with cube mode)');
+    checkShape(op, 'tex', tex, [4], null, '[Nt,H,W,C] (or [Nt,6,S,S,C] with cube mode)');
   }
 }
 

@@ -1,0 +1,33 @@
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+
+import {Antialias, AntialiasInputs, unpackInputs} from '../names';
+
+import {GlSession, runGL} from './gl_session';
+import {antialiasProgram} from './antialias_program';
+import {elementPass} from './passes';
+
+/** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
+export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
+  const {color, rast, pos, tri, topo} = inputs;
+  const [, height, width, channels] = color.shape;
+  const numVertices = pos.shape[pos.shape.length - 2];
+  const [colorT, rastT, posT] = [color, rast, pos].map(t => s.input(t));
+  const [triT, topoT] = [tri, topo].map(t => s.indices(t, numVertices));
+  return {
+    uniforms: {
+      uImageSize: [width, height], uVertexStride: pos.shape.length === 2 ? 0 : numVertices, uChannels: channels,
+      uNumVertices: numVertices, uNumTriangles: tri.shape[0],
+    },
+    textures: {uColor: colorT.texture, uRast: rastT.texture, uPos: posT.texture, uTri: triT.texture, uTopo: topoT.texture},
+  };
+}
+
+export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Antialias, s => {
+  const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
+  const {uniforms, textures} = antialiasBindings(s, named);
+  const out = s.output(named.color.shape);
+  elementPass(s, antialiasProgram(s.ctx), [out], uniforms, textures);
+  return out.info;
+});
+
+export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'webgl', kernelFunc: antialiasWebGL};

@@ -1,0 +1,31 @@
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+
+import {AntialiasAttrs, AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
+
+import {requireFloatBlend, runGL} from './gl_session';
+import {antialiasBindings} from './Antialias';
+import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
+import {elementPass} from './passes';
+import {scatterToTensor} from './scatter';
+
+export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, AntialiasGrad, s => {
+  requireFloatBlend(s);
+  const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
+  const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
+  const {uniforms, textures} = antialiasBindings(s, named);
+  const all = {...textures, uDy: s.input(named.dy).texture};
+  const {color, pos} = named;
+  const dcolor = s.output(color.shape), dpos = s.output(pos.shape);
+  elementPass(s, antialiasColorGradProgram(s.ctx), [dcolor], uniforms, all);
+  const [numImages, height, width] = color.shape;
+  const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
+  scatterToTensor(s, dpos, rows, 4, antialiasPosGradProgram(s.ctx), numImages * height * width * 4,
+                  {...uniforms, uBoost: posGradientBoost}, all);
+  return [dcolor.info, dpos.info] as TensorInfo[];
+});
+
+export const antialiasGradConfig: KernelConfig = {
+  kernelName: AntialiasGrad,
+  backendName: 'webgl',
+  kernelFunc: antialiasGradWebGL,
+};

@@ -1,0 +1,54 @@
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import {util} from '@tensorflow/tfjs-core';
+
+import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
+
+import {requireFloatBlend, runGL} from './gl_session';
+import {copyToTensors, elementPass, groupsOf} from './passes';
+import {scatter, scatterTarget} from './scatter';
+import {textureBindings} from './Texture';
+import {texturePixelGradProgram, textureTexelGradProgram} from './texture_grad_program';
+
+export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, TextureGrad, s => {
+  requireFloatBlend(s);
+  const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
+  const {filterMode} = attrs as unknown as TextureAttrs;
+  const {tex, uv, uvDa, mipLevelBias, mips} = named;
+  const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
+  textures.uDy = s.input(named.dy).texture;
+  const levels = [tex, ...mips];
+  const dlevels = levels.map(l => s.output(l.shape));
+  const duv = s.output(uv.shape);
+  const duvDa = uvDa ? s.output(uvDa.shape) : null;
+  const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
+  fillAtlas();
+
+  // Texels: every level's gradient in one target, level after level.
+  const channels = uniforms.uChannels, groups = groupsOf(channels);
+  const bases: number[] = [];
+  let texels = 0;
+  for (const l of levels) {
+    bases.push(texels);
+    texels += util.sizeFromShape(l.shape) / channels * groups;
+  }
+  const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
+  const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1, taps = filterMode === 'nearest' ? 1 : 4;
+  const target = scatterTarget(s, texels);
+  scatter(s, target, textureTexelGradProgram(s.ctx, layout), pixels * slots * taps * groups,
+          {...uniforms, uSlots: slots, uTaps: taps, uLevelBase: bases}, textures);
+  dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
+
+  // Per-pixel gradients.
+  const program = texturePixelGradProgram(s.ctx, layout);
+  [duv, duvDa, dbias].forEach((out, which) => {
+    if (!out) return;
+    const components = which === 2 ? 1 : out.info.shape[3];
+    elementPass(s, program, [out], {...uniforms, uWhich: which, uComponents: components}, textures);
+  });
+  const outs: TensorInfo[] = [dlevels[0].info, duv.info];
+  if (duvDa) outs.push(duvDa.info);
+  if (dbias) outs.push(dbias.info);
+  return outs.concat(dlevels.slice(1).map(d => d.info));
+});
+
+export const textureGradConfig: KernelConfig = {kernelName: TextureGrad, backendName: 'webgl', kernelFunc: textureGradWebGL};

@@ -1,0 +1,125 @@
+/**
+ * antialias (SPEC §5) on the GPU. A work item is a pixel and its right or upper neighbour; a
+ * pixel takes part in four (as P0 with its right and upper neighbours, as P1 with its left and
+ * lower ones), so the forward blend and the colour gradient are gathers over those four items:
+ * no scatter, no blending. Mirrors src/kernels/cpu/antialias_math.ts.
+ */
+import {DiffrastGL} from './gl_context';
+import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
+import {elementProgram} from './passes';
+
+/** Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels. */
+export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}
+uniform sampler2D uRast;
+uniform sampler2D uColor;
+uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
+uniform ivec2 uImageSize;
+uniform int uVertexStride;
+uniform int uChannels;
+
+struct Item {
+  int p0;
+  int p1;
+  int target;
+  float alpha;
+  bool clamped;   // the crossing was clamped to the pair: no position gradient
+  int v1;         // rows of pos of the edge's endpoints
+  int v2;
+  vec4 ends;      // endpoints (a1, b1, a2, b2), owner-relative, along and across the pair axis
+  float crossing;
+  bool vertical;
+};
+
+const float REACH = 1.0 / 16.0;  // crossings this far outside the pair still count, clamped
+
+// Which side of the line e1 → e2 the point p lies on (sign).
+float side(vec2 e1, vec2 e2, vec2 p) { return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x); }
+
+// A vertex in pixel units relative to the owner pixel's center (swapped for a vertical pair);
+// false if w ≤ 0. (Taken relative in clip space: subtracting pixel coordinates in the hundreds
+// would cost float32 digits.)
+bool pixelCoords(int row, Center origin, bool vertical, out vec2 c) {
+  vec4 p = vertexPos(row);
+  vec2 px = relativeTo(p, origin) / p.w * vec2(uImageSize) / 2.0;
+  c = vertical ? px.yx : px;
+  return p.w > 0.0;
+}
+
+// The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour, if any.
+bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
+  it = Item(0, 0, 0, 0.0, true, 0, 0, vec4(0.0), 0.0, vertical);
+  if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= uImageSize.y : x0 + 1 >= uImageSize.x)) return false;
+  it.p0 = (n * uImageSize.y + y0) * uImageSize.x + x0;
+  it.p1 = vertical ? it.p0 + uImageSize.x : it.p0 + 1;
+  vec2 r0 = fetch2(uRast, 2 * it.p0 + 1), r1 = fetch2(uRast, 2 * it.p1 + 1);  // (z/w, id)
+  int id0 = decodeId(r0.y), id1 = decodeId(r1.y);
+  if (id0 == id1) return false;
+  bool ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.x < r0.x));
+  int id = ownerIsP0 ? id0 : id1;
+  ivec3 k;
+  if (!triangleOfId(id, k)) return false;
+  float ds = ownerIsP0 ? 1.0 : -1.0;
+  Center origin = pixelCenter(ivec2(x0, y0) + (ownerIsP0 ? ivec2(0) : vertical ? ivec2(0, 1) : ivec2(1, 0)), uImageSize);
+  int base = n * uVertexStride;
+  vec2 c[3];
+  for (int q = 0; q < 3; q++) {
+    if (!pixelCoords(base + k[q], origin, vertical, c[q])) return false;
+  }
+  float best = -1e30;
+  int e = -1;
+  for (int j = 0; j < 3; j++) {
+    vec2 c1 = c[(j + 1) % 3], c2 = c[(j + 2) % 3];
+    if ((c1.y >= 0.0) == (c2.y >= 0.0)) continue;
+    float crossing = (c1.x * c2.y - c2.x * c1.y) / (c2.y - c1.y);
+    if (ds * crossing > best) {
+      best = ds * crossing;
+      e = j;
+    }
+  }
+  if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) return false;
+  vec2 c1 = c[(e + 1) % 3], c2 = c[(e + 2) % 3];
+  if (abs(c2.y - c1.y) < abs(c2.x - c1.x)) return false;  // shallower than 45°
+  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side.
+  int o = int(fetch(uTopo, 3 * (id - 1) + e));
+  vec2 oc;
+  if (o >= 0 && o < uNumVertices && pixelCoords(base + o, origin, vertical, oc) &&
+      !(side(c1, c2, c[e]) * side(c1, c2, oc) > 0.0)) return false;
+  float alpha = ds * (0.5 - clamp(best, 0.0, 1.0));
+  it.target = alpha > 0.0 ? it.p0 : it.p1;
+  it.alpha = alpha;
+  it.clamped = best <= 0.0 || best >= 1.0;
+  it.v1 = base + k[(e + 1) % 3];
+  it.v2 = base + k[(e + 2) % 3];
+  it.ends = vec4(c1, c2);
+  it.crossing = ds * best;
+  return true;
+}
+
+// Item m (0: right, 1: up, 2: left, 3: down) of the pixel with flat index p.
+bool pixelItem(int p, int m, out Item it) {
+  int perImage = uImageSize.x * uImageSize.y;
+  int n = p / perImage, local = p - n * perImage;
+  int y = local / uImageSize.x, x = local - y * uImageSize.x;
+  return evaluateItem(n, m == 2 ? x - 1 : x, m == 3 ? y - 1 : y, m == 1 || m == 3, it);
+}
+
+float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
+`;
+
+export function antialiasProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(ctx, 'antialias', () => `${HEADER}${ANTIALIAS_ITEMS}${OUTPUT_INDEX}
+out float outValue;
+void main() {
+  ivec2 pc = outputCell(uChannels);
+  int p = pc.x, c = pc.y;
+  float value = color(p, c);
+  for (int m = 0; m < 4; m++) {
+    Item it;
+    if (pixelItem(p, m, it) && it.target == p) value += it.alpha * (color(it.p1, c) - color(it.p0, c));
+  }
+  outValue = value;
+}
+`);
+}

@@ -1,0 +1,467 @@
+/**
+ * How our webgl kernels use tfjs's own WebGL2 context: a session per kernel call.
+ *
+ * tfjs sets its GL state once (blend off, depth off, scissor on, cull face on, its framebuffer,
+ * program and VAO per draw, …) and assumes it afterwards. Every kernel runs inside a GlSession
+ * that changes state only through its methods, which remember the first value they overwrite;
+ * `restore()` puts all of it back. All tfjs interaction (reading inputs, allocating outputs)
+ * happens before the first draw, so tfjs never runs a program under our state.
+ */
+import type {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
+import {env, TensorInfo, util} from '@tensorflow/tfjs-core';
+
+import {BOX_BATCH, DiffrastGL, diffrastGL, FORCE_NO_FLOAT_BLEND_FLAG, glOf, MAX_SCRATCH, PROFILE_FLAG} from './gl_context';
+import {GlProgram, UniformValues} from './gl_program';
+
+/** A tensor's texture: one float per texel, row-major over the texture (tfjs's unpacked layout). */
+export interface GlTensor {
+  info: TensorInfo;
+  texture: WebGLTexture | null;
+  /** [rows, columns] of the texture. */
+  texShape: [number, number];
+  size: number;
+}
+
+export interface Draw {
+  program: GlProgram;
+  /** Colour attachments, in fragment output location order. */
+  targets: WebGLTexture[];
+  /** A depth attachment: enables the depth test (LESS, writes on). */
+  depth?: WebGLRenderbuffer;
+  viewport: [number, number, number, number];
+  uniforms?: UniformValues;
+  /** Every active sampler of the program must be given (null reads zeros). */
+  textures?: {[sampler: string]: WebGLTexture | null};
+  /** Additive blending (ONE, ONE). */
+  blend?: boolean;
+  /** Clear the whole targets first: colour to 0, depth to 1. */
+  clear?: boolean;
+  mode: number;
+  count: number;
+  first?: number;
+  /** Draw `count` indices of the context's box index list from index `first` (see BOX_BATCH). */
+  boxIndexed?: boolean;
+}
+
+/** Integers a float32 holds exactly. */
+const EXACT_INDEX_LIMIT = 1 << 24;
+
+const TOGGLED_CAPS = [
+  'BLEND', 'DEPTH_TEST', 'SCISSOR_TEST', 'CULL_FACE', 'STENCIL_TEST', 'POLYGON_OFFSET_FILL', 'RASTERIZER_DISCARD',
+  'SAMPLE_ALPHA_TO_COVERAGE', 'SAMPLE_COVERAGE', 'DITHER',
+] as const;
+
+export class GlSession {
+  readonly gl: WebGL2RenderingContext;
+  private readonly restores: Array<() => void> = [];
+  private readonly saved = new Set<string>();
+  private readonly intermediates: TensorInfo[] = [];
+  private readonly outputs: TensorInfo[] = [];
+  private drawing = false;
+  private attached = 0;
+  private depthAttached = false;
+  private readonly id: number;
+
+  constructor(readonly ctx: DiffrastGL, readonly backend: MathBackendWebGL, readonly kernel: string) {
+    this.gl = ctx.gl;
+    this.id = ++ctx.sessions;
+    // Reading inputs and allocating outputs runs tfjs's own upload and unpack programs, which
+    // set the framebuffer, viewport, program, VAO and texture bindings (and creating a texture
+    // binds null to the active unit). Save those now, so the caller gets its state back whole.
+    // (Our draws set all of these for themselves.)
+    const gl = this.gl;
+    this.save('drawFramebuffer', gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, f));
+    this.save('readFramebuffer', gl.getParameter(gl.READ_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.READ_FRAMEBUFFER, f));
+    this.save('viewport', gl.getParameter(gl.VIEWPORT), v => gl.viewport(v[0], v[1], v[2], v[3]));
+    this.save('program', gl.getParameter(gl.CURRENT_PROGRAM), p => gl.useProgram(p));
+    this.save('vao', gl.getParameter(gl.VERTEX_ARRAY_BINDING), v => gl.bindVertexArray(v));
+    const active = gl.getParameter(gl.ACTIVE_TEXTURE) - gl.TEXTURE0;
+    this.save('activeTexture', gl.TEXTURE0 + active, u => gl.activeTexture(u));
+    for (const unit of new Set([0, active])) this.saveTextureUnit(unit);
+    gl.activeTexture(gl.TEXTURE0 + active);
+  }
+
+  private saveTextureUnit(unit: number) {
+    const gl = this.gl;
+    if (this.saved.has(`texture:${unit}`)) return;
+    gl.activeTexture(gl.TEXTURE0 + unit);
+    this.save(`texture:${unit}`, gl.getParameter(gl.TEXTURE_BINDING_2D), t => {
+      gl.activeTexture(gl.TEXTURE0 + unit);
+      gl.bindTexture(gl.TEXTURE_2D, t);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tensors (before the first draw)
+
+  private beforeDrawing(what: string) {
+    if (this.drawing) throw new Error(`webgl: ${this.kernel}: internal error: ${what} after the first draw`);
+  }
+
+  /**
+   * An input's texture in tfjs's unpacked layout. Packed tensors, shallow slices and values still
+   * on the CPU (tfjs keeps small tensors there and passes them as uniforms) become a texture first.
+   */
+  input(info: TensorInfo): GlTensor {
+    this.beforeDrawing('input');
+    const size = util.sizeFromShape(info.shape);
+    if (size === 0) return {info, texture: null, texShape: [1, 1], size};
+    const backend = this.backend;
+    let use = info;
+    const data = backend.texData.get(info.dataId);
+    if (data.isPacked || data.slice != null) {
+      use = backend.runWebGLProgram(
+          {variableNames: ['A'], outputShape: info.shape, userCode: 'void main() { setOutput(getAAtOutCoords()); }'},
+          [info], info.dtype);
+      this.intermediates.push(use);
+    } else if (data.texture == null) {
+      backend.uploadToGPU(info.dataId);
+    }
+    const d = backend.texData.get(use.dataId);
+    return {info: use, texture: d.texture!.texture, texShape: d.texShape!, size};
+  }
+
+  /**
+   * An index tensor's texture (tri, topology). tfjs keeps int32 tensors as float32 texels, exact
+   * up to 2^24: refuse meshes whose vertex indices could exceed that.
+   */
+  indices(info: TensorInfo, numVertices: number): GlTensor {
+    if (numVertices > EXACT_INDEX_LIMIT) {
+      throw new Error(`${this.kernel} on webgl: ${numVertices} vertices, but webgl stores vertex indices as float32 ` +
+                      `texels, exact up to ${EXACT_INDEX_LIMIT}; split the mesh or use the cpu backend`);
+    }
+    return this.input(info);
+  }
+
+  /** A new float32 output tensor (unpacked, on the GPU); disposed again if the kernel fails. */
+  output(shape: number[]): GlTensor {
+    this.beforeDrawing('output');
+    const size = util.sizeFromShape(shape);
+    const backend = this.backend;
+    if (size === 0) {
+      const info = backend.makeTensorInfo(shape, 'float32', new Float32Array(0));
+      this.outputs.push(info);
+      return {info, texture: null, texShape: [1, 1], size};
+    }
+    this.checkFits(shape, size);
+    const info = backend.makeTensorInfo(shape, 'float32');
+    this.outputs.push(info);
+    backend.uploadToGPU(info.dataId);
+    const d = backend.texData.get(info.dataId);
+    return {info, texture: d.texture!.texture, texShape: d.texShape!, size};
+  }
+
+  /** A float32 tensor for intermediate results (on the GPU), disposed when the kernel ends. */
+  intermediate(shape: number[]): GlTensor {
+    const t = this.output(shape);
+    this.outputs.pop();
+    this.intermediates.push(t.info);
+    return t;
+  }
+
+  /** tfjs keeps a tensor in one texture: at most maxTextureSize² elements. */
+  private checkFits(shape: number[], size: number) {
+    const max = this.ctx.maxTextureSize;
+    if (size > max * max) {
+      throw new Error(`${this.kernel} on webgl: an output of shape [${shape.join(',')}] has ${size} elements, more than ` +
+                      `the ${max}x${max} = ${max * max} one WebGL texture holds here; use a smaller resolution or batch`);
+    }
+  }
+
+  /**
+   * A scratch target of exactly width × height, kept by the context for reuse: an RGBA32F texture,
+   * or a 32-bit float depth buffer. Its contents are whatever the last user left.
+   */
+  private scratch(name: string, width: number, height: number, depth: boolean): WebGLTexture | WebGLRenderbuffer {
+    const gl = this.gl, ctx = this.ctx;
+    const key = `${name}:${width}x${height}`;
+    const have = ctx.scratch.get(key);
+    if (have) {
+      ctx.scratch.delete(key);  // re-insert: most recently used last
+      ctx.scratch.set(key, {...have, session: this.id});
+      return have.object;
+    }
+    for (const [k, old] of ctx.scratch) {
+      if (ctx.scratch.size < MAX_SCRATCH) break;
+      if (old.session === this.id) continue;
+      if (old.depth) gl.deleteRenderbuffer(old.object); else gl.deleteTexture(old.object);
+      ctx.scratch.delete(k);
+    }
+    let object: WebGLTexture | WebGLRenderbuffer;
+    if (depth) {
+      object = gl.createRenderbuffer()!;
+      this.save('renderbuffer', gl.getParameter(gl.RENDERBUFFER_BINDING), b => gl.bindRenderbuffer(gl.RENDERBUFFER, b));
+      gl.bindRenderbuffer(gl.RENDERBUFFER, object);
+      gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT32F, width, height);
+    } else {
+      object = gl.createTexture()!;
+      this.bindTexture(0, object);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
+      this.bindTexture(0, null);
+    }
+    ctx.scratch.set(key, {object, depth, session: this.id});
+    return object;
+  }
+
+  scratchTexture(name: string, width: number, height: number): WebGLTexture {
+    return this.scratch(name, width, height, false);
+  }
+
+  scratchDepth(name: string, width: number, height: number): WebGLRenderbuffer {
+    return this.scratch(name, width, height, true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  private save<T>(key: string, value: T, restore: (value: T) => void) {
+    if (this.saved.has(key)) return;
+    this.saved.add(key);
+    this.restores.push(() => restore(value));
+  }
+
+  private setCap(name: typeof TOGGLED_CAPS[number], on: boolean) {
+    const gl = this.gl;
+    const cap = gl[name];
+    this.save(`cap:${name}`, gl.isEnabled(cap), was => (was ? gl.enable(cap) : gl.disable(cap)));
+    if (on) gl.enable(cap); else gl.disable(cap);
+  }
+
+  private bindTexture(unit: number, texture: WebGLTexture | null) {
+    const gl = this.gl;
+    this.drawing = true;
+    this.saveTextureUnit(unit);
+    gl.activeTexture(gl.TEXTURE0 + unit);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+  }
+
+  /** Attaches colour targets (and a depth buffer) to our framebuffer and binds it. */
+  private attach(targets: WebGLTexture[], depth: WebGLRenderbuffer | undefined) {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.ctx.framebuffer);
+    const count = Math.max(targets.length, this.attached);
+    for (let i = 0; i < count; i++) {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, targets[i] ?? null, 0);
+    }
+    this.attached = targets.length;
+    if (depth || this.depthAttached) {
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, depth ?? null);
+      this.depthAttached = depth != null;
+    }
+    gl.drawBuffers(targets.map((_, i) => gl.COLOR_ATTACHMENT0 + i));
+    // Our attachments are always float32 colour (R32F from tfjs, or RGBA32F) and DEPTH_COMPONENT32F:
+    // check each configuration once (the check is a synchronous round trip).
+    const config = `${this.kernel}:${targets.length}:${depth != null}`;
+    if (!this.ctx.completeConfigs.has(config)) {
+      const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+      if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
+        throw new Error(`webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
+                        'float32 colour targets need EXT_color_buffer_float');
+      }
+      this.ctx.completeConfigs.add(config);
+    }
+  }
+
+  private setColorMask() {
+    const gl = this.gl, {colorMask} = this.ctx.baseline;
+    this.save('colorMask', colorMask, m => gl.colorMask(m[0], m[1], m[2], m[3]));
+    gl.colorMask(true, true, true, true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Copies through a pixel buffer (GPU memory copies, no shader)
+
+  /** Makes `texture` the read buffer (attachment 0 of our framebuffer). */
+  readFrom(texture: WebGLTexture) {
+    this.drawing = true;
+    this.attach([texture], undefined);
+    this.gl.readBuffer(this.gl.COLOR_ATTACHMENT0);
+  }
+
+  /** Our pixel buffer, at least `bytes` long, bound to `target` (PIXEL_PACK or PIXEL_UNPACK). */
+  bindPixelBuffer(target: number, bytes: number): WebGLBuffer {
+    const gl = this.gl, ctx = this.ctx;
+    this.drawing = true;
+    const bindingOf = target === gl.PIXEL_PACK_BUFFER ? gl.PIXEL_PACK_BUFFER_BINDING : gl.PIXEL_UNPACK_BUFFER_BINDING;
+    this.save(`buffer:${target}`, gl.getParameter(bindingOf), b => gl.bindBuffer(target, b));
+    if (!ctx.pixelBuffer || ctx.pixelBuffer.bytes < bytes) {
+      if (ctx.pixelBuffer) gl.deleteBuffer(ctx.pixelBuffer.buffer);
+      ctx.pixelBuffer = {buffer: gl.createBuffer()!, bytes};
+      gl.bindBuffer(target, ctx.pixelBuffer.buffer);
+      gl.bufferData(target, bytes, gl.STREAM_COPY);
+    }
+    gl.bindBuffer(target, ctx.pixelBuffer.buffer);
+    for (const [pname, have, want] of ctx.baseline.pixelStore) {
+      this.save(`pixelStore:${pname}`, have, v => gl.pixelStorei(pname, v as number));
+      gl.pixelStorei(pname, want as number);
+    }
+    return ctx.pixelBuffer.buffer;
+  }
+
+  unbindPixelBuffer(target: number) {
+    this.gl.bindBuffer(target, null);
+  }
+
+  /** Binds `texture` to TEXTURE_2D for an update (texSubImage2D). */
+  bindForUpdate(texture: WebGLTexture) {
+    this.bindTexture(0, texture);
+  }
+
+  /** Runs one draw call with everything it needs set, and nothing else assumed. */
+  draw(d: Draw) {
+    const gl = this.gl;
+    this.drawing = true;
+    this.attach(d.targets, d.depth);
+    gl.viewport(...d.viewport);
+    for (const cap of TOGGLED_CAPS) {
+      if (cap !== 'BLEND' && cap !== 'DEPTH_TEST') this.setCap(cap, false);
+    }
+    this.setCap('BLEND', !!d.blend);
+    this.setCap('DEPTH_TEST', !!d.depth);
+    this.setColorMask();
+    const baseline = this.ctx.baseline;
+    if (d.blend) {
+      this.save('blend', baseline.blend, b => {
+        gl.blendFuncSeparate(b[0], b[1], b[2], b[3]);
+        gl.blendEquationSeparate(b[4], b[5]);
+      });
+      gl.blendFunc(gl.ONE, gl.ONE);
+      gl.blendEquation(gl.FUNC_ADD);
+    }
+    if (d.depth) {
+      this.save('depth', [baseline.depthFunc, baseline.depthMask] as const, v => {
+        gl.depthFunc(v[0]);
+        gl.depthMask(v[1]);
+      });
+      gl.depthFunc(gl.LESS);
+      gl.depthMask(true);
+    }
+    if (d.clear) {
+      // clearBuffer* leave the clear colour and depth state alone.
+      d.targets.forEach((_, i) => gl.clearBufferfv(gl.COLOR, i, [0, 0, 0, 0]));
+      if (d.depth) gl.clearBufferfv(gl.DEPTH, 0, [1]);
+    }
+    gl.useProgram(d.program.program);
+    gl.bindVertexArray(this.ctx.vao);
+    d.program.samplers.forEach((name, unit) => {
+      const textures = d.textures ?? {};
+      if (!(name in textures)) throw new Error(`webgl: ${d.program.label}: no texture given for sampler ${name}`);
+      this.bindTexture(unit, textures[name]);
+      d.program.setSampler(name, unit);
+    });
+    d.program.setUniforms(d.uniforms ?? {});
+    if (d.boxIndexed) this.bindBoxIndices();
+    if (d.count <= 0) return;
+    const timer = env().getBool(PROFILE_FLAG) ? gl.getExtension('EXT_disjoint_timer_query_webgl2') : null;
+    const query = timer ? gl.createQuery() : null;
+    if (query) gl.beginQuery(timer.TIME_ELAPSED_EXT, query);
+    if (d.boxIndexed) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
+    else gl.drawArrays(d.mode, d.first ?? 0, d.count);
+    if (query) {
+      gl.endQuery(timer.TIME_ELAPSED_EXT);
+      this.ctx.pendingTimes.push({label: `${this.kernel} ${d.program.label}`, query});
+    }
+  }
+
+  /** Our VAO's element buffer: the box index list (made on first use; VAO state, not global). */
+  private bindBoxIndices() {
+    const gl = this.gl, ctx = this.ctx;
+    if (ctx.boxIndices) return;
+    const indices = new Uint32Array(6 * BOX_BATCH);
+    for (let b = 0; b < BOX_BATCH; b++) indices.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b + 2, 4 * b + 1, 4 * b + 3], 6 * b);
+    ctx.boxIndices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, ctx.boxIndices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
+  }
+
+  /** Zeros the given textures (whole). */
+  clear(targets: WebGLTexture[]) {
+    const gl = this.gl;
+    this.drawing = true;
+    this.attach(targets, undefined);
+    this.setCap('SCISSOR_TEST', false);
+    this.setCap('RASTERIZER_DISCARD', false);
+    this.setColorMask();
+    targets.forEach((_, i) => gl.clearBufferfv(gl.COLOR, i, [0, 0, 0, 0]));
+  }
+
+  /** Puts back every piece of state this session changed, in reverse order. */
+  restore() {
+    const gl = this.gl;
+    if (this.attached > 0 || this.depthAttached) {
+      // Let go of tfjs's textures: our framebuffer must not keep them alive.
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.ctx.framebuffer);
+      for (let i = 0; i < this.attached; i++) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, null, 0);
+      if (this.depthAttached) gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, null);
+      this.attached = 0;
+      this.depthAttached = false;
+    }
+    for (let i = this.restores.length - 1; i >= 0; i--) this.restores[i]();
+    this.restores.length = 0;
+    this.saved.clear();
+  }
+
+  disposeIntermediates() {
+    this.intermediates.forEach(t => this.backend.disposeIntermediateTensorInfo(t));
+    this.intermediates.length = 0;
+  }
+
+  disposeOutputs() {
+    this.outputs.forEach(t => this.backend.disposeIntermediateTensorInfo(t));
+    this.outputs.length = 0;
+  }
+}
+
+function lostError(kernel: string): Error {
+  return new Error(`${kernel} on webgl: the WebGL context was lost; results would be wrong. ` +
+                   'Re-create the backend (tf.removeBackend / tf.setBackend) after the context is restored');
+}
+
+/**
+ * Runs a kernel body in a GlSession on the backend's context, restoring the GL state and
+ * releasing intermediates whatever happens. Fails clearly on a lost context, on WebGL 1 and on
+ * contexts that cannot render float32.
+ */
+export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession) => T): T {
+  const backend = backendIn as MathBackendWebGL;
+  const gl = glOf(backend);
+  if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext)) {
+    throw new Error(`${kernel} on webgl: needs WebGL 2 (tf.env().set('WEBGL_VERSION', 2))`);
+  }
+  if (gl.isContextLost()) throw lostError(kernel);
+  if (!env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) {
+    throw new Error(`${kernel} on webgl: needs float32 render targets (EXT_color_buffer_float), which this context ` +
+                    'lacks (or WEBGL_FORCE_F16_TEXTURES is set); half floats cannot hold triangle ids exactly');
+  }
+  const session = new GlSession(diffrastGL(backend), backend, kernel);
+  let result: T;
+  try {
+    result = body(session);
+  } catch (e) {
+    session.restore();
+    session.disposeIntermediates();
+    session.disposeOutputs();
+    throw e;
+  }
+  session.restore();
+  session.disposeIntermediates();
+  if (gl.isContextLost()) {
+    session.disposeOutputs();
+    throw lostError(kernel);
+  }
+  return result;
+}
+
+/** Throws unless additive float blending is available (every scatter-add needs it). */
+export function requireFloatBlend(s: GlSession) {
+  if (!s.ctx.floatBlend) {
+    throw new Error(`${s.kernel} on webgl: needs the WebGL extension EXT_float_blend (additive blending into float32 ` +
+                    'targets) to accumulate gradients, and this context does not offer it' +
+                    (env().getBool(FORCE_NO_FLOAT_BLEND_FLAG) ? ` (disabled by the flag ${FORCE_NO_FLOAT_BLEND_FLAG})` : '') +
+                    '; compute gradients on the cpu or webgpu backend');
+  }
+}

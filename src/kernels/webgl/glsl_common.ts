@@ -1,0 +1,79 @@
+/**
+ * GLSL ES 3.00 pieces every program shares: the header, reading tensors by flat index, the output
+ * element a fragment writes, triangle ids (SPEC §2) and the full-screen pass.
+ *
+ * Indices are ints throughout: tfjs's own samplers compute flat indices in float, which is exact
+ * only below 2^24 elements, and our index buffers can exceed that.
+ */
+import {EXACT_ID_LIMIT, LARGE_ID_BIAS} from '../shared/triangle_id';
+
+export const HEADER = `#version 300 es
+precision highp float;
+precision highp int;
+precision highp sampler2D;
+`;
+
+/** Reading tfjs tensors (R32F, one element per texel, row-major over the texture). */
+export const FETCH = `
+float fetch(sampler2D s, int i) {
+  int w = textureSize(s, 0).x;
+  int row = i / w;
+  return texelFetch(s, ivec2(i - row * w, row), 0).r;
+}
+vec2 fetch2(sampler2D s, int i) { return vec2(fetch(s, 2 * i), fetch(s, 2 * i + 1)); }
+vec3 fetch3(sampler2D s, int i) { return vec3(fetch(s, 3 * i), fetch(s, 3 * i + 1), fetch(s, 3 * i + 2)); }
+vec4 fetch4(sampler2D s, int i) {
+  return vec4(fetch(s, 4 * i), fetch(s, 4 * i + 1), fetch(s, 4 * i + 2), fetch(s, 4 * i + 3));
+}
+// Texel i of one of our RGBA32F scratch textures, row-major.
+vec4 fetchTexel(sampler2D s, int i) {
+  int w = textureSize(s, 0).x;
+  int row = i / w;
+  return texelFetch(s, ivec2(i - row * w, row), 0);
+}
+`;
+
+/**
+ * A pass over a tfjs output texture: each fragment writes the element at its flat index. The
+ * viewport covers the rows of [uOutStart, uOutEnd); fragments outside that range are discarded.
+ */
+export const OUTPUT_INDEX = `
+uniform int uOutWidth;
+uniform int uOutStart;
+uniform int uOutEnd;
+int outputIndex() {
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  int i = p.y * uOutWidth + p.x;
+  if (i < uOutStart || i >= uOutEnd) discard;
+  return i;
+}
+// The output element as (row, column) of a row-major matrix with \`cols\` columns.
+ivec2 outputCell(int cols) {
+  int i = outputIndex();
+  return ivec2(i / cols, i - (i / cols) * cols);
+}
+`;
+
+/** Triangle ids as rast stores them (SPEC §2): exact floats up to 2^24, bit-encoded above. */
+export const TRIANGLE_ID = `
+float encodeId(int id) {
+  return id <= ${EXACT_ID_LIMIT} ? float(id) : uintBitsToFloat(${LARGE_ID_BIAS >>> 0}u + uint(id));
+}
+int decodeId(float v) {
+  return v <= ${EXACT_ID_LIMIT}.0 ? int(v) : int(floatBitsToUint(v) - ${LARGE_ID_BIAS >>> 0}u);
+}
+`;
+
+/** One triangle over the whole viewport, from gl_VertexID alone (draw 3 vertices). */
+export const FULLSCREEN_VERTEX = `${HEADER}
+void main() {
+  gl_Position = vec4(float((gl_VertexID & 1) * 4 - 1), float((gl_VertexID >> 1) * 4 - 1), 0.0, 1.0);
+}
+`;
+
+/** The vertex shader of a point scatter: the point's target texel and value come from `scatter`. */
+export const POINT_FRAGMENT = `${HEADER}
+flat in vec4 vValue;
+out vec4 outValue;
+void main() { outValue = vValue; }
+`;

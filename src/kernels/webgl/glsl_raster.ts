@@ -1,0 +1,152 @@
+/**
+ * The rasterizer's per-pixel math in GLSL (SPEC §3), shared by rasterize, its gradient,
+ * interpolate and antialias. Mirrors src/kernels/cpu/raster_math.ts.
+ */
+
+/** Triangles and vertices: `tri` [T,3] and clip-space `pos` rows (x, y, z, w). Needs FETCH. */
+export const VERTEX_FETCH = `
+uniform sampler2D uPos;
+uniform sampler2D uTri;
+uniform int uNumVertices;
+uniform int uNumTriangles;
+ivec3 triangleCorners(int t) { return ivec3(fetch3(uTri, t)); }
+bool validCorners(ivec3 k) {
+  return all(greaterThanEqual(k, ivec3(0))) && all(lessThan(k, ivec3(uNumVertices)));
+}
+// The corners of the triangle with id (row + 1), or false when it is empty or invalid.
+bool triangleOfId(int id, out ivec3 k) {
+  k = ivec3(0);
+  if (id <= 0 || id > uNumTriangles) return false;
+  k = triangleCorners(id - 1);
+  return validCorners(k);
+}
+vec4 vertexPos(int row) { return fetch4(uPos, row); }
+`;
+
+/** Edge functions, their screen gradients, coverage, depth and the resolve of rast / rastDb. */
+export const BARYCENTRIC = `
+float cross2(vec2 a, vec2 b) { return a.x * b.y - a.y * b.x; }
+// x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
+float topBits(float x, int bits) { return uintBitsToFloat(floatBitsToUint(x) & (0xFFFFFFFFu << (24 - bits))); }
+// A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
+// size is not a power of two).
+struct Center {
+  vec2 hi;
+  vec2 lo;
+};
+Center pixelCenter(ivec2 px, ivec2 size) {
+  vec2 n = vec2(2 * px + 1 - size), s = vec2(size);
+  vec2 hi = n / s;
+  // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
+  vec2 a = vec2(topBits(hi.x, 8), topBits(hi.y, 8));
+  vec2 b = vec2(topBits(hi.x - a.x, 8), topBits(hi.y - a.y, 8));
+  vec2 c = hi - a - b;
+  return Center(hi, (((n - a * s) - b * s) - c * s) / s);
+}
+// q = p.xy − f·p.w. Near a small triangle q is much smaller than p.xy, so the rounding of f·p.w
+// (relative to p) would swamp it: the product is taken as exact partial products of 12-bit
+// halves, which keeps q accurate relative to itself (u, v of small or thin triangles stay within
+// 1e-4 of the cpu's).
+vec2 relativeTo(vec4 p, Center f) {
+  float wh = topBits(p.w, 12), wl = p.w - wh;
+  vec2 fh = vec2(topBits(f.hi.x, 12), topBits(f.hi.y, 12)), fl = f.hi - fh;
+  return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
+}
+// a_k = cross(q_{k+1}, q_{k+2}), q_k = p_k.xy − f·p_k.w, at the NDC point f. Full cross products:
+// two triangles sharing an edge get exactly opposite values on it.
+vec3 edgeFunctions(vec4 p0, vec4 p1, vec4 p2, Center f) {
+  vec2 q0 = relativeTo(p0, f), q1 = relativeTo(p1, f), q2 = relativeTo(p2, f);
+  return vec3(cross2(q1, q2), cross2(q2, q0), cross2(q0, q1));
+}
+// α_k = ∂a_k/∂fx, β_k = ∂a_k/∂fy.
+void edgeGradients(vec4 p0, vec4 p1, vec4 p2, out vec3 alpha, out vec3 beta) {
+  alpha = vec3(p1.y * p2.w - p2.y * p1.w, p2.y * p0.w - p0.y * p2.w, p0.y * p1.w - p1.y * p0.w);
+  beta = vec3(p2.x * p1.w - p1.x * p2.w, p0.x * p2.w - p2.x * p0.w, p1.x * p0.w - p0.x * p1.w);
+}
+// det[[x],[y],[w]] of the three vertices = Σ w_k·a_k; its sign is the winding.
+float screenDeterminant(vec4 p0, vec4 p1, vec4 p2) {
+  return p0.w * (p1.x * p2.y - p2.x * p1.y) + p1.w * (p2.x * p0.y - p0.x * p2.y) + p2.w * (p0.x * p1.y - p1.x * p0.y);
+}
+// Inside when s·a_k ≥ 0 for all k (s = sign of the determinant; this also keeps w > 0). A center
+// exactly on an edge belongs to the side towards which the edge function grows along +X (or +Y
+// for a horizontal edge), so a shared edge is covered once. Same rule as the cpu reference.
+bool coversEdge(float a, float alpha, float beta, float s) {
+  float e = s * a, da = s * alpha;
+  return e > 0.0 || (!(e < 0.0) && !(da < 0.0 || (da == 0.0 && s * beta <= 0.0)));
+}
+bool covers(vec3 a, vec3 alpha, vec3 beta, float s) {
+  return coversEdge(a.x, alpha.x, beta.x, s) && coversEdge(a.y, alpha.y, beta.y, s) && coversEdge(a.z, alpha.z, beta.z, s);
+}
+float depthOf(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
+  return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);
+}
+// rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel; size = (W, H).
+void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
+  float A = a.x + a.y + a.z;
+  float u = clamp(a.x / A, 0.0, 1.0), v = clamp(a.y / A, 0.0, 1.0);
+  if (u + v > 1.0) {
+    float s = u + v;
+    u /= s;
+    v /= s;
+  }
+  uvz = vec3(u, v, clamp(depthOf(p0, p1, p2, a), -1.0, 1.0));
+  float sa = alpha.x + alpha.y + alpha.z, sb = beta.x + beta.y + beta.z;
+  vec2 c = 2.0 / size;
+  db = vec4(c.x * (alpha.x - u * sa), c.y * (beta.x - u * sb), c.x * (alpha.y - v * sa), c.y * (beta.y - v * sb)) / A;
+}
+`;
+
+/**
+ * The backward of one pixel (SPEC §3): dL/d(x, y, w) of the three vertices, as (dx, dy, 0, dw),
+ * from the gradients g on (u, v) and, with hasDb, gdb on rastDb. Needs BARYCENTRIC.
+ */
+export const RASTER_GRAD = `
+const float A_EPSILON = 1e-6;  // keeps A away from zero
+void rasterGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
+  vec2 f = center.hi + center.lo;
+  vec2 q[3];
+  for (int c = 0; c < 3; c++) {
+    q[c] = relativeTo(p[c], center);
+    dp[c] = vec4(0.0);
+  }
+  vec3 a = vec3(cross2(q[1], q[2]), cross2(q[2], q[0]), cross2(q[0], q[1]));
+  float A = a.x + a.y + a.z;
+  float Ap = A + sign(A) * A_EPSILON;
+  float u = a.x / Ap, v = a.y / Ap;
+  float G0 = g.x / Ap, G1 = g.y / Ap, Gs = G0 * u + G1 * v;
+  vec3 da = vec3(G0 - Gs, G1 - Gs, -Gs);
+  if (hasDb) {
+    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (SPEC §3 step 5).
+    vec3 alpha, beta;
+    edgeGradients(p[0], p[1], p[2], alpha, beta);
+    float sa = alpha.x + alpha.y + alpha.z, sb = beta.x + beta.y + beta.z;
+    vec2 c = 2.0 / size;
+    float PX = gdb.x * c.x / Ap, PY = gdb.y * c.y / Ap, QX = gdb.z * c.x / Ap, QY = gdb.w * c.y / Ap;
+    float dAlphaAll = -(PX * u + QX * v), dBetaAll = -(PY * u + QY * v);
+    vec3 dAlpha = vec3(dAlphaAll + PX, dAlphaAll + QX, dAlphaAll);
+    vec3 dBeta = vec3(dBetaAll + PY, dBetaAll + QY, dBetaAll);
+    float dU = -(PX * sa + PY * sb), dV = -(QX * sa + QY * sb);
+    float dA = -(PX * (alpha.x - u * sa) + PY * (beta.x - u * sb) + QX * (alpha.y - v * sa) + QY * (beta.y - v * sb)) / Ap;
+    da += vec3(dU * (1.0 - u) - dV * v, -dU * u + dV * (1.0 - v), -dU * u - dV * v) / Ap + dA;
+    for (int k = 0; k < 3; k++) {
+      int i = (k + 1) % 3, j = (k + 2) % 3;
+      // α_k = y_i·w_j − y_j·w_i
+      dp[i].y += dAlpha[k] * p[j].w;
+      dp[j].w += dAlpha[k] * p[i].y;
+      dp[j].y -= dAlpha[k] * p[i].w;
+      dp[i].w -= dAlpha[k] * p[j].y;
+      // β_k = x_j·w_i − x_i·w_j
+      dp[j].x += dBeta[k] * p[i].w;
+      dp[i].w += dBeta[k] * p[j].x;
+      dp[i].x -= dBeta[k] * p[j].w;
+      dp[j].w -= dBeta[k] * p[i].x;
+    }
+  }
+  // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
+  vec2 dq[3];
+  dq[0] = vec2(-da.y * q[2].y + da.z * q[1].y, da.y * q[2].x - da.z * q[1].x);
+  dq[1] = vec2(da.x * q[2].y - da.z * q[0].y, -da.x * q[2].x + da.z * q[0].x);
+  dq[2] = vec2(-da.x * q[1].y + da.y * q[0].y, da.x * q[1].x - da.y * q[0].x);
+  for (int c = 0; c < 3; c++) dp[c] += vec4(dq[c], 0.0, -dot(f, dq[c]));
+}
+`;

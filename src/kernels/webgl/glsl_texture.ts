@@ -1,0 +1,370 @@
+/**
+ * Texture lookups (SPEC §6.2) and their per-pixel gradients (§6.3) in GLSL, shared by the
+ * forward pass and the backward passes. Mirrors src/kernels/cpu/texture_math.ts: the same taps,
+ * the same level choice, the same cube-edge rule, so forward and backward read the same texels.
+ *
+ * Bilinear taps are our own texelFetch reads (hardware filtering has 8-bit weights: too coarse
+ * for gradients). The filter and boundary modes are uniforms; whether the texture is a cube map
+ * and how many levels it has are compiled in (they change the inputs' layout and samplers).
+ */
+import {BoundaryMode, FilterMode} from '../names';
+import {CUBE_EDGES, CUBE_FACES} from '../shared/cube';
+
+import {FETCH} from './glsl_common';
+
+export const FILTER_MODES: FilterMode[] = ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'];
+export const BOUNDARY_MODES: BoundaryMode[] = ['wrap', 'clamp', 'zero', 'cube'];
+
+/** The cube tables of src/kernels/shared/cube.ts as GLSL constants. */
+function cubeTables(): string {
+  const axes = CUBE_FACES.map(f => `ivec3(${f.major}, ${f.sAxis}, ${f.tAxis})`).join(', ');
+  const signs = CUBE_FACES.map(f => `vec2(${f.sSign}.0, ${f.tSign}.0)`).join(', ');
+  const edges = CUBE_EDGES.flatMap(e => e.map(n => `ivec3(${n.face}, ${n.i}, ${n.j})`)).join(', ');
+  return `
+// Per face: (major axis, s axis, t axis), (s sign, t sign); s = ½ + sSign·d[s]/(2|d[major]|).
+const ivec3 FACE_AXES[6] = ivec3[6](${axes});
+const vec2 FACE_SIGNS[6] = vec2[6](${signs});
+// Per face and edge (i = −1, i = S, j = −1, j = S): the neighbour face and how its (i, j) follow
+// from the index k along the edge: 0, S − 1, k or S − 1 − k.
+const ivec3 FACE_EDGES[24] = ivec3[24](${edges});
+`;
+}
+
+/**
+ * How a texture program reads its levels: the first `direct` each from its own sampler, the rest
+ * (when the context has too few texture units) from one atlas tensor, back to back.
+ */
+export interface TextureLayout {
+  cube: boolean;
+  numLevels: number;
+  direct: number;
+}
+
+export function layoutKey({cube, numLevels, direct}: TextureLayout): string {
+  return `${cube ? 'cube' : '2d'}-${numLevels}-${direct}`;
+}
+
+/** Every texture program: inputs, level reads, taps, the per-pixel lookup and its gradients. */
+export function textureSnippet({cube, numLevels, direct}: TextureLayout): string {
+  const levels = Array.from({length: direct}, (_, l) => l);
+  return `${FETCH}
+const bool CUBE = ${cube};
+const int NUM_LEVELS = ${numLevels};
+${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
+${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
+${levels.map(l => `uniform sampler2D uLevel${l};`).join('\n')}
+uniform sampler2D uAtlas;              // levels ${direct} and up, back to back
+uniform int uAtlasBase[NUM_LEVELS];    // where each of those starts in uAtlas
+uniform ivec2 uLevelSize[NUM_LEVELS];  // (w, h) of each level
+uniform sampler2D uUv;
+uniform sampler2D uUvDa;
+uniform sampler2D uBias;
+uniform bool uHasUvDa;
+uniform bool uHasBias;
+uniform int uFilter;
+uniform int uBoundary;
+uniform int uChannels;
+uniform int uTexBatch;
+uniform int uPixels;  // H·W of the output images
+${cubeTables()}
+float levelTexel(int level, int i) {
+  ${levels.map(l => `if (level == ${l}) return fetch(uLevel${l}, i);`).join('\n  ')}
+  return fetch(uAtlas, uAtlasBase[level] + i);
+}
+
+int wrapIndex(int i, int n) { return i - n * int(floor(float(i) / float(n))); }
+
+int texelIndex(int nt, int face, ivec2 ij, ivec2 size) {
+  int slice = CUBE ? 6 * nt + face : nt;
+  return (slice * size.y + ij.y) * size.x + ij.x;
+}
+
+int cubeFaceOf(vec3 d) {
+  vec3 a = abs(d);
+  if (a.z > max(a.x, a.y)) return d.z < 0.0 ? 5 : 4;
+  if (a.y > a.x) return d.y < 0.0 ? 3 : 2;
+  return d.x < 0.0 ? 1 : 0;
+}
+
+int edgeIndexValue(int kind, int k, int size) {
+  return kind == 0 ? 0 : kind == 1 ? size - 1 : kind == 2 ? k : size - 1 - k;
+}
+
+// The texel (face, i, j) of a tap at (i, j) on face f with exactly one of i, j off the face.
+ivec3 cubeNeighbour(int f, ivec2 ij, int size) {
+  int edge = ij.x < 0 ? 0 : ij.x >= size ? 1 : ij.y < 0 ? 2 : 3;
+  int k = edge <= 1 ? ij.y : ij.x;
+  ivec3 n = FACE_EDGES[4 * f + edge];
+  return ivec3(n.x, edgeIndexValue(n.y, k, size), edgeIndexValue(n.z, k, size));
+}
+
+// The four bilinear taps T00, T10, T01, T11 of one level.
+struct Taps {
+  ivec4 texel;  // texel index per tap; −1 reads zero and takes no gradient
+  int corner;   // cube: the tap that is the mean of the other three (a face corner), else −1
+  vec2 frac;    // (fx, fy)
+  vec2 scale;   // d(texel x)/ds, d(texel y)/dt: the level size, 0 where clamped
+};
+
+vec4 tapWeights(Taps b) {
+  vec2 f = b.frac, g = 1.0 - b.frac;
+  return vec4(g.x * g.y, f.x * g.y, g.x * f.y, f.x * f.y);
+}
+
+vec4 tapValues(int level, Taps b, int c) {
+  vec4 v;
+  for (int q = 0; q < 4; q++) v[q] = b.texel[q] < 0 ? 0.0 : levelTexel(level, b.texel[q] * uChannels + c);
+  if (b.corner >= 0) v[b.corner] = (v.x + v.y + v.z + v.w) / 3.0;  // its own entry read zero
+  return v;
+}
+
+// The weight each tap's texel gets: a cube corner's weight goes a third to each other tap.
+vec4 texelWeights(Taps b) {
+  vec4 w = tapWeights(b);
+  if (b.corner >= 0) {
+    w += w[b.corner] / 3.0;
+    w[b.corner] = 0.0;
+  }
+  return w;
+}
+
+Taps nearestTaps(int nt, int face, vec2 st) {
+  ivec2 size = uLevelSize[0];
+  Taps b = Taps(ivec4(-1), -1, vec2(0.0), vec2(0.0));
+  if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
+  ivec2 ij = ivec2(clamp(floor(st * vec2(size)), vec2(-1.0), vec2(size)));
+  if (uBoundary == BOUNDARY_ZERO && !(all(greaterThanEqual(ij, ivec2(0))) && all(lessThan(ij, size)))) return b;
+  if (uBoundary == BOUNDARY_WRAP) ij = ivec2(wrapIndex(ij.x, size.x), wrapIndex(ij.y, size.y));
+  b.texel.x = texelIndex(nt, face, clamp(ij, ivec2(0), size - 1), size);
+  return b;
+}
+
+Taps bilinearTaps(int level, int nt, int face, vec2 st) {
+  ivec2 size = uLevelSize[level];
+  vec2 sz = vec2(size);
+  if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
+  vec2 xy = st * sz - 0.5;
+  Taps b = Taps(ivec4(-1), -1, vec2(0.0), sz);
+  if (uBoundary == BOUNDARY_CLAMP) {
+    // A clamped coordinate reads the border texel whatever s is: its derivative is 0.
+    if (!(xy.x > 0.0 && xy.x < sz.x - 1.0)) b.scale.x = 0.0;
+    if (!(xy.y > 0.0 && xy.y < sz.y - 1.0)) b.scale.y = 0.0;
+    xy = clamp(xy, vec2(0.0), sz - 1.0);
+  }
+  // (Far outside, every tap is outside too: keep the index in int range.)
+  vec2 base = floor(clamp(xy, vec2(-2.0), sz + 1.0));
+  b.frac = xy - base;
+  ivec2 i0 = ivec2(base);
+  for (int q = 0; q < 4; q++) {
+    ivec2 ij = i0 + ivec2(q & 1, q >> 1);
+    bool insideX = ij.x >= 0 && ij.x < size.x, insideY = ij.y >= 0 && ij.y < size.y;
+    if (CUBE) {
+      if (insideX && insideY) {
+        b.texel[q] = texelIndex(nt, face, ij, size);
+      } else if (insideX || insideY) {
+        ivec3 n = cubeNeighbour(face, ij, size.x);
+        b.texel[q] = texelIndex(nt, n.x, n.yz, size);
+      } else {
+        b.corner = q;
+      }
+      continue;
+    }
+    if (uBoundary == BOUNDARY_ZERO && !(insideX && insideY)) continue;
+    if (uBoundary == BOUNDARY_WRAP) ij = ivec2(wrapIndex(ij.x, size.x), wrapIndex(ij.y, size.y));
+    b.texel[q] = texelIndex(nt, face, clamp(ij, ivec2(0), size - 1), size);
+  }
+  return b;
+}
+
+// Everything one output pixel's lookup needs, computed once per pixel.
+struct Lookup {
+  bool valid;          // false: output 0 and no gradient (cube: no direction)
+  int nt;
+  int face;
+  vec2 st;
+  bvec2 stClamped;     // cube: s or t was clamped to the face
+  vec3 dir;
+  vec3 js;             // cube: d(s, t)/d(direction), rows s and t
+  vec3 jt;
+  vec4 lodGrad;        // dlod/d(ds/dX, ds/dY, dt/dX, dt/dY)
+  bool lodActive;      // the level fraction gets a gradient
+  int l0;
+  int l1;
+  int used;            // levels read: 1 or 2
+  float f;             // weight of level l1
+  Taps b0;
+  Taps b1;
+};
+
+// (ds/dX, ds/dY, dt/dX, dt/dY): uvDa itself in 2-D; for cube maps uvDa's direction
+// derivatives pushed through the face projection.
+vec4 texcoordDerivatives(Lookup L, int pixel) {
+  if (!CUBE) return fetch4(uUvDa, pixel);
+  vec3 dX, dY;
+  for (int k = 0; k < 3; k++) {
+    dX[k] = fetch(uUvDa, 6 * pixel + 2 * k);
+    dY[k] = fetch(uUvDa, 6 * pixel + 2 * k + 1);
+  }
+  return vec4(dot(L.js, dX), dot(L.js, dY), dot(L.jt, dX), dot(L.jt, dY));
+}
+
+// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix; also
+// sets L.lodGrad.
+float lodFromDerivatives(inout Lookup L, int pixel) {
+  vec4 d = texcoordDerivatives(L, pixel);
+  vec2 size = vec2(uLevelSize[0]);
+  float sx = d.x * size.x, sy = d.y * size.x, tx = d.z * size.y, ty = d.w * size.y;
+  float A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
+  float h = (A - B) / 2.0;
+  float r = sqrt(h * h + C * C);
+  float lambda = (A + B) / 2.0 + r;
+  float k = 1.0 / (2.0 * log(2.0) * lambda);
+  float ir = r > 0.0 ? 1.0 / r : 0.0;  // at r = 0 the r-terms' numerators vanish too
+  vec4 g = vec4(size.x * (sx + (h * sx + C * sy) * ir), size.x * (sy + (-h * sy + C * sx) * ir),
+                size.y * (tx + (h * tx + C * ty) * ir), size.y * (ty + (-h * ty + C * tx) * ir)) * k;
+  for (int i = 0; i < 4; i++) if (isnan(g[i]) || isinf(g[i])) g[i] = 0.0;
+  L.lodGrad = g;
+  return 0.5 * log2(lambda);
+}
+
+Lookup lookup(int pixel) {
+  Lookup L;
+  L.valid = true;
+  L.nt = uTexBatch > 1 ? pixel / uPixels : 0;
+  L.face = 0;
+  L.stClamped = bvec2(false);
+  L.dir = vec3(0.0);
+  L.js = vec3(0.0);
+  L.jt = vec3(0.0);
+  L.lodGrad = vec4(0.0);
+  L.lodActive = false;
+  L.l0 = 0;
+  L.l1 = 0;
+  L.used = 1;
+  L.f = 0.0;
+  if (CUBE) {
+    vec3 d = fetch3(uUv, pixel);
+    int face = cubeFaceOf(d);
+    ivec3 ax = FACE_AXES[face];
+    vec2 sg = FACE_SIGNS[face];
+    float M = d[ax.x];
+    if (any(isnan(d)) || any(isinf(d)) || M == 0.0) {
+      L.valid = false;
+      return L;
+    }
+    L.dir = d;
+    L.face = face;
+    float m = 1.0 / (2.0 * abs(M));
+    vec2 st = 0.5 + sg * vec2(d[ax.y], d[ax.z]) * m;
+    L.stClamped = bvec2(!(st.x > 0.0 && st.x < 1.0), !(st.y > 0.0 && st.y < 1.0));
+    L.st = clamp(st, 0.0, 1.0);
+    // Jacobian of the face projection.
+    L.js[ax.y] = sg.x * m;
+    L.js[ax.x] = -sg.x * d[ax.y] * sign(M) / (2.0 * M * M);
+    L.jt[ax.z] = sg.y * m;
+    L.jt[ax.x] = -sg.y * d[ax.z] * sign(M) / (2.0 * M * M);
+  } else {
+    L.st = fetch2(uUv, pixel);
+  }
+  if (uFilter == NEAREST) {
+    L.b0 = nearestTaps(L.nt, L.face, L.st);
+    return L;
+  }
+  float lod = 0.0;
+  int maxLevel = NUM_LEVELS - 1;
+  if (uFilter == LINEAR_MIPMAP_NEAREST || uFilter == LINEAR_MIPMAP_LINEAR) {
+    if (uHasUvDa) lod = lodFromDerivatives(L, pixel);
+    if (uHasBias) lod += fetch(uBias, pixel);
+  }
+  L.lodActive = uFilter == LINEAR_MIPMAP_LINEAR && lod > 0.0 && lod < float(maxLevel);
+  lod = lod > 0.0 ? min(lod, float(maxLevel)) : 0.0;  // also maps NaN to 0
+  if (uFilter == LINEAR_MIPMAP_NEAREST) {
+    L.l0 = L.l1 = int(floor(lod));
+  } else if (uFilter == LINEAR_MIPMAP_LINEAR && lod > 0.0) {
+    L.l0 = int(floor(lod));
+    L.l1 = min(L.l0 + 1, maxLevel);
+    L.f = lod - float(L.l0);
+  }
+  L.used = L.l1 != L.l0 ? 2 : 1;
+  L.b0 = bilinearTaps(L.l0, L.nt, L.face, L.st);
+  if (L.used == 2) L.b1 = bilinearTaps(L.l1, L.nt, L.face, L.st);
+  return L;
+}
+
+// The taps of level slot k (0: level l0, 1: level l1). (No ?: on structs in WebGL.)
+Taps slotTaps(Lookup L, int k) {
+  if (k == 0) return L.b0;
+  return L.b1;
+}
+int slotLevel(Lookup L, int k) { return k == 0 ? L.l0 : L.l1; }
+float slotWeight(Lookup L, int k) { return L.used == 2 ? (k == 0 ? 1.0 - L.f : L.f) : 1.0; }
+
+float levelValue(int level, Taps b, int c) { return dot(tapWeights(b), tapValues(level, b, c)); }
+
+float textureValue(Lookup L, int c) {
+  if (!L.valid) return 0.0;
+  float v0 = levelValue(L.l0, L.b0, c);
+  return L.used == 2 ? (1.0 - L.f) * v0 + L.f * levelValue(L.l1, L.b1, c) : v0;
+}
+
+// The gradients of one pixel's lookup for incoming dy [N,H,W,C]: duv (2 or 3 components),
+// duvDa (4 or 6: xyzw then the cube's last two in duvDa2) and dbias.
+uniform sampler2D uDy;
+void pixelGradients(Lookup L, int pixel, out vec3 duv, out vec4 duvDa, out vec2 duvDa2, out float dbias) {
+  duv = vec3(0.0);
+  duvDa = vec4(0.0);
+  duvDa2 = vec2(0.0);
+  dbias = 0.0;
+  if (!L.valid || uFilter == NEAREST) return;
+  float ds = 0.0, dt = 0.0, dLod = 0.0;
+  for (int c = 0; c < uChannels; c++) {
+    float dy = fetch(uDy, pixel * uChannels + c);
+    if (dy == 0.0) continue;
+    for (int k = 0; k < L.used; k++) {
+      Taps b = slotTaps(L, k);
+      vec4 t = tapValues(slotLevel(L, k), b, c);
+      float gc = slotWeight(L, k) * dy;
+      float cross = t.w + t.x - t.y - t.z;
+      ds += gc * b.scale.x * ((t.y - t.x) + b.frac.y * cross);
+      dt += gc * b.scale.y * ((t.z - t.x) + b.frac.x * cross);
+      if (k == 1) dLod += dy * (dot(tapWeights(b), t) - levelValue(L.l0, L.b0, c));
+    }
+  }
+  if (!L.lodActive) dLod = 0.0;
+  if (CUBE) {
+    if (L.stClamped.x) ds = 0.0;
+    if (L.stClamped.y) dt = 0.0;
+    duv = ds * L.js + dt * L.jt;
+  } else {
+    duv.xy = vec2(ds, dt);
+  }
+  if (dLod == 0.0) return;
+  dbias = dLod;
+  if (!uHasUvDa) return;
+  vec4 g = dLod * L.lodGrad;  // (gsX, gsY, gtX, gtY)
+  if (!CUBE) {
+    duvDa = g;
+    return;
+  }
+  vec3 dX, dY;
+  for (int k = 0; k < 3; k++) {
+    dX[k] = fetch(uUvDa, 6 * pixel + 2 * k);
+    dY[k] = fetch(uUvDa, 6 * pixel + 2 * k + 1);
+  }
+  vec3 gX = g.x * L.js + g.z * L.jt, gY = g.y * L.js + g.w * L.jt;
+  duvDa = vec4(gX.x, gY.x, gX.y, gY.y);
+  duvDa2 = vec2(gX.z, gY.z);
+  // The level also depends on the direction: d(ds/dX)/d(dir) = Σ_m ∂²s/∂d_m∂d · uvDa_m,X, etc.
+  ivec3 ax = FACE_AXES[L.face];
+  vec2 sg = FACE_SIGNS[L.face];
+  float M = L.dir[ax.x], aM = abs(M);
+  float mixed = -sign(M) / (2.0 * M * M);
+  mat3 hs = mat3(0.0), ht = mat3(0.0);
+  hs[ax.y][ax.x] = hs[ax.x][ax.y] = sg.x * mixed;
+  hs[ax.x][ax.x] = sg.x * L.dir[ax.y] / (aM * aM * aM);
+  ht[ax.z][ax.x] = ht[ax.x][ax.z] = sg.y * mixed;
+  ht[ax.x][ax.x] = sg.y * L.dir[ax.z] / (aM * aM * aM);
+  duv += hs * (g.x * dX + g.y * dY) + ht * (g.z * dX + g.w * dY);
+}
+`;
+}

@@ -1,0 +1,74 @@
+/**
+ * interpolate's forward passes (SPEC §4): one element pass for `out` [N,H,W,A], one for `outDa`
+ * [N,H,W,2k].
+ */
+import {DiffrastGL} from './gl_context';
+import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {VERTEX_FETCH} from './glsl_raster';
+import {elementProgram} from './passes';
+
+/**
+ * A pixel's triangle as attribute rows (attr is [V,A] or [N,V,A]), and the attributes there.
+ * Uniforms: uNumVertices (attr's V), uNumTriangles, uNumAttrs, uAttrStride (V when attr has
+ * one set per image, else 0), uPixels (H·W), and when `numDiff` > 0 the listed attributes.
+ */
+export function interpolateSnippet(numDiff: number): string {
+  return `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}
+uniform sampler2D uAttr;
+uniform sampler2D uRast;
+uniform sampler2D uRastDb;
+uniform int uNumAttrs;
+uniform int uAttrStride;
+uniform int uPixels;
+uniform int uDiffAttrs[${Math.max(numDiff, 1)}];  // the listed attributes (NUM_DIFF of them)
+const int NUM_DIFF = ${numDiff};
+bool pixelCorners(int pixel, out ivec3 rows, out vec2 uv) {
+  vec4 r = fetch4(uRast, pixel);
+  uv = r.xy;
+  rows = ivec3(0);
+  if (!triangleOfId(decodeId(r.w), rows)) return false;
+  rows += (pixel / uPixels) * uAttrStride;
+  return true;
+}
+float attrAt(int row, int a) { return fetch(uAttr, row * uNumAttrs + a); }
+// (s0 − s2, s1 − s2) of attribute a.
+vec2 attrDifferences(ivec3 rows, int a) {
+  float s2 = attrAt(rows.z, a);
+  return vec2(attrAt(rows.x, a) - s2, attrAt(rows.y, a) - s2);
+}
+`;
+}
+
+export function interpolateProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(ctx, 'interpolate', () => `${HEADER}${interpolateSnippet(0)}${OUTPUT_INDEX}
+out float outValue;
+void main() {
+  ivec2 pa = outputCell(uNumAttrs);
+  int pixel = pa.x, a = pa.y;
+  ivec3 rows;
+  vec2 uv;
+  outValue = 0.0;
+  if (!pixelCorners(pixel, rows, uv)) return;
+  outValue = uv.x * attrAt(rows.x, a) + uv.y * attrAt(rows.y, a) + (1.0 - uv.x - uv.y) * attrAt(rows.z, a);
+}
+`);
+}
+
+/** outDa: (dA/dX, dA/dY) of each listed attribute. */
+export function interpolateDaProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
+  return elementProgram(ctx, `interpolate-da-${numDiff}`, () => `${HEADER}${interpolateSnippet(numDiff)}${OUTPUT_INDEX}
+out float outValue;
+void main() {
+  ivec2 pk = outputCell(2 * NUM_DIFF);
+  int pixel = pk.x, j = pk.y / 2, axis = pk.y % 2;
+  ivec3 rows;
+  vec2 uv;
+  outValue = 0.0;
+  if (!pixelCorners(pixel, rows, uv)) return;
+  vec2 d = attrDifferences(rows, uDiffAttrs[j]);
+  vec4 db = fetch4(uRastDb, pixel);
+  outValue = axis == 0 ? db.x * d.x + db.z * d.y : db.y * d.x + db.w * d.y;
+}
+`);
+}

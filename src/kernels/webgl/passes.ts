@@ -1,0 +1,105 @@
+/**
+ * The two kinds of pass most kernels are made of: an element pass (one fragment per element of
+ * tfjs output tensors) and the copy of one of our RGBA32F scratch textures into a tfjs tensor.
+ */
+import {copyTexelsToTensor} from './buffer_copy';
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
+import {FETCH, FULLSCREEN_VERTEX, HEADER, OUTPUT_INDEX} from './glsl_common';
+import {GlProgram, UniformValues} from './gl_program';
+
+/** A fragment program for element passes, compiled once per key. */
+export function elementProgram(ctx: DiffrastGL, key: string, fragmentSource: () => string): GlProgram {
+  return ctx.program(key, () => FULLSCREEN_VERTEX, fragmentSource);
+}
+
+/** Where an element pass writes: a tfjs output (GlTensor) or a ScratchGrid. */
+export interface PassTarget {
+  texture: WebGLTexture | null;
+  /** [rows, columns] of the texture. */
+  texShape: [number, number];
+  /** Elements (texels) in use, row-major from the first. */
+  size: number;
+}
+
+/** One of our RGBA32F scratch textures holding `texels` texels row-major, as wide as allowed. */
+export interface ScratchGrid extends PassTarget {
+  texture: WebGLTexture;
+  width: number;
+  height: number;
+}
+
+export function scratchGrid(s: GlSession, name: string, texels: number): ScratchGrid {
+  const max = s.ctx.maxRenderSize;
+  const width = Math.max(1, Math.min(texels, max));
+  const height = Math.max(1, Math.ceil(texels / width));
+  if (height > max) {
+    throw new Error(`${s.kernel} on webgl: ${texels} texels of intermediate results do not fit one ${max}x${max} ` +
+                    'render target here; use a smaller batch, resolution or mesh');
+  }
+  return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: texels, width, height};
+}
+
+/**
+ * Runs `program` over elements [start, end) of `outputs` (all of one texture shape; fragment
+ * output k writes outputs[k]).
+ */
+export function elementPass(
+    s: GlSession, program: GlProgram, outputs: PassTarget[], uniforms: UniformValues,
+    textures: {[sampler: string]: WebGLTexture | null}, start = 0, end = outputs[0].size) {
+  if (end <= start) return;
+  const width = outputs[0].texShape[1];
+  const row0 = Math.floor(start / width), row1 = Math.ceil(end / width);
+  s.draw({
+    program, targets: outputs.map(o => o.texture!), viewport: [0, row0, width, row1 - row0],
+    uniforms: {...uniforms, uOutWidth: width, uOutStart: start, uOutEnd: end}, textures, mode: s.gl.TRIANGLES, count: 3,
+  });
+}
+
+/**
+ * Where a [rows, cols] matrix lives in a scratch texture: row r, column c is channel c % 4 of
+ * texel base + r·groups + ⌊c/4⌋ (groups = ⌈cols/4⌉), texels row-major.
+ */
+export interface PaddedLayout {
+  cols: number;
+  base: number;
+}
+
+export function groupsOf(cols: number): number {
+  return Math.max(1, Math.ceil(cols / 4));
+}
+
+function copyProgram(ctx: DiffrastGL, count: number): GlProgram {
+  return elementProgram(ctx, `copy-padded-${count}`, () => {
+    const ks = Array.from({length: count}, (_, k) => k);
+    return `${HEADER}${FETCH}${OUTPUT_INDEX}
+${ks.map(k => `uniform sampler2D uSrc${k};\nlayout(location = ${k}) out float out${k};`).join('\n')}
+uniform int uCols;
+uniform int uBase;
+void main() {
+  int e = outputIndex() - uOutStart;  // (element uOutStart is row 0, column 0)
+  int row = e / uCols, col = e - row * uCols;
+  int texel = uBase + row * ((uCols + 3) / 4) + col / 4;
+  ${ks.map(k => `out${k} = fetchTexel(uSrc${k}, texel)[col % 4];`).join('\n  ')}
+}
+`;
+  });
+}
+
+/**
+ * Copies matrices from scratch textures (laid out as `layout`) into elements [start, end) of tfjs
+ * outputs of one texture shape; element start maps to row 0, column 0. Whole texels (columns a
+ * multiple of 4) go through a pixel buffer, others through a copy pass.
+ */
+export function copyToTensors(
+    s: GlSession, sources: Array<{texture: WebGLTexture, width: number}>, layout: PaddedLayout, outputs: PassTarget[],
+    start = 0, end = outputs[0].size) {
+  if (end <= start) return;
+  if (layout.cols % 4 === 0) {
+    sources.forEach((src, k) => copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / 4, outputs[k], start));
+    return;
+  }
+  const textures: {[name: string]: WebGLTexture} = {};
+  sources.forEach((t, k) => textures[`uSrc${k}`] = t.texture);
+  elementPass(s, copyProgram(s.ctx, sources.length), outputs, {uCols: layout.cols, uBase: layout.base}, textures, start, end);
+}
