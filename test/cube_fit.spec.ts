@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {describeEachBackend} from './util/backends';
+import {describeEachBackend, LONG_LOOP_TIMEOUT_MS} from './util/backends';
 import {Rng} from './util/random';
 
 describeEachBackend('cube fit', () => {
@@ -50,5 +50,5 @@ describeEachBackend('cube fit', () => {
     tf.dispose([tri, posTrue, colTrue, pos, col]);
     hash.dispose();
     adam.dispose();
-  });
+  }, LONG_LOOP_TIMEOUT_MS);
 });
