@@ -56,7 +56,7 @@ fn flush(key: i32, sum: array<f32, 9>) {
         sum = array<f32, 9>();
         c = loadCorners(base, k);
       }
-      let f = vec2f(pixelCenter(px, U.width), pixelCenter(py, U.height));
+      let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
       let d = pixelGrad(c, f, size, g2.x, g2.y, gdb, useDb);
       for (var k = 0; k < 3; k++) {
         sum[3 * k] += d[k].x;

@@ -212,7 +212,7 @@ const RESOLVE_MAIN_WGSL = `
   if (id == 0u) { return; }
   let k = triangleIndices(i32(id) - 1, U.numVertices);
   let base = select(U.image * U.numVertices, 0, U.rangeMode != 0);
-  let f = vec2f(pixelCenter(px, U.width), pixelCenter(py, U.height));
+  let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
   let r = resolvePixel(loadCorners(base, k), f, vec2f(f32(U.width), f32(U.height)));
   rast[o] = vec4f(r.rast.xyz, encodeId(id));
   rastDb[o] = r.db;

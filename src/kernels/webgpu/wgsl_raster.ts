@@ -10,6 +10,30 @@ fn loadCorners(base: i32, k: vec3<i32>) -> Corners {
   return Corners(pos[base + k.x], pos[base + k.y], pos[base + k.z]);
 }
 fn pixelCenter(p: i32, size: i32) -> f32 { return f32(2 * p + 1) / f32(size) - 1.0; }
+// x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
+fn topBits(x: f32, bits: u32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & (0xFFFFFFFFu << (24u - bits))); }
+// A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
+// size is not a power of two).
+struct Center { hi: vec2f, lo: vec2f };
+fn exactCenter(px: vec2<i32>, size: vec2<i32>) -> Center {
+  let n = vec2f(2 * px + 1 - size);
+  let s = vec2f(size);
+  let hi = n / s;
+  // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
+  let a = vec2f(topBits(hi.x, 8u), topBits(hi.y, 8u));
+  let b = vec2f(topBits(hi.x - a.x, 8u), topBits(hi.y - a.y, 8u));
+  let c = hi - a - b;
+  return Center(hi, (((n - a * s) - b * s) - c * s) / s);
+}
+// q = p.xy − f·p.w with the product f·w split into exact parts: for small and sliver triangles
+// the edge functions cancel, and a rounded q costs them most of their digits.
+fn relativeTo(p: vec4f, f: Center) -> vec2f {
+  let wh = topBits(p.w, 12u);
+  let wl = p.w - wh;
+  let fh = vec2f(topBits(f.hi.x, 12u), topBits(f.hi.y, 12u));
+  let fl = f.hi - fh;
+  return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
+}
 fn cross2(a: vec2f, b: vec2f) -> f32 { return a.x * b.y - a.y * b.x; }
 `;
 
@@ -19,10 +43,10 @@ fn cross2(a: vec2f, b: vec2f) -> f32 { return a.x * b.y - a.y * b.x; }
  * (steps 4–5): rast (u, v, z/w) and rastDb.
  */
 export const RESOLVE_WGSL = `
-fn edgeFunctions(c: Corners, f: vec2f) -> vec3f {
-  let q0 = c.p0.xy - f * c.p0.w;
-  let q1 = c.p1.xy - f * c.p1.w;
-  let q2 = c.p2.xy - f * c.p2.w;
+fn edgeFunctions(c: Corners, f: Center) -> vec3f {
+  let q0 = relativeTo(c.p0, f);
+  let q1 = relativeTo(c.p1, f);
+  let q2 = relativeTo(c.p2, f);
   return vec3f(cross2(q1, q2), cross2(q2, q0), cross2(q0, q1));
 }
 fn edgeAlpha(c: Corners) -> vec3f {
@@ -36,7 +60,7 @@ fn screenDeterminant(c: Corners) -> f32 {
          c.p2.w * (c.p0.x * c.p1.y - c.p1.x * c.p0.y);
 }
 struct Resolved { rast: vec4f, db: vec4f };
-fn resolvePixel(c: Corners, f: vec2f, size: vec2f) -> Resolved {
+fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
   let a = edgeFunctions(c, f);
   let A = a.x + a.y + a.z;
   var u = clamp(a.x / A, 0.0, 1.0);
@@ -65,11 +89,12 @@ fn resolvePixel(c: Corners, f: vec2f, size: vec2f) -> Resolved {
  */
 export const PIXEL_GRAD_WGSL = `
 const A_EPSILON = 1e-6;
-fn pixelGrad(c: Corners, f: vec2f, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
+fn pixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
   var p = array<vec4f, 3>(c.p0, c.p1, c.p2);
-  let q0 = c.p0.xy - f * c.p0.w;
-  let q1 = c.p1.xy - f * c.p1.w;
-  let q2 = c.p2.xy - f * c.p2.w;
+  let f = center.hi;
+  let q0 = relativeTo(c.p0, center);
+  let q1 = relativeTo(c.p1, center);
+  let q2 = relativeTo(c.p2, center);
   let a0 = cross2(q1, q2);
   let a1 = cross2(q2, q0);
   let a2 = cross2(q0, q1);
