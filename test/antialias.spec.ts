@@ -119,23 +119,23 @@ describeEachBackend('antialias', () => {
       return {pos, tri, rast, color};
     }
 
-    it('with respect to color match finite differences', () => {
+    it('with respect to color match finite differences', async () => {
       const {pos, tri, rast, color} = scene(31, 2);
       const hash = dr.antialiasConstructTopologyHash(tri);
-      checkGradient({f: c => dr.antialias(c, rast, pos, tri, {topologyHash: hash}), x: color, h: 1e-2,
+      await checkGradient({f: c => dr.antialias(c, rast, pos, tri, {topologyHash: hash}), x: color, h: 1e-2,
                      coords: Array.from({length: 120}, (_, i) => (i * 37) % color.size)});
       hash.dispose();
     });
 
-    it('with respect to pos (x, y, w) match finite differences, instanced and range mode', () => {
+    it('with respect to pos (x, y, w) match finite differences, instanced and range mode', async () => {
       const {pos, tri, rast, color} = scene(32, 2);
       const coords = Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2);
-      const res = checkGradient({f: p => dr.antialias(color, rast, p, tri), x: pos, h: 1e-4, coords});
+      const res = await checkGradient({f: p => dr.antialias(color, rast, p, tri), x: pos, h: 1e-4, coords});
       expect(res.maxGrad).toBeGreaterThan(0.05);
       const one = scene(33, 1);
       const flat = tf.reshape(one.pos, [-1, 4]);
       const rr = dr.rasterize(flat, one.tri, [14, 12], {ranges: [[0, 5]]}).rast;
-      checkGradient({f: p => dr.antialias(one.color, rr, p, one.tri), x: flat, h: 1e-4,
+      await checkGradient({f: p => dr.antialias(one.color, rr, p, one.tri), x: flat, h: 1e-4,
                      coords: Array.from({length: flat.size}, (_, i) => i).filter(i => i % 4 !== 2)});
     });
 

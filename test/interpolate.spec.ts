@@ -100,12 +100,12 @@ describeEachBackend('interpolate', () => {
     }
 
     for (const shape of ['[V,A]', '[1,V,A]', '[N,V,A]']) {
-      it(`with respect to attr ${shape} match finite differences`, () => {
+      it(`with respect to attr ${shape} match finite differences`, async () => {
         const {rng, tri, rast, rastDb, numVertices} = scene(21, 2);
         const lead = shape === '[V,A]' ? [] : shape === '[1,V,A]' ? [1] : [2];
         const n = lead.reduce((a, b) => a * b, 1) * numVertices * 3;
         const attr = tf.tensor(rng.array(n, -1, 1), [...lead, numVertices, 3]);
-        checkGradient({
+        await checkGradient({
           f: a => {
             const {out, outDa} = dr.interpolate(a, rast, tri, {rastDb, diffAttrs: [0, 2]});
             return tf.concat([out, outDa], 3);
@@ -115,7 +115,7 @@ describeEachBackend('interpolate', () => {
       });
     }
 
-    it('with respect to rast (u, v) and rastDb match finite differences', () => {
+    it('with respect to rast (u, v) and rastDb match finite differences', async () => {
       const {rng, tri, rast, rastDb, numVertices} = scene(22, 1);
       const attr = tf.tensor2d(rng.array(numVertices * 2, -1, 1), [numVertices, 2]);
       const f = (r: tf.Tensor, db: tf.Tensor) => {
@@ -123,22 +123,22 @@ describeEachBackend('interpolate', () => {
         return tf.concat([out, outDa], 3);
       };
       // Perturb only u and v of covered pixels: the id channel is an index, z/w is unused.
-      const rv = rast.dataSync();
+      const rv = await rast.data();
       const uvCoords = Array.from({length: rv.length}, (_, i) => i).filter(i => i % 4 < 2 && rv[i - (i % 4) + 3] > 0);
       expect(uvCoords.length).toBeGreaterThan(20);
-      checkGradient({f: r => f(r, rastDb), x: rast, h: 1e-2, coords: uvCoords});
-      checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords.map(i => i + 2)});
-      checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords});
+      await checkGradient({f: r => f(r, rastDb), x: rast, h: 1e-2, coords: uvCoords});
+      await checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords.map(i => i + 2)});
+      await checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords});
     });
 
-    it('chain through rasterize to pos', () => {
+    it('chain through rasterize to pos', async () => {
       const {rng, tri, numVertices} = scene(23, 1);
       const attr = tf.tensor2d(rng.array(numVertices * 2, -1, 1), [numVertices, 2]);
       const pos = tf.tensor3d([Array.from({length: numVertices}, () => {
         const w = rng.uniform(0.8, 1.5);
         return [rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.5, 0.5) * w, w];
       })]);
-      checkGradient({
+      await checkGradient({
         f: p => {
           const {rast, rastDb} = dr.rasterize(p, tri, [12, 12]);
           const {out, outDa} = dr.interpolate(attr, rast, tri, {rastDb, diffAttrs: 'all'});

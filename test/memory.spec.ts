@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {describeEachBackend} from './util/backends';
+import {describeEachBackend, LONG_LOOP_TIMEOUT_MS} from './util/backends';
 import {Rng} from './util/random';
 
 describeEachBackend('memory', () => {
@@ -42,5 +42,5 @@ describeEachBackend('memory', () => {
     tf.dispose([tri, uv, pos, tex, target]);
     hash.dispose();
     adam.dispose();
-  });
+  }, LONG_LOOP_TIMEOUT_MS);
 });

@@ -184,18 +184,18 @@ describeEachBackend('rasterize', backend => {
     const seqTri = (numTri: number) =>
         tf.tensor2d(Array.from({length: 3 * numTri}, (_, i) => i), [numTri, 3], 'int32');
 
-    it('of u, v with respect to x, y, w match finite differences (instanced)', () => {
+    it('of u, v with respect to x, y, w match finite differences (instanced)', async () => {
       const pos = randomScene(new Rng(7), 2, 3), tri = seqTri(3);
-      const res = checkGradient({
+      const res = await checkGradient({
         f: p => dr.rasterize(p, tri, [24, 20]).rast, x: pos, h: 1e-3, include: i => i % 4 < 2,
         coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
       });
       expect(res.checked).toBe(54);
     });
 
-    it('of rastDb with respect to x, y, w match finite differences (gradDb)', () => {
+    it('of rastDb with respect to x, y, w match finite differences (gradDb)', async () => {
       const pos = randomScene(new Rng(11), 1, 3), tri = seqTri(3);
-      checkGradient({
+      await checkGradient({
         f: p => {
           const {rast, rastDb} = dr.rasterize(p, tri, [20, 24]);
           return tf.concat([rast, rastDb], 3);
@@ -218,25 +218,27 @@ describeEachBackend('rasterize', backend => {
       }
     });
 
-    it('in range mode match finite differences', () => {
+    it('in range mode match finite differences', async () => {
       const scene = randomScene(new Rng(5), 1, 4);
       const pos = tf.reshape(scene, [12, 4]) as tf.Tensor2D, tri = seqTri(4);
-      checkGradient({
+      await checkGradient({
         f: p => dr.rasterize(p, tri, [16, 16], {ranges: [[0, 2], [1, 3]]}).rast, x: pos, h: 1e-3,
         include: i => i % 4 < 2,
       });
     });
 
-    it('flow through tf.variableGrads and optimizer.minimize', () => {
+    it('flow through tf.variableGrads and optimizer.minimize', async () => {
       const pos = tf.variable(randomScene(new Rng(9), 1, 1));
       const tri = seqTri(1);
       const loss = () => tf.sum(tf.square(dr.rasterize(pos, tri, [8, 8]).rast)) as tf.Scalar;
       const {grads} = tf.variableGrads(loss);
       expect(grads[pos.name].shape).toEqual(pos.shape);
-      expect(tf.sum(tf.abs(grads[pos.name])).dataSync()[0]).toBeGreaterThan(0);
-      const before = pos.dataSync().slice();
+      const total = tf.sum(tf.abs(grads[pos.name]));
+      expect((await total.data())[0]).toBeGreaterThan(0);
+      total.dispose();
+      const before = (await pos.data()).slice();
       tf.train.sgd(1e-3).minimize(loss);
-      expect(pos.dataSync()).not.toEqual(before);
+      expect(await pos.data()).not.toEqual(before);
       tf.dispose(grads);
       pos.dispose();
     });

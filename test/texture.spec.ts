@@ -135,34 +135,34 @@ describeEachBackend('texture', () => {
       for (const b of ['wrap', 'clamp', 'zero'] as BoundaryMode[]) modes.push([f, b]);
     }
     modes.forEach(([filterMode, boundaryMode], m) => {
-      it(`of ${filterMode} / ${boundaryMode} match finite differences for every input`, () => {
+      it(`of ${filterMode} / ${boundaryMode} match finite differences for every input`, async () => {
         const {rng, tex, uv, uvDa, bias} = inputs(100 + m, 8, 2, false);
         const mipmapped = filterMode.includes('mipmap');
         const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions =>
             ({filterMode, boundaryMode, ...(mipmapped ? {uvDa, mipLevelBias: bias} : {}), ...o});
-        checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
+        await checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
         if (filterMode === 'nearest') return;
-        checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
+        await checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
         if (!mipmapped) return;
         // Mip levels given as an array: each level gets its own gradient.
         const levels = dr.textureConstructMip(tex).levels;
         for (let l = 0; l < levels.length; l++) {
-          checkGradient({
+          await checkGradient({
             f: lv => dr.texture(tex, uv, opts({mip: levels.map((x, k) => (k === l ? lv : x))})), x: levels[l], h: 1e-2,
             coords: some(rng, levels[l].size, 24),
           });
         }
         if (filterMode !== 'linear-mipmap-linear') return;
-        checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d})), x: uvDa, h: 1e-3});
-        checkGradient({f: b => dr.texture(tex, uv, opts({mipLevelBias: b})), x: bias, h: 1e-3});
-        checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d, mipLevelBias: undefined})), x: uvDa, h: 1e-3});
+        await checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d})), x: uvDa, h: 1e-3});
+        await checkGradient({f: b => dr.texture(tex, uv, opts({mipLevelBias: b})), x: bias, h: 1e-3});
+        await checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d, mipLevelBias: undefined})), x: uvDa, h: 1e-3});
       });
     });
 
     it('send mip-level gradients into tex through the pyramid (built inside or outside the loss)', async () => {
       const {rng, tex, uv, uvDa} = inputs(7, 8, 3, false);
       const f = (t: tf.Tensor) => dr.texture(t, uv, {uvDa, mip: dr.textureConstructMip(t)});
-      checkGradient({f, x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
+      await checkGradient({f, x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
       const inside = tf.grad(t => tf.sum(f(t)))(tex);
       const mip = dr.textureConstructMip(tex);
       const outside = tf.grad(t => tf.sum(dr.texture(t, uv, {uvDa, mip})))(tex);
@@ -175,22 +175,22 @@ describeEachBackend('texture', () => {
       mip.dispose();
     });
 
-    it('sum over the batch for a shared texture', () => {
+    it('sum over the batch for a shared texture', async () => {
       const {rng, tex, uv, uvDa} = inputs(8, 8, 1, false, 1);
-      checkGradient({f: t => dr.texture(t, uv, {uvDa}), x: tex, h: 1e-2, coords: some(rng, tex.size, 40)});
+      await checkGradient({f: t => dr.texture(t, uv, {uvDa}), x: tex, h: 1e-2, coords: some(rng, tex.size, 40)});
     });
 
     for (const filterMode of ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as FilterMode[]) {
-      it(`of cube maps (${filterMode}) match finite differences, including through the level`, () => {
+      it(`of cube maps (${filterMode}) match finite differences, including through the level`, async () => {
         const {rng, tex, uv, uvDa} = inputs(9, 8, 2, true);
         const mipmapped = filterMode.includes('mipmap');
         const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions =>
             ({filterMode, boundaryMode: 'cube', ...(mipmapped ? {uvDa} : {}), ...o});
-        checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
+        await checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
         if (filterMode === 'nearest') return;
-        checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
+        await checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
         if (filterMode === 'linear-mipmap-linear') {
-          checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d})), x: uvDa, h: 1e-3});
+          await checkGradient({f: d => dr.texture(tex, uv, opts({uvDa: d})), x: uvDa, h: 1e-3});
         }
       });
     }

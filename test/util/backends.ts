@@ -5,6 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * Timeout of the specs that loop over hundreds of iterations: on GPUs emulated in software
+ * (SwiftShader on a loaded machine) they take minutes, and how long is no part of what they check.
+ */
+export const LONG_LOOP_TIMEOUT_MS = 600_000;
+
 export function testBackends(): string[] {
   return (globalThis as {DIFFRAST_TEST_BACKENDS?: string[]}).DIFFRAST_TEST_BACKENDS ?? ['cpu'];
 }

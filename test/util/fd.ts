@@ -40,15 +40,26 @@ export interface GradCheckResult {
   worst: {coord: number, analytic: number, fd: number};
 }
 
-function evaluate(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, values: Float32Array): Float32Array {
-  return tf.tidy(() => f(tf.tensor(values, x.shape, 'float32')).dataSync() as Float32Array);
+/**
+ * Reads back asynchronously: a synchronous read on webgpu goes through a canvas and loses the
+ * device under SwiftShader.
+ */
+async function read(make: () => tf.Tensor): Promise<Float32Array> {
+  const t = tf.tidy(make);
+  const values = await t.data() as Float32Array;
+  t.dispose();
+  return values;
 }
 
-export function checkGradient(spec: GradCheck): GradCheckResult {
+function evaluate(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, values: Float32Array): Promise<Float32Array> {
+  return read(() => f(tf.tensor(values, x.shape, 'float32')));
+}
+
+export async function checkGradient(spec: GradCheck): Promise<GradCheckResult> {
   const {f, x, h} = spec;
   const tol = spec.tol ?? 1e-3;
-  const x0 = x.dataSync() as Float32Array;
-  const out0 = evaluate(f, x, x0);
+  const x0 = await x.data() as Float32Array;
+  const out0 = await evaluate(f, x, x0);
   const rng = new Rng(spec.seed ?? 1234);
   const weights = new Float64Array(out0.length);
   let included = 0;
@@ -61,13 +72,14 @@ export function checkGradient(spec: GradCheck): GradCheckResult {
   const coords = spec.coords ?? Array.from({length: x0.length}, (_, i) => i);
   const smooth = new Uint8Array(out0.length).fill(1);
   const diffs: Array<{d: Float32Array, step: number}> = [];
-  const shifted = (j: number, delta: number) => {
+  const shifted = async (j: number, delta: number) => {
     const v = x0.slice();
     v[j] = Math.fround(x0[j] + delta);
-    return {out: evaluate(f, x, v), at: v[j]};
+    return {out: await evaluate(f, x, v), at: v[j]};
   };
   for (const j of coords) {
-    const p = shifted(j, h), m = shifted(j, -h), ph = shifted(j, h / 2), mh = shifted(j, -h / 2);
+    const p = await shifted(j, h), m = await shifted(j, -h), ph = await shifted(j, h / 2),
+          mh = await shifted(j, -h / 2);
     const d = new Float32Array(out0.length);
     for (let i = 0; i < out0.length; i++) {
       if (weights[i] === 0) continue;
@@ -96,7 +108,7 @@ export function checkGradient(spec: GradCheck): GradCheckResult {
                     `perturbation (more than ${maxNonSmooth * 100}%): step too large or scene degenerate`);
   }
   const w = tf.tensor(Float32Array.from(weights), [out0.length]);
-  const analytic = tf.tidy(() => tf.grad(v => tf.sum(tf.mul(tf.reshape(f(v), [-1]), w)))(x).dataSync());
+  const analytic = await read(() => tf.grad(v => tf.sum(tf.mul(tf.reshape(f(v), [-1]), w)))(x));
   w.dispose();
   let maxGrad = 0, maxDiff = 0, worst = {coord: -1, analytic: 0, fd: 0};
   coords.forEach((j, k) => {

@@ -1,0 +1,29 @@
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+
+import {Antialias, AntialiasAttrs, AntialiasInputs, unpackInputs} from '../names';
+
+import {AntialiasGpuArgs, recordAntialias} from './antialias_program';
+import {asWebGPU, GpuCall} from './gpu_context';
+
+/** The buffers and sizes shared by antialias's forward and backward kernels. */
+export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: AntialiasAttrs): AntialiasGpuArgs {
+  const {color, rast, pos, tri, topo} = inputs;
+  const [numImages, height, width, channels] = color.shape;
+  return {
+    color: call.buffer(color), rast: call.buffer(rast), pos: call.buffer(pos), tri: call.buffer(tri),
+    topo: call.buffer(topo), numImages, height, width, channels, numVertices: pos.shape[pos.shape.length - 2],
+    numTriangles: tri.shape[0], rangeMode: pos.shape.length === 2, boost: attrs.posGradientBoost,
+  };
+}
+
+export const antialiasWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
+  const call = new GpuCall(asWebGPU(backend), 'antialias');
+  const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
+  const a = antialiasArgs(call, named, attrs as unknown as AntialiasAttrs);
+  const out = call.output(named.color.shape, 'the output');
+  recordAntialias(call, a, out.buffer);
+  call.submit();
+  return out.info;
+};
+
+export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'webgpu', kernelFunc: antialiasWebGPU};

@@ -1,0 +1,29 @@
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+
+import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
+
+import {asWebGPU, GpuCall} from './gpu_context';
+import {recordRasterizeGrad} from './rasterize_grad_program';
+
+export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
+  const call = new GpuCall(asWebGPU(backend), 'rasterize gradient');
+  const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
+  const [numImages, height, width] = rast.shape;
+  const buffers = {pos: call.buffer(pos), tri: call.buffer(tri), rast: call.buffer(rast), dy: call.buffer(dy),
+                   ddb: ddb ? call.buffer(ddb) : null};
+  const dpos = call.output(pos.shape, 'dpos', true);
+  if (dpos.buffer && buffers.rast && buffers.dy) {
+    recordRasterizeGrad(call, {
+      ...buffers, rast: buffers.rast, dy: buffers.dy, dpos: dpos.buffer, numImages, height, width,
+      numVertices: pos.shape[pos.shape.length - 2], numTriangles: tri.shape[0], rangeMode: pos.shape.length === 2,
+    });
+  }
+  call.submit();
+  return dpos.info;
+};
+
+export const rasterizeGradConfig: KernelConfig = {
+  kernelName: RasterizeGrad,
+  backendName: 'webgpu',
+  kernelFunc: rasterizeGradWebGPU,
+};

@@ -1,0 +1,40 @@
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+
+import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
+
+import {asWebGPU, GpuCall} from './gpu_context';
+import {recordTexture, TextureGpuArgs} from './texture_program';
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The buffers and sizes shared by texture's forward and backward kernels. */
+export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: TextureAttrs): TextureGpuArgs {
+  const {tex, uv, uvDa, mipLevelBias, mips} = inputs;
+  const r = tex.shape.length;
+  const [numImages, height, width] = uv.shape;
+  return {
+    tex: call.buffer(tex),
+    mips: mips.map(m => ({buffer: call.buffer(m), size: size(m.shape)})),
+    uv: call.buffer(uv),
+    uvDa: uvDa ? call.buffer(uvDa) : null,
+    bias: mipLevelBias ? call.buffer(mipLevelBias) : null,
+    levelSizes: [tex, ...mips].map(t => [t.shape[r - 3], t.shape[r - 2]] as [number, number]),
+    channels: tex.shape[r - 1],
+    texBatch: tex.shape[0],
+    cube: r === 5,
+    numImages, height, width,
+    filterMode: attrs.filterMode,
+    boundaryMode: attrs.boundaryMode,
+  };
+}
+
+export const textureWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
+  const call = new GpuCall(asWebGPU(backend), 'texture');
+  const a = textureArgs(call, unpackInputs<TextureInputs>(inputs, attrs!), attrs as unknown as TextureAttrs);
+  const out = call.output([a.numImages, a.height, a.width, a.channels], 'the output');
+  recordTexture(call, a, out.buffer);
+  call.submit();
+  return out.info;
+};
+
+export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'webgpu', kernelFunc: textureWebGPU};

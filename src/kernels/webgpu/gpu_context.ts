@@ -1,0 +1,347 @@
+/**
+ * How our webgpu kernels use tfjs's WebGPU backend: its device, its tensors' GPU buffers, and a
+ * command encoder of our own submitted after tfjs's pending work (DESIGN.md, WebGPU backend).
+ *
+ * tfjs-backend-webgpu is an optional peer dependency: it is imported for its types only, and
+ * everything is reached through the `backend` object a kernel receives.
+ */
+/// <reference types="@webgpu/types" />
+import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
+import type {TensorInfo} from '@tensorflow/tfjs-core';
+
+/** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
+interface TensorData {
+  resource?: GPUBuffer | GPUTexture | null;
+  values?: ArrayLike<number> | null;
+  dtype: string;
+}
+
+interface DeviceState {
+  /** Set when device.lost resolved: every later call fails with this message. */
+  lostReason: string | null;
+  pipelines: Map<string, GPUComputePipeline | GPURenderPipeline>;
+  /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
+  dummy: GPUBuffer;
+  /** Scratch render targets for rasterize, grown on demand and kept for the device's lifetime. */
+  targets: {width: number, height: number, id: GPUTexture, depth: GPUTexture} | null;
+}
+
+const states = new WeakMap<GPUDevice, DeviceState>();
+
+function deviceState(device: GPUDevice): DeviceState {
+  let state = states.get(device);
+  if (!state) {
+    const created: DeviceState = {
+      lostReason: null,
+      pipelines: new Map(),
+      dummy: device.createBuffer({size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM}),
+      targets: null,
+    };
+    device.lost.then(info => {
+      created.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+    });
+    states.set(device, created);
+    state = created;
+  }
+  return state;
+}
+
+/** An error that names the op and says what went wrong on the GPU side. */
+export function gpuError(op: string, message: string): Error {
+  return new Error(`${op} (webgpu): ${message}`);
+}
+
+/** A uniform struct described once: its WGSL declaration and its packing agree by construction. */
+export class Uniforms {
+  readonly wgsl: string;
+
+  constructor(private readonly fields: Array<[name: string, type: 'i32' | 'u32' | 'f32']>) {
+    this.wgsl = `struct Uniforms {\n${fields.map(([n, t]) => `  ${n}: ${t},`).join('\n')}\n};\n` +
+        '@group(0) @binding(0) var<uniform> U: Uniforms;\n';
+  }
+
+  pack(values: {[name: string]: number}): ArrayBuffer {
+    const bytes = new ArrayBuffer(Math.ceil(this.fields.length / 4) * 16);
+    const i32 = new Int32Array(bytes), u32 = new Uint32Array(bytes), f32 = new Float32Array(bytes);
+    this.fields.forEach(([name, type], i) => {
+      const v = values[name];
+      if (v === undefined) throw new Error(`uniform ${name} has no value`);
+      if (type === 'i32') i32[i] = v; else if (type === 'u32') u32[i] = v; else f32[i] = v;
+    });
+    return bytes;
+  }
+}
+
+/** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
+export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture'];
+type Resource = GPUBuffer | GPUTextureView;
+
+/**
+ * A program's bind group 0: the uniforms at binding 0, then storage buffers 1..n. Gives the WGSL
+ * declarations and the explicit layout from one list (an 'auto' layout would drop bindings a
+ * specialisation happens not to use).
+ */
+export class Bindings {
+  readonly wgsl: string;
+
+  constructor(readonly uniforms: Uniforms, private readonly storage: StorageSpec[]) {
+    this.wgsl = uniforms.wgsl + storage.map(([name, type, access], i) => access === 'texture' ?
+        `@group(0) @binding(${i + 1}) var ${name}: ${type};` :
+        `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`).join('\n') + '\n';
+  }
+
+  layout(device: GPUDevice, visibility: number): GPUBindGroupLayout {
+    return device.createBindGroupLayout({
+      entries: [
+        {binding: 0, visibility, buffer: {type: 'uniform'}},
+        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry => access === 'texture' ?
+            {binding: i + 1, visibility, texture: {sampleType: 'uint'}} :
+            {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}}),
+      ],
+    });
+  }
+}
+
+export const WORKGROUP_2D = 8;
+
+/**
+ * One kernel call's GPU work: input buffers, outputs, scratch buffers and one command encoder,
+ * submitted once after tfjs's pending commands. Scratch buffers are destroyed after submit.
+ */
+export class GpuCall {
+  readonly device: GPUDevice;
+  readonly encoder: GPUCommandEncoder;
+  private readonly state: DeviceState;
+  private readonly scratch: GPUBuffer[] = [];
+  private readonly maxBinding: number;
+  private readonly maxBuffer: number;
+
+  constructor(readonly backend: WebGPUBackend, readonly op: string) {
+    const device = (backend as {device?: GPUDevice}).device;
+    if (!device || typeof device.createCommandEncoder !== 'function') {
+      throw gpuError(op, 'the webgpu backend has no GPU device (no WebGPU adapter or device is available here); ' +
+          'use another backend, e.g. tf.setBackend(\'webgl\') or \'cpu\'');
+    }
+    this.device = device;
+    this.state = deviceState(device);
+    if (this.state.lostReason != null) {
+      throw gpuError(op, `the GPU device was lost (${this.state.lostReason}); results would be wrong, so nothing ` +
+          'was computed. Re-create the webgpu backend (tf.removeBackend(\'webgpu\'), then register it again) ' +
+          'and reload the tensors');
+    }
+    this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    this.maxBuffer = device.limits.maxBufferSize;
+    // tfjs records uploads of CPU-side tensors into its own encoder: they are flushed in submit().
+    this.encoder = device.createCommandEncoder();
+  }
+
+  /** Fails unless a buffer of `bytes` can be created and bound as storage on this device. */
+  checkSize(what: string, bytes: number) {
+    const limit = Math.min(this.maxBinding, this.maxBuffer);
+    if (bytes > limit) {
+      throw gpuError(this.op, `${what} needs a GPU buffer of ${bytes} bytes, more than this device allows ` +
+          `(maxStorageBufferBindingSize ${this.maxBinding}, maxBufferSize ${this.maxBuffer}; tfjs already requests ` +
+          'the adapter\'s maxima). Split the batch or lower the resolution; or create the backend from a device with ' +
+          'higher limits: tf.registerBackend(\'webgpu\', async () => new WebGPUBackend(await adapter.requestDevice(' +
+          '{requiredLimits: {maxStorageBufferBindingSize, maxBufferSize}})))');
+    }
+  }
+
+  /**
+   * The GPU buffer of a tensor, uploaded if its values are still on the CPU; null when empty.
+   * Index tensors (int32) still on the CPU are copied for this call only and stay on the CPU:
+   * the ops read them there (the antialias topology, ranges), and moving them would make such
+   * reads synchronous GPU readbacks, which are slow and, in some headless browsers, lose the device.
+   * tfjs keeps a cast's input buffer when the cast loses nothing (bool or int32 → float32): such a
+   * tensor's buffer holds i32 and is converted here, since our shaders read float32 tensors as f32.
+   */
+  buffer(t: TensorInfo): GPUBuffer | null {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (size === 0) return null;
+    this.checkSize('an input tensor', size * 4);
+    const asFloat = t.dtype === 'float32';
+    const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
+    const storedAsFloat = stored.dtype === 'float32';
+    if (stored.resource == null && stored.values != null && (!asFloat || !storedAsFloat)) {
+      const values = asFloat ? Float32Array.from(stored.values) : Int32Array.from(stored.values);
+      return this.dataBuffer(values, GPUBufferUsage.STORAGE);
+    }
+    this.backend.uploadToGPU(t.dataId);
+    const data = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
+    if (!(data.resource instanceof GPUBuffer)) {
+      throw gpuError(this.op, 'an input tensor is not held in a GPU buffer (a texture-backed tensor?)');
+    }
+    return asFloat === storedAsFloat ? data.resource : this.convert(data.resource, size, asFloat);
+  }
+
+  /** A scratch copy of `count` elements of `source` converted i32 → f32 (toFloat) or f32 → i32. */
+  private convert(source: GPUBuffer, count: number, toFloat: boolean): GPUBuffer {
+    const [from, to] = toFloat ? ['i32', 'f32'] : ['f32', 'i32'];
+    const result = this.scratchBuffer(count * 4, 'a converted input');
+    const pipeline = this.computePipeline(`convert/${from}`, convertBindings(from, to), () => `
+${LINEAR_INDEX_WGSL}
+@compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
+                                                 @builtin(num_workgroups) groups: vec3u) {
+  let i = linearIndex(g, groups);
+  if (i < U.count) { dst[i] = ${to}(src[i]); }
+}`);
+    this.dispatch(pipeline, [this.uniforms(countUniforms, {count}), source, result], groups1d(count));
+    return result;
+  }
+
+  /** A new float32 tfjs tensor with a GPU buffer (contents undefined until written or cleared). */
+  output(shape: number[], what: string, clear = false): {info: TensorInfo, buffer: GPUBuffer | null} {
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.checkSize(what, size * 4);
+    const info = this.backend.makeTensorInfo(shape, 'float32');
+    if (size === 0) {
+      // tfjs represents an empty tensor by empty CPU values.
+      (this.backend.tensorMap.get(info.dataId) as unknown as {values: Float32Array}).values = new Float32Array(0);
+      return {info, buffer: null};
+    }
+    this.backend.uploadToGPU(info.dataId);
+    const buffer = (this.backend.tensorMap.get(info.dataId) as unknown as TensorData).resource as GPUBuffer;
+    if (clear) this.encoder.clearBuffer(buffer);
+    return {info, buffer};
+  }
+
+  /** A scratch storage buffer, destroyed after submit. */
+  scratchBuffer(bytes: number, what: string, usage = 0): GPUBuffer {
+    this.checkSize(what, bytes);
+    const buffer = this.device.createBuffer({
+      size: Math.max(16, Math.ceil(bytes / 4) * 4),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | usage,
+    });
+    this.scratch.push(buffer);
+    return buffer;
+  }
+
+  /** A scratch buffer filled with `data` (uniforms or small tables). */
+  dataBuffer(data: ArrayBuffer | ArrayBufferView, usage: number): GPUBuffer {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) :
+                                                new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const buffer = this.device.createBuffer({size: Math.max(16, Math.ceil(bytes.length / 16) * 16), usage,
+                                             mappedAtCreation: true});
+    new Uint8Array(buffer.getMappedRange()).set(bytes);
+    buffer.unmap();
+    this.scratch.push(buffer);
+    return buffer;
+  }
+
+  uniforms(u: Uniforms, values: {[name: string]: number}): GPUBuffer {
+    return this.dataBuffer(u.pack(values), GPUBufferUsage.UNIFORM);
+  }
+
+  /** A binding for a buffer that may be absent (optional or empty input). */
+  bind(buffer: GPUBuffer | null): GPUBuffer {
+    return buffer ?? this.state.dummy;
+  }
+
+  /** A binding for an output that may be empty (writable bindings must not alias the dummy). */
+  bindOutput(buffer: GPUBuffer | null): GPUBuffer {
+    return buffer ?? this.scratchBuffer(16, 'an empty output');
+  }
+
+  /** A cached pipeline, built on first use per device. */
+  pipeline<T extends GPUComputePipeline | GPURenderPipeline>(key: string, make: (device: GPUDevice) => T): T {
+    let p = this.state.pipelines.get(key);
+    if (!p) {
+      p = make(this.device);
+      this.state.pipelines.set(key, p);
+    }
+    return p as T;
+  }
+
+  /** A cached compute pipeline; `code` gets the bindings' declarations prepended. */
+  computePipeline(key: string, bindings: Bindings, code: () => string): GPUComputePipeline {
+    return this.pipeline(key, device => device.createComputePipeline({
+      layout: device.createPipelineLayout({bindGroupLayouts: [bindings.layout(device, GPUShaderStage.COMPUTE)]}),
+      compute: {module: device.createShaderModule({code: bindings.wgsl + code(), label: key}), entryPoint: 'main'},
+    }));
+  }
+
+  /** Binds `buffers` (uniforms first) and dispatches; `groups` counts workgroups. */
+  dispatch(pipeline: GPUComputePipeline, buffers: Resource[], groups: [number, number, number]) {
+    if (groups.some(g => g === 0)) return;
+    const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (groups.some(g => g > limit)) {
+      throw gpuError(this.op, `needs ${groups.join('x')} workgroups, more than maxComputeWorkgroupsPerDimension ${limit}`);
+    }
+    const pass = this.encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.bindGroup(pipeline, buffers));
+    pass.dispatchWorkgroups(...groups);
+    pass.end();
+  }
+
+  bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, resources: Resource[]): GPUBindGroup {
+    return this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: resources.map((r, binding) => ({binding, resource: r instanceof GPUBuffer ? {buffer: r} : r})),
+    });
+  }
+
+  /**
+   * Scratch render targets of at least width × height: an r32uint triangle-id target and its
+   * depth32float buffer. Kept per device (grown when needed), since reallocating them per call
+   * costs as much as a small draw.
+   */
+  renderTargets(width: number, height: number): {id: GPUTexture, depth: GPUTexture} {
+    const t = this.state.targets;
+    if (t && t.width >= width && t.height >= height) return t;
+    t?.id.destroy();
+    t?.depth.destroy();
+    const w = Math.max(width, t?.width ?? 0), h = Math.max(height, t?.height ?? 0);
+    const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING;
+    this.state.targets = {
+      width: w,
+      height: h,
+      id: this.device.createTexture({size: [w, h], format: 'r32uint', usage}),
+      depth: this.device.createTexture({size: [w, h], format: 'depth32float', usage: GPUTextureUsage.RENDER_ATTACHMENT}),
+    };
+    return this.state.targets;
+  }
+
+  /**
+   * Submits: first whatever tfjs has recorded (uploads of our inputs included), then our
+   * commands. Scratch buffers are released once submitted.
+   */
+  submit() {
+    const b = this.backend;
+    b.ensureCommandEncoderReady();
+    b.endComputePassEncoder();
+    b.submitQueue();
+    this.device.queue.submit([this.encoder.finish()]);
+    this.scratch.forEach(s => s.destroy());
+  }
+}
+
+/** Threads per workgroup of element-wise passes. */
+export const WORKGROUP_1D = 64;
+
+/**
+ * Workgroups covering `count` items with 64-thread workgroups, folded into y past the
+ * per-dimension limit; the shader's item index is LINEAR_INDEX_WGSL's.
+ */
+export function groups1d(count: number): [number, number, number] {
+  const total = Math.ceil(count / WORKGROUP_1D);
+  const x = Math.min(total, 65535);
+  return [x, Math.ceil(total / Math.max(x, 1)), 1];
+}
+
+export const LINEAR_INDEX_WGSL = `
+fn linearIndex(g: vec3u, groups: vec3u) -> i32 { return i32(g.x + g.y * groups.x * ${WORKGROUP_1D}u); }
+`;
+
+/** Workgroup counts covering `[x, y, z]` items with 8×8 workgroups in x, y. */
+export function groups2d(x: number, y: number, z: number): [number, number, number] {
+  return [Math.ceil(x / WORKGROUP_2D), Math.ceil(y / WORKGROUP_2D), z];
+}
+
+const countUniforms = new Uniforms([['count', 'i32']]);
+const convertBindings = (from: string, to: string) =>
+    new Bindings(countUniforms, [['src', `array<${from}>`], ['dst', `array<${to}>`, 'read_write']]);
+
+export function asWebGPU(backend: unknown): WebGPUBackend {
+  return backend as unknown as WebGPUBackend;
+}

@@ -1,0 +1,284 @@
+/**
+ * Rasterize on WebGPU (SPEC §3): a render pipeline finds each pixel's nearest triangle into an
+ * r32uint id target, then a compute pass resolves (u, v, z/w, id) and rastDb analytically from
+ * the triangle's three clip-space vertices into tfjs-owned buffers.
+ *
+ * Coverage is decided in the fragment shader by the exact edge-function test of SPEC §3 (with
+ * the cpu reference's tie rule), not by the hardware: hardware snaps vertices to a sub-pixel grid
+ * (1/16 pixel on SwiftShader), which moved ~1% of edge pixels. So each triangle is drawn as a
+ * slightly larger, conservative shape in screen space (its edges pushed out by a quarter pixel,
+ * or its clipped bounding box when it crosses w = 0 or is a sliver), with w = 1 and the exact
+ * depth written from the shader (depth32float, 'less').
+ *
+ * Framebuffer rows run top-down in WebGPU: the vertex shader negates y so that framebuffer row r
+ * is SPEC row r (row 0 = bottom), and the fragment at (px + ½, py + ½) is pixel (px, py).
+ */
+import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
+import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
+import {CORNERS_WGSL, RESOLVE_WGSL} from './wgsl_raster';
+
+const drawBindings = new Bindings(
+    new Uniforms([['numVertices', 'i32'], ['width', 'i32'], ['height', 'i32'], ['rangeMode', 'i32'], ['peel', 'i32']]),
+    [['pos', 'array<vec4f>'], ['tri', 'array<i32>'], ['peelRast', 'array<vec4f>']]);
+
+/** Conservative screen-space cover of a triangle, in NDC (before the framebuffer flip). */
+const COVER_WGSL = `
+// Edges move out by this many pixels: more than hardware snapping moves them.
+const MARGIN = 0.25;
+// A corner pushed farther than this (an angle below ~1.8°) makes the bounding box cheaper.
+const MAX_SHIFT = 16.0;
+const CLIP_PLANES = array<vec4f, 4>(vec4f(1.0, 0.0, 0.0, 1.0), vec4f(-1.0, 0.0, 0.0, 1.0),
+                                    vec4f(0.0, 1.0, 0.0, 1.0), vec4f(0.0, -1.0, 0.0, 1.0));
+struct Cover { v: array<vec2f, 3>, ok: bool };
+
+// The triangle with its edges pushed out by MARGIN pixels; needs all w > 0.
+fn offsetTriangle(c: Corners, size: vec2f) -> Cover {
+  var cover: Cover;
+  cover.ok = false;
+  if (!(c.p0.w > 0.0 && c.p1.w > 0.0 && c.p2.w > 0.0)) { return cover; }
+  var P = array<vec2f, 3>((c.p0.xy / c.p0.w + 1.0) * 0.5 * size, (c.p1.xy / c.p1.w + 1.0) * 0.5 * size,
+                          (c.p2.xy / c.p2.w + 1.0) * 0.5 * size);
+  let o = sign(cross2(P[1] - P[0], P[2] - P[0]));
+  for (var k = 0; k < 3; k++) {
+    let a = P[(k + 2) % 3];
+    let b = P[k];
+    let d1 = normalize(b - a);
+    let d2 = normalize(P[(k + 1) % 3] - b);
+    let n1 = o * vec2f(d1.y, -d1.x);  // outward normals of the edges meeting at b
+    let n2 = o * vec2f(d2.y, -d2.x);
+    let shift = MARGIN * (n1 + n2) / (1.0 + dot(n1, n2));
+    let v = b + shift;
+    if (!(length(shift) <= MAX_SHIFT) || !isFiniteF(v.x) || !isFiniteF(v.y) || !(abs(v.x) + abs(v.y) < 1e7)) {
+      return cover;
+    }
+    cover.v[k] = v / size * 2.0 - 1.0;
+  }
+  cover.ok = o != 0.0;
+  return cover;
+}
+
+// A triangle containing the NDC bounding box of the triangle clipped to the view's four sides,
+// plus a pixel.
+fn boundingCover(c: Corners, size: vec2f) -> Cover {
+  var poly: array<vec4f, 8>;
+  poly[0] = c.p0;
+  poly[1] = c.p1;
+  poly[2] = c.p2;
+  var n = 3;
+  var cover: Cover;
+  cover.ok = false;
+  for (var plane = 0; plane < 4; plane++) {
+    var next: array<vec4f, 8>;
+    var m = 0;
+    for (var i = 0; i < n; i++) {
+      let a = poly[i];
+      let b = poly[(i + 1) % n];
+      let da = dot(CLIP_PLANES[plane], a);
+      let db = dot(CLIP_PLANES[plane], b);
+      if (da >= 0.0) { next[m] = a; m++; }
+      if ((da >= 0.0) != (db >= 0.0)) { next[m] = a + da / (da - db) * (b - a); m++; }
+    }
+    poly = next;
+    n = m;
+    if (n == 0) { return cover; }
+  }
+  var lo = vec2f(1e30);
+  var hi = vec2f(-1e30);
+  for (var i = 0; i < n; i++) {
+    if (poly[i].w > 0.0) {
+      let p = poly[i].xy / poly[i].w;
+      lo = min(lo, p);
+      hi = max(hi, p);
+    }
+  }
+  if (!(lo.x <= hi.x && lo.y <= hi.y)) { return cover; }
+  let pad = 2.0 / size;
+  lo = max(lo - pad, vec2f(-1.0) - pad);
+  hi = min(hi + pad, vec2f(1.0) + pad);
+  cover.v[0] = lo;
+  cover.v[1] = vec2f(2.0 * hi.x - lo.x, lo.y);
+  cover.v[2] = vec2f(lo.x, 2.0 * hi.y - lo.y);
+  cover.ok = true;
+  return cover;
+}
+`;
+
+/**
+ * The exact coverage test with a fixed evaluation order: edge (i, j) is computed from its
+ * lower-indexed vertex, so two triangles sharing it get exactly opposite values whatever the
+ * compiler fuses, and a shared edge is covered exactly once. Tie rule of the cpu reference: a
+ * centre on an edge belongs to the side where the edge function grows towards +X (else +Y).
+ */
+const COVERAGE_WGSL = `
+// (a, α, β) of the edge from corner i to corner j (vertex indices gi, gj) at NDC point f.
+fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: vec2f) -> vec3f {
+  var a = pi;
+  var b = pj;
+  var s = 1.0;
+  if (gj < gi) {
+    a = pj;
+    b = pi;
+    s = -1.0;
+  }
+  return s * vec3f(cross2(a.xy - f * a.w, b.xy - f * b.w), a.y * b.w - b.y * a.w, b.x * a.w - a.x * b.w);
+}
+fn insideEdge(e: vec3f, s: f32) -> bool {
+  let v = s * e.x;
+  if (v != 0.0) { return v > 0.0; }
+  let da = s * e.y;
+  return da > 0.0 || (da == 0.0 && s * e.z > 0.0);
+}
+`;
+
+const DRAW_WGSL = `
+struct VOut {
+  @builtin(position) position: vec4f,
+  @location(0) @interpolate(flat) ids: vec4<i32>,  // triangle, its three vertex indices
+  @location(1) @interpolate(flat) p0: vec4f,
+  @location(2) @interpolate(flat) p1: vec4f,
+  @location(3) @interpolate(flat) p2: vec4f,
+  @location(4) @interpolate(flat) image: i32,
+};
+
+@vertex fn vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) image: u32) -> VOut {
+  var out: VOut;
+  let t = i32(vi / 3u);
+  out.image = i32(image);
+  out.position = vec4f(0.0, 0.0, 0.5, 1.0);  // all three corners here: nothing is drawn
+  let k = triangleIndices(t, U.numVertices);
+  if (k.x < 0) { return out; }
+  let base = select(i32(image) * U.numVertices, 0, U.rangeMode != 0);
+  let c = loadCorners(base, k);
+  let det = screenDeterminant(c);
+  if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
+  let size = vec2f(f32(U.width), f32(U.height));
+  var cover = offsetTriangle(c, size);
+  if (!cover.ok) { cover = boundingCover(c, size); }
+  if (!cover.ok) { return out; }
+  let v = cover.v[vi % 3u];
+  out.position = vec4f(v.x, -v.y, 0.5, 1.0);
+  out.ids = vec4<i32>(t, k);
+  out.p0 = c.p0;
+  out.p1 = c.p1;
+  out.p2 = c.p2;
+  return out;
+}
+
+struct FOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
+
+@fragment fn fs(in: VOut) -> FOut {
+  let px = i32(in.position.x);
+  let py = i32(in.position.y);
+  let f = vec2f(pixelCenter(px, U.width), pixelCenter(py, U.height));
+  let c = Corners(in.p0, in.p1, in.p2);
+  let e0 = canonicalEdge(c.p1, c.p2, in.ids.z, in.ids.w, f);
+  let e1 = canonicalEdge(c.p2, c.p0, in.ids.w, in.ids.y, f);
+  let e2 = canonicalEdge(c.p0, c.p1, in.ids.y, in.ids.z, f);
+  let det = screenDeterminant(c);
+  let s = sign(det);
+  if (!insideEdge(e0, s) || !insideEdge(e1, s) || !insideEdge(e2, s)) { discard; }
+  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), vec3f(e0.x, e1.x, e2.x)) / det;
+  if (!(zw >= -1.0 && zw <= 1.0)) { discard; }  // near and far planes, per pixel
+  let id = in.ids.x + 1;
+  if (U.peel != 0) {
+    // Depth peeling: keep only fragments strictly behind the previous layer, never where it
+    // was empty. The previous layer's own triangle is dropped by id as well, so float
+    // rounding of its depth cannot bring it back.
+    let prev = peelRast[(in.image * U.height + py) * U.width + px];
+    let prevId = decodeId(prev.w);
+    if (prevId == 0 || prevId == id || zw <= prev.z) { discard; }
+  }
+  var out: FOut;
+  out.id = u32(id);
+  out.depth = (zw + 1.0) * 0.5;
+  return out;
+}
+`;
+
+const resolveBindings = new Bindings(
+    new Uniforms([['numVertices', 'i32'], ['width', 'i32'], ['height', 'i32'], ['rangeMode', 'i32'], ['image', 'i32']]),
+    [['pos', 'array<vec4f>'], ['tri', 'array<i32>'], ['rast', 'array<vec4f>', 'read_write'],
+     ['rastDb', 'array<vec4f>', 'read_write'], ['idTarget', 'texture_2d<u32>', 'texture']]);
+
+const RESOLVE_MAIN_WGSL = `
+@compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) g: vec3u) {
+  let px = i32(g.x);
+  let py = i32(g.y);
+  if (px >= U.width || py >= U.height) { return; }
+  let o = (U.image * U.height + py) * U.width + px;
+  let id = textureLoad(idTarget, vec2<i32>(px, py), 0).r;
+  rast[o] = vec4f(0.0);
+  rastDb[o] = vec4f(0.0);
+  if (id == 0u) { return; }
+  let k = triangleIndices(i32(id) - 1, U.numVertices);
+  let base = select(U.image * U.numVertices, 0, U.rangeMode != 0);
+  let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
+  let r = resolvePixel(loadCorners(base, k), f, vec2f(f32(U.width), f32(U.height)));
+  rast[o] = vec4f(r.rast.xyz, encodeId(id));
+  rastDb[o] = r.db;
+}
+`;
+
+export interface RasterizeGpuArgs {
+  pos: GPUBuffer | null;
+  tri: GPUBuffer | null;
+  peel: GPUBuffer | null;
+  rast: GPUBuffer;
+  rastDb: GPUBuffer;
+  numImages: number;
+  numVertices: number;
+  height: number;
+  width: number;
+  /** Per image: first triangle, count, instance (image) index. */
+  draws: Array<{first: number, count: number}>;
+  rangeMode: boolean;
+}
+
+/** Records the draws and resolves of every image into the call's encoder. */
+export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
+  const {width, height} = a;
+  const draw = call.pipeline('rasterize/draw', device => {
+    const module = device.createShaderModule({
+      code: drawBindings.wgsl + ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + COVER_WGSL +
+          COVERAGE_WGSL + DRAW_WGSL,
+      label: 'rasterize/draw',
+    });
+    return device.createRenderPipeline({
+      layout: device.createPipelineLayout(
+          {bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)]}),
+      vertex: {module, entryPoint: 'vs'},
+      fragment: {module, entryPoint: 'fs', targets: [{format: 'r32uint'}]},
+      primitive: {topology: 'triangle-list', cullMode: 'none'},
+      depthStencil: {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
+    });
+  });
+  const resolve = call.computePipeline(
+      'rasterize/resolve', resolveBindings,
+      () => ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVE_MAIN_WGSL);
+  const targets = call.renderTargets(width, height);
+  const idView = targets.id.createView(), depthView = targets.depth.createView();
+  const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
+  const drawGroup = call.bindGroup(draw, [
+    call.uniforms(drawBindings.uniforms, {...common, peel: a.peel ? 1 : 0}), call.bind(a.pos), call.bind(a.tri),
+    call.bind(a.peel),
+  ]);
+  for (let n = 0; n < a.numImages; n++) {
+    const pass = call.encoder.beginRenderPass({
+      colorAttachments: [{view: idView, loadOp: 'clear', storeOp: 'store', clearValue: {r: 0, g: 0, b: 0, a: 0}}],
+      depthStencilAttachment: {view: depthView, depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1},
+    });
+    pass.setViewport(0, 0, width, height, 0, 1);
+    pass.setScissorRect(0, 0, width, height);
+    const {first, count} = a.draws[n];
+    if (count > 0 && a.pos && a.tri) {
+      pass.setPipeline(draw);
+      pass.setBindGroup(0, drawGroup);
+      pass.draw(3 * count, 1, 3 * first, n);
+    }
+    pass.end();
+    call.dispatch(resolve, [
+      call.uniforms(resolveBindings.uniforms, {...common, image: n}), call.bind(a.pos), call.bind(a.tri), a.rast,
+      a.rastDb, idView,
+    ], groups2d(width, height, 1));
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Texture on WebGPU (SPEC §6): the lookup, and its backward in two passes — per-pixel gradients
+ * of uv, uvDa and mipLevelBias; and the texel scatter into tex and the mip levels, where each
+ * thread sums its run's contributions per tap texel before any atomic (a magnified texture
+ * sends many neighbouring pixels to the same texels).
+ */
+import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
+import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS} from './wgsl_common';
+import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL, TEXTURE_READ_WGSL} from './wgsl_texture';
+import {BoundaryMode, FilterMode} from '../names';
+
+const uniforms = new Uniforms([
+  ['channels', 'i32'], ['texBatch', 'i32'], ['pixels', 'i32'], ['cube', 'i32'], ['filterMode', 'i32'],
+  ['boundaryMode', 'i32'], ['numLevels', 'i32'], ['hasDa', 'i32'], ['hasBias', 'i32'], ['count', 'i32'],
+  ['chunks', 'i32'], ['width', 'i32'], ['height', 'i32'],
+]);
+
+const LOOKUP_INPUTS: Array<[string, string]> =
+    [['levels', 'array<vec4<i32>>'], ['uv', 'array<f32>'], ['uvDa', 'array<f32>'], ['bias', 'array<f32>']];
+
+const forwardBindings = new Bindings(uniforms, [
+  ...LOOKUP_INPUTS, ['tex', 'array<f32>'], ['mips', 'array<f32>'], ['out', 'array<f32>', 'read_write'],
+]);
+
+const FORWARD_WGSL = `
+@compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
+                                                  @builtin(num_workgroups) groups: vec3u) {
+  let pix = linearIndex(g, groups);
+  if (pix >= U.count) { return; }
+  let C = U.channels;
+  let k = setupLookup(pix);
+  if (!k.ok) {
+    for (var c = 0; c < C; c++) { out[pix * C + c] = 0.0; }
+    return;
+  }
+  let t0 = lookupTaps(k, 0);
+  if (k.used == 1) {
+    for (var c = 0; c < C; c++) { out[pix * C + c] = filtered(t0, c); }
+    return;
+  }
+  let t1 = lookupTaps(k, 1);
+  for (var c = 0; c < C; c++) { out[pix * C + c] = (1.0 - k.f) * filtered(t0, c) + k.f * filtered(t1, c); }
+}
+`;
+
+const pixelGradBindings = new Bindings(uniforms, [
+  ...LOOKUP_INPUTS, ['tex', 'array<f32>'], ['mips', 'array<f32>'], ['dy', 'array<f32>'],
+  ['grads', 'array<f32>', 'read_write'],
+]);
+
+/**
+ * duv, duvDa and dbias of one pixel, written into three consecutive regions of \`grads\` laid out
+ * as those tensors. In 2-D the level does not feed back into uv; for cube maps it does (through
+ * the projection's Hessian).
+ */
+const PIXEL_GRAD_WGSL = `
+fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: vec3f, e: vec3f) {
+  let M = d[major];
+  let aM = abs(M);
+  let mixed = -sign(M) / (2.0 * M * M);
+  (*acc)[major] += sgn * mixed * e[axis] + sgn * d[axis] / (aM * aM * aM) * e[major];
+  (*acc)[axis] += sgn * mixed * e[major];
+}
+
+@compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
+                                                  @builtin(num_workgroups) groups: vec3u) {
+  let pix = linearIndex(g, groups);
+  if (pix >= U.count) { return; }
+  let C = U.channels;
+  let uvDim = select(2, 3, U.cube != 0);
+  let daDim = 2 * uvDim;
+  let daAt = U.count * uvDim;
+  let biasAt = daAt + select(0, U.count * daDim, U.hasDa != 0);
+  for (var i = 0; i < uvDim; i++) { grads[pix * uvDim + i] = 0.0; }
+  if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { grads[daAt + pix * daDim + i] = 0.0; } }
+  if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
+  let k = setupLookup(pix);
+  if (!k.ok || U.filterMode == ${FILTER_CODES.nearest}) { return; }
+  var dst = vec2f(0.0);
+  var dLod = 0.0;
+  for (var slot = 0; slot < k.used; slot++) {
+    let t = lookupTaps(k, slot);
+    let lw = levelWeight(k, slot);
+    for (var c = 0; c < C; c++) {
+      let gc = lw * dy[pix * C + c];
+      if (gc == 0.0) { continue; }
+      let t00 = tapValue(t, 0, c);
+      let t10 = tapValue(t, 1, c);
+      let t01 = tapValue(t, 2, c);
+      let t11 = tapValue(t, 3, c);
+      let cross = t11 + t00 - t10 - t01;
+      dst += gc * t.dxy * vec2f((t10 - t00) + t.f.y * cross, (t01 - t00) + t.f.x * cross);
+    }
+  }
+  if (k.lodActive && k.used == 2) {
+    let t0 = lookupTaps(k, 0);
+    let t1 = lookupTaps(k, 1);
+    for (var c = 0; c < C; c++) { dLod += dy[pix * C + c] * (filtered(t1, c) - filtered(t0, c)); }
+  }
+  if (U.cube != 0) {
+    if (k.stClamped.x) { dst.x = 0.0; }
+    if (k.stClamped.y) { dst.y = 0.0; }
+    for (var a = 0; a < 3; a++) { grads[3 * pix + a] = dst.x * k.js[a] + dst.y * k.jt[a]; }
+  } else {
+    grads[2 * pix] = dst.x;
+    grads[2 * pix + 1] = dst.y;
+  }
+  if (dLod == 0.0) { return; }
+  if (U.hasBias != 0) { grads[biasAt + pix] = dLod; }
+  if (U.hasDa == 0) { return; }
+  let gl = dLod * k.lodGrad;  // d/d(ds/dX, ds/dY, dt/dX, dt/dY)
+  if (U.cube == 0) {
+    for (var i = 0; i < 4; i++) { grads[daAt + 4 * pix + i] = gl[i]; }
+    return;
+  }
+  var es = vec3f(0.0);  // per direction component m: Σ over X, Y of the s-row gradient · uvDa
+  var et = vec3f(0.0);
+  for (var a = 0; a < 3; a++) {
+    let dXY = vec2f(uvDa[6 * pix + 2 * a], uvDa[6 * pix + 2 * a + 1]);
+    grads[daAt + 6 * pix + 2 * a] = gl.x * k.js[a] + gl.z * k.jt[a];
+    grads[daAt + 6 * pix + 2 * a + 1] = gl.y * k.js[a] + gl.w * k.jt[a];
+    es[a] = dot(gl.xy, dXY);
+    et[a] = dot(gl.zw, dXY);
+  }
+  // The level depends on the direction through the Jacobian: its second derivatives.
+  let F = CUBE_FACES[k.face];
+  var acc = vec3f(0.0);
+  hessianTerm(&acc, F[1], F[0], f32(F[2]), k.dir, es);
+  hessianTerm(&acc, F[3], F[0], f32(F[4]), k.dir, et);
+  for (var a = 0; a < 3; a++) { grads[3 * pix + a] += acc[a]; }
+}
+`;
+
+const scatterBindings = new Bindings(uniforms, [
+  ...LOOKUP_INPUTS, ['dy', 'array<f32>'], ['dtex', 'array<atomic<u32>>', 'read_write'],
+  ['dmips', 'array<atomic<u32>>', 'read_write'],
+]);
+
+/**
+ * dtex and the mip levels' gradients, four channels per thread (z = image · chunks + chunk).
+ * Eight slots (two levels × four taps) each sum while their texel stays the same along the run;
+ * a slot's key is the texel's element address · 2 + (level > 0).
+ */
+const SCATTER_WGSL = `
+var<private> chunk: i32;
+fn addTexel(level: i32, addr: i32, g: vec4f) {
+  for (var i = 0; i < 4; i++) {
+    if (4 * chunk + i >= U.channels) { break; }
+    if (level == 0) { addDtex(addr + 4 * chunk + i, g[i]); } else { addDmips(addr + 4 * chunk + i, g[i]); }
+  }
+}
+fn flushSlot(key: i32, g: vec4f) {
+  if (key >= 0) { addTexel(key & 1, key >> 1u, g); }
+}
+
+@compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
+  let n = i32(g.z) / U.chunks;
+  chunk = i32(g.z) % U.chunks;
+  let py = i32(g.y);
+  if (py >= U.height) { return; }
+  let C = U.channels;
+  var keys = array<i32, 8>(-1, -1, -1, -1, -1, -1, -1, -1);
+  var sums: array<vec4f, 8>;
+  let x0 = i32(g.x) * ${RUN_LENGTH};
+  for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
+    let pix = (n * U.height + py) * U.width + px;
+    let k = setupLookup(pix);
+    if (!k.ok) { continue; }
+    var dyc = vec4f(0.0);
+    for (var i = 0; i < 4; i++) {
+      if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
+    }
+    for (var slot = 0; slot < k.used; slot++) {
+      let t = lookupTaps(k, slot);
+      let w = levelWeight(k, slot) * tapWeights(t);
+      for (var q = 0; q < 4; q++) {
+        let gq = w[q] * dyc;
+        if (q == t.corner) {
+          // The missing cube corner reads the mean of the other three taps.
+          for (var p = 0; p < 4; p++) {
+            if (p != q && t.addr[p] >= 0) { addTexel(t.level, t.addr[p], gq / 3.0); }
+          }
+          continue;
+        }
+        if (t.addr[q] < 0) { continue; }
+        let key = 2 * t.addr[q] + select(0, 1, t.level > 0);
+        let s = 4 * slot + q;
+        if (keys[s] != key) {
+          flushSlot(keys[s], sums[s]);
+          keys[s] = key;
+          sums[s] = vec4f(0.0);
+        }
+        sums[s] += gq;
+      }
+    }
+  }
+  for (var s = 0; s < 8; s++) { flushSlot(keys[s], sums[s]); }
+}
+`;
+
+const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
+
+export interface TextureGpuArgs {
+  tex: GPUBuffer | null;
+  /** Levels 1..L, each with its element count. */
+  mips: Array<{buffer: GPUBuffer | null, size: number}>;
+  uv: GPUBuffer | null;
+  uvDa: GPUBuffer | null;
+  bias: GPUBuffer | null;
+  /** Per level 0..L: height, width. */
+  levelSizes: Array<[number, number]>;
+  channels: number;
+  texBatch: number;
+  cube: boolean;
+  numImages: number;
+  height: number;
+  width: number;
+  filterMode: FilterMode;
+  boundaryMode: BoundaryMode;
+}
+
+/** The level table (element offset, height, width) and the levels 1..L packed into one buffer. */
+function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer, mipsSize: number, offsets: number[]} {
+  const table = new Int32Array(4 * a.levelSizes.length);
+  const offsets: number[] = [];
+  let offset = 0;
+  a.levelSizes.forEach(([h, w], l) => {
+    const at = l === 0 ? 0 : offset;
+    table.set([at, h, w, 0], 4 * l);
+    if (l > 0) {
+      offsets.push(at);
+      offset += a.mips[l - 1].size;
+    }
+  });
+  return {table: call.dataBuffer(table, GPUBufferUsage.STORAGE), mipsSize: offset, offsets};
+}
+
+function uniformValues(a: TextureGpuArgs) {
+  const count = a.numImages * a.height * a.width;
+  return {
+    channels: a.channels, texBatch: a.texBatch, pixels: a.height * a.width, cube: a.cube ? 1 : 0,
+    filterMode: FILTER_CODES[a.filterMode], boundaryMode: BOUNDARY_CODES[a.boundaryMode],
+    numLevels: a.levelSizes.length, hasDa: a.uvDa ? 1 : 0, hasBias: a.bias ? 1 : 0, count,
+    chunks: Math.ceil(a.channels / 4), width: a.width, height: a.height,
+  };
+}
+
+/** Copies the mip levels into one scratch buffer (a shader can bind only so many buffers). */
+function packMips(call: GpuCall, a: TextureGpuArgs, mipsSize: number, offsets: number[]): GPUBuffer | null {
+  if (mipsSize === 0) return null;
+  const packed = call.scratchBuffer(4 * mipsSize, 'the packed mip levels');
+  a.mips.forEach((m, i) => {
+    if (m.buffer && m.size > 0) call.encoder.copyBufferToBuffer(m.buffer, 0, packed, 4 * offsets[i], 4 * m.size);
+  });
+  return packed;
+}
+
+export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null) {
+  if (!out) return;
+  const {table, mipsSize, offsets} = levelTable(call, a);
+  const pipeline = call.computePipeline('texture', forwardBindings, () => LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
+  const u = uniformValues(a);
+  call.dispatch(pipeline, [
+    call.uniforms(uniforms, u), table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias), call.bind(a.tex),
+    call.bind(packMips(call, a, mipsSize, offsets)), out,
+  ], groups1d(u.count));
+}
+
+export interface TextureGradOutputs {
+  /** duv, duvDa, dbias as consecutive regions of one buffer. */
+  pixelGrads: GPUBuffer;
+  dtex: GPUBuffer | null;
+  /** Gradients of levels 1..L. */
+  dmips: Array<GPUBuffer | null>;
+}
+
+export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffer | null, o: TextureGradOutputs) {
+  const {table, mipsSize, offsets} = levelTable(call, a);
+  const u = uniformValues(a);
+  const lookup = [table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias)];
+  const pixel = call.computePipeline(
+      'texture/grad-pixel', pixelGradBindings, () => LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL);
+  call.dispatch(pixel, [
+    call.uniforms(uniforms, u), ...lookup, call.bind(a.tex), call.bind(packMips(call, a, mipsSize, offsets)),
+    call.bind(dy), o.pixelGrads,
+  ], groups1d(u.count));
+
+  const dmips = mipsSize > 0 ? call.scratchBuffer(4 * mipsSize, 'the mip level gradients') : null;
+  if (dmips) call.encoder.clearBuffer(dmips);
+  if (o.dtex) call.encoder.clearBuffer(o.dtex);
+  const scatter = call.computePipeline(
+      'texture/grad-scatter', scatterBindings,
+      () => LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL);
+  call.dispatch(scatter, [
+    call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(o.dtex), call.bindOutput(dmips),
+  ], [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks]);
+  o.dmips.forEach((d, i) => {
+    if (d && dmips) call.encoder.copyBufferToBuffer(dmips, 4 * offsets[i], d, 0, 4 * a.mips[i].size);
+  });
+}

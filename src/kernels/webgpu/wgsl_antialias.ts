@@ -1,0 +1,121 @@
+/**
+ * Antialias work items (SPEC §5) in WGSL, shared by the forward and backward programs. Needs
+ * uniforms U (width, height, numVertices, numTriangles, rangeMode) and \`rast\`, \`pos\`, \`tri\`,
+ * \`topo\`.
+ */
+
+/** Crossings this far outside the pixel pair still count, clamped (SPEC §5 step 4). */
+const REACH = 1 / 16;
+/** Keeps the crossing's denominator away from zero in the backward pass (SPEC §5). */
+const DB_EPSILON = 1e-3;
+
+export const ANTIALIAS_WGSL = `
+// One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
+struct Item {
+  ok: bool,
+  p0: i32,
+  p1: i32,
+  dest: i32,
+  alpha: f32,
+  clamped: bool,    // the crossing was clamped to the pair: no position gradient
+  v1: i32,          // the edge's endpoints (indices into pos, offset for the image)
+  v2: i32,
+  e1: vec2f,        // endpoints in owner-relative pixel coordinates (along, across the pair axis)
+  e2: vec2f,
+  crossing: f32,
+  vertical: bool,
+};
+
+// Owner-relative pixel coordinates (along, across) of vertex v, or a non-positive w in .z.
+fn relative(v: i32, origin: vec2f, vertical: bool) -> vec3f {
+  let p = pos[v];
+  if (!(p.w > 0.0)) { return vec3f(0.0, 0.0, -1.0); }
+  let r = (p.xy / p.w + 1.0) * vec2f(f32(U.width), f32(U.height)) * 0.5 - origin;
+  return vec3f(select(r, r.yx, vertical), 1.0);
+}
+
+// Side of point p relative to the line through e1, e2.
+fn side(e1: vec2f, e2: vec2f, p: vec2f) -> f32 {
+  return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x);
+}
+
+// The item of pixel (x0, y0) of image n and its right (or, vertical, its up) neighbour. Owners
+// with a vertex at w <= 0 are skipped, as in the cpu reference.
+fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
+  var it: Item;
+  it.ok = false;
+  it.vertical = vertical;
+  it.p0 = (n * U.height + y0) * U.width + x0;
+  it.p1 = select(it.p0 + 1, it.p0 + U.width, vertical);
+  let r0 = rast[it.p0];
+  let r1 = rast[it.p1];
+  let id0 = decodeId(r0.w);
+  let id1 = decodeId(r1.w);
+  if (id0 == id1) { return it; }
+  let ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.z < r0.z));
+  let t = select(id1, id0, ownerIsP0) - 1;
+  if (t >= U.numTriangles) { return it; }
+  let k = triangleIndices(t, U.numVertices);
+  if (k.x < 0) { return it; }
+  let ds = select(-1.0, 1.0, ownerIsP0);
+  let origin = vec2f(f32(x0) + select(1.0, 0.0, ownerIsP0 || vertical) + 0.5,
+                     f32(y0) + select(1.0, 0.0, ownerIsP0 || !vertical) + 0.5);
+  let base = select(n * U.numVertices, 0, U.rangeMode != 0);
+  var c: array<vec2f, 3>;
+  for (var i = 0; i < 3; i++) {
+    let r = relative(base + k[i], origin, vertical);
+    if (r.z < 0.0) { return it; }
+    c[i] = r.xy;
+  }
+  var best = -1e30;
+  var e = -1;
+  for (var i = 0; i < 3; i++) {
+    let a = c[(i + 1) % 3];
+    let b = c[(i + 2) % 3];
+    if ((a.y >= 0.0) == (b.y >= 0.0)) { continue; }
+    let crossing = (a.x * b.y - b.x * a.y) / (b.y - a.y);
+    if (ds * crossing > best) {
+      best = ds * crossing;
+      e = i;
+    }
+  }
+  if (e < 0 || !(best > -${REACH} && best < 1.0 + ${REACH})) { return it; }
+  it.e1 = c[(e + 1) % 3];
+  it.e2 = c[(e + 2) % 3];
+  if (abs(it.e2.y - it.e1.y) < abs(it.e2.x - it.e1.x)) { return it; }  // shallower than 45°
+  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side.
+  let o = topo[3 * t + e];
+  if (o >= 0 && o < U.numVertices) {
+    let r = relative(base + o, origin, vertical);
+    if (r.z > 0.0 && !(side(it.e1, it.e2, c[e]) * side(it.e1, it.e2, r.xy) > 0.0)) { return it; }
+  }
+  let dc = clamp(best, 0.0, 1.0);
+  it.alpha = ds * (0.5 - dc);
+  it.dest = select(it.p1, it.p0, it.alpha > 0.0);
+  it.clamped = best <= 0.0 || best >= 1.0;
+  it.v1 = base + k[(e + 1) % 3];
+  it.v2 = base + k[(e + 2) % 3];
+  it.crossing = ds * best;
+  it.ok = true;
+  return it;
+}
+
+// The (up to four) items pixel (x, y) belongs to: its right and up pairs, its left and down
+// neighbours' pairs. Slot s is valid when it lies inside the image.
+fn pixelItem(n: i32, x: i32, y: i32, s: i32) -> Item {
+  var none: Item;
+  none.ok = false;
+  if (s == 0 && x + 1 < U.width) { return evaluateItem(n, x, y, false); }
+  if (s == 1 && y + 1 < U.height) { return evaluateItem(n, x, y, true); }
+  if (s == 2 && x > 0) { return evaluateItem(n, x - 1, y, false); }
+  if (s == 3 && y > 0) { return evaluateItem(n, x, y - 1, true); }
+  return none;
+}
+
+// dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dalpha.
+fn crossingGrad(it: Item, dAlpha: f32) -> vec4f {
+  let dX = -dAlpha;  // alpha = ds·(½ − ds·X) = ds/2 − X
+  let db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * ${DB_EPSILON};
+  return vec4f(dX * it.e2.y, dX * (it.crossing - it.e2.x), -dX * it.e1.y, dX * (it.e1.x - it.crossing)) / db;
+}
+`;

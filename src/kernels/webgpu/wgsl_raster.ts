@@ -1,0 +1,147 @@
+/**
+ * The rasterizer's per-pixel math (SPEC §3) in WGSL, shared by the rasterize, rasterize-gradient
+ * and antialias programs. Corners are the triangle's clip-space vertices.
+ */
+
+/** Loading a triangle's corners and the pixel-centre NDC coordinates. */
+export const CORNERS_WGSL = `
+struct Corners { p0: vec4f, p1: vec4f, p2: vec4f };
+fn loadCorners(base: i32, k: vec3<i32>) -> Corners {
+  return Corners(pos[base + k.x], pos[base + k.y], pos[base + k.z]);
+}
+fn pixelCenter(p: i32, size: i32) -> f32 { return f32(2 * p + 1) / f32(size) - 1.0; }
+// x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
+fn topBits(x: f32, bits: u32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & (0xFFFFFFFFu << (24u - bits))); }
+// A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
+// size is not a power of two).
+struct Center { hi: vec2f, lo: vec2f };
+fn exactCenter(px: vec2<i32>, size: vec2<i32>) -> Center {
+  let n = vec2f(2 * px + 1 - size);
+  let s = vec2f(size);
+  let hi = n / s;
+  // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
+  let a = vec2f(topBits(hi.x, 8u), topBits(hi.y, 8u));
+  let b = vec2f(topBits(hi.x - a.x, 8u), topBits(hi.y - a.y, 8u));
+  let c = hi - a - b;
+  return Center(hi, (((n - a * s) - b * s) - c * s) / s);
+}
+// q = p.xy − f·p.w with the product f·w split into exact parts: for small and sliver triangles
+// the edge functions cancel, and a rounded q costs them most of their digits.
+fn relativeTo(p: vec4f, f: Center) -> vec2f {
+  let wh = topBits(p.w, 12u);
+  let wl = p.w - wh;
+  let fh = vec2f(topBits(f.hi.x, 12u), topBits(f.hi.y, 12u));
+  let fl = f.hi - fh;
+  return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
+}
+fn cross2(a: vec2f, b: vec2f) -> f32 { return a.x * b.y - a.y * b.x; }
+`;
+
+/**
+ * Edge functions a_k = cross(q_{k+1}, q_{k+2}), q_k = (x_k − fx·w_k, y_k − fy·w_k), their
+ * screen gradients α_k, β_k, the screen determinant Σ w_k·a_k, and the resolve of a covered pixel
+ * (steps 4–5): rast (u, v, z/w) and rastDb.
+ */
+export const RESOLVE_WGSL = `
+fn edgeFunctions(c: Corners, f: Center) -> vec3f {
+  let q0 = relativeTo(c.p0, f);
+  let q1 = relativeTo(c.p1, f);
+  let q2 = relativeTo(c.p2, f);
+  return vec3f(cross2(q1, q2), cross2(q2, q0), cross2(q0, q1));
+}
+fn edgeAlpha(c: Corners) -> vec3f {
+  return vec3f(c.p1.y * c.p2.w - c.p2.y * c.p1.w, c.p2.y * c.p0.w - c.p0.y * c.p2.w, c.p0.y * c.p1.w - c.p1.y * c.p0.w);
+}
+fn edgeBeta(c: Corners) -> vec3f {
+  return vec3f(c.p2.x * c.p1.w - c.p1.x * c.p2.w, c.p0.x * c.p2.w - c.p2.x * c.p0.w, c.p1.x * c.p0.w - c.p0.x * c.p1.w);
+}
+fn screenDeterminant(c: Corners) -> f32 {
+  return c.p0.w * (c.p1.x * c.p2.y - c.p2.x * c.p1.y) + c.p1.w * (c.p2.x * c.p0.y - c.p0.x * c.p2.y) +
+         c.p2.w * (c.p0.x * c.p1.y - c.p1.x * c.p0.y);
+}
+struct Resolved { rast: vec4f, db: vec4f };
+fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
+  let a = edgeFunctions(c, f);
+  let A = a.x + a.y + a.z;
+  var u = clamp(a.x / A, 0.0, 1.0);
+  var v = clamp(a.y / A, 0.0, 1.0);
+  if (u + v > 1.0) {
+    let s = u + v;
+    u /= s;
+    v /= s;
+  }
+  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
+  let alpha = edgeAlpha(c);
+  let beta = edgeBeta(c);
+  let sa = alpha.x + alpha.y + alpha.z;
+  let sb = beta.x + beta.y + beta.z;
+  let d = 2.0 / size;
+  var r: Resolved;
+  r.rast = vec4f(u, v, clamp(zw, -1.0, 1.0), 0.0);
+  r.db = vec4f(d.x * (alpha.x - u * sa), d.y * (beta.x - u * sb), d.x * (alpha.y - v * sa), d.y * (beta.y - v * sb)) / A;
+  return r;
+}
+`;
+
+/**
+ * Gradient of one pixel's (u, v) — and, with useDb, its rastDb — w.r.t. the corners' x, y, w
+ * (SPEC §3 backward); z gets none. Returns the three corners' (dx, dy, dw).
+ */
+export const PIXEL_GRAD_WGSL = `
+const A_EPSILON = 1e-6;
+fn pixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
+  var p = array<vec4f, 3>(c.p0, c.p1, c.p2);
+  let f = center.hi;
+  let q0 = relativeTo(c.p0, center);
+  let q1 = relativeTo(c.p1, center);
+  let q2 = relativeTo(c.p2, center);
+  let a0 = cross2(q1, q2);
+  let a1 = cross2(q2, q0);
+  let a2 = cross2(q0, q1);
+  let A = a0 + a1 + a2;
+  let Ap = A + sign(A) * A_EPSILON;
+  let u = a0 / Ap;
+  let v = a1 / Ap;
+  let G0 = gu / Ap;
+  let G1 = gv / Ap;
+  let Gs = G0 * u + G1 * v;
+  var da = vec3f(G0 - Gs, G1 - Gs, -Gs);
+  var dp = array<vec3f, 3>(vec3f(0.0), vec3f(0.0), vec3f(0.0));
+  if (useDb) {
+    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings.
+    let alpha = edgeAlpha(c);
+    let beta = edgeBeta(c);
+    let sa = alpha.x + alpha.y + alpha.z;
+    let sb = beta.x + beta.y + beta.z;
+    let cxy = 2.0 / size;
+    let PX = gdb.x * cxy.x / Ap;
+    let PY = gdb.y * cxy.y / Ap;
+    let QX = gdb.z * cxy.x / Ap;
+    let QY = gdb.w * cxy.y / Ap;
+    let dAlphaAll = -(PX * u + QX * v);
+    let dBetaAll = -(PY * u + QY * v);
+    let dAlpha = vec3f(dAlphaAll + PX, dAlphaAll + QX, dAlphaAll);
+    let dBeta = vec3f(dBetaAll + PY, dBetaAll + QY, dBetaAll);
+    let dU = -(PX * sa + PY * sb);
+    let dV = -(QX * sa + QY * sb);
+    let dA = -(PX * (alpha.x - u * sa) + PY * (beta.x - u * sb) + QX * (alpha.y - v * sa) + QY * (beta.y - v * sb)) / Ap;
+    da += vec3f(dU * (1.0 - u) - dV * v, -dU * u + dV * (1.0 - v), -dU * u - dV * v) / Ap + dA;
+    for (var k = 0; k < 3; k++) {
+      let i = (k + 1) % 3;
+      let j = (k + 2) % 3;
+      // α_k = y_i·w_j − y_j·w_i, β_k = x_j·w_i − x_i·w_j; (dx, dy, dw) per corner
+      dp[i] += vec3f(-dBeta[k] * p[j].w, dAlpha[k] * p[j].w, -dAlpha[k] * p[j].y + dBeta[k] * p[j].x);
+      dp[j] += vec3f(dBeta[k] * p[i].w, -dAlpha[k] * p[i].w, dAlpha[k] * p[i].y - dBeta[k] * p[i].x);
+    }
+  }
+  // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
+  var dq = array<vec2f, 3>(
+      vec2f(-da.y * q2.y + da.z * q1.y, da.y * q2.x - da.z * q1.x),
+      vec2f(da.x * q2.y - da.z * q0.y, -da.x * q2.x + da.z * q0.x),
+      vec2f(-da.x * q1.y + da.y * q0.y, da.x * q1.x - da.y * q0.x));
+  for (var k = 0; k < 3; k++) {
+    dp[k] += vec3f(dq[k].x, dq[k].y, -f.x * dq[k].x - f.y * dq[k].y);
+  }
+  return dp;
+}
+`;
