@@ -37,6 +37,8 @@ export async function glFence(gl: WebGL2RenderingContext) {
 interface GpuBackends {
   gpgpu?: {gl: WebGL2RenderingContext};
   device?: {queue: {onSubmittedWorkDone(): Promise<void>}};
+  ensureCommandEncoderReady?(): void;
+  endComputePassEncoder?(): void;
   submitQueue?(): void;
 }
 
@@ -46,6 +48,9 @@ export async function backendFence() {
   if (b.gpgpu) {
     await glFence(b.gpgpu.gl);
   } else if (b.device && b.submitQueue) {
+    // submitQueue finishes the pending encoder, which is null when nothing is pending.
+    b.ensureCommandEncoderReady!();
+    b.endComputePassEncoder!();
     b.submitQueue();
     await b.device.queue.onSubmittedWorkDone();
   }
