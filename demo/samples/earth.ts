@@ -25,15 +25,15 @@ const NEAREST = 2.5;
 export const earth: Sample = {
   name: 'earth',
   title: 'Earth: a texture from random views, with and without mipmaps',
-  summary: 'A texture on a UV sphere (512×256 by default, up to 2048×1024) is learned from renders of the true texture at random rotations and ' +
+  summary: 'A 2048×1024 texture on a UV sphere (smaller ones for quick runs) is learned from renders of the true texture at random rotations and ' +
       'distances from 2.5 to 50 radii (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
       'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
       'texture PSNR (texels within ±60° latitude) shows the difference.',
   settings: {
     iters: {label: 'iterations', default: 150},
     res: {label: 'resolution', default: 128, options: [32, 64, 128, 256, 512]},
-    texture: {label: 'texture width', default: 512, options: [256, 512, 1024, 2048],
-      help: 'texels; the height is half. 2048 is nvdiffrast\'s size: many seconds per iteration on a CPU-emulated GPU'},
+    texture: {label: 'texture width', default: 2048, options: [256, 512, 1024, 2048],
+      help: 'texels; the height is half. 2048 is nvdiffrast\'s size (about 9 s per iteration on a CPU-emulated GPU; 512: about 3 s)'},
     maxDistance: {label: 'max distance', default: 50, help: 'camera distance drawn log-uniformly from [2.5, this]; the sphere has radius 1'},
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
