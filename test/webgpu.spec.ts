@@ -9,6 +9,7 @@ import {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 
 import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
+import {asWebGPU, GpuCall} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
@@ -130,6 +131,19 @@ describeEachBackend('webgpu backend', () => {
           .toThrowError(/rasterize \(webgpu\): rast needs a GPU buffer of \d+ bytes, more than this device allows \(maxStorageBufferBindingSize \d+, maxBufferSize \d+/);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([pos, tri]);
+    });
+
+    it('releases the outputs a call already made when a later buffer is refused', () => {
+      const backend = asWebGPU(tf.backend());
+      const device = deviceOf();
+      const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+      const before = backend.numDataIds();
+      const call = new GpuCall(backend, 'rasterize');
+      call.output([2, 2], 'rast');
+      expect(backend.numDataIds()).toBe(before + 1);
+      expect(() => call.output([Math.floor(limit / 4) + 1], 'rastDb'))
+          .toThrowError(/rasterize \(webgpu\): rastDb needs a GPU buffer of \d+ bytes, more than this device allows/);
+      expect(backend.numDataIds()).toBe(before);
     });
 
     it('names the missing device when the backend has none (no adapter or device)', () => {

@@ -113,6 +113,7 @@ export class GpuCall {
   readonly encoder: GPUCommandEncoder;
   private readonly state: DeviceState;
   private readonly scratch: GPUBuffer[] = [];
+  private readonly outputs: TensorInfo[] = [];
   private readonly maxBinding: number;
   private readonly maxBuffer: number;
 
@@ -139,7 +140,7 @@ export class GpuCall {
   checkSize(what: string, bytes: number) {
     const limit = Math.min(this.maxBinding, this.maxBuffer);
     if (bytes > limit) {
-      throw gpuError(this.op, `${what} needs a GPU buffer of ${bytes} bytes, more than this device allows ` +
+      this.fail(`${what} needs a GPU buffer of ${bytes} bytes, more than this device allows ` +
           `(maxStorageBufferBindingSize ${this.maxBinding}, maxBufferSize ${this.maxBuffer}; tfjs already requests ` +
           'the adapter\'s maxima). Split the batch or lower the resolution; or create the backend from a device with ' +
           'higher limits: tf.registerBackend(\'webgpu\', async () => new WebGPUBackend(await adapter.requestDevice(' +
@@ -169,7 +170,7 @@ export class GpuCall {
     this.backend.uploadToGPU(t.dataId);
     const data = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
     if (!(data.resource instanceof GPUBuffer)) {
-      throw gpuError(this.op, 'an input tensor is not held in a GPU buffer (a texture-backed tensor?)');
+      this.fail('an input tensor is not held in a GPU buffer (a texture-backed tensor?)');
     }
     return asFloat === storedAsFloat ? data.resource : this.convert(data.resource, size, asFloat);
   }
@@ -194,6 +195,7 @@ ${LINEAR_INDEX_WGSL}
     const size = shape.reduce((a, b) => a * b, 1);
     this.checkSize(what, size * 4);
     const info = this.backend.makeTensorInfo(shape, 'float32');
+    this.outputs.push(info);
     if (size === 0) {
       // tfjs represents an empty tensor by empty CPU values.
       (this.backend.tensorMap.get(info.dataId) as unknown as {values: Float32Array}).values = new Float32Array(0);
@@ -203,6 +205,13 @@ ${LINEAR_INDEX_WGSL}
     const buffer = (this.backend.tensorMap.get(info.dataId) as unknown as TensorData).resource as GPUBuffer;
     if (clear) this.encoder.clearBuffer(buffer);
     return {info, buffer};
+  }
+
+  /** Throws for this op, first releasing what the call made: its outputs and scratch buffers. */
+  private fail(message: string): never {
+    this.outputs.splice(0).forEach(o => this.backend.disposeData(o.dataId, true));
+    this.scratch.splice(0).forEach(b => b.destroy());
+    throw gpuError(this.op, message);
   }
 
   /** A scratch storage buffer, destroyed after submit. */
