@@ -233,12 +233,15 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
     },
     run: once,
     breakdown: async () => (await passTimes(once)) ?? {},
-    teardown() {
-      recorded.forEach(n => tf.dispose(n.saved));
-      tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
-      inp.dispose();
-    },
+    teardown: () => releaseTape(recorded, dys, inp),
   };
+}
+
+/** Frees what a recorded backward case holds: the tape's saved tensors, its upstream gradients, its inputs. */
+function releaseTape(recorded: TapeNode[], dys: Array<tf.Tensor | null>, inp: CellInputs) {
+  recorded.forEach(n => tf.dispose(n.saved));
+  tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
+  inp.dispose();
 }
 
 /**
@@ -281,10 +284,6 @@ export function gradientPass(name: string, role: Timed['role'], backend: string,
     },
     run: once,
     breakdown: async () => (await passTimes(once)) ?? {},
-    teardown() {
-      recorded.forEach(n => tf.dispose(n.saved));
-      tf.dispose(dys.filter((d): d is tf.Tensor => d != null));
-      inp.dispose();
-    },
+    teardown: () => releaseTape(recorded, dys, inp),
   };
 }
