@@ -324,34 +324,6 @@ describeEachBackend('webgl backend', () => {
     }
   });
 
-  it('reads mip levels from an atlas when the context has too few texture units, with the same results', async () => {
-    const rng = new Rng(8);
-    const tex = tf.tensor4d(rng.array(32 * 32 * 2, 0, 1), [1, 32, 32, 2]);  // 6 levels
-    const uv = tf.tensor4d(rng.array(2 * 5 * 6 * 2, -0.2, 1.2), [2, 5, 6, 2]);
-    const bias = tf.tensor3d(rng.array(2 * 5 * 6, 0, 5), [2, 5, 6]);
-    const run = async () => {
-      const mip = dr.textureConstructMip(tex);
-      const out = dr.texture(tex, uv, {mipLevelBias: bias, mip});
-      const grads = tf.grads((t: tf.Tensor, u: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(dr.texture(
-          t, u, {mipLevelBias: b, mip: dr.textureConstructMip(t)}))))([tex, uv, bias]);
-      const values = await Promise.all([out, ...grads].map(t => t.data()));
-      tf.dispose([out, ...grads]);
-      mip.dispose();
-      return values;
-    };
-    const direct = await run();
-    tf.env().set('DIFFRAST_WEBGL_MAX_SAMPLERS', 7);  // uv, bias, dy, atlas and 3 levels
-    try {
-      const atlas = await run();
-      atlas.forEach((values, k) => {
-        for (let i = 0; i < values.length; i++) expect(values[i]).toBeCloseTo(direct[k][i], 5);
-      });
-    } finally {
-      tf.env().set('DIFFRAST_WEBGL_MAX_SAMPLERS', 0);
-    }
-    tf.dispose([tex, uv, bias]);
-  });
-
   describe('limits and failures', () => {
     it('refuses resolutions beyond the context and outputs beyond one texture, by name', () => {
       const max = maxResolution();

@@ -4,7 +4,7 @@ import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 
 import {GlSession, runGL} from './gl_session';
 import {antialiasProgram} from './antialias_program';
-import {elementPass} from './passes';
+import {channelGroupPass} from './passes';
 
 /** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
 export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
@@ -26,7 +26,7 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(ba
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const {uniforms, textures} = antialiasBindings(s, named);
   const out = s.output(named.color.shape);
-  elementPass(s, antialiasProgram(s.ctx), [out], uniforms, textures);
+  channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
   return out.info;
 });
 

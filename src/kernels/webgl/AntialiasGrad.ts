@@ -5,7 +5,7 @@ import {AntialiasAttrs, AntialiasGrad, AntialiasGradInputs, unpackInputs} from '
 import {requireFloatBlend, runGL} from './gl_session';
 import {antialiasBindings} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
-import {elementPass} from './passes';
+import {channelGroupPass} from './passes';
 import {scatterToTensor} from './scatter';
 
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, AntialiasGrad, s => {
@@ -16,7 +16,7 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runG
   const all = {...textures, uDy: s.input(named.dy).texture};
   const {color, pos} = named;
   const dcolor = s.output(color.shape), dpos = s.output(pos.shape);
-  elementPass(s, antialiasColorGradProgram(s.ctx), [dcolor], uniforms, all);
+  channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
   const [numImages, height, width] = color.shape;
   const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
   scatterToTensor(s, dpos, rows, 4, antialiasPosGradProgram(s.ctx), numImages * height * width * 4,

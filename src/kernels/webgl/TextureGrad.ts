@@ -4,10 +4,10 @@ import {util} from '@tensorflow/tfjs-core';
 import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {copyToTensors, elementPass, groupsOf} from './passes';
+import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
-import {texturePixelGradProgram, textureTexelGradProgram} from './texture_grad_program';
+import {texturePixelGradProgram, texturePixelGradSelectProgram, textureTexelGradProgram} from './texture_grad_program';
 
 export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, TextureGrad, s => {
   requireFloatBlend(s);
@@ -38,12 +38,15 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
           {...uniforms, uSlots: slots, uTaps: taps, uLevelBase: bases}, textures);
   dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
-  // Per-pixel gradients.
-  const program = texturePixelGradProgram(s.ctx, layout);
+  // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.
+  const grids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
+  elementPass(s, texturePixelGradProgram(s.ctx, layout), grids, uniforms, textures);
+  const select = texturePixelGradSelectProgram(s.ctx);
+  const gridTextures = {uUvBias: grids[0].texture, uUvDa: grids[1].texture, uUvDa2: grids[2].texture};
   [duv, duvDa, dbias].forEach((out, which) => {
     if (!out) return;
     const components = which === 2 ? 1 : out.info.shape[3];
-    elementPass(s, program, [out], {...uniforms, uWhich: which, uComponents: components}, textures);
+    elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
   });
   const outs: TensorInfo[] = [dlevels[0].info, duv.info];
   if (duvDa) outs.push(duvDa.info);

@@ -12,19 +12,26 @@ import {scatterProgram} from './scatter';
 const DY = `
 uniform sampler2D uDy;
 float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
+vec4 dys(int p, int c0) {
+  vec4 v = vec4(0.0);
+  for (int lane = 0; lane < 4; lane++) {
+    if (c0 + lane < uChannels) v[lane] = dyAt(p, c0 + lane);
+  }
+  return v;
+}
 `;
 
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'antialias-dcolor', () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${OUTPUT_INDEX}
-out float outValue;
+out vec4 outValue;
 void main() {
-  ivec2 pc = outputCell(uChannels);
-  int p = pc.x, c = pc.y;
-  float value = dyAt(p, c);
+  ivec2 pg = outputCell((uChannels + 3) / 4);  // one fragment per pixel and group of four channels
+  int p = pg.x, c0 = 4 * pg.y;
+  vec4 value = dys(p, c0);
   for (int m = 0; m < 4; m++) {
     Item it;
     if (!pixelItem(p, m, it)) continue;
-    float g = it.alpha * dyAt(it.target, c);
+    vec4 g = it.alpha * dys(it.target, c0);
     value += p == it.p0 ? -g : g;
   }
   outValue = value;

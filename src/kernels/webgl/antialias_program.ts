@@ -106,18 +106,27 @@ bool pixelItem(int p, int m, out Item it) {
 }
 
 float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
+// Channels c0 .. c0 + 3 of pixel p (zero past the last).
+vec4 colors(int p, int c0) {
+  vec4 v = vec4(0.0);
+  for (int lane = 0; lane < 4; lane++) {
+    if (c0 + lane < uChannels) v[lane] = color(p, c0 + lane);
+  }
+  return v;
+}
 `;
 
+/** The forward blend: one fragment per pixel and group of four channels (channelGroupPass). */
 export function antialiasProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'antialias', () => `${HEADER}${ANTIALIAS_ITEMS}${OUTPUT_INDEX}
-out float outValue;
+out vec4 outValue;
 void main() {
-  ivec2 pc = outputCell(uChannels);
-  int p = pc.x, c = pc.y;
-  float value = color(p, c);
+  ivec2 pg = outputCell((uChannels + 3) / 4);
+  int p = pg.x, c0 = 4 * pg.y;
+  vec4 value = colors(p, c0);
   for (int m = 0; m < 4; m++) {
     Item it;
-    if (pixelItem(p, m, it) && it.target == p) value += it.alpha * (color(it.p1, c) - color(it.p0, c));
+    if (pixelItem(p, m, it) && it.target == p) value += it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
   }
   outValue = value;
 }

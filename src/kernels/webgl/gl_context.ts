@@ -18,12 +18,6 @@ env().registerFlag(FORCE_NO_FLOAT_BLEND_FLAG, () => false);
 export const PROFILE_FLAG = 'DIFFRAST_WEBGL_PROFILE';
 env().registerFlag(PROFILE_FLAG, () => false);
 
-/**
- * Environment flag: use at most this many texture units per shader (0: the context's limit).
- * Lets tests exercise the texture kernels' fallback for contexts with few units.
- */
-export const MAX_SAMPLERS_FLAG = 'DIFFRAST_WEBGL_MAX_SAMPLERS';
-env().registerFlag(MAX_SAMPLERS_FLAG, () => 0);
 
 interface PendingTime {
   label: string;
@@ -50,7 +44,6 @@ export class DiffrastGL {
   boxIndices: WebGLBuffer | null = null;
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer, bytes: number} | null = null;
-  private readonly contextSamplers: number;
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
@@ -58,15 +51,8 @@ export class DiffrastGL {
     this.maxRenderSize = Math.min(this.maxTextureSize, gl.getParameter(gl.MAX_RENDERBUFFER_SIZE), viewport[0], viewport[1]);
     // Enabling an extension is permanent for the context and changes no state tfjs relies on.
     this.floatBlendExtension = gl.getExtension('EXT_float_blend') != null;
-    this.contextSamplers = Math.min(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS), gl.getParameter(gl.MAX_VERTEX_TEXTURE_IMAGE_UNITS));
     this.vao = gl.createVertexArray()!;
     this.framebuffer = gl.createFramebuffer()!;
-  }
-
-  /** Texture units a vertex or fragment shader may use. */
-  get maxSamplers(): number {
-    const forced = env().getNumber(MAX_SAMPLERS_FLAG);
-    return forced > 0 ? Math.min(forced, this.contextSamplers) : this.contextSamplers;
   }
 
   /** Additive blending into RGBA32F targets: needed by every backward pass (scatter-add). */

@@ -30,30 +30,25 @@ const ivec3 FACE_EDGES[24] = ivec3[24](${edges});
 `;
 }
 
-/**
- * How a texture program reads its levels: the first `direct` each from its own sampler, the rest
- * (when the context has too few texture units) from one atlas tensor, back to back.
- */
+/** What a texture program is compiled for: level 0 has its own sampler, the rest share an atlas. */
 export interface TextureLayout {
   cube: boolean;
   numLevels: number;
-  direct: number;
 }
 
-export function layoutKey({cube, numLevels, direct}: TextureLayout): string {
-  return `${cube ? 'cube' : '2d'}-${numLevels}-${direct}`;
+export function layoutKey({cube, numLevels}: TextureLayout): string {
+  return `${cube ? 'cube' : '2d'}-${numLevels}`;
 }
 
 /** Every texture program: inputs, level reads, taps, the per-pixel lookup and its gradients. */
-export function textureSnippet({cube, numLevels, direct}: TextureLayout): string {
-  const levels = Array.from({length: direct}, (_, l) => l);
+export function textureSnippet({cube, numLevels}: TextureLayout): string {
   return `${FETCH}
 const bool CUBE = ${cube};
 const int NUM_LEVELS = ${numLevels};
 ${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
 ${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
-${levels.map(l => `uniform sampler2D uLevel${l};`).join('\n')}
-uniform sampler2D uAtlas;              // levels ${direct} and up, back to back
+uniform sampler2D uLevel0;
+uniform sampler2D uAtlas;              // levels 1 and up, back to back
 uniform int uAtlasBase[NUM_LEVELS];    // where each of those starts in uAtlas
 uniform ivec2 uLevelSize[NUM_LEVELS];  // (w, h) of each level
 uniform sampler2D uUv;
@@ -68,8 +63,7 @@ uniform int uTexBatch;
 uniform int uPixels;  // H·W of the output images
 ${cubeTables()}
 float levelTexel(int level, int i) {
-  ${levels.map(l => `if (level == ${l}) return fetch(uLevel${l}, i);`).join('\n  ')}
-  return fetch(uAtlas, uAtlasBase[level] + i);
+  return level == 0 ? fetch(uLevel0, i) : fetch(uAtlas, uAtlasBase[level] + i);
 }
 
 int wrapIndex(int i, int n) { return i - n * int(floor(float(i) / float(n))); }

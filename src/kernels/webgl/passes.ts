@@ -4,7 +4,7 @@
  */
 import {copyTexelsToTensor} from './buffer_copy';
 import {DiffrastGL} from './gl_context';
-import {GlSession} from './gl_session';
+import {GlSession, GlTensor} from './gl_session';
 import {FETCH, FULLSCREEN_VERTEX, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 
@@ -102,4 +102,18 @@ export function copyToTensors(
   const textures: {[name: string]: WebGLTexture} = {};
   sources.forEach((t, k) => textures[`uSrc${k}`] = t.texture);
   elementPass(s, copyProgram(s.ctx, sources.length), outputs, {uCols: layout.cols, uBase: layout.base}, textures, start, end);
+}
+
+/**
+ * An element pass with one fragment per pixel and group of four channels (the program writes a
+ * vec4; lanes past `channels` are ignored) into a scratch grid, then copied into `output`
+ * [..., channels]. For programs whose per-pixel work (a texture lookup, antialias's items) all
+ * of a pixel's channels share: it is done once per group instead of once per channel.
+ */
+export function channelGroupPass(
+    s: GlSession, program: GlProgram, output: GlTensor, channels: number, uniforms: UniformValues,
+    textures: {[sampler: string]: WebGLTexture | null}) {
+  const grid = scratchGrid(s, `${program.label}.groups`, output.size / channels * groupsOf(channels));
+  elementPass(s, program, [grid], uniforms, textures);
+  copyToTensors(s, [grid], {cols: channels, base: 0}, [output]);
 }

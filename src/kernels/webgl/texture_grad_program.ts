@@ -4,7 +4,7 @@
  * element pass each.
  */
 import {DiffrastGL} from './gl_context';
-import {HEADER, OUTPUT_INDEX} from './glsl_common';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
@@ -40,21 +40,45 @@ bool contribution(int point, out int texel, out vec4 value) {
 `);
 }
 
-/** duv (uWhich 0), duvDa (1) or dbias (2), uComponents per pixel. */
+/**
+ * Every per-pixel gradient of a pixel in one fragment (one lookup, not one per component), into
+ * three scratch grids, one texel per pixel: (duv.xyz, dbias), duvDa.xyzw, (the cube's last two
+ * duvDa, 0, 0).
+ */
 export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
   return elementProgram(ctx, `texture-dpixel-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
+layout(location = 0) out vec4 outUvBias;
+layout(location = 1) out vec4 outUvDa;
+layout(location = 2) out vec4 outUvDa2;
+void main() {
+  int pixel = outputIndex();
+  vec3 duv;
+  vec4 duvDa;
+  vec2 duvDa2;
+  float dbias;
+  pixelGradients(lookup(pixel), pixel, duv, duvDa, duvDa2, dbias);
+  outUvBias = vec4(duv, dbias);
+  outUvDa = duvDa;
+  outUvDa2 = vec4(duvDa2, 0.0, 0.0);
+}
+`);
+}
+
+/** duv (uWhich 0), duvDa (1) or dbias (2), uComponents per pixel, picked from those grids. */
+export function texturePixelGradSelectProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(ctx, 'texture-dpixel-select', () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uUvBias;
+uniform sampler2D uUvDa;
+uniform sampler2D uUvDa2;
 uniform int uWhich;
 uniform int uComponents;
 out float outValue;
 void main() {
   ivec2 pk = outputCell(uComponents);
   int pixel = pk.x, k = pk.y;
-  vec3 duv;
-  vec4 duvDa;
-  vec2 duvDa2;
-  float dbias;
-  pixelGradients(lookup(pixel), pixel, duv, duvDa, duvDa2, dbias);
-  outValue = uWhich == 0 ? duv[k] : uWhich == 1 ? (k < 4 ? duvDa[k] : duvDa2[k - 4]) : dbias;
+  vec4 uvBias = fetchTexel(uUvBias, pixel);
+  outValue = uWhich == 0 ? uvBias[k] : uWhich == 2 ? uvBias.w :
+             k < 4 ? fetchTexel(uUvDa, pixel)[k] : fetchTexel(uUvDa2, pixel)[k - 4];
 }
 `);
 }

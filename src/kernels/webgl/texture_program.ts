@@ -1,4 +1,4 @@
-/** texture's forward pass: one element pass over [N,H,W,C]. */
+/** texture's forward pass: one fragment per pixel and group of four channels (channelGroupPass). */
 import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
@@ -7,10 +7,16 @@ import {elementProgram} from './passes';
 
 export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
   return elementProgram(ctx, `texture-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
-out float outValue;
+out vec4 outValue;
 void main() {
-  ivec2 pc = outputCell(uChannels);
-  outValue = textureValue(lookup(pc.x), pc.y);
+  ivec2 pg = outputCell((uChannels + 3) / 4);
+  Lookup L = lookup(pg.x);
+  vec4 value = vec4(0.0);  // (a fragment output cannot take a variable index)
+  for (int lane = 0; lane < 4; lane++) {
+    int c = 4 * pg.y + lane;
+    if (c < uChannels) value[lane] = textureValue(L, c);
+  }
+  outValue = value;
 }
 `);
 }
