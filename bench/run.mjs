@@ -133,13 +133,24 @@ function skipsFor(c, done, limitMs) {
 }
 
 /**
- * The order cases run in: the targets' cells first (they must be measured), then every row's
- * cells from the cheapest (pixels × triangles) up, so that a spent budget cuts the grid's top.
+ * The cells the growth targets read first (report.mjs's growth()): each row's cheapest pair along
+ * each axis, 512² → 2048² with the cube and 100k → 1M triangles at 256² (with 256² for the cube,
+ * which lets skipsFor predict the 2048² cell from its growth).
+ */
+const GROWTH_CELLS = [[256, 12], [512, 12], [2048, 12], [256, 100_000], [256, 1_000_000]];
+const isGrowthCell = (c) => c.kind !== 'soak' && GROWTH_CELLS.some(([size, t]) =>
+  c.params.height === size && Math.abs(c.params.triangles / t - 1) < 0.05);
+
+/**
+ * The order cases run in: the targets' cells first (they must be measured), then the growth
+ * targets' cells, then every other cell; each tier from the cheapest (pixels × triangles) up, so
+ * that a spent budget cuts the grid's top.
  */
 function runOrder(cases) {
   const cost = (c) => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
+  const tier = (c) => (c.target ? 0 : isGrowthCell(c) ? 1 : 2);
   return cases.map((c, i) => ({c, i})).sort((a, b) =>
-    (b.c.target - a.c.target) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i)).map(({c}) => c);
+    (tier(a.c) - tier(b.c)) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i)).map(({c}) => c);
 }
 
 /**
