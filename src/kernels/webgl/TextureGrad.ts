@@ -7,7 +7,7 @@ import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
-import {texturePixelGradProgram, texturePixelGradSelectProgram, textureTexelGradProgram} from './texture_grad_program';
+import {texturePixelGradProgram, texturePixelGradSelectProgram, textureTapsProgram, textureTexelGradProgram} from './texture_grad_program';
 
 export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, TextureGrad, s => {
   requireFloatBlend(s);
@@ -33,9 +33,12 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
   }
   const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
   const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1, taps = filterMode === 'nearest' ? 1 : 4;
+  const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
+  elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
   const target = scatterTarget(s, texels);
-  scatter(s, target, textureTexelGradProgram(s.ctx, layout), pixels * slots * taps * groups,
-          {...uniforms, uSlots: slots, uTaps: taps, uLevelBase: bases}, textures);
+  scatter(s, target, textureTexelGradProgram(s.ctx), pixels * slots * taps * groups,
+          {uChannels: channels, uSlots: slots, uTaps: taps},
+          {uDy: textures.uDy, ...Object.fromEntries(tapGrids.map((g, k) => [`uTaps${k}`, g.texture]))});
   dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
   // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.

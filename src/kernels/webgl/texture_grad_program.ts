@@ -1,7 +1,7 @@
 /**
  * texture's backward passes (SPEC §6.3): texel gradients of every level by point scatter (one
- * point per pixel, level slot, tap and group of four channels), and duv, duvDa, dbias by an
- * element pass each.
+ * point per pixel, level slot, tap and group of four channels, from taps found once per pixel),
+ * and duv, duvDa, dbias (found once per pixel, then picked per output).
  */
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
@@ -10,11 +10,60 @@ import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 import {scatterProgram} from './scatter';
 
-export function textureTexelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return scatterProgram(ctx, `texture-dtex-${layoutKey(layout)}`, () => `${textureSnippet(layout)}
+/**
+ * A tap's target texel as a float render targets store exactly: the index's bits with bit 30 set,
+ * a normal float (bare small ints would be denormals, which a target may flush to zero). Valid
+ * for indices below 2^29.
+ */
+const TAP_INDEX = `
+float encodeTap(int index) { return intBitsToFloat(index | 0x40000000); }
+int decodeTap(float v) { return floatBitsToInt(v) & 0x3FFFFFFF; }
+`;
+
+/**
+ * The texel gradients' first stage: each pixel's taps (up to two level slots of four) as (target
+ * texel, weight) pairs, slot k's taps q in target 2k + q/2, once per pixel; the points of the
+ * second stage only fetch them. Weight 0: no tap.
+ */
+export function textureTapsProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return elementProgram(ctx, `texture-taps-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TAP_INDEX}
+uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the scatter target
+layout(location = 0) out vec4 outSlot0Taps01;
+layout(location = 1) out vec4 outSlot0Taps23;
+layout(location = 2) out vec4 outSlot1Taps01;
+layout(location = 3) out vec4 outSlot1Taps23;
+// Tap q of slot k as (encoded texel, weight).
+vec2 tap(Lookup L, int k, int q) {
+  if (!L.valid || k >= L.used) return vec2(0.0);
+  Taps b = slotTaps(L, k);
+  if (b.texel[q] < 0) return vec2(0.0);
+  return vec2(encodeTap(uLevelBase[slotLevel(L, k)] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * slotWeight(L, k));
+}
+void main() {
+  int pixel = outputIndex();
+  Lookup L = lookup(pixel);
+  outSlot0Taps01 = vec4(tap(L, 0, 0), tap(L, 0, 1));
+  outSlot0Taps23 = vec4(tap(L, 0, 2), tap(L, 0, 3));
+  outSlot1Taps01 = vec4(tap(L, 1, 0), tap(L, 1, 1));
+  outSlot1Taps23 = vec4(tap(L, 1, 2), tap(L, 1, 3));
+}
+`);
+}
+
+/**
+ * The second stage: one point per pixel, level slot, tap and group of four channels, adding the
+ * tap's weight times the pixel's dy into that texel.
+ */
+export function textureTexelGradProgram(ctx: DiffrastGL): GlProgram {
+  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TAP_INDEX}
+uniform sampler2D uDy;
+uniform sampler2D uTaps0;
+uniform sampler2D uTaps1;
+uniform sampler2D uTaps2;
+uniform sampler2D uTaps3;
+uniform int uChannels;
 uniform int uSlots;  // levels a pixel may read: 2 for linear-mipmap-linear, else 1
 uniform int uTaps;   // 1 for nearest, else 4
-uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the target
 bool contribution(int point, out int texel, out vec4 value) {
   int groups = (uChannels + 3) / 4;
   int perSlot = uTaps * groups;
@@ -22,19 +71,18 @@ bool contribution(int point, out int texel, out vec4 value) {
   int slot = rest / perSlot;
   rest -= slot * perSlot;
   int q = rest / groups, g = rest - q * groups;
+  int grid = 2 * slot + q / 2;
+  vec4 pair = grid == 0 ? fetchTexel(uTaps0, pixel) : grid == 1 ? fetchTexel(uTaps1, pixel) :
+              grid == 2 ? fetchTexel(uTaps2, pixel) : fetchTexel(uTaps3, pixel);
+  vec2 t = q % 2 == 0 ? pair.xy : pair.zw;
   texel = 0;
   value = vec4(0.0);
-  Lookup L = lookup(pixel);
-  if (!L.valid || slot >= L.used) return false;
-  Taps b = slotTaps(L, slot);
-  if (b.texel[q] < 0) return false;
-  float weight = texelWeights(b)[q] * slotWeight(L, slot);
-  if (weight == 0.0) return false;
+  if (t.y == 0.0) return false;
   for (int lane = 0; lane < 4; lane++) {
     int c = 4 * g + lane;
-    if (c < uChannels) value[lane] = weight * fetch(uDy, pixel * uChannels + c);
+    if (c < uChannels) value[lane] = t.y * fetch(uDy, pixel * uChannels + c);
   }
-  texel = uLevelBase[slotLevel(L, slot)] + b.texel[q] * groups + g;
+  texel = decodeTap(t.x) + g;
   return true;
 }
 `);
