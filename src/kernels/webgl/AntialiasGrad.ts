@@ -6,7 +6,7 @@ import {requireFloatBlend, runGL} from './gl_session';
 import {antialiasBindings} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
 import {channelGroupPass} from './passes';
-import {scatterToTensor} from './scatter';
+import {scatterPrecomputed} from './scatter';
 
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, AntialiasGrad, s => {
   requireFloatBlend(s);
@@ -19,8 +19,8 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runG
   channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
   const [numImages, height, width] = color.shape;
   const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
-  scatterToTensor(s, dpos, rows, 4, antialiasPosGradProgram(s.ctx), numImages * height * width * 4,
-                  {...uniforms, uBoost: posGradientBoost}, all);
+  scatterPrecomputed(s, dpos, rows, antialiasPosGradProgram(s.ctx), 4, numImages * height * width,
+                     {...uniforms, uBoost: posGradientBoost}, all);
   return [dcolor.info, dpos.info] as TensorInfo[];
 });
 

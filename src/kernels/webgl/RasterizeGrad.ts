@@ -4,7 +4,7 @@ import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 
 import {runGL} from './gl_session';
 import {rasterizeGradProgram} from './rasterize_grad_program';
-import {scatterToTensor} from './scatter';
+import {scatterPrecomputed} from './scatter';
 
 export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, RasterizeGrad, s => {
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
@@ -16,7 +16,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runG
   const ddbT = ddb ? s.input(ddb) : null;
   const dpos = s.output(pos.shape);
   const rows = rangeMode ? numVertices : numImages * numVertices;
-  scatterToTensor(s, dpos, rows, 4, rasterizeGradProgram(s.ctx), numImages * height * width * 3, {
+  scatterPrecomputed(s, dpos, rows, rasterizeGradProgram(s.ctx), 3, numImages * height * width, {
     uNumVertices: numVertices, uNumTriangles: tri.shape[0], uHasDb: ddbT != null, uImageSize: [width, height],
     uVertexStride: rangeMode ? 0 : numVertices,
   }, {uPos: posT.texture, uTri: triT.texture, uRast: rastT.texture, uDy: dyT.texture, uDdb: ddbT?.texture ?? null});

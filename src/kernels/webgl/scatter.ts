@@ -5,13 +5,24 @@
  * the sums into the tfjs output.
  *
  * A scatter program supplies `bool contribution(int point, out int texel, out vec4 value)`; false
- * means the point adds nothing.
+ * means the point adds nothing. Where a pixel's contributions share costly work, a first element
+ * pass does it once per pixel and the points only fetch the results (scatterPrecomputed).
  */
 import {DiffrastGL} from './gl_context';
 import {GlSession, GlTensor, requireFloatBlend} from './gl_session';
-import {HEADER} from './glsl_common';
+import {FETCH, HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {copyToTensors, groupsOf, scratchGrid, ScratchGrid} from './passes';
+import {copyToTensors, elementPass, groupsOf, scratchGrid, ScratchGrid} from './passes';
+
+/**
+ * A target texel as a float that render targets store exactly: the index's bits with bit 30 set,
+ * a normal float (bare small ints would be denormals, which a target may flush to zero); valid
+ * below 2^29. 0.0 decodes to no texel.
+ */
+export const TEXEL_INDEX = `
+float encodeTexel(int index) { return intBitsToFloat(index | 0x40000000); }
+int decodeTexel(float v) { return floatBitsToInt(v) & 0x3FFFFFFF; }
+`;
 
 const FRAGMENT = `${HEADER}
 flat in vec4 vValue;
@@ -76,4 +87,46 @@ export function scatterToTensor(
   const target = scatterTarget(s, rows * groupsOf(cols));
   scatter(s, target, program, points, uniforms, textures);
   copyToTensors(s, [target], {cols, base: 0}, [output]);
+}
+
+/**
+ * The points of precomputed position gradients: a first pass wrote, per pixel, up to four
+ * contributions (dx, dy, texel, dw) into `sources` (the texel encoded by TEXEL_INDEX, 0: none;
+ * dz is always 0 where this is used); point 4·pixel + k adds contribution k.
+ */
+function precomputedProgram(ctx: DiffrastGL): GlProgram {
+  return scatterProgram(ctx, 'precomputed', () => `${FETCH}${TEXEL_INDEX}
+uniform sampler2D uSrc0;
+uniform sampler2D uSrc1;
+uniform sampler2D uSrc2;
+uniform sampler2D uSrc3;
+uniform int uPerPixel;
+bool contribution(int point, out int texel, out vec4 value) {
+  int pixel = point / uPerPixel, k = point - pixel * uPerPixel;
+  value = k == 0 ? fetchTexel(uSrc0, pixel) : k == 1 ? fetchTexel(uSrc1, pixel) :
+          k == 2 ? fetchTexel(uSrc2, pixel) : fetchTexel(uSrc3, pixel);
+  texel = decodeTexel(value.z);
+  bool some = value.z != 0.0;
+  value.z = 0.0;
+  return some;
+}
+`);
+}
+
+/**
+ * Position gradients [rows, 4] in two stages: `first` (an element program writing
+ * `perPixel` ≤ 4 outputs as precomputedProgram reads them) over `pixels`, then one point per
+ * contribution; copied into `output`.
+ */
+export function scatterPrecomputed(
+    s: GlSession, output: GlTensor, rows: number, first: GlProgram, perPixel: number, pixels: number,
+    uniforms: UniformValues, textures: {[sampler: string]: WebGLTexture | null}) {
+  if (output.size === 0) return;
+  const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
+  elementPass(s, first, grids, uniforms, textures);
+  const sources: {[sampler: string]: WebGLTexture | null} = {uSrc0: null, uSrc1: null, uSrc2: null, uSrc3: null};
+  grids.forEach((g, k) => sources[`uSrc${k}`] = g.texture);
+  const target = scatterTarget(s, rows);
+  scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, sources);
+  copyToTensors(s, [target], {cols: 4, base: 0}, [output]);
 }

@@ -8,17 +8,7 @@ import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
-import {scatterProgram} from './scatter';
-
-/**
- * A tap's target texel as a float render targets store exactly: the index's bits with bit 30 set,
- * a normal float (bare small ints would be denormals, which a target may flush to zero). Valid
- * for indices below 2^29.
- */
-const TAP_INDEX = `
-float encodeTap(int index) { return intBitsToFloat(index | 0x40000000); }
-int decodeTap(float v) { return floatBitsToInt(v) & 0x3FFFFFFF; }
-`;
+import {scatterProgram, TEXEL_INDEX} from './scatter';
 
 /**
  * The texel gradients' first stage: each pixel's taps (up to two level slots of four) as (target
@@ -26,7 +16,7 @@ int decodeTap(float v) { return floatBitsToInt(v) & 0x3FFFFFFF; }
  * second stage only fetch them. Weight 0: no tap.
  */
 export function textureTapsProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return elementProgram(ctx, `texture-taps-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TAP_INDEX}
+  return elementProgram(ctx, `texture-taps-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
 uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the scatter target
 layout(location = 0) out vec4 outSlot0Taps01;
 layout(location = 1) out vec4 outSlot0Taps23;
@@ -37,7 +27,7 @@ vec2 tap(Lookup L, int k, int q) {
   if (!L.valid || k >= L.used) return vec2(0.0);
   Taps b = slotTaps(L, k);
   if (b.texel[q] < 0) return vec2(0.0);
-  return vec2(encodeTap(uLevelBase[slotLevel(L, k)] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * slotWeight(L, k));
+  return vec2(encodeTexel(uLevelBase[slotLevel(L, k)] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * slotWeight(L, k));
 }
 void main() {
   int pixel = outputIndex();
@@ -55,7 +45,7 @@ void main() {
  * tap's weight times the pixel's dy into that texel.
  */
 export function textureTexelGradProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TAP_INDEX}
+  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TEXEL_INDEX}
 uniform sampler2D uDy;
 uniform sampler2D uTaps0;
 uniform sampler2D uTaps1;
@@ -82,7 +72,7 @@ bool contribution(int point, out int texel, out vec4 value) {
     int c = 4 * g + lane;
     if (c < uChannels) value[lane] = t.y * fetch(uDy, pixel * uChannels + c);
   }
-  texel = decodeTap(t.x) + g;
+  texel = decodeTexel(t.x) + g;
   return true;
 }
 `);
