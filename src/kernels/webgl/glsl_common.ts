@@ -15,10 +15,18 @@ precision highp sampler2D;
 
 /** Reading tfjs tensors (R32F, one element per texel, row-major over the texture). */
 export const FETCH = `
+// Cell i of a row-major grid w wide, as (column, row): a float quotient, off by at most one row
+// for any cell of a texture (float(i) and the division err by < 2^-9 rows there), then corrected;
+// cheaper than an integer division, which SwiftShader runs lane by lane.
+ivec2 cellOf(int i, int w) {
+  int row = int(floor((float(i) + 0.5) / float(w)));
+  int col = i - row * w;
+  if (col < 0) return ivec2(col + w, row - 1);
+  if (col >= w) return ivec2(col - w, row + 1);
+  return ivec2(col, row);
+}
 float fetch(sampler2D s, int i) {
-  int w = textureSize(s, 0).x;
-  int row = i / w;
-  return texelFetch(s, ivec2(i - row * w, row), 0).r;
+  return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0).r;
 }
 vec2 fetch2(sampler2D s, int i) { return vec2(fetch(s, 2 * i), fetch(s, 2 * i + 1)); }
 vec3 fetch3(sampler2D s, int i) { return vec3(fetch(s, 3 * i), fetch(s, 3 * i + 1), fetch(s, 3 * i + 2)); }
@@ -27,9 +35,7 @@ vec4 fetch4(sampler2D s, int i) {
 }
 // Texel i of one of our RGBA32F scratch textures, row-major.
 vec4 fetchTexel(sampler2D s, int i) {
-  int w = textureSize(s, 0).x;
-  int row = i / w;
-  return texelFetch(s, ivec2(i - row * w, row), 0);
+  return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0);
 }
 `;
 
