@@ -27,7 +27,7 @@ const DISTANCE = 3.5;
 export const envphong: Sample = {
   name: 'envphong',
   title: 'Environment map and Phong highlight',
-  summary: 'A smooth blob of 20 480 triangles reflects a sky cube map and a point light (Phong: rgb·max(0, r·L)^exponent). ' +
+  summary: 'A smooth blob (20·4^n triangles: 20 480 at the default 5 subdivisions) reflects a sky cube map and a point light (Phong: rgb·max(0, r·L)^exponent). ' +
       'From renders at random views with the light in a random direction each time, a grey cube map and random Phong ' +
       'parameters learn the sky, the highlight color and its exponent. Reflection vectors are interpolated with ' +
       'their derivatives, which select the cube map\'s mip level.',
