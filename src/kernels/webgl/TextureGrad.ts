@@ -5,7 +5,7 @@ import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../nam
 
 import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
-import {scatter, scatterTarget} from './scatter';
+import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
 import {texturePixelGradProgram, texturePixelGradSelectProgram, textureTapsProgram, textureTexelGradProgram} from './texture_grad_program';
 
@@ -38,7 +38,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(
   const target = scatterTarget(s, texels);
   scatter(s, target, textureTexelGradProgram(s.ctx), pixels * slots * taps * groups,
           {uChannels: channels, uSlots: slots, uTaps: taps},
-          {uDy: textures.uDy, ...Object.fromEntries(tapGrids.map((g, k) => [`uTaps${k}`, g.texture]))});
+          {uDy: textures.uDy, ...gridSamplers(tapGrids)});
   dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
   // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.

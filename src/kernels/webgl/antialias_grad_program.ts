@@ -12,13 +12,7 @@ import {TEXEL_INDEX} from './scatter';
 const DY = `
 uniform sampler2D uDy;
 float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
-vec4 dys(int p, int c0) {
-  vec4 v = vec4(0.0);
-  for (int lane = 0; lane < 4; lane++) {
-    if (c0 + lane < uChannels) v[lane] = dyAt(p, c0 + lane);
-  }
-  return v;
-}
+vec4 dys(int p, int c0) { return fetchGroup(uDy, p, uChannels, c0); }
 `;
 
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {

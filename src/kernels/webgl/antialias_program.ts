@@ -106,14 +106,7 @@ bool pixelItem(int p, int m, out Item it) {
 }
 
 float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
-// Channels c0 .. c0 + 3 of pixel p (zero past the last).
-vec4 colors(int p, int c0) {
-  vec4 v = vec4(0.0);
-  for (int lane = 0; lane < 4; lane++) {
-    if (c0 + lane < uChannels) v[lane] = color(p, c0 + lane);
-  }
-  return v;
-}
+vec4 colors(int p, int c0) { return fetchGroup(uColor, p, uChannels, c0); }
 `;
 
 /** The forward blend: one fragment per pixel and group of four channels (channelGroupPass). */

@@ -18,7 +18,6 @@ env().registerFlag(FORCE_NO_FLOAT_BLEND_FLAG, () => false);
 export const PROFILE_FLAG = 'DIFFRAST_WEBGL_PROFILE';
 env().registerFlag(PROFILE_FLAG, () => false);
 
-
 interface PendingTime {
   label: string;
   query: WebGLQuery;

@@ -30,6 +30,14 @@ float fetch(sampler2D s, int i) {
 }
 vec2 fetch2(sampler2D s, int i) { return vec2(fetch(s, 2 * i), fetch(s, 2 * i + 1)); }
 vec3 fetch3(sampler2D s, int i) { return vec3(fetch(s, 3 * i), fetch(s, 3 * i + 1), fetch(s, 3 * i + 2)); }
+// Columns c0 .. c0 + 3 of row \`row\` of a [rows, cols] tensor (zero past the last column).
+vec4 fetchGroup(sampler2D s, int row, int cols, int c0) {
+  vec4 v = vec4(0.0);
+  for (int lane = 0; lane < 4; lane++) {
+    if (c0 + lane < cols) v[lane] = fetch(s, row * cols + c0 + lane);
+  }
+  return v;
+}
 vec4 fetch4(sampler2D s, int i) {
   return vec4(fetch(s, 4 * i), fetch(s, 4 * i + 1), fetch(s, 4 * i + 2), fetch(s, 4 * i + 3));
 }

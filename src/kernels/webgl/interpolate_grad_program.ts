@@ -29,10 +29,7 @@ bool contribution(int point, out int texel, out vec4 value) {
   value = vec4(0.0);
   if (!pixelCorners(pixel, rows, uv)) return false;
   float weight = vec3(uv, 1.0 - uv.x - uv.y)[corner];
-  for (int lane = 0; lane < 4; lane++) {
-    int a = 4 * g + lane;
-    if (a < uNumAttrs) value[lane] = weight * fetch(uDy, pixel * uNumAttrs + a);
-  }
+  value = weight * fetchGroup(uDy, pixel, uNumAttrs, 4 * g);
   if (NUM_DIFF > 0) {
     vec4 db = fetch4(uRastDb, pixel);
     for (int j = 0; j < NUM_DIFF; j++) {

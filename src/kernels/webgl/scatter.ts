@@ -24,6 +24,26 @@ float encodeTexel(int index) { return intBitsToFloat(index | 0x40000000); }
 int decodeTexel(float v) { return floatBitsToInt(v) & 0x3FFFFFFF; }
 `;
 
+/**
+ * Up to four scratch grids of per-pixel results a second stage's points read (bind them with
+ * gridSamplers): texel i of grid k. Needs FETCH.
+ */
+export const FOUR_GRIDS = `
+uniform sampler2D uGrid0;
+uniform sampler2D uGrid1;
+uniform sampler2D uGrid2;
+uniform sampler2D uGrid3;
+vec4 gridTexel(int k, int i) {
+  return k == 0 ? fetchTexel(uGrid0, i) : k == 1 ? fetchTexel(uGrid1, i) : k == 2 ? fetchTexel(uGrid2, i) : fetchTexel(uGrid3, i);
+}
+`;
+
+export function gridSamplers(grids: ScratchGrid[]): {[sampler: string]: WebGLTexture | null} {
+  const samplers: {[sampler: string]: WebGLTexture | null} = {uGrid0: null, uGrid1: null, uGrid2: null, uGrid3: null};
+  grids.forEach((g, k) => samplers[`uGrid${k}`] = g.texture);
+  return samplers;
+}
+
 const FRAGMENT = `${HEADER}
 flat in vec4 vValue;
 out vec4 outValue;
@@ -91,20 +111,15 @@ export function scatterToTensor(
 
 /**
  * The points of precomputed position gradients: a first pass wrote, per pixel, up to four
- * contributions (dx, dy, texel, dw) into `sources` (the texel encoded by TEXEL_INDEX, 0: none;
+ * contributions (dx, dy, texel, dw) into grids 0–3 (the texel encoded by TEXEL_INDEX, 0: none;
  * dz is always 0 where this is used); point 4·pixel + k adds contribution k.
  */
 function precomputedProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(ctx, 'precomputed', () => `${FETCH}${TEXEL_INDEX}
-uniform sampler2D uSrc0;
-uniform sampler2D uSrc1;
-uniform sampler2D uSrc2;
-uniform sampler2D uSrc3;
+  return scatterProgram(ctx, 'precomputed', () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
 uniform int uPerPixel;
 bool contribution(int point, out int texel, out vec4 value) {
   int pixel = point / uPerPixel, k = point - pixel * uPerPixel;
-  value = k == 0 ? fetchTexel(uSrc0, pixel) : k == 1 ? fetchTexel(uSrc1, pixel) :
-          k == 2 ? fetchTexel(uSrc2, pixel) : fetchTexel(uSrc3, pixel);
+  value = gridTexel(k, pixel);
   texel = decodeTexel(value.z);
   bool some = value.z != 0.0;
   value.z = 0.0;
@@ -124,9 +139,7 @@ export function scatterPrecomputed(
   if (output.size === 0) return;
   const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
   elementPass(s, first, grids, uniforms, textures);
-  const sources: {[sampler: string]: WebGLTexture | null} = {uSrc0: null, uSrc1: null, uSrc2: null, uSrc3: null};
-  grids.forEach((g, k) => sources[`uSrc${k}`] = g.texture);
   const target = scatterTarget(s, rows);
-  scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, sources);
+  scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, gridSamplers(grids));
   copyToTensors(s, [target], {cols: 4, base: 0}, [output]);
 }

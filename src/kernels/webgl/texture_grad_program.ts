@@ -8,7 +8,7 @@ import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
-import {scatterProgram, TEXEL_INDEX} from './scatter';
+import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
 
 /**
  * The texel gradients' first stage: each pixel's taps (up to two level slots of four) as (target
@@ -45,12 +45,8 @@ void main() {
  * tap's weight times the pixel's dy into that texel.
  */
 export function textureTexelGradProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TEXEL_INDEX}
+  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
 uniform sampler2D uDy;
-uniform sampler2D uTaps0;
-uniform sampler2D uTaps1;
-uniform sampler2D uTaps2;
-uniform sampler2D uTaps3;
 uniform int uChannels;
 uniform int uSlots;  // levels a pixel may read: 2 for linear-mipmap-linear, else 1
 uniform int uTaps;   // 1 for nearest, else 4
@@ -61,17 +57,12 @@ bool contribution(int point, out int texel, out vec4 value) {
   int slot = rest / perSlot;
   rest -= slot * perSlot;
   int q = rest / groups, g = rest - q * groups;
-  int grid = 2 * slot + q / 2;
-  vec4 pair = grid == 0 ? fetchTexel(uTaps0, pixel) : grid == 1 ? fetchTexel(uTaps1, pixel) :
-              grid == 2 ? fetchTexel(uTaps2, pixel) : fetchTexel(uTaps3, pixel);
+  vec4 pair = gridTexel(2 * slot + q / 2, pixel);
   vec2 t = q % 2 == 0 ? pair.xy : pair.zw;
   texel = 0;
   value = vec4(0.0);
   if (t.y == 0.0) return false;
-  for (int lane = 0; lane < 4; lane++) {
-    int c = 4 * g + lane;
-    if (c < uChannels) value[lane] = t.y * fetch(uDy, pixel * uChannels + c);
-  }
+  value = t.y * fetchGroup(uDy, pixel, uChannels, 4 * g);
   texel = decodeTexel(t.x) + g;
   return true;
 }
