@@ -34,7 +34,7 @@ const TEN_MINUTES = 10 * 60 * 1000;
  */
 function DiffrastChromium(baseBrowserDecorator) {
   baseBrowserDecorator(this);
-  this._getOptions = (url) => [`--user-data-dir=${this._tempDir}`, ...CHROMIUM_FLAGS, url];
+  this._getOptions = url => [`--user-data-dir=${this._tempDir}`, ...CHROMIUM_FLAGS, url];
 }
 DiffrastChromium.prototype = {
   name: 'Chromium',
@@ -63,25 +63,31 @@ function sourceMapPreprocessor() {
 function DiffrastReporter(baseReporterDecorator, formatError, config) {
   baseReporterDecorator(this);
   const root = config.basePath.replace(/\/$/, '') + '/';
-  const clean = (text) => String(text)
-    .split(root).join('')
-    .replace(/ <- [^\s)]+/g, '')
-    .split('\n')
-    .filter((l) => !/node_modules\/(jasmine-core|karma)|<Jasmine>/.test(l))
-    .join('\n')
-    .replace(/\s+$/, '');
-  const unquote = (s) => (typeof s === 'string' && /^'[\s\S]*'$/.test(s) ? s.slice(1, -1) : s);
+  const clean = text =>
+    String(text)
+      .split(root)
+      .join('')
+      .replace(/ <- [^\s)]+/g, '')
+      .split('\n')
+      .filter(l => !/node_modules\/(jasmine-core|karma)|<Jasmine>/.test(l))
+      .join('\n')
+      .replace(/\s+$/, '');
+  const unquote = s => (typeof s === 'string' && /^'[\s\S]*'$/.test(s) ? s.slice(1, -1) : s);
   let group = null;
   const flush = () => {
     if (!group) return;
     const g = group;
     group = null;
     if (g.passed + g.failed === 0) return;
-    this.write(`  ${g.failed ? '\u2717' : '\u2713'} ${g.name}: ${g.passed} passed, ${g.failed} failed` +
-      ` (${(g.time / 1000).toFixed(1)} s)\n`);
+    this.write(
+      `  ${g.failed ? '\u2717' : '\u2713'} ${g.name}: ${g.passed} passed, ${g.failed} failed` +
+        ` (${(g.time / 1000).toFixed(1)} s)\n`,
+    );
   };
 
-  this.onRunStart = () => { group = null; };
+  this.onRunStart = () => {
+    group = null;
+  };
   this.onBrowserStart = () => {};
   this.onBrowserLog = (browser, log, type) => {
     if (type === 'debug') return;
@@ -103,7 +109,7 @@ function DiffrastReporter(baseReporterDecorator, formatError, config) {
     }
     group.failed++;
     const name = [...result.suite, result.description].join(' ');
-    const logs = result.log.map((l) => clean(formatError(l, '      '))).join('\n');
+    const logs = result.log.map(l => clean(formatError(l, '      '))).join('\n');
     this.write(`  \u2717 ${name} (${result.time} ms)\n${logs}\n`);
   };
   this.onRunComplete = () => flush();

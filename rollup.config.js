@@ -47,8 +47,10 @@ function reportRuntimeImports() {
         for (const id of chunk.imports) {
           if (allowedRuntimeImports.has(id) || seen.has(id)) continue;
           seen.add(id);
-          this.warn(`unexpected runtime import of ${id} (first in ${output.file})` +
-              (isTensorflow(id) ? '; the UMD builds take it from the global `tf`' : ''));
+          this.warn(
+            `unexpected runtime import of ${id} (first in ${output.file})` +
+              (isTensorflow(id) ? '; the UMD builds take it from the global `tf`' : ''),
+          );
         }
       }
     },
@@ -70,17 +72,21 @@ function declarationFormats() {
     generateBundle(_, bundle) {
       const declarations = Object.keys(bundle).filter(f => f.startsWith('types/') && f.endsWith('.d.ts'));
       const known = new Set(declarations);
-      const withExtension = (fileName, source, ext) => source.replace(specifier, (match, lead, quote, spec) => {
-        if (/\.[cm]?js$/.test(spec)) spec = spec.replace(/\.[cm]?js$/, '');
-        const target = posix.normalize(posix.join(posix.dirname(fileName), spec));
-        const fixed = known.has(`${target}.d.ts`) ? `${spec}${ext}`
-            : known.has(`${target}/index.d.ts`) ? `${spec.replace(/\/$/, '')}/index${ext}` : null;
-        if (fixed == null) {
-          this.warn(`${fileName}: left ${spec} as it is (no such declaration)`);
-          return match;
-        }
-        return `${lead}${quote}${fixed}${quote}`;
-      });
+      const withExtension = (fileName, source, ext) =>
+        source.replace(specifier, (match, lead, quote, spec) => {
+          if (/\.[cm]?js$/.test(spec)) spec = spec.replace(/\.[cm]?js$/, '');
+          const target = posix.normalize(posix.join(posix.dirname(fileName), spec));
+          const fixed = known.has(`${target}.d.ts`)
+            ? `${spec}${ext}`
+            : known.has(`${target}/index.d.ts`)
+              ? `${spec.replace(/\/$/, '')}/index${ext}`
+              : null;
+          if (fixed == null) {
+            this.warn(`${fileName}: left ${spec} as it is (no such declaration)`);
+            return match;
+          }
+          return `${lead}${quote}${fixed}${quote}`;
+        });
       for (const fileName of declarations) {
         const asset = bundle[fileName];
         const source = typeof asset.source === 'string' ? asset.source : new TextDecoder().decode(asset.source);

@@ -22,7 +22,8 @@ const GPU_BACKENDS = ['webgl', 'webgpu'];
 /** The resolution of the fit iterations (the issue's 512²). */
 const FIT_SIZE = 512;
 /** Issue 4's contention case: a full-screen quad's gradient pass against a 5k-triangle mesh on the same pixels, at 1024². */
-const CONTENTION_SIZE = 1024, CONTENTION_CELLS = [1, 50];
+const CONTENTION_SIZE = 1024,
+  CONTENTION_CELLS = [1, 50];
 /**
  * --quick: a smoke test of every row kind in a few minutes on this machine (2 shared cores,
  * SwiftShader): one cell of the grid, smaller images everywhere, a short memory soak.
@@ -35,7 +36,8 @@ export const QUICK = {size: 64, fitSize: 64, fitTextureSize: 64, soakIterations:
  */
 const SOAK_SIZE = 64;
 /** Where the soft rasterizer runs: its work is pixels × triangles (see softras.ts). */
-const SOFTRAS_MAX_SIZE = 512, SOFTRAS_MAX_TRIANGLES = 5_000;
+const SOFTRAS_MAX_SIZE = 512,
+  SOFTRAS_MAX_TRIANGLES = 5_000;
 
 type Build = (name: string, role: Timed['role'], backend: string) => Timed;
 
@@ -51,12 +53,15 @@ function subjects(o: CaseOptions, build: Build): Timed[] {
 /** A yardstick per subject backend here: (subject name, backend), skipping backends without our kernels. */
 function perBackend(o: CaseOptions, make: (subject: string, backend: string) => Timed): Timed[] {
   if (o.where === 'node') return [make('cpu (Node)', 'cpu')];
-  return GPU_BACKENDS.map(b => o.unavailable[b] ? {...make(b, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(b, b));
+  return GPU_BACKENDS.map(b =>
+    o.unavailable[b] ? {...make(b, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(b, b),
+  );
 }
 
 const scenes = new Map<number | string, Scene>();
 function scene(key: number | string): Scene {
-  if (!scenes.has(key)) scenes.set(key, typeof key === 'number' ? gridScene(key) : screenPlane(Number(key.split(' ')[1])));
+  if (!scenes.has(key))
+    scenes.set(key, typeof key === 'number' ? gridScene(key) : screenPlane(Number(key.split(' ')[1])));
   return scenes.get(key)!;
 }
 
@@ -70,67 +75,120 @@ export function benchCases(o: CaseOptions): BenchCase[] {
   const meshes = o.quick ? [MESH_SIZES[0]] : MESH_SIZES;
   const cells = meshes.flatMap(triangles => sizes.map(size => ({triangles, size})));
   const cases: BenchCase[] = [];
-  const add = (op: string, key: number | string, size: number, entries: (s: Scene) => Timed[], extra: Partial<BenchCase> = {}) => {
+  const add = (
+    op: string,
+    key: number | string,
+    size: number,
+    entries: (s: Scene) => Timed[],
+    extra: Partial<BenchCase> = {},
+  ) => {
     const s = scene(key);
     cases.push({
-      id: `${op} | ${size} | ${key}`, op, params: {height: size, width: size, triangles: s.numTriangles, scene: s.name},
-      entries: () => entries(s), ...extra,
+      id: `${op} | ${size} | ${key}`,
+      op,
+      params: {height: size, width: size, triangles: s.numTriangles, scene: s.name},
+      entries: () => entries(s),
+      ...extra,
     });
   };
 
   for (const call of OP_CALLS) {
-    for (const [direction, timed] of [['forward', forward], ['backward', backward]] as const) {
+    for (const [direction, timed] of [
+      ['forward', forward],
+      ['backward', backward],
+    ] as const) {
       const op = `${call.op} ${direction}`;
       for (const {triangles, size} of cells) {
         // A target's cell (see report.mjs) is timed whatever its cost, up to the per-call limit.
         const target = op === 'rasterize forward' && size === 1024 && triangles === 100_000;
-        add(op, triangles, size, s => {
-          const image: [number, number, number, number] = [1, size, size, outputChannels(op)];
-          const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
-          if (op === 'texture linear forward') {
-            floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));
-          }
-          if (op === 'rasterize forward' && o.where === 'page') {
-            const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};
-            floors.push(plainWebGL2Draw(s, size, size), plainWebGL2Draw(s, size, size, {float32Targets: 2, fragDepth: true}),
-                        o.unavailable.webgpu ? {...webgpuDraw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : webgpuDraw);
-          }
-          return [...subjects(o, (name, role, backend) => timed(name, role, backend, call, new CellInputs(s, size, size))), ...floors];
-        }, {target});
+        add(
+          op,
+          triangles,
+          size,
+          s => {
+            const image: [number, number, number, number] = [1, size, size, outputChannels(op)];
+            const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
+            if (op === 'texture linear forward') {
+              floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));
+            }
+            if (op === 'rasterize forward' && o.where === 'page') {
+              const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};
+              floors.push(
+                plainWebGL2Draw(s, size, size),
+                plainWebGL2Draw(s, size, size, {float32Targets: 2, fragDepth: true}),
+                o.unavailable.webgpu ? {...webgpuDraw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : webgpuDraw,
+              );
+            }
+            return [
+              ...subjects(o, (name, role, backend) => timed(name, role, backend, call, new CellInputs(s, size, size))),
+              ...floors,
+            ];
+          },
+          {target},
+        );
       }
     }
   }
 
   for (const {triangles, size} of cells) {
-    add('render forward+backward (rasterize → interpolate → antialias)', triangles, size, s => {
-      const softras = size <= SOFTRAS_MAX_SIZE && triangles <= SOFTRAS_MAX_TRIANGLES ?
-        perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size)).concat(
-            perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size, true))) :
-        perBackend(o, (subject, backend) => ({
-          ...softRasRender(subject, backend, s, size, size),
-          unavailable: `not run beyond ${SOFTRAS_MAX_SIZE}² and ${SOFTRAS_MAX_TRIANGLES} triangles (dense: pixels × triangles)`,
-        }));
-      return [...subjects(o, (name, role, backend) => packageRender(name, role, backend, s, size, size)), ...softras];
-    }, {target: size === 256 && triangles === 5_000});
+    add(
+      'render forward+backward (rasterize → interpolate → antialias)',
+      triangles,
+      size,
+      s => {
+        const softras =
+          size <= SOFTRAS_MAX_SIZE && triangles <= SOFTRAS_MAX_TRIANGLES
+            ? perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size)).concat(
+                perBackend(o, (subject, backend) => softRasRender(subject, backend, s, size, size, true)),
+              )
+            : perBackend(o, (subject, backend) => ({
+                ...softRasRender(subject, backend, s, size, size),
+                unavailable: `not run beyond ${SOFTRAS_MAX_SIZE}² and ${SOFTRAS_MAX_TRIANGLES} triangles (dense: pixels × triangles)`,
+              }));
+        return [...subjects(o, (name, role, backend) => packageRender(name, role, backend, s, size, size)), ...softras];
+      },
+      {target: size === 256 && triangles === 5_000},
+    );
   }
 
   const fitSize = o.quick ? QUICK.fitSize : FIT_SIZE;
   const fitMeshes = o.quick ? [12] : [12, 100_000];
   for (const triangles of fitMeshes) {
-    add('fit iteration', triangles, fitSize,
-        s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, fitSize, o.quick ? QUICK.fitTextureSize : undefined)),
-        {target: true});
+    add(
+      'fit iteration',
+      triangles,
+      fitSize,
+      s =>
+        subjects(o, (name, role, backend) =>
+          fitIteration(name, role, backend, s, fitSize, o.quick ? QUICK.fitTextureSize : undefined),
+        ),
+      {target: true},
+    );
   }
   // Memory over many iterations of the cube's fit (the subjects only).
-  add('fit memory', 12, SOAK_SIZE,
-      s => subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, SOAK_SIZE, SOAK_SIZE)).filter(t => t.role === 'subject'),
-      {kind: 'soak', soakIterations: o.quick ? QUICK.soakIterations : 500, target: true});
+  add(
+    'fit memory',
+    12,
+    SOAK_SIZE,
+    s =>
+      subjects(o, (name, role, backend) => fitIteration(name, role, backend, s, SOAK_SIZE, SOAK_SIZE)).filter(
+        t => t.role === 'subject',
+      ),
+    {kind: 'soak', soakIterations: o.quick ? QUICK.soakIterations : 500, target: true},
+  );
   // (Last of the targets' cases: its target is webgpu's.)
   const contentionSize = o.quick ? QUICK.size : CONTENTION_SIZE;
   for (const cells of CONTENTION_CELLS) {
-    add('gradient pass (rasterize + interpolate backward), screen covered', `plane ${cells}`, contentionSize,
-        s => subjects(o, (name, role, backend) => gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize))),
-        {target: true});
+    add(
+      'gradient pass (rasterize + interpolate backward), screen covered',
+      `plane ${cells}`,
+      contentionSize,
+      s =>
+        subjects(o, (name, role, backend) =>
+          gradientPass(name, role, backend, new CellInputs(s, contentionSize, contentionSize)),
+        ),
+      {target: true},
+    );
   }
 
   return cases;

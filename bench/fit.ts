@@ -25,8 +25,14 @@ function memoryNow(): Memory {
   return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
 }
 
-export function fitIteration(name: string, role: Timed['role'], backend: string, scene: Scene, size: number,
-                             textureSize = TEXTURE_SIZE): Timed {
+export function fitIteration(
+  name: string,
+  role: Timed['role'],
+  backend: string,
+  scene: Scene,
+  size: number,
+  textureSize = TEXTURE_SIZE,
+): Timed {
   let tri: tf.Tensor2D, uvAttr: tf.Tensor2D, target: tf.Tensor4D, hash: dr.TopologyHash;
   let pos: tf.Variable, tex: tf.Variable, adam: tf.AdamOptimizer;
   const after: Memory[] = [];
@@ -43,17 +49,31 @@ export function fitIteration(name: string, role: Timed['role'], backend: string,
     after.push(memoryNow());
   };
   return {
-    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
       const n = textureSize;
       tri = tf.tensor2d(scene.triangles, [scene.numTriangles, 3], 'int32');
       uvAttr = tf.tensor2d(scene.uvs, [scene.numVertices, 2]);
       hash = dr.antialiasConstructTopologyHash(tri);
-      target = tf.tidy(() => render(tf.tensor2d(scene.positions, [scene.numVertices, 3]),
-                                    tf.tensor4d(pseudoRandom(n * n * 3, 23), [1, n, n, 3])));
+      target = tf.tidy(() =>
+        render(
+          tf.tensor2d(scene.positions, [scene.numVertices, 3]),
+          tf.tensor4d(pseudoRandom(n * n * 3, 23), [1, n, n, 3]),
+        ),
+      );
       const noise = pseudoRandom(scene.positions.length, 29);
       // (tidy: a variable made from a tensor leaves that tensor alive.)
-      pos = tf.tidy(() => tf.variable(tf.tensor2d(scene.positions.map((x, i) => x + 0.04 * (noise[i] - 0.5)), [scene.numVertices, 3])));
+      pos = tf.tidy(() =>
+        tf.variable(
+          tf.tensor2d(
+            scene.positions.map((x, i) => x + 0.04 * (noise[i] - 0.5)),
+            [scene.numVertices, 3],
+          ),
+        ),
+      );
       tex = tf.tidy(() => tf.variable(tf.fill([1, n, n, 3], 0.5)));
       adam = tf.train.adam(1e-3);
     },
@@ -64,10 +84,13 @@ export function fitIteration(name: string, role: Timed['role'], backend: string,
       const steady = after.slice(1);
       return {
         memoryAfter: after[after.length - 1],
-        memoryGrowth: steady.length > 1 ? {
-          numTensors: steady[steady.length - 1].numTensors - steady[0].numTensors,
-          numBytes: steady[steady.length - 1].numBytes - steady[0].numBytes,
-        } : undefined,
+        memoryGrowth:
+          steady.length > 1
+            ? {
+                numTensors: steady[steady.length - 1].numTensors - steady[0].numTensors,
+                numBytes: steady[steady.length - 1].numBytes - steady[0].numBytes,
+              }
+            : undefined,
       };
     },
     teardown() {

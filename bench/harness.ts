@@ -42,7 +42,7 @@ export interface BenchCase {
   id: string;
   /** The row kind, e.g. 'rasterize forward'. */
   op: string;
-  params: {height: number, width: number, triangles: number, scene: string};
+  params: {height: number; width: number; triangles: number; scene: string};
   /** 'time' (interleaved medians) or 'soak' (memory over many calls, see `soakIterations`). */
   kind?: 'time' | 'soak';
   soakIterations?: number;
@@ -130,7 +130,9 @@ async function activate(t: Timed) {
 }
 
 function describeError(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 300);
 }
 
 interface Live {
@@ -159,7 +161,12 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
   const results: EntryResult[] = [];
   for (const timed of entries) {
     const result: EntryResult = {
-      name: timed.name, role: timed.role, compare: timed.compare, for: timed.for, backend: timed.backend, growth: timed.growth,
+      name: timed.name,
+      role: timed.role,
+      compare: timed.compare,
+      for: timed.for,
+      backend: timed.backend,
+      growth: timed.growth,
       scale: timed.scale,
       status: 'ok',
     };
@@ -193,8 +200,15 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
           result.warmCallMs = callMs;
         }
         if (callMs > options.callLimitMs) {
-          const calls = options.callLimitMs < options.limitMs ? `: ${1 + options.warmup + options.reps} calls would not finish in ${options.limitMs / 1000} s` : '';
-          Object.assign(result, {status: 'skipped', callMs, note: `one call took ${(callMs / 1000).toFixed(1)} s${calls}`});
+          const calls =
+            options.callLimitMs < options.limitMs
+              ? `: ${1 + options.warmup + options.reps} calls would not finish in ${options.limitMs / 1000} s`
+              : '';
+          Object.assign(result, {
+            status: 'skipped',
+            callMs,
+            note: `one call took ${(callMs / 1000).toFixed(1)} s${calls}`,
+          });
           await finish(l);
           continue;
         }
@@ -262,8 +276,13 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
 
 /** Memory after many calls (up to `iterations`, until `stopAt`): tensors and bytes at checkpoints, and the time per call. */
 async function soak(l: Live, iterations: number, stopAt: number) {
-  const checkpoints = new Set([1, 10, 50, ...Array.from({length: 10}, (_, i) => Math.round(iterations * (i + 1) / 10))]);
-  const memory: Array<{iteration: number, numTensors: number, numBytes: number, numBytesInGPU?: number}> = [];
+  const checkpoints = new Set([
+    1,
+    10,
+    50,
+    ...Array.from({length: 10}, (_, i) => Math.round((iterations * (i + 1)) / 10)),
+  ]);
+  const memory: Array<{iteration: number; numTensors: number; numBytes: number; numBytesInGPU?: number}> = [];
   const start = performance.now();
   try {
     await activate(l.timed);
@@ -286,8 +305,11 @@ async function soak(l: Live, iterations: number, stopAt: number) {
   }
   const from10 = memory.filter(m => m.iteration >= 10);
   Object.assign(l.result, {
-    iterations, memory,
-    memoryConstant: from10.length > 1 && from10.every(m => m.numTensors === from10[0].numTensors && m.numBytes === from10[0].numBytes),
+    iterations,
+    memory,
+    memoryConstant:
+      from10.length > 1 &&
+      from10.every(m => m.numTensors === from10[0].numTensors && m.numBytes === from10[0].numBytes),
   });
   await finish(l);
 }

@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import {benchCases} from './cases';
 import {exposeBench} from './session';
 
-exposeBench(async (quick) => {
+exposeBench(async quick => {
   await tf.setBackend('cpu');
-  return {cases: benchCases({where: 'node', quick, unavailable: {}}), info: {node: process.version, tfjs: tf.version.tfjs}};
+  return {
+    cases: benchCases({where: 'node', quick, unavailable: {}}),
+    info: {node: process.version, tfjs: tf.version.tfjs},
+  };
 });

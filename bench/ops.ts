@@ -22,7 +22,11 @@ export class CellInputs {
   private readonly made = new Map<string, unknown>();
   private readonly owned: tf.Tensor[] = [];
 
-  constructor(readonly scene: Scene, readonly height: number, readonly width: number) {}
+  constructor(
+    readonly scene: Scene,
+    readonly height: number,
+    readonly width: number,
+  ) {}
 
   private once<T>(key: string, make: () => T, tensors: (v: T) => tf.Tensor[] = v => [v as unknown as tf.Tensor]): T {
     if (!this.made.has(key)) {
@@ -47,22 +51,33 @@ export class CellInputs {
   }
   /** [V,3] per-vertex colours. */
   get colors(): tf.Tensor2D {
-    return this.once('colors', () => tf.tensor2d(pseudoRandom(3 * this.scene.numVertices, 7), [this.scene.numVertices, 3]));
+    return this.once('colors', () =>
+      tf.tensor2d(pseudoRandom(3 * this.scene.numVertices, 7), [this.scene.numVertices, 3]),
+    );
   }
   get raster(): dr.RasterizeResult {
-    return this.once('raster', () => dr.rasterize(this.pos, this.tri, [this.height, this.width]), r => [r.rast, r.rastDb]);
+    return this.once(
+      'raster',
+      () => dr.rasterize(this.pos, this.tri, [this.height, this.width]),
+      r => [r.rast, r.rastDb],
+    );
   }
   /** Interpolated texture coordinates and their screen-space derivatives. */
   get uv(): dr.InterpolateResult {
-    return this.once('uv', () => dr.interpolate(this.uvAttr, this.raster.rast, this.tri, {rastDb: this.raster.rastDb, diffAttrs: 'all'}),
-                     r => [r.out, r.outDa]);
+    return this.once(
+      'uv',
+      () => dr.interpolate(this.uvAttr, this.raster.rast, this.tri, {rastDb: this.raster.rastDb, diffAttrs: 'all'}),
+      r => [r.out, r.outDa],
+    );
   }
   /** [1,H,W,3] directions (object-space positions at the pixels), for cube-map lookups. */
   get directions(): tf.Tensor4D {
-    return this.once('directions', () => tf.tidy(() => {
-      const positions = tf.tensor2d(this.scene.positions, [this.scene.numVertices, 3]);
-      return dr.interpolate(positions, this.raster.rast, this.tri).out;
-    }));
+    return this.once('directions', () =>
+      tf.tidy(() => {
+        const positions = tf.tensor2d(this.scene.positions, [this.scene.numVertices, 3]);
+        return dr.interpolate(positions, this.raster.rast, this.tri).out;
+      }),
+    );
   }
   /** [1,H,W,3] interpolated vertex colours: antialias's input. */
   get colorImage(): tf.Tensor4D {
@@ -73,14 +88,22 @@ export class CellInputs {
     return this.once('texture', () => tf.tensor4d(pseudoRandom(n * n * 3, 11), [1, n, n, 3]));
   }
   get mip(): dr.TextureMip {
-    return this.once('mip', () => dr.textureConstructMip(this.texture), m => m.levels);
+    return this.once(
+      'mip',
+      () => dr.textureConstructMip(this.texture),
+      m => m.levels,
+    );
   }
   get cubeTexture(): tf.Tensor {
     const n = CUBE_FACE_SIZE;
     return this.once('cubeTexture', () => tf.tensor5d(pseudoRandom(6 * n * n * 3, 13), [1, 6, n, n, 3]));
   }
   get topologyHash(): dr.TopologyHash {
-    return this.once('topologyHash', () => dr.antialiasConstructTopologyHash(this.tri), h => [h.opposite]);
+    return this.once(
+      'topologyHash',
+      () => dr.antialiasConstructTopologyHash(this.tri),
+      h => [h.opposite],
+    );
   }
 
   dispose() {
@@ -111,7 +134,10 @@ export const OP_CALLS: OpCall[] = [
   },
   {
     op: 'interpolate (diffAttrs)',
-    call: inp => Object.values(dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri, {rastDb: inp.raster.rastDb, diffAttrs: 'all'})),
+    call: inp =>
+      Object.values(
+        dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri, {rastDb: inp.raster.rastDb, diffAttrs: 'all'}),
+      ),
     wrt: inp => [inp.uvAttr, inp.raster.rast, inp.raster.rastDb],
   },
   {
@@ -145,7 +171,10 @@ export function forward(name: string, role: Timed['role'], backend: string, op: 
     tf.dispose(outs);
   };
   return {
-    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
     // The inputs (the rest, like a topology hash, come with the first, untimed call).
     setup: () => void op.wrt(inp),
     run: once,
@@ -168,7 +197,7 @@ interface EngineTape {
 }
 
 /** Records `call` on tfjs's tape (tfjs's own recording: the same kernels and saved tensors a training step has). */
-function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[], outputs: tf.Tensor[]} {
+function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[]; outputs: tf.Tensor[]} {
   const engine = tf.engine() as unknown as EngineTape;
   engine.startTape();
   let outputs: tf.Tensor[];
@@ -185,19 +214,32 @@ function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[], outputs: tf.Te
 /** The input indices of `node` that are the given tensors, in their order; throws when one is not an input. */
 function indicesOf(node: TapeNode, wanted: tf.Tensor[]): string[] {
   const indices = wanted.map(t => Object.keys(node.inputs).find(i => node.inputs[i] === t));
-  if (indices.some(i => i == null)) throw new Error(`not every input to differentiate is an input of ${node.kernelName}`);
+  if (indices.some(i => i == null))
+    throw new Error(`not every input to differentiate is an input of ${node.kernelName}`);
   return indices as string[];
 }
 
 /** Fixed pseudo-random upstream gradients for a node's outputs (null for empty ones: tfjs passes zeros). */
 function upstream(node: TapeNode, seed: number): Array<tf.Tensor | null> {
-  return node.outputs.map((o, k) => o.size === 0 ? null : tf.tensor(pseudoRandom(o.size, seed + k).map(x => 2 * x - 1), o.shape));
+  return node.outputs.map((o, k) =>
+    o.size === 0
+      ? null
+      : tf.tensor(
+          pseudoRandom(o.size, seed + k).map(x => 2 * x - 1),
+          o.shape,
+        ),
+  );
 }
 
 /** The one Diffrast kernel with a gradient on a tape named `kernel` (any, when absent). */
 function ourNode(nodes: TapeNode[], kernel?: string): TapeNode {
-  const ours = nodes.filter(n => n.kernelName.startsWith('Diffrast') && n.gradient && (!kernel || n.kernelName === kernel));
-  if (ours.length !== 1) throw new Error(`expected one ${kernel ?? 'Diffrast'} kernel on the tape, got ${nodes.map(n => n.kernelName).join(', ')}`);
+  const ours = nodes.filter(
+    n => n.kernelName.startsWith('Diffrast') && n.gradient && (!kernel || n.kernelName === kernel),
+  );
+  if (ours.length !== 1)
+    throw new Error(
+      `expected one ${kernel ?? 'Diffrast'} kernel on the tape, got ${nodes.map(n => n.kernelName).join(', ')}`,
+    );
   return ours[0];
 }
 
@@ -220,7 +262,10 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
     tf.dispose(grads);
   };
   return {
-    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
       // One call first, so that every input (and the inputs' own kernels) exists before recording.
       tf.dispose(op.call(inp));
@@ -253,20 +298,24 @@ export function gradientPass(name: string, role: Timed['role'], backend: string,
   let recorded: TapeNode[] = [];
   let raster: TapeNode, interp: TapeNode;
   let dys: Array<tf.Tensor | null> = [];
-  let interpWrt: string[] = [], rasterWrt: string[] = [];
+  let interpWrt: string[] = [],
+    rasterWrt: string[] = [];
   const once = async () => {
     const grads = tf.tidy(() => {
       const fi = interp.gradient!(dys);
       const [dColors, dRast] = interpWrt.map(i => fi[i]());
       // rast's gradient from interpolate; rastDb was not used (tfjs passes zeros).
-      const fr = raster.gradient!(raster.outputs.map((_, k) => k === 0 ? dRast : null));
+      const fr = raster.gradient!(raster.outputs.map((_, k) => (k === 0 ? dRast : null)));
       return [dColors, ...rasterWrt.map(i => fr[i]())];
     });
     await backendFence();
     tf.dispose(grads);
   };
   return {
-    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
       const call = () => {
         const r = dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width]);

@@ -19,15 +19,25 @@ async function webgpuAdapter(): Promise<string> {
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) return 'no WebGPU adapter';
   const info = (adapter as unknown as {info?: Record<string, string>}).info ?? {};
-  return ['vendor', 'architecture', 'device', 'description'].filter(k => info[k]).map(k => `${k}=${info[k]}`).join(', ') || '(no info)';
+  return (
+    ['vendor', 'architecture', 'device', 'description']
+      .filter(k => info[k])
+      .map(k => `${k}=${info[k]}`)
+      .join(', ') || '(no info)'
+  );
 }
 
-exposeBench(async (quick) => {
+exposeBench(async quick => {
   const o: CaseOptions = {where: 'page', quick, unavailable: {}};
   for (const b of ['webgl', 'webgpu']) o.unavailable[b] = (await unavailableReason(b)) ?? undefined;
   await tf.setBackend('cpu');
   return {
     cases: benchCases(o),
-    info: {userAgent: navigator.userAgent, webgl: webglRenderer(), webgpu: await webgpuAdapter(), unavailable: o.unavailable},
+    info: {
+      userAgent: navigator.userAgent,
+      webgl: webglRenderer(),
+      webgpu: await webgpuAdapter(),
+      unavailable: o.unavailable,
+    },
   };
 });

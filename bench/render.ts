@@ -25,7 +25,14 @@ function renderData(scene: Scene, height: number, width: number) {
 }
 
 /** This package's pipeline, differentiated by tf.grad as a user would. */
-export function packageRender(name: string, role: Timed['role'], backend: string, scene: Scene, height: number, width: number): Timed {
+export function packageRender(
+  name: string,
+  role: Timed['role'],
+  backend: string,
+  scene: Scene,
+  height: number,
+  width: number,
+): Timed {
   let pos: tf.Tensor3D, tri: tf.Tensor2D, colors: tf.Tensor2D, target: tf.Tensor4D, hash: dr.TopologyHash;
   const loss = (p: tf.Tensor) => {
     const {rast} = dr.rasterize(p, tri, [height, width]);
@@ -38,7 +45,10 @@ export function packageRender(name: string, role: Timed['role'], backend: string
     grad.dispose();
   };
   return {
-    name, role, backend, compare: role === 'yardstick' ? 'alternative' : undefined,
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
       const data = renderData(scene, height, width);
       pos = tf.tensor3d(scene.clip, [1, scene.numVertices, 4]);
@@ -61,14 +71,32 @@ export function packageRender(name: string, role: Timed['role'], backend: string
  * first chunk of pixels only and scale by the number of chunks (they all do the same dense work),
  * for cells where a whole call takes far too long to repeat.
  */
-export function softRasRender(subject: string, backend: string, scene: Scene, height: number, width: number, estimated = false): Timed {
+export function softRasRender(
+  subject: string,
+  backend: string,
+  scene: Scene,
+  height: number,
+  width: number,
+  estimated = false,
+): Timed {
   let pos: tf.Tensor2D, tri: tf.Tensor2D, colors: tf.Tensor2D, target: tf.Tensor2D, pixels: tf.Tensor2D;
-  const chunk = chunkPixels(scene.numTriangles), chunks = Math.ceil(height * width / chunk);
+  const chunk = chunkPixels(scene.numTriangles),
+    chunks = Math.ceil((height * width) / chunk);
   return {
-    name: `soft rasterizer [${backend}]${estimated ? ', estimated' : ''}`, role: 'yardstick', compare: 'alternative', for: subject, backend,
-    ...(estimated ? {scale: chunks, scaleNote: `estimated: one chunk of ${chunk} pixels timed, × ${chunks} chunks`} : {growth: 'dense'}),
-    unavailable: estimated && chunks === 1 ? 'one chunk: the whole call is timed' :
-      !estimated && chunks > MAX_WHOLE_CHUNKS ? `${chunks} chunks of ${chunk} pixels: a whole call is not run (the estimated entry times one)` : undefined,
+    name: `soft rasterizer [${backend}]${estimated ? ', estimated' : ''}`,
+    role: 'yardstick',
+    compare: 'alternative',
+    for: subject,
+    backend,
+    ...(estimated
+      ? {scale: chunks, scaleNote: `estimated: one chunk of ${chunk} pixels timed, × ${chunks} chunks`}
+      : {growth: 'dense'}),
+    unavailable:
+      estimated && chunks === 1
+        ? 'one chunk: the whole call is timed'
+        : !estimated && chunks > MAX_WHOLE_CHUNKS
+          ? `${chunks} chunks of ${chunk} pixels: a whole call is not run (the estimated entry times one)`
+          : undefined,
     setup() {
       const data = renderData(scene, height, width);
       pos = tf.tensor2d(scene.clip, [scene.numVertices, 4]);

@@ -11,13 +11,15 @@ function fmtMs(ms) {
   if (ms < 100) return ms.toFixed(1);
   return Math.round(ms).toString();
 }
-const fmtX = (x) => (x == null || !isFinite(x) ? '' : `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x)}×`);
-const sizeOf = (p) => `${p.height}²`;
+const fmtX = x =>
+  x == null || !isFinite(x) ? '' : `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x)}×`;
+const sizeOf = p => `${p.height}²`;
 
 function cellText(e) {
   if (!e) return '';
   if (e.status === OK) return fmtMs(e.medianMs);
-  if (e.status === 'skipped') return /budget/.test(e.note ?? '') ? 'not run' : /took|predicted/.test(e.note ?? '') ? 'skip > limit' : 'skipped';
+  if (e.status === 'skipped')
+    return /budget/.test(e.note ?? '') ? 'not run' : /took|predicted/.test(e.note ?? '') ? 'skip > limit' : 'skipped';
   if (e.status === 'unavailable') return 'n/a';
   return 'failed';
 }
@@ -25,8 +27,10 @@ function cellText(e) {
 /** Subject/yardstick pairs of a case: same environment; a yardstick's `for` names its one subject. */
 function pairs(entries) {
   const out = [];
-  for (const s of entries.filter((e) => e.role === 'subject')) {
-    for (const y of entries.filter((e) => e.role === 'yardstick' && e.where === s.where && (!e.for || e.for === s.name))) {
+  for (const s of entries.filter(e => e.role === 'subject')) {
+    for (const y of entries.filter(
+      e => e.role === 'yardstick' && e.where === s.where && (!e.for || e.for === s.name),
+    )) {
       out.push({s, y, label: y.compare === 'floor' ? `${s.name} ÷ ${y.name}` : `speed-up of ${s.name} over ${y.name}`});
     }
   }
@@ -52,41 +56,64 @@ function opTables(report) {
   const tables = [];
   for (const [op, cases] of groupByOp(report.cases)) {
     const soak = cases[0].kind === 'soak';
-    const names = [...new Set(cases.flatMap((c) => c.entries.map((e) => e.name)))];
-    const labels = [...new Set(cases.flatMap((c) => pairs(c.entries).map((p) => p.label)))];
-    const header = ['mesh', 'triangles', 'size', ...names.map((n) => `${n}${soak ? ' ms/iter' : ' ms'}`)];
-    if (soak) header.push(...names.map((n) => `${n}: tensors, MB at 10 → end`));
+    const names = [...new Set(cases.flatMap(c => c.entries.map(e => e.name)))];
+    const labels = [...new Set(cases.flatMap(c => pairs(c.entries).map(p => p.label)))];
+    const header = ['mesh', 'triangles', 'size', ...names.map(n => `${n}${soak ? ' ms/iter' : ' ms'}`)];
+    if (soak) header.push(...names.map(n => `${n}: tensors, MB at 10 → end`));
     else header.push(...labels);
     const fit = op.startsWith('fit iteration');
-    if (fit) header.push(...names.map((n) => `${n}: tensors, MB after`));
-    const rows = cases.map((c) => {
-      const byName = (n) => c.entries.find((e) => e.name === n);
-      const row = [c.params.scene, String(c.params.triangles), sizeOf(c.params), ...names.map((n) => cellText(byName(n)))];
+    if (fit) header.push(...names.map(n => `${n}: tensors, MB after`));
+    const rows = cases.map(c => {
+      const byName = n => c.entries.find(e => e.name === n);
+      const row = [
+        c.params.scene,
+        String(c.params.triangles),
+        sizeOf(c.params),
+        ...names.map(n => cellText(byName(n))),
+      ];
       if (soak) {
-        row.push(...names.map((n) => {
-          const e = byName(n);
-          if (!e?.memory?.length) return '';
-          const a = e.memory.find((m) => m.iteration === 10) ?? e.memory[0], b = e.memory[e.memory.length - 1];
-          const mb = (m) => (m.numBytes / 2 ** 20).toFixed(1);
-          return `${a.numTensors}, ${mb(a)} → ${b.numTensors}, ${mb(b)} @${b.iteration} ${e.memoryConstant ? '(constant)' : '(GROWS)'}`;
-        }));
+        row.push(
+          ...names.map(n => {
+            const e = byName(n);
+            if (!e?.memory?.length) return '';
+            const a = e.memory.find(m => m.iteration === 10) ?? e.memory[0],
+              b = e.memory[e.memory.length - 1];
+            const mb = m => (m.numBytes / 2 ** 20).toFixed(1);
+            return `${a.numTensors}, ${mb(a)} → ${b.numTensors}, ${mb(b)} @${b.iteration} ${e.memoryConstant ? '(constant)' : '(GROWS)'}`;
+          }),
+        );
       } else {
         const ps = pairs(c.entries);
-        row.push(...labels.map((l) => fmtX(ratio(ps.find((p) => p.label === l) ?? {s: {}, y: {}}))));
+        row.push(...labels.map(l => fmtX(ratio(ps.find(p => p.label === l) ?? {s: {}, y: {}}))));
       }
       if (fit) {
-        row.push(...names.map((n) => {
-          const m = byName(n)?.memoryAfter;
-          return m ? `${m.numTensors}, ${(m.numBytes / 2 ** 20).toFixed(1)}` : '';
-        }));
+        row.push(
+          ...names.map(n => {
+            const m = byName(n)?.memoryAfter;
+            return m ? `${m.numTensors}, ${(m.numBytes / 2 ** 20).toFixed(1)}` : '';
+          }),
+        );
       }
       return row;
     });
-    const unrun = cases.filter((c) => c.entries.some((e) => e.status === 'skipped' && /budget/.test(e.note ?? '')));
-    const notes = [...new Set(cases.flatMap((c) => c.entries.filter((e) => (e.status !== OK && !/budget/.test(e.note ?? '') || e.leakedTensors)).map((e) =>
-      e.status === 'unavailable' ? `${e.name}: ${e.note}` :
-      `${e.name} at ${sizeOf(c.params)}, ${c.params.scene}: ${e.status}${e.note ? ` — ${e.note}` : ''}${e.leakedTensors ? ` (leaked ${e.leakedTensors} tensors)` : ''}`)))];
-    if (unrun.length) notes.push(`not run (the run's time budget was spent): ${unrun.map((c) => `${sizeOf(c.params)} ${c.params.scene}`).join(', ')}`);
+    const unrun = cases.filter(c => c.entries.some(e => e.status === 'skipped' && /budget/.test(e.note ?? '')));
+    const notes = [
+      ...new Set(
+        cases.flatMap(c =>
+          c.entries
+            .filter(e => (e.status !== OK && !/budget/.test(e.note ?? '')) || e.leakedTensors)
+            .map(e =>
+              e.status === 'unavailable'
+                ? `${e.name}: ${e.note}`
+                : `${e.name} at ${sizeOf(c.params)}, ${c.params.scene}: ${e.status}${e.note ? ` — ${e.note}` : ''}${e.leakedTensors ? ` (leaked ${e.leakedTensors} tensors)` : ''}`,
+            ),
+        ),
+      ),
+    ];
+    if (unrun.length)
+      notes.push(
+        `not run (the run's time budget was spent): ${unrun.map(c => `${sizeOf(c.params)} ${c.params.scene}`).join(', ')}`,
+      );
     tables.push({title: op, header, rows, notes});
   }
   return tables;
@@ -95,17 +122,29 @@ function opTables(report) {
 /** Per op and subject: time growth 512² → 2048² (per mesh) and 100k → 1M triangles (per size). */
 export function growth(report) {
   const out = [];
-  for (const [op, cases] of groupByOp(report.cases.filter((c) => c.kind !== 'soak' && !c.op.startsWith('fit') && !c.op.startsWith(CONTENTION)))) {
+  for (const [op, cases] of groupByOp(
+    report.cases.filter(c => c.kind !== 'soak' && !c.op.startsWith('fit') && !c.op.startsWith(CONTENTION)),
+  )) {
     // (Subjects on a backend without our kernels have no growth to report.)
-    const subjects = [...new Set(cases.flatMap((c) => c.entries.filter((e) => e.role === 'subject' && e.status !== 'unavailable').map((e) => e.name)))];
+    const subjects = [
+      ...new Set(
+        cases.flatMap(c => c.entries.filter(e => e.role === 'subject' && e.status !== 'unavailable').map(e => e.name)),
+      ),
+    ];
     const at = (name, size, nominal) => {
-      const c = cases.find((c) => c.params.height === size && Math.abs(c.params.triangles / nominal - 1) < 0.05);
-      const e = c?.entries.find((e) => e.name === name);
+      const c = cases.find(c => c.params.height === size && Math.abs(c.params.triangles / nominal - 1) < 0.05);
+      const e = c?.entries.find(e => e.name === name);
       return e?.status === OK ? e.medianMs : null;
     };
     for (const name of subjects) {
-      const pixels = [12, 5000, 100_000, 1_000_000].map((t) => ({at: t, x: ratioOf(at(name, 2048, t), at(name, 512, t))}));
-      const triangles = [256, 512, 1024, 2048].map((s) => ({at: s, x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000))}));
+      const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({
+        at: t,
+        x: ratioOf(at(name, 2048, t), at(name, 512, t)),
+      }));
+      const triangles = [256, 512, 1024, 2048].map(s => ({
+        at: s,
+        x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000)),
+      }));
       out.push({op, subject: name, pixels, triangles});
     }
   }
@@ -115,12 +154,14 @@ const ratioOf = (a, b) => (a != null && b != null ? a / b : null);
 
 /** For a missed target: the subject's most expensive passes (webgl's DIFFRAST_WEBGL_PROFILE), if measured. */
 function whereTimeGoes(e) {
-  const passes = Object.entries(e.breakdownMs ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const passes = Object.entries(e.breakdownMs ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
   return passes.length ? `; GPU time: ${passes.map(([k, v]) => `${k} ${fmtMs(v)} ms`).join(', ')}` : '';
 }
 
 function findEntry(report, id, name) {
-  return report.cases.find((c) => c.id === id)?.entries.find((e) => e.name === name);
+  return report.cases.find(c => c.id === id)?.entries.find(e => e.name === name);
 }
 
 /** The issue's targets, measured: {target, value, met, detail}. */
@@ -135,9 +176,13 @@ export function targets(report) {
       // (Results written before entries kept their scale: the whole-call entry's note says how many chunks.)
       const whole = findEntry(report, id, yardstick.replace(/, estimated$/, ''));
       y = {...y, scale: y.scale ?? Number(/^(\d+) chunks/.exec(whole?.note ?? '')?.[1] ?? 1)};
-      const bound = y.warmCallMs * y.scale / s.medianMs;
-      list.push({target: text, value: bound, met: bound >= limit ? true : null,
-                 detail: `lower bound: ${yardstick} skipped, one call ≥ ${fmtMs(y.warmCallMs * y.scale)} ms; ${subject} ${fmtMs(s.medianMs)} ms`});
+      const bound = (y.warmCallMs * y.scale) / s.medianMs;
+      list.push({
+        target: text,
+        value: bound,
+        met: bound >= limit ? true : null,
+        detail: `lower bound: ${yardstick} skipped, one call ≥ ${fmtMs(y.warmCallMs * y.scale)} ms; ${subject} ${fmtMs(s.medianMs)} ms`,
+      });
       return;
     }
     if (s.status !== OK || y.status !== OK) {
@@ -146,29 +191,58 @@ export function targets(report) {
     }
     const value = higherIsBetter ? y.medianMs / s.medianMs : s.medianMs / y.medianMs;
     const met = higherIsBetter ? value >= limit : value <= limit;
-    list.push({target: text, value, met, detail: `${subject} ${fmtMs(s.medianMs)} ms, ${yardstick} ${fmtMs(y.medianMs)} ms${met ? '' : whereTimeGoes(s)}`});
+    list.push({
+      target: text,
+      value,
+      met,
+      detail: `${subject} ${fmtMs(s.medianMs)} ms, ${yardstick} ${fmtMs(y.medianMs)} ms${met ? '' : whereTimeGoes(s)}`,
+    });
   };
   // The gradient pass of a full-screen quad over that of a 5k mesh on the same pixels, per subject.
-  const quad = report.cases.find((c) => c.id === `${CONTENTION} | 1024 | plane 1`);
-  const mesh = report.cases.find((c) => c.id === `${CONTENTION} | 1024 | plane 50`);
-  for (const s of quad?.entries.filter((e) => e.role === 'subject' && e.status !== 'unavailable') ?? []) {
-    const m = mesh?.entries.find((e) => e.name === s.name);
+  const quad = report.cases.find(c => c.id === `${CONTENTION} | 1024 | plane 1`);
+  const mesh = report.cases.find(c => c.id === `${CONTENTION} | 1024 | plane 50`);
+  for (const s of quad?.entries.filter(e => e.role === 'subject' && e.status !== 'unavailable') ?? []) {
+    const m = mesh?.entries.find(e => e.name === s.name);
     const text = `${s.name} gradient pass, full-screen quad ≤ 3× a 5k mesh on the same pixels (1024²; issue 4, for webgpu)`;
     if (s.status !== OK || m?.status !== OK) {
       list.push({target: text, value: null, met: null, detail: `quad: ${s.status}, 5k mesh: ${m?.status ?? 'absent'}`});
       continue;
     }
     const value = s.medianMs / m.medianMs;
-    list.push({target: text, value, met: value <= 3, detail: `quad ${fmtMs(s.medianMs)} ms, 5k mesh ${fmtMs(m.medianMs)} ms${value <= 3 ? '' : whereTimeGoes(s)}`});
+    list.push({
+      target: text,
+      value,
+      met: value <= 3,
+      detail: `quad ${fmtMs(s.medianMs)} ms, 5k mesh ${fmtMs(m.medianMs)} ms${value <= 3 ? '' : whereTimeGoes(s)}`,
+    });
   }
   for (const b of ['webgl', 'webgpu']) {
-    pair('rasterize forward | 1024 | 100000', b, b === 'webgl' ? 'plain WebGL2 draw' : 'plain WebGPU draw', 1.5,
-         `${b} rasterize forward ≤ 1.5× the plain draw (1024², 100k)`, false);
-    pair('fit iteration | 512 | 100000', b, 'cpu (page)', 5, `${b} textured 100k fit iteration ≥ 5× faster than cpu (512²)`, true);
+    pair(
+      'rasterize forward | 1024 | 100000',
+      b,
+      b === 'webgl' ? 'plain WebGL2 draw' : 'plain WebGPU draw',
+      1.5,
+      `${b} rasterize forward ≤ 1.5× the plain draw (1024², 100k)`,
+      false,
+    );
+    pair(
+      'fit iteration | 512 | 100000',
+      b,
+      'cpu (page)',
+      5,
+      `${b} textured 100k fit iteration ≥ 5× faster than cpu (512²)`,
+      true,
+    );
     const renderId = 'render forward+backward (rasterize → interpolate → antialias) | 256 | 5000';
     const whole = findEntry(report, renderId, `soft rasterizer [${b}]`);
-    pair(renderId, b, `soft rasterizer [${b}]${whole?.status === OK ? '' : ', estimated'}`, 100,
-         `${b} forward+backward ≥ 100× faster than the soft rasterizer (256², 5k)`, true);
+    pair(
+      renderId,
+      b,
+      `soft rasterizer [${b}]${whole?.status === OK ? '' : ', estimated'}`,
+      100,
+      `${b} forward+backward ≥ 100× faster than the soft rasterizer (256², 5k)`,
+      true,
+    );
   }
   const unmeasured = new Map();
   const missing = (subject, what, op) => {
@@ -177,61 +251,107 @@ export function targets(report) {
     unmeasured.get(key).ops.push(op);
   };
   for (const g of growth(report)) {
-    const worst = (gs) => gs.filter((x) => x.x != null).sort((a, b) => b.x - a.x)[0];
-    const p = worst(g.pixels), t = worst(g.triangles);
-    if (p) list.push({target: `${g.subject} ${g.op}: 512² → 2048² ≤ 16×`, value: p.x, met: p.x <= 16, detail: `worst at ${p.at} triangles`});
+    const worst = gs => gs.filter(x => x.x != null).sort((a, b) => b.x - a.x)[0];
+    const p = worst(g.pixels),
+      t = worst(g.triangles);
+    if (p)
+      list.push({
+        target: `${g.subject} ${g.op}: 512² → 2048² ≤ 16×`,
+        value: p.x,
+        met: p.x <= 16,
+        detail: `worst at ${p.at} triangles`,
+      });
     else missing(g.subject, '512² → 2048² ≤ 16×', g.op);
-    if (t) list.push({target: `${g.subject} ${g.op}: 100k → 1M triangles ≤ 10×`, value: t.x, met: t.x <= 10, detail: `worst at ${t.at}²`});
+    if (t)
+      list.push({
+        target: `${g.subject} ${g.op}: 100k → 1M triangles ≤ 10×`,
+        value: t.x,
+        met: t.x <= 10,
+        detail: `worst at ${t.at}²`,
+      });
     else missing(g.subject, '100k → 1M triangles ≤ 10×', g.op);
   }
   for (const u of unmeasured.values()) {
-    list.push({target: `${u.subject}, ${u.ops.length} rows: ${u.what}`, value: null, met: null,
-               detail: `no pair of cells measured (skipped as too slow, or not run): ${u.ops.join('; ')}`});
+    list.push({
+      target: `${u.subject}, ${u.ops.length} rows: ${u.what}`,
+      value: null,
+      met: null,
+      detail: `no pair of cells measured (skipped as too slow, or not run): ${u.ops.join('; ')}`,
+    });
   }
-  for (const c of report.cases.filter((c) => c.kind === 'soak')) {
+  for (const c of report.cases.filter(c => c.kind === 'soak')) {
     for (const e of c.entries) {
-      list.push({target: `${e.name} fit memory constant over ${e.iterations ?? '?'} iterations (${c.params.scene})`,
-                 value: null, met: e.status === OK ? e.memoryConstant : null, detail: e.note ?? ''});
+      list.push({
+        target: `${e.name} fit memory constant over ${e.iterations ?? '?'} iterations (${c.params.scene})`,
+        value: null,
+        met: e.status === OK ? e.memoryConstant : null,
+        detail: e.note ?? '',
+      });
     }
   }
   return list;
 }
 
 function textTable(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r) => r.map((cell, i) => (i < 3 ? (cell ?? '').padEnd(widths[i]) : (cell ?? '').padStart(widths[i]))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)));
+  const line = r =>
+    r.map((cell, i) => (i < 3 ? (cell ?? '').padEnd(widths[i]) : (cell ?? '').padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
 function mdTable(header, rows) {
-  const esc = (s) => String(s ?? '').replace(/\|/g, '\\|');
-  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
-          ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  const esc = s => String(s ?? '').replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
+    ...rows.map(r => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
-const metText = (t) => (t.met == null ? 'not measured' : t.met ? 'met' : 'MISSED');
+const metText = t => (t.met == null ? 'not measured' : t.met ? 'met' : 'MISSED');
 
 function machineLine(r) {
   const m = r.machine;
-  const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
-  return `${r.date.slice(0, 10)}; ${m.cpus}, ${m.memoryGB} GB, ${m.platform}; ` +
+  const load = l => l.map(x => x.toFixed(1)).join(' ');
+  return (
+    `${r.date.slice(0, 10)}; ${m.cpus}, ${m.memoryGB} GB, ${m.platform}; ` +
     `${r.browser ? `Chromium ${r.browser.version}, WebGL: ${r.browser.webgl}; WebGPU: ${r.browser.webgpu}; ` : ''}` +
     `${r.node ? `Node ${r.node.node}, tfjs ${r.node.tfjs}; ` : ''}load average (1, 5, 15 min) ${load(m.loadAverage.before)} before, ` +
     `${load(m.loadAverage.after)} after; ${r.options.reps} timed calls per figure (median), run took ${Math.round(r.durationS / 60)} min` +
-    (r.options.quick ? ' (--quick: fewer calls, smaller images, the grid\'s smallest cell only: targets at their sizes are not measured)' : '');
+    (r.options.quick
+      ? " (--quick: fewer calls, smaller images, the grid's smallest cell only: targets at their sizes are not measured)"
+      : '')
+  );
 }
 
 function growthRows(report) {
-  return growth(report).filter((g) => [...g.pixels, ...g.triangles].some((x) => x.x != null)).map((g) => [g.op, g.subject, ...g.pixels.map((p) => fmtX(p.x)), ...g.triangles.map((t) => fmtX(t.x))]);
+  return growth(report)
+    .filter(g => [...g.pixels, ...g.triangles].some(x => x.x != null))
+    .map(g => [g.op, g.subject, ...g.pixels.map(p => fmtX(p.x)), ...g.triangles.map(t => fmtX(t.x))]);
 }
-const GROWTH_HEADER = ['op', 'subject', '512²→2048² @12', '@5k', '@100k', '@1M', '100k→1M @256²', '@512²', '@1024²', '@2048²'];
+const GROWTH_HEADER = [
+  'op',
+  'subject',
+  '512²→2048² @12',
+  '@5k',
+  '@100k',
+  '@1M',
+  '100k→1M @256²',
+  '@512²',
+  '@1024²',
+  '@2048²',
+];
 
 /** Where a webgl call's GPU time goes, for the cells that have a breakdown at 1024², 100k. */
 function breakdownLines(report) {
   const lines = [];
-  for (const c of report.cases.filter((c) => c.params.height === 1024 && c.params.triangles > 90_000 && c.params.triangles < 110_000)) {
-    for (const e of c.entries.filter((e) => e.breakdownMs && Object.keys(e.breakdownMs).length)) {
-      const passes = Object.entries(e.breakdownMs).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
+  for (const c of report.cases.filter(
+    c => c.params.height === 1024 && c.params.triangles > 90_000 && c.params.triangles < 110_000,
+  )) {
+    for (const e of c.entries.filter(e => e.breakdownMs && Object.keys(e.breakdownMs).length)) {
+      const passes = Object.entries(e.breakdownMs)
+        .map(([k, v]) => `${k} ${fmtMs(v)}`)
+        .join(', ');
       lines.push(`${c.op} [${e.name}], median ${fmtMs(e.medianMs)} ms: ${passes}`);
     }
   }
@@ -239,35 +359,57 @@ function breakdownLines(report) {
 }
 
 export function summaryLine(r) {
-  const parts = r.entries.map((e) => `${e.name} ${e.status === OK ? `${fmtMs(e.medianMs)} ms` : e.status}`);
+  const parts = r.entries.map(e => `${e.name} ${e.status === OK ? `${fmtMs(e.medianMs)} ms` : e.status}`);
   return `${r.op}, ${sizeOf(r.params)}, ${r.params.scene}: ${parts.join('; ')}`;
 }
 
 export function terminalReport(report) {
   const out = [];
   for (const t of opTables(report)) {
-    out.push(`== ${t.title}`, textTable(t.header, t.rows), ...t.notes.map((n) => `  note: ${n}`), '');
+    out.push(`== ${t.title}`, textTable(t.header, t.rows), ...t.notes.map(n => `  note: ${n}`), '');
   }
   out.push('== cost growth (time ratio)', textTable(GROWTH_HEADER, growthRows(report)), '');
   const bl = breakdownLines(report);
   if (bl.length) out.push('== webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), ms', ...bl, '');
-  out.push('== targets', ...targets(report).map((t) => `${metText(t).padEnd(12)} ${t.target}: ${fmtX(t.value)} ${t.detail ? `(${t.detail})` : ''}`));
+  out.push(
+    '== targets',
+    ...targets(report).map(
+      t => `${metText(t).padEnd(12)} ${t.target}: ${fmtX(t.value)} ${t.detail ? `(${t.detail})` : ''}`,
+    ),
+  );
   out.push('', `machine: ${machineLine(report)}`);
   return out.join('\n');
 }
 
 export function markdownReport(report) {
-  const out = [`# tfjs-diffrast benchmark, ${report.date.slice(0, 10)}`, '', machineLine(report), '',
+  const out = [
+    `# tfjs-diffrast benchmark, ${report.date.slice(0, 10)}`,
+    '',
+    machineLine(report),
+    '',
     'Milliseconds per call: median of the timed calls, GPU work finished inside each. Subjects and yardsticks of a',
     'row are timed interleaved in the same run. "skip > limit": one call took (or a smaller cell already took) longer',
-    `than ${report.options.limitS} s. Ratios: "A ÷ B" is A's time over B's; "speed-up of A over B" is B's time over A's.`, '',
-    '## Targets', '', mdTable(['target', 'measured', 'result', 'detail'],
-                              targets(report).map((t) => [t.target, fmtX(t.value), metText(t), t.detail])), ''];
+    `than ${report.options.limitS} s. Ratios: "A ÷ B" is A's time over B's; "speed-up of A over B" is B's time over A's.`,
+    '',
+    '## Targets',
+    '',
+    mdTable(
+      ['target', 'measured', 'result', 'detail'],
+      targets(report).map(t => [t.target, fmtX(t.value), metText(t), t.detail]),
+    ),
+    '',
+  ];
   const bl = breakdownLines(report);
-  if (bl.length) out.push('## webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), 1024², 100k triangles', '', ...bl.map((l) => `- ${l}`), '');
+  if (bl.length)
+    out.push(
+      '## webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), 1024², 100k triangles',
+      '',
+      ...bl.map(l => `- ${l}`),
+      '',
+    );
   out.push('## Cost growth (time ratio)', '', mdTable(GROWTH_HEADER, growthRows(report)), '');
   for (const t of opTables(report)) {
-    out.push(`## ${t.title}`, '', mdTable(t.header, t.rows), '', ...t.notes.map((n) => `- ${n}`), '');
+    out.push(`## ${t.title}`, '', mdTable(t.header, t.rows), '', ...t.notes.map(n => `- ${n}`), '');
   }
   return out.join('\n');
 }

@@ -15,7 +15,8 @@ import {ensureChromium, ensureDependencies} from '../scripts/test-setup.mjs';
 import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] | --report RESULTS.json';
+const USAGE =
+  'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] | --report RESULTS.json';
 
 /**
  * Defaults: 20 timed calls per figure, a cell skipped when it cannot finish in 30 s, and a run of
@@ -50,7 +51,8 @@ function parseArgs(argv) {
       process.exit(0);
     } else fail(`unknown option ${a}\n${USAGE}`);
   }
-  if (!(o.reps >= 1 && o.warmup >= 0 && o.limitMs > 0 && o.budgetMs > 0)) fail(`bad --reps, --warmup, --limit or --budget\n${USAGE}`);
+  if (!(o.reps >= 1 && o.warmup >= 0 && o.limitMs > 0 && o.budgetMs > 0))
+    fail(`bad --reps, --warmup, --limit or --budget\n${USAGE}`);
   return o;
 }
 
@@ -59,24 +61,42 @@ function fail(msg) {
   process.exit(2);
 }
 
-const say = (msg) => console.log(`[bench] ${msg}`);
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const say = msg => console.log(`[bench] ${msg}`);
+const secs = ms => `${(ms / 1000).toFixed(1)} s`;
 
 /** With the flags of DESIGN.md ("Tests"): WebGL2 and WebGPU on SwiftShader where there is no GPU. */
 const CHROMIUM_FLAGS = [
-  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 async function bundle(outDir) {
   const esbuild = await import('esbuild');
   const common = {bundle: true, format: 'esm', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root};
-  await esbuild.build({...common, entryPoints: [path.join(root, 'bench/page.ts')], outfile: path.join(outDir, 'page.js'),
-                       platform: 'browser', target: 'chrome120'});
-  await esbuild.build({...common, entryPoints: [path.join(root, 'bench/node.ts')], outfile: path.join(outDir, 'node.mjs'),
-                       platform: 'node', target: 'node20',
-                       // CommonJS dependencies inside an ESM bundle still call require() for node builtins.
-                       banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"}});
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'bench/page.ts')],
+    outfile: path.join(outDir, 'page.js'),
+    platform: 'browser',
+    target: 'chrome120',
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'bench/node.ts')],
+    outfile: path.join(outDir, 'node.mjs'),
+    platform: 'node',
+    target: 'node20',
+    // CommonJS dependencies inside an ESM bundle still call require() for node builtins.
+    banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+  });
 }
 
 /** The per-call limit of a case: a target's cell gets the whole limit, any other cell shares it among all its calls. */
@@ -94,38 +114,51 @@ function callLimit(c, o) {
  */
 function skipsFor(c, done, limitMs) {
   const skip = {};
-  const pixels = (p) => p.height * p.width;
-  const cell = (p) => `${p.height}², ${p.scene}`;
-  const smaller = done.filter((prev) => prev.op === c.op && pixels(prev.params) <= pixels(c.params) &&
-                                        prev.params.triangles <= c.params.triangles && prev.id !== c.id);
-  const over = (ms) => `one call ≥ ${secs(limitMs)}`;
+  const pixels = p => p.height * p.width;
+  const cell = p => `${p.height}², ${p.scene}`;
+  const smaller = done.filter(
+    prev =>
+      prev.op === c.op &&
+      pixels(prev.params) <= pixels(c.params) &&
+      prev.params.triangles <= c.params.triangles &&
+      prev.id !== c.id,
+  );
+  const over = ms => `one call ≥ ${secs(limitMs)}`;
   for (const prev of smaller) {
     for (const e of prev.entries) {
       if (skip[e.name]) continue;
       if (e.status === 'skipped' && e.callMs != null && e.callMs > limitMs) {
         skip[e.name] = `${over()} (${cell(prev.params)} already took ${secs(e.callMs)})`;
       } else if (e.status === 'ok' && e.growth === 'dense') {
-        const predicted = 0.5 * e.medianMs * (pixels(c.params) * c.params.triangles) / (pixels(prev.params) * prev.params.triangles);
-        if (predicted > limitMs) skip[e.name] = `${over()} (predicted ${secs(predicted)}: dense pixels × triangles, from ${secs(e.medianMs)} at ${cell(prev.params)})`;
+        const predicted =
+          (0.5 * e.medianMs * (pixels(c.params) * c.params.triangles)) / (pixels(prev.params) * prev.params.triangles);
+        if (predicted > limitMs)
+          skip[e.name] =
+            `${over()} (predicted ${secs(predicted)}: dense pixels × triangles, from ${secs(e.medianMs)} at ${cell(prev.params)})`;
       }
     }
   }
   // Power-law growth along one axis, from the two nearest smaller cells on it.
-  for (const [axis, same, size] of [['pixels', (p) => p.triangles === c.params.triangles, pixels],
-                                    ['triangles', (p) => pixels(p) === pixels(c.params), (p) => p.triangles]]) {
-    const line = smaller.filter((prev) => same(prev.params) && size(prev.params) < size(c.params))
-                        .sort((a, b) => size(a.params) - size(b.params)).slice(-2);
+  for (const [axis, same, size] of [
+    ['pixels', p => p.triangles === c.params.triangles, pixels],
+    ['triangles', p => pixels(p) === pixels(c.params), p => p.triangles],
+  ]) {
+    const line = smaller
+      .filter(prev => same(prev.params) && size(prev.params) < size(c.params))
+      .sort((a, b) => size(a.params) - size(b.params))
+      .slice(-2);
     if (line.length < 2) continue;
     const [a, b] = line;
     for (const eb of b.entries) {
-      const ea = a.entries.find((e) => e.name === eb.name);
+      const ea = a.entries.find(e => e.name === eb.name);
       if (skip[eb.name] || eb.status !== 'ok' || ea?.status !== 'ok') continue;
       // (An estimated entry times a fixed part of the work: its measured median is the call's cost.)
-      const [ta, tb] = [ea, eb].map((e) => e.measuredMedianMs ?? e.medianMs);
+      const [ta, tb] = [ea, eb].map(e => e.measuredMedianMs ?? e.medianMs);
       const exponent = Math.log(tb / ta) / Math.log(size(b.params) / size(a.params));
       const predicted = tb * (size(c.params) / size(b.params)) ** Math.max(0, exponent);
       if (predicted > 2 * limitMs) {
-        skip[eb.name] = `${over()} (predicted ${secs(predicted)} from its growth in ${axis}, ${cell(a.params)} → ${cell(b.params)})`;
+        skip[eb.name] =
+          `${over()} (predicted ${secs(predicted)} from its growth in ${axis}, ${cell(a.params)} → ${cell(b.params)})`;
       }
     }
   }
@@ -137,9 +170,16 @@ function skipsFor(c, done, limitMs) {
  * each axis, 512² → 2048² with the cube and 100k → 1M triangles at 256² (with 256² for the cube,
  * which lets skipsFor predict the 2048² cell from its growth).
  */
-const GROWTH_CELLS = [[256, 12], [512, 12], [2048, 12], [256, 100_000], [256, 1_000_000]];
-const isGrowthCell = (c) => c.kind !== 'soak' && GROWTH_CELLS.some(([size, t]) =>
-  c.params.height === size && Math.abs(c.params.triangles / t - 1) < 0.05);
+const GROWTH_CELLS = [
+  [256, 12],
+  [512, 12],
+  [2048, 12],
+  [256, 100_000],
+  [256, 1_000_000],
+];
+const isGrowthCell = c =>
+  c.kind !== 'soak' &&
+  GROWTH_CELLS.some(([size, t]) => c.params.height === size && Math.abs(c.params.triangles / t - 1) < 0.05);
 
 /**
  * The order cases run in: the targets' cells first (they must be measured), then the growth
@@ -147,10 +187,12 @@ const isGrowthCell = (c) => c.kind !== 'soak' && GROWTH_CELLS.some(([size, t]) =
  * that a spent budget cuts the grid's top.
  */
 function runOrder(cases) {
-  const cost = (c) => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
-  const tier = (c) => (c.target ? 0 : isGrowthCell(c) ? 1 : 2);
-  return cases.map((c, i) => ({c, i})).sort((a, b) =>
-    (tier(a.c) - tier(b.c)) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i)).map(({c}) => c);
+  const cost = c => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
+  const tier = c => (c.target ? 0 : isGrowthCell(c) ? 1 : 2);
+  return cases
+    .map((c, i) => ({c, i}))
+    .sort((a, b) => tier(a.c) - tier(b.c) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i))
+    .map(({c}) => c);
 }
 
 /**
@@ -162,14 +204,27 @@ async function runAll(where, cases, o, deadline, runOne, restart) {
   for (const [i, c] of runOrder(cases).entries()) {
     if (Date.now() > deadline) {
       const note = `not run: the run's time budget (${o.budgetMs / 60_000} min) was spent`;
-      results.push({id: c.id, op: c.op, kind: c.kind, params: c.params, wallMs: 0, target: c.target,
-                    entries: c.entries.map(({name, role}) => ({name, role, status: 'skipped', note, where}))});
+      results.push({
+        id: c.id,
+        op: c.op,
+        kind: c.kind,
+        params: c.params,
+        wallMs: 0,
+        target: c.target,
+        entries: c.entries.map(({name, role}) => ({name, role, status: 'skipped', note, where})),
+      });
       continue;
     }
     const load = os.loadavg()[0];
     const limit = callLimit(c, o);
-    const options = {warmup: o.warmup, reps: o.reps, limitMs: o.limitMs, callLimitMs: limit, timeLeftMs: deadline - Date.now(),
-                     skip: skipsFor(c, results, limit)};
+    const options = {
+      warmup: o.warmup,
+      reps: o.reps,
+      limitMs: o.limitMs,
+      callLimitMs: limit,
+      timeLeftMs: deadline - Date.now(),
+      skip: skipsFor(c, results, limit),
+    };
     let r;
     try {
       r = await runOne(c.id, options);
@@ -180,11 +235,13 @@ async function runAll(where, cases, o, deadline, runOne, restart) {
     }
     r.loadAverage = load;
     r.target = c.target;
-    r.entries.forEach((e) => { e.where = where; });
+    r.entries.forEach(e => {
+      e.where = where;
+    });
     results.push(r);
     say(`${where} ${i + 1}/${cases.length} ${summaryLine(r)} (${secs(r.wallMs)}, load ${load.toFixed(1)})`);
   }
-  const unrun = results.filter((r) => r.wallMs === 0 && r.entries.every((e) => /budget/.test(e.note ?? ''))).length;
+  const unrun = results.filter(r => r.wallMs === 0 && r.entries.every(e => /budget/.test(e.note ?? ''))).length;
   if (unrun) say(`${where}: ${unrun} of ${cases.length} cases not run (time budget spent)`);
   return results;
 }
@@ -193,38 +250,57 @@ async function runNode(o, outDir, deadline) {
   await import(pathToFileURL(path.join(outDir, 'node.mjs')).href);
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
-  const selected = cases.filter((c) => !o.only || o.only.test(c.id));
+  const selected = cases.filter(c => !o.only || o.only.test(c.id));
   say(`Node: ${selected.length} cases (cpu)`);
-  const results = await runAll('Node', selected, o, deadline, (id, options) => session.run(id, options), async () => {});
+  const results = await runAll(
+    'Node',
+    selected,
+    o,
+    deadline,
+    (id, options) => session.run(id, options),
+    async () => {},
+  );
   return {info, results};
 }
 
 async function runPage(o, outDir, chrome, deadline) {
   const {chromium} = await import('playwright-core');
-  const html = '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>';
   const server = http.createServer((req, res) => {
     const js = req.url === '/page.js';
     res.writeHead(200, {'content-type': js ? 'text/javascript' : 'text/html'});
     res.end(js ? fs.readFileSync(path.join(outDir, 'page.js')) : html);
   });
   // WebGPU needs a secure context: localhost is one.
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
   const browser = await chromium.launch({executablePath: chrome, args: CHROMIUM_FLAGS});
   let tab;
   const open = async () => {
     await tab?.close().catch(() => {});
     tab = await browser.newPage();
-    tab.on('console', (m) => { if (m.type() === 'error') console.error(`[chromium] ${m.text()}`); });
-    tab.on('pageerror', (e) => console.error(`[chromium] ${e.message}`));
+    tab.on('console', m => {
+      if (m.type() === 'error') console.error(`[chromium] ${m.text()}`);
+    });
+    tab.on('pageerror', e => console.error(`[chromium] ${e.message}`));
     await tab.goto(`http://localhost:${server.address().port}/`);
     await tab.waitForFunction(() => globalThis.diffrastBench, null, {timeout: 120_000});
-    return tab.evaluate((quick) => globalThis.diffrastBench.list(quick), o.quick);
+    return tab.evaluate(quick => globalThis.diffrastBench.list(quick), o.quick);
   };
   try {
     const {cases, info} = await open();
-    const selected = cases.filter((c) => !o.only || o.only.test(c.id));
-    say(`Chromium ${browser.version()}: ${selected.length} cases; webgl ${info.unavailable.webgl ?? 'ok'}, webgpu ${info.unavailable.webgpu ?? 'ok'}`);
-    const results = await runAll('page', selected, o, deadline, (id, options) => tab.evaluate(([id, options]) => globalThis.diffrastBench.run(id, options), [id, options]), open);
+    const selected = cases.filter(c => !o.only || o.only.test(c.id));
+    say(
+      `Chromium ${browser.version()}: ${selected.length} cases; webgl ${info.unavailable.webgl ?? 'ok'}, webgpu ${info.unavailable.webgpu ?? 'ok'}`,
+    );
+    const results = await runAll(
+      'page',
+      selected,
+      o,
+      deadline,
+      (id, options) => tab.evaluate(([id, options]) => globalThis.diffrastBench.run(id, options), [id, options]),
+      open,
+    );
     return {info: {...info, version: browser.version()}, results};
   } finally {
     await browser.close();
@@ -263,9 +339,15 @@ async function main() {
   fs.mkdirSync(outDir, {recursive: true});
   await bundle(outDir);
   const loadBefore = os.loadavg();
-  if (o.quick) say(`--quick: ${o.reps} timed calls per figure (not 20), the grid's smallest cell only, smaller images (see QUICK in bench/cases.ts)`);
-  say(`budget ${o.budgetMs / 60_000} min; a cell is skipped when its ${1 + o.warmup + o.reps} calls cannot finish in ${secs(o.limitMs)} (targets' cells: when one call cannot)`);
-  const nodeDeadline = t0 + (o.page ? NODE_SHARE : 1) * o.budgetMs, pageDeadline = t0 + o.budgetMs;
+  if (o.quick)
+    say(
+      `--quick: ${o.reps} timed calls per figure (not 20), the grid's smallest cell only, smaller images (see QUICK in bench/cases.ts)`,
+    );
+  say(
+    `budget ${o.budgetMs / 60_000} min; a cell is skipped when its ${1 + o.warmup + o.reps} calls cannot finish in ${secs(o.limitMs)} (targets' cells: when one call cannot)`,
+  );
+  const nodeDeadline = t0 + (o.page ? NODE_SHARE : 1) * o.budgetMs,
+    pageDeadline = t0 + o.budgetMs;
   const node = o.node ? await runNode(o, outDir, nodeDeadline) : {info: null, results: []};
   let page = {info: null, results: []};
   if (o.page) {
@@ -276,15 +358,23 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     durationS: Math.round((Date.now() - t0) / 1000),
-    options: {quick: o.quick, reps: o.reps, warmup: o.warmup, limitS: o.limitMs / 1000, budgetMin: o.budgetMs / 60_000,
-              only: o.only?.source ?? null},
+    options: {
+      quick: o.quick,
+      reps: o.reps,
+      warmup: o.warmup,
+      limitS: o.limitMs / 1000,
+      budgetMin: o.budgetMs / 60_000,
+      only: o.only?.source ?? null,
+    },
     machine: {
-      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`,
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`,
       // Other work on the machine skews timings (the GPU is emulated on these CPUs): 1, 5, 15 min.
       loadAverage: {before: loadBefore, after: os.loadavg()},
     },
-    browser: page.info, node: node.info,
+    browser: page.info,
+    node: node.info,
     cases: merge(node.results, page.results),
   };
   console.log(`\n${terminalReport(report)}`);
@@ -296,7 +386,7 @@ async function main() {
   say(`wrote ${path.relative(root, file)} and .md in ${secs(Date.now() - t0)}`);
 }
 
-main().catch((e) => {
+main().catch(e => {
   console.error(e?.stack ?? e);
   process.exit(1);
 });

@@ -44,16 +44,19 @@ function sphere(targetTriangles: number): Scene {
   const slices = Math.max(3, Math.round(targetTriangles / (2 * stacks)));
   const positions = new Float32Array(3 * (stacks + 1) * slices);
   for (let i = 0, k = 0; i <= stacks; i++) {
-    const phi = Math.PI * i / stacks;
+    const phi = (Math.PI * i) / stacks;
     for (let j = 0; j < slices; j++, k += 3) {
-      const theta = 2 * Math.PI * j / slices;
+      const theta = (2 * Math.PI * j) / slices;
       positions.set([Math.sin(phi) * Math.cos(theta), Math.cos(phi), Math.sin(phi) * Math.sin(theta)], k);
     }
   }
   const triangles = new Int32Array(6 * stacks * slices);
   for (let i = 0, k = 0; i < stacks; i++) {
     for (let j = 0; j < slices; j++, k += 6) {
-      const a = i * slices + j, b = i * slices + (j + 1) % slices, c = a + slices, d = b + slices;
+      const a = i * slices + j,
+        b = i * slices + ((j + 1) % slices),
+        c = a + slices,
+        d = b + slices;
       triangles.set([a, c, b, b, c, d], k);
     }
   }
@@ -70,18 +73,26 @@ export function screenPlane(cells: number): Scene {
   const n = cells + 1;
   const positions = new Float32Array(3 * n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) positions.set([2 * j / cells - 1, 2 * i / cells - 1, 0], 3 * (i * n + j));
+    for (let j = 0; j < n; j++) positions.set([(2 * j) / cells - 1, (2 * i) / cells - 1, 0], 3 * (i * n + j));
   }
   const triangles = new Int32Array(6 * cells * cells);
   for (let i = 0, k = 0; i < cells; i++) {
     for (let j = 0; j < cells; j++, k += 6) {
-      const a = i * n + j, b = a + 1, c = a + n, d = c + 1;
+      const a = i * n + j,
+        b = a + 1,
+        c = a + n,
+        d = c + 1;
       triangles.set([a, b, c, b, d, c], k);
     }
   }
   const clip = new Float32Array(4 * n * n);
   for (let v = 0; v < n * n; v++) clip.set([positions[3 * v], positions[3 * v + 1], 0, 1], 4 * v);
-  return makeScene(cells === 1 ? 'full-screen quad' : `screen grid ${Math.round(2 * cells * cells / 1e3)}k`, positions, triangles, clip);
+  return makeScene(
+    cells === 1 ? 'full-screen quad' : `screen grid ${Math.round((2 * cells * cells) / 1e3)}k`,
+    positions,
+    triangles,
+    clip,
+  );
 }
 
 function makeScene(name: string, positions: Float32Array, triangles: Int32Array, clip?: Float32Array): Scene {
@@ -89,18 +100,25 @@ function makeScene(name: string, positions: Float32Array, triangles: Int32Array,
   const uvs = new Float32Array(2 * numVertices);
   for (let v = 0; v < numVertices; v++) uvs.set([positions[3 * v] + 1, positions[3 * v + 1] + 1], 2 * v);
   return {
-    name, positions, uvs, triangles, numVertices, numTriangles: triangles.length / 3,
+    name,
+    positions,
+    uvs,
+    triangles,
+    numVertices,
+    numTriangles: triangles.length / 3,
     clip: clip ?? transformPoints(CAMERA, positions, 1),
   };
 }
 
 /** M·[x, y, z, 1]ᵀ for every point; keeps (x, y, z) when `keepW` is 0, else all four. */
 function transformPoints(m: mat4.Mat4, positions: Float32Array, keepW: 0 | 1): Float32Array {
-  const n = positions.length / 3, stride = 3 + keepW;
+  const n = positions.length / 3,
+    stride = 3 + keepW;
   const out = new Float32Array(stride * n);
   for (let v = 0; v < n; v++) {
     const p = [positions[3 * v], positions[3 * v + 1], positions[3 * v + 2], 1];
-    for (let r = 0; r < stride; r++) out[stride * v + r] = m[4 * r] * p[0] + m[4 * r + 1] * p[1] + m[4 * r + 2] * p[2] + m[4 * r + 3];
+    for (let r = 0; r < stride; r++)
+      out[stride * v + r] = m[4 * r] * p[0] + m[4 * r + 1] * p[1] + m[4 * r + 2] * p[2] + m[4 * r + 3];
   }
   return out;
 }
@@ -110,7 +128,9 @@ export function pseudoRandom(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     out[i] = (s >>> 0) / 2 ** 32;
   }
   return out;

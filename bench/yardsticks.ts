@@ -42,9 +42,12 @@ export function plainWebGL2Draw(scene: Scene, height: number, width: number, var
   const targets = variant.float32Targets ?? 0;
   let gl: WebGL2RenderingContext;
   return {
-    name: targets || variant.fragDepth ?
-      `plain WebGL2 draw${targets ? `, ${targets}× RGBA32F` : ''}${variant.fragDepth ? ', gl_FragDepth' : ''}` : 'plain WebGL2 draw',
-    role: 'yardstick', compare: 'floor',
+    name:
+      targets || variant.fragDepth
+        ? `plain WebGL2 draw${targets ? `, ${targets}× RGBA32F` : ''}${variant.fragDepth ? ', gl_FragDepth' : ''}`
+        : 'plain WebGL2 draw',
+    role: 'yardstick',
+    compare: 'floor',
     setup() {
       gl = new OffscreenCanvas(1, 1).getContext('webgl2', {antialias: false, depth: false})!;
       if (targets && !gl.getExtension('EXT_color_buffer_float')) throw new Error('no EXT_color_buffer_float');
@@ -56,9 +59,13 @@ export function plainWebGL2Draw(scene: Scene, height: number, width: number, var
       };
       const program = gl.createProgram()!;
       gl.attachShader(program, shader(gl.VERTEX_SHADER, GL_VERTEX));
-      gl.attachShader(program, shader(gl.FRAGMENT_SHADER, glFragment(Math.max(1, targets), variant.fragDepth ?? false)));
+      gl.attachShader(
+        program,
+        shader(gl.FRAGMENT_SHADER, glFragment(Math.max(1, targets), variant.fragDepth ?? false)),
+      );
       gl.linkProgram(program);
-      if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(program) ?? 'link failed');
+      if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+        throw new Error(gl.getProgramInfoLog(program) ?? 'link failed');
       gl.useProgram(program);
       gl.bindVertexArray(gl.createVertexArray());
       gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
@@ -79,7 +86,8 @@ export function plainWebGL2Draw(scene: Scene, height: number, width: number, var
       colors.forEach(a => attach(a, targets ? gl.RGBA32F : gl.RGBA8));
       gl.drawBuffers(colors);
       attach(gl.DEPTH_ATTACHMENT, gl.DEPTH_COMPONENT24);
-      if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) throw new Error('incomplete framebuffer');
+      if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE)
+        throw new Error('incomplete framebuffer');
       gl.viewport(0, 0, width, height);
       gl.enable(gl.DEPTH_TEST);
     },
@@ -107,7 +115,9 @@ export function plainWebGPUDraw(scene: Scene, height: number, width: number): Ti
   let vertices: GPUBuffer, indices: GPUBuffer;
   let color: GPUTexture, depth: GPUTexture;
   return {
-    name: 'plain WebGPU draw', role: 'yardstick', compare: 'floor',
+    name: 'plain WebGPU draw',
+    role: 'yardstick',
+    compare: 'floor',
     unavailable: typeof navigator !== 'undefined' && 'gpu' in navigator ? undefined : 'no navigator.gpu',
     async setup() {
       const adapter = await navigator.gpu.requestAdapter();
@@ -116,7 +126,11 @@ export function plainWebGPUDraw(scene: Scene, height: number, width: number): Ti
       const module = device.createShaderModule({code: WGSL});
       pipeline = device.createRenderPipeline({
         layout: 'auto',
-        vertex: {module, entryPoint: 'vs', buffers: [{arrayStride: 16, attributes: [{format: 'float32x4', offset: 0, shaderLocation: 0}]}]},
+        vertex: {
+          module,
+          entryPoint: 'vs',
+          buffers: [{arrayStride: 16, attributes: [{format: 'float32x4', offset: 0, shaderLocation: 0}]}],
+        },
         fragment: {module, entryPoint: 'fs', targets: [{format: 'rgba8unorm'}]},
         primitive: {topology: 'triangle-list', cullMode: 'none'},
         depthStencil: {format: 'depth24plus', depthWriteEnabled: true, depthCompare: 'less'},
@@ -137,7 +151,12 @@ export function plainWebGPUDraw(scene: Scene, height: number, width: number): Ti
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginRenderPass({
         colorAttachments: [{view: color.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0]}],
-        depthStencilAttachment: {view: depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'store', depthClearValue: 1},
+        depthStencilAttachment: {
+          view: depth.createView(),
+          depthLoadOp: 'clear',
+          depthStoreOp: 'store',
+          depthClearValue: 1,
+        },
       });
       pass.setPipeline(pipeline);
       pass.setVertexBuffer(0, vertices);
@@ -159,13 +178,20 @@ export function plainWebGPUDraw(scene: Scene, height: number, width: number): Ti
  * kernel pays to write that much), or for a texture lookup `tf.image.resizeBilinear` of a texture
  * of `textureShape` to that size (a bilinear gather written by tfjs).
  */
-export function tfjsFloor(subject: string, backend: string, shape: [number, number, number, number],
-                          textureShape?: [number, number, number, number]): Timed {
+export function tfjsFloor(
+  subject: string,
+  backend: string,
+  shape: [number, number, number, number],
+  textureShape?: [number, number, number, number],
+): Timed {
   let a: tf.Tensor4D, b: tf.Tensor4D;
-  const call = () => textureShape ? tf.image.resizeBilinear(b, [shape[1], shape[2]]) : tf.add(a, a);
+  const call = () => (textureShape ? tf.image.resizeBilinear(b, [shape[1], shape[2]]) : tf.add(a, a));
   return {
-    name: `${textureShape ? 'tf.image.resizeBilinear' : 'tf.add'} [${backend}]`, role: 'yardstick', compare: 'floor',
-    for: subject, backend,
+    name: `${textureShape ? 'tf.image.resizeBilinear' : 'tf.add'} [${backend}]`,
+    role: 'yardstick',
+    compare: 'floor',
+    for: subject,
+    backend,
     setup() {
       a = tf.fill(shape, 0.5);
       b = tf.fill(textureShape ?? shape, 0.5);

@@ -48,8 +48,14 @@ function report(name, ok, reason = '') {
   console.log(ok ? `ok ${name}` : `FAIL ${name}: ${oneLine(reason)}`);
 }
 function oneLine(s) {
-  const text = String(s ?? '').replace(/\x1b\[[0-9;]*m/g, '').trim();
-  const line = text.split('\n').map(l => l.trim()).filter(Boolean)[0] ?? 'unknown error';
+  const text = String(s ?? '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trim();
+  const line =
+    text
+      .split('\n')
+      .map(l => l.trim())
+      .filter(Boolean)[0] ?? 'unknown error';
   return line.length > 300 ? line.slice(0, 297) + '...' : line;
 }
 function log(...lines) {
@@ -84,8 +90,11 @@ function run(cmd, argv, options = {}) {
 
 /** Lines of tool output worth quoting in a FAIL reason (errors first, npm's own warnings never). */
 function errorLines(out) {
-  const lines = out.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map(l => l.trim())
-      .filter(l => l && !/^npm (warn|notice)/i.test(l) && !l.startsWith('>'));
+  const lines = out
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l && !/^npm (warn|notice)/i.test(l) && !l.startsWith('>'));
   const errors = lines.filter(l => /error|\[!\]|cannot|failed|not found/i.test(l));
   return (errors.length ? errors : lines.slice(-3)).join(' | ');
 }
@@ -117,9 +126,9 @@ function checkDistFiles() {
   if (missing.length) return report('dist/files', false, `missing ${missing.join(', ')}`);
   const maps = [pkg.module, pkg.main, pkg.unpkg].map(f => `${f}.map`).filter(f => !existsSync(path.join(repo, f)));
   if (maps.length) return report('dist/files', false, `missing source maps ${maps.join(', ')}`);
-  const leaked = listFiles(path.join(repo, 'dist', 'types'))
-      .filter(f => /(^|\/)(test|tests|__tests__)\//.test(f) || /([_.](test|spec))\.d\.[cm]?ts$/.test(f) ||
-          /test_util/.test(f));
+  const leaked = listFiles(path.join(repo, 'dist', 'types')).filter(
+    f => /(^|\/)(test|tests|__tests__)\//.test(f) || /([_.](test|spec))\.d\.[cm]?ts$/.test(f) || /test_util/.test(f),
+  );
   if (leaked.length) return report('dist/files', false, `test declarations in dist/types: ${leaked.join(', ')}`);
   report('dist/files', true);
 }
@@ -134,8 +143,14 @@ function checkExternals() {
   };
   try {
     const esm = read(pkg.module);
-    collect(pkg.module, [...esm.matchAll(/^\s*(?:import|export)\b[^'"]*?(?:\bfrom\s*)?['"]([^'"]+)['"]/gm)].map(m => m[1]));
-    collect(pkg.main, [...read(pkg.main).matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map(m => m[1]));
+    collect(
+      pkg.module,
+      [...esm.matchAll(/^\s*(?:import|export)\b[^'"]*?(?:\bfrom\s*)?['"]([^'"]+)['"]/gm)].map(m => m[1]),
+    );
+    collect(
+      pkg.main,
+      [...read(pkg.main).matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map(m => m[1]),
+    );
     for (const file of ['dist/tfjs-diffrast.umd.js', pkg.unpkg]) {
       const umd = read(file);
       const define = umd.match(/define\(\s*\[([^\]]*)\]/);
@@ -143,7 +158,10 @@ function checkExternals() {
         problems.push(`${file} is not UMD (no define([...]))`);
         continue;
       }
-      collect(file, [...define[1].matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]).filter(id => id !== 'exports'));
+      collect(
+        file,
+        [...define[1].matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]).filter(id => id !== 'exports'),
+      );
       // rollup's UMD wrapper: factory(global.diffrast = {}, global.tf) (minified: e((t=…).diffrast={},t.tf)).
       if (!/\.diffrast\s*=\s*\{\}\s*,\s*[\w$]+\.tf\s*\)/.test(umd)) {
         problems.push(`${file} does not define the global diffrast from the global tf alone`);
@@ -200,9 +218,14 @@ async function nodeChecks(tmp, prefix, fixture, names) {
 async function typesChecks(tmp, config, fixtures, moduleOptions) {
   const tsconfig = {
     compilerOptions: {
-      target: 'ES2020', lib: ['ES2020', 'DOM'], strict: true, noEmit: true, types: [],
+      target: 'ES2020',
+      lib: ['ES2020', 'DOM'],
+      strict: true,
+      noEmit: true,
+      types: [],
       // Our own declarations are checked too; errors inside tfjs's own are filtered out below.
-      skipLibCheck: false, skipDefaultLibCheck: true,
+      skipLibCheck: false,
+      skipDefaultLibCheck: true,
       ...moduleOptions,
     },
     files: fixtures.map(([, file]) => file),
@@ -212,32 +235,51 @@ async function typesChecks(tmp, config, fixtures, moduleOptions) {
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   const {code, out} = await run(process.execPath, [tsc, '-p', configFile, '--pretty', 'false'], {cwd: tmp});
   // tfjs's declarations do not pass strict checks of their own (tfjs-layers, Long): not ours to fix.
-  const errors = out.split('\n').filter(l => /error TS\d+/.test(l))
-      .filter(l => !/node_modules[\\/]@tensorflow[\\/]/.test(l));
+  const errors = out
+    .split('\n')
+    .filter(l => /error TS\d+/.test(l))
+    .filter(l => !/node_modules[\\/]@tensorflow[\\/]/.test(l));
   if (code !== 0 && !/error TS\d+/.test(out)) errors.push(`tsc exited ${code}: ${errorLines(out)}`);
   const isCjs = l => /\.c[tj]s\(/.test(l) || /\.d\.cts\b/.test(l);
   return fixtures.map(([label, file]) => {
-    const mine = fixtures.length === 1 ? errors
+    const mine =
+      fixtures.length === 1
+        ? errors
         : errors.filter(l => (file.endsWith('.cts') ? isCjs(l) : !isCjs(l)) || !/\(\d+,\d+\)/.test(l));
     return [`types/${label}`, mine.length === 0, mine.join(' | ')];
   });
 }
 
-const MIME = {'.js': 'text/javascript', '.cjs': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json',
-  '.html': 'text/html; charset=utf-8', '.json': 'application/json'};
+const MIME = {
+  '.js': 'text/javascript',
+  '.cjs': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+};
 
 /** Serves the repo's dist/, test/package/ and node_modules/@tensorflow/ (read-only) on localhost. */
 function startServer() {
   const allowed = ['dist/', 'test/package/', 'node_modules/@tensorflow/'];
   const server = createServer((req, res) => {
-    const rel = path.posix.normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname)).replace(/^\/+/, '');
+    const rel = path.posix
+      .normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname))
+      .replace(/^\/+/, '');
     const file = path.join(repo, rel);
-    if (!allowed.some(p => rel.startsWith(p)) || !file.startsWith(repo + path.sep) || !existsSync(file) ||
-        !statSync(file).isFile()) {
+    if (
+      !allowed.some(p => rel.startsWith(p)) ||
+      !file.startsWith(repo + path.sep) ||
+      !existsSync(file) ||
+      !statSync(file).isFile()
+    ) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, {'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store'});
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {
@@ -247,8 +289,13 @@ function startServer() {
 }
 
 function findChromium() {
-  const candidates = [process.env.CHROME_BIN, '/usr/bin/chromium', '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'].filter(Boolean);
+  const candidates = [
+    process.env.CHROME_BIN,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean);
   return candidates.find(p => existsSync(p));
 }
 
@@ -256,7 +303,7 @@ async function browserChecks(tmp) {
   const names = ['script', 'rasterize', 'grad'];
   const fail = reason => names.map(name => [`browser/${name}`, false, reason]);
   const executablePath = findChromium();
-  if (!executablePath) return fail('no Chromium found (set CHROME_BIN or install Debian\'s chromium)');
+  if (!executablePath) return fail("no Chromium found (set CHROME_BIN or install Debian's chromium)");
   let chromium;
   try {
     ({chromium} = await import('playwright-core'));
@@ -274,10 +321,17 @@ async function browserChecks(tmp) {
       executablePath,
       headless: true,
       timeout: STEP_TIMEOUT_MS,
-      args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', e => pageErrors.push(e.message));
     page.on('response', r => {
       if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
@@ -333,17 +387,27 @@ async function main() {
     const notInstalled = names => Promise.resolve(names.map(n => [n, false, 'skipped: no packed package']));
     // Independent checks run concurrently and report in a fixed order.
     const groups = await Promise.all([
-      installed ? nodeChecks(tmp, 'node-esm', 'node_esm.mjs', ['import', 'rasterize', 'grad'])
-                : notInstalled(['node-esm/import', 'node-esm/rasterize', 'node-esm/grad']),
-      installed ? nodeChecks(tmp, 'node-cjs', 'node_cjs.cjs', ['require', 'rasterize', 'grad'])
-                : notInstalled(['node-cjs/require', 'node-cjs/rasterize', 'node-cjs/grad']),
-      installed ? typesChecks(tmp, 'bundler', [['bundler', 'types_usage.mts']],
-                              {module: 'ESNext', moduleResolution: 'Bundler'})
-                : notInstalled(['types/bundler']),
+      installed
+        ? nodeChecks(tmp, 'node-esm', 'node_esm.mjs', ['import', 'rasterize', 'grad'])
+        : notInstalled(['node-esm/import', 'node-esm/rasterize', 'node-esm/grad']),
+      installed
+        ? nodeChecks(tmp, 'node-cjs', 'node_cjs.cjs', ['require', 'rasterize', 'grad'])
+        : notInstalled(['node-cjs/require', 'node-cjs/rasterize', 'node-cjs/grad']),
+      installed
+        ? typesChecks(tmp, 'bundler', [['bundler', 'types_usage.mts']], {module: 'ESNext', moduleResolution: 'Bundler'})
+        : notInstalled(['types/bundler']),
       // One program: node16 reads the .mts as an ES module and the .cts as CommonJS.
-      installed ? typesChecks(tmp, 'node16', [['node16', 'types_usage.mts'], ['node16-cjs', 'types_usage_cjs.cts']],
-                              {module: 'Node16', moduleResolution: 'Node16'})
-                : notInstalled(['types/node16', 'types/node16-cjs']),
+      installed
+        ? typesChecks(
+            tmp,
+            'node16',
+            [
+              ['node16', 'types_usage.mts'],
+              ['node16-cjs', 'types_usage_cjs.cts'],
+            ],
+            {module: 'Node16', moduleResolution: 'Node16'},
+          )
+        : notInstalled(['types/node16', 'types/node16-cjs']),
       buildOk ? browserChecks(tmp) : notInstalled(['browser/script', 'browser/rasterize', 'browser/grad']),
     ]);
     for (const group of groups) for (const [name, ok, reason] of group) report(name, ok, reason);

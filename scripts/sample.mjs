@@ -14,10 +14,11 @@ import {fileURLToPath} from 'node:url';
 import {ensureDependencies} from './test-setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run sample -- <name> [--backend webgl|webgpu|cpu] [--iters N] [--res R] [--seed S] ' +
-  '[--<setting> V] [--out DIR] [--browser]\n       npm run sample -- <name> --help   (the sample\'s settings)';
-const say = (msg) => console.log(`[sample] ${msg}`);
-const fail = (msg) => {
+const USAGE =
+  'usage: npm run sample -- <name> [--backend webgl|webgpu|cpu] [--iters N] [--res R] [--seed S] ' +
+  "[--<setting> V] [--out DIR] [--browser]\n       npm run sample -- <name> --help   (the sample's settings)";
+const say = msg => console.log(`[sample] ${msg}`);
+const fail = msg => {
   console.error(`[sample] ${msg}`);
   process.exit(1);
 };
@@ -57,32 +58,46 @@ async function main() {
   if (opts.help) {
     console.log(`${sample.title}\n\n${sample.summary}\n\nsettings (--name value):`);
     for (const [k, s] of Object.entries(sample.settings)) {
-      console.log(`  --${k.padEnd(13)} ${s.label}, default ${s.default}${s.options ? ` (${s.options.join(', ')})` : ''}${s.help ? `: ${s.help}` : ''}`);
+      console.log(
+        `  --${k.padEnd(13)} ${s.label}, default ${s.default}${s.options ? ` (${s.options.join(', ')})` : ''}${s.help ? `: ${s.help}` : ''}`,
+      );
     }
     return;
   }
-  const backend = opts.backend ?? await runner.bestBackend();
-  if (!runner.BACKENDS.includes(backend)) fail(`--backend must be one of ${runner.BACKENDS.join(', ')}, got ${backend}`);
+  const backend = opts.backend ?? (await runner.bestBackend());
+  if (!runner.BACKENDS.includes(backend))
+    fail(`--backend must be one of ${runner.BACKENDS.join(', ')}, got ${backend}`);
   if (!opts.backend && backend === 'cpu') say('the library has no webgl or webgpu kernels yet: running on cpu in Node');
   const settings = (await runner.loadNodeBundle()).resolveSettings(sample, opts.given);
   const inBrowser = backend !== 'cpu' || opts.browser;
-  say(`${sample.name} on ${backend}${inBrowser ? ' (headless Chromium)' : ' (Node)'}: ${
-    Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  say(
+    `${sample.name} on ${backend}${inBrowser ? ' (headless Chromium)' : ' (Node)'}: ${Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 
   const session = inBrowser ? await runner.BrowserSession.start({say}) : null;
   let result;
   try {
-    result = await runner.runSample({name: sample.name, backend, given: opts.given, session,
-      onProgress: runner.progressBar(settings.iters)});
+    result = await runner.runSample({
+      name: sample.name,
+      backend,
+      given: opts.given,
+      session,
+      onProgress: runner.progressBar(settings.iters),
+    });
   } finally {
     await session?.close();
   }
   const dir = path.resolve(opts.out ?? path.join(root, 'out', sample.name));
   const files = await runner.writeOutputs(result, dir);
-  say(`${result.settings.iters} iterations in ${result.seconds.toFixed(1)} s (${
-    (result.settings.iters / result.seconds).toFixed(2)} it/s) on ${result.backend}`);
+  say(
+    `${result.settings.iters} iterations in ${result.seconds.toFixed(1)} s (${(
+      result.settings.iters / result.seconds
+    ).toFixed(2)} it/s) on ${result.backend}`,
+  );
   say(`wrote ${path.relative(process.cwd(), dir) || '.'}/{${files.join(',')}}`);
   for (const [k, v] of Object.entries(result.metrics)) console.log(`  ${k}: ${Number(v.toPrecision(4))}`);
 }
 
-main().catch((e) => fail(e?.stack ?? String(e)));
+main().catch(e => fail(e?.stack ?? String(e)));

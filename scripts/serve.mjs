@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url';
 import {ensureDependencies} from './test-setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const say = (msg) => console.log(`[start] ${msg}`);
+const say = msg => console.log(`[start] ${msg}`);
 
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');

@@ -12,7 +12,7 @@ import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 
 const args = process.argv.slice(2);
-const opt = (name) => {
+const opt = name => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
@@ -39,13 +39,16 @@ const require = createRequire(import.meta.url);
 const karma = require('karma');
 
 async function main() {
-  const config = await karma.config.parseConfig(path.join(root, 'karma.conf.cjs'), {},
-    {promiseConfig: true, throwErrors: true});
+  const config = await karma.config.parseConfig(
+    path.join(root, 'karma.conf.cjs'),
+    {},
+    {promiseConfig: true, throwErrors: true},
+  );
   let completed = false;
   let focused = false;
 
-  await new Promise((resolve) => {
-    const server = new karma.Server(config, (exitCode) => {
+  await new Promise(resolve => {
+    const server = new karma.Server(config, exitCode => {
       if (!completed) {
         counts.failed = Math.max(1, counts.failed);
         counts.error = counts.error ?? `karma exited (code ${exitCode}) before the run completed`;
@@ -63,13 +66,17 @@ async function main() {
       const text = typeof msg === 'string' ? msg.replace(/^'([\s\S]*)'$/, '$1') : String(msg);
       log.write(`${stamp()} ${type.toUpperCase()} ${text}\n`);
       const m = /diffrast: backends under test: ([\w, ]+)/.exec(text);
-      if (m) counts.backends = m[1].split(',').map((s) => s.trim()).filter(Boolean);
+      if (m)
+        counts.backends = m[1]
+          .split(',')
+          .map(s => s.trim())
+          .filter(Boolean);
       if (/diffrast: run incomplete: fit\(\) or fdescribe\(\)/.test(text)) focused = true;
     });
     server.on('browser_error', (browser, error) => {
       log.write(`${stamp()} BROWSER ERROR ${typeof error === 'string' ? error : JSON.stringify(error)}\n`);
     });
-    server.on('browser_process_failure', (info) => {
+    server.on('browser_process_failure', info => {
       log.write(`${stamp()} BROWSER PROCESS FAILURE ${JSON.stringify(info)}\n`);
     });
     server.on('run_complete', (browsers, results) => {
@@ -86,13 +93,16 @@ async function main() {
   });
 }
 
-main().then(() => {
-  writeResult();
-  log.end(() => process.exit(counts.failed ? 1 : 0));
-}, (e) => {
-  console.error('browser runner crashed:', e?.stack ?? e);
-  counts.failed = Math.max(1, counts.failed);
-  counts.error = String(e?.message ?? e);
-  writeResult();
-  log.end(() => process.exit(2));
-});
+main().then(
+  () => {
+    writeResult();
+    log.end(() => process.exit(counts.failed ? 1 : 0));
+  },
+  e => {
+    console.error('browser runner crashed:', e?.stack ?? e);
+    counts.failed = Math.max(1, counts.failed);
+    counts.error = String(e?.message ?? e);
+    writeResult();
+    log.end(() => process.exit(2));
+  },
+);

@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url';
 import {ensureDependencies} from './test-setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const say = (msg) => console.log(`[demo] ${msg}`);
+const say = msg => console.log(`[demo] ${msg}`);
 
 /**
  * Page tests: 30 iterations of each page, at settings small enough for the whole run to take about
@@ -32,8 +32,11 @@ const PAGES = {
 const TARGETS = [
   {sample: 'cube', given: {res: 16, iters: 300}, expect: {'mean vertex error': ['<', 0.02]}},
   {sample: 'earth', given: {texture: 256, res: 32, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
-  {sample: 'envphong', given: {subdivisions: 3, env: 16, res: 32, lr: 0.05, iters: 100},
-    expect: {'Phong rgb rmse': ['<', 0.05], 'Phong exponent relative error': ['<', 0.1]}},
+  {
+    sample: 'envphong',
+    given: {subdivisions: 3, env: 16, res: 32, lr: 0.05, iters: 100},
+    expect: {'Phong rgb rmse': ['<', 0.05], 'Phong exponent relative error': ['<', 0.1]},
+  },
   {sample: 'pose', given: {res: 32, iters: 200}, expect: {'angle error (degrees)': ['<', 2]}},
 ];
 
@@ -57,8 +60,10 @@ function parseArgs(argv) {
 
 /** Is the screen region of `box` more than one flat color? (≥ 1% of its pixels off the most common one.) */
 function blankness(shot, box) {
-  const x0 = Math.max(0, Math.round(box.x)), y0 = Math.max(0, Math.round(box.y));
-  const x1 = Math.min(shot.width, Math.round(box.x + box.width)), y1 = Math.min(shot.height, Math.round(box.y + box.height));
+  const x0 = Math.max(0, Math.round(box.x)),
+    y0 = Math.max(0, Math.round(box.y));
+  const x1 = Math.min(shot.width, Math.round(box.x + box.width)),
+    y1 = Math.min(shot.height, Math.round(box.y + box.height));
   const counts = new Map();
   const pixels = [];
   for (let y = y0; y < y1; y++) {
@@ -76,18 +81,22 @@ function blankness(shot, box) {
   return off >= 0.01 * pixels.length ? null : `is blank: ${off} of ${pixels.length} pixels differ from rgb(${m})`;
 }
 
-const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+const mean = a => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** Checks an open page (`name`.html?iters=30…) as it plays its 30 iterations. */
 async function pageTest(page, name, backend, decodePng) {
-  await page.waitForFunction((n) => window.demo.state.error || (window.demo.state.iteration >= n && !window.demo.state.running),
-    ITERATIONS, {timeout: 300_000, polling: 200});
+  await page.waitForFunction(
+    n => window.demo.state.error || (window.demo.state.iteration >= n && !window.demo.state.running),
+    ITERATIONS,
+    {timeout: 300_000, polling: 200},
+  );
   const state = await page.evaluate(() => window.demo.state);
   if (state.error) throw new Error(`the page failed: ${state.error}`);
   if (state.backend !== backend) throw new Error(`the page ran on ${state.backend}, not ${backend}`);
   const {losses} = state;
   if (losses.length !== ITERATIONS || !losses.every(Number.isFinite)) throw new Error(`losses: ${losses}`);
-  const first = mean(losses.slice(0, 10)), last = mean(losses.slice(-10));
+  const first = mean(losses.slice(0, 10)),
+    last = mean(losses.slice(-10));
   if (!(last < first)) throw new Error(`the loss did not fall: mean of the first 10 ${first}, of the last 10 ${last}`);
   const shot = decodePng(await page.screenshot({fullPage: true}));
   const canvases = await page.locator('canvas').all();
@@ -108,7 +117,8 @@ async function pageTest(page, name, backend, decodePng) {
 /** Runs a target in `page` (that sample's page, already open) or, without one, in a new page. */
 async function targetTest(runner, session, page, target, backend) {
   const result = await runner.runSample({name: target.sample, backend, given: target.given, session, page});
-  const failures = [], notes = [];
+  const failures = [],
+    notes = [];
   for (const [metric, [op, bound]] of Object.entries(target.expect)) {
     const v = result.metrics[metric];
     const ok = op === '<' ? v < bound : v >= bound;
@@ -126,10 +136,13 @@ async function main() {
   if (depsError) throw new Error(depsError);
   const runner = await import('../demo/tools/runner.mjs');
   const {decodePng} = await import('../demo/tools/png.mjs');
-  const backend = opts.backend ?? await runner.bestBackend();
-  say(`backend ${backend}${opts.backend ? '' : backend === 'webgl' ? '' : ' (the library has no webgl kernels yet: the best available)'}`);
+  const backend = opts.backend ?? (await runner.bestBackend());
+  say(
+    `backend ${backend}${opts.backend ? '' : backend === 'webgl' ? '' : ' (the library has no webgl kernels yet: the best available)'}`,
+  );
 
-  let passed = 0, failed = 0;
+  let passed = 0,
+    failed = 0;
   const check = async (name, fn) => {
     if (opts.grep && !opts.grep.test(name)) return false;
     const t = Date.now();
@@ -140,7 +153,9 @@ async function main() {
       return true;
     } catch (e) {
       failed++;
-      console.log(`  \u2717 ${name} [${((Date.now() - t) / 1000).toFixed(1)} s]\n${String(e?.message ?? e).replace(/^/gm, '      ')}`);
+      console.log(
+        `  \u2717 ${name} [${((Date.now() - t) / 1000).toFixed(1)} s]\n${String(e?.message ?? e).replace(/^/gm, '      ')}`,
+      );
       return false;
     }
   };
@@ -151,19 +166,28 @@ async function main() {
     // Each sample's targets run in its page after the page test: a new page costs seconds of
     // shader compilation on SwiftShader. A page that failed its test is not reused.
     for (const name of Object.keys(PAGES)) {
-      const settings = Object.entries(PAGES[name]).map(([k, v]) => ` ${k}=${v}`).join('');
+      const settings = Object.entries(PAGES[name])
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('');
       let page = null;
-      const pageOk = await check(`page ${name}.html${settings}: ${ITERATIONS} iterations on ${backend}, loss falls, canvases drawn`,
+      const pageOk = await check(
+        `page ${name}.html${settings}: ${ITERATIONS} iterations on ${backend}, loss falls, canvases drawn`,
         async () => {
           page = await session.open(name, {backend, ...PAGES[name], iters: ITERATIONS});
           return pageTest(page, name, backend, decodePng);
-        });
+        },
+      );
       if (!pageOk) await page?.close();
       for (const target of TARGETS.filter(t => t.sample === name)) {
-        const given = Object.entries(target.given).map(([k, v]) => `${k}=${v}`).join(' ');
-        const expectation = Object.entries(target.expect).map(([m, [op, b]]) => `${m} ${op} ${b}`).join(', ');
-        await check(`target ${name} (${given}): ${expectation}`,
-          () => targetTest(runner, session, pageOk ? page : null, target, backend));
+        const given = Object.entries(target.given)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
+        const expectation = Object.entries(target.expect)
+          .map(([m, [op, b]]) => `${m} ${op} ${b}`)
+          .join(', ');
+        await check(`target ${name} (${given}): ${expectation}`, () =>
+          targetTest(runner, session, pageOk ? page : null, target, backend),
+        );
       }
       if (pageOk) await page?.close();
     }
@@ -178,7 +202,7 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((e) => {
+main().catch(e => {
   console.error(`[demo] ${e?.stack ?? e}`);
   console.log('0 passed, 1 failed');
   process.exitCode = 1;

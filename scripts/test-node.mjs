@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url';
 process.setSourceMapsEnabled(true);
 
 const args = process.argv.slice(2);
-const opt = (name) => {
+const opt = name => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
@@ -23,7 +23,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const counts = {passed: 0, failed: 0, skipped: 0, backends: ['cpu']};
 const writeResult = () => resultFile && fs.writeFileSync(resultFile, JSON.stringify(counts));
 
-const rel = (s) => String(s ?? '').split(root + path.sep).join('').split('file://').join('');
+const rel = s =>
+  String(s ?? '')
+    .split(root + path.sep)
+    .join('')
+    .split('file://')
+    .join('');
 const indent = (s, pad = '      ') => rel(s).replace(/^/gm, pad);
 
 function printFailures(title, expectations) {
@@ -32,8 +37,16 @@ function printFailures(title, expectations) {
     console.log(indent(fe.message, '      '));
     if (fe.stack && fe.stack !== fe.message) {
       // Drop jasmine's own frames; keep ours and tfjs's.
-      const frames = rel(fe.stack).split('\n').filter((l) => /^\s+at /.test(l) && !/node_modules\/jasmine|<Jasmine>/.test(l));
-      if (frames.length) console.log(frames.slice(0, 12).map((l) => `        ${l.trim()}`).join('\n'));
+      const frames = rel(fe.stack)
+        .split('\n')
+        .filter(l => /^\s+at /.test(l) && !/node_modules\/jasmine|<Jasmine>/.test(l));
+      if (frames.length)
+        console.log(
+          frames
+            .slice(0, 12)
+            .map(l => `        ${l.trim()}`)
+            .join('\n'),
+        );
     }
   }
 }
@@ -69,8 +82,10 @@ const reporter = {
     }
     // One line per top-level suite.
     if (s && suiteStats.size === 0 && s.passed + s.failed > 0) {
-      console.log(`  ${s.failed ? '\u2717' : '\u2713'} ${r.fullName}: ${s.passed} passed, ${s.failed} failed` +
-        ` (${((Date.now() - s.start) / 1000).toFixed(1)} s)`);
+      console.log(
+        `  ${s.failed ? '\u2717' : '\u2713'} ${r.fullName}: ${s.passed} passed, ${s.failed} failed` +
+          ` (${((Date.now() - s.start) / 1000).toFixed(1)} s)`,
+      );
     }
   },
   jasmineDone(r) {
@@ -102,23 +117,28 @@ async function main() {
   await runner.execute(undefined, grep || undefined);
 }
 
-process.on('exit', (code) => {
+process.on('exit', code => {
   if (!finished) {
-    console.log(`  \u2717 node: the process exited (code ${code}) before the run finished` +
-      `${currentSpec ? `, during "${currentSpec}"` : ''}`);
+    console.log(
+      `  \u2717 node: the process exited (code ${code}) before the run finished` +
+        `${currentSpec ? `, during "${currentSpec}"` : ''}`,
+    );
     counts.failed += 1;
   }
   writeResult();
 });
-main().then(() => {
-  finished = true;
-  writeResult();
-  process.exitCode = counts.failed ? 1 : 0;
-}, (e) => {
-  console.error('node runner crashed:', e?.stack ?? e);
-  counts.failed = Math.max(1, counts.failed);
-  counts.crashed = true;
-  finished = true;
-  writeResult();
-  process.exitCode = 2;
-});
+main().then(
+  () => {
+    finished = true;
+    writeResult();
+    process.exitCode = counts.failed ? 1 : 0;
+  },
+  e => {
+    console.error('node runner crashed:', e?.stack ?? e);
+    counts.failed = Math.max(1, counts.failed);
+    counts.crashed = true;
+    finished = true;
+    writeResult();
+    process.exitCode = 2;
+  },
+);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {spawnSync} from 'node:child_process';
 
-const mtime = (p) => fs.statSync(p).mtimeMs;
+const mtime = p => fs.statSync(p).mtimeMs;
 
 /** Does node_modules hold what package-lock.json asks for? (npm's hidden lockfile vs the lockfile.) */
 function installMatchesLock(lockPath, hiddenPath) {
@@ -48,8 +48,11 @@ export function ensureDependencies(root, say) {
   }
   if (!why) return null;
   say(`${why}: npm install --no-save`);
-  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'],
-    {cwd: root, stdio: ['ignore', 'inherit', 'inherit'], encoding: 'utf8'});
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+  });
   return r.status === 0 ? null : `npm install failed (exit ${r.status ?? r.signal})`;
 }
 
@@ -92,8 +95,11 @@ export function ensureChromium({logDir, say, candidates = CHROMIUM_PATHS}) {
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], {stdio: 'ignore'}).status === 0;
   if (!isRoot || !hasApt) {
-    return {error: 'no Chromium found: set CHROME_BIN, or install Debian\'s `chromium` package' +
-      `${isRoot ? '' : ' (not root, so not installing it)'}${hasApt ? '' : ' (no apt-get)'}`};
+    return {
+      error:
+        "no Chromium found: set CHROME_BIN, or install Debian's `chromium` package" +
+        `${isRoot ? '' : ' (not root, so not installing it)'}${hasApt ? '' : ' (no apt-get)'}`,
+    };
   }
   fs.mkdirSync(logDir, {recursive: true});
   const logFile = path.join(logDir, 'apt-chromium.log');

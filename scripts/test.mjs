@@ -29,8 +29,8 @@ import {ensureChromium, ensureDependencies} from './test-setup.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'out', 'test');
 const t0 = Date.now();
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const say = (msg) => console.log(`[test] ${msg}`);
+const secs = ms => `${(ms / 1000).toFixed(1)} s`;
+const say = msg => console.log(`[test] ${msg}`);
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -50,8 +50,11 @@ function parseArgs(argv) {
     else if (a === '--browser-only') o.node = false;
     else if (a === '--grep' || a.startsWith('--grep=')) o.grep = value();
     else if (a === '--backends' || a.startsWith('--backends=')) {
-      o.backends = value().split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = o.backends.filter((b) => !['cpu', 'webgl', 'webgpu'].includes(b));
+      o.backends = value()
+        .split(',')
+        .map(s => s.trim())
+        .filter(Boolean);
+      const bad = o.backends.filter(b => !['cpu', 'webgl', 'webgpu'].includes(b));
       if (bad.length || !o.backends.length) fail(`--backends: unknown backend(s) ${bad.join(', ')}`);
     } else if (a === '-h' || a === '--help') {
       console.log(USAGE);
@@ -60,7 +63,11 @@ function parseArgs(argv) {
   }
   if (!o.node && !o.browser) fail('--node-only and --browser-only exclude each other');
   if (o.grep) {
-    try { new RegExp(o.grep); } catch (e) { fail(`--grep: ${e.message}`); }
+    try {
+      new RegExp(o.grep);
+    } catch (e) {
+      fail(`--grep: ${e.message}`);
+    }
   }
   return o;
 }
@@ -74,14 +81,22 @@ function fail(msg) {
 /** Removes out/test/run-<pid> directories of runs that are no longer alive. */
 function pruneOldRuns() {
   let entries = [];
-  try { entries = fs.readdirSync(outRoot); } catch { return; }
+  try {
+    entries = fs.readdirSync(outRoot);
+  } catch {
+    return;
+  }
   for (const name of entries) {
     const m = /^run-(\d+)$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     let alive = pid !== process.pid;
     if (alive) {
-      try { process.kill(pid, 0); } catch (e) { alive = e.code === 'EPERM'; }
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        alive = e.code === 'EPERM';
+      }
     }
     if (!alive) fs.rmSync(path.join(outRoot, name), {recursive: true, force: true});
   }
@@ -102,7 +117,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 /** Runs a child node script with inherited stdio (or a stdout tee); resolves {code, stdout}. */
 function runChild(script, args, {tee = false} = {}) {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const child = spawn(process.execPath, [script, ...args], {
       cwd: root,
       stdio: ['ignore', tee ? 'pipe' : 'inherit', 'inherit'],
@@ -110,12 +125,12 @@ function runChild(script, args, {tee = false} = {}) {
     currentChild = child;
     let stdout = '';
     if (tee) {
-      child.stdout.on('data', (d) => {
+      child.stdout.on('data', d => {
         process.stdout.write(d);
         stdout = (stdout + d.toString()).slice(-8192);
       });
     }
-    child.on('error', (e) => {
+    child.on('error', e => {
       currentChild = null;
       resolve({code: -1, stdout, error: e});
     });
@@ -155,8 +170,10 @@ function settle(row, result, code) {
 
 function reportBrokenSpecs(kind, broken, row) {
   for (const b of broken) {
-    console.log(`  \u2717 [build] ${b.file} does not compile (left out of the ${kind} bundle)\n` +
-      b.message.replace(/^/gm, '      '));
+    console.log(
+      `  \u2717 [build] ${b.file} does not compile (left out of the ${kind} bundle)\n` +
+        b.message.replace(/^/gm, '      '),
+    );
     row.failed += 1;
   }
 }
@@ -210,7 +227,9 @@ async function main() {
   fs.rmSync(runDir, {recursive: true, force: true});
   fs.mkdirSync(runDir, {recursive: true});
   const specs = findSpecs(root);
-  say(`${specs.length} spec file${specs.length === 1 ? '' : 's'} under test/${opts.grep ? `, --grep ${opts.grep}` : ''}`);
+  say(
+    `${specs.length} spec file${specs.length === 1 ? '' : 's'} under test/${opts.grep ? `, --grep ${opts.grep}` : ''}`,
+  );
   const [nodeBuild, browserBuild] = await Promise.allSettled([
     opts.node ? buildBundles({root, outDir: runDir, specs, node: true, browser: false}) : null,
     opts.browser && chrome.bin
@@ -233,7 +252,10 @@ async function main() {
       reportBrokenSpecs('node', nodeBuild.value.brokenSpecs.node, row);
       const resultFile = path.join(runDir, 'node-result.json');
       const {code} = await runChild(path.join(root, 'scripts/test-node.mjs'), [
-        '--entry', nodeBuild.value.nodeEntry, '--result', resultFile,
+        '--entry',
+        nodeBuild.value.nodeEntry,
+        '--result',
+        resultFile,
         ...(opts.grep ? ['--grep', opts.grep] : []),
       ]);
       settle(row, readResult(resultFile), code);
@@ -260,8 +282,15 @@ async function main() {
       reportBrokenSpecs('browser', browserBuild.value.brokenSpecs.browser, row);
       const resultFile = path.join(runDir, 'browser-result.json');
       const {code} = await runChild(path.join(root, 'scripts/test-browser.mjs'), [
-        '--bundle', browserBuild.value.browserDir, '--result', resultFile, '--log', logFile,
-        '--chrome', chrome.bin, ...(opts.grep ? ['--grep', opts.grep] : []),
+        '--bundle',
+        browserBuild.value.browserDir,
+        '--result',
+        resultFile,
+        '--log',
+        logFile,
+        '--chrome',
+        chrome.bin,
+        ...(opts.grep ? ['--grep', opts.grep] : []),
       ]);
       settle(row, readResult(resultFile), code);
     }
@@ -284,14 +313,16 @@ async function main() {
   console.log(`[test] summary (set-up ${secs(setupMs)}, total ${secs(Date.now() - t0)}):`);
   for (const r of rows) {
     const label = r.backends ? `${r.name} [${r.backends.join(', ')}]` : r.name;
-    console.log(`  ${label.padEnd(30)} ${String(r.passed).padStart(4)} passed, ${String(r.failed).padStart(3)} failed` +
-      `${r.skipped ? `, ${r.skipped} skipped` : ''}  ${secs(r.ms).padStart(7)}${r.note ? `  (${r.note})` : ''}`);
+    console.log(
+      `  ${label.padEnd(30)} ${String(r.passed).padStart(4)} passed, ${String(r.failed).padStart(3)} failed` +
+        `${r.skipped ? `, ${r.skipped} skipped` : ''}  ${secs(r.ms).padStart(7)}${r.note ? `  (${r.note})` : ''}`,
+    );
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-main().catch((e) => {
+main().catch(e => {
   console.error('[test] runner crashed:', e?.stack ?? e);
   console.log('0 passed, 1 failed');
   process.exitCode = 1;

@@ -9,12 +9,18 @@ import {Rng} from './util/random';
 
 const [H, W] = [4, 8];
 /** NDC x of pixel-space X. */
-const ndcX = (X: number) => 2 * X / W - 1;
+const ndcX = (X: number) => (2 * X) / W - 1;
 
 /** One big triangle whose vertical edge sits at pixel-space X; it fills the side `side` of it. */
 function halfPlane(X: number, side: 'left' | 'right') {
   const far = side === 'left' ? -6 : 6;
-  return tf.tensor3d([[[ndcX(X), -4, 0, 1], [ndcX(X), 4, 0, 1], [far, 0, 0, 1]]]);
+  return tf.tensor3d([
+    [
+      [ndcX(X), -4, 0, 1],
+      [ndcX(X), 4, 0, 1],
+      [far, 0, 0, 1],
+    ],
+  ]);
 }
 const tri1 = () => tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
 /** Color 1 where a triangle is, 0 on the background. */
@@ -23,10 +29,10 @@ const coverage = (rast: tf.Tensor) => tf.cast(tf.greater(tf.slice(rast, [0, 0, 0
 describeEachBackend('antialias', () => {
   describe('closed form', () => {
     const cases: Array<[number, 'left' | 'right', number[]]> = [
-      [5.3, 'left', [1, 1, 1, 1, 1, 0.3, 0, 0]],   // the edge takes 30% of pixel 5
+      [5.3, 'left', [1, 1, 1, 1, 1, 0.3, 0, 0]], // the edge takes 30% of pixel 5
       [5.1, 'left', [1, 1, 1, 1, 1, 0.1, 0, 0]],
-      [4.8, 'left', [1, 1, 1, 1, 0.8, 0, 0, 0]],   // the background takes 20% of pixel 4
-      [2.7, 'right', [0, 0, 0.3, 1, 1, 1, 1, 1]],  // owner on the right of the pair
+      [4.8, 'left', [1, 1, 1, 1, 0.8, 0, 0, 0]], // the background takes 20% of pixel 4
+      [2.7, 'right', [0, 0, 0.3, 1, 1, 1, 1, 1]], // owner on the right of the pair
       [3.2, 'right', [0, 0, 0, 0.8, 1, 1, 1, 1]],
     ];
     for (const [X, side, row] of cases) {
@@ -40,8 +46,15 @@ describeEachBackend('antialias', () => {
 
     it('blends a horizontal edge between vertical neighbours', async () => {
       // Covered below pixel-space Y = 2.25: row 2 (center 2.5) is empty and gets 25%.
-      const Y = 2.25, y = 2 * Y / H - 1;
-      const pos = tf.tensor3d([[[-6, y, 0, 1], [6, y, 0, 1], [0, -8, 0, 1]]]);
+      const Y = 2.25,
+        y = (2 * Y) / H - 1;
+      const pos = tf.tensor3d([
+        [
+          [-6, y, 0, 1],
+          [6, y, 0, 1],
+          [0, -8, 0, 1],
+        ],
+      ]);
       const {rast} = dr.rasterize(pos, tri1(), [H, W]);
       const out = await dr.antialias(coverage(rast), rast, pos, tri1()).array();
       const expected = [1, 1, 0.25, 0];
@@ -51,14 +64,35 @@ describeEachBackend('antialias', () => {
     it('leaves edges between connected triangles alone, but blends where the surface folds away', async () => {
       // A full-screen quad of two triangles with different colors: the shared diagonal is not a
       // silhouette, so the image is unchanged.
-      const quad = tf.tensor3d([[[-1.2, -1.2, 0, 1], [1.2, -1.2, 0, 1], [1.2, 1.2, 0, 1], [-1.2, 1.2, 0, 1]]]);
-      const tri = tf.tensor2d([[0, 1, 2], [0, 2, 3]], [2, 3], 'int32');
+      const quad = tf.tensor3d([
+        [
+          [-1.2, -1.2, 0, 1],
+          [1.2, -1.2, 0, 1],
+          [1.2, 1.2, 0, 1],
+          [-1.2, 1.2, 0, 1],
+        ],
+      ]);
+      const tri = tf.tensor2d(
+        [
+          [0, 1, 2],
+          [0, 2, 3],
+        ],
+        [2, 3],
+        'int32',
+      );
       const {rast} = dr.rasterize(quad, tri, [8, 8]);
       const color = tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]);
       expect(await dr.antialias(color, rast, quad, tri).data()).toEqual(await color.data());
       // Fold the second triangle back over the first (its far corner on the same side of the
       // diagonal): the diagonal becomes a silhouette of the nearer triangle.
-      const folded = tf.tensor3d([[[-1.2, -1.2, 0.5, 1], [1.2, -1.2, 0.5, 1], [1.2, 1.2, 0.5, 1], [0.6, -0.9, -0.5, 1]]]);
+      const folded = tf.tensor3d([
+        [
+          [-1.2, -1.2, 0.5, 1],
+          [1.2, -1.2, 0.5, 1],
+          [1.2, 1.2, 0.5, 1],
+          [0.6, -0.9, -0.5, 1],
+        ],
+      ]);
       const fr = dr.rasterize(folded, tri, [8, 8]).rast;
       const fc = tf.slice(fr, [0, 0, 0, 3], [-1, -1, -1, 1]);
       const diff = await tf.sum(tf.abs(tf.sub(dr.antialias(fc, fr, folded, tri), fc))).data();
@@ -68,22 +102,46 @@ describeEachBackend('antialias', () => {
     it('skips edges shallower than 45° for the pair direction', async () => {
       // One row, so only horizontal pairs exist. A shallow edge crosses the row at x = 6.4: no
       // blend. A steep edge there leaves 60% of pixel 6 covered.
-      const shallow = tf.tensor3d([[[-3, -0.3, 0, 1], [3, 0.2, 0, 1], [0, -8, 0, 1]]]);
-      const steep = tf.tensor3d([[[0.6, -4, 0, 1], [0.6, 4, 0, 1], [8, 0, 0, 1]]]);
-      for (const [pos, blends] of [[shallow, false], [steep, true]] as Array<[tf.Tensor3D, boolean]>) {
+      const shallow = tf.tensor3d([
+        [
+          [-3, -0.3, 0, 1],
+          [3, 0.2, 0, 1],
+          [0, -8, 0, 1],
+        ],
+      ]);
+      const steep = tf.tensor3d([
+        [
+          [0.6, -4, 0, 1],
+          [0.6, 4, 0, 1],
+          [8, 0, 0, 1],
+        ],
+      ]);
+      for (const [pos, blends] of [
+        [shallow, false],
+        [steep, true],
+      ] as Array<[tf.Tensor3D, boolean]>) {
         const {rast} = dr.rasterize(pos, tri1(), [1, 8]);
         const color = coverage(rast);
         const c = await color.data();
         expect(Array.from(c)).toEqual([0, 0, 0, 0, 0, 0, 1, 1]);
         const out = await dr.antialias(color, rast, pos, tri1()).data();
-        if (blends) expect(out[6]).toBeCloseTo(0.6, 5); else expect(Array.from(out)).toEqual(Array.from(c));
+        if (blends) expect(out[6]).toBeCloseTo(0.6, 5);
+        else expect(Array.from(out)).toEqual(Array.from(c));
       }
     });
 
     it('gives the same image in range mode as instanced', async () => {
       const rng = new Rng(4);
       const verts = Array.from({length: 9}, () => [rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-0.5, 0.5), 1]);
-      const tri = tf.tensor2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [3, 3], 'int32');
+      const tri = tf.tensor2d(
+        [
+          [0, 1, 2],
+          [3, 4, 5],
+          [6, 7, 8],
+        ],
+        [3, 3],
+        'int32',
+      );
       const inst = dr.rasterize(tf.tensor3d([verts]), tri, [16, 16]).rast;
       const range = dr.rasterize(tf.tensor2d(verts), tri, [16, 16], {ranges: [[0, 3]]}).rast;
       const color = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 3);
@@ -95,11 +153,31 @@ describeEachBackend('antialias', () => {
 
   describe('topology', () => {
     it('records the vertex across every shared edge, none for boundary and third triangles', async () => {
-      const quad = dr.antialiasConstructTopologyHash(tf.tensor2d([[0, 1, 2], [0, 2, 3]], [2, 3], 'int32'));
-      expect(await quad.opposite.array()).toEqual([[-1, 3, -1], [-1, -1, 1]]);
+      const quad = dr.antialiasConstructTopologyHash(
+        tf.tensor2d(
+          [
+            [0, 1, 2],
+            [0, 2, 3],
+          ],
+          [2, 3],
+          'int32',
+        ),
+      );
+      expect(await quad.opposite.array()).toEqual([
+        [-1, 3, -1],
+        [-1, -1, 1],
+      ]);
       quad.dispose();
-      const fan = dr.antialiasConstructTopologyHash([[0, 1, 2], [1, 0, 3], [0, 1, 4]]);
-      expect(await fan.opposite.array()).toEqual([[-1, -1, 3], [-1, -1, 2], [-1, -1, -1]]);
+      const fan = dr.antialiasConstructTopologyHash([
+        [0, 1, 2],
+        [1, 0, 3],
+        [0, 1, 4],
+      ]);
+      expect(await fan.opposite.array()).toEqual([
+        [-1, -1, 3],
+        [-1, -1, 2],
+        [-1, -1, -1],
+      ]);
       fan.dispose();
     });
   });
@@ -108,22 +186,34 @@ describeEachBackend('antialias', () => {
     function scene(seed: number, images: number) {
       const rng = new Rng(seed);
       const numTri = 5;
-      const pos = tf.tensor3d(Array.from({length: images}, () => Array.from({length: 3 * numTri}, () => {
-        const w = rng.uniform(0.9, 1.4);
-        return [rng.uniform(-1, 1) * w, rng.uniform(-1, 1) * w, rng.uniform(-0.8, 0.8) * w, w];
-      })));
-      const tri = tf.tensor2d(Array.from({length: 3 * numTri}, (_, i) => i), [numTri, 3], 'int32');
+      const pos = tf.tensor3d(
+        Array.from({length: images}, () =>
+          Array.from({length: 3 * numTri}, () => {
+            const w = rng.uniform(0.9, 1.4);
+            return [rng.uniform(-1, 1) * w, rng.uniform(-1, 1) * w, rng.uniform(-0.8, 0.8) * w, w];
+          }),
+        ),
+      );
+      const tri = tf.tensor2d(
+        Array.from({length: 3 * numTri}, (_, i) => i),
+        [numTri, 3],
+        'int32',
+      );
       const {rast} = dr.rasterize(pos, tri, [14, 12]);
       const attr = tf.tensor2d(rng.array(3 * numTri * 3, 0, 1), [3 * numTri, 3]);
-      const color = tf.add(dr.interpolate(attr, rast, tri).out, tf.scalar(0.2));  // background 0.2 apart
+      const color = tf.add(dr.interpolate(attr, rast, tri).out, tf.scalar(0.2)); // background 0.2 apart
       return {pos, tri, rast, color};
     }
 
     it('with respect to color match finite differences', async () => {
       const {pos, tri, rast, color} = scene(31, 2);
       const hash = dr.antialiasConstructTopologyHash(tri);
-      await checkGradient({f: c => dr.antialias(c, rast, pos, tri, {topologyHash: hash}), x: color, h: 1e-2,
-                     coords: Array.from({length: 120}, (_, i) => (i * 37) % color.size)});
+      await checkGradient({
+        f: c => dr.antialias(c, rast, pos, tri, {topologyHash: hash}),
+        x: color,
+        h: 1e-2,
+        coords: Array.from({length: 120}, (_, i) => (i * 37) % color.size),
+      });
       hash.dispose();
     });
 
@@ -135,8 +225,12 @@ describeEachBackend('antialias', () => {
       const one = scene(33, 1);
       const flat = tf.reshape(one.pos, [-1, 4]);
       const rr = dr.rasterize(flat, one.tri, [14, 12], {ranges: [[0, 5]]}).rast;
-      await checkGradient({f: p => dr.antialias(one.color, rr, p, one.tri), x: flat, h: 1e-4,
-                     coords: Array.from({length: flat.size}, (_, i) => i).filter(i => i % 4 !== 2)});
+      await checkGradient({
+        f: p => dr.antialias(one.color, rr, p, one.tri),
+        x: flat,
+        h: 1e-4,
+        coords: Array.from({length: flat.size}, (_, i) => i).filter(i => i % 4 !== 2),
+      });
     });
 
     it('scale the position gradient by posGradientBoost', async () => {
@@ -154,26 +248,56 @@ describeEachBackend('antialias', () => {
       const pos = halfPlane(5.3, 'left');
       const {rast} = dr.rasterize(pos, tri1(), [H, W]);
       const color = coverage(rast);
-      expectError(() => dr.antialias(tf.zeros([H, W, 1]), rast, pos, tri1()),
-                  'antialias: color must have shape [N,H,W,C], got [4,8,1]');
-      expectError(() => dr.antialias(tf.zeros([1, H, W + 1, 1]), rast, pos, tri1()),
-                  'antialias: color must have leading dimensions [1,4,8] (as rast), got [1,4,9,1]');
-      expectError(() => dr.antialias(color, tf.zeros([1, H, W, 2]), pos, tri1()),
-                  'antialias: rast must have shape [N,H,W,4], got [1,4,8,2]');
-      expectError(() => dr.antialias(color, rast, tf.zeros([2, 3, 4]), tri1()),
-                  'antialias: pos must have batch size 1 (the batch of rast), got 2');
-      expectError(() => dr.antialias(color, rast, tf.zeros([3, 3]), tri1()),
-                  'antialias: pos must have shape [N,V,4] or [V,4], got [3,3]');
-      expectError(() => dr.antialias(color, rast, pos, tf.tensor2d([[0, 1, 2]])), 'antialias: tri must be int32, got float32');
-      const hash = dr.antialiasConstructTopologyHash(tf.tensor2d([[0, 1, 2], [0, 2, 1]], [2, 3], 'int32'));
-      expectError(() => dr.antialias(color, rast, pos, tri1(), {topologyHash: hash}),
-                  'antialias: topologyHash was built for 2 triangles, but tri has 1 ([1,3])');
-      expectError(() => dr.antialias(color, rast, pos, tri1(), {posGradientBoost: NaN}),
-                  'antialias: posGradientBoost must be a finite number, got NaN');
-      expectError(() => dr.antialias(color, rast, pos, tri1(), {topologyHash: {} as dr.TopologyHash}),
-                  'antialias: topologyHash must come from antialiasConstructTopologyHash, got object');
-      expectError(() => dr.antialiasConstructTopologyHash(tf.zeros([2, 3], 'int32').reshape([6])),
-                  'antialiasConstructTopologyHash: tri must have shape [T,3], got [6]');
+      expectError(
+        () => dr.antialias(tf.zeros([H, W, 1]), rast, pos, tri1()),
+        'antialias: color must have shape [N,H,W,C], got [4,8,1]',
+      );
+      expectError(
+        () => dr.antialias(tf.zeros([1, H, W + 1, 1]), rast, pos, tri1()),
+        'antialias: color must have leading dimensions [1,4,8] (as rast), got [1,4,9,1]',
+      );
+      expectError(
+        () => dr.antialias(color, tf.zeros([1, H, W, 2]), pos, tri1()),
+        'antialias: rast must have shape [N,H,W,4], got [1,4,8,2]',
+      );
+      expectError(
+        () => dr.antialias(color, rast, tf.zeros([2, 3, 4]), tri1()),
+        'antialias: pos must have batch size 1 (the batch of rast), got 2',
+      );
+      expectError(
+        () => dr.antialias(color, rast, tf.zeros([3, 3]), tri1()),
+        'antialias: pos must have shape [N,V,4] or [V,4], got [3,3]',
+      );
+      expectError(
+        () => dr.antialias(color, rast, pos, tf.tensor2d([[0, 1, 2]])),
+        'antialias: tri must be int32, got float32',
+      );
+      const hash = dr.antialiasConstructTopologyHash(
+        tf.tensor2d(
+          [
+            [0, 1, 2],
+            [0, 2, 1],
+          ],
+          [2, 3],
+          'int32',
+        ),
+      );
+      expectError(
+        () => dr.antialias(color, rast, pos, tri1(), {topologyHash: hash}),
+        'antialias: topologyHash was built for 2 triangles, but tri has 1 ([1,3])',
+      );
+      expectError(
+        () => dr.antialias(color, rast, pos, tri1(), {posGradientBoost: NaN}),
+        'antialias: posGradientBoost must be a finite number, got NaN',
+      );
+      expectError(
+        () => dr.antialias(color, rast, pos, tri1(), {topologyHash: {} as dr.TopologyHash}),
+        'antialias: topologyHash must come from antialiasConstructTopologyHash, got object',
+      );
+      expectError(
+        () => dr.antialiasConstructTopologyHash(tf.zeros([2, 3], 'int32').reshape([6])),
+        'antialiasConstructTopologyHash: tri must have shape [T,3], got [6]',
+      );
     });
   });
 });

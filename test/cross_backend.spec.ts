@@ -14,7 +14,10 @@ import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 import {describeEachBackend} from './util/backends';
 import {Rng} from './util/random';
 
-type Arrays = {[name: string]: {values: Float32Array | Int32Array, shape: number[]} | Array<{values: Float32Array, shape: number[]}> | undefined};
+type Arrays = {
+  [name: string]:
+    {values: Float32Array | Int32Array; shape: number[]} | Array<{values: Float32Array; shape: number[]}> | undefined;
+};
 
 /** Runs a kernel on a backend from plain arrays; returns its outputs as arrays. */
 async function runOn(backend: string, kernel: string, inputs: Arrays, attrs: {[key: string]: unknown}) {
@@ -22,7 +25,7 @@ async function runOn(backend: string, kernel: string, inputs: Arrays, attrs: {[k
   await tf.setBackend(backend);
   try {
     const made: tf.Tensor[] = [];
-    const make = (a: {values: Float32Array | Int32Array, shape: number[]}) => {
+    const make = (a: {values: Float32Array | Int32Array; shape: number[]}) => {
       const t = tf.tensor(a.values, a.shape, a.values instanceof Int32Array ? 'int32' : 'float32');
       made.push(t);
       return t;
@@ -32,7 +35,9 @@ async function runOn(backend: string, kernel: string, inputs: Arrays, attrs: {[k
       named[name] = value == null ? undefined : Array.isArray(value) ? value.map(make) : make(value);
     }
     const {list, inputNames} = k.packInputs(named);
-    const out = tf.engine().runKernel(kernel, list as unknown as tf.NamedTensorMap, {...attrs, inputNames} as unknown as tf.NamedAttrMap);
+    const out = tf
+      .engine()
+      .runKernel(kernel, list as unknown as tf.NamedTensorMap, {...attrs, inputNames} as unknown as tf.NamedAttrMap);
     const outs = Array.isArray(out) ? out : [out as tf.Tensor];
     const result = await Promise.all(outs.map(async o => ({values: (await o.data()) as Float32Array, shape: o.shape})));
     tf.dispose([...outs, ...made]);
@@ -44,7 +49,9 @@ async function runOn(backend: string, kernel: string, inputs: Arrays, attrs: {[k
 
 function expectClose(actual: Float32Array, expected: Float32Array, what: string, rel = 1e-4) {
   expect(actual.length).toBe(expected.length, `${what}: size`);
-  let scale = 0, worst = 0, at = -1;
+  let scale = 0,
+    worst = 0,
+    at = -1;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
@@ -53,8 +60,10 @@ function expectClose(actual: Float32Array, expected: Float32Array, what: string,
       at = i;
     }
   }
-  expect(worst <= rel * Math.max(scale, 1e-30))
-      .toBe(true, `${what}: max difference ${worst} at ${at} (${actual[at]} vs ${expected[at]}), scale ${scale}`);
+  expect(worst <= rel * Math.max(scale, 1e-30)).toBe(
+    true,
+    `${what}: max difference ${worst} at ${at} (${actual[at]} vs ${expected[at]}), scale ${scale}`,
+  );
   expect(scale).toBeGreaterThan(0, `${what}: all zeros`);
 }
 
@@ -71,138 +80,180 @@ function randomPositions(rng: Rng, images: number, verts: number, spread = 1.2) 
 }
 
 function randomTriangles(rng: Rng, count: number, verts: number) {
-  return i32(Array.from({length: 3 * count}, () => rng.int(verts)), [count, 3]);
+  return i32(
+    Array.from({length: 3 * count}, () => rng.int(verts)),
+    [count, 3],
+  );
 }
 
-describeEachBackend('cross-backend agreement with cpu', backend => {  const rng = new Rng(99);
-  const [H, W] = [48, 64];
-  const pos = randomPositions(rng, 2, 60);
-  const tri = randomTriangles(rng, 80, 60);
-  const rastAttrs = {height: H, width: W, ranges: [] as number[]};
-  let cpuRast: Array<{values: Float32Array, shape: number[]}>;
+describeEachBackend(
+  'cross-backend agreement with cpu',
+  backend => {
+    const rng = new Rng(99);
+    const [H, W] = [48, 64];
+    const pos = randomPositions(rng, 2, 60);
+    const tri = randomTriangles(rng, 80, 60);
+    const rastAttrs = {height: H, width: W, ranges: [] as number[]};
+    let cpuRast: Array<{values: Float32Array; shape: number[]}>;
 
-  beforeAll(async () => {
-    cpuRast = await runOn('cpu', k.Rasterize, {pos, tri}, rastAttrs);
-  });
-
-  /** Compares two rasterizer outputs: ids, then values where the ids agree. */
-  function compareRaster(gpu: Array<{values: Float32Array}>, cpu: Array<{values: Float32Array}>, what: string) {
-    const [gr, gdb] = [gpu[0].values, gpu[1].values], [cr, cdb] = [cpu[0].values, cpu[1].values];
-    let agree = 0, covered = 0;
-    for (let p = 0; p < cr.length / 4; p++) {
-      const o = 4 * p;
-      if (cr[o + 3] !== 0) covered++;
-      if (gr[o + 3] !== cr[o + 3]) continue;
-      agree++;
-      if (cr[o + 3] === 0) continue;
-      for (let c = 0; c < 3; c++) expect(Math.abs(gr[o + c] - cr[o + c])).toBeLessThan(1e-4, `${what} rast[${p}].${c}`);
-      for (let c = 0; c < 4; c++) expect(Math.abs(gdb[o + c] - cdb[o + c])).toBeLessThan(1e-4, `${what} rastDb[${p}].${c}`);
-    }
-    expect(agree / (cr.length / 4)).toBeGreaterThanOrEqual(0.999, `${what}: ids agree`);
-    expect(covered).toBeGreaterThan(cr.length / 16, `${what}: scene covers too little`);
-  }
-
-  it('rasterize: instanced, range mode, depth peeling', async () => {
-    compareRaster(await runOn(backend, k.Rasterize, {pos, tri}, rastAttrs), cpuRast, 'instanced');
-    const flat = f32(Array.from(pos.values.slice(0, 240)), [60, 4]);
-    const ranges = [0, 50, 30, 50];
-    compareRaster(await runOn(backend, k.Rasterize, {pos: flat, tri}, {...rastAttrs, ranges}),
-                  await runOn('cpu', k.Rasterize, {pos: flat, tri}, {...rastAttrs, ranges}), 'range');
-    const peel = cpuRast[0];
-    compareRaster(await runOn(backend, k.Rasterize, {pos, tri, peel}, rastAttrs),
-                  await runOn('cpu', k.Rasterize, {pos, tri, peel}, rastAttrs), 'peeled layer 1');
-  });
-
-  it('rasterize gradient, with and without rastDb', async () => {
-    const dy = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
-    const ddb = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
-    const rast = cpuRast[0];
-    for (const inputs of [{pos, tri, rast, dy}, {pos, tri, rast, dy, ddb}]) {
-      const [g] = await runOn(backend, k.RasterizeGrad, inputs, {});
-      const [c] = await runOn('cpu', k.RasterizeGrad, inputs, {});
-      expectClose(g.values, c.values, `dpos (${Object.keys(inputs).length} inputs)`);
-    }
-  });
-
-  it('interpolate and its gradient', async () => {
-    const [rast, rastDb] = cpuRast;
-    const attrSets = [f32(rng.array(60 * 5, -1, 1), [60, 5]), f32(rng.array(2 * 60 * 5, -1, 1), [2, 60, 5])];
-    for (const attr of attrSets) {
-      const inputs = {attr, rast, tri, rastDb};
-      const attrs = {diffAttrs: [4, 0, 2]};
-      const gpu = await runOn(backend, k.Interpolate, inputs, attrs), cpu = await runOn('cpu', k.Interpolate, inputs, attrs);
-      gpu.forEach((g, i) => expectClose(g.values, cpu[i].values, `interpolate output ${i}`));
-      const grad = {...inputs, dy: f32(rng.array(2 * H * W * 5, -1, 1), [2, H, W, 5]),
-                    dyDa: f32(rng.array(2 * H * W * 6, -1, 1), [2, H, W, 6])};
-      const gg = await runOn(backend, k.InterpolateGrad, grad, attrs), cg = await runOn('cpu', k.InterpolateGrad, grad, attrs);
-      gg.forEach((g, i) => expectClose(g.values, cg[i].values, `interpolate gradient ${i} (attr ${attr.shape})`));
-    }
-  });
-
-  it('antialias and its gradient', async () => {
-    const [rast] = cpuRast;
-    const topo = await (async () => {
-      const hash = dr.antialiasConstructTopologyHash(tf.tensor2d(tri.values, tri.shape as [number, number], 'int32'));
-      const values = (await hash.opposite.data()) as Int32Array;
-      hash.dispose();
-      return {values, shape: tri.shape};
-    })();
-    const color = f32(rng.array(2 * H * W * 3, 0, 1), [2, H, W, 3]);
-    const inputs = {color, rast, pos, tri, topo};
-    const attrs = {posGradientBoost: 1.5};
-    const [g] = await runOn(backend, k.Antialias, inputs, attrs), [c] = await runOn('cpu', k.Antialias, inputs, attrs);
-    expectClose(g.values, c.values, 'antialias output');
-    const grad = {...inputs, dy: f32(rng.array(2 * H * W * 3, -1, 1), [2, H, W, 3])};
-    const gg = await runOn(backend, k.AntialiasGrad, grad, attrs), cg = await runOn('cpu', k.AntialiasGrad, grad, attrs);
-    gg.forEach((x, i) => expectClose(x.values, cg[i].values, `antialias gradient ${i}`));
-    // Sanity of the scene: it has silhouette pixels.
-    let changed = 0;
-    for (let i = 0; i < c.values.length; i++) if (c.values[i] !== color.values[i]) changed++;
-    expect(changed).toBeGreaterThan(50);
-    expect(decodeTriangleId(rast.values[3])).toBeGreaterThanOrEqual(0);
-  });
-
-  const texModes: Array<[k.FilterMode, k.BoundaryMode]> = [];
-  for (const f of ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as k.FilterMode[]) {
-    for (const b of ['wrap', 'clamp', 'zero', 'cube'] as k.BoundaryMode[]) texModes.push([f, b]);
-  }
-  for (const [filterMode, boundaryMode] of texModes) {
-    it(`texture ${filterMode} / ${boundaryMode}, mip construction and gradients`, async () => {
-      const cube = boundaryMode === 'cube';
-      const [N, h, w, C, S] = [2, 12, 10, 3, 16];
-      const texShape = cube ? [1, 6, S, S, C] : [N, S, 2 * S, C];
-      const texSize = texShape.reduce((a, b) => a * b);
-      const tex = f32(rng.array(texSize, 0, 1), texShape);
-      // The pyramid from the backend under test must match too.
-      const levels: Array<{values: Float32Array, shape: number[]}> = [];
-      let above = tex;
-      while (above.shape[above.shape.length - 2] > 1 || above.shape[above.shape.length - 3] > 1) {
-        const [gl] = await runOn(backend, k.TextureMip, {x: above}, {});
-        const [cl] = await runOn('cpu', k.TextureMip, {x: above}, {});
-        expectClose(gl.values, cl.values, `mip level ${levels.length + 1}`);
-        levels.push(cl);
-        above = cl;
-      }
-      const mipmapped = filterMode.includes('mipmap');
-      const uv = cube ? f32(rng.array(N * h * w * 3, -1, 1), [N, h, w, 3]) : f32(rng.array(N * h * w * 2, -0.5, 1.5), [N, h, w, 2]);
-      const uvDa = f32(rng.array(N * h * w * (cube ? 6 : 4), -0.3, 0.3), [N, h, w, cube ? 6 : 4]);
-      const mipLevelBias = f32(rng.array(N * h * w, -1, 1), [N, h, w]);
-      const inputs = {tex, uv, ...(mipmapped ? {uvDa, mipLevelBias, mips: levels} : {})};
-      const attrs = {filterMode, boundaryMode};
-      const [g] = await runOn(backend, k.Texture, inputs, attrs), [c] = await runOn('cpu', k.Texture, inputs, attrs);
-      expectClose(g.values, c.values, 'texture output');
-      const grad = {...inputs, dy: f32(rng.array(N * h * w * C, -1, 1), [N, h, w, C])};
-      const gg = await runOn(backend, k.TextureGrad, grad, attrs), cg = await runOn('cpu', k.TextureGrad, grad, attrs);
-      expect(gg.length).toBe(cg.length);
-      gg.forEach((x, i) => {
-        const zeroByDesign = cg[i].values.every(v => v === 0);  // SPEC §6.3: no gradient in this mode
-        if (zeroByDesign) expect(x.values.every(v => v === 0)).toBe(true, `texture gradient ${i} should be zeros`);
-        else expectClose(x.values, cg[i].values, `texture gradient ${i}`);
-      });
-      const dyLevel = f32(rng.array(levels[0].values.length, -1, 1), levels[0].shape);
-      const [gm] = await runOn(backend, k.TextureMipGrad, {dy: dyLevel}, {inHeight: texShape[texShape.length - 3], inWidth: texShape[texShape.length - 2]});
-      const [cm] = await runOn('cpu', k.TextureMipGrad, {dy: dyLevel}, {inHeight: texShape[texShape.length - 3], inWidth: texShape[texShape.length - 2]});
-      expectClose(gm.values, cm.values, 'mip level adjoint');
+    beforeAll(async () => {
+      cpuRast = await runOn('cpu', k.Rasterize, {pos, tri}, rastAttrs);
     });
-  }
-}, ['cpu']);
+
+    /** Compares two rasterizer outputs: ids, then values where the ids agree. */
+    function compareRaster(gpu: Array<{values: Float32Array}>, cpu: Array<{values: Float32Array}>, what: string) {
+      const [gr, gdb] = [gpu[0].values, gpu[1].values],
+        [cr, cdb] = [cpu[0].values, cpu[1].values];
+      let agree = 0,
+        covered = 0;
+      for (let p = 0; p < cr.length / 4; p++) {
+        const o = 4 * p;
+        if (cr[o + 3] !== 0) covered++;
+        if (gr[o + 3] !== cr[o + 3]) continue;
+        agree++;
+        if (cr[o + 3] === 0) continue;
+        for (let c = 0; c < 3; c++)
+          expect(Math.abs(gr[o + c] - cr[o + c])).toBeLessThan(1e-4, `${what} rast[${p}].${c}`);
+        for (let c = 0; c < 4; c++)
+          expect(Math.abs(gdb[o + c] - cdb[o + c])).toBeLessThan(1e-4, `${what} rastDb[${p}].${c}`);
+      }
+      expect(agree / (cr.length / 4)).toBeGreaterThanOrEqual(0.999, `${what}: ids agree`);
+      expect(covered).toBeGreaterThan(cr.length / 16, `${what}: scene covers too little`);
+    }
+
+    it('rasterize: instanced, range mode, depth peeling', async () => {
+      compareRaster(await runOn(backend, k.Rasterize, {pos, tri}, rastAttrs), cpuRast, 'instanced');
+      const flat = f32(Array.from(pos.values.slice(0, 240)), [60, 4]);
+      const ranges = [0, 50, 30, 50];
+      compareRaster(
+        await runOn(backend, k.Rasterize, {pos: flat, tri}, {...rastAttrs, ranges}),
+        await runOn('cpu', k.Rasterize, {pos: flat, tri}, {...rastAttrs, ranges}),
+        'range',
+      );
+      const peel = cpuRast[0];
+      compareRaster(
+        await runOn(backend, k.Rasterize, {pos, tri, peel}, rastAttrs),
+        await runOn('cpu', k.Rasterize, {pos, tri, peel}, rastAttrs),
+        'peeled layer 1',
+      );
+    });
+
+    it('rasterize gradient, with and without rastDb', async () => {
+      const dy = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
+      const ddb = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
+      const rast = cpuRast[0];
+      for (const inputs of [
+        {pos, tri, rast, dy},
+        {pos, tri, rast, dy, ddb},
+      ]) {
+        const [g] = await runOn(backend, k.RasterizeGrad, inputs, {});
+        const [c] = await runOn('cpu', k.RasterizeGrad, inputs, {});
+        expectClose(g.values, c.values, `dpos (${Object.keys(inputs).length} inputs)`);
+      }
+    });
+
+    it('interpolate and its gradient', async () => {
+      const [rast, rastDb] = cpuRast;
+      const attrSets = [f32(rng.array(60 * 5, -1, 1), [60, 5]), f32(rng.array(2 * 60 * 5, -1, 1), [2, 60, 5])];
+      for (const attr of attrSets) {
+        const inputs = {attr, rast, tri, rastDb};
+        const attrs = {diffAttrs: [4, 0, 2]};
+        const gpu = await runOn(backend, k.Interpolate, inputs, attrs),
+          cpu = await runOn('cpu', k.Interpolate, inputs, attrs);
+        gpu.forEach((g, i) => expectClose(g.values, cpu[i].values, `interpolate output ${i}`));
+        const grad = {
+          ...inputs,
+          dy: f32(rng.array(2 * H * W * 5, -1, 1), [2, H, W, 5]),
+          dyDa: f32(rng.array(2 * H * W * 6, -1, 1), [2, H, W, 6]),
+        };
+        const gg = await runOn(backend, k.InterpolateGrad, grad, attrs),
+          cg = await runOn('cpu', k.InterpolateGrad, grad, attrs);
+        gg.forEach((g, i) => expectClose(g.values, cg[i].values, `interpolate gradient ${i} (attr ${attr.shape})`));
+      }
+    });
+
+    it('antialias and its gradient', async () => {
+      const [rast] = cpuRast;
+      const topo = await (async () => {
+        const hash = dr.antialiasConstructTopologyHash(tf.tensor2d(tri.values, tri.shape as [number, number], 'int32'));
+        const values = (await hash.opposite.data()) as Int32Array;
+        hash.dispose();
+        return {values, shape: tri.shape};
+      })();
+      const color = f32(rng.array(2 * H * W * 3, 0, 1), [2, H, W, 3]);
+      const inputs = {color, rast, pos, tri, topo};
+      const attrs = {posGradientBoost: 1.5};
+      const [g] = await runOn(backend, k.Antialias, inputs, attrs),
+        [c] = await runOn('cpu', k.Antialias, inputs, attrs);
+      expectClose(g.values, c.values, 'antialias output');
+      const grad = {...inputs, dy: f32(rng.array(2 * H * W * 3, -1, 1), [2, H, W, 3])};
+      const gg = await runOn(backend, k.AntialiasGrad, grad, attrs),
+        cg = await runOn('cpu', k.AntialiasGrad, grad, attrs);
+      gg.forEach((x, i) => expectClose(x.values, cg[i].values, `antialias gradient ${i}`));
+      // Sanity of the scene: it has silhouette pixels.
+      let changed = 0;
+      for (let i = 0; i < c.values.length; i++) if (c.values[i] !== color.values[i]) changed++;
+      expect(changed).toBeGreaterThan(50);
+      expect(decodeTriangleId(rast.values[3])).toBeGreaterThanOrEqual(0);
+    });
+
+    const texModes: Array<[k.FilterMode, k.BoundaryMode]> = [];
+    for (const f of ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as k.FilterMode[]) {
+      for (const b of ['wrap', 'clamp', 'zero', 'cube'] as k.BoundaryMode[]) texModes.push([f, b]);
+    }
+    for (const [filterMode, boundaryMode] of texModes) {
+      it(`texture ${filterMode} / ${boundaryMode}, mip construction and gradients`, async () => {
+        const cube = boundaryMode === 'cube';
+        const [N, h, w, C, S] = [2, 12, 10, 3, 16];
+        const texShape = cube ? [1, 6, S, S, C] : [N, S, 2 * S, C];
+        const texSize = texShape.reduce((a, b) => a * b);
+        const tex = f32(rng.array(texSize, 0, 1), texShape);
+        // The pyramid from the backend under test must match too.
+        const levels: Array<{values: Float32Array; shape: number[]}> = [];
+        let above = tex;
+        while (above.shape[above.shape.length - 2] > 1 || above.shape[above.shape.length - 3] > 1) {
+          const [gl] = await runOn(backend, k.TextureMip, {x: above}, {});
+          const [cl] = await runOn('cpu', k.TextureMip, {x: above}, {});
+          expectClose(gl.values, cl.values, `mip level ${levels.length + 1}`);
+          levels.push(cl);
+          above = cl;
+        }
+        const mipmapped = filterMode.includes('mipmap');
+        const uv = cube
+          ? f32(rng.array(N * h * w * 3, -1, 1), [N, h, w, 3])
+          : f32(rng.array(N * h * w * 2, -0.5, 1.5), [N, h, w, 2]);
+        const uvDa = f32(rng.array(N * h * w * (cube ? 6 : 4), -0.3, 0.3), [N, h, w, cube ? 6 : 4]);
+        const mipLevelBias = f32(rng.array(N * h * w, -1, 1), [N, h, w]);
+        const inputs = {tex, uv, ...(mipmapped ? {uvDa, mipLevelBias, mips: levels} : {})};
+        const attrs = {filterMode, boundaryMode};
+        const [g] = await runOn(backend, k.Texture, inputs, attrs),
+          [c] = await runOn('cpu', k.Texture, inputs, attrs);
+        expectClose(g.values, c.values, 'texture output');
+        const grad = {...inputs, dy: f32(rng.array(N * h * w * C, -1, 1), [N, h, w, C])};
+        const gg = await runOn(backend, k.TextureGrad, grad, attrs),
+          cg = await runOn('cpu', k.TextureGrad, grad, attrs);
+        expect(gg.length).toBe(cg.length);
+        gg.forEach((x, i) => {
+          const zeroByDesign = cg[i].values.every(v => v === 0); // SPEC §6.3: no gradient in this mode
+          if (zeroByDesign) expect(x.values.every(v => v === 0)).toBe(true, `texture gradient ${i} should be zeros`);
+          else expectClose(x.values, cg[i].values, `texture gradient ${i}`);
+        });
+        const dyLevel = f32(rng.array(levels[0].values.length, -1, 1), levels[0].shape);
+        const [gm] = await runOn(
+          backend,
+          k.TextureMipGrad,
+          {dy: dyLevel},
+          {inHeight: texShape[texShape.length - 3], inWidth: texShape[texShape.length - 2]},
+        );
+        const [cm] = await runOn(
+          'cpu',
+          k.TextureMipGrad,
+          {dy: dyLevel},
+          {inHeight: texShape[texShape.length - 3], inWidth: texShape[texShape.length - 2]},
+        );
+        expectClose(gm.values, cm.values, 'mip level adjoint');
+      });
+    }
+  },
+  ['cpu'],
+);

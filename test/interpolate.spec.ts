@@ -10,8 +10,16 @@ import {Rng} from './util/random';
 describeEachBackend('interpolate', () => {
   // One affine triangle over a 8×8 image: attributes are linear in NDC, so their values and
   // screen derivatives have a closed form.
-  const verts = [[-0.9, -0.8, 0, 1], [0.9, -0.9, 0, 1], [0.1, 0.9, 0, 1]];
-  const attrs = [[1, 10, -2], [3, 20, 5], [-1, 40, 7]];
+  const verts = [
+    [-0.9, -0.8, 0, 1],
+    [0.9, -0.9, 0, 1],
+    [0.1, 0.9, 0, 1],
+  ];
+  const attrs = [
+    [1, 10, -2],
+    [3, 20, 5],
+    [-1, 40, 7],
+  ];
   const tri = () => tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
   const render = () => dr.rasterize(tf.tensor3d([verts]), tri(), [8, 8]);
 
@@ -30,7 +38,9 @@ describeEachBackend('interpolate', () => {
     const {out, outDa} = dr.interpolate(tf.tensor2d(attrs), rast, tri(), {rastDb, diffAttrs: [2, -3]});
     expect(out.shape).toEqual([1, 8, 8, 3]);
     expect(outDa.shape).toEqual([1, 8, 8, 4]);
-    const r = await rast.data(), o = await out.data(), da = await outDa.data();
+    const r = await rast.data(),
+      o = await out.data(),
+      da = await outDa.data();
     let covered = 0;
     for (let py = 0; py < 8; py++) {
       for (let px = 0; px < 8; px++) {
@@ -44,8 +54,8 @@ describeEachBackend('interpolate', () => {
         for (let j = 0; j < 3; j++) expect(o[3 * pix + j]).toBeCloseTo(plane(j).at(X, Y), 4);
         // d/dX in pixels = (2/W)·∂/∂NDC; listed order: attribute 2, then 0.
         [2, 0].forEach((j, k) => {
-          expect(da[4 * pix + 2 * k]).toBeCloseTo(plane(j).cX * 2 / 8, 4);
-          expect(da[4 * pix + 2 * k + 1]).toBeCloseTo(plane(j).cY * 2 / 8, 4);
+          expect(da[4 * pix + 2 * k]).toBeCloseTo((plane(j).cX * 2) / 8, 4);
+          expect(da[4 * pix + 2 * k + 1]).toBeCloseTo((plane(j).cY * 2) / 8, 4);
         });
       }
     }
@@ -90,11 +100,19 @@ describeEachBackend('interpolate', () => {
     function scene(seed: number, images: number) {
       const rng = new Rng(seed);
       const numTri = 4;
-      const pos = tf.tensor3d(Array.from({length: images}, () => Array.from({length: 3 * numTri}, () => {
-        const w = rng.uniform(0.8, 1.5);
-        return [rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.5, 0.5) * w, w];
-      })));
-      const tri = tf.tensor2d(Array.from({length: 3 * numTri}, (_, i) => i), [numTri, 3], 'int32');
+      const pos = tf.tensor3d(
+        Array.from({length: images}, () =>
+          Array.from({length: 3 * numTri}, () => {
+            const w = rng.uniform(0.8, 1.5);
+            return [rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.5, 0.5) * w, w];
+          }),
+        ),
+      );
+      const tri = tf.tensor2d(
+        Array.from({length: 3 * numTri}, (_, i) => i),
+        [numTri, 3],
+        'int32',
+      );
       const {rast, rastDb} = dr.rasterize(pos, tri, [12, 10]);
       return {rng, tri, rast, rastDb, numVertices: 3 * numTri};
     }
@@ -110,7 +128,8 @@ describeEachBackend('interpolate', () => {
             const {out, outDa} = dr.interpolate(a, rast, tri, {rastDb, diffAttrs: [0, 2]});
             return tf.concat([out, outDa], 3);
           },
-          x: attr, h: 1e-2,
+          x: attr,
+          h: 1e-2,
         });
       });
     }
@@ -134,17 +153,21 @@ describeEachBackend('interpolate', () => {
     it('chain through rasterize to pos', async () => {
       const {rng, tri, numVertices} = scene(23, 1);
       const attr = tf.tensor2d(rng.array(numVertices * 2, -1, 1), [numVertices, 2]);
-      const pos = tf.tensor3d([Array.from({length: numVertices}, () => {
-        const w = rng.uniform(0.8, 1.5);
-        return [rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.5, 0.5) * w, w];
-      })]);
+      const pos = tf.tensor3d([
+        Array.from({length: numVertices}, () => {
+          const w = rng.uniform(0.8, 1.5);
+          return [rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.9, 0.9) * w, rng.uniform(-0.5, 0.5) * w, w];
+        }),
+      ]);
       await checkGradient({
         f: p => {
           const {rast, rastDb} = dr.rasterize(p, tri, [12, 12]);
           const {out, outDa} = dr.interpolate(attr, rast, tri, {rastDb, diffAttrs: 'all'});
           return tf.concat([out, outDa], 3);
         },
-        x: pos, h: 1e-3, coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
+        x: pos,
+        h: 1e-3,
+        coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
       });
     });
   });
@@ -153,21 +176,38 @@ describeEachBackend('interpolate', () => {
     it('names the op, the argument, what was expected and what came', () => {
       const {rast, rastDb} = render();
       const a = tf.tensor2d(attrs);
-      expectError(() => dr.interpolate(tf.zeros([3]), rast, tri()),
-                  'interpolate: attr must have shape [V,A], [1,V,A] or [N,V,A], got [3]');
-      expectError(() => dr.interpolate(tf.zeros([3, 3, 3]), rast, tri()),
-                  'interpolate: attr must have batch size 1 (the batch of rast), got 3');
-      expectError(() => dr.interpolate(a, tf.zeros([1, 8, 8, 3]), tri()),
-                  'interpolate: rast must have shape [N,H,W,4], got [1,8,8,3]');
-      expectError(() => dr.interpolate(a, rast, tf.tensor2d([[0, 1, 2]])), 'interpolate: tri must be int32, got float32');
-      expectError(() => dr.interpolate(a, rast, tri(), {diffAttrs: 'all'}),
-                  'interpolate: diffAttrs needs rastDb (the second output of rasterize), got none');
-      expectError(() => dr.interpolate(a, rast, tri(), {rastDb, diffAttrs: [3]}),
-                  'interpolate: diffAttrs entries must be integers in [-3, 3) for 3 attributes, got 3');
-      expectError(() => dr.interpolate(a, rast, tri(), {rastDb: tf.zeros([1, 4, 4, 4]), diffAttrs: [0]}),
-                  'interpolate: rastDb must have the shape of rast [1,8,8,4], got [1,4,4,4]');
-      expectError(() => dr.interpolate(a, rast, tri(), {rastDb, diffAttrs: 'some' as 'all'}),
-                  `interpolate: diffAttrs must be 'all' or a list of attribute indices, got "some"`);
+      expectError(
+        () => dr.interpolate(tf.zeros([3]), rast, tri()),
+        'interpolate: attr must have shape [V,A], [1,V,A] or [N,V,A], got [3]',
+      );
+      expectError(
+        () => dr.interpolate(tf.zeros([3, 3, 3]), rast, tri()),
+        'interpolate: attr must have batch size 1 (the batch of rast), got 3',
+      );
+      expectError(
+        () => dr.interpolate(a, tf.zeros([1, 8, 8, 3]), tri()),
+        'interpolate: rast must have shape [N,H,W,4], got [1,8,8,3]',
+      );
+      expectError(
+        () => dr.interpolate(a, rast, tf.tensor2d([[0, 1, 2]])),
+        'interpolate: tri must be int32, got float32',
+      );
+      expectError(
+        () => dr.interpolate(a, rast, tri(), {diffAttrs: 'all'}),
+        'interpolate: diffAttrs needs rastDb (the second output of rasterize), got none',
+      );
+      expectError(
+        () => dr.interpolate(a, rast, tri(), {rastDb, diffAttrs: [3]}),
+        'interpolate: diffAttrs entries must be integers in [-3, 3) for 3 attributes, got 3',
+      );
+      expectError(
+        () => dr.interpolate(a, rast, tri(), {rastDb: tf.zeros([1, 4, 4, 4]), diffAttrs: [0]}),
+        'interpolate: rastDb must have the shape of rast [1,8,8,4], got [1,4,4,4]',
+      );
+      expectError(
+        () => dr.interpolate(a, rast, tri(), {rastDb, diffAttrs: 'some' as 'all'}),
+        `interpolate: diffAttrs must be 'all' or a list of attribute indices, got "some"`,
+      );
     });
   });
 });

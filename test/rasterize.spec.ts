@@ -17,8 +17,10 @@ type V4 = [number, number, number, number];
  */
 function reference(p: V4[], fx: number, fy: number) {
   const m = [p.map(v => v[0] - fx * v[3]), p.map(v => v[1] - fy * v[3]), [1, 1, 1]];
-  const det3 = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-      a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const det3 = (a: number[][]) =>
+    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+    a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+    a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   const d = det3(m);
   const b = [0, 1, 2].map(k => det3(m.map((row, r) => row.map((v, c) => (c === k ? (r === 2 ? 1 : 0) : v)))) / d);
   const w = b[0] * p[0][3] + b[1] * p[1][3] + b[2] * p[2][3];
@@ -32,10 +34,15 @@ describeEachBackend('rasterize', backend => {
   const tri1 = () => tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
 
   it('matches the closed form on one perspective triangle', async () => {
-    const verts: V4[] = [[-1.1, -0.9, 0.3, 1.5], [1.4, -1.2, 0.6, 2.0], [0.1, 1.3, -0.4, 1.2]];
+    const verts: V4[] = [
+      [-1.1, -0.9, 0.3, 1.5],
+      [1.4, -1.2, 0.6, 2.0],
+      [0.1, 1.3, -0.4, 1.2],
+    ];
     const [H, W] = [12, 16];
     const {rast, rastDb} = dr.rasterize(tf.tensor3d([verts]), tri1(), [H, W]);
-    const r = await rast.data(), db = await rastDb.data();
+    const r = await rast.data(),
+      db = await rastDb.data();
     let covered = 0;
     for (let py = 0; py < H; py++) {
       for (let px = 0; px < W; px++) {
@@ -52,10 +59,13 @@ describeEachBackend('rasterize', backend => {
         expect(r[o + 2]).toBeCloseTo(ref.zw, 5);
         // Pixel-space derivatives by central differences of the closed form.
         const e = 1e-4;
-        const at = (dx: number, dy: number) => reference(verts, center(px, W) + 2 * dx / W, center(py, H) + 2 * dy / H);
+        const at = (dx: number, dy: number) =>
+          reference(verts, center(px, W) + (2 * dx) / W, center(py, H) + (2 * dy) / H);
         const expected = [
-          (at(e, 0).u - at(-e, 0).u) / (2 * e), (at(0, e).u - at(0, -e).u) / (2 * e),
-          (at(e, 0).v - at(-e, 0).v) / (2 * e), (at(0, e).v - at(0, -e).v) / (2 * e),
+          (at(e, 0).u - at(-e, 0).u) / (2 * e),
+          (at(0, e).u - at(0, -e).u) / (2 * e),
+          (at(e, 0).v - at(-e, 0).v) / (2 * e),
+          (at(0, e).v - at(0, -e).v) / (2 * e),
         ];
         for (let k = 0; k < 4; k++) expect(db[o + k]).toBeCloseTo(expected[k], 4);
       }
@@ -66,21 +76,49 @@ describeEachBackend('rasterize', backend => {
 
   it('puts row 0 at the bottom and uses pixel centers', async () => {
     // A triangle covering only the lower-left quarter's lower-left half.
-    const verts: V4[] = [[-1, -1, 0, 1], [0, -1, 0, 1], [-1, 0, 0, 1]];
+    const verts: V4[] = [
+      [-1, -1, 0, 1],
+      [0, -1, 0, 1],
+      [-1, 0, 0, 1],
+    ];
     const {rast} = dr.rasterize(tf.tensor3d([verts]), tri1(), [4, 4]);
     const r = await rast.array();
     const ids = r[0].map(row => row.map(p => p[3]));
-    expect(ids).toEqual([[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
-    expect(r[0][0][0][0]).toBeCloseTo(0.5, 6);  // u at NDC (−0.75, −0.75)
+    expect(ids).toEqual([
+      [1, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(r[0][0][0][0]).toBeCloseTo(0.5, 6); // u at NDC (−0.75, −0.75)
     expect(r[0][0][0][1]).toBeCloseTo(0.25, 6);
   });
 
   it('covers a shared edge exactly once, both windings', async () => {
     // A full-screen quad split along the diagonal through pixel centers (px = py). Range mode
     // draws each triangle into its own image; every pixel must be covered in exactly one.
-    const pos = tf.tensor2d([[-1, -1, 0, 1], [1, -1, 0, 1], [1, 1, 0, 1], [-1, 1, 0, 1]]);
-    for (const tri of [[[0, 1, 2], [0, 2, 3]], [[2, 1, 0], [3, 2, 0]]]) {
-      const {rast} = dr.rasterize(pos, tf.tensor2d(tri, [2, 3], 'int32'), [8, 8], {ranges: [[0, 1], [1, 1]]});
+    const pos = tf.tensor2d([
+      [-1, -1, 0, 1],
+      [1, -1, 0, 1],
+      [1, 1, 0, 1],
+      [-1, 1, 0, 1],
+    ]);
+    for (const tri of [
+      [
+        [0, 1, 2],
+        [0, 2, 3],
+      ],
+      [
+        [2, 1, 0],
+        [3, 2, 0],
+      ],
+    ]) {
+      const {rast} = dr.rasterize(pos, tf.tensor2d(tri, [2, 3], 'int32'), [8, 8], {
+        ranges: [
+          [0, 1],
+          [1, 1],
+        ],
+      });
       const r = await rast.data();
       for (let i = 0; i < 64; i++) {
         const ids = [r[4 * i + 3], r[256 + 4 * i + 3]];
@@ -92,9 +130,21 @@ describeEachBackend('rasterize', backend => {
 
   it('clips against all six planes (vertices behind the eye, past near and far)', async () => {
     const scenes: V4[][] = [
-      [[-0.5, -0.5, 0.2, 1], [0.8, -0.3, -3, -1], [0, 0.7, 0.1, 1]],    // one vertex behind the eye
-      [[-3, -2, 0.5, 1], [4, -2.5, 0.5, 1], [0.5, 5, 0.5, 1]],          // far past the sides
-      [[-0.9, -0.8, -1.6, 1], [0.9, -0.7, 0.1, 1], [0.1, 0.9, 1.7, 1]],  // through near and far
+      [
+        [-0.5, -0.5, 0.2, 1],
+        [0.8, -0.3, -3, -1],
+        [0, 0.7, 0.1, 1],
+      ], // one vertex behind the eye
+      [
+        [-3, -2, 0.5, 1],
+        [4, -2.5, 0.5, 1],
+        [0.5, 5, 0.5, 1],
+      ], // far past the sides
+      [
+        [-0.9, -0.8, -1.6, 1],
+        [0.9, -0.7, 0.1, 1],
+        [0.1, 0.9, 1.7, 1],
+      ], // through near and far
     ];
     const [H, W] = [16, 16];
     for (const verts of scenes) {
@@ -113,18 +163,45 @@ describeEachBackend('rasterize', backend => {
   });
 
   it('keeps the nearest fragment', async () => {
-    const pos = tf.tensor3d([[[-1, -1, 0.5, 1], [1, -1, 0.5, 1], [0, 1, 0.5, 1], [-1, 1, -0.2, 1], [1, 1, -0.2, 1],
-                              [0, -1, -0.2, 1]]]);
-    const {rast} = dr.rasterize(pos, tf.tensor2d([[0, 1, 2], [3, 4, 5]], [2, 3], 'int32'), [8, 8]);
+    const pos = tf.tensor3d([
+      [
+        [-1, -1, 0.5, 1],
+        [1, -1, 0.5, 1],
+        [0, 1, 0.5, 1],
+        [-1, 1, -0.2, 1],
+        [1, 1, -0.2, 1],
+        [0, -1, -0.2, 1],
+      ],
+    ]);
+    const {rast} = dr.rasterize(
+      pos,
+      tf.tensor2d(
+        [
+          [0, 1, 2],
+          [3, 4, 5],
+        ],
+        [2, 3],
+        'int32',
+      ),
+      [8, 8],
+    );
     const r = await rast.array();
-    expect(r[0][4][4][3]).toBe(2);  // both cover the center; the second is nearer
+    expect(r[0][4][4][3]).toBe(2); // both cover the center; the second is nearer
     expect(r[0][4][4][2]).toBeCloseTo(-0.2, 6);
-    expect(r[0][0][4][3]).toBe(1);  // bottom row: only the first
+    expect(r[0][0][4][3]).toBe(1); // bottom row: only the first
   });
 
   it('draws instanced images from their own positions and range images from their ranges', async () => {
-    const a: V4[] = [[-1, -1, 0, 1], [1, -1, 0, 1], [-1, 1, 0, 1]];
-    const b: V4[] = [[1, 1, 0, 1], [-1, 1, 0, 1], [1, -1, 0, 1]];
+    const a: V4[] = [
+      [-1, -1, 0, 1],
+      [1, -1, 0, 1],
+      [-1, 1, 0, 1],
+    ];
+    const b: V4[] = [
+      [1, 1, 0, 1],
+      [-1, 1, 0, 1],
+      [1, -1, 0, 1],
+    ];
     const inst = dr.rasterize(tf.tensor3d([a, b]), tri1(), [4, 4]).rast;
     const ri = await inst.array();
     expect(ri[0][0][0][3]).toBe(1);
@@ -133,8 +210,24 @@ describeEachBackend('rasterize', backend => {
     expect(ri[1][0][0][3]).toBe(0);
     // Range mode: ids are global rows of tri.
     const pos = tf.tensor2d([...a, ...b]);
-    const tri = tf.tensor2d([[0, 1, 2], [3, 4, 5]], [2, 3], 'int32');
-    const range = dr.rasterize(pos, tri, [4, 4], {ranges: tf.tensor2d([[1, 1], [0, 2]], [2, 2], 'int32')}).rast;
+    const tri = tf.tensor2d(
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+      [2, 3],
+      'int32',
+    );
+    const range = dr.rasterize(pos, tri, [4, 4], {
+      ranges: tf.tensor2d(
+        [
+          [1, 1],
+          [0, 2],
+        ],
+        [2, 2],
+        'int32',
+      ),
+    }).rast;
     const rr = await range.array();
     expect(rr[0][3][3][3]).toBe(2);
     expect(rr[0][0][0][3]).toBe(0);
@@ -143,8 +236,25 @@ describeEachBackend('rasterize', backend => {
   });
 
   it('skips triangles with an out-of-range vertex index', async () => {
-    const pos = tf.tensor3d([[[-1, -1, 0, 1], [1, -1, 0, 1], [-1, 1, 0, 1]]]);
-    const {rast, rastDb} = dr.rasterize(pos, tf.tensor2d([[0, 1, 3], [0, -1, 2]], [2, 3], 'int32'), [4, 4]);
+    const pos = tf.tensor3d([
+      [
+        [-1, -1, 0, 1],
+        [1, -1, 0, 1],
+        [-1, 1, 0, 1],
+      ],
+    ]);
+    const {rast, rastDb} = dr.rasterize(
+      pos,
+      tf.tensor2d(
+        [
+          [0, 1, 3],
+          [0, -1, 2],
+        ],
+        [2, 3],
+        'int32',
+      ),
+      [4, 4],
+    );
     expect(await rast.abs().max().data()).toEqual(new Float32Array([0]));
     expect(await rastDb.abs().max().data()).toEqual(new Float32Array([0]));
   });
@@ -155,7 +265,11 @@ describeEachBackend('rasterize', backend => {
     const indices = new Int32Array(3 * T);
     indices.set([0, 1, 2], 3 * (T - 1));
     const tri = tf.tensor2d(indices, [T, 3], 'int32');
-    const pos = tf.tensor2d([[-1, -1, 0, 1], [1, -1, 0, 1], [0, 1, 0, 1]]);
+    const pos = tf.tensor2d([
+      [-1, -1, 0, 1],
+      [1, -1, 0, 1],
+      [0, 1, 0, 1],
+    ]);
     const {rast} = dr.rasterize(pos, tri, [4, 4], {ranges: [[T - 1, 1]]});
     const id = (await rast.data())[(1 * 4 + 1) * 4 + 3];
     expect(id).toBeGreaterThan(16777216);
@@ -182,30 +296,42 @@ describeEachBackend('rasterize', backend => {
       return tf.tensor3d(data);
     }
     const seqTri = (numTri: number) =>
-        tf.tensor2d(Array.from({length: 3 * numTri}, (_, i) => i), [numTri, 3], 'int32');
+      tf.tensor2d(
+        Array.from({length: 3 * numTri}, (_, i) => i),
+        [numTri, 3],
+        'int32',
+      );
 
     it('of u, v with respect to x, y, w match finite differences (instanced)', async () => {
-      const pos = randomScene(new Rng(7), 2, 3), tri = seqTri(3);
+      const pos = randomScene(new Rng(7), 2, 3),
+        tri = seqTri(3);
       const res = await checkGradient({
-        f: p => dr.rasterize(p, tri, [24, 20]).rast, x: pos, h: 1e-3, include: i => i % 4 < 2,
+        f: p => dr.rasterize(p, tri, [24, 20]).rast,
+        x: pos,
+        h: 1e-3,
+        include: i => i % 4 < 2,
         coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
       });
       expect(res.checked).toBe(54);
     });
 
     it('of rastDb with respect to x, y, w match finite differences (gradDb)', async () => {
-      const pos = randomScene(new Rng(11), 1, 3), tri = seqTri(3);
+      const pos = randomScene(new Rng(11), 1, 3),
+        tri = seqTri(3);
       await checkGradient({
         f: p => {
           const {rast, rastDb} = dr.rasterize(p, tri, [20, 24]);
           return tf.concat([rast, rastDb], 3);
         },
-        x: pos, h: 1e-3, include: i => i % 8 !== 2 && i % 8 !== 3,
+        x: pos,
+        h: 1e-3,
+        include: i => i % 8 !== 2 && i % 8 !== 3,
       });
     });
 
     it('ignore rastDb with gradDb false, and z gets none', async () => {
-      const pos = randomScene(new Rng(3), 1, 2), tri = seqTri(2);
+      const pos = randomScene(new Rng(3), 1, 2),
+        tri = seqTri(2);
       const g = tf.grad(p => {
         const {rast, rastDb} = dr.rasterize(p, tri, [16, 16], {gradDb: false});
         return tf.add(tf.sum(rast), tf.sum(rastDb));
@@ -220,9 +346,18 @@ describeEachBackend('rasterize', backend => {
 
     it('in range mode match finite differences', async () => {
       const scene = randomScene(new Rng(5), 1, 4);
-      const pos = tf.reshape(scene, [12, 4]) as tf.Tensor2D, tri = seqTri(4);
+      const pos = tf.reshape(scene, [12, 4]) as tf.Tensor2D,
+        tri = seqTri(4);
       await checkGradient({
-        f: p => dr.rasterize(p, tri, [16, 16], {ranges: [[0, 2], [1, 3]]}).rast, x: pos, h: 1e-3,
+        f: p =>
+          dr.rasterize(p, tri, [16, 16], {
+            ranges: [
+              [0, 2],
+              [1, 3],
+            ],
+          }).rast,
+        x: pos,
+        h: 1e-3,
         include: i => i % 4 < 2,
       });
     });
@@ -245,9 +380,27 @@ describeEachBackend('rasterize', backend => {
   });
 
   describe('depth peeling', () => {
-    const layers: V4[] = [[-1, -1, 0.5, 1], [1, -1, 0.5, 1], [0, 1, 0.5, 1], [-1, -1, 0.1, 1], [1, -1, 0.1, 1],
-                          [0, 1, 0.1, 1], [-1, -1, -0.3, 1], [1, -1, -0.3, 1], [0, 1, -0.3, 1]];
-    const tri = () => tf.tensor2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [3, 3], 'int32');
+    const layers: V4[] = [
+      [-1, -1, 0.5, 1],
+      [1, -1, 0.5, 1],
+      [0, 1, 0.5, 1],
+      [-1, -1, 0.1, 1],
+      [1, -1, 0.1, 1],
+      [0, 1, 0.1, 1],
+      [-1, -1, -0.3, 1],
+      [1, -1, -0.3, 1],
+      [0, 1, -0.3, 1],
+    ];
+    const tri = () =>
+      tf.tensor2d(
+        [
+          [0, 1, 2],
+          [3, 4, 5],
+          [6, 7, 8],
+        ],
+        [3, 3],
+        'int32',
+      );
 
     it('returns the layers front to back, then empty', async () => {
       const peeler = new dr.DepthPeeler(tf.tensor3d([layers]), tri(), [8, 8]);
@@ -287,28 +440,52 @@ describeEachBackend('rasterize', backend => {
     const pos = () => tf.zeros([1, 3, 4]);
 
     it('names the op, the argument, what was expected and what came', () => {
-      expectError(() => dr.rasterize(tf.zeros([10, 3]), tri1(), [4, 4]),
-                  'rasterize: pos must have shape [N,V,4] or [V,4], got [10,3]');
-      expectError(() => dr.rasterize(tf.zeros([1, 2, 3, 4]), tri1(), [4, 4]),
-                  'rasterize: pos must have shape [N,V,4] or [V,4], got [1,2,3,4]');
-      expectError(() => dr.rasterize(pos(), tf.tensor2d([[0, 1, 2]]), [4, 4]), 'rasterize: tri must be int32, got float32');
-      expectError(() => dr.rasterize(pos(), tf.tensor2d([[0, 1]], [1, 2], 'int32'), [4, 4]),
-                  'rasterize: tri must have shape [T,3], got [1,2]');
-      expectError(() => dr.rasterize(tf.zeros([1, 3, 4], 'int32'), tri1(), [4, 4]),
-                  'rasterize: pos must be float32, got int32');
-      expectError(() => dr.rasterize(pos(), tri1(), [0, 4]), 'rasterize: resolution must be [height, width], two integers in [1, ');
+      expectError(
+        () => dr.rasterize(tf.zeros([10, 3]), tri1(), [4, 4]),
+        'rasterize: pos must have shape [N,V,4] or [V,4], got [10,3]',
+      );
+      expectError(
+        () => dr.rasterize(tf.zeros([1, 2, 3, 4]), tri1(), [4, 4]),
+        'rasterize: pos must have shape [N,V,4] or [V,4], got [1,2,3,4]',
+      );
+      expectError(
+        () => dr.rasterize(pos(), tf.tensor2d([[0, 1, 2]]), [4, 4]),
+        'rasterize: tri must be int32, got float32',
+      );
+      expectError(
+        () => dr.rasterize(pos(), tf.tensor2d([[0, 1]], [1, 2], 'int32'), [4, 4]),
+        'rasterize: tri must have shape [T,3], got [1,2]',
+      );
+      expectError(
+        () => dr.rasterize(tf.zeros([1, 3, 4], 'int32'), tri1(), [4, 4]),
+        'rasterize: pos must be float32, got int32',
+      );
+      expectError(
+        () => dr.rasterize(pos(), tri1(), [0, 4]),
+        'rasterize: resolution must be [height, width], two integers in [1, ',
+      );
       expectError(() => dr.rasterize(pos(), tri1(), [4.5, 4]), 'got [4.5,4]');
       expectError(() => dr.rasterize(pos(), tri1(), [1e6, 4]), 'got [1000000,4]');
-      expectError(() => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4]),
-                  'rasterize: ranges is required when pos has shape [V,4] (range mode), got pos [3,4] and no ranges');
-      expectError(() => dr.rasterize(pos(), tri1(), [4, 4], {ranges: [[0, 1]]}),
-                  'rasterize: ranges is only for range mode (pos [V,4]), got pos [1,3,4]');
-      expectError(() => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4], {ranges: [[0, 2]]}),
-                  'rasterize: ranges[0] must be (first, count) with 0 <= first and first + count <= 1');
-      expectError(() => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4], {ranges: [0, 1]}),
-                  'rasterize: ranges must have shape [N,2], got [2]');
-      expectError(() => new dr.DepthPeeler(tf.zeros([3]), tri1(), [4, 4]),
-                  'DepthPeeler: pos must have shape [N,V,4] or [V,4], got [3]');
+      expectError(
+        () => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4]),
+        'rasterize: ranges is required when pos has shape [V,4] (range mode), got pos [3,4] and no ranges',
+      );
+      expectError(
+        () => dr.rasterize(pos(), tri1(), [4, 4], {ranges: [[0, 1]]}),
+        'rasterize: ranges is only for range mode (pos [V,4]), got pos [1,3,4]',
+      );
+      expectError(
+        () => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4], {ranges: [[0, 2]]}),
+        'rasterize: ranges[0] must be (first, count) with 0 <= first and first + count <= 1',
+      );
+      expectError(
+        () => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4], {ranges: [0, 1]}),
+        'rasterize: ranges must have shape [N,2], got [2]',
+      );
+      expectError(
+        () => new dr.DepthPeeler(tf.zeros([3]), tri1(), [4, 4]),
+        'DepthPeeler: pos must have shape [N,V,4] or [V,4], got [3]',
+      );
     });
   });
 
@@ -319,15 +496,22 @@ describeEachBackend('rasterize', backend => {
       const T = 100000;
       const verts = new Float32Array(T * 3 * 4);
       for (let t = 0; t < T; t++) {
-        const cx = rng.uniform(-1, 1), cy = rng.uniform(-1, 1), z = rng.uniform(-0.9, 0.9);
-        for (let k = 0; k < 3; k++) verts.set([cx + rng.uniform(-0.01, 0.01), cy + rng.uniform(-0.01, 0.01), z, 1], (3 * t + k) * 4);
+        const cx = rng.uniform(-1, 1),
+          cy = rng.uniform(-1, 1),
+          z = rng.uniform(-0.9, 0.9);
+        for (let k = 0; k < 3; k++)
+          verts.set([cx + rng.uniform(-0.01, 0.01), cy + rng.uniform(-0.01, 0.01), z, 1], (3 * t + k) * 4);
       }
-      const tri = tf.tensor2d(Int32Array.from({length: 3 * T}, (_, i) => i), [T, 3], 'int32');
+      const tri = tf.tensor2d(
+        Int32Array.from({length: 3 * T}, (_, i) => i),
+        [T, 3],
+        'int32',
+      );
       const {rast, rastDb} = dr.rasterize(tf.tensor3d(verts, [1, 3 * T, 4]), tri, [1024, 1024]);
       expect(rast.shape).toEqual([1, 1024, 1024, 4]);
       const ids = (await rast.data()).filter((_, i) => i % 4 === 3);
       const covered = ids.filter(id => id > 0);
-      expect(covered.length).toBeGreaterThan(1024 * 1024 / 10);
+      expect(covered.length).toBeGreaterThan((1024 * 1024) / 10);
       expect(covered.reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(T);
       tf.dispose([rast, rastDb, tri]);
     });

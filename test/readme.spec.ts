@@ -7,9 +7,21 @@ import {describeEachBackend} from './util/backends';
 
 describeEachBackend('README quick start', () => {
   it('renders a triangle and differentiates it', async () => {
-    const pos = tf.variable(tf.tensor3d([[[-0.8, -0.8, 0, 1], [0.8, -0.8, 0, 1], [0, 0.8, 0, 1]]]));
+    const pos = tf.variable(
+      tf.tensor3d([
+        [
+          [-0.8, -0.8, 0, 1],
+          [0.8, -0.8, 0, 1],
+          [0, 0.8, 0, 1],
+        ],
+      ]),
+    );
     const tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
-    const colors = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const colors = tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     const hash = dr.antialiasConstructTopologyHash(tri);
     const render = () => {
       const {rast} = dr.rasterize(pos, tri, [64, 64]);

@@ -13,15 +13,24 @@ const T44 = Array.from({length: 4}, (_, j) => Array.from({length: 4}, (_, i) => 
 const tex44 = () => tf.tensor4d([T44]);
 const at = (i: number, j: number) => i + 10 * j;
 const lookup = async (tex: tf.Tensor, uv: number[][], options: dr.TextureOptions = {}) =>
-    Array.from(await dr.texture(tex, tf.tensor4d([[uv]]), options).data());
+  Array.from(await dr.texture(tex, tf.tensor4d([[uv]]), options).data());
 
 describeEachBackend('texture', () => {
   describe('closed form', () => {
     it('nearest reads the texel under (s, t) in every boundary mode', async () => {
-      const uv = [[1.3 / 4, 2.6 / 4], [1.3 / 4 + 1, 2.6 / 4 - 2], [1.2, 0.5], [-0.1, 0.5]];
+      const uv = [
+        [1.3 / 4, 2.6 / 4],
+        [1.3 / 4 + 1, 2.6 / 4 - 2],
+        [1.2, 0.5],
+        [-0.1, 0.5],
+      ];
       expect(await lookup(tex44(), uv, {filterMode: 'nearest'})).toEqual([at(1, 2), at(1, 2), at(0, 2), at(3, 2)]);
-      expect(await lookup(tex44(), uv, {filterMode: 'nearest', boundaryMode: 'clamp'}))
-          .toEqual([at(1, 2), at(3, 0), at(3, 2), at(0, 2)]);
+      expect(await lookup(tex44(), uv, {filterMode: 'nearest', boundaryMode: 'clamp'})).toEqual([
+        at(1, 2),
+        at(3, 0),
+        at(3, 2),
+        at(0, 2),
+      ]);
       expect(await lookup(tex44(), uv, {filterMode: 'nearest', boundaryMode: 'zero'})).toEqual([at(1, 2), 0, 0, 0]);
     });
 
@@ -41,13 +50,22 @@ describeEachBackend('texture', () => {
 
     it('builds the mip pyramid by 2×2 box averages, ½ pairs once a side is 1', async () => {
       const mip = dr.textureConstructMip(tex44());
-      expect(mip.levels.map(l => l.shape)).toEqual([[1, 2, 2, 1], [1, 1, 1, 1]]);
+      expect(mip.levels.map(l => l.shape)).toEqual([
+        [1, 2, 2, 1],
+        [1, 1, 1, 1],
+      ]);
       const l1 = await mip.levels[0].data();
       expect(Array.from(l1)).toEqual([5.5, 7.5, 25.5, 27.5]);
       expect((await mip.levels[1].data())[0]).toBeCloseTo(16.5, 5);
       mip.dispose();
-      const wide = dr.textureConstructMip(tf.tensor4d([[[[1], [3], [5], [7], [9], [11], [13], [15]],
-                                                        [[2], [4], [6], [8], [10], [12], [14], [16]]]]));
+      const wide = dr.textureConstructMip(
+        tf.tensor4d([
+          [
+            [[1], [3], [5], [7], [9], [11], [13], [15]],
+            [[2], [4], [6], [8], [10], [12], [14], [16]],
+          ],
+        ]),
+      );
       expect(wide.levels.map(l => l.shape[2])).toEqual([4, 2, 1]);
       expect(Array.from(await wide.levels[0].data())).toEqual([2.5, 6.5, 10.5, 14.5]);
       expect(Array.from(await wide.levels[1].data())).toEqual([4.5, 12.5]);
@@ -60,7 +78,10 @@ describeEachBackend('texture', () => {
       const uv = [[1.75 / 4, 3 / 4]];
       const level0 = (await lookup(tex44(), uv, {filterMode: 'linear'}))[0];
       // Level 1 is 2×2: x = 0.875 − 0.5 = 0.375, y = 1.5 − 0.5 = 1 → clamp-free wrap lookup.
-      const l1 = [[5.5, 7.5], [25.5, 27.5]];
+      const l1 = [
+        [5.5, 7.5],
+        [25.5, 27.5],
+      ];
       const level1 = (1 - 0.375) * l1[1][0] + 0.375 * l1[1][1];
       const bias = tf.tensor3d([[[0.5]]]);
       const half = (await lookup(tex44(), uv, {mipLevelBias: bias}))[0];
@@ -69,8 +90,11 @@ describeEachBackend('texture', () => {
       const uvDa = tf.tensor4d([[[[0.5, 0, 0, 0.5]]]]);
       expect((await lookup(tex44(), uv, {uvDa}))[0]).toBeCloseTo(level1, 4);
       // linear-mipmap-nearest takes the level below: lod 1.7 → level 1.
-      const nearestLevel =
-          await lookup(tex44(), uv, {uvDa, mipLevelBias: tf.tensor3d([[[0.7]]]), filterMode: 'linear-mipmap-nearest'});
+      const nearestLevel = await lookup(tex44(), uv, {
+        uvDa,
+        mipLevelBias: tf.tensor3d([[[0.7]]]),
+        filterMode: 'linear-mipmap-nearest',
+      });
       expect(nearestLevel[0]).toBeCloseTo(level1, 4);
       // Anisotropic footprint: the longer axis decides (4 texels → lod 2, the 1×1 level).
       const aniso = await lookup(tex44(), uv, {uvDa: tf.tensor4d([[[[1, 0, 0, 0.25]]]])});
@@ -80,17 +104,28 @@ describeEachBackend('texture', () => {
     describe('cube maps', () => {
       const S = 4;
       /** Texel (i, j) of face f holds 100·f + 10·j + i. */
-      const cube = () => tf.tensor5d([Array.from({length: 6}, (_, f) => Array.from(
-                                         {length: S}, (_, j) => Array.from({length: S}, (_, i) => [100 * f + 10 * j + i])))]);
+      const cube = () =>
+        tf.tensor5d([
+          Array.from({length: 6}, (_, f) =>
+            Array.from({length: S}, (_, j) => Array.from({length: S}, (_, i) => [100 * f + 10 * j + i])),
+          ),
+        ]);
       const texel = (f: number, i: number, j: number) => 100 * f + 10 * j + i;
       const cubeLookup = async (dirs: number[][], filterMode: FilterMode = 'nearest') =>
-          Array.from(await dr.texture(cube(), tf.tensor4d([[dirs]]), {filterMode, boundaryMode: 'cube'}).data());
+        Array.from(await dr.texture(cube(), tf.tensor4d([[dirs]]), {filterMode, boundaryMode: 'cube'}).data());
 
       it('maps a direction to each face with SPEC §6.2 orientation', async () => {
         // On each face, a direction whose (s, t) is (0.625, 0.25): nearest texel (2, 1).
-        const m = 0.5, ds = 0.125 / m, dt = -0.25 / m;  // s − ½ and t − ½ over m = 1/(2|major|)
+        const m = 0.5,
+          ds = 0.125 / m,
+          dt = -0.25 / m; // s − ½ and t − ½ over m = 1/(2|major|)
         const dirs = [
-          [1, -dt, -ds], [-1, -dt, ds], [ds, 1, dt], [ds, -1, -dt], [ds, -dt, 1], [-ds, -dt, -1],
+          [1, -dt, -ds],
+          [-1, -dt, ds],
+          [ds, 1, dt],
+          [ds, -1, -dt],
+          [ds, -dt, 1],
+          [-ds, -dt, -1],
         ];
         expect(await cubeLookup(dirs)).toEqual([0, 1, 2, 3, 4, 5].map(f => texel(f, 2, 1)));
       });
@@ -99,17 +134,34 @@ describeEachBackend('texture', () => {
         // +X at s = t = 1 − ¼/S: taps (3,3) on +X, (0,3) on −Z (past the right edge),
         // (3,3) on −Y (past the top edge), and the corner.
         const s = 1 - 0.25 / S;
-        const t00 = texel(0, 3, 3), t10 = texel(5, 0, 3), t01 = texel(3, 3, 3), t11 = (t00 + t10 + t01) / 3;
+        const t00 = texel(0, 3, 3),
+          t10 = texel(5, 0, 3),
+          t01 = texel(3, 3, 3),
+          t11 = (t00 + t10 + t01) / 3;
         const corner = 0.75 * 0.75 * t00 + 0.25 * 0.75 * t10 + 0.75 * 0.25 * t01 + 0.25 * 0.25 * t11;
         // Past the right edge only: row 1's center, fx = ¼.
         const edge = 0.75 * texel(0, 3, 1) + 0.25 * texel(5, 0, 1);
-        const out = await cubeLookup([[1, 1 - 2 * s, 1 - 2 * s], [1, 1 - 2 * 1.5 / S, 1 - 2 * s]], 'linear');
+        const out = await cubeLookup(
+          [
+            [1, 1 - 2 * s, 1 - 2 * s],
+            [1, 1 - (2 * 1.5) / S, 1 - 2 * s],
+          ],
+          'linear',
+        );
         expect(out[0]).toBeCloseTo(corner, 3);
         expect(out[1]).toBeCloseTo(edge, 3);
       });
 
       it('outputs zeros for a zero or non-finite direction', async () => {
-        expect(await cubeLookup([[0, 0, 0], [NaN, 1, 0]], 'linear')).toEqual([0, 0]);
+        expect(
+          await cubeLookup(
+            [
+              [0, 0, 0],
+              [NaN, 1, 0],
+            ],
+            'linear',
+          ),
+        ).toEqual([0, 0]);
       });
     });
   });
@@ -119,16 +171,24 @@ describeEachBackend('texture', () => {
     function inputs(seed: number, texSize: number, channels: number, cube: boolean, texBatch = N) {
       const rng = new Rng(seed);
       const texShape = cube ? [texBatch, 6, texSize, texSize, channels] : [texBatch, texSize, texSize, channels];
-      const tex = tf.tensor(rng.array(texShape.reduce((a, b) => a * b), -1, 1), texShape);
-      const uv = cube ? tf.tensor4d(rng.array(N * H * W * 3, -1, 1), [N, H, W, 3]) :
-                        tf.tensor4d(rng.array(N * H * W * 2, -0.3, 1.3), [N, H, W, 2]);
-      const daScale = 4 / texSize;  // footprints of 1..4 texels: lod inside (0, L)
+      const tex = tf.tensor(
+        rng.array(
+          texShape.reduce((a, b) => a * b),
+          -1,
+          1,
+        ),
+        texShape,
+      );
+      const uv = cube
+        ? tf.tensor4d(rng.array(N * H * W * 3, -1, 1), [N, H, W, 3])
+        : tf.tensor4d(rng.array(N * H * W * 2, -0.3, 1.3), [N, H, W, 2]);
+      const daScale = 4 / texSize; // footprints of 1..4 texels: lod inside (0, L)
       const uvDa = tf.tensor4d(rng.array(N * H * W * (cube ? 6 : 4), -daScale, daScale), [N, H, W, cube ? 6 : 4]);
       const bias = tf.tensor3d(rng.array(N * H * W, -0.8, 0.8), [N, H, W]);
       return {rng, tex, uv, uvDa, bias};
     }
     const some = (rng: Rng, size: number, count: number) =>
-        Array.from(new Set(Array.from({length: count}, () => rng.int(size))));
+      Array.from(new Set(Array.from({length: count}, () => rng.int(size))));
 
     const modes: Array<[FilterMode, BoundaryMode]> = [];
     for (const f of ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as FilterMode[]) {
@@ -138,8 +198,12 @@ describeEachBackend('texture', () => {
       it(`of ${filterMode} / ${boundaryMode} match finite differences for every input`, async () => {
         const {rng, tex, uv, uvDa, bias} = inputs(100 + m, 8, 2, false);
         const mipmapped = filterMode.includes('mipmap');
-        const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions =>
-            ({filterMode, boundaryMode, ...(mipmapped ? {uvDa, mipLevelBias: bias} : {}), ...o});
+        const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions => ({
+          filterMode,
+          boundaryMode,
+          ...(mipmapped ? {uvDa, mipLevelBias: bias} : {}),
+          ...o,
+        });
         await checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
         if (filterMode === 'nearest') return;
         await checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
@@ -148,7 +212,9 @@ describeEachBackend('texture', () => {
         const levels = dr.textureConstructMip(tex).levels;
         for (let l = 0; l < levels.length; l++) {
           await checkGradient({
-            f: lv => dr.texture(tex, uv, opts({mip: levels.map((x, k) => (k === l ? lv : x))})), x: levels[l], h: 1e-2,
+            f: lv => dr.texture(tex, uv, opts({mip: levels.map((x, k) => (k === l ? lv : x))})),
+            x: levels[l],
+            h: 1e-2,
             coords: some(rng, levels[l].size, 24),
           });
         }
@@ -184,8 +250,12 @@ describeEachBackend('texture', () => {
       it(`of cube maps (${filterMode}) match finite differences, including through the level`, async () => {
         const {rng, tex, uv, uvDa} = inputs(9, 8, 2, true);
         const mipmapped = filterMode.includes('mipmap');
-        const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions =>
-            ({filterMode, boundaryMode: 'cube', ...(mipmapped ? {uvDa} : {}), ...o});
+        const opts = (o: Partial<dr.TextureOptions>): dr.TextureOptions => ({
+          filterMode,
+          boundaryMode: 'cube',
+          ...(mipmapped ? {uvDa} : {}),
+          ...o,
+        });
         await checkGradient({f: t => dr.texture(t, uv, opts({})), x: tex, h: 1e-2, coords: some(rng, tex.size, 60)});
         if (filterMode === 'nearest') return;
         await checkGradient({f: u => dr.texture(tex, u, opts({})), x: uv, h: 1e-3});
@@ -199,50 +269,99 @@ describeEachBackend('texture', () => {
   describe('bad input', () => {
     it('names the op, the argument, what was expected and what came', () => {
       const uv = tf.zeros([1, 2, 2, 2]);
-      expectError(() => dr.texture(tf.zeros([4, 4, 1]), uv),
-                  'texture: tex must have shape [Nt,H,W,C] (or [Nt,6,S,S,C] with cube mode), got [4,4,1]');
-      expectError(() => dr.texture(tex44(), tf.zeros([1, 2, 2, 3])), 'texture: uv must have shape [N,H,W,2], got [1,2,2,3]');
-      expectError(() => dr.texture(tf.zeros([3, 4, 4, 1]), tf.zeros([2, 2, 2, 2])),
-                  'texture: tex must have batch size 2 or 1 (the batch of uv), got 3');
-      expectError(() => dr.texture(tex44(), uv, {filterMode: 'cubic' as FilterMode}),
-                  `texture: filterMode must be one of 'auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear', got "cubic"`);
-      expectError(() => dr.texture(tex44(), uv, {boundaryMode: 'mirror' as BoundaryMode}),
-                  `texture: boundaryMode must be one of 'wrap', 'clamp', 'zero', 'cube', got "mirror"`);
-      expectError(() => dr.texture(tex44(), uv, {filterMode: 'linear-mipmap-linear'}),
-                  `texture: filterMode 'linear-mipmap-linear' needs uvDa or mipLevelBias to choose the mip level, got neither`);
-      expectError(() => dr.texture(tex44(), uv, {uvDa: tf.zeros([1, 2, 2, 2])}),
-                  'texture: uvDa must have shape [N,H,W,4], got [1,2,2,2]');
-      expectError(() => dr.texture(tex44(), uv, {uvDa: tf.zeros([1, 3, 2, 4])}),
-                  'texture: uvDa must have leading dimensions [1,2,2] (as uv), got [1,3,2,4]');
-      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2, 1])}),
-                  'texture: mipLevelBias must have shape [N,H,W], got [1,2,2,1]');
-      expectError(() => dr.texture(tf.zeros([1, 6, 4, 4, 1]), tf.zeros([1, 2, 2, 3])),
-                  `texture: boundaryMode must be 'cube' for a cube map tex [1,6,4,4,1], got 'wrap'`);
-      expectError(() => dr.texture(tex44(), uv, {boundaryMode: 'cube'}),
-                  'texture: tex must have shape [Nt,6,S,S,C] (a cube map), got [1,4,4,1]');
-      expectError(() => dr.texture(tf.zeros([1, 6, 4, 2, 1]), tf.zeros([1, 2, 2, 3]), {boundaryMode: 'cube'}),
-                  'texture: tex cube faces must be square, [Nt,6,S,S,C], got [1,6,4,2,1]');
-      expectError(() => dr.texture(tf.zeros([1, 6, 4, 4, 1]), uv, {boundaryMode: 'cube'}),
-                  'texture: uv must have shape [N,H,W,3] (directions, for a cube map), got [1,2,2,2]');
-      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: [tf.zeros([1, 4, 4, 1])]}),
-                  'texture: mip level 1 must have shape [1,2,2,1] for tex [1,4,4,1], got [1,4,4,1]');
-      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: [tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), tf.zeros([1, 1, 1, 1])]}),
-                  'texture: mip has 3 levels, but the pyramid of tex [1,4,4,1] ends at level 2 (1x1)');
-      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), maxMipLevel: -1}),
-                  'texture: maxMipLevel must be a non-negative integer, got -1');
-      expectError(() => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: dr.textureConstructMip(tf.zeros([1, 6, 4, 4, 1]), {cubeMode: true})}),
-                  'texture: mip was built with cubeMode but tex is not a cube map');
+      expectError(
+        () => dr.texture(tf.zeros([4, 4, 1]), uv),
+        'texture: tex must have shape [Nt,H,W,C] (or [Nt,6,S,S,C] with cube mode), got [4,4,1]',
+      );
+      expectError(
+        () => dr.texture(tex44(), tf.zeros([1, 2, 2, 3])),
+        'texture: uv must have shape [N,H,W,2], got [1,2,2,3]',
+      );
+      expectError(
+        () => dr.texture(tf.zeros([3, 4, 4, 1]), tf.zeros([2, 2, 2, 2])),
+        'texture: tex must have batch size 2 or 1 (the batch of uv), got 3',
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {filterMode: 'cubic' as FilterMode}),
+        `texture: filterMode must be one of 'auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear', got "cubic"`,
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {boundaryMode: 'mirror' as BoundaryMode}),
+        `texture: boundaryMode must be one of 'wrap', 'clamp', 'zero', 'cube', got "mirror"`,
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {filterMode: 'linear-mipmap-linear'}),
+        `texture: filterMode 'linear-mipmap-linear' needs uvDa or mipLevelBias to choose the mip level, got neither`,
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {uvDa: tf.zeros([1, 2, 2, 2])}),
+        'texture: uvDa must have shape [N,H,W,4], got [1,2,2,2]',
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {uvDa: tf.zeros([1, 3, 2, 4])}),
+        'texture: uvDa must have leading dimensions [1,2,2] (as uv), got [1,3,2,4]',
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2, 1])}),
+        'texture: mipLevelBias must have shape [N,H,W], got [1,2,2,1]',
+      );
+      expectError(
+        () => dr.texture(tf.zeros([1, 6, 4, 4, 1]), tf.zeros([1, 2, 2, 3])),
+        `texture: boundaryMode must be 'cube' for a cube map tex [1,6,4,4,1], got 'wrap'`,
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {boundaryMode: 'cube'}),
+        'texture: tex must have shape [Nt,6,S,S,C] (a cube map), got [1,4,4,1]',
+      );
+      expectError(
+        () => dr.texture(tf.zeros([1, 6, 4, 2, 1]), tf.zeros([1, 2, 2, 3]), {boundaryMode: 'cube'}),
+        'texture: tex cube faces must be square, [Nt,6,S,S,C], got [1,6,4,2,1]',
+      );
+      expectError(
+        () => dr.texture(tf.zeros([1, 6, 4, 4, 1]), uv, {boundaryMode: 'cube'}),
+        'texture: uv must have shape [N,H,W,3] (directions, for a cube map), got [1,2,2,2]',
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), mip: [tf.zeros([1, 4, 4, 1])]}),
+        'texture: mip level 1 must have shape [1,2,2,1] for tex [1,4,4,1], got [1,4,4,1]',
+      );
+      expectError(
+        () =>
+          dr.texture(tex44(), uv, {
+            mipLevelBias: tf.zeros([1, 2, 2]),
+            mip: [tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), tf.zeros([1, 1, 1, 1])],
+          }),
+        'texture: mip has 3 levels, but the pyramid of tex [1,4,4,1] ends at level 2 (1x1)',
+      );
+      expectError(
+        () => dr.texture(tex44(), uv, {mipLevelBias: tf.zeros([1, 2, 2]), maxMipLevel: -1}),
+        'texture: maxMipLevel must be a non-negative integer, got -1',
+      );
+      expectError(
+        () =>
+          dr.texture(tex44(), uv, {
+            mipLevelBias: tf.zeros([1, 2, 2]),
+            mip: dr.textureConstructMip(tf.zeros([1, 6, 4, 4, 1]), {cubeMode: true}),
+          }),
+        'texture: mip was built with cubeMode but tex is not a cube map',
+      );
     });
 
     it('reports odd mip sizes with the level sizes and the maxMipLevel that works', () => {
-      expectError(() => dr.textureConstructMip(tf.zeros([1, 12, 12, 1])),
-                  'textureConstructMip: tex level 2 has an odd side > 1, so it cannot be halved exactly ' +
-                      '(level 0: 12x12, level 1: 6x6, level 2: 3x3); pass maxMipLevel: 2 or fewer');
+      expectError(
+        () => dr.textureConstructMip(tf.zeros([1, 12, 12, 1])),
+        'textureConstructMip: tex level 2 has an odd side > 1, so it cannot be halved exactly ' +
+          '(level 0: 12x12, level 1: 6x6, level 2: 3x3); pass maxMipLevel: 2 or fewer',
+      );
       expect(dr.textureConstructMip(tf.zeros([1, 12, 12, 1]), {maxMipLevel: 2}).levels.length).toBe(2);
-      expectError(() => dr.texture(tf.zeros([1, 6, 6, 1]), tf.zeros([1, 2, 2, 2]), {mipLevelBias: tf.zeros([1, 2, 2])}),
-                  'texture: tex level 1 has an odd side > 1');
-      expectError(() => dr.textureConstructMip(tf.zeros([1, 6, 4, 4, 1])),
-                  'textureConstructMip: tex of shape [1,6,4,4,1] is a cube map: pass cubeMode: true');
+      expectError(
+        () => dr.texture(tf.zeros([1, 6, 6, 1]), tf.zeros([1, 2, 2, 2]), {mipLevelBias: tf.zeros([1, 2, 2])}),
+        'texture: tex level 1 has an odd side > 1',
+      );
+      expectError(
+        () => dr.textureConstructMip(tf.zeros([1, 6, 4, 4, 1])),
+        'textureConstructMip: tex of shape [1,6,4,4,1] is a cube map: pass cubeMode: true',
+      );
     });
   });
 });

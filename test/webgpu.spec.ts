@@ -22,11 +22,17 @@ const deviceOf = () => (tf.backend() as any).device as GPUDevice;
 /** A random mesh of `numTri` separate triangles, big enough that tfjs runs ops on it on the GPU. */
 function mesh(seed: number, numTri: number) {
   const rng = new Rng(seed);
-  const pos = tf.tensor3d([Array.from({length: 3 * numTri}, () => {
-    const w = rng.uniform(0.8, 1.5);
-    return [rng.uniform(-1, 1) * w, rng.uniform(-1, 1) * w, rng.uniform(-0.9, 0.9) * w, w];
-  })]);
-  const tri = tf.tensor2d(Array.from({length: 3 * numTri}, (_, i) => i), [numTri, 3], 'int32');
+  const pos = tf.tensor3d([
+    Array.from({length: 3 * numTri}, () => {
+      const w = rng.uniform(0.8, 1.5);
+      return [rng.uniform(-1, 1) * w, rng.uniform(-1, 1) * w, rng.uniform(-0.9, 0.9) * w, w];
+    }),
+  ]);
+  const tri = tf.tensor2d(
+    Array.from({length: 3 * numTri}, (_, i) => i),
+    [numTri, 3],
+    'int32',
+  );
   return {pos, tri};
 }
 
@@ -38,151 +44,176 @@ async function expectSame(a: tf.Tensor, b: tf.Tensor) {
   expect(differ).toBe(0, 'elements that differ');
 }
 
-describeEachBackend('webgpu backend', () => {
-  it('runs after tfjs\'s pending commands: inputs computed by tf ops just before are read complete', async () => {
-    const {pos, tri} = mesh(1, 400);  // 4800 and 1200 elements: tfjs computes on them on the GPU
-    const ref = dr.rasterize(pos, tri, [32, 32]);
-    expect((await ref.rast.data()).some(v => v !== 0)).toBe(true);
-    // Recorded into tfjs's command encoder, not yet submitted when our kernel runs.
-    const pos2 = tf.add(tf.mul(pos, 1), 0);
-    const seven = tf.scalar(7, 'int32');
-    const tri2 = tf.sub(tf.add(tri, seven), seven);  // an int32 GPU buffer
-    expect((tf.backend() as any).tensorMap.get(tri2.dataId).resource).toBeInstanceOf(GPUBuffer);
-    const out = dr.rasterize(pos2, tri2, [32, 32]);
-    await expectSame(out.rast, ref.rast);
-    await expectSame(out.rastDb, ref.rastDb);
-    // The same through a gradient: dy made by a tf op right before the backward kernel.
-    const attr = tf.tensor2d(Array.from({length: pos.shape[1] * 2}, (_, i) => (i % 7) / 7), [pos.shape[1], 2]);
-    const g = (a: tf.Tensor) => tf.grad(x => tf.sum(tf.square(tf.add(dr.interpolate(x, out.rast, tri2).out, 0))))(a);
-    const gRef = tf.grad(x => tf.sum(tf.square(dr.interpolate(x, ref.rast, tri).out)))(attr);
-    const grad = g(attr);
-    // Float atomics may sum in another order: SPEC §7's 1e-4 of the largest magnitude.
-    const [a, b] = [await grad.data(), await gRef.data()];
-    const scale = Math.max(...Array.from(b, Math.abs));
-    expect(scale).toBeGreaterThan(0);
-    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-4 * scale);
-    tf.dispose([seven, pos, tri, ref.rast, ref.rastDb, pos2, tri2, out.rast, out.rastDb, attr, gRef, grad]);
-  });
-
-  it('reads a bool-or-int32 buffer behind a float32 tensor (a lossless tf.cast) as numbers', async () => {
-    const {pos, tri} = mesh(2, 8);
-    const {rast} = dr.rasterize(pos, tri, [16, 16]);
-    const mask = tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32');
-    const viaCast = await dr.antialias(mask, rast, pos, tri).data();
-    const copied = tf.tensor(Float32Array.from(await mask.data()), mask.shape);
-    const direct = await dr.antialias(copied, rast, pos, tri).data();
-    expect(Array.from(viaCast)).toEqual(Array.from(direct));
-    expect(Math.max(...Array.from(direct))).toBe(1);
-    tf.dispose([pos, tri, rast, mask, copied]);
-  });
-
-  it('reads vertex indices and encodes triangle ids above 2^24 exactly (sparse buffers, range mode)', async () => {
-    const big = (1 << 24) + 1;
-    const corners = [[-0.5, -0.5, 0, 1], [0.5, -0.5, 0, 1], [0, 0.5, 0, 1]];
-    const device = deviceOf();
-    if ((big + 3) * 16 > Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize)) {
-      // This device cannot hold such a buffer: the call must say so.
-      const pos = tf.zeros([big + 3, 4]), tri = tf.tensor2d([[big, big + 1, big + 2]], [1, 3], 'int32');
-      expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(/needs a GPU buffer of \d+ bytes, more than this device/);
-      tf.dispose([pos, tri]);
-      return;
-    }
-    const one = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32'), attrSmall = tf.tensor2d([[1], [2], [3]]);
-    const ref = dr.rasterize(tf.tensor3d([corners]), one, [8, 8]);
-    const refOut = await dr.interpolate(attrSmall, ref.rast, one).out.data();
-    const r0 = await ref.rast.data();
-    const check = async (rast: tf.Tensor, out: tf.Tensor, id: number) => {
-      const [r, o] = [await rast.data(), await out.data()];
-      let covered = 0;
-      for (let p = 0; p < 64; p++) {
-        expect(decodeTriangleId(r[4 * p + 3])).toBe(r0[4 * p + 3] > 0 ? id : 0);
-        if (r0[4 * p + 3] > 0) covered++;
-        for (let c = 0; c < 3; c++) expect(r[4 * p + c]).toBe(r0[4 * p + c]);
-        expect(o[p]).toBeCloseTo(refOut[p], 6);
-      }
-      expect(covered).toBeGreaterThan(4);
-      return new Uint32Array(Float32Array.from(r).buffer);
-    };
-    // Vertex indices above 2^24 (tri made on the CPU: tfjs's own int32 ops on webgpu round such
-    // values through f32). Vertex 2^24 is a decoy: index 2^24 + 1 read through f32 would land on it.
-    const pos = tf.tidy(() => tf.concat([tf.zeros([big, 4]), tf.tensor2d(corners)]));
-    const attr = tf.tidy(() => tf.concat([tf.fill([big, 1], 9), attrSmall]));
-    const far = tf.tensor2d([[big, big + 1, big + 2]], [1, 3], 'int32');
-    const a = dr.rasterize(pos, far, [8, 8], {ranges: [[0, 1]]});
-    await check(a.rast, dr.interpolate(attr, a.rast, far).out, 1);
-    // Triangle id 2^24 + 1: row 2^24 of a sparse tri, drawn alone in range mode; its bits in rast
-    // are 0x4A800000 + id (SPEC §2).
-    const tri = tf.tidy(() => tf.concat([tf.zeros([big - 1, 3], 'int32'), one]));
-    const b = dr.rasterize(tf.tensor2d(corners), tri, [8, 8], {ranges: [[big - 1, 1]]});
-    const bits = await check(b.rast, dr.interpolate(attrSmall, b.rast, tri).out, big);
-    expect(bits.filter((v, i) => i % 4 === 3 && v !== 0).every(v => v === 0x4A800000 + big)).toBe(true);
-    tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, b.rast, b.rastDb, one, attrSmall, ref.rast, ref.rastDb]);
-  });
-
-  describe('limits and failures', () => {
-    it('refuses an output beyond maxStorageBufferBindingSize / maxBufferSize by name, leaving no tensors', () => {
-      const device = deviceOf(), max = maxResolution();
-      expect(max).toBe(device.limits.maxTextureDimension2D);
-      const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-      const images = Math.floor(limit / (max * max * 16)) + 1;
-      const pos = tf.zeros([images, 3, 4]), tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
-      const before = tf.memory().numTensors;
-      expect(() => dr.rasterize(pos, tri, [max, max]))
-          .toThrowError(/rasterize \(webgpu\): rast needs a GPU buffer of \d+ bytes, more than this device allows \(maxStorageBufferBindingSize \d+, maxBufferSize \d+/);
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([pos, tri]);
+describeEachBackend(
+  'webgpu backend',
+  () => {
+    it("runs after tfjs's pending commands: inputs computed by tf ops just before are read complete", async () => {
+      const {pos, tri} = mesh(1, 400); // 4800 and 1200 elements: tfjs computes on them on the GPU
+      const ref = dr.rasterize(pos, tri, [32, 32]);
+      expect((await ref.rast.data()).some(v => v !== 0)).toBe(true);
+      // Recorded into tfjs's command encoder, not yet submitted when our kernel runs.
+      const pos2 = tf.add(tf.mul(pos, 1), 0);
+      const seven = tf.scalar(7, 'int32');
+      const tri2 = tf.sub(tf.add(tri, seven), seven); // an int32 GPU buffer
+      expect((tf.backend() as any).tensorMap.get(tri2.dataId).resource).toBeInstanceOf(GPUBuffer);
+      const out = dr.rasterize(pos2, tri2, [32, 32]);
+      await expectSame(out.rast, ref.rast);
+      await expectSame(out.rastDb, ref.rastDb);
+      // The same through a gradient: dy made by a tf op right before the backward kernel.
+      const attr = tf.tensor2d(
+        Array.from({length: pos.shape[1] * 2}, (_, i) => (i % 7) / 7),
+        [pos.shape[1], 2],
+      );
+      const g = (a: tf.Tensor) => tf.grad(x => tf.sum(tf.square(tf.add(dr.interpolate(x, out.rast, tri2).out, 0))))(a);
+      const gRef = tf.grad(x => tf.sum(tf.square(dr.interpolate(x, ref.rast, tri).out)))(attr);
+      const grad = g(attr);
+      // Float atomics may sum in another order: SPEC §7's 1e-4 of the largest magnitude.
+      const [a, b] = [await grad.data(), await gRef.data()];
+      const scale = Math.max(...Array.from(b, Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-4 * scale);
+      tf.dispose([seven, pos, tri, ref.rast, ref.rastDb, pos2, tri2, out.rast, out.rastDb, attr, gRef, grad]);
     });
 
-    it('releases the outputs a call already made when a later buffer is refused', () => {
-      const backend = asWebGPU(tf.backend());
+    it('reads a bool-or-int32 buffer behind a float32 tensor (a lossless tf.cast) as numbers', async () => {
+      const {pos, tri} = mesh(2, 8);
+      const {rast} = dr.rasterize(pos, tri, [16, 16]);
+      const mask = tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32');
+      const viaCast = await dr.antialias(mask, rast, pos, tri).data();
+      const copied = tf.tensor(Float32Array.from(await mask.data()), mask.shape);
+      const direct = await dr.antialias(copied, rast, pos, tri).data();
+      expect(Array.from(viaCast)).toEqual(Array.from(direct));
+      expect(Math.max(...Array.from(direct))).toBe(1);
+      tf.dispose([pos, tri, rast, mask, copied]);
+    });
+
+    it('reads vertex indices and encodes triangle ids above 2^24 exactly (sparse buffers, range mode)', async () => {
+      const big = (1 << 24) + 1;
+      const corners = [
+        [-0.5, -0.5, 0, 1],
+        [0.5, -0.5, 0, 1],
+        [0, 0.5, 0, 1],
+      ];
       const device = deviceOf();
-      const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-      const before = backend.numDataIds();
-      const call = new GpuCall(backend, 'rasterize');
-      call.output([2, 2], 'rast');
-      expect(backend.numDataIds()).toBe(before + 1);
-      expect(() => call.output([Math.floor(limit / 4) + 1], 'rastDb'))
-          .toThrowError(/rasterize \(webgpu\): rastDb needs a GPU buffer of \d+ bytes, more than this device allows/);
-      expect(backend.numDataIds()).toBe(before);
+      if ((big + 3) * 16 > Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize)) {
+        // This device cannot hold such a buffer: the call must say so.
+        const pos = tf.zeros([big + 3, 4]),
+          tri = tf.tensor2d([[big, big + 1, big + 2]], [1, 3], 'int32');
+        expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(
+          /needs a GPU buffer of \d+ bytes, more than this device/,
+        );
+        tf.dispose([pos, tri]);
+        return;
+      }
+      const one = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32'),
+        attrSmall = tf.tensor2d([[1], [2], [3]]);
+      const ref = dr.rasterize(tf.tensor3d([corners]), one, [8, 8]);
+      const refOut = await dr.interpolate(attrSmall, ref.rast, one).out.data();
+      const r0 = await ref.rast.data();
+      const check = async (rast: tf.Tensor, out: tf.Tensor, id: number) => {
+        const [r, o] = [await rast.data(), await out.data()];
+        let covered = 0;
+        for (let p = 0; p < 64; p++) {
+          expect(decodeTriangleId(r[4 * p + 3])).toBe(r0[4 * p + 3] > 0 ? id : 0);
+          if (r0[4 * p + 3] > 0) covered++;
+          for (let c = 0; c < 3; c++) expect(r[4 * p + c]).toBe(r0[4 * p + c]);
+          expect(o[p]).toBeCloseTo(refOut[p], 6);
+        }
+        expect(covered).toBeGreaterThan(4);
+        return new Uint32Array(Float32Array.from(r).buffer);
+      };
+      // Vertex indices above 2^24 (tri made on the CPU: tfjs's own int32 ops on webgpu round such
+      // values through f32). Vertex 2^24 is a decoy: index 2^24 + 1 read through f32 would land on it.
+      const pos = tf.tidy(() => tf.concat([tf.zeros([big, 4]), tf.tensor2d(corners)]));
+      const attr = tf.tidy(() => tf.concat([tf.fill([big, 1], 9), attrSmall]));
+      const far = tf.tensor2d([[big, big + 1, big + 2]], [1, 3], 'int32');
+      const a = dr.rasterize(pos, far, [8, 8], {ranges: [[0, 1]]});
+      await check(a.rast, dr.interpolate(attr, a.rast, far).out, 1);
+      // Triangle id 2^24 + 1: row 2^24 of a sparse tri, drawn alone in range mode; its bits in rast
+      // are 0x4A800000 + id (SPEC §2).
+      const tri = tf.tidy(() => tf.concat([tf.zeros([big - 1, 3], 'int32'), one]));
+      const b = dr.rasterize(tf.tensor2d(corners), tri, [8, 8], {ranges: [[big - 1, 1]]});
+      const bits = await check(b.rast, dr.interpolate(attrSmall, b.rast, tri).out, big);
+      expect(bits.filter((v, i) => i % 4 === 3 && v !== 0).every(v => v === 0x4a800000 + big)).toBe(true);
+      tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, b.rast, b.rastDb, one, attrSmall, ref.rast, ref.rastDb]);
     });
 
-    it('names the missing device when the backend has none (no adapter or device)', () => {
-      const {pos, tri} = mesh(3, 1);
-      const {list, inputNames} = k.packInputs({pos, tri});
-      // An injected backend without a device, as when no adapter could be had.
-      for (const name of [k.Rasterize, k.Interpolate, k.Texture, k.Antialias]) {
-        const config = tf.getKernel(name, 'webgpu')!;
-        expect(() => config.kernelFunc({inputs: list as any, backend: {} as any, attrs: {inputNames} as any}))
-            .toThrowError(/\(webgpu\): the webgpu backend has no GPU device \(no WebGPU adapter or device is available here\)/);
-      }
-      tf.dispose([pos, tri]);
-    });
+    describe('limits and failures', () => {
+      it('refuses an output beyond maxStorageBufferBindingSize / maxBufferSize by name, leaving no tensors', () => {
+        const device = deviceOf(),
+          max = maxResolution();
+        expect(max).toBe(device.limits.maxTextureDimension2D);
+        const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+        const images = Math.floor(limit / (max * max * 16)) + 1;
+        const pos = tf.zeros([images, 3, 4]),
+          tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
+        const before = tf.memory().numTensors;
+        expect(() => dr.rasterize(pos, tri, [max, max])).toThrowError(
+          /rasterize \(webgpu\): rast needs a GPU buffer of \d+ bytes, more than this device allows \(maxStorageBufferBindingSize \d+, maxBufferSize \d+/,
+        );
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([pos, tri]);
+      });
 
-    it('reports a lost device on the next call instead of returning wrong numbers', async () => {
-      // A backend of its own, on a device of its own, with every webgpu kernel registered for it.
-      const name = 'diffrast-webgpu-lost-device';
-      const adapter = await navigator.gpu.requestAdapter();
-      const device = await adapter!.requestDevice();
-      tf.registerBackend(name, () => new WebGPUBackend(device));
-      const kernels = tf.getKernelsForBackend('webgpu');
-      kernels.forEach(c => tf.registerKernel({...c, backendName: name}));
-      try {
-        await tf.setBackend(name);
-        const {pos, tri} = mesh(4, 2);
-        const first = dr.rasterize(pos, tri, [8, 8]);
-        expect((await first.rast.data()).some(v => v !== 0)).toBe(true);
-        device.destroy();
-        const info = await device.lost;
-        expect(info.reason).toBe('destroyed');
-        expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(/rasterize \(webgpu\): the GPU device was lost \(destroyed/);
-        expect(() => dr.interpolate(tf.ones([6, 1]), first.rast, tri))
-            .toThrowError(/interpolate \(webgpu\): the GPU device was lost/);
-        tf.dispose([pos, tri, first.rast, first.rastDb]);
-      } finally {
-        await tf.setBackend('webgpu');
-        kernels.forEach(c => tf.unregisterKernel(c.kernelName, name));
-        tf.removeBackend(name);
-      }
+      it('releases the outputs a call already made when a later buffer is refused', () => {
+        const backend = asWebGPU(tf.backend());
+        const device = deviceOf();
+        const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+        const before = backend.numDataIds();
+        const call = new GpuCall(backend, 'rasterize');
+        call.output([2, 2], 'rast');
+        expect(backend.numDataIds()).toBe(before + 1);
+        expect(() => call.output([Math.floor(limit / 4) + 1], 'rastDb')).toThrowError(
+          /rasterize \(webgpu\): rastDb needs a GPU buffer of \d+ bytes, more than this device allows/,
+        );
+        expect(backend.numDataIds()).toBe(before);
+      });
+
+      it('names the missing device when the backend has none (no adapter or device)', () => {
+        const {pos, tri} = mesh(3, 1);
+        const {list, inputNames} = k.packInputs({pos, tri});
+        // An injected backend without a device, as when no adapter could be had.
+        for (const name of [k.Rasterize, k.Interpolate, k.Texture, k.Antialias]) {
+          const config = tf.getKernel(name, 'webgpu')!;
+          expect(() =>
+            config.kernelFunc({inputs: list as any, backend: {} as any, attrs: {inputNames} as any}),
+          ).toThrowError(
+            /\(webgpu\): the webgpu backend has no GPU device \(no WebGPU adapter or device is available here\)/,
+          );
+        }
+        tf.dispose([pos, tri]);
+      });
+
+      it('reports a lost device on the next call instead of returning wrong numbers', async () => {
+        // A backend of its own, on a device of its own, with every webgpu kernel registered for it.
+        const name = 'diffrast-webgpu-lost-device';
+        const adapter = await navigator.gpu.requestAdapter();
+        const device = await adapter!.requestDevice();
+        tf.registerBackend(name, () => new WebGPUBackend(device));
+        const kernels = tf.getKernelsForBackend('webgpu');
+        kernels.forEach(c => tf.registerKernel({...c, backendName: name}));
+        try {
+          await tf.setBackend(name);
+          const {pos, tri} = mesh(4, 2);
+          const first = dr.rasterize(pos, tri, [8, 8]);
+          expect((await first.rast.data()).some(v => v !== 0)).toBe(true);
+          device.destroy();
+          const info = await device.lost;
+          expect(info.reason).toBe('destroyed');
+          expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(
+            /rasterize \(webgpu\): the GPU device was lost \(destroyed/,
+          );
+          expect(() => dr.interpolate(tf.ones([6, 1]), first.rast, tri)).toThrowError(
+            /interpolate \(webgpu\): the GPU device was lost/,
+          );
+          tf.dispose([pos, tri, first.rast, first.rastDb]);
+        } finally {
+          await tf.setBackend('webgpu');
+          kernels.forEach(c => tf.unregisterKernel(c.kernelName, name));
+          tf.removeBackend(name);
+        }
+      });
     });
-  });
-}, ['cpu', 'webgl']);
+  },
+  ['cpu', 'webgl'],
+);

@@ -26,7 +26,7 @@ export function uvSphere(segments: number, rings: number): UvSphere {
   const positions: number[][] = [sphericalToVector(-Math.PI / 2, 0), sphericalToVector(Math.PI / 2, 0)];
   for (let j = 1; j < rings; j++) {
     for (let i = 0; i < segments; i++) {
-      positions.push(sphericalToVector(Math.PI * (j / rings - 0.5), 2 * Math.PI * i / segments));
+      positions.push(sphericalToVector(Math.PI * (j / rings - 0.5), (2 * Math.PI * i) / segments));
     }
   }
   // The grid of texture coordinates has a column at s = 1 too; the pole rows sit mid-segment.
@@ -34,20 +34,39 @@ export function uvSphere(segments: number, rings: number): UvSphere {
   for (let j = 0; j <= rings; j++) {
     for (let i = 0; i <= segments; i++) uvs.push([(j === 0 || j === rings ? i + 0.5 : i) / segments, j / rings]);
   }
-  const vertex = (i: number, j: number) => j === 0 ? 0 : j === rings ? 1 : 2 + (j - 1) * segments + i % segments;
+  const vertex = (i: number, j: number) => (j === 0 ? 0 : j === rings ? 1 : 2 + (j - 1) * segments + (i % segments));
   const uv = (i: number, j: number) => j * (segments + 1) + i;
-  const triangles: number[][] = [], uvTriangles: number[][] = [];
+  const triangles: number[][] = [],
+    uvTriangles: number[][] = [];
   const add = (corners: number[][]) => {
     triangles.push(corners.map(([i, j]) => vertex(i, j)));
     uvTriangles.push(corners.map(([i, j]) => uv(i, j)));
   };
   for (let j = 0; j < rings; j++) {
     for (let i = 0; i < segments; i++) {
-      if (j === 0) add([[i, 0], [i + 1, 1], [i, 1]]);  // south cap: one triangle per segment
-      else if (j === rings - 1) add([[i, j], [i + 1, j], [i, j + 1]]);  // north cap
+      if (j === 0)
+        add([
+          [i, 0],
+          [i + 1, 1],
+          [i, 1],
+        ]); // south cap: one triangle per segment
+      else if (j === rings - 1)
+        add([
+          [i, j],
+          [i + 1, j],
+          [i, j + 1],
+        ]); // north cap
       else {
-        add([[i, j], [i + 1, j], [i + 1, j + 1]]);
-        add([[i, j], [i + 1, j + 1], [i, j + 1]]);
+        add([
+          [i, j],
+          [i + 1, j],
+          [i + 1, j + 1],
+        ]);
+        add([
+          [i, j],
+          [i + 1, j + 1],
+          [i, j + 1],
+        ]);
       }
     }
   }
@@ -63,12 +82,39 @@ export interface Mesh {
 export function icosphere(levels: number): Mesh {
   const t = (1 + Math.sqrt(5)) / 2;
   const positions: number[][] = [
-    [-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t],
-    [0, -1, -t], [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1],
+    [-1, t, 0],
+    [1, t, 0],
+    [-1, -t, 0],
+    [1, -t, 0],
+    [0, -1, t],
+    [0, 1, t],
+    [0, -1, -t],
+    [0, 1, -t],
+    [t, 0, -1],
+    [t, 0, 1],
+    [-t, 0, -1],
+    [-t, 0, 1],
   ].map(normalize);
   let triangles = [
-    [0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2], [10, 7, 6],
-    [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5], [2, 4, 11], [6, 2, 10], [8, 6, 7],
+    [0, 11, 5],
+    [0, 5, 1],
+    [0, 1, 7],
+    [0, 7, 10],
+    [0, 10, 11],
+    [1, 5, 9],
+    [5, 11, 4],
+    [11, 10, 2],
+    [10, 7, 6],
+    [7, 1, 8],
+    [3, 9, 4],
+    [3, 4, 2],
+    [3, 2, 6],
+    [3, 6, 8],
+    [3, 8, 9],
+    [4, 9, 5],
+    [2, 4, 11],
+    [6, 2, 10],
+    [8, 6, 7],
     [9, 8, 1],
   ];
   for (let l = 0; l < levels; l++) {
@@ -83,8 +129,15 @@ export function icosphere(levels: number): Mesh {
       return m;
     };
     triangles = triangles.flatMap(([a, b, c]) => {
-      const ab = midpoint(a, b), bc = midpoint(b, c), ca = midpoint(c, a);
-      return [[a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca]];
+      const ab = midpoint(a, b),
+        bc = midpoint(b, c),
+        ca = midpoint(c, a);
+      return [
+        [a, ab, ca],
+        [b, bc, ab],
+        [c, ca, bc],
+        [ab, bc, ca],
+      ];
     });
   }
   return {positions, triangles};
@@ -100,8 +153,9 @@ export function vertexNormals({positions, triangles}: Mesh): number[][] {
   const normals = positions.map(() => [0, 0, 0]);
   for (const [a, b, c] of triangles) {
     const [p, q, r] = [positions[a], positions[b], positions[c]];
-    const u = [q[0] - p[0], q[1] - p[1], q[2] - p[2]], v = [r[0] - p[0], r[1] - p[1], r[2] - p[2]];
-    const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];  // |n| = 2·area
+    const u = [q[0] - p[0], q[1] - p[1], q[2] - p[2]],
+      v = [r[0] - p[0], r[1] - p[1], r[2] - p[2]];
+    const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]; // |n| = 2·area
     for (const k of [a, b, c]) for (let i = 0; i < 3; i++) normals[k][i] += n[i];
   }
   return normals.map(normalize);

@@ -7,7 +7,11 @@ import {sphericalToVector, Vec3} from './geometry';
 
 type Color = [number, number, number];
 
-const mix = (a: Color, b: Color, f: number): Color => [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
+const mix = (a: Color, b: Color, f: number): Color => [
+  a[0] + (b[0] - a[0]) * f,
+  a[1] + (b[1] - a[1]) * f,
+  a[2] + (b[2] - a[2]) * f,
+];
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const smoothstep = (lo: number, hi: number, x: number) => {
   const f = clamp01((x - lo) / (hi - lo));
@@ -27,20 +31,30 @@ export class Noise {
     }
     for (let i = 0; i < 512; i++) this.perm[i] = p[i & 255];
     for (let i = 0; i < 256; i++) {
-      const z = rng.uniform(-1, 1), a = rng.uniform(0, 2 * Math.PI), r = Math.sqrt(1 - z * z);
+      const z = rng.uniform(-1, 1),
+        a = rng.uniform(0, 2 * Math.PI),
+        r = Math.sqrt(1 - z * z);
       this.grads.set([r * Math.cos(a), r * Math.sin(a), z], 3 * i);
     }
   }
 
   at(x: number, y: number, z: number): number {
-    const xi = Math.floor(x), yi = Math.floor(y), zi = Math.floor(z);
-    const fx = x - xi, fy = y - yi, fz = z - zi;
+    const xi = Math.floor(x),
+      yi = Math.floor(y),
+      zi = Math.floor(z);
+    const fx = x - xi,
+      fy = y - yi,
+      fz = z - zi;
     const fade = (t: number) => t * t * t * (t * (6 * t - 15) + 10);
-    const u = fade(fx), v = fade(fy), w = fade(fz);
+    const u = fade(fx),
+      v = fade(fy),
+      w = fade(fz);
     const {perm, grads} = this;
     let sum = 0;
     for (let c = 0; c < 8; c++) {
-      const dx = c & 1, dy = (c >> 1) & 1, dz = c >> 2;
+      const dx = c & 1,
+        dy = (c >> 1) & 1,
+        dz = c >> 2;
       const g = 3 * perm[perm[perm[(xi + dx) & 255] + ((yi + dy) & 255)] + ((zi + dz) & 255)];
       const dot = grads[g] * (fx - dx) + grads[g + 1] * (fy - dy) + grads[g + 2] * (fz - dz);
       sum += dot * (dx ? u : 1 - u) * (dy ? v : 1 - v) * (dz ? w : 1 - w);
@@ -50,7 +64,8 @@ export class Noise {
 
   /** Fractal sum of `octaves` octaves, each twice the frequency and half the amplitude. */
   fbm(d: Vec3, frequency: number, octaves: number): number {
-    let sum = 0, amplitude = 0.5;
+    let sum = 0,
+      amplitude = 0.5;
     for (let o = 0; o < octaves; o++, frequency *= 2, amplitude *= 0.5) {
       sum += amplitude * this.at(d[0] * frequency + 17.1 * o, d[1] * frequency, d[2] * frequency);
     }
@@ -58,9 +73,12 @@ export class Noise {
   }
 }
 
-const DEEP: Color = [0.02, 0.07, 0.22], SHALLOW: Color = [0.1, 0.36, 0.55];
-const FOREST: Color = [0.16, 0.38, 0.12], DESERT: Color = [0.78, 0.66, 0.42];
-const ROCK: Color = [0.42, 0.36, 0.3], SNOW: Color = [0.93, 0.95, 0.97];
+const DEEP: Color = [0.02, 0.07, 0.22],
+  SHALLOW: Color = [0.1, 0.36, 0.55];
+const FOREST: Color = [0.16, 0.38, 0.12],
+  DESERT: Color = [0.78, 0.66, 0.42];
+const ROCK: Color = [0.42, 0.36, 0.3],
+  SNOW: Color = [0.93, 0.95, 0.97];
 
 /** The earth-like color at a point of the unit sphere. */
 function earthColor(noise: Noise, d: Vec3, lat: number): Color {
@@ -85,7 +103,7 @@ export function earthTexture(height: number, seed: number): Float32Array {
   for (let j = 0; j < height; j++) {
     const lat = Math.PI * ((j + 0.5) / height - 0.5);
     for (let i = 0; i < width; i++) {
-      const c = earthColor(noise, sphericalToVector(lat, 2 * Math.PI * (i + 0.5) / width), lat);
+      const c = earthColor(noise, sphericalToVector(lat, (2 * Math.PI * (i + 0.5)) / width), lat);
       out.set(c, 3 * (j * width + i));
     }
   }
@@ -94,9 +112,18 @@ export function earthTexture(height: number, seed: number): Float32Array {
 
 /** The direction through texel center (s, t) of cube face f (+X, −X, +Y, −Y, +Z, −Z), SPEC §6.2 inverted. */
 function cubeTexelDirection(f: number, s: number, t: number): Vec3 {
-  const a = 2 * s - 1, b = 2 * t - 1;
-  const d: Vec3[] = [[1, -b, -a], [-1, -b, a], [a, 1, b], [a, -1, -b], [a, -b, 1], [-a, -b, -1]];
-  const [x, y, z] = d[f], n = Math.hypot(x, y, z);
+  const a = 2 * s - 1,
+    b = 2 * t - 1;
+  const d: Vec3[] = [
+    [1, -b, -a],
+    [-1, -b, a],
+    [a, 1, b],
+    [a, -1, -b],
+    [a, -b, 1],
+    [-a, -b, -1],
+  ];
+  const [x, y, z] = d[f],
+    n = Math.hypot(x, y, z);
   return [x / n, y / n, z / n];
 }
 

@@ -11,6 +11,8 @@ export function gaussian(rng: Rng): number {
 
 /** A direction drawn uniformly from the unit sphere. */
 export function unitVector(rng: Rng): [number, number, number] {
-  const z = rng.uniform(-1, 1), a = rng.uniform(0, 2 * Math.PI), r = Math.sqrt(1 - z * z);
+  const z = rng.uniform(-1, 1),
+    a = rng.uniform(0, 2 * Math.PI),
+    r = Math.sqrt(1 - z * z);
   return [r * Math.cos(a), r * Math.sin(a), z];
 }

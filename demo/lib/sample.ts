@@ -53,12 +53,16 @@ export function resolveSettings(sample: Sample, given: Record<string, unknown> =
     if (v == null || v === '') out[key] = s.default;
     else out[key] = typeof s.default === 'number' ? Number(v) : String(v);
     const value = out[key];
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${sample.name}: ${key} must be a number, got ${v}`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new Error(`${sample.name}: ${key} must be a number, got ${v}`);
     if (s.options && !s.options.includes(value as number | string)) {
       throw new Error(`${sample.name}: ${key} must be one of ${s.options.join(', ')}, got ${v}`);
     }
   }
   const unknown = Object.keys(given).filter(k => !(k in sample.settings));
-  if (unknown.length) throw new Error(`${sample.name}: unknown setting(s) ${unknown.join(', ')}; known: ${Object.keys(sample.settings).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `${sample.name}: unknown setting(s) ${unknown.join(', ')}; known: ${Object.keys(sample.settings).join(', ')}`,
+    );
   return out;
 }

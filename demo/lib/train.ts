@@ -21,7 +21,7 @@ export interface TrainResult {
   metrics: Record<string, number>;
   /** Wall time of the iterations alone (no set-up, no final images). */
   seconds: number;
-  images: Array<{key: string, label: string} & Rgba>;
+  images: Array<{key: string; label: string} & Rgba>;
 }
 
 export type Progress = (iteration: number, loss: number, seconds: number) => void;
@@ -53,7 +53,8 @@ export async function train(sample: Sample, settings: Settings, onProgress: Prog
     const seconds = (performance.now() - t0) / 1000;
     const metrics = await trainer.metrics();
     const images = [];
-    for (const panel of trainer.panels()) images.push({key: panel.key, label: panel.label, ...await panelRgba(panel)});
+    for (const panel of trainer.panels())
+      images.push({key: panel.key, label: panel.label, ...(await panelRgba(panel))});
     return {sample: sample.name, backend: tf.getBackend(), settings, losses, metrics, seconds, images};
   } finally {
     trainer.dispose();

@@ -26,7 +26,11 @@ const REDRAW_SHARE = 0.25;
 const w = window as any;
 
 type Children = Array<Node | string | null>;
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & {dataset?: Record<string, string>} = {}, ...children: Children): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & {dataset?: Record<string, string>} = {},
+  ...children: Children
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   const {dataset, ...rest} = props;
   Object.assign(e, rest);
@@ -36,9 +40,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 }
 
 function header(current?: string) {
-  return el('header', {},
+  return el(
+    'header',
+    {},
     el('a', {href: 'index.html', className: 'home'}, 'tfjs-diffrast samples'),
-    el('nav', {}, ...SAMPLES.map(s => el('a', {href: `${s.name}.html`, className: s.name === current ? 'current' : ''}, s.name))));
+    el(
+      'nav',
+      {},
+      ...SAMPLES.map(s => el('a', {href: `${s.name}.html`, className: s.name === current ? 'current' : ''}, s.name)),
+    ),
+  );
 }
 
 /** Does `name` initialise here, and does this package have kernels for it? */
@@ -54,10 +65,13 @@ async function backendStatus(name: string): Promise<string | null> {
 }
 
 function drawRgba(canvas: HTMLCanvasElement, img: Rgba) {
-  if (canvas.width !== img.width || canvas.height !== img.height) [canvas.width, canvas.height] = [img.width, img.height];
+  if (canvas.width !== img.width || canvas.height !== img.height)
+    [canvas.width, canvas.height] = [img.width, img.height];
   // Small images (a 4×4 cube) are enlarged with visible pixels; large ones are smoothed down.
   canvas.style.imageRendering = img.height < canvas.clientHeight ? 'pixelated' : 'auto';
-  canvas.getContext('2d')!.putImageData(new ImageData(img.data as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(img.data as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
 }
 
 function formatNumber(v: number): string {
@@ -73,11 +87,22 @@ function toBase64(bytes: Uint8ClampedArray): string {
 
 function gallery() {
   document.title = 'tfjs-diffrast samples';
-  document.body.append(header(), el('main', {},
-    el('h1', {}, 'Samples'),
-    el('p', {}, 'Each page trains live in your browser. Pick a backend on the page; webgl is the fast path.'),
-    el('ul', {className: 'gallery'}, ...SAMPLES.map(s =>
-      el('li', {}, el('a', {href: `${s.name}.html`}, el('h2', {}, s.title)), el('p', {}, s.summary))))));
+  document.body.append(
+    header(),
+    el(
+      'main',
+      {},
+      el('h1', {}, 'Samples'),
+      el('p', {}, 'Each page trains live in your browser. Pick a backend on the page; webgl is the fast path.'),
+      el(
+        'ul',
+        {className: 'gallery'},
+        ...SAMPLES.map(s =>
+          el('li', {}, el('a', {href: `${s.name}.html`}, el('h2', {}, s.title)), el('p', {}, s.summary)),
+        ),
+      ),
+    ),
+  );
 }
 
 /** A sample's page and its training loop. */
@@ -107,25 +132,52 @@ class SamplePage {
     error: el('pre', {className: 'error', hidden: true}),
   };
 
-  constructor(private readonly sample: Sample, private readonly params: URLSearchParams) {
+  constructor(
+    private readonly sample: Sample,
+    private readonly params: URLSearchParams,
+  ) {
     const given = Object.fromEntries([...params].filter(([k]) => k in sample.settings));
     this.settings = resolveSettings(sample, given);
   }
 
   /** What the headless runner and the tests read. */
   get state() {
-    return {sample: this.sample.name, backend: tf.getBackend(), settings: this.settings, iteration: this.iteration,
-      losses: this.losses, running: this.running, error: this.error};
+    return {
+      sample: this.sample.name,
+      backend: tf.getBackend(),
+      settings: this.settings,
+      iteration: this.iteration,
+      losses: this.losses,
+      running: this.running,
+      error: this.error,
+    };
   }
 
   async start() {
     const {sample, ui} = this;
     document.title = `${sample.name} — tfjs-diffrast samples`;
-    document.body.append(header(sample.name), el('main', {},
-      el('h1', {}, sample.title), el('p', {className: 'summary'}, sample.summary),
-      el('section', {className: 'controls'}, el('label', {}, 'backend ', ui.backend), ui.play, ui.pause, ui.reset, ui.status),
-      ui.settings, ui.error, ui.panels,
-      el('section', {className: 'results'}, el('figure', {}, ui.chart, el('figcaption', {}, 'loss')), ui.metrics)));
+    document.body.append(
+      header(sample.name),
+      el(
+        'main',
+        {},
+        el('h1', {}, sample.title),
+        el('p', {className: 'summary'}, sample.summary),
+        el(
+          'section',
+          {className: 'controls'},
+          el('label', {}, 'backend ', ui.backend),
+          ui.play,
+          ui.pause,
+          ui.reset,
+          ui.status,
+        ),
+        ui.settings,
+        ui.error,
+        ui.panels,
+        el('section', {className: 'results'}, el('figure', {}, ui.chart, el('figcaption', {}, 'loss')), ui.metrics),
+      ),
+    );
     this.buildSettings();
     ui.play.onclick = () => this.play();
     ui.pause.onclick = () => this.pause();
@@ -138,9 +190,9 @@ class SamplePage {
 
   private buildSettings() {
     for (const [key, s] of Object.entries(this.sample.settings)) {
-      const input = s.options ?
-          el('select', {}, ...s.options.map(o => el('option', {value: String(o), textContent: String(o)}))) :
-          el('input', {type: typeof s.default === 'number' ? 'number' : 'text', step: 'any'});
+      const input = s.options
+        ? el('select', {}, ...s.options.map(o => el('option', {value: String(o), textContent: String(o)})))
+        : el('input', {type: typeof s.default === 'number' ? 'number' : 'text', step: 'any'});
       input.value = String(this.settings[key]);
       input.name = key;
       input.onchange = async () => {
@@ -167,7 +219,9 @@ class SamplePage {
     const status: Record<string, string | null> = {};
     for (const b of BACKENDS) status[b] = await backendStatus(b);
     for (const b of BACKENDS) {
-      this.ui.backend.append(el('option', {value: b, disabled: status[b] != null, textContent: status[b] ? `${b} (${status[b]})` : b}));
+      this.ui.backend.append(
+        el('option', {value: b, disabled: status[b] != null, textContent: status[b] ? `${b} (${status[b]})` : b}),
+      );
     }
     const choice = wanted ?? BACKENDS.find(b => status[b] == null) ?? 'cpu';
     if (wanted && status[wanted]) this.showError(`backend ${wanted}: ${status[wanted]}`);
@@ -237,12 +291,12 @@ class SamplePage {
         this.losses.push(await this.trainer!.step());
         this.iteration++;
         this.times.push(performance.now());
-        const wait = Math.max(REDRAW_MS, this.drawMs * (1 - REDRAW_SHARE) / REDRAW_SHARE);
+        const wait = Math.max(REDRAW_MS, (this.drawMs * (1 - REDRAW_SHARE)) / REDRAW_SHARE);
         if (performance.now() - this.lastDraw > wait || this.iteration === iters) {
           await this.draw();
         } else {
           this.drawProgress();
-          await new Promise(r => setTimeout(r, 0));  // let the page handle clicks
+          await new Promise(r => setTimeout(r, 0)); // let the page handle clicks
         }
       }
     } catch (e) {
@@ -258,15 +312,18 @@ class SamplePage {
     const start = performance.now();
     const panels = trainer.panels();
     if (rebuild) {
-      this.ui.panels.replaceChildren(...panels.map(p =>
-        el('figure', {}, el('canvas', {dataset: {panel: p.key}}), el('figcaption', {}, p.label))));
+      this.ui.panels.replaceChildren(
+        ...panels.map(p => el('figure', {}, el('canvas', {dataset: {panel: p.key}}), el('figcaption', {}, p.label))),
+      );
     }
     const metrics = await trainer.metrics();
     for (const p of panels) {
       const canvas = this.ui.panels.querySelector<HTMLCanvasElement>(`canvas[data-panel="${p.key}"]`)!;
       drawRgba(canvas, await panelRgba(p));
     }
-    this.ui.metrics.replaceChildren(...Object.entries(metrics).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, formatNumber(v)))));
+    this.ui.metrics.replaceChildren(
+      ...Object.entries(metrics).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, formatNumber(v)))),
+    );
     this.drawProgress();
     this.lastDraw = performance.now();
     // (The first draw after a reset compiles the panels' shaders: it says nothing about the next.)
@@ -292,7 +349,9 @@ class SamplePage {
   /** The headless loop (lib/train) on this page's backend; progress goes to window.demoProgress. */
   async train(given: Record<string, unknown>) {
     await this.stop();
-    const result = await train(this.sample, resolveSettings(this.sample, given), (i, loss, s) => w.demoProgress?.(i, loss, s));
+    const result = await train(this.sample, resolveSettings(this.sample, given), (i, loss, s) =>
+      w.demoProgress?.(i, loss, s),
+    );
     return {...result, images: result.images.map(({data, ...rest}) => ({...rest, base64: toBase64(data)}))};
   }
 }

@@ -24,15 +24,20 @@ const DISTANCE = 3.5;
 export const cube: Sample = {
   name: 'cube',
   title: 'Cube: shape and colors from tiny images',
-  summary: 'A cube with randomly displaced vertices and random colors is fitted to renders of the true cube from ' +
-      'random directions. The loss sees only res×res pixels, yet the shape converges: antialias turns ' +
-      'silhouette coverage into gradients on the vertex positions. The 256×256 renders show the same two cubes ' +
-      'sharply.',
+  summary:
+    'A cube with randomly displaced vertices and random colors is fitted to renders of the true cube from ' +
+    'random directions. The loss sees only res×res pixels, yet the shape converges: antialias turns ' +
+    'silhouette coverage into gradients on the vertex positions. The 256×256 renders show the same two cubes ' +
+    'sharply.',
   settings: {
     iters: {label: 'iterations', default: 2000},
     res: {label: 'resolution', default: 16, options: [4, 8, 16, 32, 64, 128, 256], help: 'training image size, pixels'},
-    colors: {label: 'colors', default: 'per-vertex', options: ['per-vertex', 'per-face'],
-      help: 'per-vertex: interpolated; per-face: flat, through a separate color index buffer'},
+    colors: {
+      label: 'colors',
+      default: 'per-vertex',
+      options: ['per-vertex', 'per-face'],
+      help: 'per-vertex: interpolated; per-face: flat, through a separate color index buffer',
+    },
     lr: {label: 'learning rate', default: 1e-2, help: 'Adam, decayed ×10 every 2000 iterations (floor ×0.01)'},
     seed: {label: 'seed', default: 1},
   },
@@ -71,7 +76,10 @@ async function createCube(s: Settings): Promise<Trainer> {
       const target = tf.tidy(() => render(mvp, posTrue, colTrue, res));
       // nvdiffrast's schedule: ×10 slower every 2000 iterations, never below 1% of the start.
       setLearningRate(optimizer, lr * Math.max(0.01, 10 ** (-iteration * 0.0005)));
-      const loss = optimizer.minimize(() => mse(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res), target), true);
+      const loss = optimizer.minimize(
+        () => mse(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res), target),
+        true,
+      );
       target.dispose();
       iteration++;
       return readScalar(loss!);
@@ -80,10 +88,21 @@ async function createCube(s: Settings): Promise<Trainer> {
       const mvp = cameraAt(DISTANCE, DISPLAY_ROTATION);
       return tf.tidy(() => [
         {key: 'target', label: `target, ${res}×${res}`, image: toDisplay(render(mvp, posTrue, colTrue, res))},
-        {key: 'result', label: `estimate, ${res}×${res}`, image: toDisplay(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res))},
-        {key: 'target-hires', label: `target, ${HIGH_RES}×${HIGH_RES}`, image: toDisplay(render(mvp, posTrue, colTrue, HIGH_RES))},
-        {key: 'result-hires', label: `estimate, ${HIGH_RES}×${HIGH_RES}`,
-          image: toDisplay(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, HIGH_RES))},
+        {
+          key: 'result',
+          label: `estimate, ${res}×${res}`,
+          image: toDisplay(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, res)),
+        },
+        {
+          key: 'target-hires',
+          label: `target, ${HIGH_RES}×${HIGH_RES}`,
+          image: toDisplay(render(mvp, posTrue, colTrue, HIGH_RES)),
+        },
+        {
+          key: 'result-hires',
+          label: `estimate, ${HIGH_RES}×${HIGH_RES}`,
+          image: toDisplay(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D, HIGH_RES)),
+        },
       ]);
     },
     async metrics() {
@@ -91,7 +110,10 @@ async function createCube(s: Settings): Promise<Trainer> {
         tf.mean(tf.norm(tf.sub(pos, posTrue), 'euclidean', 1)),
         tf.sqrt(mse(col, colTrue)),
       ]);
-      return {'mean vertex error': await readScalar(vertexError as tf.Scalar), 'color rmse': await readScalar(colorError as tf.Scalar)};
+      return {
+        'mean vertex error': await readScalar(vertexError as tf.Scalar),
+        'color rmse': await readScalar(colorError as tf.Scalar),
+      };
     },
     dispose() {
       tf.dispose([tri, posTrue, colTrue, pos, col]);

@@ -25,16 +25,25 @@ const NEAREST = 2.5;
 export const earth: Sample = {
   name: 'earth',
   title: 'Earth: a texture from random views, with and without mipmaps',
-  summary: 'A 2048×1024 texture on a UV sphere (smaller ones for quick runs) is learned from renders of the true texture at random rotations and ' +
-      'distances from 2.5 to 50 radii (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
-      'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
-      'texture PSNR (texels within ±60° latitude) shows the difference.',
+  summary:
+    'A 2048×1024 texture on a UV sphere (smaller ones for quick runs) is learned from renders of the true texture at random rotations and ' +
+    'distances from 2.5 to 50 radii (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
+    'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
+    'texture PSNR (texels within ±60° latitude) shows the difference.',
   settings: {
     iters: {label: 'iterations', default: 150},
     res: {label: 'resolution', default: 128, options: [32, 64, 128, 256, 512]},
-    texture: {label: 'texture width', default: 2048, options: [256, 512, 1024, 2048],
-      help: 'texels; the height is half. 2048 is nvdiffrast\'s size (about 9 s per iteration on a CPU-emulated GPU; 512: about 3 s)'},
-    maxDistance: {label: 'max distance', default: 50, help: 'camera distance drawn log-uniformly from [2.5, this]; the sphere has radius 1'},
+    texture: {
+      label: 'texture width',
+      default: 2048,
+      options: [256, 512, 1024, 2048],
+      help: "texels; the height is half. 2048 is nvdiffrast's size (about 9 s per iteration on a CPU-emulated GPU; 512: about 3 s)",
+    },
+    maxDistance: {
+      label: 'max distance',
+      default: 50,
+      help: 'camera distance drawn log-uniformly from [2.5, this]; the sphere has radius 1',
+    },
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
   },
@@ -43,7 +52,9 @@ export const earth: Sample = {
 
 async function createEarth(s: Settings): Promise<Trainer> {
   const rng = new Rng(s.seed as number);
-  const res = s.res as number, texH = (s.texture as number) / 2, iters = s.iters as number;
+  const res = s.res as number,
+    texH = (s.texture as number) / 2,
+    iters = s.iters as number;
   const sphere = uvSphere(64, 32);
   const pos = tf.tensor2d(sphere.positions);
   const tri = tf.tensor2d(sphere.triangles, undefined, 'int32');
@@ -53,7 +64,8 @@ async function createEarth(s: Settings): Promise<Trainer> {
   const texMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
   const texNoMip = variable(tf.fill(texTrue.shape, 0.5) as tf.Tensor4D);
   const lr = s.lr as number;
-  const adamMip = adam(lr), adamNoMip = adam(lr);
+  const adamMip = adam(lr),
+    adamNoMip = adam(lr);
   const mask = tf.tidy(() => {
     const lat = tf.sub(tf.mul(tf.add(tf.range(0, texH), 0.5), Math.PI / texH), Math.PI / 2);
     return tf.cast(tf.lessEqual(tf.abs(lat), MASK_LATITUDE), 'float32').reshape([1, texH, 1, 1]);
@@ -61,13 +73,16 @@ async function createEarth(s: Settings): Promise<Trainer> {
   let iteration = 0;
 
   /** The sphere under `mvp` at size×size: texture coordinates, their derivatives, coverage. */
-  type Surface = {texc: tf.Tensor4D, texd: tf.Tensor4D, covered: tf.Tensor4D};
+  type Surface = {texc: tf.Tensor4D; texd: tf.Tensor4D; covered: tf.Tensor4D};
   function surface(mvp: dr.mat4.Mat4, size: number): Surface {
     return tf.tidy(() => {
       const {rast, rastDb} = dr.rasterize(dr.mat4.transformPos(mvp, pos), tri, [size, size]);
       const {out: texc, outDa: texd} = dr.interpolate(uv, rast, uvTri, {rastDb, diffAttrs: 'all'});
       // (Tiled to RGB: tfjs's cpu backend multiplies same-shape tensors far faster than broadcast ones.)
-      const covered = tf.tile(tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32'), [1, 1, 1, 3]);
+      const covered = tf.tile(
+        tf.cast(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), 'float32'),
+        [1, 1, 1, 3],
+      );
       return {texc, texd, covered: covered as tf.Tensor4D};
     });
   }
@@ -75,8 +90,9 @@ async function createEarth(s: Settings): Promise<Trainer> {
 
   /** The surface textured, black background: mipmapped (trilinear, by the derivatives) or bilinear. */
   function shade({texc, texd, covered}: Surface, tex: tf.Tensor4D, mip: boolean): tf.Tensor4D {
-    const color = mip ? dr.texture(tex, texc, {uvDa: texd, filterMode: 'linear-mipmap-linear'}) :
-                        dr.texture(tex, texc, {filterMode: 'linear'});
+    const color = mip
+      ? dr.texture(tex, texc, {uvDa: texd, filterMode: 'linear-mipmap-linear'})
+      : dr.texture(tex, texc, {filterMode: 'linear'});
     return tf.mul(color, covered);
   }
 
@@ -96,16 +112,18 @@ async function createEarth(s: Settings): Promise<Trainer> {
    * a view from afar weighs as much as one from close by, and the loss curve shows the texture
    * improving rather than the random distances.
    */
-  const sphereMse = (image: tf.Tensor4D, target: tf.Tensor4D) => tf.tidy(() => {
-    const covered = tf.sum(tf.cast(tf.greater(tf.max(target, 3), 0), 'float32'));
-    return tf.div(tf.sum(tf.square(tf.sub(image, target))), tf.mul(tf.maximum(covered, 1), 3)) as tf.Scalar;
-  });
+  const sphereMse = (image: tf.Tensor4D, target: tf.Tensor4D) =>
+    tf.tidy(() => {
+      const covered = tf.sum(tf.cast(tf.greater(tf.max(target, 3), 0), 'float32'));
+      return tf.div(tf.sum(tf.square(tf.sub(image, target))), tf.mul(tf.maximum(covered, 1), 3)) as tf.Scalar;
+    });
 
-  const psnr = (tex: tf.Tensor4D) => tf.tidy(() => {
-    const err = tf.sum(tf.mul(tf.square(tf.sub(tf.clipByValue(tex, 0, 1), texTrue)), mask));
-    const meanErr = tf.div(err, tf.mul(tf.sum(mask), 2 * texH * 3));
-    return tf.mul(tf.log(meanErr), -10 / Math.LN10) as tf.Scalar;
-  });
+  const psnr = (tex: tf.Tensor4D) =>
+    tf.tidy(() => {
+      const err = tf.sum(tf.mul(tf.square(tf.sub(tf.clipByValue(tex, 0, 1), texTrue)), mask));
+      const meanErr = tf.div(err, tf.mul(tf.sum(mask), 2 * texH * 3));
+      return tf.mul(tf.log(meanErr), -10 / Math.LN10) as tf.Scalar;
+    });
 
   return {
     async step() {
@@ -132,7 +150,8 @@ async function createEarth(s: Settings): Promise<Trainer> {
       const size = Math.max(res, 256);
       // Textures are shown at most 1024 texels wide.
       const pool = Math.max(1, texH / 512);
-      const shown = (t: tf.Tensor4D) => toDisplay(tf.avgPool(tf.clipByValue(t, 0, 1) as tf.Tensor4D, pool, pool, 'valid') as tf.Tensor4D);
+      const shown = (t: tf.Tensor4D) =>
+        toDisplay(tf.avgPool(tf.clipByValue(t, 0, 1) as tf.Tensor4D, pool, pool, 'valid') as tf.Tensor4D);
       return tf.tidy(() => [
         {key: 'target', label: 'target', image: toDisplay(renderTarget(mvp, size))},
         {key: 'result', label: 'with mipmaps', image: toDisplay(render(mvp, texMip, size, true))},
@@ -143,9 +162,13 @@ async function createEarth(s: Settings): Promise<Trainer> {
       ]);
     },
     async metrics() {
-      const withMip = await readScalar(psnr(texMip)), withoutMip = await readScalar(psnr(texNoMip));
-      return {'texture PSNR with mipmaps (dB)': withMip, 'texture PSNR without mipmaps (dB)': withoutMip,
-        'mipmap gain (dB)': withMip - withoutMip};
+      const withMip = await readScalar(psnr(texMip)),
+        withoutMip = await readScalar(psnr(texNoMip));
+      return {
+        'texture PSNR with mipmaps (dB)': withMip,
+        'texture PSNR without mipmaps (dB)': withoutMip,
+        'mipmap gain (dB)': withMip - withoutMip,
+      };
     },
     dispose() {
       tf.dispose([pos, tri, uv, uvTri, texTrue, texMip, texNoMip, mask]);

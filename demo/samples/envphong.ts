@@ -27,15 +27,21 @@ const DISTANCE = 3.5;
 export const envphong: Sample = {
   name: 'envphong',
   title: 'Environment map and Phong highlight',
-  summary: 'A smooth blob (20·4^n triangles: 20 480 at the default 5 subdivisions) reflects a sky cube map and a point light (Phong: rgb·max(0, r·L)^exponent). ' +
-      'From renders at random views with the light in a random direction each time, a grey cube map and random Phong ' +
-      'parameters learn the sky, the highlight color and its exponent. Reflection vectors are interpolated with ' +
-      'their derivatives, which select the cube map\'s mip level.',
+  summary:
+    'A smooth blob (20·4^n triangles: 20 480 at the default 5 subdivisions) reflects a sky cube map and a point light (Phong: rgb·max(0, r·L)^exponent). ' +
+    'From renders at random views with the light in a random direction each time, a grey cube map and random Phong ' +
+    'parameters learn the sky, the highlight color and its exponent. Reflection vectors are interpolated with ' +
+    "their derivatives, which select the cube map's mip level.",
   settings: {
     iters: {label: 'iterations', default: 150},
     res: {label: 'resolution', default: 128, options: [32, 64, 128, 256, 512]},
     env: {label: 'cube map size', default: 32, options: [16, 32, 64, 128, 256], help: 'texels per cube face side'},
-    subdivisions: {label: 'subdivisions', default: 5, options: [3, 4, 5, 6], help: 'of the icosahedron: 20·4^n triangles'},
+    subdivisions: {
+      label: 'subdivisions',
+      default: 5,
+      options: [3, 4, 5, 6],
+      help: 'of the icosahedron: 20·4^n triangles',
+    },
     lr: {label: 'learning rate', default: 0.03, help: 'Adam'},
     seed: {label: 'seed', default: 1},
   },
@@ -44,7 +50,8 @@ export const envphong: Sample = {
 
 async function createEnvPhong(s: Settings): Promise<Trainer> {
   const rng = new Rng(s.seed as number);
-  const res = s.res as number, envSize = s.env as number;
+  const res = s.res as number,
+    envSize = s.env as number;
   const mesh = blob(s.subdivisions as number, s.seed as number);
   const pos = tf.tensor2d(mesh.positions);
   const normals = tf.tensor2d(vertexNormals(mesh));
@@ -63,20 +70,30 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
    * learned, so target and estimate share it: the reflection vectors at the pixels with their
    * derivatives, r·L, and which pixels the blob covers.
    */
-  type View = {r: tf.Tensor4D, rDa: tf.Tensor4D, rDotL: tf.Tensor4D, covered: tf.Tensor4D};
+  type View = {r: tf.Tensor4D; rDa: tf.Tensor4D; rDotL: tf.Tensor4D; covered: tf.Tensor4D};
   function view(rotation: dr.mat4.Mat4, offset: number[], light: number[]): View {
     return tf.tidy(() => {
       const modelView = dr.mat4.compose(dr.mat4.translate(offset[0], offset[1], -DISTANCE), rotation);
       const clip = dr.mat4.transformPos(dr.mat4.compose(PROJECTION, modelView), pos);
       // The camera in model space: the inverse model-view applied to the origin (rotation is orthonormal).
-      const camera = tf.matMul(tf.tensor2d(rotation, [4, 4]).slice([0, 0], [3, 3]),
-          tf.tensor2d([-offset[0], -offset[1], DISTANCE], [3, 1]), true);
+      const camera = tf.matMul(
+        tf.tensor2d(rotation, [4, 4]).slice([0, 0], [3, 3]),
+        tf.tensor2d([-offset[0], -offset[1], DISTANCE], [3, 1]),
+        true,
+      );
       const toVertex = tf.sub(pos, tf.reshape(camera, [1, 3]));
       const reflect = tf.sub(toVertex, tf.mul(normals, tf.mul(2, tf.sum(tf.mul(normals, toVertex), 1, true))));
       const {rast, rastDb} = dr.rasterize(clip, tri, [res, res]);
       const {out: r, outDa: rDa} = dr.interpolate(reflect, rast, tri, {rastDb, diffAttrs: 'all'});
-      const rDotL = tf.sum(tf.mul(tf.div(r, tf.add(tf.norm(r, 'euclidean', 3, true), 1e-8)), light), 3, true) as tf.Tensor4D;
-      const covered = tf.tile(tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0), [1, 1, 1, 3]) as tf.Tensor4D;
+      const rDotL = tf.sum(
+        tf.mul(tf.div(r, tf.add(tf.norm(r, 'euclidean', 3, true), 1e-8)), light),
+        3,
+        true,
+      ) as tf.Tensor4D;
+      const covered = tf.tile(
+        tf.greater(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1]), 0),
+        [1, 1, 1, 3],
+      ) as tf.Tensor4D;
       return {r, rDa, rDotL, covered};
     });
   }
@@ -117,8 +134,11 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
       const p = await phongNow.data();
       phongNow.dispose();
       const rgbRmse = Math.sqrt(TRUE_RGB.reduce((sum, c, i) => sum + (p[i] - c) ** 2, 0) / 3);
-      return {'Phong rgb rmse': rgbRmse, 'Phong exponent': p[3],
-        'Phong exponent relative error': Math.abs(p[3] - TRUE_EXPONENT) / TRUE_EXPONENT};
+      return {
+        'Phong rgb rmse': rgbRmse,
+        'Phong exponent': p[3],
+        'Phong exponent relative error': Math.abs(p[3] - TRUE_EXPONENT) / TRUE_EXPONENT,
+      };
     },
     dispose() {
       tf.dispose([pos, normals, tri, envTrue, phongTrue, env, phongRaw, phongScale]);
@@ -131,7 +151,9 @@ async function createEnvPhong(s: Settings): Promise<Trainer> {
 function blob(subdivisions: number, seed: number) {
   const sphere = icosphere(subdivisions);
   const noise = new Noise(new Rng(seed + 1));
-  const positions = sphere.positions.map(d => d.map(x => x * (1 + 0.4 * noise.fbm(d as [number, number, number], 0.8, 2))));
+  const positions = sphere.positions.map(d =>
+    d.map(x => x * (1 + 0.4 * noise.fbm(d as [number, number, number], 0.8, 2))),
+  );
   return {positions, triangles: sphere.triangles};
 }
 
@@ -146,9 +168,12 @@ function unfoldCube(cube: tf.Tensor5D): tf.Tensor4D {
   const blank = tf.zeros([1, size, size, 3]);
   const side = (f: number) => tf.reverse(face(f), 1);
   const rows = [
-    [blank, side(3), blank, blank],  // −Y  (bottom row of the image)
+    [blank, side(3), blank, blank], // −Y  (bottom row of the image)
     [side(1), side(4), side(0), side(5)],
-    [blank, side(2), blank, blank],  // +Y
+    [blank, side(2), blank, blank], // +Y
   ];
-  return tf.concat(rows.map(r => tf.concat(r, 2)), 1) as tf.Tensor4D;
+  return tf.concat(
+    rows.map(r => tf.concat(r, 2)),
+    1,
+  ) as tf.Tensor4D;
 }

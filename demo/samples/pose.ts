@@ -15,15 +15,27 @@ import {gaussian, Rng, unitVector} from '../lib/random';
 import {cameraAt, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
 
-const FACE_COLORS = [[0.9, 0.2, 0.2], [0.2, 0.8, 0.3], [0.2, 0.35, 0.9], [0.95, 0.85, 0.2], [0.85, 0.3, 0.85], [0.2, 0.85, 0.85]];
-const AXES = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const FACE_COLORS = [
+  [0.9, 0.2, 0.2],
+  [0.2, 0.8, 0.3],
+  [0.2, 0.35, 0.9],
+  [0.95, 0.85, 0.2],
+  [0.85, 0.3, 0.85],
+  [0.2, 0.85, 0.85],
+];
+const AXES = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
 
 export const pose: Sample = {
   name: 'pose',
-  title: 'Pose: a cube\'s rotation from one image',
-  summary: 'The rotation of a cube with six colored faces is recovered from one image of it: a noisy greedy search ' +
-      'over rotations (shrinking perturbations, random 90° turns) finds the right basin, then Adam refines the ' +
-      'quaternion through the differentiable renderer. The metric is the angle between the true and estimated rotation.',
+  title: "Pose: a cube's rotation from one image",
+  summary:
+    'The rotation of a cube with six colored faces is recovered from one image of it: a noisy greedy search ' +
+    'over rotations (shrinking perturbations, random 90° turns) finds the right basin, then Adam refines the ' +
+    'quaternion through the differentiable renderer. The metric is the angle between the true and estimated rotation.',
   settings: {
     iters: {label: 'iterations', default: 500},
     res: {label: 'resolution', default: 128, options: [32, 64, 128, 256]},
@@ -36,7 +48,8 @@ export const pose: Sample = {
 
 async function createPose(s: Settings): Promise<Trainer> {
   const rng = new Rng(s.seed as number);
-  const res = s.res as number, iters = s.iters as number;
+  const res = s.res as number,
+    iters = s.iters as number;
   const searchIters = Math.round(iters * (s.search as number));
   const mesh = dr.meshes.cube(0.5);
   const pos = tf.tensor2d(mesh.positions);
@@ -47,7 +60,8 @@ async function createPose(s: Settings): Promise<Trainer> {
   const camera = tf.tensor2d(cameraAt(3.5), [4, 4]);
 
   const qTrue = quat.random(rng);
-  let best = quat.random(rng), bestLoss = Infinity;
+  let best = quat.random(rng),
+    bestLoss = Infinity;
   const q = variable(tf.tensor1d(best));
   const lr = s.lr as number;
   const optimizer = adam(lr);
@@ -62,13 +76,15 @@ async function createPose(s: Settings): Promise<Trainer> {
   const target = tf.tidy(() => render(tf.tensor1d(qTrue)));
   // A robust image loss: tanh saturates, so a wrongly colored pixel counts about the same however
   // wrong its color is, and the loss measures mismatched area.
-  const loss = (rotation: tf.Tensor1D) => tf.mean(tf.tanh(tf.mul(5, tf.sum(tf.square(tf.sub(render(rotation), target)), 3)))) as tf.Scalar;
+  const loss = (rotation: tf.Tensor1D) =>
+    tf.mean(tf.tanh(tf.mul(5, tf.sum(tf.square(tf.sub(render(rotation), target)), 3)))) as tf.Scalar;
 
   /** Greedy search: perturbations shrink from ~60° to ~0.6° over the phase. */
   async function searchStep(): Promise<number> {
     const sigma = 0.01 ** (iteration / searchIters);
     let candidate = quat.multiply(best, quat.fromAxisAngle(unitVector(rng), sigma * gaussian(rng)));
-    if (rng.next() < 0.5) candidate = quat.multiply(candidate, quat.fromAxisAngle(AXES[rng.int(3)], Math.PI / 2 * (1 + rng.int(3))));
+    if (rng.next() < 0.5)
+      candidate = quat.multiply(candidate, quat.fromAxisAngle(AXES[rng.int(3)], (Math.PI / 2) * (1 + rng.int(3))));
     const value = await readScalar(tf.tidy(() => loss(tf.tensor1d(candidate))));
     if (value < bestLoss) [best, bestLoss] = [candidate, value];
     if (iteration === searchIters - 1) tf.tidy(() => q.assign(tf.tensor1d(best)));
@@ -82,7 +98,7 @@ async function createPose(s: Settings): Promise<Trainer> {
     return readScalar(value!);
   }
 
-  const estimate = () => iteration < searchIters ? tf.tensor1d(best) : tf.clone(q) as tf.Tensor1D;
+  const estimate = () => (iteration < searchIters ? tf.tensor1d(best) : (tf.clone(q) as tf.Tensor1D));
 
   return {
     async step() {
@@ -96,7 +112,11 @@ async function createPose(s: Settings): Promise<Trainer> {
         return [
           {key: 'target', label: 'target', image: toDisplay(target)},
           {key: 'result', label: 'estimate', image: toDisplay(current)},
-          {key: 'difference', label: '|target − estimate|', image: toDisplay(tf.abs(tf.sub(target, current)) as tf.Tensor4D)},
+          {
+            key: 'difference',
+            label: '|target − estimate|',
+            image: toDisplay(tf.abs(tf.sub(target, current)) as tf.Tensor4D),
+          },
         ];
       });
     },

@@ -12,15 +12,24 @@ import {mse, readScalar, toDisplay} from '../lib/render';
 import type {Sample, Settings, Trainer} from '../lib/sample';
 
 /** Clip-space corners (z = 0, w = 1) and their colors. */
-const CORNERS = [[-0.8, -0.8], [0.8, -0.8], [0, 0.8]];
-const COLORS = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const CORNERS = [
+  [-0.8, -0.8],
+  [0.8, -0.8],
+  [0, 0.8],
+];
+const COLORS = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
 
 export const triangle: Sample = {
   name: 'triangle',
   title: 'Triangle: the smoke test',
-  summary: 'The triangle with red, green and blue corners, rendered at 256×256. A displaced grey triangle learns ' +
-      'its corners and colors from that one image; the corners move because antialias gives the silhouette ' +
-      'pixels gradients.',
+  summary:
+    'The triangle with red, green and blue corners, rendered at 256×256. A displaced grey triangle learns ' +
+    'its corners and colors from that one image; the corners move because antialias gives the silhouette ' +
+    'pixels gradients.',
   settings: {
     iters: {label: 'iterations', default: 100},
     res: {label: 'resolution', default: 256, options: [32, 64, 128, 256, 512]},
@@ -42,7 +51,7 @@ async function createTriangle(s: Settings): Promise<Trainer> {
   const optimizer = adam(s.lr as number);
 
   const render = (xy: tf.Tensor2D, rgb: tf.Tensor2D) => {
-    const pos = tf.concat([xy, tf.zeros([3, 1]), tf.ones([3, 1])], 1).expandDims(0);  // [1,3,4] clip space
+    const pos = tf.concat([xy, tf.zeros([3, 1]), tf.ones([3, 1])], 1).expandDims(0); // [1,3,4] clip space
     const {rast} = dr.rasterize(pos, tri, [res, res]);
     const {out} = dr.interpolate(rgb, rast, tri);
     return dr.antialias(out, rast, pos, tri, {topologyHash: hash});
@@ -66,8 +75,10 @@ async function createTriangle(s: Settings): Promise<Trainer> {
         tf.mul(tf.mean(tf.norm(tf.sub(corners, cornersTrue), 'euclidean', 1)), res / 2),
         tf.sqrt(mse(colors, colorsTrue)),
       ]);
-      return {'mean corner error (pixels)': await readScalar(cornerError as tf.Scalar),
-        'color rmse': await readScalar(colorError as tf.Scalar)};
+      return {
+        'mean corner error (pixels)': await readScalar(cornerError as tf.Scalar),
+        'color rmse': await readScalar(colorError as tf.Scalar),
+      };
     },
     dispose() {
       tf.dispose([tri, cornersTrue, colorsTrue, corners, colors, target]);

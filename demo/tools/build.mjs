@@ -29,7 +29,9 @@ export async function buildNode() {
     platform: 'node',
     target: 'node20',
     // CommonJS dependencies inside an ESM bundle still call require() for Node builtins.
-    banner: {js: "import {createRequire as __demoRequire} from 'node:module';\nconst require = __demoRequire(import.meta.url);"},
+    banner: {
+      js: "import {createRequire as __demoRequire} from 'node:module';\nconst require = __demoRequire(import.meta.url);",
+    },
   });
   return outfile;
 }
@@ -74,11 +76,15 @@ export async function buildPages({watch = false} = {}) {
   }
   fs.copyFileSync(path.join(ROOT, 'demo/page/style.css'), path.join(dir, 'style.css'));
   fs.writeFileSync(path.join(dir, 'index.html'), page('tfjs-diffrast samples'));
-  for (const name of sampleNames()) fs.writeFileSync(path.join(dir, `${name}.html`), page(`${name} — tfjs-diffrast samples`, name));
+  for (const name of sampleNames())
+    fs.writeFileSync(path.join(dir, `${name}.html`), page(`${name} — tfjs-diffrast samples`, name));
   return dir;
 }
 
 /** The sample names, without loading TypeScript: the files in demo/samples/ other than index.ts. */
 export function sampleNames() {
-  return fs.readdirSync(path.join(ROOT, 'demo/samples')).filter(f => f.endsWith('.ts') && f !== 'index.ts').map(f => f.slice(0, -3));
+  return fs
+    .readdirSync(path.join(ROOT, 'demo/samples'))
+    .filter(f => f.endsWith('.ts') && f !== 'index.ts')
+    .map(f => f.slice(0, -3));
 }

@@ -48,7 +48,9 @@ export class BrowserSession {
     const page = await this.browser.context.newPage();
     page.pageErrors = [];
     page.on('pageerror', e => page.pageErrors.push(e.message));
-    page.on('console', m => { if (m.type() === 'error') page.pageErrors.push(m.text()); });
+    page.on('console', m => {
+      if (m.type() === 'error') page.pageErrors.push(m.text());
+    });
     await page.goto(`${this.url}${name}.html?${new URLSearchParams(query)}`, {waitUntil: 'commit'});
     await page.waitForFunction(() => window.demoReady, null, {timeout: 180_000, polling: 100});
     const error = await page.evaluate(() => window.demoError ?? window.demo?.state.error);
@@ -111,7 +113,10 @@ export async function writeOutputs(result, dir) {
   fs.writeFileSync(path.join(dir, 'loss.png'), encodePng(plotLosses(result.losses, result.settings.iters, 640, 240)));
   files.push('loss.png');
   const {images, ...summary} = result;
-  fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({...summary, images: images.map(i => i.key)}, null, 1) + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'result.json'),
+    JSON.stringify({...summary, images: images.map(i => i.key)}, null, 1) + '\n',
+  );
   files.push('result.json');
   return files;
 }
@@ -122,15 +127,18 @@ export function progressBar(total, stream = process.stdout) {
   return (i, loss, seconds) => {
     const rate = i / seconds;
     const eta = (total - i) / rate;
-    const fmt = (s) => s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
-    const width = 30, done = Math.round(width * i / total);
-    const line = `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${i}/${total}  ` +
+    const fmt = s =>
+      s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+    const width = 30,
+      done = Math.round((width * i) / total);
+    const line =
+      `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${i}/${total}  ` +
       `${rate >= 1 ? `${rate.toFixed(1)} it/s` : `${(1 / rate).toFixed(2)} s/it`}  loss ${loss.toExponential(3)}  ` +
       `${i < total ? `eta ${fmt(eta)}` : `${fmt(seconds)}`}`;
     if (stream.isTTY) {
       stream.write(`\r${line}\x1b[K${i === total ? '\n' : ''}`);
     } else {
-      const decile = Math.floor(10 * i / total);
+      const decile = Math.floor((10 * i) / total);
       if (decile !== lastDecile) stream.write(`${line}\n`);
       lastDecile = decile;
     }

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png'};
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.png': 'image/png',
+};
 
 /** Serves `dir` on 127.0.0.1:`port` (0: any free port); resolves to {server, url} ("http://localhost:<port>/"). */
 export function serve(dir, port = 0) {
@@ -14,7 +20,10 @@ export function serve(dir, port = 0) {
       res.writeHead(404, {'content-type': 'text/plain'});
       return res.end(`not found: ${rel}\n`);
     }
-    res.writeHead(200, {'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store'});
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {

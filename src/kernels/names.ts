@@ -21,8 +21,16 @@ export const Antialias = 'DiffrastAntialias';
 export const AntialiasGrad = 'DiffrastAntialiasGrad';
 
 export const ALL_KERNELS = [
-  Rasterize, RasterizeGrad, Interpolate, InterpolateGrad, Texture, TextureGrad, TextureMip,
-  TextureMipGrad, Antialias, AntialiasGrad,
+  Rasterize,
+  RasterizeGrad,
+  Interpolate,
+  InterpolateGrad,
+  Texture,
+  TextureGrad,
+  TextureMip,
+  TextureMipGrad,
+  Antialias,
+  AntialiasGrad,
 ];
 
 /** Names the inputs of a kernel call; absent optional inputs are left out of the list. */
@@ -135,8 +143,10 @@ export function isLevelInput(name: string): boolean {
 }
 
 /** Builds a kernel's input list and its `inputNames` attribute from a record. */
-export function packInputs(
-    named: {[name: string]: TensorInfo | TensorInfo[] | undefined}): {list: TensorInfo[], inputNames: string[]} {
+export function packInputs(named: {[name: string]: TensorInfo | TensorInfo[] | undefined}): {
+  list: TensorInfo[];
+  inputNames: string[];
+} {
   const list: TensorInfo[] = [];
   const inputNames: string[] = [];
   for (const [name, value] of Object.entries(named)) {
@@ -155,7 +165,7 @@ export function packInputs(
 }
 
 /** The inverse of packInputs: mip levels come back as the array `mips`. */
-export function unpackInputs<T>(inputs: NamedTensorInfoMap | TensorInfo[], attrs: NamedAttrMap|InputNames): T {
+export function unpackInputs<T>(inputs: NamedTensorInfoMap | TensorInfo[], attrs: NamedAttrMap | InputNames): T {
   const names = (attrs as InputNames).inputNames;
   const list = inputs as unknown as TensorInfo[];
   const out: {[name: string]: TensorInfo | TensorInfo[]} = {mips: []};

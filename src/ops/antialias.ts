@@ -6,7 +6,18 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasAttrs, AntialiasGrad} from '../kernels/names';
 
-import {checkBatch, checkFiniteNumber, checkPositions, checkSameDims, checkShape, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {
+  checkBatch,
+  checkFiniteNumber,
+  checkPositions,
+  checkSameDims,
+  checkShape,
+  checkTriangles,
+  fail,
+  shapeStr,
+  TensorOrLike,
+  toTensor,
+} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 /**
@@ -51,7 +62,8 @@ function buildOpposite(tri: Int32Array): Int32Array {
   for (let t = 0; t < numTriangles; t++) {
     if (tri[3 * t] < 0 || tri[3 * t + 1] < 0 || tri[3 * t + 2] < 0) continue;
     for (let e = 0; e < 3; e++) {
-      const a = tri[3 * t + (e + 1) % 3], b = tri[3 * t + (e + 2) % 3];
+      const a = tri[3 * t + ((e + 1) % 3)],
+        b = tri[3 * t + ((e + 2) % 3)];
       const key = a < b ? `${a},${b}` : `${b},${a}`;
       const slots = edges.get(key);
       if (!slots) edges.set(key, [3 * t + e]);
@@ -89,8 +101,12 @@ const OP = 'antialias';
  * Gradients: `color`, and `pos` (x, y, w; scaled by `posGradientBoost`).
  */
 export function antialias(
-    color: TensorOrLike, rast: TensorOrLike, pos: TensorOrLike, tri: TensorOrLike,
-    options: AntialiasOptions = {}): tf.Tensor4D {
+  color: TensorOrLike,
+  rast: TensorOrLike,
+  pos: TensorOrLike,
+  tri: TensorOrLike,
+  options: AntialiasOptions = {},
+): tf.Tensor4D {
   const hash = options.topologyHash;
   if (hash != null && !(hash instanceof TopologyHash)) {
     fail(OP, `topologyHash must come from antialiasConstructTopologyHash, got ${typeof hash}`);
@@ -108,8 +124,10 @@ export function antialias(
     if (p.rank === 3) checkBatch(OP, 'pos', p.shape[0], r.shape[0], 'the batch of rast', false);
     checkTriangles(OP, t);
     if (hash && hash.numTriangles !== t.shape[0]) {
-      fail(OP, `topologyHash was built for ${hash.numTriangles} triangles, but tri has ${t.shape[0]} (${
-          shapeStr(t.shape)})`);
+      fail(
+        OP,
+        `topologyHash was built for ${hash.numTriangles} triangles, but tri has ${t.shape[0]} (${shapeStr(t.shape)})`,
+      );
     }
     const topo = hash ? hash.opposite : antialiasConstructTopologyHash(t).opposite;
     const attrs: Omit<AntialiasAttrs, 'inputNames'> = {posGradientBoost};
@@ -122,9 +140,14 @@ tf.registerGradient({
   saveAllInputs: true,
   gradFunc: (dy, saved, attrs) => {
     const {inputNames, posGradientBoost} = attrs as unknown as AntialiasAttrs;
-    const {inputs: {color, rast, pos, tri, topo}} = savedInputs(saved, {inputNames});
-    const [dcolor, dpos] =
-        runKernel(AntialiasGrad, {color, rast, pos, tri, topo, dy: dy as tf.Tensor}, {posGradientBoost});
+    const {
+      inputs: {color, rast, pos, tri, topo},
+    } = savedInputs(saved, {inputNames});
+    const [dcolor, dpos] = runKernel(
+      AntialiasGrad,
+      {color, rast, pos, tri, topo, dy: dy as tf.Tensor},
+      {posGradientBoost},
+    );
     return gradMap({inputNames}, saved, {color: () => dcolor, pos: () => dpos});
   },
 });

@@ -30,7 +30,14 @@ export function toTensor(x: TensorOrLike, arg: string, op: string, dtype: 'float
 }
 
 /** Fails unless the tensor has one of the given ranks and, if given, that last dimension. */
-export function checkShape(op: string, arg: string, t: tf.Tensor, ranks: number[], lastDim: number | null, expected: string) {
+export function checkShape(
+  op: string,
+  arg: string,
+  t: tf.Tensor,
+  ranks: number[],
+  lastDim: number | null,
+  expected: string,
+) {
   if (!ranks.includes(t.rank) || (lastDim != null && t.shape[t.rank - 1] !== lastDim)) {
     fail(op, `${arg} must have shape ${expected}, got ${shapeStr(t.shape)}`);
   }
@@ -77,7 +84,11 @@ export function checkNonNegativeInt(op: string, arg: string, value: unknown): nu
 /** Fails unless the two tensors agree on the given leading dimensions (batch, height, width). */
 export function checkSameDims(op: string, arg: string, t: tf.Tensor, ref: tf.Tensor, refArg: string, dims: number) {
   if (t.shape.slice(0, dims).join() !== ref.shape.slice(0, dims).join()) {
-    fail(op, `${arg} must have leading dimensions ${shapeStr(ref.shape.slice(0, dims))} (as ${refArg}), got ${
-        shapeStr(t.shape)}`);
+    fail(
+      op,
+      `${arg} must have leading dimensions ${shapeStr(ref.shape.slice(0, dims))} (as ${refArg}), got ${shapeStr(
+        t.shape,
+      )}`,
+    );
   }
 }

@@ -8,20 +8,27 @@ type GradFns = {[name: string]: () => tf.Tensor};
 
 /** Runs one of our kernels with named inputs; returns its outputs as a list. */
 export function runKernel(
-    kernelName: string, named: {[name: string]: tf.Tensor | tf.Tensor[] | undefined},
-    attrs: {[name: string]: unknown} = {}): tf.Tensor[] {
+  kernelName: string,
+  named: {[name: string]: tf.Tensor | tf.Tensor[] | undefined},
+  attrs: {[name: string]: unknown} = {},
+): tf.Tensor[] {
   const {list, inputNames} = packInputs(named);
-  const out = tf.engine().runKernel(
-      kernelName, list as unknown as tf.NamedTensorMap, {...attrs, inputNames} as unknown as tf.NamedAttrMap);
+  const out = tf
+    .engine()
+    .runKernel(kernelName, list as unknown as tf.NamedTensorMap, {...attrs, inputNames} as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? out : [out as tf.Tensor];
 }
 
 /** Splits a gradient function's `saved` list into the named inputs and the saved outputs. */
-export function savedInputs(saved: tf.Tensor[], attrs: InputNames): {inputs: {[name: string]: tf.Tensor}, levels: tf.Tensor[], outputs: tf.Tensor[]} {
+export function savedInputs(
+  saved: tf.Tensor[],
+  attrs: InputNames,
+): {inputs: {[name: string]: tf.Tensor}; levels: tf.Tensor[]; outputs: tf.Tensor[]} {
   const inputs: {[name: string]: tf.Tensor} = {};
   const levels: tf.Tensor[] = [];
   attrs.inputNames.forEach((name, i) => {
-    if (isLevelInput(name)) levels.push(saved[i]); else inputs[name] = saved[i];
+    if (isLevelInput(name)) levels.push(saved[i]);
+    else inputs[name] = saved[i];
   });
   return {inputs, levels, outputs: saved.slice(attrs.inputNames.length)};
 }
@@ -31,7 +38,12 @@ export function savedInputs(saved: tf.Tensor[], attrs: InputNames): {inputs: {[n
  * gradient function (indices, peel layers) get float32 zeros; tfjs asks for them only when they
  * are on the path from the differentiated variable.
  */
-export function gradMap(attrs: InputNames, saved: tf.Tensor[], fns: GradFns, levelFns: Array<() => tf.Tensor> = []): GradFns {
+export function gradMap(
+  attrs: InputNames,
+  saved: tf.Tensor[],
+  fns: GradFns,
+  levelFns: Array<() => tf.Tensor> = [],
+): GradFns {
   const out: GradFns = {};
   let level = 0;
   attrs.inputNames.forEach((name, i) => {

@@ -35,8 +35,12 @@ function resolveDiffAttrs(diffAttrs: InterpolateOptions['diffAttrs'], numAttrs: 
   }
   return diffAttrs.map(i => {
     if (!Number.isInteger(i) || i < -numAttrs || i >= numAttrs) {
-      fail(OP, `diffAttrs entries must be integers in [${-numAttrs}, ${numAttrs}) for ${numAttrs} attributes, got ${
-          JSON.stringify(i)}`);
+      fail(
+        OP,
+        `diffAttrs entries must be integers in [${-numAttrs}, ${numAttrs}) for ${numAttrs} attributes, got ${JSON.stringify(
+          i,
+        )}`,
+      );
     }
     return i < 0 ? i + numAttrs : i;
   });
@@ -55,7 +59,11 @@ function resolveDiffAttrs(diffAttrs: InterpolateOptions['diffAttrs'], numAttrs: 
  * Gradients: `attr`, `rast` (u and v channels) and `rastDb`.
  */
 export function interpolate(
-    attr: TensorOrLike, rast: TensorOrLike, tri: TensorOrLike, options: InterpolateOptions = {}): InterpolateResult {
+  attr: TensorOrLike,
+  rast: TensorOrLike,
+  tri: TensorOrLike,
+  options: InterpolateOptions = {},
+): InterpolateResult {
   return tf.tidy(() => {
     const a = toTensor(attr, 'attr', OP, 'float32');
     const r = toTensor(rast, 'rast', OP, 'float32');
@@ -84,10 +92,15 @@ tf.registerGradient({
   gradFunc: (dys, saved, attrs) => {
     const [dy, dyDa] = dys as tf.Tensor[];
     const {inputNames, diffAttrs} = attrs as unknown as InterpolateAttrs;
-    const {inputs: {attr, rast, tri, rastDb}} = savedInputs(saved, {inputNames});
+    const {
+      inputs: {attr, rast, tri, rastDb},
+    } = savedInputs(saved, {inputNames});
     // One kernel computes every input's gradient; tfjs disposes whatever is not used.
     const [dattr, drast, drastDb] = runKernel(
-        InterpolateGrad, {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined}, {diffAttrs});
+      InterpolateGrad,
+      {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined},
+      {diffAttrs},
+    );
     return gradMap({inputNames}, saved, {attr: () => dattr, rast: () => drast, rastDb: () => drastDb});
   },
 });

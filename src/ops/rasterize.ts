@@ -41,8 +41,12 @@ const OP = 'rasterize';
 
 /** Checks and converts rasterize's arguments; `op` names the caller in messages. */
 export function setupRasterize(
-    posLike: TensorOrLike, triLike: TensorOrLike, resolution: [number, number], options: RasterizeOptions,
-    op = OP): RasterizeSetup {
+  posLike: TensorOrLike,
+  triLike: TensorOrLike,
+  resolution: [number, number],
+  options: RasterizeOptions,
+  op = OP,
+): RasterizeSetup {
   const pos = toTensor(posLike, 'pos', op, 'float32');
   const tri = toTensor(triLike, 'tri', op, 'int32');
   checkPositions(op, pos);
@@ -52,7 +56,10 @@ export function setupRasterize(
   let ranges: number[] = [];
   if (pos.rank === 2) {
     if (options.ranges == null) {
-      fail(op, `ranges is required when pos has shape [V,4] (range mode), got pos ${shapeStr(pos.shape)} and no ranges`);
+      fail(
+        op,
+        `ranges is required when pos has shape [V,4] (range mode), got pos ${shapeStr(pos.shape)} and no ranges`,
+      );
     }
     ranges = readRanges(op, options.ranges, numTriangles);
   } else if (options.ranges != null) {
@@ -65,10 +72,17 @@ export function setupRasterize(
 
 function checkResolution(op: string, resolution: unknown): [number, number] {
   const max = maxResolution();
-  if (!Array.isArray(resolution) || resolution.length !== 2 ||
-      !resolution.every(r => Number.isInteger(r) && r > 0 && r <= max)) {
-    fail(op, `resolution must be [height, width], two integers in [1, ${max}] on this backend, got ${
-        JSON.stringify(resolution)}`);
+  if (
+    !Array.isArray(resolution) ||
+    resolution.length !== 2 ||
+    !resolution.every(r => Number.isInteger(r) && r > 0 && r <= max)
+  ) {
+    fail(
+      op,
+      `resolution must be [height, width], two integers in [1, ${max}] on this backend, got ${JSON.stringify(
+        resolution,
+      )}`,
+    );
   }
   return resolution as [number, number];
 }
@@ -84,8 +98,12 @@ function readRanges(op: string, rangesLike: TensorOrLike, numTriangles: number):
   for (let n = 0; n < values.length; n += 2) {
     const [first, count] = [values[n], values[n + 1]];
     if (first < 0 || count < 0 || first + count > numTriangles) {
-      fail(op, `ranges[${n / 2}] must be (first, count) with 0 <= first and first + count <= ${
-          numTriangles} (the number of triangles), got (${first}, ${count})`);
+      fail(
+        op,
+        `ranges[${n / 2}] must be (first, count) with 0 <= first and first + count <= ${
+          numTriangles
+        } (the number of triangles), got (${first}, ${count})`,
+      );
     }
   }
   return values;
@@ -114,8 +132,11 @@ export function runRasterize(setup: RasterizeSetup, peel?: tf.Tensor): Rasterize
  * `antialias`).
  */
 export function rasterize(
-    pos: TensorOrLike, tri: TensorOrLike, resolution: [number, number],
-    options: RasterizeOptions = {}): RasterizeResult {
+  pos: TensorOrLike,
+  tri: TensorOrLike,
+  resolution: [number, number],
+  options: RasterizeOptions = {},
+): RasterizeResult {
   return tf.tidy(() => runRasterize(setupRasterize(pos, tri, resolution, options)));
 }
 
@@ -126,7 +147,10 @@ tf.registerGradient({
   gradFunc: (dys, saved, attrs) => {
     const [drast, drastDb] = dys as tf.Tensor[];
     const {inputNames, gradDb} = attrs as unknown as RasterizeAttrs & {gradDb: boolean};
-    const {inputs: {pos, tri}, outputs: [rast]} = savedInputs(saved, {inputNames});
+    const {
+      inputs: {pos, tri},
+      outputs: [rast],
+    } = savedInputs(saved, {inputNames});
     return gradMap({inputNames}, saved, {
       pos: () => runKernel(RasterizeGrad, {pos, tri, rast, dy: drast, ddb: gradDb ? drastDb : undefined})[0],
     });

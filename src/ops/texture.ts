@@ -6,7 +6,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
-import {checkBatch, checkNonNegativeInt, checkOneOf, checkSameDims, checkShape, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {
+  checkBatch,
+  checkNonNegativeInt,
+  checkOneOf,
+  checkSameDims,
+  checkShape,
+  fail,
+  shapeStr,
+  TensorOrLike,
+  toTensor,
+} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
@@ -70,7 +80,8 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       checkShape(OP, 'uvDa', uvDa, [4], cube ? 6 : 4, expected);
       checkSameDims(OP, 'uvDa', uvDa, u, 'uv', 3);
     }
-    const bias = options.mipLevelBias == null ? undefined : toTensor(options.mipLevelBias, 'mipLevelBias', OP, 'float32');
+    const bias =
+      options.mipLevelBias == null ? undefined : toTensor(options.mipLevelBias, 'mipLevelBias', OP, 'float32');
     if (bias) {
       checkShape(OP, 'mipLevelBias', bias, [3], null, '[N,H,W]');
       checkSameDims(OP, 'mipLevelBias', bias, u, 'uv', 3);
@@ -81,16 +92,20 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
     if (mipmapped && !uvDa && !bias) {
       fail(OP, `filterMode '${filterMode}' needs uvDa or mipLevelBias to choose the mip level, got neither`);
     }
-    const maxMipLevel = options.maxMipLevel == null ? undefined :
-                                                      checkNonNegativeInt(OP, 'maxMipLevel', options.maxMipLevel);
+    const maxMipLevel =
+      options.maxMipLevel == null ? undefined : checkNonNegativeInt(OP, 'maxMipLevel', options.maxMipLevel);
 
     let levels: tf.Tensor[] = [];
     let mipGradToTex = false;
     if (mipmapped) {
       if (options.mip instanceof TextureMip) {
         if (options.mip.cube !== cube) {
-          fail(OP, `mip was built ${options.mip.cube ? 'with' : 'without'} cubeMode but tex ${
-              cube ? 'is' : 'is not'} a cube map`);
+          fail(
+            OP,
+            `mip was built ${options.mip.cube ? 'with' : 'without'} cubeMode but tex ${
+              cube ? 'is' : 'is not'
+            } a cube map`,
+          );
         }
         levels = options.mip.levels.slice(0, maxMipLevel);
         mipGradToTex = true;
@@ -107,9 +122,10 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
     }
     const attrs: Omit<TextureGradAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
     return runKernel(
-               Texture, {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined,
-                         mips: levels},
-               attrs)[0] as tf.Tensor4D;
+      Texture,
+      {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined, mips: levels},
+      attrs,
+    )[0] as tf.Tensor4D;
   });
 }
 
@@ -118,15 +134,25 @@ function checkLevelShapes(tex: tf.Tensor, levels: tf.Tensor[], cube: boolean) {
   const r = tex.rank;
   const [h, w] = tex.shape.slice(r - 3, r - 1);
   if (levels.length > 0 && checkMipLevels(OP, tex, levels.length) < levels.length) {
-    fail(OP, `mip has ${levels.length} levels, but the pyramid of tex ${shapeStr(tex.shape)} ends at level ${
-        checkMipLevels(OP, tex, undefined)} (1x1)`);
+    fail(
+      OP,
+      `mip has ${levels.length} levels, but the pyramid of tex ${shapeStr(tex.shape)} ends at level ${checkMipLevels(
+        OP,
+        tex,
+        undefined,
+      )} (1x1)`,
+    );
   }
   levels.forEach((level, i) => {
     const [lh, lw] = mipLevelSize(h, w, i + 1);
     const expected = [...tex.shape.slice(0, r - 3), lh, lw, tex.shape[r - 1]];
     if (level.shape.join() !== expected.join()) {
-      fail(OP, `mip level ${i + 1} must have shape ${shapeStr(expected)} for tex ${shapeStr(tex.shape)}${
-          cube ? ' (cube)' : ''}, got ${shapeStr(level.shape)}`);
+      fail(
+        OP,
+        `mip level ${i + 1} must have shape ${shapeStr(expected)} for tex ${shapeStr(tex.shape)}${
+          cube ? ' (cube)' : ''
+        }, got ${shapeStr(level.shape)}`,
+      );
     }
   });
 }
@@ -136,9 +162,15 @@ tf.registerGradient({
   saveAllInputs: true,
   gradFunc: (dy, saved, attrs) => {
     const {inputNames, filterMode, boundaryMode, mipGradToTex} = attrs as unknown as TextureGradAttrs;
-    const {inputs: {tex, uv, uvDa, mipLevelBias}, levels} = savedInputs(saved, {inputNames});
+    const {
+      inputs: {tex, uv, uvDa, mipLevelBias},
+      levels,
+    } = savedInputs(saved, {inputNames});
     const grads = runKernel(
-        TextureGrad, {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor}, {filterMode, boundaryMode});
+      TextureGrad,
+      {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor},
+      {filterMode, boundaryMode},
+    );
     let k = 0;
     let dtex = grads[k++];
     const duv = grads[k++];
@@ -147,12 +179,17 @@ tf.registerGradient({
     const dlevels = grads.slice(k);
     if (mipGradToTex) dtex = pyramidAdjoint(dtex, dlevels, [tex, ...levels]);
     const levelFns = mipGradToTex ? [] : dlevels.map(d => () => d);
-    return gradMap({inputNames}, saved, {
-      tex: () => dtex,
-      uv: () => duv,
-      uvDa: () => duvDa!,
-      mipLevelBias: () => dbias!,
-    }, levelFns);
+    return gradMap(
+      {inputNames},
+      saved,
+      {
+        tex: () => dtex,
+        uv: () => duv,
+        uvDa: () => duvDa!,
+        mipLevelBias: () => dbias!,
+      },
+      levelFns,
+    );
   },
 });
 

@@ -17,7 +17,10 @@ import {gradMap, runKernel, savedInputs} from './grad_util';
  * one, call `dispose()`.
  */
 export class TextureMip {
-  constructor(readonly levels: tf.Tensor[], readonly cube: boolean) {}
+  constructor(
+    readonly levels: tf.Tensor[],
+    readonly cube: boolean,
+  ) {}
 
   dispose() {
     this.levels.forEach(l => l.dispose());
@@ -37,8 +40,11 @@ export function checkMipLevels(op: string, tex: tf.Tensor, maxMipLevel: number |
   const {levels, oddAt, sizes} = mipLevelCount(h, w, maxMipLevel);
   if (oddAt != null) {
     const list = sizes.map(([sh, sw], i) => `level ${i}: ${sw}x${sh}`).join(', ');
-    fail(op, `tex level ${oddAt} has an odd side > 1, so it cannot be halved exactly (${list}); ` +
-        `pass maxMipLevel: ${oddAt} or fewer, or use a texture whose sides are powers of two`);
+    fail(
+      op,
+      `tex level ${oddAt} has an odd side > 1, so it cannot be halved exactly (${list}); ` +
+        `pass maxMipLevel: ${oddAt} or fewer, or use a texture whose sides are powers of two`,
+    );
   }
   return levels;
 }
@@ -71,7 +77,8 @@ export function textureConstructMip(texLike: TensorOrLike, options: TextureConst
   const tex = toTensor(texLike, 'tex', op, 'float32');
   if (tex.rank === 5 && !cube) fail(op, `tex of shape ${shapeStr(tex.shape)} is a cube map: pass cubeMode: true`);
   checkTextureShape(op, tex, cube);
-  const maxMipLevel = options.maxMipLevel == null ? undefined : checkNonNegativeInt(op, 'maxMipLevel', options.maxMipLevel);
+  const maxMipLevel =
+    options.maxMipLevel == null ? undefined : checkNonNegativeInt(op, 'maxMipLevel', options.maxMipLevel);
   const count = checkMipLevels(op, tex, maxMipLevel);
   const levels: tf.Tensor[] = [];
   let above = tex;
@@ -88,7 +95,9 @@ tf.registerGradient({
   saveAllInputs: true,
   gradFunc: (dy, saved, attrs) => {
     const {inputNames} = attrs as unknown as {inputNames: string[]};
-    const {inputs: {x}} = savedInputs(saved, {inputNames});
+    const {
+      inputs: {x},
+    } = savedInputs(saved, {inputNames});
     return gradMap({inputNames}, saved, {x: () => mipLevelAdjoint(dy as tf.Tensor, x.shape)});
   },
 });

@@ -34,22 +34,36 @@ export function scale(x: number, y = x, z = x): Mat4 {
 }
 
 export function rotateX(angle: number): Mat4 {
-  const c = Math.cos(angle), s = Math.sin(angle);
+  const c = Math.cos(angle),
+    s = Math.sin(angle);
   return [1, 0, 0, 0, 0, c, -s, 0, 0, s, c, 0, 0, 0, 0, 1];
 }
 
 export function rotateY(angle: number): Mat4 {
-  const c = Math.cos(angle), s = Math.sin(angle);
+  const c = Math.cos(angle),
+    s = Math.sin(angle);
   return [c, 0, s, 0, 0, 1, 0, 0, -s, 0, c, 0, 0, 0, 0, 1];
 }
 
 /** Rotation by a unit quaternion (w, x, y, z). */
 export function fromQuaternion([w, x, y, z]: number[]): Mat4 {
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), 0,
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), 0,
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y), 0,
-    0, 0, 0, 1,
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    0,
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    0,
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
+    0,
+    0,
+    0,
+    0,
+    1,
   ];
 }
 
@@ -59,9 +73,14 @@ export function fromQuaternion([w, x, y, z]: number[]): Mat4 {
  */
 export function randomRotation(random: () => number): Mat4 {
   const [u1, u2, u3] = [random(), random(), random()];
-  const a = Math.sqrt(1 - u1), b = Math.sqrt(u1);
-  return fromQuaternion([a * Math.sin(2 * Math.PI * u2), a * Math.cos(2 * Math.PI * u2), b * Math.sin(2 * Math.PI * u3),
-                         b * Math.cos(2 * Math.PI * u3)]);
+  const a = Math.sqrt(1 - u1),
+    b = Math.sqrt(u1);
+  return fromQuaternion([
+    a * Math.sin(2 * Math.PI * u2),
+    a * Math.cos(2 * Math.PI * u2),
+    b * Math.sin(2 * Math.PI * u3),
+    b * Math.cos(2 * Math.PI * u3),
+  ]);
 }
 
 /**
@@ -71,10 +90,22 @@ export function randomRotation(random: () => number): Mat4 {
 export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
   const y = x / aspect;
   return [
-    1 / x, 0, 0, 0,
-    0, 1 / y, 0, 0,
-    0, 0, -(far + near) / (far - near), -(2 * far * near) / (far - near),
-    0, 0, -1, 0,
+    1 / x,
+    0,
+    0,
+    0,
+    0,
+    1 / y,
+    0,
+    0,
+    0,
+    0,
+    -(far + near) / (far - near),
+    -(2 * far * near) / (far - near),
+    0,
+    0,
+    -1,
+    0,
   ];
 }
 

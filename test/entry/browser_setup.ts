@@ -58,11 +58,10 @@ function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function probeWebGPU(): Promise<string> {
   const gpu = (navigator as any).gpu;
   if (!gpu) throw new Error('navigator.gpu is missing (needs a secure context and --enable-unsafe-webgpu)');
-  const adapter = await timeout(gpu.requestAdapter(), 30_000, 'requestAdapter') as any;
+  const adapter = (await timeout(gpu.requestAdapter(), 30_000, 'requestAdapter')) as any;
   if (!adapter) throw new Error('navigator.gpu.requestAdapter() returned null');
   const info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
-  const parts = ['vendor', 'architecture', 'device', 'description']
-    .filter((k) => info[k]).map((k) => `${k}=${info[k]}`);
+  const parts = ['vendor', 'architecture', 'device', 'description'].filter(k => info[k]).map(k => `${k}=${info[k]}`);
   if (adapter.isFallbackAdapter ?? info.isFallbackAdapter) parts.push('fallback');
   parts.push(`shader-f16=${adapter.features?.has?.('shader-f16') ? 'yes' : 'no'}`);
   return `adapter ${parts.join(', ') || '(no info)'}`;
@@ -73,8 +72,9 @@ function describeWebGL(): string {
   if (!gl) return 'no GL context';
   const dbg = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-  const exts = ['EXT_color_buffer_float', 'EXT_float_blend']
-    .map((e) => `${e}=${gl.getSupportedExtensions()?.includes(e) ? 'yes' : 'no'}`);
+  const exts = ['EXT_color_buffer_float', 'EXT_float_blend'].map(
+    e => `${e}=${gl.getSupportedExtensions()?.includes(e) ? 'yes' : 'no'}`,
+  );
   return `${gl.getParameter(gl.VERSION)}, renderer=${renderer}, ${exts.join(', ')}`;
 }
 
@@ -98,12 +98,15 @@ export async function detectBackends(forced: string[] | null): Promise<string[]>
     }
     const kernels = tf.getKernel(PROBE_KERNEL, name) != null;
     usable[name] = ok && kernels;
-    console.log(`diffrast: ${name}: ${ok ? 'initialised' : 'NOT initialised'}; ${PROBE_KERNEL} ${
-      kernels ? 'registered' : 'not registered'}; ${detail}`);
+    console.log(
+      `diffrast: ${name}: ${ok ? 'initialised' : 'NOT initialised'}; ${PROBE_KERNEL} ${
+        kernels ? 'registered' : 'not registered'
+      }; ${detail}`,
+    );
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  const list = forced ?? ['cpu', 'webgl', 'webgpu'].filter((b) => usable[b]);
+  const list = forced ?? ['cpu', 'webgl', 'webgpu'].filter(b => usable[b]);
   g.DIFFRAST_TEST_BACKENDS = list;
   console.log(`${BACKENDS_LOG_PREFIX} ${list.join(', ')}${forced ? ' (forced by --backends)' : ''}`);
   return list;
@@ -115,7 +118,7 @@ export async function detectBackends(forced: string[] | null): Promise<string[]>
  */
 export function reportIncompleteRun() {
   g.jasmine?.getEnv?.().addReporter({
-    jasmineDone(r: {overallStatus?: string, incompleteReason?: string}) {
+    jasmineDone(r: {overallStatus?: string; incompleteReason?: string}) {
       if (r.overallStatus === 'incomplete') console.warn(`diffrast: run incomplete: ${r.incompleteReason}`);
     },
   });

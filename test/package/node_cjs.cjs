@@ -7,8 +7,15 @@ const tf = require('@tensorflow/tfjs');
 
 const diffrastPackageCheck = require('./triangle_check.cjs');
 
-const API = ['rasterize', 'DepthPeeler', 'interpolate', 'texture', 'textureConstructMip', 'antialias',
-  'antialiasConstructTopologyHash'];
+const API = [
+  'rasterize',
+  'DepthPeeler',
+  'interpolate',
+  'texture',
+  'textureConstructMip',
+  'antialias',
+  'antialiasConstructTopologyHash',
+];
 const EXPECTED_FILE = require('path').join('node_modules', 'tfjs-diffrast', 'dist', 'tfjs-diffrast.cjs');
 
 (async () => {
@@ -22,10 +29,10 @@ const EXPECTED_FILE = require('path').join('node_modules', 'tfjs-diffrast', 'dis
     if (missing.length) throw new Error(`missing exports: ${missing.join(', ')}`);
     results.push({name: 'require', ok: true});
   } catch (e) {
-    results.push({name: 'require', ok: false, reason: String(e && e.message || e).split('\n')[0]});
+    results.push({name: 'require', ok: false, reason: String((e && e.message) || e).split('\n')[0]});
   }
   if (dr) {
-    results.push(...await diffrastPackageCheck(tf, dr));
+    results.push(...(await diffrastPackageCheck(tf, dr)));
   } else {
     results.push({name: 'rasterize', ok: false, reason: 'not loaded'}, {name: 'grad', ok: false, reason: 'not loaded'});
   }

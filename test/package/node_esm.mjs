@@ -6,8 +6,15 @@ import * as tf from '@tensorflow/tfjs';
 
 import diffrastPackageCheck from './triangle_check.cjs';
 
-const API = ['rasterize', 'DepthPeeler', 'interpolate', 'texture', 'textureConstructMip', 'antialias',
-  'antialiasConstructTopologyHash'];
+const API = [
+  'rasterize',
+  'DepthPeeler',
+  'interpolate',
+  'texture',
+  'textureConstructMip',
+  'antialias',
+  'antialiasConstructTopologyHash',
+];
 const EXPECTED_FILE = '/node_modules/tfjs-diffrast/dist/tfjs-diffrast.esm.js';
 
 const results = [];
@@ -23,7 +30,7 @@ try {
   results.push({name: 'import', ok: false, reason: String(e?.message ?? e).split('\n')[0]});
 }
 if (dr) {
-  results.push(...await diffrastPackageCheck(tf, dr));
+  results.push(...(await diffrastPackageCheck(tf, dr)));
 } else {
   results.push({name: 'rasterize', ok: false, reason: 'not loaded'}, {name: 'grad', ok: false, reason: 'not loaded'});
 }

@@ -5,12 +5,30 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  antialias, antialiasConstructTopologyHash, AntialiasOptions, decodeTriangleId, DepthPeeler, interpolate,
-  InterpolateResult, rasterize, RasterizeOptions, RasterizeResult, texture, textureConstructMip, TextureMip,
-  TextureOptions, TopologyHash,
+  antialias,
+  antialiasConstructTopologyHash,
+  AntialiasOptions,
+  decodeTriangleId,
+  DepthPeeler,
+  interpolate,
+  InterpolateResult,
+  rasterize,
+  RasterizeOptions,
+  RasterizeResult,
+  texture,
+  textureConstructMip,
+  TextureMip,
+  TextureOptions,
+  TopologyHash,
 } from 'tfjs-diffrast';
 
-const pos: tf.Tensor3D = tf.tensor3d([[[-0.8, -0.8, 0, 1], [0.8, -0.8, 0, 1], [0, 0.8, 0, 1]]]);
+const pos: tf.Tensor3D = tf.tensor3d([
+  [
+    [-0.8, -0.8, 0, 1],
+    [0.8, -0.8, 0, 1],
+    [0, 0.8, 0, 1],
+  ],
+]);
 const tri: tf.Tensor2D = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
 
 const rasterizeOptions: RasterizeOptions = {gradDb: true};
@@ -18,7 +36,11 @@ const {rast, rastDb}: RasterizeResult = rasterize(pos, tri, [8, 8], rasterizeOpt
 const rast4: tf.Tensor4D = rast;
 const fromArrays: RasterizeResult = rasterize([[[0, 0, 0, 1]]], [[0, 0, 0]], [4, 4]);
 
-const attr = tf.tensor2d([[0, 0], [1, 0], [0, 1]]);
+const attr = tf.tensor2d([
+  [0, 0],
+  [1, 0],
+  [0, 1],
+]);
 const {out, outDa}: InterpolateResult = interpolate(attr, rast, tri, {rastDb, diffAttrs: 'all'});
 const onlyFirst = interpolate(attr, rast, tri, {rastDb, diffAttrs: [0, -1]}).out;
 

@@ -37,7 +37,7 @@ export interface GradCheckResult {
   nonSmooth: number;
   included: number;
   /** The coordinate with the largest disagreement. */
-  worst: {coord: number, analytic: number, fd: number};
+  worst: {coord: number; analytic: number; fd: number};
 }
 
 /**
@@ -46,7 +46,7 @@ export interface GradCheckResult {
  */
 async function read(make: () => tf.Tensor): Promise<Float32Array> {
   const t = tf.tidy(make);
-  const values = await t.data() as Float32Array;
+  const values = (await t.data()) as Float32Array;
   t.dispose();
   return values;
 }
@@ -58,7 +58,7 @@ function evaluate(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, values: Float32A
 export async function checkGradient(spec: GradCheck): Promise<GradCheckResult> {
   const {f, x, h} = spec;
   const tol = spec.tol ?? 1e-3;
-  const x0 = await x.data() as Float32Array;
+  const x0 = (await x.data()) as Float32Array;
   const out0 = await evaluate(f, x, x0);
   const rng = new Rng(spec.seed ?? 1234);
   const weights = new Float64Array(out0.length);
@@ -71,25 +71,29 @@ export async function checkGradient(spec: GradCheck): Promise<GradCheckResult> {
   }
   const coords = spec.coords ?? Array.from({length: x0.length}, (_, i) => i);
   const smooth = new Uint8Array(out0.length).fill(1);
-  const diffs: Array<{d: Float32Array, step: number}> = [];
+  const diffs: Array<{d: Float32Array; step: number}> = [];
   const shifted = async (j: number, delta: number) => {
     const v = x0.slice();
     v[j] = Math.fround(x0[j] + delta);
     return {out: await evaluate(f, x, v), at: v[j]};
   };
   for (const j of coords) {
-    const p = await shifted(j, h), m = await shifted(j, -h), ph = await shifted(j, h / 2),
-          mh = await shifted(j, -h / 2);
+    const p = await shifted(j, h),
+      m = await shifted(j, -h),
+      ph = await shifted(j, h / 2),
+      mh = await shifted(j, -h / 2);
     const d = new Float32Array(out0.length);
     for (let i = 0; i < out0.length; i++) {
       if (weights[i] === 0) continue;
-      const full = p.out[i] - m.out[i], half = ph.out[i] - mh.out[i];
+      const full = p.out[i] - m.out[i],
+        half = ph.out[i] - mh.out[i];
       const halfRatio = (ph.at - mh.at) / (p.at - m.at);
       const noise = (spec.noise ?? 1e-6) * (1 + Math.abs(out0[i]));
       const allowed = 1e-3 * Math.abs(full) + noise;
       // Smooth: first differences halve with the step and second differences quarter. A jump
       // breaks the first rule; a kink breaks the second even when it sits right at x.
-      const second = p.out[i] - 2 * out0[i] + m.out[i], secondHalf = ph.out[i] - 2 * out0[i] + mh.out[i];
+      const second = p.out[i] - 2 * out0[i] + m.out[i],
+        secondHalf = ph.out[i] - 2 * out0[i] + mh.out[i];
       if (Math.abs(full * halfRatio - half) > allowed || Math.abs(second - 4 * secondHalf) > allowed) smooth[i] = 0;
       d[i] = full;
     }
@@ -104,13 +108,17 @@ export async function checkGradient(spec: GradCheck): Promise<GradCheckResult> {
   }
   const maxNonSmooth = spec.maxNonSmooth ?? 0.3;
   if (nonSmooth > maxNonSmooth * included) {
-    throw new Error(`gradient check: ${nonSmooth} of ${included} output elements are not smooth under the ` +
-                    `perturbation (more than ${maxNonSmooth * 100}%): step too large or scene degenerate`);
+    throw new Error(
+      `gradient check: ${nonSmooth} of ${included} output elements are not smooth under the ` +
+        `perturbation (more than ${maxNonSmooth * 100}%): step too large or scene degenerate`,
+    );
   }
   const w = tf.tensor(Float32Array.from(weights), [out0.length]);
   const analytic = await read(() => tf.grad(v => tf.sum(tf.mul(tf.reshape(f(v), [-1]), w)))(x));
   w.dispose();
-  let maxGrad = 0, maxDiff = 0, worst = {coord: -1, analytic: 0, fd: 0};
+  let maxGrad = 0,
+    maxDiff = 0,
+    worst = {coord: -1, analytic: 0, fd: 0};
   coords.forEach((j, k) => {
     const {d, step} = diffs[k];
     let fd = 0;

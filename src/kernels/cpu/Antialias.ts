@@ -14,7 +14,9 @@ export function antialiasScene(cpu: MathBackendCPU, inputs: AntialiasInputs): An
     pos: read(cpu, pos) as Float32Array,
     tri: read(cpu, tri) as Int32Array,
     topo: read(cpu, topo) as Int32Array,
-    numImages, height, width,
+    numImages,
+    height,
+    width,
     numVertices: pos.shape[pos.shape.length - 2],
     rangeMode: pos.shape.length === 2,
   };

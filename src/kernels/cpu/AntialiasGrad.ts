@@ -13,7 +13,8 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
   const scene = antialiasScene(cpu, named);
   const {pos, width, height} = scene;
-  const color = read(cpu, named.color) as Float32Array, dy = read(cpu, named.dy) as Float32Array;
+  const color = read(cpu, named.color) as Float32Array,
+    dy = read(cpu, named.dy) as Float32Array;
   const channels = named.color.shape[3];
   const dcolor = new Float64Array(dy);
   const dpos = new Float64Array(pos.length);
@@ -28,13 +29,20 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     }
     if (item.clamped || dd === 0) return;
     const [ga1, gb1, ga2, gb2] = crossingGrad(item, dd);
-    const ends: Array<[number, number, number]> = [[item.v1, ga1, gb1], [item.v2, ga2, gb2]];
+    const ends: Array<[number, number, number]> = [
+      [item.v1, ga1, gb1],
+      [item.v2, ga2, gb2],
+    ];
     for (const [v, ga, gb] of ends) {
-      const gX = item.vertical ? gb : ga, gY = item.vertical ? ga : gb;
-      const o = 4 * v, x = pos[o], y = pos[o + 1], w = pos[o + 3];
-      dpos[o] += posGradientBoost * gX * width / (2 * w);
-      dpos[o + 1] += posGradientBoost * gY * height / (2 * w);
-      dpos[o + 3] -= posGradientBoost * (gX * x * width / 2 + gY * y * height / 2) / (w * w);
+      const gX = item.vertical ? gb : ga,
+        gY = item.vertical ? ga : gb;
+      const o = 4 * v,
+        x = pos[o],
+        y = pos[o + 1],
+        w = pos[o + 3];
+      dpos[o] += (posGradientBoost * gX * width) / (2 * w);
+      dpos[o + 1] += (posGradientBoost * gY * height) / (2 * w);
+      dpos[o + 3] -= (posGradientBoost * ((gX * x * width) / 2 + (gY * y * height) / 2)) / (w * w);
     }
   });
   return [output(cpu, named.color.shape, dcolor), output(cpu, named.pos.shape, dpos)];

@@ -34,18 +34,27 @@ export function interpolateLayout(attr: TensorInfo, rast: TensorInfo): Interpola
  * in `tri`; attrOffsetK is where corner K's attributes start in the attr array.
  */
 export function forEachCoveredPixel(
-    layout: InterpolateLayout, rastV: Float32Array, triV: Int32Array,
-    fn: (pix: number, o: number, c0: number, c1: number, c2: number) => void) {
+  layout: InterpolateLayout,
+  rastV: Float32Array,
+  triV: Int32Array,
+  fn: (pix: number, o: number, c0: number, c1: number, c2: number) => void,
+) {
   const {numImages, pixels, numVertices, numAttrs, perImage} = layout;
   const numTriangles = triV.length / 3;
   for (let n = 0; n < numImages; n++) {
     const base = perImage ? n * numVertices : 0;
     for (let i = 0; i < pixels; i++) {
-      const pix = n * pixels + i, o = 4 * pix;
+      const pix = n * pixels + i,
+        o = 4 * pix;
       const t = decodeTriangleId(rastV[o + 3]) - 1;
       if (t < 0 || t >= numTriangles || !validTriangle(triV, t, numVertices)) continue;
-      fn(pix, o, (base + triV[3 * t]) * numAttrs, (base + triV[3 * t + 1]) * numAttrs,
-         (base + triV[3 * t + 2]) * numAttrs);
+      fn(
+        pix,
+        o,
+        (base + triV[3 * t]) * numAttrs,
+        (base + triV[3 * t + 1]) * numAttrs,
+        (base + triV[3 * t + 2]) * numAttrs,
+      );
     }
   }
 }
@@ -56,19 +65,23 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = interpolateLayout(attr, rast);
   const {numImages, pixels, numAttrs} = layout;
-  const attrV = read(cpu, attr) as Float32Array, rastV = read(cpu, rast) as Float32Array;
-  const dbV = rastDb ? read(cpu, rastDb) as Float32Array : null;
+  const attrV = read(cpu, attr) as Float32Array,
+    rastV = read(cpu, rast) as Float32Array;
+  const dbV = rastDb ? (read(cpu, rastDb) as Float32Array) : null;
   const numDa = 2 * diffAttrs.length;
   const out = new Float32Array(numImages * pixels * numAttrs);
   const outDa = new Float32Array(numImages * pixels * numDa);
   forEachCoveredPixel(layout, rastV, read(cpu, tri) as Int32Array, (pix, o, c0, c1, c2) => {
-    const u = rastV[o], v = rastV[o + 1], w = 1 - u - v;
+    const u = rastV[o],
+      v = rastV[o + 1],
+      w = 1 - u - v;
     for (let a = 0; a < numAttrs; a++) {
       out[pix * numAttrs + a] = u * attrV[c0 + a] + v * attrV[c1 + a] + w * attrV[c2 + a];
     }
     if (!dbV) return;
     diffAttrs.forEach((a, j) => {
-      const d0 = attrV[c0 + a] - attrV[c2 + a], d1 = attrV[c1 + a] - attrV[c2 + a];
+      const d0 = attrV[c0 + a] - attrV[c2 + a],
+        d1 = attrV[c1 + a] - attrV[c2 + a];
       outDa[pix * numDa + 2 * j] = dbV[o] * d0 + dbV[o + 2] * d1;
       outDa[pix * numDa + 2 * j + 1] = dbV[o + 1] * d0 + dbV[o + 3] * d1;
     });
@@ -77,4 +90,8 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
   return [output(cpu, [n, h, w, numAttrs], out), output(cpu, [n, h, w, numDa], outDa)];
 };
 
-export const interpolateConfig: KernelConfig = {kernelName: Interpolate, backendName: 'cpu', kernelFunc: interpolateCpu};
+export const interpolateConfig: KernelConfig = {
+  kernelName: Interpolate,
+  backendName: 'cpu',
+  kernelFunc: interpolateCpu,
+};

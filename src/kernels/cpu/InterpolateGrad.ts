@@ -12,17 +12,21 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = interpolateLayout(attr, rast);
   const {numAttrs} = layout;
-  const attrV = read(cpu, attr) as Float32Array, rastV = read(cpu, rast) as Float32Array;
+  const attrV = read(cpu, attr) as Float32Array,
+    rastV = read(cpu, rast) as Float32Array;
   const dyV = read(cpu, dy) as Float32Array;
-  const dbV = rastDb ? read(cpu, rastDb) as Float32Array : null;
-  const dyDaV = dbV && dyDa ? read(cpu, dyDa) as Float32Array : null;
+  const dbV = rastDb ? (read(cpu, rastDb) as Float32Array) : null;
+  const dyDaV = dbV && dyDa ? (read(cpu, dyDa) as Float32Array) : null;
   const numDa = 2 * diffAttrs.length;
   const dattr = new Float64Array(attrV.length);
   const drast = new Float64Array(rastV.length);
   const drastDb = dbV ? new Float64Array(rastV.length) : null;
   forEachCoveredPixel(layout, rastV, read(cpu, tri) as Int32Array, (pix, o, c0, c1, c2) => {
-    const u = rastV[o], v = rastV[o + 1], w = 1 - u - v;
-    let du = 0, dv = 0;
+    const u = rastV[o],
+      v = rastV[o + 1],
+      w = 1 - u - v;
+    let du = 0,
+      dv = 0;
     for (let a = 0; a < numAttrs; a++) {
       const g = dyV[pix * numAttrs + a];
       dattr[c0 + a] += u * g;
@@ -35,12 +39,15 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     drast[o + 1] = dv;
     if (!dbV || !dyDaV || !drastDb) return;
     diffAttrs.forEach((a, j) => {
-      const ex = dyDaV[pix * numDa + 2 * j], ey = dyDaV[pix * numDa + 2 * j + 1];
-      const dU = ex * dbV[o] + ey * dbV[o + 1], dV = ex * dbV[o + 2] + ey * dbV[o + 3];
+      const ex = dyDaV[pix * numDa + 2 * j],
+        ey = dyDaV[pix * numDa + 2 * j + 1];
+      const dU = ex * dbV[o] + ey * dbV[o + 1],
+        dV = ex * dbV[o + 2] + ey * dbV[o + 3];
       dattr[c0 + a] += dU;
       dattr[c1 + a] += dV;
       dattr[c2 + a] -= dU + dV;
-      const d0 = attrV[c0 + a] - attrV[c2 + a], d1 = attrV[c1 + a] - attrV[c2 + a];
+      const d0 = attrV[c0 + a] - attrV[c2 + a],
+        d1 = attrV[c1 + a] - attrV[c2 + a];
       drastDb[o] += ex * d0;
       drastDb[o + 1] += ey * d0;
       drastDb[o + 2] += ex * d1;

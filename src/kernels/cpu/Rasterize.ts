@@ -5,12 +5,32 @@ import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names
 import {encodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './cpu_util';
-import {clippedBounds, Corners, covers, depthAt, edgeFunctions, edgeGradients, loadCorners, pixelCenter, pixelSpan, rasterScratch, resolvePixel, screenDeterminant} from './raster_math';
+import {
+  clippedBounds,
+  Corners,
+  covers,
+  depthAt,
+  edgeFunctions,
+  edgeGradients,
+  loadCorners,
+  pixelCenter,
+  pixelSpan,
+  rasterScratch,
+  resolvePixel,
+  screenDeterminant,
+} from './raster_math';
 
 /** Triangles to draw into image n: [first, count], and the vertex offset of its positions. */
-export function imageTriangles(n: number, rangeMode: boolean, ranges: number[], numTriangles: number, numVertices: number) {
-  return rangeMode ? {first: ranges[2 * n], count: ranges[2 * n + 1], base: 0} :
-                     {first: 0, count: numTriangles, base: n * numVertices};
+export function imageTriangles(
+  n: number,
+  rangeMode: boolean,
+  ranges: number[],
+  numTriangles: number,
+  numVertices: number,
+) {
+  return rangeMode
+    ? {first: ranges[2 * n], count: ranges[2 * n + 1], base: 0}
+    : {first: 0, count: numTriangles, base: n * numVertices};
 }
 
 /** True when every corner index of triangle t is in [0, V). */
@@ -42,16 +62,26 @@ function projectedBounds(p: Corners): [number, number, number, number] {
  * its empty pixels stay empty.
  */
 function coverImage(
-    pos: Float32Array, tri: Int32Array, first: number, count: number, base: number, numVertices: number,
-    height: number, width: number, peel: Float32Array | null, peelOffset: number, ids: Int32Array,
-    depth: Float64Array) {
+  pos: Float32Array,
+  tri: Int32Array,
+  first: number,
+  count: number,
+  base: number,
+  numVertices: number,
+  height: number,
+  width: number,
+  peel: Float32Array | null,
+  peelOffset: number,
+  ids: Int32Array,
+  depth: Float64Array,
+) {
   const p: Corners = new Float64Array(12);
   const {a, alpha, beta} = rasterScratch();
   for (let t = first; t < first + count; t++) {
     if (!validTriangle(tri, t, numVertices)) continue;
     loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
     const det = screenDeterminant(p);
-    if (!(det !== 0) || !Number.isFinite(det)) continue;  // edge-on, degenerate or non-finite
+    if (!(det !== 0) || !Number.isFinite(det)) continue; // edge-on, degenerate or non-finite
     const s = Math.sign(det);
     const bounds = allInside(p) ? projectedBounds(p) : clippedBounds(p);
     if (bounds == null) continue;
@@ -65,7 +95,7 @@ function coverImage(
         edgeFunctions(p, fx, fy, a);
         if (!covers(a, alpha, beta, s)) continue;
         const zw = depthAt(p, a, det);
-        if (!(zw >= -1 && zw <= 1)) continue;  // near and far clip planes
+        if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
         const pix = py * width + px;
         if (peel) {
           const o = peelOffset + 4 * pix;
@@ -84,14 +114,18 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const cpu = backend as MathBackendCPU;
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
-  const posV = read(cpu, pos) as Float32Array, triV = read(cpu, tri) as Int32Array;
-  const peelV = peel ? read(cpu, peel) as Float32Array : null;
+  const posV = read(cpu, pos) as Float32Array,
+    triV = read(cpu, tri) as Int32Array;
+  const peelV = peel ? (read(cpu, peel) as Float32Array) : null;
   const rangeMode = pos.shape.length === 2;
   const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
-  const numVertices = pos.shape[pos.shape.length - 2], numTriangles = tri.shape[0];
+  const numVertices = pos.shape[pos.shape.length - 2],
+    numTriangles = tri.shape[0];
   const pixels = height * width;
-  const rast = new Float32Array(numImages * pixels * 4), db = new Float32Array(numImages * pixels * 4);
-  const ids = new Int32Array(pixels), depth = new Float64Array(pixels);
+  const rast = new Float32Array(numImages * pixels * 4),
+    db = new Float32Array(numImages * pixels * 4);
+  const ids = new Int32Array(pixels),
+    depth = new Float64Array(pixels);
   const p: Corners = new Float64Array(12);
   const scratch = rasterScratch();
   for (let n = 0; n < numImages; n++) {
@@ -105,7 +139,8 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
       const t = id - 1;
       loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
       const o = (n * pixels + pix) * 4;
-      const fx = pixelCenter(pix % width, width), fy = pixelCenter(Math.floor(pix / width), height);
+      const fx = pixelCenter(pix % width, width),
+        fy = pixelCenter(Math.floor(pix / width), height);
       resolvePixel(p, fx, fy, width, height, rast, db, o, scratch);
       rast[o + 3] = encodeTriangleId(id);
     }

@@ -16,37 +16,69 @@ const A_EPSILON = 1e-6;
  * dv/dX, dv/dY), with respect to the triangle's x, y, w; added into dp (12 entries, z untouched).
  */
 function pixelGrad(
-    p: Corners, fx: number, fy: number, width: number, height: number, gu: number, gv: number,
-    gdb: ArrayLike<number> | null, o: number, dp: Float64Array, s: Float64Array) {
-  const q0x = p[0] - fx * p[3], q0y = p[1] - fy * p[3];
-  const q1x = p[4] - fx * p[7], q1y = p[5] - fy * p[7];
-  const q2x = p[8] - fx * p[11], q2y = p[9] - fy * p[11];
-  const a0 = q1x * q2y - q1y * q2x, a1 = q2x * q0y - q2y * q0x, a2 = q0x * q1y - q0y * q1x;
+  p: Corners,
+  fx: number,
+  fy: number,
+  width: number,
+  height: number,
+  gu: number,
+  gv: number,
+  gdb: ArrayLike<number> | null,
+  o: number,
+  dp: Float64Array,
+  s: Float64Array,
+) {
+  const q0x = p[0] - fx * p[3],
+    q0y = p[1] - fy * p[3];
+  const q1x = p[4] - fx * p[7],
+    q1y = p[5] - fy * p[7];
+  const q2x = p[8] - fx * p[11],
+    q2y = p[9] - fy * p[11];
+  const a0 = q1x * q2y - q1y * q2x,
+    a1 = q2x * q0y - q2y * q0x,
+    a2 = q0x * q1y - q0y * q1x;
   const A = a0 + a1 + a2;
   const Ap = A + Math.sign(A) * A_EPSILON;
-  const u = a0 / Ap, v = a1 / Ap;
-  const G0 = gu / Ap, G1 = gv / Ap, Gs = G0 * u + G1 * v;
-  let da0 = G0 - Gs, da1 = G1 - Gs, da2 = -Gs;
+  const u = a0 / Ap,
+    v = a1 / Ap;
+  const G0 = gu / Ap,
+    G1 = gv / Ap,
+    Gs = G0 * u + G1 * v;
+  let da0 = G0 - Gs,
+    da1 = G1 - Gs,
+    da2 = -Gs;
 
   if (gdb) {
     // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (SPEC §3 step 5).
-    const alpha = s.subarray(0, 3), beta = s.subarray(3, 6);
+    const alpha = s.subarray(0, 3),
+      beta = s.subarray(3, 6);
     edgeGradients(p, alpha, beta);
-    const sa = alpha[0] + alpha[1] + alpha[2], sb = beta[0] + beta[1] + beta[2];
-    const cx = 2 / width, cy = 2 / height;
-    const gUX = gdb[o], gUY = gdb[o + 1], gVX = gdb[o + 2], gVY = gdb[o + 3];
-    const PX = gUX * cx / Ap, PY = gUY * cy / Ap, QX = gVX * cx / Ap, QY = gVY * cy / Ap;
-    const dAlphaAll = -(PX * u + QX * v), dBetaAll = -(PY * u + QY * v);
+    const sa = alpha[0] + alpha[1] + alpha[2],
+      sb = beta[0] + beta[1] + beta[2];
+    const cx = 2 / width,
+      cy = 2 / height;
+    const gUX = gdb[o],
+      gUY = gdb[o + 1],
+      gVX = gdb[o + 2],
+      gVY = gdb[o + 3];
+    const PX = (gUX * cx) / Ap,
+      PY = (gUY * cy) / Ap,
+      QX = (gVX * cx) / Ap,
+      QY = (gVY * cy) / Ap;
+    const dAlphaAll = -(PX * u + QX * v),
+      dBetaAll = -(PY * u + QY * v);
     const dAlpha = [dAlphaAll + PX, dAlphaAll + QX, dAlphaAll];
     const dBeta = [dBetaAll + PY, dBetaAll + QY, dBetaAll];
-    const dU = -(PX * sa + PY * sb), dV = -(QX * sa + QY * sb);
-    const dA = -(PX * (alpha[0] - u * sa) + PY * (beta[0] - u * sb) + QX * (alpha[1] - v * sa) +
-                 QY * (beta[1] - v * sb)) / Ap;
-    da0 += dU * (1 - u) / Ap + dV * (-v) / Ap + dA;
-    da1 += dU * (-u) / Ap + dV * (1 - v) / Ap + dA;
-    da2 += dU * (-u) / Ap + dV * (-v) / Ap + dA;
+    const dU = -(PX * sa + PY * sb),
+      dV = -(QX * sa + QY * sb);
+    const dA =
+      -(PX * (alpha[0] - u * sa) + PY * (beta[0] - u * sb) + QX * (alpha[1] - v * sa) + QY * (beta[1] - v * sb)) / Ap;
+    da0 += (dU * (1 - u)) / Ap + (dV * -v) / Ap + dA;
+    da1 += (dU * -u) / Ap + (dV * (1 - v)) / Ap + dA;
+    da2 += (dU * -u) / Ap + (dV * -v) / Ap + dA;
     for (let k = 0; k < 3; k++) {
-      const i = 4 * ((k + 1) % 3), j = 4 * ((k + 2) % 3);
+      const i = 4 * ((k + 1) % 3),
+        j = 4 * ((k + 2) % 3);
       // α_k = y_i·w_j − y_j·w_i
       dp[i + 1] += dAlpha[k] * p[j + 3];
       dp[j + 3] += dAlpha[k] * p[i + 1];
@@ -61,12 +93,16 @@ function pixelGrad(
   }
 
   // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
-  const dq0x = da1 * -q2y + da2 * q1y, dq0y = da1 * q2x - da2 * q1x;
-  const dq1x = da0 * q2y - da2 * q0y, dq1y = -da0 * q2x + da2 * q0x;
-  const dq2x = -da0 * q1y + da1 * q0y, dq2y = da0 * q1x - da1 * q0x;
+  const dq0x = da1 * -q2y + da2 * q1y,
+    dq0y = da1 * q2x - da2 * q1x;
+  const dq1x = da0 * q2y - da2 * q0y,
+    dq1y = -da0 * q2x + da2 * q0x;
+  const dq2x = -da0 * q1y + da1 * q0y,
+    dq2y = da0 * q1x - da1 * q0x;
   const dq = [dq0x, dq0y, dq1x, dq1y, dq2x, dq2y];
   for (let c = 0; c < 3; c++) {
-    const gx = dq[2 * c], gy = dq[2 * c + 1];
+    const gx = dq[2 * c],
+      gy = dq[2 * c + 1];
     dp[4 * c] += gx;
     dp[4 * c + 1] += gy;
     dp[4 * c + 3] += -fx * gx - fy * gy;
@@ -76,14 +112,19 @@ function pixelGrad(
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const cpu = backend as MathBackendCPU;
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
-  const posV = read(cpu, pos) as Float32Array, triV = read(cpu, tri) as Int32Array;
-  const rastV = read(cpu, rast) as Float32Array, dyV = read(cpu, dy) as Float32Array;
-  const ddbV = ddb ? read(cpu, ddb) as Float32Array : null;
+  const posV = read(cpu, pos) as Float32Array,
+    triV = read(cpu, tri) as Int32Array;
+  const rastV = read(cpu, rast) as Float32Array,
+    dyV = read(cpu, dy) as Float32Array;
+  const ddbV = ddb ? (read(cpu, ddb) as Float32Array) : null;
   const [numImages, height, width] = rast.shape;
   const rangeMode = pos.shape.length === 2;
-  const numVertices = pos.shape[pos.shape.length - 2], numTriangles = tri.shape[0];
+  const numVertices = pos.shape[pos.shape.length - 2],
+    numTriangles = tri.shape[0];
   const dpos = new Float64Array(posV.length);
-  const p: Corners = new Float64Array(12), dp = new Float64Array(12), scratch = new Float64Array(6);
+  const p: Corners = new Float64Array(12),
+    dp = new Float64Array(12),
+    scratch = new Float64Array(6);
   for (let n = 0; n < numImages; n++) {
     const base = rangeMode ? 0 : n * numVertices;
     for (let py = 0; py < height; py++) {
@@ -96,8 +137,19 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
         const ks = [triV[3 * t], triV[3 * t + 1], triV[3 * t + 2]];
         loadCorners(posV, base, ks[0], ks[1], ks[2], p);
         dp.fill(0);
-        pixelGrad(p, pixelCenter(px, width), pixelCenter(py, height), width, height, dyV[o], dyV[o + 1], gdb, o, dp,
-                  scratch);
+        pixelGrad(
+          p,
+          pixelCenter(px, width),
+          pixelCenter(py, height),
+          width,
+          height,
+          dyV[o],
+          dyV[o + 1],
+          gdb,
+          o,
+          dp,
+          scratch,
+        );
         for (let c = 0; c < 3; c++) {
           const d = (base + ks[c]) * 4;
           dpos[d] += dp[4 * c];

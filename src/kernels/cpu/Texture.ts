@@ -9,8 +9,11 @@ import {TexLevel, TexturePixel, TextureScene} from './texture_math';
 export function textureScene(cpu: MathBackendCPU, inputs: TextureInputs, attrs: TextureAttrs): TextureScene {
   const {tex, uv, uvDa, mipLevelBias, mips} = inputs;
   const r = tex.shape.length;
-  const level = (t: typeof tex): TexLevel =>
-      ({data: read(cpu, t) as Float32Array, height: t.shape[r - 3], width: t.shape[r - 2]});
+  const level = (t: typeof tex): TexLevel => ({
+    data: read(cpu, t) as Float32Array,
+    height: t.shape[r - 3],
+    width: t.shape[r - 2],
+  });
   return {
     levels: [tex, ...mips].map(level),
     texBatch: tex.shape[0],
@@ -19,8 +22,8 @@ export function textureScene(cpu: MathBackendCPU, inputs: TextureInputs, attrs: 
     filterMode: attrs.filterMode,
     boundaryMode: attrs.boundaryMode,
     uv: read(cpu, uv) as Float32Array,
-    uvDa: uvDa ? read(cpu, uvDa) as Float32Array : null,
-    bias: mipLevelBias ? read(cpu, mipLevelBias) as Float32Array : null,
+    uvDa: uvDa ? (read(cpu, uvDa) as Float32Array) : null,
+    bias: mipLevelBias ? (read(cpu, mipLevelBias) as Float32Array) : null,
     pixels: uv.shape[1] * uv.shape[2],
   };
 }

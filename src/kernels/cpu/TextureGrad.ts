@@ -29,4 +29,8 @@ export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   return outs;
 };
 
-export const textureGradConfig: KernelConfig = {kernelName: TextureGrad, backendName: 'cpu', kernelFunc: textureGradCpu};
+export const textureGradConfig: KernelConfig = {
+  kernelName: TextureGrad,
+  backendName: 'cpu',
+  kernelFunc: textureGradCpu,
+};

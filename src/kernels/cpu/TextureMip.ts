@@ -11,8 +11,12 @@ import {output, read} from './cpu_util';
  * the box filter over [..., H, W, C] images; offsets point at the texel's first channel.
  */
 function forEachBoxPair(
-    slices: number, height: number, width: number, channels: number,
-    fn: (outOffset: number, inOffset: number, weight: number) => void) {
+  slices: number,
+  height: number,
+  width: number,
+  channels: number,
+  fn: (outOffset: number, inOffset: number, weight: number) => void,
+) {
   const [h2, w2] = mipLevelSize(height, width, 1);
   const weight = 1 / ((height > 1 ? 2 : 1) * (width > 1 ? 2 : 1));
   for (let b = 0; b < slices; b++) {

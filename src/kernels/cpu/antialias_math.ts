@@ -65,10 +65,19 @@ export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: Antial
 }
 
 function evaluateItem(
-    scene: AntialiasScene, n: number, p0: number, p1: number, x0: number, y0: number, vertical: boolean,
-    c: Float64Array, item: AntialiasItem): boolean {
+  scene: AntialiasScene,
+  n: number,
+  p0: number,
+  p1: number,
+  x0: number,
+  y0: number,
+  vertical: boolean,
+  c: Float64Array,
+  item: AntialiasItem,
+): boolean {
   const {rast, pos, tri, topo, height, width, numVertices} = scene;
-  const id0 = decodeTriangleId(rast[4 * p0 + 3]), id1 = decodeTriangleId(rast[4 * p1 + 3]);
+  const id0 = decodeTriangleId(rast[4 * p0 + 3]),
+    id1 = decodeTriangleId(rast[4 * p1 + 3]);
   if (id0 === id1) return false;
   const ownerIsP0 = id1 === 0 || (id0 !== 0 && !(rast[4 * p1 + 2] < rast[4 * p0 + 2]));
   const t = (ownerIsP0 ? id0 : id1) - 1;
@@ -76,21 +85,26 @@ function evaluateItem(
   const ds = ownerIsP0 ? 1 : -1;
   // Owner pixel's center; owner-relative pixel coordinates of the three corners, with
   // (a, b) = (x, y) for a horizontal pair and (y, x) for a vertical one.
-  const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5, oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
+  const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
+    oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
   const base = scene.rangeMode ? 0 : n * numVertices;
   for (let k = 0; k < 3; k++) {
     const v = 4 * (base + tri[3 * t + k]);
     const w = pos[v + 3];
     if (!(w > 0)) return false;
-    const px = (pos[v] / w + 1) * width / 2 - ox, py = (pos[v + 1] / w + 1) * height / 2 - oy;
+    const px = ((pos[v] / w + 1) * width) / 2 - ox,
+      py = ((pos[v + 1] / w + 1) * height) / 2 - oy;
     c[4 * k] = vertical ? py : px;
     c[4 * k + 1] = vertical ? px : py;
   }
-  let best = -Infinity, bestEdge = -1;
+  let best = -Infinity,
+    bestEdge = -1;
   for (let e = 0; e < 3; e++) {
-    const i = 4 * ((e + 1) % 3), j = 4 * ((e + 2) % 3);
-    const b1 = c[i + 1], b2 = c[j + 1];
-    if ((b1 >= 0) === (b2 >= 0)) continue;
+    const i = 4 * ((e + 1) % 3),
+      j = 4 * ((e + 2) % 3);
+    const b1 = c[i + 1],
+      b2 = c[j + 1];
+    if (b1 >= 0 === b2 >= 0) continue;
     const crossing = (c[i] * b2 - c[j] * b1) / (b2 - b1);
     if (ds * crossing > best) {
       best = ds * crossing;
@@ -98,15 +112,29 @@ function evaluateItem(
     }
   }
   if (bestEdge < 0 || !(best > -REACH && best < 1 + REACH)) return false;
-  const e = bestEdge, i = 4 * ((e + 1) % 3), j = 4 * ((e + 2) % 3), k = 4 * e;
+  const e = bestEdge,
+    i = 4 * ((e + 1) % 3),
+    j = 4 * ((e + 2) % 3),
+    k = 4 * e;
   const [a1, b1, a2, b2] = [c[i], c[i + 1], c[j], c[j + 1]];
-  if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false;  // shallower than 45°
+  if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false; // shallower than 45°
   if (!isSilhouette(scene, base, topo[3 * t + e], a1, b1, a2, b2, c[k], c[k + 1], ox, oy, vertical)) return false;
   const dc = Math.min(Math.max(best, 0), 1);
   const alpha = ds * (0.5 - dc);
   Object.assign(item, {
-    p0, p1, target: alpha > 0 ? p0 : p1, alpha, clamped: best <= 0 || best >= 1, vertical,
-    v1: base + tri[3 * t + (e + 1) % 3], v2: base + tri[3 * t + (e + 2) % 3], a1, b1, a2, b2, crossing: ds * best,
+    p0,
+    p1,
+    target: alpha > 0 ? p0 : p1,
+    alpha,
+    clamped: best <= 0 || best >= 1,
+    vertical,
+    v1: base + tri[3 * t + ((e + 1) % 3)],
+    v2: base + tri[3 * t + ((e + 2) % 3)],
+    a1,
+    b1,
+    a2,
+    b2,
+    crossing: ds * best,
   });
   return true;
 }
@@ -117,14 +145,27 @@ function evaluateItem(
  * away behind the edge).
  */
 function isSilhouette(
-    scene: AntialiasScene, base: number, o: number, a1: number, b1: number, a2: number, b2: number, ka: number,
-    kb: number, ox: number, oy: number, vertical: boolean): boolean {
+  scene: AntialiasScene,
+  base: number,
+  o: number,
+  a1: number,
+  b1: number,
+  a2: number,
+  b2: number,
+  ka: number,
+  kb: number,
+  ox: number,
+  oy: number,
+  vertical: boolean,
+): boolean {
   if (o < 0 || o >= scene.numVertices) return true;
   const v = 4 * (base + o);
   const w = scene.pos[v + 3];
   if (!(w > 0)) return true;
-  const px = (scene.pos[v] / w + 1) * scene.width / 2 - ox, py = (scene.pos[v + 1] / w + 1) * scene.height / 2 - oy;
-  const oa = vertical ? py : px, ob = vertical ? px : py;
+  const px = ((scene.pos[v] / w + 1) * scene.width) / 2 - ox,
+    py = ((scene.pos[v + 1] / w + 1) * scene.height) / 2 - oy;
+  const oa = vertical ? py : px,
+    ob = vertical ? px : py;
   const side = (pa: number, pb: number) => (a2 - a1) * (pb - b1) - (b2 - b1) * (pa - a1);
   return side(ka, kb) * side(oa, ob) > 0;
 }
@@ -137,7 +178,7 @@ const DB_EPSILON = 1e-3;
  */
 export function crossingGrad(item: AntialiasItem, dAlpha: number): [number, number, number, number] {
   const {a1, b1, a2, b2, crossing} = item;
-  const dX = -dAlpha;  // α = ds·(½ − ds·X) = ds/2 − X
+  const dX = -dAlpha; // α = ds·(½ − ds·X) = ds/2 − X
   const db = b2 - b1 + Math.sign(b2 - b1) * DB_EPSILON;
-  return [dX * b2 / db, dX * (crossing - a2) / db, -dX * b1 / db, dX * (a1 - crossing) / db];
+  return [(dX * b2) / db, (dX * (crossing - a2)) / db, (-dX * b1) / db, (dX * (a1 - crossing)) / db];
 }

@@ -24,9 +24,12 @@ export function loadCorners(pos: ArrayLike<number>, base: number, k0: number, k1
  * get exactly opposite values on it (the fill rule depends on that).
  */
 export function edgeFunctions(p: Corners, fx: number, fy: number, out: Float64Array) {
-  const q0x = p[0] - fx * p[3], q0y = p[1] - fy * p[3];
-  const q1x = p[4] - fx * p[7], q1y = p[5] - fy * p[7];
-  const q2x = p[8] - fx * p[11], q2y = p[9] - fy * p[11];
+  const q0x = p[0] - fx * p[3],
+    q0y = p[1] - fy * p[3];
+  const q1x = p[4] - fx * p[7],
+    q1y = p[5] - fy * p[7];
+  const q2x = p[8] - fx * p[11],
+    q2y = p[9] - fy * p[11];
   out[0] = q1x * q2y - q1y * q2x;
   out[1] = q2x * q0y - q2y * q0x;
   out[2] = q0x * q1y - q0y * q1x;
@@ -34,14 +37,14 @@ export function edgeFunctions(p: Corners, fx: number, fy: number, out: Float64Ar
 
 /** det[[x0,x1,x2],[y0,y1,y2],[w0,w1,w2]] = Σ w_k·a_k, constant over the screen. */
 export function screenDeterminant(p: Corners): number {
-  return p[3] * (p[4] * p[9] - p[8] * p[5]) + p[7] * (p[8] * p[1] - p[0] * p[9]) +
-      p[11] * (p[0] * p[5] - p[4] * p[1]);
+  return p[3] * (p[4] * p[9] - p[8] * p[5]) + p[7] * (p[8] * p[1] - p[0] * p[9]) + p[11] * (p[0] * p[5] - p[4] * p[1]);
 }
 
 /** α_k = ∂a_k/∂fx and β_k = ∂a_k/∂fy (SPEC §3 step 5). */
 export function edgeGradients(p: Corners, alpha: Float64Array, beta: Float64Array) {
   for (let k = 0; k < 3; k++) {
-    const i = 4 * ((k + 1) % 3), j = 4 * ((k + 2) % 3);
+    const i = 4 * ((k + 1) % 3),
+      j = 4 * ((k + 2) % 3);
     alpha[k] = p[i + 1] * p[j + 3] - p[j + 1] * p[i + 3];
     beta[k] = p[j] * p[i + 3] - p[i] * p[j + 3];
   }
@@ -70,7 +73,14 @@ export function depthAt(p: Corners, a: Float64Array, det: number): number {
   return (p[2] * a[0] + p[6] * a[1] + p[10] * a[2]) / det;
 }
 
-const CLIP_PLANES = [[1, 0, 0, 1], [-1, 0, 0, 1], [0, 1, 0, 1], [0, -1, 0, 1], [0, 0, 1, 1], [0, 0, -1, 1]];
+const CLIP_PLANES = [
+  [1, 0, 0, 1],
+  [-1, 0, 0, 1],
+  [0, 1, 0, 1],
+  [0, -1, 0, 1],
+  [0, 0, 1, 1],
+  [0, 0, -1, 1],
+];
 
 /**
  * The NDC bounding box [xmin, xmax, ymin, ymax] of the triangle clipped against the view volume,
@@ -83,10 +93,12 @@ export function clippedBounds(p: Corners): [number, number, number, number] | nu
     if (poly.every(v => inside(v, plane) >= 0)) continue;
     const next: number[][] = [];
     for (let i = 0; i < poly.length; i++) {
-      const a = poly[i], b = poly[(i + 1) % poly.length];
-      const da = inside(a, plane), db = inside(b, plane);
+      const a = poly[i],
+        b = poly[(i + 1) % poly.length];
+      const da = inside(a, plane),
+        db = inside(b, plane);
       if (da >= 0) next.push(a);
-      if ((da >= 0) !== (db >= 0)) {
+      if (da >= 0 !== db >= 0) {
         const t = da / (da - db);
         next.push(a.map((x, j) => x + t * (b[j] - x)));
       }
@@ -94,11 +106,15 @@ export function clippedBounds(p: Corners): [number, number, number, number] | nu
     poly = next;
     if (poly.length === 0) return null;
   }
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (const v of poly) {
-    if (!(v[3] > 0)) continue;  // only the eye point itself can remain with w = 0
-    const x = v[0] / v[3], y = v[1] / v[3];
-    xmin = Math.min(xmin, x), xmax = Math.max(xmax, x), ymin = Math.min(ymin, y), ymax = Math.max(ymax, y);
+    if (!(v[3] > 0)) continue; // only the eye point itself can remain with w = 0
+    const x = v[0] / v[3],
+      y = v[1] / v[3];
+    ((xmin = Math.min(xmin, x)), (xmax = Math.max(xmax, x)), (ymin = Math.min(ymin, y)), (ymax = Math.max(ymax, y)));
   }
   return xmin <= xmax ? [xmin, xmax, ymin, ymax] : null;
 }
@@ -122,13 +138,22 @@ export function pixelCenter(p: number, size: number): number {
  * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both.
  */
 export function resolvePixel(
-    p: Corners, fx: number, fy: number, width: number, height: number, rast: Float32Array, db: Float32Array,
-    o: number, scratch: RasterScratch) {
+  p: Corners,
+  fx: number,
+  fy: number,
+  width: number,
+  height: number,
+  rast: Float32Array,
+  db: Float32Array,
+  o: number,
+  scratch: RasterScratch,
+) {
   const {a, alpha, beta} = scratch;
   edgeFunctions(p, fx, fy, a);
   edgeGradients(p, alpha, beta);
   const A = a[0] + a[1] + a[2];
-  let u = a[0] / A, v = a[1] / A;
+  let u = a[0] / A,
+    v = a[1] / A;
   u = Math.min(Math.max(u, 0), 1);
   v = Math.min(Math.max(v, 0), 1);
   if (u + v > 1) {
@@ -140,12 +165,14 @@ export function resolvePixel(
   rast[o] = u;
   rast[o + 1] = v;
   rast[o + 2] = Math.min(Math.max(zw, -1), 1);
-  const sa = alpha[0] + alpha[1] + alpha[2], sb = beta[0] + beta[1] + beta[2];
-  const cx = 2 / width, cy = 2 / height;
-  db[o] = cx * (alpha[0] - u * sa) / A;
-  db[o + 1] = cy * (beta[0] - u * sb) / A;
-  db[o + 2] = cx * (alpha[1] - v * sa) / A;
-  db[o + 3] = cy * (beta[1] - v * sb) / A;
+  const sa = alpha[0] + alpha[1] + alpha[2],
+    sb = beta[0] + beta[1] + beta[2];
+  const cx = 2 / width,
+    cy = 2 / height;
+  db[o] = (cx * (alpha[0] - u * sa)) / A;
+  db[o + 1] = (cy * (beta[0] - u * sb)) / A;
+  db[o + 2] = (cx * (alpha[1] - v * sa)) / A;
+  db[o + 3] = (cy * (beta[1] - v * sb)) / A;
 }
 
 export interface RasterScratch {

@@ -12,8 +12,16 @@ import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig, textureMipGradConfig} from './TextureMip';
 
 const kernelConfigs: KernelConfig[] = [
-  rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig, textureConfig, textureGradConfig,
-  textureMipConfig, textureMipGradConfig, antialiasConfig, antialiasGradConfig,
+  rasterizeConfig,
+  rasterizeGradConfig,
+  interpolateConfig,
+  interpolateGradConfig,
+  textureConfig,
+  textureGradConfig,
+  textureMipConfig,
+  textureMipGradConfig,
+  antialiasConfig,
+  antialiasGradConfig,
 ];
 
 for (const config of kernelConfigs) registerKernel(config);

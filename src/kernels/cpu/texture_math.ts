@@ -108,14 +108,20 @@ export class TexturePixel {
     const C = scene.channels;
     const n = Math.floor(pix / scene.pixels);
     const nt = scene.texBatch > 1 ? n : 0;
-    let s: number, t: number, face = 0;
-    let sClamped = false, tClamped = false;
+    let s: number,
+      t: number,
+      face = 0;
+    let sClamped = false,
+      tClamped = false;
     if (scene.cube) {
       const d = this.dir;
       for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
       face = cubeFaceOf(d[0], d[1], d[2]);
-      if (!(Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2])) || d[CUBE_FACES[face].major] === 0) {
-        return;  // no direction: output 0, no gradient
+      if (
+        !(Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2])) ||
+        d[CUBE_FACES[face].major] === 0
+      ) {
+        return; // no direction: output 0, no gradient
       }
       [s, t] = cubeFaceCoords(face, d);
       sClamped = !(s > 0 && s < 1);
@@ -148,8 +154,10 @@ export class TexturePixel {
       if (scene.bias) lod += scene.bias[pix];
     }
     const lodActive = scene.filterMode === 'linear-mipmap-linear' && lod > 0 && lod < L;
-    lod = lod > 0 ? Math.min(lod, L) : 0;  // also maps NaN to 0
-    let l0 = 0, l1 = 0, f = 0;
+    lod = lod > 0 ? Math.min(lod, L) : 0; // also maps NaN to 0
+    let l0 = 0,
+      l1 = 0,
+      f = 0;
     if (scene.filterMode === 'linear-mipmap-nearest') {
       l0 = l1 = Math.floor(lod);
     } else if (scene.filterMode === 'linear-mipmap-linear' && lod > 0) {
@@ -166,21 +174,25 @@ export class TexturePixel {
       const val = this.values[k];
       for (let c = 0; c < C; c++) {
         const d = level.data;
-        val[c] = tap.weights[0] * tap.value(d, 0, c) + tap.weights[1] * tap.value(d, 1, c) +
-            tap.weights[2] * tap.value(d, 2, c) + tap.weights[3] * tap.value(d, 3, c);
+        val[c] =
+          tap.weights[0] * tap.value(d, 0, c) +
+          tap.weights[1] * tap.value(d, 1, c) +
+          tap.weights[2] * tap.value(d, 2, c) +
+          tap.weights[3] * tap.value(d, 3, c);
       }
     }
     if (!dy) {
       for (let c = 0; c < C; c++) {
-        out![pix * C + c] = used === 2 ? levelWeights[0] * this.values[0][c] + levelWeights[1] * this.values[1][c] :
-                                         this.values[0][c];
+        out![pix * C + c] =
+          used === 2 ? levelWeights[0] * this.values[0][c] + levelWeights[1] * this.values[1][c] : this.values[0][c];
       }
       return;
     }
 
     // Backward: texels, then (s, t), then the level.
     const g = grads!;
-    let ds = 0, dt = 0;
+    let ds = 0,
+      dt = 0;
     for (let k = 0; k < used; k++) {
       const levelIndex = k === 0 ? l0 : l1;
       const data = scene.levels[levelIndex].data;
@@ -190,11 +202,13 @@ export class TexturePixel {
         const gc = lw * dy[pix * C + c];
         if (gc === 0) continue;
         for (let q = 0; q < 4; q++) tap.scatter(g.levels[levelIndex], q, c, tap.weights[q] * gc);
-        const t00 = tap.value(data, 0, c), t10 = tap.value(data, 1, c);
-        const t01 = tap.value(data, 2, c), t11 = tap.value(data, 3, c);
+        const t00 = tap.value(data, 0, c),
+          t10 = tap.value(data, 1, c);
+        const t01 = tap.value(data, 2, c),
+          t11 = tap.value(data, 3, c);
         const cross = t11 + t00 - t10 - t01;
-        ds += gc * tap.dxds * ((t10 - t00) + tap.fy * cross);
-        dt += gc * tap.dydt * ((t01 - t00) + tap.fx * cross);
+        ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
+        dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
       }
     }
     let dLod = 0;
@@ -223,7 +237,8 @@ export class TexturePixel {
       s -= Math.floor(s);
       t -= Math.floor(t);
     }
-    let i = Math.floor(s * w), j = Math.floor(t * h);
+    let i = Math.floor(s * w),
+      j = Math.floor(t * h);
     if (boundaryMode === 'zero' && (i < 0 || i >= w || j < 0 || j >= h)) return;
     if (boundaryMode === 'wrap') {
       i = wrapIndex(i, w);
@@ -247,7 +262,8 @@ export class TexturePixel {
       s -= Math.floor(s);
       t -= Math.floor(t);
     }
-    let x = s * w - 0.5, y = t * h - 0.5;
+    let x = s * w - 0.5,
+      y = t * h - 0.5;
     tap.dxds = w;
     tap.dydt = h;
     if (boundaryMode === 'clamp') {
@@ -257,11 +273,13 @@ export class TexturePixel {
       x = Math.min(Math.max(x, 0), w - 1);
       y = Math.min(Math.max(y, 0), h - 1);
     }
-    const i0 = Math.floor(x), j0 = Math.floor(y);
+    const i0 = Math.floor(x),
+      j0 = Math.floor(y);
     tap.setWeights(x - i0, y - j0);
     let corner = -1;
     for (let q = 0; q < 4; q++) {
-      let i = i0 + (q & 1), j = j0 + (q >> 1);
+      let i = i0 + (q & 1),
+        j = j0 + (q >> 1);
       const inside = i >= 0 && i < w && j >= 0 && j < h;
       if (cube) {
         if (inside) {
@@ -302,14 +320,17 @@ export class TexturePixel {
   /** Jacobian of the face projection (s, t) w.r.t. the direction. */
   private cubeJacobian(face: number) {
     const {major, sAxis, sSign, tAxis, tSign} = CUBE_FACES[face];
-    const d = this.dir, M = d[major], aM = Math.abs(M), sgn = Math.sign(M);
+    const d = this.dir,
+      M = d[major],
+      aM = Math.abs(M),
+      sgn = Math.sign(M);
     const [js, jt] = this.jac;
     js.fill(0);
     jt.fill(0);
     js[sAxis] = sSign / (2 * aM);
-    js[major] = -sSign * d[sAxis] * sgn / (2 * M * M);
+    js[major] = (-sSign * d[sAxis] * sgn) / (2 * M * M);
     jt[tAxis] = tSign / (2 * aM);
-    jt[major] = -tSign * d[tAxis] * sgn / (2 * M * M);
+    jt[major] = (-tSign * d[tAxis] * sgn) / (2 * M * M);
   }
 
   /**
@@ -320,9 +341,13 @@ export class TexturePixel {
     const uvDa = this.scene.uvDa!;
     if (!this.scene.cube) return [uvDa[4 * pix], uvDa[4 * pix + 1], uvDa[4 * pix + 2], uvDa[4 * pix + 3]];
     const [js, jt] = this.jac;
-    let sX = 0, sY = 0, tX = 0, tY = 0;
+    let sX = 0,
+      sY = 0,
+      tX = 0,
+      tY = 0;
     for (let k = 0; k < 3; k++) {
-      const dX = uvDa[6 * pix + 2 * k], dY = uvDa[6 * pix + 2 * k + 1];
+      const dX = uvDa[6 * pix + 2 * k],
+        dY = uvDa[6 * pix + 2 * k + 1];
       sX += js[k] * dX;
       sY += js[k] * dY;
       tX += jt[k] * dX;
@@ -337,14 +362,20 @@ export class TexturePixel {
    */
   private lodFromDerivatives(pix: number, level0: TexLevel): number {
     const [dsX, dsY, dtX, dtY] = this.texcoordDerivatives(pix);
-    const W = level0.width, H = level0.height;
-    const sx = dsX * W, sy = dsY * W, tx = dtX * H, ty = dtY * H;
-    const A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
+    const W = level0.width,
+      H = level0.height;
+    const sx = dsX * W,
+      sy = dsY * W,
+      tx = dtX * H,
+      ty = dtY * H;
+    const A = sx * sx + tx * tx,
+      B = sy * sy + ty * ty,
+      C = sx * sy + tx * ty;
     const half = (A - B) / 2;
     const r = Math.sqrt(half * half + C * C);
     const lambda = (A + B) / 2 + r;
     const k = 1 / (2 * LN2 * lambda);
-    const ir = r > 0 ? 1 / r : 0;  // at r = 0 the r-terms' numerators vanish too
+    const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
     const g = this.lodGrad;
     g[0] = W * (sx + (half * sx + C * sy) * ir) * k;
     g[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
@@ -357,7 +388,8 @@ export class TexturePixel {
   /** Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). */
   private lodBackward(pix: number, dLod: number, face: number, g: TextureGrads) {
     const [gsX, gsY, gtX, gtY] = [0, 1, 2, 3].map(i => dLod * this.lodGrad[i]);
-    const uvDa = this.scene.uvDa!, duvDa = g.uvDa!;
+    const uvDa = this.scene.uvDa!,
+      duvDa = g.uvDa!;
     if (!this.scene.cube) {
       duvDa[4 * pix] += gsX;
       duvDa[4 * pix + 1] += gsY;
@@ -372,19 +404,27 @@ export class TexturePixel {
     }
     // d(ds/dX)/d(dir_c) = Σ_m ∂²s/∂d_m∂d_c · uvDa_m,X (and likewise for the other three).
     const {major, sAxis, sSign, tAxis, tSign} = CUBE_FACES[face];
-    const d = this.dir, M = d[major], aM = Math.abs(M);
+    const d = this.dir,
+      M = d[major],
+      aM = Math.abs(M);
     const mixed = -Math.sign(M) / (2 * M * M);
     const hessian = (axis: number, sign: number) => {
-      const h = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+      const h = [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
       h[axis][major] = h[major][axis] = sign * mixed;
-      h[major][major] = sign * d[axis] / (aM * aM * aM);
+      h[major][major] = (sign * d[axis]) / (aM * aM * aM);
       return h;
     };
-    const hs = hessian(sAxis, sSign), ht = hessian(tAxis, tSign);
+    const hs = hessian(sAxis, sSign),
+      ht = hessian(tAxis, tSign);
     for (let c = 0; c < 3; c++) {
       let acc = 0;
       for (let m = 0; m < 3; m++) {
-        const dX = uvDa[6 * pix + 2 * m], dY = uvDa[6 * pix + 2 * m + 1];
+        const dX = uvDa[6 * pix + 2 * m],
+          dY = uvDa[6 * pix + 2 * m + 1];
         acc += hs[m][c] * (gsX * dX + gsY * dY) + ht[m][c] * (gtX * dX + gtY * dY);
       }
       g.uv[3 * pix + c] += acc;

@@ -15,17 +15,19 @@ export interface CubeFace {
 }
 
 export const CUBE_FACES: readonly CubeFace[] = [
-  {major: 0, sAxis: 2, sSign: -1, tAxis: 1, tSign: -1},  // +X: (½ − z·m, ½ − y·m)
-  {major: 0, sAxis: 2, sSign: 1, tAxis: 1, tSign: -1},   // −X: (½ + z·m, ½ − y·m)
-  {major: 1, sAxis: 0, sSign: 1, tAxis: 2, tSign: 1},    // +Y: (½ + x·m, ½ + z·m)
-  {major: 1, sAxis: 0, sSign: 1, tAxis: 2, tSign: -1},   // −Y: (½ + x·m, ½ − z·m)
-  {major: 2, sAxis: 0, sSign: 1, tAxis: 1, tSign: -1},   // +Z: (½ + x·m, ½ − y·m)
-  {major: 2, sAxis: 0, sSign: -1, tAxis: 1, tSign: -1},  // −Z: (½ − x·m, ½ − y·m)
+  {major: 0, sAxis: 2, sSign: -1, tAxis: 1, tSign: -1}, // +X: (½ − z·m, ½ − y·m)
+  {major: 0, sAxis: 2, sSign: 1, tAxis: 1, tSign: -1}, // −X: (½ + z·m, ½ − y·m)
+  {major: 1, sAxis: 0, sSign: 1, tAxis: 2, tSign: 1}, // +Y: (½ + x·m, ½ + z·m)
+  {major: 1, sAxis: 0, sSign: 1, tAxis: 2, tSign: -1}, // −Y: (½ + x·m, ½ − z·m)
+  {major: 2, sAxis: 0, sSign: 1, tAxis: 1, tSign: -1}, // +Z: (½ + x·m, ½ − y·m)
+  {major: 2, sAxis: 0, sSign: -1, tAxis: 1, tSign: -1}, // −Z: (½ − x·m, ½ − y·m)
 ];
 
 /** The face a direction hits: major axis z if |z| > max(|x|,|y|), else y if |y| > |x|, else x. */
 export function cubeFaceOf(x: number, y: number, z: number): number {
-  const ax = Math.abs(x), ay = Math.abs(y), az = Math.abs(z);
+  const ax = Math.abs(x),
+    ay = Math.abs(y),
+    az = Math.abs(z);
   if (az > Math.max(ax, ay)) return 4 + (z < 0 ? 1 : 0);
   if (ay > ax) return 2 + (y < 0 ? 1 : 0);
   return x < 0 ? 1 : 0;
@@ -67,7 +69,10 @@ export interface CubeEdge {
 }
 
 /** Edges of a face, in the order of CUBE_EDGES' inner arrays: i = −1, i = S, j = −1, j = S. */
-export const CUBE_EDGE_LEFT = 0, CUBE_EDGE_RIGHT = 1, CUBE_EDGE_BOTTOM = 2, CUBE_EDGE_TOP = 3;
+export const CUBE_EDGE_LEFT = 0,
+  CUBE_EDGE_RIGHT = 1,
+  CUBE_EDGE_BOTTOM = 2,
+  CUBE_EDGE_TOP = 3;
 
 function edgeIndexValue(kind: EdgeIndex, k: number, size: number): number {
   return [0, size - 1, k, size - 1 - k][kind];
@@ -81,22 +86,26 @@ function edgeIndexValue(kind: EdgeIndex, k: number, size: number): number {
 export const CUBE_EDGES: readonly (readonly CubeEdge[])[] = (() => {
   const size = 8;
   const kinds = [EdgeIndex.Zero, EdgeIndex.Last, EdgeIndex.Along, EdgeIndex.AlongReversed];
-  return CUBE_FACES.map((_, f) => [CUBE_EDGE_LEFT, CUBE_EDGE_RIGHT, CUBE_EDGE_BOTTOM, CUBE_EDGE_TOP].map(edge => {
-    const hits = Array.from({length: size}, (_, k) => {
-      const i = edge === CUBE_EDGE_LEFT ? -1 : edge === CUBE_EDGE_RIGHT ? size : k;
-      const j = edge === CUBE_EDGE_BOTTOM ? -1 : edge === CUBE_EDGE_TOP ? size : k;
-      const d = cubeFaceDirection(f, (i + 0.5) / size, (j + 0.5) / size);
-      const face = cubeFaceOf(d[0], d[1], d[2]);
-      const [s, t] = cubeFaceCoords(face, d);
-      return {face, i: Math.floor(s * size), j: Math.floor(t * size)};
-    });
-    const fit = (axis: 'i' | 'j') => kinds.find(kind => hits.every((h, k) => h[axis] === edgeIndexValue(kind, k, size)));
-    const i = fit('i'), j = fit('j');
-    if (i === undefined || j === undefined || hits.some(h => h.face !== hits[0].face)) {
-      throw new Error(`cube map: no consistent neighbour across edge ${edge} of face ${f}`);
-    }
-    return {face: hits[0].face, i, j};
-  }));
+  return CUBE_FACES.map((_, f) =>
+    [CUBE_EDGE_LEFT, CUBE_EDGE_RIGHT, CUBE_EDGE_BOTTOM, CUBE_EDGE_TOP].map(edge => {
+      const hits = Array.from({length: size}, (_, k) => {
+        const i = edge === CUBE_EDGE_LEFT ? -1 : edge === CUBE_EDGE_RIGHT ? size : k;
+        const j = edge === CUBE_EDGE_BOTTOM ? -1 : edge === CUBE_EDGE_TOP ? size : k;
+        const d = cubeFaceDirection(f, (i + 0.5) / size, (j + 0.5) / size);
+        const face = cubeFaceOf(d[0], d[1], d[2]);
+        const [s, t] = cubeFaceCoords(face, d);
+        return {face, i: Math.floor(s * size), j: Math.floor(t * size)};
+      });
+      const fit = (axis: 'i' | 'j') =>
+        kinds.find(kind => hits.every((h, k) => h[axis] === edgeIndexValue(kind, k, size)));
+      const i = fit('i'),
+        j = fit('j');
+      if (i === undefined || j === undefined || hits.some(h => h.face !== hits[0].face)) {
+        throw new Error(`cube map: no consistent neighbour across edge ${edge} of face ${f}`);
+      }
+      return {face: hits[0].face, i, j};
+    }),
+  );
 })();
 
 /** The texel (face, i, j) of a tap at (i, j) on face f with exactly one of i, j off the face. */

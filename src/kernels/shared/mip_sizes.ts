@@ -12,11 +12,14 @@ export function mipLevelSize(height: number, width: number, level: number): [num
  * Returns null with the sizes so far when a side > 1 is odd before that (the box filter would
  * not be exact).
  */
-export function mipLevelCount(height: number, width: number, maxMipLevel?: number):
-    {levels: number, oddAt: null | number, sizes: Array<[number, number]>} {
+export function mipLevelCount(
+  height: number,
+  width: number,
+  maxMipLevel?: number,
+): {levels: number; oddAt: null | number; sizes: Array<[number, number]>} {
   const sizes: Array<[number, number]> = [[height, width]];
   let level = 0;
-  while ((maxMipLevel == null || level < maxMipLevel)) {
+  while (maxMipLevel == null || level < maxMipLevel) {
     const [h, w] = sizes[level];
     if (h === 1 && w === 1) break;
     if ((h > 1 && h % 2 === 1) || (w > 1 && w % 2 === 1)) return {levels: level, oddAt: level, sizes};

@@ -3,7 +3,7 @@
  * the id; above, the float whose bit pattern is 0x4A800000 + id (all such floats exceed 2^24).
  */
 export const EXACT_ID_LIMIT = 1 << 24;
-export const LARGE_ID_BIAS = 0x4A800000;
+export const LARGE_ID_BIAS = 0x4a800000;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

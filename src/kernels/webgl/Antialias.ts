@@ -15,19 +15,29 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
   const [triT, topoT] = [tri, topo].map(t => s.indices(t, numVertices));
   return {
     uniforms: {
-      uImageSize: [width, height], uVertexStride: pos.shape.length === 2 ? 0 : numVertices, uChannels: channels,
-      uNumVertices: numVertices, uNumTriangles: tri.shape[0],
+      uImageSize: [width, height],
+      uVertexStride: pos.shape.length === 2 ? 0 : numVertices,
+      uChannels: channels,
+      uNumVertices: numVertices,
+      uNumTriangles: tri.shape[0],
     },
-    textures: {uColor: colorT.texture, uRast: rastT.texture, uPos: posT.texture, uTri: triT.texture, uTopo: topoT.texture},
+    textures: {
+      uColor: colorT.texture,
+      uRast: rastT.texture,
+      uPos: posT.texture,
+      uTri: triT.texture,
+      uTopo: topoT.texture,
+    },
   };
 }
 
-export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Antialias, s => {
-  const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-  const {uniforms, textures} = antialiasBindings(s, named);
-  const out = s.output(named.color.shape);
-  channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
-  return out.info;
-});
+export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, Antialias, s => {
+    const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
+    const {uniforms, textures} = antialiasBindings(s, named);
+    const out = s.output(named.color.shape);
+    channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
+    return out.info;
+  });
 
 export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'webgl', kernelFunc: antialiasWebGL};

@@ -8,21 +8,31 @@ import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_gr
 import {channelGroupPass} from './passes';
 import {scatterPrecomputed} from './scatter';
 
-export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, AntialiasGrad, s => {
-  requireFloatBlend(s);
-  const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
-  const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
-  const {uniforms, textures} = antialiasBindings(s, named);
-  const all = {...textures, uDy: s.input(named.dy).texture};
-  const {color, pos} = named;
-  const dcolor = s.output(color.shape), dpos = s.output(pos.shape);
-  channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
-  const [numImages, height, width] = color.shape;
-  const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
-  scatterPrecomputed(s, dpos, rows, antialiasPosGradProgram(s.ctx), 4, numImages * height * width,
-                     {...uniforms, uBoost: posGradientBoost}, all);
-  return [dcolor.info, dpos.info] as TensorInfo[];
-});
+export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, AntialiasGrad, s => {
+    requireFloatBlend(s);
+    const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
+    const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
+    const {uniforms, textures} = antialiasBindings(s, named);
+    const all = {...textures, uDy: s.input(named.dy).texture};
+    const {color, pos} = named;
+    const dcolor = s.output(color.shape),
+      dpos = s.output(pos.shape);
+    channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
+    const [numImages, height, width] = color.shape;
+    const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
+    scatterPrecomputed(
+      s,
+      dpos,
+      rows,
+      antialiasPosGradProgram(s.ctx),
+      4,
+      numImages * height * width,
+      {...uniforms, uBoost: posGradientBoost},
+      all,
+    );
+    return [dcolor.info, dpos.info] as TensorInfo[];
+  });
 
 export const antialiasGradConfig: KernelConfig = {
   kernelName: AntialiasGrad,

@@ -18,22 +18,38 @@ export function interpolateBindings(s: GlSession, inputs: InterpolateInputs, dif
   const dbT: GlTensor | null = rastDb ? s.input(rastDb) : null;
   return {
     uniforms: {
-      uNumVertices: numVertices, uNumTriangles: tri.shape[0], uNumAttrs: attr.shape[r - 1],
-      uAttrStride: perImage ? numVertices : 0, uPixels: height * width, uDiffAttrs: diffAttrs,
+      uNumVertices: numVertices,
+      uNumTriangles: tri.shape[0],
+      uNumAttrs: attr.shape[r - 1],
+      uAttrStride: perImage ? numVertices : 0,
+      uPixels: height * width,
+      uDiffAttrs: diffAttrs,
     },
-    textures: {uAttr: attrT.texture, uRast: rastT.texture, uTri: triT.texture, uRastDb: dbT?.texture ?? null, uPos: null},
+    textures: {
+      uAttr: attrT.texture,
+      uRast: rastT.texture,
+      uTri: triT.texture,
+      uRastDb: dbT?.texture ?? null,
+      uPos: null,
+    },
   };
 }
 
-export const interpolateWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Interpolate, s => {
-  const named = unpackInputs<InterpolateInputs>(inputs, attrs!);
-  const {diffAttrs} = attrs as unknown as InterpolateAttrs;
-  const {uniforms, textures} = interpolateBindings(s, named, diffAttrs);
-  const [n, h, w] = named.rast.shape;
-  const out = s.output([n, h, w, uniforms.uNumAttrs]), outDa = s.output([n, h, w, 2 * diffAttrs.length]);
-  elementPass(s, interpolateProgram(s.ctx), [out], uniforms, textures);
-  if (outDa.size > 0) elementPass(s, interpolateDaProgram(s.ctx, diffAttrs.length), [outDa], uniforms, textures);
-  return [out.info, outDa.info] as TensorInfo[];
-});
+export const interpolateWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, Interpolate, s => {
+    const named = unpackInputs<InterpolateInputs>(inputs, attrs!);
+    const {diffAttrs} = attrs as unknown as InterpolateAttrs;
+    const {uniforms, textures} = interpolateBindings(s, named, diffAttrs);
+    const [n, h, w] = named.rast.shape;
+    const out = s.output([n, h, w, uniforms.uNumAttrs]),
+      outDa = s.output([n, h, w, 2 * diffAttrs.length]);
+    elementPass(s, interpolateProgram(s.ctx), [out], uniforms, textures);
+    if (outDa.size > 0) elementPass(s, interpolateDaProgram(s.ctx, diffAttrs.length), [outDa], uniforms, textures);
+    return [out.info, outDa.info] as TensorInfo[];
+  });
 
-export const interpolateConfig: KernelConfig = {kernelName: Interpolate, backendName: 'webgl', kernelFunc: interpolateWebGL};
+export const interpolateConfig: KernelConfig = {
+  kernelName: Interpolate,
+  backendName: 'webgl',
+  kernelFunc: interpolateWebGL,
+};

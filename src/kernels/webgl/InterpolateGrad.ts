@@ -8,24 +8,41 @@ import {interpolateAttrGradProgram, interpolateRastGradProgram} from './interpol
 import {elementPass} from './passes';
 import {scatterToTensor} from './scatter';
 
-export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, InterpolateGrad, s => {
-  const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
-  const {attr, rast, rastDb} = named;
-  // Without the incoming outDa gradient, the listed attributes get none through it.
-  const diffAttrs = rastDb && named.dyDa ? (attrs as unknown as InterpolateAttrs).diffAttrs : [];
-  const {uniforms, textures} = interpolateBindings(s, named, diffAttrs);
-  const dyT = s.input(named.dy), dyDaT = diffAttrs.length > 0 ? s.input(named.dyDa!) : null;
-  const allTextures = {...textures, uDy: dyT.texture, uDyDa: dyDaT?.texture ?? null};
-  const dattr = s.output(attr.shape), drast = s.output(rast.shape), drastDb = rastDb ? s.output(rast.shape) : null;
-  const [n, h, w] = rast.shape;
-  const rows = uniforms.uAttrStride > 0 ? n * uniforms.uNumVertices : uniforms.uNumVertices;
-  const groups = Math.ceil(uniforms.uNumAttrs / 4);
-  scatterToTensor(s, dattr, rows, uniforms.uNumAttrs, interpolateAttrGradProgram(s.ctx, diffAttrs.length),
-                  n * h * w * 3 * groups, uniforms, allTextures);
-  elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length, drastDb != null),
-              drastDb ? [drast, drastDb] : [drast], uniforms, allTextures);
-  return [dattr.info, drast.info, ...(drastDb ? [drastDb.info] : [])] as TensorInfo[];
-});
+export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, InterpolateGrad, s => {
+    const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
+    const {attr, rast, rastDb} = named;
+    // Without the incoming outDa gradient, the listed attributes get none through it.
+    const diffAttrs = rastDb && named.dyDa ? (attrs as unknown as InterpolateAttrs).diffAttrs : [];
+    const {uniforms, textures} = interpolateBindings(s, named, diffAttrs);
+    const dyT = s.input(named.dy),
+      dyDaT = diffAttrs.length > 0 ? s.input(named.dyDa!) : null;
+    const allTextures = {...textures, uDy: dyT.texture, uDyDa: dyDaT?.texture ?? null};
+    const dattr = s.output(attr.shape),
+      drast = s.output(rast.shape),
+      drastDb = rastDb ? s.output(rast.shape) : null;
+    const [n, h, w] = rast.shape;
+    const rows = uniforms.uAttrStride > 0 ? n * uniforms.uNumVertices : uniforms.uNumVertices;
+    const groups = Math.ceil(uniforms.uNumAttrs / 4);
+    scatterToTensor(
+      s,
+      dattr,
+      rows,
+      uniforms.uNumAttrs,
+      interpolateAttrGradProgram(s.ctx, diffAttrs.length),
+      n * h * w * 3 * groups,
+      uniforms,
+      allTextures,
+    );
+    elementPass(
+      s,
+      interpolateRastGradProgram(s.ctx, diffAttrs.length, drastDb != null),
+      drastDb ? [drast, drastDb] : [drast],
+      uniforms,
+      allTextures,
+    );
+    return [dattr.info, drast.info, ...(drastDb ? [drastDb.info] : [])] as TensorInfo[];
+  });
 
 export const interpolateGradConfig: KernelConfig = {
   kernelName: InterpolateGrad,

@@ -7,69 +7,112 @@ import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
-export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Rasterize, s => {
-  const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
-  const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
-  const rangeMode = pos.shape.length === 2;
-  const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
-  const numVertices = pos.shape[pos.shape.length - 2], numTriangles = tri.shape[0];
-  const posT = s.input(pos), triT = s.indices(tri, numVertices), peelT = peel ? s.input(peel) : null;
-  const rast = s.output([numImages, height, width, 4]), db = s.output([numImages, height, width, 4]);
-  if (rast.size === 0) return [rast.info, db.info];
+export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, Rasterize, s => {
+    const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
+    const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
+    const rangeMode = pos.shape.length === 2;
+    const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
+    const numVertices = pos.shape[pos.shape.length - 2],
+      numTriangles = tri.shape[0];
+    const posT = s.input(pos),
+      triT = s.indices(tri, numVertices),
+      peelT = peel ? s.input(peel) : null;
+    const rast = s.output([numImages, height, width, 4]),
+      db = s.output([numImages, height, width, 4]);
+    if (rast.size === 0) return [rast.info, db.info];
 
-  // Images go to bands of one atlas, as many as fit; each batch of bands is one draw (range mode:
-  // one per image) and one copy into the outputs.
-  const bands = Math.min(numImages, Math.floor(s.ctx.maxRenderSize / height));
-  const targets = [s.scratchTexture('raster.rast', width, bands * height), s.scratchTexture('raster.db', width, bands * height)];
-  const depth = s.scratchDepth('raster.depth', width, bands * height);
-  const [setup, shape] = rasterSetupPrograms(s.ctx), program = rasterProgram(s.ctx);
-  const pixels = height * width;
-  const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
-  // Set-up textures, one texel per box, sized for the largest draw of this call.
-  let maxBoxes = rangeMode ? 0 : bands * numTriangles;
-  for (let n = 0; rangeMode && n < numImages; n++) maxBoxes = Math.max(maxBoxes, ranges[2 * n + 1]);
-  const grids = maxBoxes > 0 ?
-      ['box', 'p0', 'p1', 'p2', 'corners01', 'corners23'].map(name => scratchGrid(s, `raster.${name}`, maxBoxes)) : null;
+    // Images go to bands of one atlas, as many as fit; each batch of bands is one draw (range mode:
+    // one per image) and one copy into the outputs.
+    const bands = Math.min(numImages, Math.floor(s.ctx.maxRenderSize / height));
+    const targets = [
+      s.scratchTexture('raster.rast', width, bands * height),
+      s.scratchTexture('raster.db', width, bands * height),
+    ];
+    const depth = s.scratchDepth('raster.depth', width, bands * height);
+    const [setup, shape] = rasterSetupPrograms(s.ctx),
+      program = rasterProgram(s.ctx);
+    const pixels = height * width;
+    const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
+    // Set-up textures, one texel per box, sized for the largest draw of this call.
+    let maxBoxes = rangeMode ? 0 : bands * numTriangles;
+    for (let n = 0; rangeMode && n < numImages; n++) maxBoxes = Math.max(maxBoxes, ranges[2 * n + 1]);
+    const grids =
+      maxBoxes > 0
+        ? ['box', 'p0', 'p1', 'p2', 'corners01', 'corners23'].map(name => scratchGrid(s, `raster.${name}`, maxBoxes))
+        : null;
 
-  /**
-   * Boxes of `images` images from image0 (in band band0 of `chunk` bands), triangles
-   * [first, first + count) of each.
-   */
-  const draw = (chunk: number, image0: number, band0: number, images: number, first: number, count: number) => {
-    const boxes = images * count;
-    const uniforms = {...common, uFirst: first, uCount: Math.max(count, 1), uImage0: image0};
-    const boxTextures: {[name: string]: WebGLTexture | null} = {uCorners01: null, uCorners23: null, uP0: null, uP1: null, uP2: null};
-    if (boxes > 0 && grids) {
-      const [box, p0, p1, p2, corners01, corners23] = grids;
-      elementPass(s, setup, [box, p0, p1, p2], {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
-                  {uPos: posT.texture, uTri: triT.texture}, 0, boxes);
-      Object.assign(boxTextures, {uBoxes: box.texture, uP0: p0.texture, uP1: p1.texture, uP2: p2.texture});
-      elementPass(s, shape, [corners01, corners23], uniforms, boxTextures, 0, boxes);
-      Object.assign(boxTextures, {uCorners01: corners01.texture, uCorners23: corners23.texture});
-    }
-    // Two triangles per box from the box index list, in batches. (Instancing would be natural,
-    // but SwiftShader pays a draw's set-up per instance: 5 s for 100k.)
-    for (let offset = 0; offset < Math.max(boxes, 1); offset += BOX_BATCH) {
-      s.draw({
-        program, targets, depth, clear: band0 === 0 && offset === 0, viewport: [0, 0, width, chunk * height],
-        uniforms: {...uniforms, uBand0: band0, uBands: chunk, uPeel: peelT != null, uBoxOffset: offset, uGridWidth: grids?.[0].width ?? 1},
-        textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
-        mode: s.gl.TRIANGLES, count: 6 * Math.min(BOX_BATCH, boxes - offset), boxIndexed: true,
-      });
-    }
-  };
+    /**
+     * Boxes of `images` images from image0 (in band band0 of `chunk` bands), triangles
+     * [first, first + count) of each.
+     */
+    const draw = (chunk: number, image0: number, band0: number, images: number, first: number, count: number) => {
+      const boxes = images * count;
+      const uniforms = {...common, uFirst: first, uCount: Math.max(count, 1), uImage0: image0};
+      const boxTextures: {[name: string]: WebGLTexture | null} = {
+        uCorners01: null,
+        uCorners23: null,
+        uP0: null,
+        uP1: null,
+        uP2: null,
+      };
+      if (boxes > 0 && grids) {
+        const [box, p0, p1, p2, corners01, corners23] = grids;
+        elementPass(
+          s,
+          setup,
+          [box, p0, p1, p2],
+          {...uniforms, uVertexStride: rangeMode ? 0 : numVertices},
+          {uPos: posT.texture, uTri: triT.texture},
+          0,
+          boxes,
+        );
+        Object.assign(boxTextures, {uBoxes: box.texture, uP0: p0.texture, uP1: p1.texture, uP2: p2.texture});
+        elementPass(s, shape, [corners01, corners23], uniforms, boxTextures, 0, boxes);
+        Object.assign(boxTextures, {uCorners01: corners01.texture, uCorners23: corners23.texture});
+      }
+      // Two triangles per box from the box index list, in batches. (Instancing would be natural,
+      // but SwiftShader pays a draw's set-up per instance: 5 s for 100k.)
+      for (let offset = 0; offset < Math.max(boxes, 1); offset += BOX_BATCH) {
+        s.draw({
+          program,
+          targets,
+          depth,
+          clear: band0 === 0 && offset === 0,
+          viewport: [0, 0, width, chunk * height],
+          uniforms: {
+            ...uniforms,
+            uBand0: band0,
+            uBands: chunk,
+            uPeel: peelT != null,
+            uBoxOffset: offset,
+            uGridWidth: grids?.[0].width ?? 1,
+          },
+          textures: {...boxTextures, uPrevious: peelT?.texture ?? null},
+          mode: s.gl.TRIANGLES,
+          count: 6 * Math.min(BOX_BATCH, boxes - offset),
+          boxIndexed: true,
+        });
+      }
+    };
 
-  for (let n0 = 0; n0 < numImages; n0 += bands) {
-    const n1 = Math.min(numImages, n0 + bands);
-    if (rangeMode) {
-      for (let n = n0; n < n1; n++) draw(n1 - n0, n, n - n0, 1, ranges[2 * n], ranges[2 * n + 1]);
-    } else {
-      draw(n1 - n0, n0, 0, n1 - n0, 0, numTriangles);
+    for (let n0 = 0; n0 < numImages; n0 += bands) {
+      const n1 = Math.min(numImages, n0 + bands);
+      if (rangeMode) {
+        for (let n = n0; n < n1; n++) draw(n1 - n0, n, n - n0, 1, ranges[2 * n], ranges[2 * n + 1]);
+      } else {
+        draw(n1 - n0, n0, 0, n1 - n0, 0, numTriangles);
+      }
+      copyToTensors(
+        s,
+        targets.map(texture => ({texture, width})),
+        {cols: 4, base: 0},
+        [rast, db],
+        n0 * pixels * 4,
+        n1 * pixels * 4,
+      );
     }
-    copyToTensors(s, targets.map(texture => ({texture, width})), {cols: 4, base: 0}, [rast, db], n0 * pixels * 4,
-                  n1 * pixels * 4);
-  }
-  return [rast.info, db.info];
-});
+    return [rast.info, db.info];
+  });
 
 export const rasterizeConfig: KernelConfig = {kernelName: Rasterize, backendName: 'webgl', kernelFunc: rasterizeWebGL};

@@ -8,11 +8,16 @@ import {BOUNDARY_MODES, FILTER_MODES, TextureLayout} from './glsl_texture';
 import {channelGroupPass, elementPass, elementProgram} from './passes';
 import {textureProgram} from './texture_program';
 
-const copyProgram = (s: GlSession) => elementProgram(s.ctx, 'copy-flat', () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+const copyProgram = (s: GlSession) =>
+  elementProgram(
+    s.ctx,
+    'copy-flat',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
 uniform sampler2D uSource;
 out float outValue;
 void main() { outValue = fetch(uSource, outputIndex() - uOutStart); }
-`);
+`,
+  );
 
 /**
  * The uniforms and textures of textureSnippet, for the forward and backward passes. Level 0 is
@@ -39,9 +44,14 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
   return {
     layout,
     uniforms: {
-      uLevelSize: levels.flatMap(l => [l.info.shape[r - 2], l.info.shape[r - 3]]), uAtlasBase: bases,
-      uHasUvDa: uvDa != null, uHasBias: mipLevelBias != null, uFilter: FILTER_MODES.indexOf(attrs.filterMode),
-      uBoundary: BOUNDARY_MODES.indexOf(attrs.boundaryMode), uChannels: tex.shape[r - 1], uTexBatch: tex.shape[0],
+      uLevelSize: levels.flatMap(l => [l.info.shape[r - 2], l.info.shape[r - 3]]),
+      uAtlasBase: bases,
+      uHasUvDa: uvDa != null,
+      uHasBias: mipLevelBias != null,
+      uFilter: FILTER_MODES.indexOf(attrs.filterMode),
+      uBoundary: BOUNDARY_MODES.indexOf(attrs.boundaryMode),
+      uChannels: tex.shape[r - 1],
+      uTexBatch: tex.shape[0],
       uPixels: uv.shape[1] * uv.shape[2],
     },
     textures,
@@ -55,14 +65,15 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
   };
 }
 
-export const textureWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, Texture, s => {
-  const named = unpackInputs<TextureInputs>(inputs, attrs!);
-  const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
-  const [n, h, w] = named.uv.shape;
-  const out = s.output([n, h, w, uniforms.uChannels]);
-  fillAtlas();
-  channelGroupPass(s, textureProgram(s.ctx, layout), out, uniforms.uChannels, uniforms, textures);
-  return out.info;
-});
+export const textureWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, Texture, s => {
+    const named = unpackInputs<TextureInputs>(inputs, attrs!);
+    const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
+    const [n, h, w] = named.uv.shape;
+    const out = s.output([n, h, w, uniforms.uChannels]);
+    fillAtlas();
+    channelGroupPass(s, textureProgram(s.ctx, layout), out, uniforms.uChannels, uniforms, textures);
+    return out.info;
+  });
 
 export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'webgl', kernelFunc: textureWebGL};

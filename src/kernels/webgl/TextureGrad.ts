@@ -7,54 +7,71 @@ import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
-import {texturePixelGradProgram, texturePixelGradSelectProgram, textureTapsProgram, textureTexelGradProgram} from './texture_grad_program';
+import {
+  texturePixelGradProgram,
+  texturePixelGradSelectProgram,
+  textureTapsProgram,
+  textureTexelGradProgram,
+} from './texture_grad_program';
 
-export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) => runGL(backend, TextureGrad, s => {
-  requireFloatBlend(s);
-  const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
-  const {filterMode} = attrs as unknown as TextureAttrs;
-  const {tex, uv, uvDa, mipLevelBias, mips} = named;
-  const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
-  textures.uDy = s.input(named.dy).texture;
-  const levels = [tex, ...mips];
-  const dlevels = levels.map(l => s.output(l.shape));
-  const duv = s.output(uv.shape);
-  const duvDa = uvDa ? s.output(uvDa.shape) : null;
-  const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
-  fillAtlas();
+export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
+  runGL(backend, TextureGrad, s => {
+    requireFloatBlend(s);
+    const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
+    const {filterMode} = attrs as unknown as TextureAttrs;
+    const {tex, uv, uvDa, mipLevelBias, mips} = named;
+    const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
+    textures.uDy = s.input(named.dy).texture;
+    const levels = [tex, ...mips];
+    const dlevels = levels.map(l => s.output(l.shape));
+    const duv = s.output(uv.shape);
+    const duvDa = uvDa ? s.output(uvDa.shape) : null;
+    const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
+    fillAtlas();
 
-  // Texels: every level's gradient in one target, level after level.
-  const channels = uniforms.uChannels, groups = groupsOf(channels);
-  const bases: number[] = [];
-  let texels = 0;
-  for (const l of levels) {
-    bases.push(texels);
-    texels += util.sizeFromShape(l.shape) / channels * groups;
-  }
-  const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
-  const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1, taps = filterMode === 'nearest' ? 1 : 4;
-  const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
-  elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
-  const target = scatterTarget(s, texels);
-  scatter(s, target, textureTexelGradProgram(s.ctx), pixels * slots * taps * groups,
-          {uChannels: channels, uSlots: slots, uTaps: taps},
-          {uDy: textures.uDy, ...gridSamplers(tapGrids)});
-  dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
+    // Texels: every level's gradient in one target, level after level.
+    const channels = uniforms.uChannels,
+      groups = groupsOf(channels);
+    const bases: number[] = [];
+    let texels = 0;
+    for (const l of levels) {
+      bases.push(texels);
+      texels += (util.sizeFromShape(l.shape) / channels) * groups;
+    }
+    const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
+    const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1,
+      taps = filterMode === 'nearest' ? 1 : 4;
+    const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
+    elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
+    const target = scatterTarget(s, texels);
+    scatter(
+      s,
+      target,
+      textureTexelGradProgram(s.ctx),
+      pixels * slots * taps * groups,
+      {uChannels: channels, uSlots: slots, uTaps: taps},
+      {uDy: textures.uDy, ...gridSamplers(tapGrids)},
+    );
+    dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
 
-  // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.
-  const grids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
-  elementPass(s, texturePixelGradProgram(s.ctx, layout), grids, uniforms, textures);
-  const select = texturePixelGradSelectProgram(s.ctx);
-  const gridTextures = {uUvBias: grids[0].texture, uUvDa: grids[1].texture, uUvDa2: grids[2].texture};
-  [duv, duvDa, dbias].forEach((out, which) => {
-    if (!out) return;
-    const components = which === 2 ? 1 : out.info.shape[3];
-    elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
+    // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.
+    const grids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
+    elementPass(s, texturePixelGradProgram(s.ctx, layout), grids, uniforms, textures);
+    const select = texturePixelGradSelectProgram(s.ctx);
+    const gridTextures = {uUvBias: grids[0].texture, uUvDa: grids[1].texture, uUvDa2: grids[2].texture};
+    [duv, duvDa, dbias].forEach((out, which) => {
+      if (!out) return;
+      const components = which === 2 ? 1 : out.info.shape[3];
+      elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
+    });
+    const outs: TensorInfo[] = [dlevels[0].info, duv.info];
+    if (duvDa) outs.push(duvDa.info);
+    if (dbias) outs.push(dbias.info);
+    return outs.concat(dlevels.slice(1).map(d => d.info));
   });
-  const outs: TensorInfo[] = [dlevels[0].info, duv.info];
-  if (duvDa) outs.push(duvDa.info);
-  if (dbias) outs.push(dbias.info);
-  return outs.concat(dlevels.slice(1).map(d => d.info));
-});
 
-export const textureGradConfig: KernelConfig = {kernelName: TextureGrad, backendName: 'webgl', kernelFunc: textureGradWebGL};
+export const textureGradConfig: KernelConfig = {
+  kernelName: TextureGrad,
+  backendName: 'webgl',
+  kernelFunc: textureGradWebGL,
+};

@@ -16,7 +16,10 @@ vec4 dys(int p, int c0) { return fetchGroup(uDy, p, uChannels, c0); }
 `;
 
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'antialias-dcolor', () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    'antialias-dcolor',
+    () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${OUTPUT_INDEX}
 out vec4 outValue;
 void main() {
   ivec2 pg = outputCell((uChannels + 3) / 4);  // one fragment per pixel and group of four channels
@@ -30,7 +33,8 @@ void main() {
   }
   outValue = value;
 }
-`);
+`,
+  );
 }
 
 /**
@@ -38,7 +42,10 @@ void main() {
  * each item's two edge endpoints, four contributions found once per pixel.
  */
 export function antialiasPosGradProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'antialias-dpos', () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${TEXEL_INDEX}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    'antialias-dpos',
+    () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${TEXEL_INDEX}${OUTPUT_INDEX}
 uniform float uBoost;  // posGradientBoost
 const float DB_EPSILON = 1e-3;  // keeps the crossing's denominator away from zero
 layout(location = 0) out vec4 outRight0;
@@ -77,5 +84,6 @@ void main() {
   outUp0 = out0[1];
   outUp1 = out1[1];
 }
-`);
+`,
+  );
 }

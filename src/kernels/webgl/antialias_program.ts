@@ -111,7 +111,10 @@ vec4 colors(int p, int c0) { return fetchGroup(uColor, p, uChannels, c0); }
 
 /** The forward blend: one fragment per pixel and group of four channels (channelGroupPass). */
 export function antialiasProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'antialias', () => `${HEADER}${ANTIALIAS_ITEMS}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    'antialias',
+    () => `${HEADER}${ANTIALIAS_ITEMS}${OUTPUT_INDEX}
 out vec4 outValue;
 void main() {
   ivec2 pg = outputCell((uChannels + 3) / 4);
@@ -123,5 +126,6 @@ void main() {
   }
   outValue = value;
 }
-`);
+`,
+  );
 }

@@ -29,8 +29,14 @@ function rectangles(start: number, count: number, width: number): Array<[number,
  * into elements [elementStart, elementStart + 4·count) of `output`.
  */
 export function copyTexelsToTensor(
-    s: GlSession, source: WebGLTexture, width: number, texelStart: number, count: number,
-    output: {texture: WebGLTexture | null, texShape: [number, number]}, elementStart: number) {
+  s: GlSession,
+  source: WebGLTexture,
+  width: number,
+  texelStart: number,
+  count: number,
+  output: {texture: WebGLTexture | null; texShape: [number, number]},
+  elementStart: number,
+) {
   if (count <= 0) return;
   const gl = s.gl;
   const bytes = 16 * count;

@@ -42,12 +42,17 @@ export class DiffrastGL {
   /** The element buffer of our VAO (see BOX_BATCH). */
   boxIndices: WebGLBuffer | null = null;
   /** A GPU buffer for copies through pixel buffers (grows). */
-  pixelBuffer: {buffer: WebGLBuffer, bytes: number} | null = null;
+  pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
     const viewport = gl.getParameter(gl.MAX_VIEWPORT_DIMS) as Int32Array;
-    this.maxRenderSize = Math.min(this.maxTextureSize, gl.getParameter(gl.MAX_RENDERBUFFER_SIZE), viewport[0], viewport[1]);
+    this.maxRenderSize = Math.min(
+      this.maxTextureSize,
+      gl.getParameter(gl.MAX_RENDERBUFFER_SIZE),
+      viewport[0],
+      viewport[1],
+    );
     // Enabling an extension is permanent for the context and changes no state tfjs relies on.
     this.floatBlendExtension = gl.getExtension('EXT_float_blend') != null;
     this.vao = gl.createVertexArray()!;
@@ -70,8 +75,14 @@ export class DiffrastGL {
     if (!this.baselineValues) {
       this.baselineValues = {
         colorMask: gl.getParameter(gl.COLOR_WRITEMASK),
-        blend: [gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA, gl.BLEND_EQUATION_RGB,
-                gl.BLEND_EQUATION_ALPHA].map(p => gl.getParameter(p)),
+        blend: [
+          gl.BLEND_SRC_RGB,
+          gl.BLEND_DST_RGB,
+          gl.BLEND_SRC_ALPHA,
+          gl.BLEND_DST_ALPHA,
+          gl.BLEND_EQUATION_RGB,
+          gl.BLEND_EQUATION_ALPHA,
+        ].map(p => gl.getParameter(p)),
         depthFunc: gl.getParameter(gl.DEPTH_FUNC),
         depthMask: gl.getParameter(gl.DEPTH_WRITEMASK),
         pixelStore: PIXEL_STORE.map(([name, want]) => {
@@ -105,9 +116,16 @@ export interface Baseline {
 
 /** Pixel store parameters a tight float copy through pixel buffers needs (name, value). */
 const PIXEL_STORE: Array<[string, number | boolean]> = [
-  ['PACK_ROW_LENGTH', 0], ['PACK_SKIP_ROWS', 0], ['PACK_SKIP_PIXELS', 0], ['PACK_ALIGNMENT', 4],
-  ['UNPACK_ROW_LENGTH', 0], ['UNPACK_SKIP_ROWS', 0], ['UNPACK_SKIP_PIXELS', 0], ['UNPACK_ALIGNMENT', 4],
-  ['UNPACK_FLIP_Y_WEBGL', false], ['UNPACK_PREMULTIPLY_ALPHA_WEBGL', false],
+  ['PACK_ROW_LENGTH', 0],
+  ['PACK_SKIP_ROWS', 0],
+  ['PACK_SKIP_PIXELS', 0],
+  ['PACK_ALIGNMENT', 4],
+  ['UNPACK_ROW_LENGTH', 0],
+  ['UNPACK_SKIP_ROWS', 0],
+  ['UNPACK_SKIP_PIXELS', 0],
+  ['UNPACK_ALIGNMENT', 4],
+  ['UNPACK_FLIP_Y_WEBGL', false],
+  ['UNPACK_PREMULTIPLY_ALPHA_WEBGL', false],
 ];
 
 export interface Scratch {

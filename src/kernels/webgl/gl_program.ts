@@ -18,10 +18,16 @@ function compileShader(gl: WebGL2RenderingContext, type: number, source: string,
   gl.compileShader(shader);
   if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS) && !gl.isContextLost()) {
     const log = gl.getShaderInfoLog(shader);
-    const numbered = source.split('\n').map((l, i) => `${String(i + 1).padStart(4)} ${l}`).join('\n');
+    const numbered = source
+      .split('\n')
+      .map((l, i) => `${String(i + 1).padStart(4)} ${l}`)
+      .join('\n');
     gl.deleteShader(shader);
-    throw new Error(`webgl: ${label}: ${type === gl.VERTEX_SHADER ? 'vertex' : 'fragment'} shader failed to compile:\n${
-        log}\n${numbered}`);
+    throw new Error(
+      `webgl: ${label}: ${type === gl.VERTEX_SHADER ? 'vertex' : 'fragment'} shader failed to compile:\n${
+        log
+      }\n${numbered}`,
+    );
   }
   return shader;
 }
@@ -32,7 +38,12 @@ export class GlProgram {
   readonly samplers: string[] = [];
   private readonly uniforms = new Map<string, UniformInfo>();
 
-  constructor(private readonly gl: WebGL2RenderingContext, vertexSource: string, fragmentSource: string, readonly label: string) {
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    vertexSource: string,
+    fragmentSource: string,
+    readonly label: string,
+  ) {
     const vs = compileShader(gl, gl.VERTEX_SHADER, vertexSource, label);
     const fs = compileShader(gl, gl.FRAGMENT_SHADER, fragmentSource, label);
     const program = gl.createProgram();
@@ -64,18 +75,37 @@ export class GlProgram {
     for (const [name, value] of Object.entries(values)) {
       const u = this.uniforms.get(name);
       if (!u) continue;
-      const v: ArrayLike<number> = typeof value === 'number' ? [value] : typeof value === 'boolean' ? [value ? 1 : 0] : value;
-      if (v.length === 0) continue;  // an empty list for an unused array (GL rejects zero-length uploads)
+      const v: ArrayLike<number> =
+        typeof value === 'number' ? [value] : typeof value === 'boolean' ? [value ? 1 : 0] : value;
+      if (v.length === 0) continue; // an empty list for an unused array (GL rejects zero-length uploads)
       switch (u.type) {
-        case gl.FLOAT: gl.uniform1fv(u.location, Float32Array.from(v)); break;
-        case gl.FLOAT_VEC2: gl.uniform2fv(u.location, Float32Array.from(v)); break;
-        case gl.FLOAT_VEC3: gl.uniform3fv(u.location, Float32Array.from(v)); break;
-        case gl.FLOAT_VEC4: gl.uniform4fv(u.location, Float32Array.from(v)); break;
-        case gl.INT: case gl.BOOL: gl.uniform1iv(u.location, Int32Array.from(v)); break;
-        case gl.INT_VEC2: gl.uniform2iv(u.location, Int32Array.from(v)); break;
-        case gl.INT_VEC3: gl.uniform3iv(u.location, Int32Array.from(v)); break;
-        case gl.INT_VEC4: gl.uniform4iv(u.location, Int32Array.from(v)); break;
-        default: throw new Error(`webgl: ${this.label}: uniform ${name} has a type this helper does not set (${u.type})`);
+        case gl.FLOAT:
+          gl.uniform1fv(u.location, Float32Array.from(v));
+          break;
+        case gl.FLOAT_VEC2:
+          gl.uniform2fv(u.location, Float32Array.from(v));
+          break;
+        case gl.FLOAT_VEC3:
+          gl.uniform3fv(u.location, Float32Array.from(v));
+          break;
+        case gl.FLOAT_VEC4:
+          gl.uniform4fv(u.location, Float32Array.from(v));
+          break;
+        case gl.INT:
+        case gl.BOOL:
+          gl.uniform1iv(u.location, Int32Array.from(v));
+          break;
+        case gl.INT_VEC2:
+          gl.uniform2iv(u.location, Int32Array.from(v));
+          break;
+        case gl.INT_VEC3:
+          gl.uniform3iv(u.location, Int32Array.from(v));
+          break;
+        case gl.INT_VEC4:
+          gl.uniform4iv(u.location, Int32Array.from(v));
+          break;
+        default:
+          throw new Error(`webgl: ${this.label}: uniform ${name} has a type this helper does not set (${u.type})`);
       }
     }
   }

@@ -10,7 +10,15 @@
 import type {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import {env, TensorInfo, util} from '@tensorflow/tfjs-core';
 
-import {BOX_BATCH, DiffrastGL, diffrastGL, FORCE_NO_FLOAT_BLEND_FLAG, glOf, MAX_SCRATCH, PROFILE_FLAG} from './gl_context';
+import {
+  BOX_BATCH,
+  DiffrastGL,
+  diffrastGL,
+  FORCE_NO_FLOAT_BLEND_FLAG,
+  glOf,
+  MAX_SCRATCH,
+  PROFILE_FLAG,
+} from './gl_context';
 import {GlProgram, UniformValues} from './gl_program';
 
 /** A tensor's texture: one float per texel, row-major over the texture (tfjs's unpacked layout). */
@@ -47,8 +55,16 @@ export interface Draw {
 const EXACT_INDEX_LIMIT = 1 << 24;
 
 const TOGGLED_CAPS = [
-  'BLEND', 'DEPTH_TEST', 'SCISSOR_TEST', 'CULL_FACE', 'STENCIL_TEST', 'POLYGON_OFFSET_FILL', 'RASTERIZER_DISCARD',
-  'SAMPLE_ALPHA_TO_COVERAGE', 'SAMPLE_COVERAGE', 'DITHER',
+  'BLEND',
+  'DEPTH_TEST',
+  'SCISSOR_TEST',
+  'CULL_FACE',
+  'STENCIL_TEST',
+  'POLYGON_OFFSET_FILL',
+  'RASTERIZER_DISCARD',
+  'SAMPLE_ALPHA_TO_COVERAGE',
+  'SAMPLE_COVERAGE',
+  'DITHER',
 ] as const;
 
 export class GlSession {
@@ -62,7 +78,11 @@ export class GlSession {
   private depthAttached = false;
   private readonly id: number;
 
-  constructor(readonly ctx: DiffrastGL, readonly backend: MathBackendWebGL, readonly kernel: string) {
+  constructor(
+    readonly ctx: DiffrastGL,
+    readonly backend: MathBackendWebGL,
+    readonly kernel: string,
+  ) {
     this.gl = ctx.gl;
     this.id = ++ctx.sessions;
     // Reading inputs and allocating outputs runs tfjs's own upload and unpack programs, which
@@ -70,8 +90,12 @@ export class GlSession {
     // binds null to the active unit). Save those now, so the caller gets its state back whole.
     // (Our draws set all of these for themselves.)
     const gl = this.gl;
-    this.save('drawFramebuffer', gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, f));
-    this.save('readFramebuffer', gl.getParameter(gl.READ_FRAMEBUFFER_BINDING), f => gl.bindFramebuffer(gl.READ_FRAMEBUFFER, f));
+    this.save('drawFramebuffer', gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING), f =>
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, f),
+    );
+    this.save('readFramebuffer', gl.getParameter(gl.READ_FRAMEBUFFER_BINDING), f =>
+      gl.bindFramebuffer(gl.READ_FRAMEBUFFER, f),
+    );
     this.save('viewport', gl.getParameter(gl.VIEWPORT), v => gl.viewport(v[0], v[1], v[2], v[3]));
     this.save('program', gl.getParameter(gl.CURRENT_PROGRAM), p => gl.useProgram(p));
     this.save('vao', gl.getParameter(gl.VERTEX_ARRAY_BINDING), v => gl.bindVertexArray(v));
@@ -111,8 +135,10 @@ export class GlSession {
     const data = backend.texData.get(info.dataId);
     if (data.isPacked || data.slice != null) {
       use = backend.runWebGLProgram(
-          {variableNames: ['A'], outputShape: info.shape, userCode: 'void main() { setOutput(getAAtOutCoords()); }'},
-          [info], info.dtype);
+        {variableNames: ['A'], outputShape: info.shape, userCode: 'void main() { setOutput(getAAtOutCoords()); }'},
+        [info],
+        info.dtype,
+      );
       this.intermediates.push(use);
     } else if (data.texture == null) {
       backend.uploadToGPU(info.dataId);
@@ -127,8 +153,10 @@ export class GlSession {
    */
   indices(info: TensorInfo, numVertices: number): GlTensor {
     if (numVertices > EXACT_INDEX_LIMIT) {
-      throw new Error(`${this.kernel} on webgl: ${numVertices} vertices, but webgl stores vertex indices as float32 ` +
-                      `texels, exact up to ${EXACT_INDEX_LIMIT}; split the mesh or use the cpu backend`);
+      throw new Error(
+        `${this.kernel} on webgl: ${numVertices} vertices, but webgl stores vertex indices as float32 ` +
+          `texels, exact up to ${EXACT_INDEX_LIMIT}; split the mesh or use the cpu backend`,
+      );
     }
     return this.input(info);
   }
@@ -163,8 +191,10 @@ export class GlSession {
   private checkFits(shape: number[], size: number) {
     const max = this.ctx.maxTextureSize;
     if (size > max * max) {
-      throw new Error(`${this.kernel} on webgl: an output of shape [${shape.join(',')}] has ${size} elements, more than ` +
-                      `the ${max}x${max} = ${max * max} one WebGL texture holds here; use a smaller resolution or batch`);
+      throw new Error(
+        `${this.kernel} on webgl: an output of shape [${shape.join(',')}] has ${size} elements, more than ` +
+          `the ${max}x${max} = ${max * max} one WebGL texture holds here; use a smaller resolution or batch`,
+      );
     }
   }
 
@@ -173,18 +203,20 @@ export class GlSession {
    * or a 32-bit float depth buffer. Its contents are whatever the last user left.
    */
   private scratch(name: string, width: number, height: number, depth: boolean): WebGLTexture | WebGLRenderbuffer {
-    const gl = this.gl, ctx = this.ctx;
+    const gl = this.gl,
+      ctx = this.ctx;
     const key = `${name}:${width}x${height}`;
     const have = ctx.scratch.get(key);
     if (have) {
-      ctx.scratch.delete(key);  // re-insert: most recently used last
+      ctx.scratch.delete(key); // re-insert: most recently used last
       ctx.scratch.set(key, {...have, session: this.id});
       return have.object;
     }
     for (const [k, old] of ctx.scratch) {
       if (ctx.scratch.size < MAX_SCRATCH) break;
       if (old.session === this.id) continue;
-      if (old.depth) gl.deleteRenderbuffer(old.object); else gl.deleteTexture(old.object);
+      if (old.depth) gl.deleteRenderbuffer(old.object);
+      else gl.deleteTexture(old.object);
       ctx.scratch.delete(k);
     }
     let object: WebGLTexture | WebGLRenderbuffer;
@@ -224,11 +256,12 @@ export class GlSession {
     this.restores.push(() => restore(value));
   }
 
-  private setCap(name: typeof TOGGLED_CAPS[number], on: boolean) {
+  private setCap(name: (typeof TOGGLED_CAPS)[number], on: boolean) {
     const gl = this.gl;
     const cap = gl[name];
     this.save(`cap:${name}`, gl.isEnabled(cap), was => (was ? gl.enable(cap) : gl.disable(cap)));
-    if (on) gl.enable(cap); else gl.disable(cap);
+    if (on) gl.enable(cap);
+    else gl.disable(cap);
   }
 
   private bindTexture(unit: number, texture: WebGLTexture | null) {
@@ -259,15 +292,18 @@ export class GlSession {
     if (!this.ctx.completeConfigs.has(config)) {
       const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
       if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
-        throw new Error(`webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
-                        'float32 colour targets need EXT_color_buffer_float');
+        throw new Error(
+          `webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
+            'float32 colour targets need EXT_color_buffer_float',
+        );
       }
       this.ctx.completeConfigs.add(config);
     }
   }
 
   private setColorMask() {
-    const gl = this.gl, {colorMask} = this.ctx.baseline;
+    const gl = this.gl,
+      {colorMask} = this.ctx.baseline;
     this.save('colorMask', colorMask, m => gl.colorMask(m[0], m[1], m[2], m[3]));
     gl.colorMask(true, true, true, true);
   }
@@ -284,7 +320,8 @@ export class GlSession {
 
   /** Our pixel buffer, at least `bytes` long, bound to `target` (PIXEL_PACK or PIXEL_UNPACK). */
   bindPixelBuffer(target: number, bytes: number): WebGLBuffer {
-    const gl = this.gl, ctx = this.ctx;
+    const gl = this.gl,
+      ctx = this.ctx;
     this.drawing = true;
     const bindingOf = target === gl.PIXEL_PACK_BUFFER ? gl.PIXEL_PACK_BUFFER_BINDING : gl.PIXEL_UNPACK_BUFFER_BINDING;
     this.save(`buffer:${target}`, gl.getParameter(bindingOf), b => gl.bindBuffer(target, b));
@@ -369,10 +406,12 @@ export class GlSession {
 
   /** Our VAO's element buffer: the box index list (made on first use; VAO state, not global). */
   private bindBoxIndices() {
-    const gl = this.gl, ctx = this.ctx;
+    const gl = this.gl,
+      ctx = this.ctx;
     if (ctx.boxIndices) return;
     const indices = new Uint32Array(6 * BOX_BATCH);
-    for (let b = 0; b < BOX_BATCH; b++) indices.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b + 2, 4 * b + 1, 4 * b + 3], 6 * b);
+    for (let b = 0; b < BOX_BATCH; b++)
+      indices.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b + 2, 4 * b + 1, 4 * b + 3], 6 * b);
     ctx.boxIndices = gl.createBuffer()!;
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, ctx.boxIndices);
     gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
@@ -395,7 +434,8 @@ export class GlSession {
     if (this.attached > 0 || this.depthAttached) {
       // Let go of tfjs's textures: our framebuffer must not keep them alive.
       gl.bindFramebuffer(gl.FRAMEBUFFER, this.ctx.framebuffer);
-      for (let i = 0; i < this.attached; i++) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, null, 0);
+      for (let i = 0; i < this.attached; i++)
+        gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, null, 0);
       if (this.depthAttached) gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, null);
       this.attached = 0;
       this.depthAttached = false;
@@ -417,8 +457,10 @@ export class GlSession {
 }
 
 function lostError(kernel: string): Error {
-  return new Error(`${kernel} on webgl: the WebGL context was lost; results would be wrong. ` +
-                   'Re-create the backend (tf.removeBackend / tf.setBackend) after the context is restored');
+  return new Error(
+    `${kernel} on webgl: the WebGL context was lost; results would be wrong. ` +
+      'Re-create the backend (tf.removeBackend / tf.setBackend) after the context is restored',
+  );
 }
 
 /**
@@ -434,8 +476,10 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
   }
   if (gl.isContextLost()) throw lostError(kernel);
   if (!env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) {
-    throw new Error(`${kernel} on webgl: needs float32 render targets (EXT_color_buffer_float), which this context ` +
-                    'lacks (or WEBGL_FORCE_F16_TEXTURES is set); half floats cannot hold triangle ids exactly');
+    throw new Error(
+      `${kernel} on webgl: needs float32 render targets (EXT_color_buffer_float), which this context ` +
+        'lacks (or WEBGL_FORCE_F16_TEXTURES is set); half floats cannot hold triangle ids exactly',
+    );
   }
   const session = new GlSession(diffrastGL(backend), backend, kernel);
   let result: T;
@@ -459,9 +503,11 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
 /** Throws unless additive float blending is available (every scatter-add needs it). */
 export function requireFloatBlend(s: GlSession) {
   if (!s.ctx.floatBlend) {
-    throw new Error(`${s.kernel} on webgl: needs the WebGL extension EXT_float_blend (additive blending into float32 ` +
-                    'targets) to accumulate gradients, and this context does not offer it' +
-                    (env().getBool(FORCE_NO_FLOAT_BLEND_FLAG) ? ` (disabled by the flag ${FORCE_NO_FLOAT_BLEND_FLAG})` : '') +
-                    '; compute gradients on the cpu or webgpu backend');
+    throw new Error(
+      `${s.kernel} on webgl: needs the WebGL extension EXT_float_blend (additive blending into float32 ` +
+        'targets) to accumulate gradients, and this context does not offer it' +
+        (env().getBool(FORCE_NO_FLOAT_BLEND_FLAG) ? ` (disabled by the flag ${FORCE_NO_FLOAT_BLEND_FLAG})` : '') +
+        '; compute gradients on the cpu or webgpu backend',
+    );
   }
 }

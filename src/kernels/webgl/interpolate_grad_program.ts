@@ -18,7 +18,10 @@ vec2 daGradient(int pixel, int j) { return fetch2(uDyDa, pixel * NUM_DIFF + j); 
 `;
 
 export function interpolateAttrGradProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
-  return scatterProgram(ctx, `interpolate-dattr-${numDiff}`, () => `${interpolateSnippet(numDiff)}${GRADIENTS}
+  return scatterProgram(
+    ctx,
+    `interpolate-dattr-${numDiff}`,
+    () => `${interpolateSnippet(numDiff)}${GRADIENTS}
 bool contribution(int point, out int texel, out vec4 value) {
   int groups = (uNumAttrs + 3) / 4;
   int pixel = point / (3 * groups), rest = point - pixel * 3 * groups;
@@ -43,12 +46,16 @@ bool contribution(int point, out int texel, out vec4 value) {
   texel = rows[corner] * groups + g;
   return true;
 }
-`);
+`,
+  );
 }
 
 /** drast (and, with rastDb, drastDb): per element of [N,H,W,4]. */
 export function interpolateRastGradProgram(ctx: DiffrastGL, numDiff: number, withDb: boolean): GlProgram {
-  return elementProgram(ctx, `interpolate-drast-${numDiff}-${withDb}`, () => `${HEADER}${interpolateSnippet(numDiff)}${GRADIENTS}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    `interpolate-drast-${numDiff}-${withDb}`,
+    () => `${HEADER}${interpolateSnippet(numDiff)}${GRADIENTS}${OUTPUT_INDEX}
 layout(location = 0) out float outRast;
 ${withDb ? 'layout(location = 1) out float outDb;' : ''}
 void main() {
@@ -69,5 +76,6 @@ void main() {
   outRast = dRast;
   ${withDb ? 'outDb = dDb;' : ''}
 }
-`);
+`,
+  );
 }

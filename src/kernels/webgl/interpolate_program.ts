@@ -41,7 +41,10 @@ vec2 attrDifferences(ivec3 rows, int a) {
 }
 
 export function interpolateProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'interpolate', () => `${HEADER}${interpolateSnippet(0)}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    'interpolate',
+    () => `${HEADER}${interpolateSnippet(0)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
   ivec2 pa = outputCell(uNumAttrs);
@@ -52,12 +55,16 @@ void main() {
   if (!pixelCorners(pixel, rows, uv)) return;
   outValue = uv.x * attrAt(rows.x, a) + uv.y * attrAt(rows.y, a) + (1.0 - uv.x - uv.y) * attrAt(rows.z, a);
 }
-`);
+`,
+  );
 }
 
 /** outDa: (dA/dX, dA/dY) of each listed attribute. */
 export function interpolateDaProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
-  return elementProgram(ctx, `interpolate-da-${numDiff}`, () => `${HEADER}${interpolateSnippet(numDiff)}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    `interpolate-da-${numDiff}`,
+    () => `${HEADER}${interpolateSnippet(numDiff)}${OUTPUT_INDEX}
 out float outValue;
 void main() {
   ivec2 pk = outputCell(2 * NUM_DIFF);
@@ -70,5 +77,6 @@ void main() {
   vec4 db = fetch4(uRastDb, pixel);
   outValue = axis == 0 ? db.x * d.x + db.z * d.y : db.y * d.x + db.w * d.y;
 }
-`);
+`,
+  );
 }

@@ -34,8 +34,10 @@ export function scratchGrid(s: GlSession, name: string, texels: number): Scratch
   const width = Math.max(1, Math.min(texels, max));
   const height = Math.max(1, Math.ceil(texels / width));
   if (height > max) {
-    throw new Error(`${s.kernel} on webgl: ${texels} texels of intermediate results do not fit one ${max}x${max} ` +
-                    'render target here; use a smaller batch, resolution or mesh');
+    throw new Error(
+      `${s.kernel} on webgl: ${texels} texels of intermediate results do not fit one ${max}x${max} ` +
+        'render target here; use a smaller batch, resolution or mesh',
+    );
   }
   return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: texels, width, height};
 }
@@ -45,14 +47,26 @@ export function scratchGrid(s: GlSession, name: string, texels: number): Scratch
  * output k writes outputs[k]).
  */
 export function elementPass(
-    s: GlSession, program: GlProgram, outputs: PassTarget[], uniforms: UniformValues,
-    textures: {[sampler: string]: WebGLTexture | null}, start = 0, end = outputs[0].size) {
+  s: GlSession,
+  program: GlProgram,
+  outputs: PassTarget[],
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+  start = 0,
+  end = outputs[0].size,
+) {
   if (end <= start) return;
   const width = outputs[0].texShape[1];
-  const row0 = Math.floor(start / width), row1 = Math.ceil(end / width);
+  const row0 = Math.floor(start / width),
+    row1 = Math.ceil(end / width);
   s.draw({
-    program, targets: outputs.map(o => o.texture!), viewport: [0, row0, width, row1 - row0],
-    uniforms: {...uniforms, uOutWidth: width, uOutStart: start, uOutEnd: end}, textures, mode: s.gl.TRIANGLES, count: 3,
+    program,
+    targets: outputs.map(o => o.texture!),
+    viewport: [0, row0, width, row1 - row0],
+    uniforms: {...uniforms, uOutWidth: width, uOutStart: start, uOutEnd: end},
+    textures,
+    mode: s.gl.TRIANGLES,
+    count: 3,
   });
 }
 
@@ -92,16 +106,31 @@ void main() {
  * multiple of 4) go through a pixel buffer, others through a copy pass.
  */
 export function copyToTensors(
-    s: GlSession, sources: Array<{texture: WebGLTexture, width: number}>, layout: PaddedLayout, outputs: PassTarget[],
-    start = 0, end = outputs[0].size) {
+  s: GlSession,
+  sources: Array<{texture: WebGLTexture; width: number}>,
+  layout: PaddedLayout,
+  outputs: PassTarget[],
+  start = 0,
+  end = outputs[0].size,
+) {
   if (end <= start) return;
   if (layout.cols % 4 === 0) {
-    sources.forEach((src, k) => copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / 4, outputs[k], start));
+    sources.forEach((src, k) =>
+      copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / 4, outputs[k], start),
+    );
     return;
   }
   const textures: {[name: string]: WebGLTexture} = {};
-  sources.forEach((t, k) => textures[`uSrc${k}`] = t.texture);
-  elementPass(s, copyProgram(s.ctx, sources.length), outputs, {uCols: layout.cols, uBase: layout.base}, textures, start, end);
+  sources.forEach((t, k) => (textures[`uSrc${k}`] = t.texture));
+  elementPass(
+    s,
+    copyProgram(s.ctx, sources.length),
+    outputs,
+    {uCols: layout.cols, uBase: layout.base},
+    textures,
+    start,
+    end,
+  );
 }
 
 /**
@@ -111,9 +140,14 @@ export function copyToTensors(
  * of a pixel's channels share: it is done once per group instead of once per channel.
  */
 export function channelGroupPass(
-    s: GlSession, program: GlProgram, output: GlTensor, channels: number, uniforms: UniformValues,
-    textures: {[sampler: string]: WebGLTexture | null}) {
-  const grid = scratchGrid(s, `${program.label}.groups`, output.size / channels * groupsOf(channels));
+  s: GlSession,
+  program: GlProgram,
+  output: GlTensor,
+  channels: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
+  const grid = scratchGrid(s, `${program.label}.groups`, (output.size / channels) * groupsOf(channels));
   elementPass(s, program, [grid], uniforms, textures);
   copyToTensors(s, [grid], {cols: channels, base: 0}, [output]);
 }

@@ -222,5 +222,9 @@ export function rasterSetupPrograms(ctx: DiffrastGL): [GlProgram, GlProgram] {
 }
 
 export function rasterProgram(ctx: DiffrastGL): GlProgram {
-  return ctx.program('rasterize', () => VERTEX, () => FRAGMENT);
+  return ctx.program(
+    'rasterize',
+    () => VERTEX,
+    () => FRAGMENT,
+  );
 }

@@ -17,8 +17,16 @@ import {textureMipConfig} from './TextureMip';
 import {textureMipGradConfig} from './TextureMipGrad';
 
 const kernelConfigs: KernelConfig[] = [
-  rasterizeConfig, rasterizeGradConfig, interpolateConfig, interpolateGradConfig, textureConfig, textureGradConfig,
-  textureMipConfig, textureMipGradConfig, antialiasConfig, antialiasGradConfig,
+  rasterizeConfig,
+  rasterizeGradConfig,
+  interpolateConfig,
+  interpolateGradConfig,
+  textureConfig,
+  textureGradConfig,
+  textureMipConfig,
+  textureMipGradConfig,
+  antialiasConfig,
+  antialiasGradConfig,
 ];
 
 for (const config of kernelConfigs) registerKernel(config);

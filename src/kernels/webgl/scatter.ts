@@ -40,7 +40,7 @@ vec4 gridTexel(int k, int i) {
 
 export function gridSamplers(grids: ScratchGrid[]): {[sampler: string]: WebGLTexture | null} {
   const samplers: {[sampler: string]: WebGLTexture | null} = {uGrid0: null, uGrid1: null, uGrid2: null, uGrid3: null};
-  grids.forEach((g, k) => samplers[`uGrid${k}`] = g.texture);
+  grids.forEach((g, k) => (samplers[`uGrid${k}`] = g.texture));
   return samplers;
 }
 
@@ -74,7 +74,11 @@ void main() {
 }
 
 export function scatterProgram(ctx: DiffrastGL, key: string, body: () => string): GlProgram {
-  return ctx.program(`scatter-${key}`, () => vertexSource(body()), () => FRAGMENT);
+  return ctx.program(
+    `scatter-${key}`,
+    () => vertexSource(body()),
+    () => FRAGMENT,
+  );
 }
 
 /** A zeroed scratch texture of `texels` texels, filled row-major. */
@@ -87,12 +91,22 @@ export function scatterTarget(s: GlSession, texels: number): ScratchGrid {
 
 /** Draws `points` points of `program` into the target, adding their values. */
 export function scatter(
-    s: GlSession, target: ScratchGrid, program: GlProgram, points: number, uniforms: UniformValues,
-    textures: {[sampler: string]: WebGLTexture | null}) {
+  s: GlSession,
+  target: ScratchGrid,
+  program: GlProgram,
+  points: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
   s.draw({
-    program, targets: [target.texture], viewport: [0, 0, target.width, target.height], blend: true,
-    uniforms: {...uniforms, uTargetWidth: target.width, uTargetHeight: target.height}, textures,
-    mode: s.gl.POINTS, count: points,
+    program,
+    targets: [target.texture],
+    viewport: [0, 0, target.width, target.height],
+    blend: true,
+    uniforms: {...uniforms, uTargetWidth: target.width, uTargetHeight: target.height},
+    textures,
+    mode: s.gl.POINTS,
+    count: points,
   });
 }
 
@@ -101,8 +115,15 @@ export function scatter(
  * with cols padded to groups of four per texel, then copied into `output`.
  */
 export function scatterToTensor(
-    s: GlSession, output: GlTensor, rows: number, cols: number, program: GlProgram, points: number,
-    uniforms: UniformValues, textures: {[sampler: string]: WebGLTexture | null}) {
+  s: GlSession,
+  output: GlTensor,
+  rows: number,
+  cols: number,
+  program: GlProgram,
+  points: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
   if (output.size === 0) return;
   const target = scatterTarget(s, rows * groupsOf(cols));
   scatter(s, target, program, points, uniforms, textures);
@@ -115,7 +136,10 @@ export function scatterToTensor(
  * dz is always 0 where this is used); point 4·pixel + k adds contribution k.
  */
 function precomputedProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(ctx, 'precomputed', () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
+  return scatterProgram(
+    ctx,
+    'precomputed',
+    () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
 uniform int uPerPixel;
 bool contribution(int point, out int texel, out vec4 value) {
   int pixel = point / uPerPixel, k = point - pixel * uPerPixel;
@@ -125,7 +149,8 @@ bool contribution(int point, out int texel, out vec4 value) {
   value.z = 0.0;
   return some;
 }
-`);
+`,
+  );
 }
 
 /**
@@ -134,8 +159,15 @@ bool contribution(int point, out int texel, out vec4 value) {
  * contribution; copied into `output`.
  */
 export function scatterPrecomputed(
-    s: GlSession, output: GlTensor, rows: number, first: GlProgram, perPixel: number, pixels: number,
-    uniforms: UniformValues, textures: {[sampler: string]: WebGLTexture | null}) {
+  s: GlSession,
+  output: GlTensor,
+  rows: number,
+  first: GlProgram,
+  perPixel: number,
+  pixels: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
   if (output.size === 0) return;
   const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
   elementPass(s, first, grids, uniforms, textures);

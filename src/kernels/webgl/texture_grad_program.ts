@@ -16,7 +16,10 @@ import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
  * second stage only fetch them. Weight 0: no tap.
  */
 export function textureTapsProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return elementProgram(ctx, `texture-taps-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
+  return elementProgram(
+    ctx,
+    `texture-taps-${layoutKey(layout)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
 uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the scatter target
 layout(location = 0) out vec4 outSlot0Taps01;
 layout(location = 1) out vec4 outSlot0Taps23;
@@ -37,7 +40,8 @@ void main() {
   outSlot1Taps01 = vec4(tap(L, 1, 0), tap(L, 1, 1));
   outSlot1Taps23 = vec4(tap(L, 1, 2), tap(L, 1, 3));
 }
-`);
+`,
+  );
 }
 
 /**
@@ -45,7 +49,10 @@ void main() {
  * tap's weight times the pixel's dy into that texel.
  */
 export function textureTexelGradProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(ctx, 'texture-dtex', () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
+  return scatterProgram(
+    ctx,
+    'texture-dtex',
+    () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
 uniform sampler2D uDy;
 uniform int uChannels;
 uniform int uSlots;  // levels a pixel may read: 2 for linear-mipmap-linear, else 1
@@ -66,7 +73,8 @@ bool contribution(int point, out int texel, out vec4 value) {
   texel = decodeTexel(t.x) + g;
   return true;
 }
-`);
+`,
+  );
 }
 
 /**
@@ -75,7 +83,10 @@ bool contribution(int point, out int texel, out vec4 value) {
  * duvDa, 0, 0).
  */
 export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return elementProgram(ctx, `texture-dpixel-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    `texture-dpixel-${layoutKey(layout)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 layout(location = 0) out vec4 outUvBias;
 layout(location = 1) out vec4 outUvDa;
 layout(location = 2) out vec4 outUvDa2;
@@ -90,12 +101,16 @@ void main() {
   outUvDa = duvDa;
   outUvDa2 = vec4(duvDa2, 0.0, 0.0);
 }
-`);
+`,
+  );
 }
 
 /** duv (uWhich 0), duvDa (1) or dbias (2), uComponents per pixel, picked from those grids. */
 export function texturePixelGradSelectProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'texture-dpixel-select', () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    'texture-dpixel-select',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
 uniform sampler2D uUvBias;
 uniform sampler2D uUvDa;
 uniform sampler2D uUvDa2;
@@ -109,5 +124,6 @@ void main() {
   outValue = uWhich == 0 ? uvBias[k] : uWhich == 2 ? uvBias.w :
              k < 4 ? fetchTexel(uUvDa, pixel)[k] : fetchTexel(uUvDa2, pixel)[k - 4];
 }
-`);
+`,
+  );
 }

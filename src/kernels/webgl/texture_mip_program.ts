@@ -27,7 +27,10 @@ int texelIndex(ivec4 t, ivec2 size) { return ((t.z * size.y + t.y) * size.x + t.
 `;
 
 export function textureMipProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'texture-mip', () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
+  return elementProgram(
+    ctx,
+    'texture-mip',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
 out float outValue;
 void main() {
   ivec4 t = outputTexel(uBelow);
@@ -38,16 +41,21 @@ void main() {
   }
   outValue = sum / float(f.x * f.y);
 }
-`);
+`,
+  );
 }
 
 export function textureMipGradProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(ctx, 'texture-mip-grad', () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
+  return elementProgram(
+    ctx,
+    'texture-mip-grad',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${MIP_SIZES}
 out float outValue;
 void main() {
   ivec4 t = outputTexel(uAbove);
   ivec2 f = footprint();
   outValue = fetch(uInput, texelIndex(ivec4(t.xy / f, t.zw), uBelow)) / float(f.x * f.y);
 }
-`);
+`,
+  );
 }

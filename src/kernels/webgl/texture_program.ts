@@ -6,7 +6,10 @@ import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 
 export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return elementProgram(ctx, `texture-${layoutKey(layout)}`, () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
+  return elementProgram(
+    ctx,
+    `texture-${layoutKey(layout)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 out vec4 outValue;
 void main() {
   ivec2 pg = outputCell((uChannels + 3) / 4);
@@ -18,5 +21,6 @@ void main() {
   }
   outValue = value;
 }
-`);
+`,
+  );
 }

@@ -10,9 +10,19 @@ export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: Ant
   const {color, rast, pos, tri, topo} = inputs;
   const [numImages, height, width, channels] = color.shape;
   return {
-    color: call.buffer(color), rast: call.buffer(rast), pos: call.buffer(pos), tri: call.buffer(tri),
-    topo: call.buffer(topo), numImages, height, width, channels, numVertices: pos.shape[pos.shape.length - 2],
-    numTriangles: tri.shape[0], rangeMode: pos.shape.length === 2, boost: attrs.posGradientBoost,
+    color: call.buffer(color),
+    rast: call.buffer(rast),
+    pos: call.buffer(pos),
+    tri: call.buffer(tri),
+    topo: call.buffer(topo),
+    numImages,
+    height,
+    width,
+    channels,
+    numVertices: pos.shape[pos.shape.length - 2],
+    numTriangles: tri.shape[0],
+    rangeMode: pos.shape.length === 2,
+    boost: attrs.posGradientBoost,
   };
 }
 
@@ -26,4 +36,8 @@ export const antialiasWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   return out.info;
 };
 
-export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'webgpu', kernelFunc: antialiasWebGPU};
+export const antialiasConfig: KernelConfig = {
+  kernelName: Antialias,
+  backendName: 'webgpu',
+  kernelFunc: antialiasWebGPU,
+};

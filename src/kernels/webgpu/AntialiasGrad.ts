@@ -10,7 +10,8 @@ export const antialiasGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const call = new GpuCall(asWebGPU(backend), 'antialias gradient');
   const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named, attrs as unknown as AntialiasAttrs);
-  const dcolor = call.output(named.color.shape, 'dcolor'), dpos = call.output(named.pos.shape, 'dpos');
+  const dcolor = call.output(named.color.shape, 'dcolor'),
+    dpos = call.output(named.pos.shape, 'dpos');
   recordAntialiasGrad(call, a, call.buffer(named.dy), dcolor.buffer, dpos.buffer);
   call.submit();
   return [dcolor.info, dpos.info] as TensorInfo[];

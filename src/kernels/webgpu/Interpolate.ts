@@ -11,9 +11,18 @@ export function interpolateArgs(call: GpuCall, inputs: InterpolateInputs, diff: 
   const [numImages, height, width] = rast.shape;
   const r = attr.shape.length;
   return {
-    attr: call.buffer(attr), rast: call.buffer(rast), tri: call.buffer(tri), rastDb: rastDb ? call.buffer(rastDb) : null,
-    diff, numImages, height, width, numAttrs: attr.shape[r - 1], numVertices: attr.shape[r - 2],
-    numTriangles: tri.shape[0], perImage: r === 3 && attr.shape[0] > 1,
+    attr: call.buffer(attr),
+    rast: call.buffer(rast),
+    tri: call.buffer(tri),
+    rastDb: rastDb ? call.buffer(rastDb) : null,
+    diff,
+    numImages,
+    height,
+    width,
+    numAttrs: attr.shape[r - 1],
+    numVertices: attr.shape[r - 2],
+    numTriangles: tri.shape[0],
+    perImage: r === 3 && attr.shape[0] > 1,
   };
 }
 
@@ -23,10 +32,15 @@ export const interpolateWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);
   const lead = [a.numImages, a.height, a.width];
-  const out = call.output([...lead, a.numAttrs], 'out'), outDa = call.output([...lead, 2 * diffAttrs.length], 'outDa');
+  const out = call.output([...lead, a.numAttrs], 'out'),
+    outDa = call.output([...lead, 2 * diffAttrs.length], 'outDa');
   recordInterpolate(call, a, out.buffer, outDa.buffer);
   call.submit();
   return [out.info, outDa.info] as TensorInfo[];
 };
 
-export const interpolateConfig: KernelConfig = {kernelName: Interpolate, backendName: 'webgpu', kernelFunc: interpolateWebGPU};
+export const interpolateConfig: KernelConfig = {
+  kernelName: Interpolate,
+  backendName: 'webgpu',
+  kernelFunc: interpolateWebGPU,
+};

@@ -11,11 +11,18 @@ export const interpolateGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);
-  const dy = call.buffer(named.dy), dyDa = named.dyDa && named.rastDb ? call.buffer(named.dyDa) : null;
-  const dattr = call.output(named.attr.shape, 'dattr'), drast = call.output(named.rast.shape, 'drast');
+  const dy = call.buffer(named.dy),
+    dyDa = named.dyDa && named.rastDb ? call.buffer(named.dyDa) : null;
+  const dattr = call.output(named.attr.shape, 'dattr'),
+    drast = call.output(named.rast.shape, 'drast');
   const drastDb = named.rastDb ? call.output(named.rast.shape, 'drastDb') : null;
   recordInterpolateGrad(call, {
-    ...a, dy, dyDa, dattr: dattr.buffer, drast: drast.buffer, drastDb: drastDb?.buffer ?? null,
+    ...a,
+    dy,
+    dyDa,
+    dattr: dattr.buffer,
+    drast: drast.buffer,
+    drastDb: drastDb?.buffer ?? null,
   });
   call.submit();
   const outs: TensorInfo[] = [dattr.info, drast.info];

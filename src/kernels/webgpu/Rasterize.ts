@@ -13,18 +13,35 @@ export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
   const numTriangles = tri.shape[0];
   const draws = Array.from({length: numImages}, (_, n) =>
-      rangeMode ? {first: ranges[2 * n], count: ranges[2 * n + 1]} : {first: 0, count: numTriangles});
+    rangeMode ? {first: ranges[2 * n], count: ranges[2 * n + 1]} : {first: 0, count: numTriangles},
+  );
   const shape = [numImages, height, width, 4];
-  const posBuffer = call.buffer(pos), triBuffer = call.buffer(tri), peelBuffer = peel ? call.buffer(peel) : null;
-  const rast = call.output(shape, 'rast'), rastDb = call.output(shape, 'rastDb');
+  const posBuffer = call.buffer(pos),
+    triBuffer = call.buffer(tri),
+    peelBuffer = peel ? call.buffer(peel) : null;
+  const rast = call.output(shape, 'rast'),
+    rastDb = call.output(shape, 'rastDb');
   if (rast.buffer && rastDb.buffer) {
     recordRasterize(call, {
-      pos: posBuffer, tri: triBuffer, peel: peelBuffer, rast: rast.buffer, rastDb: rastDb.buffer, numImages,
-      numVertices: pos.shape[pos.shape.length - 2], height, width, draws, rangeMode,
+      pos: posBuffer,
+      tri: triBuffer,
+      peel: peelBuffer,
+      rast: rast.buffer,
+      rastDb: rastDb.buffer,
+      numImages,
+      numVertices: pos.shape[pos.shape.length - 2],
+      height,
+      width,
+      draws,
+      rangeMode,
     });
   }
   call.submit();
   return [rast.info, rastDb.info] as TensorInfo[];
 };
 
-export const rasterizeConfig: KernelConfig = {kernelName: Rasterize, backendName: 'webgpu', kernelFunc: rasterizeWebGPU};
+export const rasterizeConfig: KernelConfig = {
+  kernelName: Rasterize,
+  backendName: 'webgpu',
+  kernelFunc: rasterizeWebGPU,
+};

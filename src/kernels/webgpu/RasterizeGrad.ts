@@ -9,13 +9,26 @@ export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const call = new GpuCall(asWebGPU(backend), 'rasterize gradient');
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
   const [numImages, height, width] = rast.shape;
-  const buffers = {pos: call.buffer(pos), tri: call.buffer(tri), rast: call.buffer(rast), dy: call.buffer(dy),
-                   ddb: ddb ? call.buffer(ddb) : null};
+  const buffers = {
+    pos: call.buffer(pos),
+    tri: call.buffer(tri),
+    rast: call.buffer(rast),
+    dy: call.buffer(dy),
+    ddb: ddb ? call.buffer(ddb) : null,
+  };
   const dpos = call.output(pos.shape, 'dpos', true);
   if (dpos.buffer && buffers.rast && buffers.dy) {
     recordRasterizeGrad(call, {
-      ...buffers, rast: buffers.rast, dy: buffers.dy, dpos: dpos.buffer, numImages, height, width,
-      numVertices: pos.shape[pos.shape.length - 2], numTriangles: tri.shape[0], rangeMode: pos.shape.length === 2,
+      ...buffers,
+      rast: buffers.rast,
+      dy: buffers.dy,
+      dpos: dpos.buffer,
+      numImages,
+      height,
+      width,
+      numVertices: pos.shape[pos.shape.length - 2],
+      numTriangles: tri.shape[0],
+      rangeMode: pos.shape.length === 2,
     });
   }
   call.submit();

@@ -22,7 +22,9 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
     channels: tex.shape[r - 1],
     texBatch: tex.shape[0],
     cube: r === 5,
-    numImages, height, width,
+    numImages,
+    height,
+    width,
     filterMode: attrs.filterMode,
     boundaryMode: attrs.boundaryMode,
   };

@@ -16,7 +16,9 @@ export const textureGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const dy = call.buffer(named.dy);
   const dtex = call.output(tex.shape, 'dtex');
   // duv, duvDa and dbias are computed into one buffer, then copied into their tensors.
-  const pixelOutputs = [uv, uvDa, mipLevelBias].filter(t => t != null).map(t => ({t: t!, out: call.output(t!.shape, 'a pixel gradient')}));
+  const pixelOutputs = [uv, uvDa, mipLevelBias]
+    .filter(t => t != null)
+    .map(t => ({t: t!, out: call.output(t!.shape, 'a pixel gradient')}));
   const total = pixelOutputs.reduce((s, p) => s + size(p.t.shape), 0);
   const pixelGrads = call.scratchBuffer(4 * total, 'the pixel gradients');
   const dmips = mips.map(m => call.output(m.shape, 'a mip level gradient'));
@@ -31,4 +33,8 @@ export const textureGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   return [dtex.info, ...pixelOutputs.map(p => p.out.info), ...dmips.map(d => d.info)] as TensorInfo[];
 };
 
-export const textureGradConfig: KernelConfig = {kernelName: TextureGrad, backendName: 'webgpu', kernelFunc: textureGradWebGPU};
+export const textureGradConfig: KernelConfig = {
+  kernelName: TextureGrad,
+  backendName: 'webgpu',
+  kernelFunc: textureGradWebGPU,
+};

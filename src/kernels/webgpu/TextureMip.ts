@@ -14,9 +14,22 @@ export const textureMipWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const [h2, w2] = mipLevelSize(height, width, 1);
   const shape = [...x.shape.slice(0, r - 3), h2, w2, channels];
   const out = call.output(shape, 'a mip level');
-  recordMipStep(call, false, call.buffer(x), out.buffer, height, width, channels, shape.reduce((a, b) => a * b, 1));
+  recordMipStep(
+    call,
+    false,
+    call.buffer(x),
+    out.buffer,
+    height,
+    width,
+    channels,
+    shape.reduce((a, b) => a * b, 1),
+  );
   call.submit();
   return out.info;
 };
 
-export const textureMipConfig: KernelConfig = {kernelName: TextureMip, backendName: 'webgpu', kernelFunc: textureMipWebGPU};
+export const textureMipConfig: KernelConfig = {
+  kernelName: TextureMip,
+  backendName: 'webgpu',
+  kernelFunc: textureMipWebGPU,
+};

@@ -13,7 +13,16 @@ export const textureMipGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const channels = dy.shape[r - 1];
   const shape = [...dy.shape.slice(0, r - 3), inHeight, inWidth, channels];
   const dx = call.output(shape, 'a mip level gradient');
-  recordMipStep(call, true, call.buffer(dy), dx.buffer, inHeight, inWidth, channels, shape.reduce((a, b) => a * b, 1));
+  recordMipStep(
+    call,
+    true,
+    call.buffer(dy),
+    dx.buffer,
+    inHeight,
+    inWidth,
+    channels,
+    shape.reduce((a, b) => a * b, 1),
+  );
   call.submit();
   return dx.info;
 };

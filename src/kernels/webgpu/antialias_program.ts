@@ -8,16 +8,27 @@ import {ANTIALIAS_WGSL} from './wgsl_antialias';
 import {atomicAddF32, ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 
 const uniforms = new Uniforms([
-  ['width', 'i32'], ['height', 'i32'], ['channels', 'i32'], ['numVertices', 'i32'], ['numTriangles', 'i32'],
-  ['rangeMode', 'i32'], ['boost', 'f32'],
+  ['width', 'i32'],
+  ['height', 'i32'],
+  ['channels', 'i32'],
+  ['numVertices', 'i32'],
+  ['numTriangles', 'i32'],
+  ['rangeMode', 'i32'],
+  ['boost', 'f32'],
 ]);
 const SCENE: Array<[string, string]> = [
-  ['color', 'array<f32>'], ['rast', 'array<vec4f>'], ['pos', 'array<vec4f>'], ['tri', 'array<i32>'],
+  ['color', 'array<f32>'],
+  ['rast', 'array<vec4f>'],
+  ['pos', 'array<vec4f>'],
+  ['tri', 'array<i32>'],
   ['topo', 'array<i32>'],
 ];
 const forwardBindings = new Bindings(uniforms, [...SCENE, ['out', 'array<f32>', 'read_write']]);
 const gradBindings = new Bindings(uniforms, [
-  ...SCENE, ['dy', 'array<f32>'], ['dcolor', 'array<f32>', 'read_write'], ['dpos', 'array<atomic<u32>>', 'read_write'],
+  ...SCENE,
+  ['dy', 'array<f32>'],
+  ['dcolor', 'array<f32>', 'read_write'],
+  ['dpos', 'array<atomic<u32>>', 'read_write'],
 ]);
 
 const PIXEL_WGSL = `
@@ -91,26 +102,53 @@ export interface AntialiasGpuArgs {
 function common(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer[] {
   return [
     call.uniforms(uniforms, {
-      width: a.width, height: a.height, channels: a.channels, numVertices: a.numVertices,
-      numTriangles: a.numTriangles, rangeMode: a.rangeMode ? 1 : 0, boost: a.boost,
+      width: a.width,
+      height: a.height,
+      channels: a.channels,
+      numVertices: a.numVertices,
+      numTriangles: a.numTriangles,
+      rangeMode: a.rangeMode ? 1 : 0,
+      boost: a.boost,
     }),
-    call.bind(a.color), call.bind(a.rast), call.bind(a.pos), call.bind(a.tri), call.bind(a.topo),
+    call.bind(a.color),
+    call.bind(a.rast),
+    call.bind(a.pos),
+    call.bind(a.tri),
+    call.bind(a.topo),
   ];
 }
 
 export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null) {
   if (!out) return;
-  const pipeline = call.computePipeline('antialias', forwardBindings, () => LIB + PIXEL_WGSL
-      .replace('RESULT', 'out').replace('SOURCE', 'color').replace('ITEM', FORWARD_ITEM));
+  const pipeline = call.computePipeline(
+    'antialias',
+    forwardBindings,
+    () => LIB + PIXEL_WGSL.replace('RESULT', 'out').replace('SOURCE', 'color').replace('ITEM', FORWARD_ITEM),
+  );
   call.dispatch(pipeline, [...common(call, a), out], groups2d(a.width, a.height, a.numImages));
 }
 
 export function recordAntialiasGrad(
-    call: GpuCall, a: AntialiasGpuArgs, dy: GPUBuffer | null, dcolor: GPUBuffer | null, dpos: GPUBuffer | null) {
+  call: GpuCall,
+  a: AntialiasGpuArgs,
+  dy: GPUBuffer | null,
+  dcolor: GPUBuffer | null,
+  dpos: GPUBuffer | null,
+) {
   if (dpos) call.encoder.clearBuffer(dpos);
   if (!dcolor) return;
-  const pipeline = call.computePipeline('antialias/grad', gradBindings, () => LIB + atomicAddF32('addDpos', 'dpos') +
-      SCATTER_WGSL + PIXEL_WGSL.replace('RESULT', 'dcolor').replace('SOURCE', 'dy').replace('ITEM', GRAD_ITEM));
-  call.dispatch(pipeline, [...common(call, a), call.bind(dy), dcolor, call.bindOutput(dpos)],
-                groups2d(a.width, a.height, a.numImages));
+  const pipeline = call.computePipeline(
+    'antialias/grad',
+    gradBindings,
+    () =>
+      LIB +
+      atomicAddF32('addDpos', 'dpos') +
+      SCATTER_WGSL +
+      PIXEL_WGSL.replace('RESULT', 'dcolor').replace('SOURCE', 'dy').replace('ITEM', GRAD_ITEM),
+  );
+  call.dispatch(
+    pipeline,
+    [...common(call, a), call.bind(dy), dcolor, call.bindOutput(dpos)],
+    groups2d(a.width, a.height, a.numImages),
+  );
 }

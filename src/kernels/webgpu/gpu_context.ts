@@ -23,7 +23,7 @@ interface DeviceState {
   /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
   dummy: GPUBuffer;
   /** Scratch render targets for rasterize, grown on demand and kept for the device's lifetime. */
-  targets: {width: number, height: number, id: GPUTexture, depth: GPUTexture} | null;
+  targets: {width: number; height: number; id: GPUTexture; depth: GPUTexture} | null;
 }
 
 const states = new WeakMap<GPUDevice, DeviceState>();
@@ -56,17 +56,22 @@ export class Uniforms {
   readonly wgsl: string;
 
   constructor(private readonly fields: Array<[name: string, type: 'i32' | 'u32' | 'f32']>) {
-    this.wgsl = `struct Uniforms {\n${fields.map(([n, t]) => `  ${n}: ${t},`).join('\n')}\n};\n` +
-        '@group(0) @binding(0) var<uniform> U: Uniforms;\n';
+    this.wgsl =
+      `struct Uniforms {\n${fields.map(([n, t]) => `  ${n}: ${t},`).join('\n')}\n};\n` +
+      '@group(0) @binding(0) var<uniform> U: Uniforms;\n';
   }
 
   pack(values: {[name: string]: number}): ArrayBuffer {
     const bytes = new ArrayBuffer(Math.ceil(this.fields.length / 4) * 16);
-    const i32 = new Int32Array(bytes), u32 = new Uint32Array(bytes), f32 = new Float32Array(bytes);
+    const i32 = new Int32Array(bytes),
+      u32 = new Uint32Array(bytes),
+      f32 = new Float32Array(bytes);
     this.fields.forEach(([name, type], i) => {
       const v = values[name];
       if (v === undefined) throw new Error(`uniform ${name} has no value`);
-      if (type === 'i32') i32[i] = v; else if (type === 'u32') u32[i] = v; else f32[i] = v;
+      if (type === 'i32') i32[i] = v;
+      else if (type === 'u32') u32[i] = v;
+      else f32[i] = v;
     });
     return bytes;
   }
@@ -84,19 +89,31 @@ type Resource = GPUBuffer | GPUTextureView;
 export class Bindings {
   readonly wgsl: string;
 
-  constructor(readonly uniforms: Uniforms, private readonly storage: StorageSpec[]) {
-    this.wgsl = uniforms.wgsl + storage.map(([name, type, access], i) => access === 'texture' ?
-        `@group(0) @binding(${i + 1}) var ${name}: ${type};` :
-        `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`).join('\n') + '\n';
+  constructor(
+    readonly uniforms: Uniforms,
+    private readonly storage: StorageSpec[],
+  ) {
+    this.wgsl =
+      uniforms.wgsl +
+      storage
+        .map(([name, type, access], i) =>
+          access === 'texture'
+            ? `@group(0) @binding(${i + 1}) var ${name}: ${type};`
+            : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
+        )
+        .join('\n') +
+      '\n';
   }
 
   layout(device: GPUDevice, visibility: number): GPUBindGroupLayout {
     return device.createBindGroupLayout({
       entries: [
         {binding: 0, visibility, buffer: {type: 'uniform'}},
-        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry => access === 'texture' ?
-            {binding: i + 1, visibility, texture: {sampleType: 'uint'}} :
-            {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}}),
+        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry =>
+          access === 'texture'
+            ? {binding: i + 1, visibility, texture: {sampleType: 'uint'}}
+            : {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}},
+        ),
       ],
     });
   }
@@ -117,18 +134,27 @@ export class GpuCall {
   private readonly maxBinding: number;
   private readonly maxBuffer: number;
 
-  constructor(readonly backend: WebGPUBackend, readonly op: string) {
+  constructor(
+    readonly backend: WebGPUBackend,
+    readonly op: string,
+  ) {
     const device = (backend as {device?: GPUDevice}).device;
     if (!device || typeof device.createCommandEncoder !== 'function') {
-      throw gpuError(op, 'the webgpu backend has no GPU device (no WebGPU adapter or device is available here); ' +
-          'use another backend, e.g. tf.setBackend(\'webgl\') or \'cpu\'');
+      throw gpuError(
+        op,
+        'the webgpu backend has no GPU device (no WebGPU adapter or device is available here); ' +
+          "use another backend, e.g. tf.setBackend('webgl') or 'cpu'",
+      );
     }
     this.device = device;
     this.state = deviceState(device);
     if (this.state.lostReason != null) {
-      throw gpuError(op, `the GPU device was lost (${this.state.lostReason}); results would be wrong, so nothing ` +
-          'was computed. Re-create the webgpu backend (tf.removeBackend(\'webgpu\'), then register it again) ' +
-          'and reload the tensors');
+      throw gpuError(
+        op,
+        `the GPU device was lost (${this.state.lostReason}); results would be wrong, so nothing ` +
+          "was computed. Re-create the webgpu backend (tf.removeBackend('webgpu'), then register it again) " +
+          'and reload the tensors',
+      );
     }
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
     this.maxBuffer = device.limits.maxBufferSize;
@@ -140,11 +166,13 @@ export class GpuCall {
   checkSize(what: string, bytes: number) {
     const limit = Math.min(this.maxBinding, this.maxBuffer);
     if (bytes > limit) {
-      this.fail(`${what} needs a GPU buffer of ${bytes} bytes, more than this device allows ` +
+      this.fail(
+        `${what} needs a GPU buffer of ${bytes} bytes, more than this device allows ` +
           `(maxStorageBufferBindingSize ${this.maxBinding}, maxBufferSize ${this.maxBuffer}; tfjs already requests ` +
-          'the adapter\'s maxima). Split the batch or lower the resolution; or create the backend from a device with ' +
-          'higher limits: tf.registerBackend(\'webgpu\', async () => new WebGPUBackend(await adapter.requestDevice(' +
-          '{requiredLimits: {maxStorageBufferBindingSize, maxBufferSize}})))');
+          "the adapter's maxima). Split the batch or lower the resolution; or create the backend from a device with " +
+          "higher limits: tf.registerBackend('webgpu', async () => new WebGPUBackend(await adapter.requestDevice(" +
+          '{requiredLimits: {maxStorageBufferBindingSize, maxBufferSize}})))',
+      );
     }
   }
 
@@ -179,19 +207,23 @@ export class GpuCall {
   private convert(source: GPUBuffer, count: number, toFloat: boolean): GPUBuffer {
     const [from, to] = toFloat ? ['i32', 'f32'] : ['f32', 'i32'];
     const result = this.scratchBuffer(count * 4, 'a converted input');
-    const pipeline = this.computePipeline(`convert/${from}`, convertBindings(from, to), () => `
+    const pipeline = this.computePipeline(
+      `convert/${from}`,
+      convertBindings(from, to),
+      () => `
 ${LINEAR_INDEX_WGSL}
 @compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
                                                  @builtin(num_workgroups) groups: vec3u) {
   let i = linearIndex(g, groups);
   if (i < U.count) { dst[i] = ${to}(src[i]); }
-}`);
+}`,
+    );
     this.dispatch(pipeline, [this.uniforms(countUniforms, {count}), source, result], groups1d(count));
     return result;
   }
 
   /** A new float32 tfjs tensor with a GPU buffer (contents undefined until written or cleared). */
-  output(shape: number[], what: string, clear = false): {info: TensorInfo, buffer: GPUBuffer | null} {
+  output(shape: number[], what: string, clear = false): {info: TensorInfo; buffer: GPUBuffer | null} {
     const size = shape.reduce((a, b) => a * b, 1);
     this.checkSize(what, size * 4);
     const info = this.backend.makeTensorInfo(shape, 'float32');
@@ -227,10 +259,15 @@ ${LINEAR_INDEX_WGSL}
 
   /** A scratch buffer filled with `data` (uniforms or small tables). */
   dataBuffer(data: ArrayBuffer | ArrayBufferView, usage: number): GPUBuffer {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) :
-                                                new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const buffer = this.device.createBuffer({size: Math.max(16, Math.ceil(bytes.length / 16) * 16), usage,
-                                             mappedAtCreation: true});
+    const bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const buffer = this.device.createBuffer({
+      size: Math.max(16, Math.ceil(bytes.length / 16) * 16),
+      usage,
+      mappedAtCreation: true,
+    });
     new Uint8Array(buffer.getMappedRange()).set(bytes);
     buffer.unmap();
     this.scratch.push(buffer);
@@ -263,10 +300,12 @@ ${LINEAR_INDEX_WGSL}
 
   /** A cached compute pipeline; `code` gets the bindings' declarations prepended. */
   computePipeline(key: string, bindings: Bindings, code: () => string): GPUComputePipeline {
-    return this.pipeline(key, device => device.createComputePipeline({
-      layout: device.createPipelineLayout({bindGroupLayouts: [bindings.layout(device, GPUShaderStage.COMPUTE)]}),
-      compute: {module: device.createShaderModule({code: bindings.wgsl + code(), label: key}), entryPoint: 'main'},
-    }));
+    return this.pipeline(key, device =>
+      device.createComputePipeline({
+        layout: device.createPipelineLayout({bindGroupLayouts: [bindings.layout(device, GPUShaderStage.COMPUTE)]}),
+        compute: {module: device.createShaderModule({code: bindings.wgsl + code(), label: key}), entryPoint: 'main'},
+      }),
+    );
   }
 
   /** Binds `buffers` (uniforms first) and dispatches; `groups` counts workgroups. */
@@ -274,7 +313,10 @@ ${LINEAR_INDEX_WGSL}
     if (groups.some(g => g === 0)) return;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some(g => g > limit)) {
-      throw gpuError(this.op, `needs ${groups.join('x')} workgroups, more than maxComputeWorkgroupsPerDimension ${limit}`);
+      throw gpuError(
+        this.op,
+        `needs ${groups.join('x')} workgroups, more than maxComputeWorkgroupsPerDimension ${limit}`,
+      );
     }
     const pass = this.encoder.beginComputePass();
     pass.setPipeline(pipeline);
@@ -295,18 +337,23 @@ ${LINEAR_INDEX_WGSL}
    * depth32float buffer. Kept per device (grown when needed), since reallocating them per call
    * costs as much as a small draw.
    */
-  renderTargets(width: number, height: number): {id: GPUTexture, depth: GPUTexture} {
+  renderTargets(width: number, height: number): {id: GPUTexture; depth: GPUTexture} {
     const t = this.state.targets;
     if (t && t.width >= width && t.height >= height) return t;
     t?.id.destroy();
     t?.depth.destroy();
-    const w = Math.max(width, t?.width ?? 0), h = Math.max(height, t?.height ?? 0);
+    const w = Math.max(width, t?.width ?? 0),
+      h = Math.max(height, t?.height ?? 0);
     const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING;
     this.state.targets = {
       width: w,
       height: h,
       id: this.device.createTexture({size: [w, h], format: 'r32uint', usage}),
-      depth: this.device.createTexture({size: [w, h], format: 'depth32float', usage: GPUTextureUsage.RENDER_ATTACHMENT}),
+      depth: this.device.createTexture({
+        size: [w, h],
+        format: 'depth32float',
+        usage: GPUTextureUsage.RENDER_ATTACHMENT,
+      }),
     };
     return this.state.targets;
   }
@@ -349,7 +396,10 @@ export function groups2d(x: number, y: number, z: number): [number, number, numb
 
 const countUniforms = new Uniforms([['count', 'i32']]);
 const convertBindings = (from: string, to: string) =>
-    new Bindings(countUniforms, [['src', `array<${from}>`], ['dst', `array<${to}>`, 'read_write']]);
+  new Bindings(countUniforms, [
+    ['src', `array<${from}>`],
+    ['dst', `array<${to}>`, 'read_write'],
+  ]);
 
 export function asWebGPU(backend: unknown): WebGPUBackend {
   return backend as unknown as WebGPUBackend;

@@ -6,8 +6,15 @@ import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, TRIANGLE_WGSL, workgroupMerge} from './wgsl_common';
 
 const uniforms = new Uniforms([
-  ['numAttrs', 'i32'], ['numVertices', 'i32'], ['numTriangles', 'i32'], ['width', 'i32'], ['height', 'i32'],
-  ['perImage', 'i32'], ['numDiff', 'i32'], ['hasDb', 'i32'], ['chunks', 'i32'],
+  ['numAttrs', 'i32'],
+  ['numVertices', 'i32'],
+  ['numTriangles', 'i32'],
+  ['width', 'i32'],
+  ['height', 'i32'],
+  ['perImage', 'i32'],
+  ['numDiff', 'i32'],
+  ['hasDb', 'i32'],
+  ['chunks', 'i32'],
 ]);
 
 /** A covered pixel's (u, v) and where its corners' attributes start in attr. */
@@ -30,8 +37,13 @@ fn pixelTriangle(n: i32, o: i32) -> PixelTriangle {
 `;
 
 const forwardBindings = new Bindings(uniforms, [
-  ['attr', 'array<f32>'], ['rast', 'array<vec4f>'], ['tri', 'array<i32>'], ['rastDb', 'array<vec4f>'],
-  ['diff', 'array<i32>'], ['out', 'array<f32>', 'read_write'], ['outDa', 'array<f32>', 'read_write'],
+  ['attr', 'array<f32>'],
+  ['rast', 'array<vec4f>'],
+  ['tri', 'array<i32>'],
+  ['rastDb', 'array<vec4f>'],
+  ['diff', 'array<i32>'],
+  ['out', 'array<f32>', 'read_write'],
+  ['outDa', 'array<f32>', 'read_write'],
 ]);
 
 const FORWARD_WGSL = `
@@ -64,8 +76,13 @@ const FORWARD_WGSL = `
 `;
 
 const pixelGradBindings = new Bindings(uniforms, [
-  ['attr', 'array<f32>'], ['rast', 'array<vec4f>'], ['tri', 'array<i32>'], ['dy', 'array<f32>'],
-  ['dyDa', 'array<f32>'], ['diff', 'array<i32>'], ['drast', 'array<vec4f>', 'read_write'],
+  ['attr', 'array<f32>'],
+  ['rast', 'array<vec4f>'],
+  ['tri', 'array<i32>'],
+  ['dy', 'array<f32>'],
+  ['dyDa', 'array<f32>'],
+  ['diff', 'array<i32>'],
+  ['drast', 'array<vec4f>', 'read_write'],
   ['drastDb', 'array<vec4f>', 'read_write'],
 ]);
 
@@ -100,8 +117,13 @@ const PIXEL_GRAD_WGSL = `
 `;
 
 const scatterBindings = new Bindings(uniforms, [
-  ['rast', 'array<vec4f>'], ['tri', 'array<i32>'], ['rastDb', 'array<vec4f>'], ['dy', 'array<f32>'],
-  ['dyDa', 'array<f32>'], ['diff', 'array<i32>'], ['dattr', 'array<atomic<u32>>', 'read_write'],
+  ['rast', 'array<vec4f>'],
+  ['tri', 'array<i32>'],
+  ['rastDb', 'array<vec4f>'],
+  ['dy', 'array<f32>'],
+  ['dyDa', 'array<f32>'],
+  ['diff', 'array<i32>'],
+  ['dattr', 'array<atomic<u32>>', 'read_write'],
 ]);
 
 /**
@@ -183,8 +205,15 @@ export interface InterpolateGpuArgs {
 
 function uniformValues(a: InterpolateGpuArgs, hasDb: boolean) {
   return {
-    numAttrs: a.numAttrs, numVertices: a.numVertices, numTriangles: a.numTriangles, width: a.width, height: a.height,
-    perImage: a.perImage ? 1 : 0, numDiff: a.diff.length, hasDb: hasDb ? 1 : 0, chunks: Math.ceil(a.numAttrs / 4),
+    numAttrs: a.numAttrs,
+    numVertices: a.numVertices,
+    numTriangles: a.numTriangles,
+    width: a.width,
+    height: a.height,
+    perImage: a.perImage ? 1 : 0,
+    numDiff: a.diff.length,
+    hasDb: hasDb ? 1 : 0,
+    chunks: Math.ceil(a.numAttrs / 4),
   };
 }
 
@@ -194,12 +223,27 @@ function diffBuffer(call: GpuCall, diff: number[]): GPUBuffer {
 
 const LIB = ID_WGSL + TRIANGLE_WGSL + PIXEL_WGSL;
 
-export function recordInterpolate(call: GpuCall, a: InterpolateGpuArgs, out: GPUBuffer | null, outDa: GPUBuffer | null) {
+export function recordInterpolate(
+  call: GpuCall,
+  a: InterpolateGpuArgs,
+  out: GPUBuffer | null,
+  outDa: GPUBuffer | null,
+) {
   const pipeline = call.computePipeline('interpolate', forwardBindings, () => LIB + FORWARD_WGSL);
-  call.dispatch(pipeline, [
-    call.uniforms(uniforms, uniformValues(a, a.rastDb != null)), call.bind(a.attr), call.bind(a.rast),
-    call.bind(a.tri), call.bind(a.rastDb), diffBuffer(call, a.diff), call.bindOutput(out), call.bindOutput(outDa),
-  ], groups2d(a.width, a.height, a.numImages));
+  call.dispatch(
+    pipeline,
+    [
+      call.uniforms(uniforms, uniformValues(a, a.rastDb != null)),
+      call.bind(a.attr),
+      call.bind(a.rast),
+      call.bind(a.tri),
+      call.bind(a.rastDb),
+      diffBuffer(call, a.diff),
+      call.bindOutput(out),
+      call.bindOutput(outDa),
+    ],
+    groups2d(a.width, a.height, a.numImages),
+  );
 }
 
 export interface InterpolateGradGpuArgs extends InterpolateGpuArgs {
@@ -215,17 +259,32 @@ export function recordInterpolateGrad(call: GpuCall, a: InterpolateGradGpuArgs) 
   const u = () => call.uniforms(uniforms, uniformValues(a, hasDb));
   const diff = diffBuffer(call, a.diff);
   const pixel = call.computePipeline('interpolate/grad-pixel', pixelGradBindings, () => LIB + PIXEL_GRAD_WGSL);
-  call.dispatch(pixel, [
-    u(), call.bind(a.attr), call.bind(a.rast), call.bind(a.tri), call.bind(a.dy), call.bind(a.dyDa), diff,
-    call.bindOutput(a.drast), call.bindOutput(a.drastDb),
-  ], groups2d(a.width, a.height, a.numImages));
+  call.dispatch(
+    pixel,
+    [
+      u(),
+      call.bind(a.attr),
+      call.bind(a.rast),
+      call.bind(a.tri),
+      call.bind(a.dy),
+      call.bind(a.dyDa),
+      diff,
+      call.bindOutput(a.drast),
+      call.bindOutput(a.drastDb),
+    ],
+    groups2d(a.width, a.height, a.numImages),
+  );
   if (a.drastDb && !hasDb) call.encoder.clearBuffer(a.drastDb);
   if (!a.dattr) return;
   const scatter = call.computePipeline(
-      'interpolate/grad-scatter', scatterBindings,
-      () => LIB + atomicAddF32('addDattr', 'dattr') + workgroupMerge(12) + SCATTER_WGSL);
+    'interpolate/grad-scatter',
+    scatterBindings,
+    () => LIB + atomicAddF32('addDattr', 'dattr') + workgroupMerge(12) + SCATTER_WGSL,
+  );
   call.encoder.clearBuffer(a.dattr);
-  call.dispatch(scatter, [
-    u(), call.bind(a.rast), call.bind(a.tri), call.bind(a.rastDb), call.bind(a.dy), call.bind(a.dyDa), diff, a.dattr,
-  ], [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * Math.ceil(a.numAttrs / 4)]);
+  call.dispatch(
+    scatter,
+    [u(), call.bind(a.rast), call.bind(a.tri), call.bind(a.rastDb), call.bind(a.dy), call.bind(a.dyDa), diff, a.dattr],
+    [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * Math.ceil(a.numAttrs / 4)],
+  );
 }

@@ -8,12 +8,23 @@ import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, TRIANGLE_WGSL, workgroupMer
 import {CORNERS_WGSL, PIXEL_GRAD_WGSL, RESOLVE_WGSL} from './wgsl_raster';
 
 const bindings = new Bindings(
-    new Uniforms([
-      ['numVertices', 'i32'], ['numTriangles', 'i32'], ['width', 'i32'], ['height', 'i32'], ['rangeMode', 'i32'],
-      ['hasDb', 'i32'],
-    ]),
-    [['pos', 'array<vec4f>'], ['tri', 'array<i32>'], ['rast', 'array<vec4f>'], ['dy', 'array<vec4f>'],
-     ['ddb', 'array<vec4f>'], ['dpos', 'array<atomic<u32>>', 'read_write']]);
+  new Uniforms([
+    ['numVertices', 'i32'],
+    ['numTriangles', 'i32'],
+    ['width', 'i32'],
+    ['height', 'i32'],
+    ['rangeMode', 'i32'],
+    ['hasDb', 'i32'],
+  ]),
+  [
+    ['pos', 'array<vec4f>'],
+    ['tri', 'array<i32>'],
+    ['rast', 'array<vec4f>'],
+    ['dy', 'array<vec4f>'],
+    ['ddb', 'array<vec4f>'],
+    ['dpos', 'array<atomic<u32>>', 'read_write'],
+  ],
+);
 
 /** The nine sums (dx, dy, dw of three corners) of a run; the key is the triangle. */
 const MAIN_WGSL = `
@@ -86,14 +97,36 @@ export interface RasterizeGradGpuArgs {
 
 export function recordRasterizeGrad(call: GpuCall, a: RasterizeGradGpuArgs) {
   const pipeline = call.computePipeline(
-      'rasterize/grad', bindings,
-      () => ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + PIXEL_GRAD_WGSL + atomicAddF32('addDpos', 'dpos') +
-          workgroupMerge(9) + MAIN_WGSL);
-  call.dispatch(pipeline, [
-    call.uniforms(bindings.uniforms, {
-      numVertices: a.numVertices, numTriangles: a.numTriangles, width: a.width, height: a.height,
-      rangeMode: a.rangeMode ? 1 : 0, hasDb: a.ddb ? 1 : 0,
-    }),
-    call.bind(a.pos), call.bind(a.tri), a.rast, a.dy, call.bind(a.ddb), a.dpos,
-  ], [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages]);
+    'rasterize/grad',
+    bindings,
+    () =>
+      ID_WGSL +
+      TRIANGLE_WGSL +
+      CORNERS_WGSL +
+      RESOLVE_WGSL +
+      PIXEL_GRAD_WGSL +
+      atomicAddF32('addDpos', 'dpos') +
+      workgroupMerge(9) +
+      MAIN_WGSL,
+  );
+  call.dispatch(
+    pipeline,
+    [
+      call.uniforms(bindings.uniforms, {
+        numVertices: a.numVertices,
+        numTriangles: a.numTriangles,
+        width: a.width,
+        height: a.height,
+        rangeMode: a.rangeMode ? 1 : 0,
+        hasDb: a.ddb ? 1 : 0,
+      }),
+      call.bind(a.pos),
+      call.bind(a.tri),
+      a.rast,
+      a.dy,
+      call.bind(a.ddb),
+      a.dpos,
+    ],
+    [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages],
+  );
 }

@@ -18,8 +18,19 @@ import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
 import {CORNERS_WGSL, RESOLVE_WGSL} from './wgsl_raster';
 
 const drawBindings = new Bindings(
-    new Uniforms([['numVertices', 'i32'], ['width', 'i32'], ['height', 'i32'], ['rangeMode', 'i32'], ['peel', 'i32']]),
-    [['pos', 'array<vec4f>'], ['tri', 'array<i32>'], ['peelRast', 'array<vec4f>']]);
+  new Uniforms([
+    ['numVertices', 'i32'],
+    ['width', 'i32'],
+    ['height', 'i32'],
+    ['rangeMode', 'i32'],
+    ['peel', 'i32'],
+  ]),
+  [
+    ['pos', 'array<vec4f>'],
+    ['tri', 'array<i32>'],
+    ['peelRast', 'array<vec4f>'],
+  ],
+);
 
 /** Conservative screen-space cover of a triangle, in NDC (before the framebuffer flip). */
 const COVER_WGSL = `
@@ -196,9 +207,21 @@ struct FOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
 `;
 
 const resolveBindings = new Bindings(
-    new Uniforms([['numVertices', 'i32'], ['width', 'i32'], ['height', 'i32'], ['rangeMode', 'i32'], ['image', 'i32']]),
-    [['pos', 'array<vec4f>'], ['tri', 'array<i32>'], ['rast', 'array<vec4f>', 'read_write'],
-     ['rastDb', 'array<vec4f>', 'read_write'], ['idTarget', 'texture_2d<u32>', 'texture']]);
+  new Uniforms([
+    ['numVertices', 'i32'],
+    ['width', 'i32'],
+    ['height', 'i32'],
+    ['rangeMode', 'i32'],
+    ['image', 'i32'],
+  ]),
+  [
+    ['pos', 'array<vec4f>'],
+    ['tri', 'array<i32>'],
+    ['rast', 'array<vec4f>', 'read_write'],
+    ['rastDb', 'array<vec4f>', 'read_write'],
+    ['idTarget', 'texture_2d<u32>', 'texture'],
+  ],
+);
 
 const RESOLVE_MAIN_WGSL = `
 @compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) g: vec3u) {
@@ -230,7 +253,7 @@ export interface RasterizeGpuArgs {
   height: number;
   width: number;
   /** Per image: first triangle, count, instance (image) index. */
-  draws: Array<{first: number, count: number}>;
+  draws: Array<{first: number; count: number}>;
   rangeMode: boolean;
 }
 
@@ -239,13 +262,21 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
   const draw = call.pipeline('rasterize/draw', device => {
     const module = device.createShaderModule({
-      code: drawBindings.wgsl + ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + COVER_WGSL +
-          COVERAGE_WGSL + DRAW_WGSL,
+      code:
+        drawBindings.wgsl +
+        ID_WGSL +
+        TRIANGLE_WGSL +
+        CORNERS_WGSL +
+        RESOLVE_WGSL +
+        COVER_WGSL +
+        COVERAGE_WGSL +
+        DRAW_WGSL,
       label: 'rasterize/draw',
     });
     return device.createRenderPipeline({
-      layout: device.createPipelineLayout(
-          {bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)]}),
+      layout: device.createPipelineLayout({
+        bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
+      }),
       vertex: {module, entryPoint: 'vs'},
       fragment: {module, entryPoint: 'fs', targets: [{format: 'r32uint'}]},
       primitive: {topology: 'triangle-list', cullMode: 'none'},
@@ -253,13 +284,18 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
     });
   });
   const resolve = call.computePipeline(
-      'rasterize/resolve', resolveBindings,
-      () => ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVE_MAIN_WGSL);
+    'rasterize/resolve',
+    resolveBindings,
+    () => ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVE_MAIN_WGSL,
+  );
   const targets = call.renderTargets(width, height);
-  const idView = targets.id.createView(), depthView = targets.depth.createView();
+  const idView = targets.id.createView(),
+    depthView = targets.depth.createView();
   const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
-    call.uniforms(drawBindings.uniforms, {...common, peel: a.peel ? 1 : 0}), call.bind(a.pos), call.bind(a.tri),
+    call.uniforms(drawBindings.uniforms, {...common, peel: a.peel ? 1 : 0}),
+    call.bind(a.pos),
+    call.bind(a.tri),
     call.bind(a.peel),
   ]);
   for (let n = 0; n < a.numImages; n++) {
@@ -276,9 +312,17 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       pass.draw(3 * count, 1, 3 * first, n);
     }
     pass.end();
-    call.dispatch(resolve, [
-      call.uniforms(resolveBindings.uniforms, {...common, image: n}), call.bind(a.pos), call.bind(a.tri), a.rast,
-      a.rastDb, idView,
-    ], groups2d(width, height, 1));
+    call.dispatch(
+      resolve,
+      [
+        call.uniforms(resolveBindings.uniforms, {...common, image: n}),
+        call.bind(a.pos),
+        call.bind(a.tri),
+        a.rast,
+        a.rastDb,
+        idView,
+      ],
+      groups2d(width, height, 1),
+    );
   }
 }

@@ -4,8 +4,16 @@
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
 
-const uniforms = new Uniforms([['height', 'i32'], ['width', 'i32'], ['channels', 'i32'], ['count', 'i32']]);
-const bindings = new Bindings(uniforms, [['src', 'array<f32>'], ['dst', 'array<f32>', 'read_write']]);
+const uniforms = new Uniforms([
+  ['height', 'i32'],
+  ['width', 'i32'],
+  ['channels', 'i32'],
+  ['count', 'i32'],
+]);
+const bindings = new Bindings(uniforms, [
+  ['src', 'array<f32>'],
+  ['dst', 'array<f32>', 'read_write'],
+]);
 
 /** Level-above size (height, width), the level below's, and the box weight (¼, or ½ once a side is 1). */
 const SIZES_WGSL = `
@@ -56,11 +64,24 @@ const UP_WGSL = `
  * (`up` true: src is the gradient below, dst above). height, width: the level above.
  */
 export function recordMipStep(
-    call: GpuCall, up: boolean, src: GPUBuffer | null, dst: GPUBuffer | null, height: number, width: number,
-    channels: number, count: number) {
+  call: GpuCall,
+  up: boolean,
+  src: GPUBuffer | null,
+  dst: GPUBuffer | null,
+  height: number,
+  width: number,
+  channels: number,
+  count: number,
+) {
   if (!dst || count === 0) return;
   const pipeline = call.computePipeline(
-      up ? 'texture-mip/up' : 'texture-mip/down', bindings, () => LINEAR_INDEX_WGSL + SIZES_WGSL + (up ? UP_WGSL : DOWN_WGSL));
-  call.dispatch(pipeline, [call.uniforms(uniforms, {height, width, channels, count}), call.bind(src), dst],
-                groups1d(count));
+    up ? 'texture-mip/up' : 'texture-mip/down',
+    bindings,
+    () => LINEAR_INDEX_WGSL + SIZES_WGSL + (up ? UP_WGSL : DOWN_WGSL),
+  );
+  call.dispatch(
+    pipeline,
+    [call.uniforms(uniforms, {height, width, channels, count}), call.bind(src), dst],
+    groups1d(count),
+  );
 }

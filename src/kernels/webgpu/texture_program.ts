@@ -10,16 +10,33 @@ import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL, TEXTURE_READ_WGSL} fr
 import {BoundaryMode, FilterMode} from '../names';
 
 const uniforms = new Uniforms([
-  ['channels', 'i32'], ['texBatch', 'i32'], ['pixels', 'i32'], ['cube', 'i32'], ['filterMode', 'i32'],
-  ['boundaryMode', 'i32'], ['numLevels', 'i32'], ['hasDa', 'i32'], ['hasBias', 'i32'], ['count', 'i32'],
-  ['chunks', 'i32'], ['width', 'i32'], ['height', 'i32'],
+  ['channels', 'i32'],
+  ['texBatch', 'i32'],
+  ['pixels', 'i32'],
+  ['cube', 'i32'],
+  ['filterMode', 'i32'],
+  ['boundaryMode', 'i32'],
+  ['numLevels', 'i32'],
+  ['hasDa', 'i32'],
+  ['hasBias', 'i32'],
+  ['count', 'i32'],
+  ['chunks', 'i32'],
+  ['width', 'i32'],
+  ['height', 'i32'],
 ]);
 
-const LOOKUP_INPUTS: Array<[string, string]> =
-    [['levels', 'array<vec4<i32>>'], ['uv', 'array<f32>'], ['uvDa', 'array<f32>'], ['bias', 'array<f32>']];
+const LOOKUP_INPUTS: Array<[string, string]> = [
+  ['levels', 'array<vec4<i32>>'],
+  ['uv', 'array<f32>'],
+  ['uvDa', 'array<f32>'],
+  ['bias', 'array<f32>'],
+];
 
 const forwardBindings = new Bindings(uniforms, [
-  ...LOOKUP_INPUTS, ['tex', 'array<f32>'], ['mips', 'array<f32>'], ['out', 'array<f32>', 'read_write'],
+  ...LOOKUP_INPUTS,
+  ['tex', 'array<f32>'],
+  ['mips', 'array<f32>'],
+  ['out', 'array<f32>', 'read_write'],
 ]);
 
 const FORWARD_WGSL = `
@@ -44,7 +61,10 @@ const FORWARD_WGSL = `
 `;
 
 const pixelGradBindings = new Bindings(uniforms, [
-  ...LOOKUP_INPUTS, ['tex', 'array<f32>'], ['mips', 'array<f32>'], ['dy', 'array<f32>'],
+  ...LOOKUP_INPUTS,
+  ['tex', 'array<f32>'],
+  ['mips', 'array<f32>'],
+  ['dy', 'array<f32>'],
   ['grads', 'array<f32>', 'read_write'],
 ]);
 
@@ -132,7 +152,9 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
 `;
 
 const scatterBindings = new Bindings(uniforms, [
-  ...LOOKUP_INPUTS, ['dy', 'array<f32>'], ['dtex', 'array<atomic<u32>>', 'read_write'],
+  ...LOOKUP_INPUTS,
+  ['dy', 'array<f32>'],
+  ['dtex', 'array<atomic<u32>>', 'read_write'],
   ['dmips', 'array<atomic<u32>>', 'read_write'],
 ]);
 
@@ -203,7 +225,7 @@ const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
 export interface TextureGpuArgs {
   tex: GPUBuffer | null;
   /** Levels 1..L, each with its element count. */
-  mips: Array<{buffer: GPUBuffer | null, size: number}>;
+  mips: Array<{buffer: GPUBuffer | null; size: number}>;
   uv: GPUBuffer | null;
   uvDa: GPUBuffer | null;
   bias: GPUBuffer | null;
@@ -220,7 +242,7 @@ export interface TextureGpuArgs {
 }
 
 /** The level table (element offset, height, width) and the levels 1..L packed into one buffer. */
-function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer, mipsSize: number, offsets: number[]} {
+function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; mipsSize: number; offsets: number[]} {
   const table = new Int32Array(4 * a.levelSizes.length);
   const offsets: number[] = [];
   let offset = 0;
@@ -238,10 +260,19 @@ function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer, mipsSi
 function uniformValues(a: TextureGpuArgs) {
   const count = a.numImages * a.height * a.width;
   return {
-    channels: a.channels, texBatch: a.texBatch, pixels: a.height * a.width, cube: a.cube ? 1 : 0,
-    filterMode: FILTER_CODES[a.filterMode], boundaryMode: BOUNDARY_CODES[a.boundaryMode],
-    numLevels: a.levelSizes.length, hasDa: a.uvDa ? 1 : 0, hasBias: a.bias ? 1 : 0, count,
-    chunks: Math.ceil(a.channels / 4), width: a.width, height: a.height,
+    channels: a.channels,
+    texBatch: a.texBatch,
+    pixels: a.height * a.width,
+    cube: a.cube ? 1 : 0,
+    filterMode: FILTER_CODES[a.filterMode],
+    boundaryMode: BOUNDARY_CODES[a.boundaryMode],
+    numLevels: a.levelSizes.length,
+    hasDa: a.uvDa ? 1 : 0,
+    hasBias: a.bias ? 1 : 0,
+    count,
+    chunks: Math.ceil(a.channels / 4),
+    width: a.width,
+    height: a.height,
   };
 }
 
@@ -260,10 +291,20 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
   const {table, mipsSize, offsets} = levelTable(call, a);
   const pipeline = call.computePipeline('texture', forwardBindings, () => LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
   const u = uniformValues(a);
-  call.dispatch(pipeline, [
-    call.uniforms(uniforms, u), table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias), call.bind(a.tex),
-    call.bind(packMips(call, a, mipsSize, offsets)), out,
-  ], groups1d(u.count));
+  call.dispatch(
+    pipeline,
+    [
+      call.uniforms(uniforms, u),
+      table,
+      call.bind(a.uv),
+      call.bind(a.uvDa),
+      call.bind(a.bias),
+      call.bind(a.tex),
+      call.bind(packMips(call, a, mipsSize, offsets)),
+      out,
+    ],
+    groups1d(u.count),
+  );
 }
 
 export interface TextureGradOutputs {
@@ -279,21 +320,36 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
   const u = uniformValues(a);
   const lookup = [table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias)];
   const pixel = call.computePipeline(
-      'texture/grad-pixel', pixelGradBindings, () => LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL);
-  call.dispatch(pixel, [
-    call.uniforms(uniforms, u), ...lookup, call.bind(a.tex), call.bind(packMips(call, a, mipsSize, offsets)),
-    call.bind(dy), o.pixelGrads,
-  ], groups1d(u.count));
+    'texture/grad-pixel',
+    pixelGradBindings,
+    () => LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL,
+  );
+  call.dispatch(
+    pixel,
+    [
+      call.uniforms(uniforms, u),
+      ...lookup,
+      call.bind(a.tex),
+      call.bind(packMips(call, a, mipsSize, offsets)),
+      call.bind(dy),
+      o.pixelGrads,
+    ],
+    groups1d(u.count),
+  );
 
   const dmips = mipsSize > 0 ? call.scratchBuffer(4 * mipsSize, 'the mip level gradients') : null;
   if (dmips) call.encoder.clearBuffer(dmips);
   if (o.dtex) call.encoder.clearBuffer(o.dtex);
   const scatter = call.computePipeline(
-      'texture/grad-scatter', scatterBindings,
-      () => LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL);
-  call.dispatch(scatter, [
-    call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(o.dtex), call.bindOutput(dmips),
-  ], [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks]);
+    'texture/grad-scatter',
+    scatterBindings,
+    () => LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL,
+  );
+  call.dispatch(
+    scatter,
+    [call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(o.dtex), call.bindOutput(dmips)],
+    [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
+  );
   o.dmips.forEach((d, i) => {
     if (d && dmips) call.encoder.copyBufferToBuffer(dmips, 4 * offsets[i], d, 0, 4 * a.mips[i].size);
   });

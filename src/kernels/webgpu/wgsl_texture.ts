@@ -10,19 +10,25 @@
 import {CUBE_EDGES, CUBE_FACES} from '../shared/cube';
 import {BoundaryMode, FilterMode} from '../names';
 
-export const FILTER_CODES: {[mode in FilterMode]: number} =
-    {'nearest': 0, 'linear': 1, 'linear-mipmap-nearest': 2, 'linear-mipmap-linear': 3};
-export const BOUNDARY_CODES: {[mode in BoundaryMode]: number} = {'wrap': 0, 'clamp': 1, 'zero': 2, 'cube': 3};
+export const FILTER_CODES: {[mode in FilterMode]: number} = {
+  nearest: 0,
+  linear: 1,
+  'linear-mipmap-nearest': 2,
+  'linear-mipmap-linear': 3,
+};
+export const BOUNDARY_CODES: {[mode in BoundaryMode]: number} = {wrap: 0, clamp: 1, zero: 2, cube: 3};
 
 /** Cube geometry tables, generated from the shared definitions (kernels/shared/cube.ts). */
 const CUBE_WGSL = `
 // major, sAxis, sSign, tAxis, tSign per face
-const CUBE_FACES = array<array<i32, 5>, 6>(${
-    CUBE_FACES.map(f => `array<i32, 5>(${f.major}, ${f.sAxis}, ${f.sSign}, ${f.tAxis}, ${f.tSign})`).join(', ')});
+const CUBE_FACES = array<array<i32, 5>, 6>(${CUBE_FACES.map(
+  f => `array<i32, 5>(${f.major}, ${f.sAxis}, ${f.sSign}, ${f.tAxis}, ${f.tSign})`,
+).join(', ')});
 // the texel past edge (i = -1, i = S, j = -1, j = S) of face f: neighbour face, how its i and j
 // follow the edge index k (0, S - 1, k, S - 1 - k)
-const CUBE_EDGES = array<vec3<i32>, 24>(${
-    CUBE_EDGES.flat().map(e => `vec3<i32>(${e.face}, ${e.i}, ${e.j})`).join(', ')});
+const CUBE_EDGES = array<vec3<i32>, 24>(${CUBE_EDGES.flat()
+  .map(e => `vec3<i32>(${e.face}, ${e.i}, ${e.j})`)
+  .join(', ')});
 
 fn cubeFaceOf(d: vec3f) -> i32 {
   let a = abs(d);
