@@ -64,7 +64,7 @@ function fail(msg) {
 const say = msg => console.log(`[bench] ${msg}`);
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
 
-/** With the flags of DESIGN.md ("Tests"): WebGL2 and WebGPU on SwiftShader where there is no GPU. */
+/** The flags of docs/testing.md#headless-chromium: WebGL2 and WebGPU on SwiftShader where there is no GPU. */
 const CHROMIUM_FLAGS = [
   '--headless=new',
   '--no-sandbox',

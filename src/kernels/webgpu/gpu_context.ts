@@ -1,6 +1,6 @@
 /**
  * How our webgpu kernels use tfjs's WebGPU backend: its device, its tensors' GPU buffers, and a
- * command encoder of our own submitted after tfjs's pending work (DESIGN.md, WebGPU backend).
+ * command encoder of our own submitted after tfjs's pending work (docs/backends.md#webgpu).
  *
  * tfjs-backend-webgpu is an optional peer dependency: it is imported for its types only, and
  * everything is reached through the `backend` object a kernel receives.
