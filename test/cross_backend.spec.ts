@@ -1,6 +1,6 @@
 /**
  * Every kernel, forward and backward, on the backend under test against the cpu reference, on
- * the same random inputs (SPEC §7): rasterize agrees on ≥ 99.9% of ids and within 1e-4 absolute
+ * the same random inputs (docs/testing.md#tolerances): rasterize agrees on ≥ 99.9% of ids and within 1e-4 absolute
  * on pixels whose id agrees; everything else within 1e-4 relative to the largest magnitude.
  * Kernels are called directly so that both backends see identical inputs (a gradient kernel
  * gets the cpu's rast, not its own).
@@ -234,7 +234,7 @@ describeEachBackend(
           cg = await runOn('cpu', k.TextureGrad, grad, attrs);
         expect(gg.length).toBe(cg.length);
         gg.forEach((x, i) => {
-          const zeroByDesign = cg[i].values.every(v => v === 0); // SPEC §6.3: no gradient in this mode
+          const zeroByDesign = cg[i].values.every(v => v === 0); // docs/texture.md#backward: no gradient in this mode
           if (zeroByDesign) expect(x.values.every(v => v === 0)).toBe(true, `texture gradient ${i} should be zeros`);
           else expectClose(x.values, cg[i].values, `texture gradient ${i}`);
         });

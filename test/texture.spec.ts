@@ -114,7 +114,7 @@ describeEachBackend('texture', () => {
       const cubeLookup = async (dirs: number[][], filterMode: FilterMode = 'nearest') =>
         Array.from(await dr.texture(cube(), tf.tensor4d([[dirs]]), {filterMode, boundaryMode: 'cube'}).data());
 
-      it('maps a direction to each face with SPEC §6.2 orientation', async () => {
+      it('maps a direction to each face with the orientation of docs/texture.md#cube-maps', async () => {
         // On each face, a direction whose (s, t) is (0.625, 0.25): nearest texel (2, 1).
         const m = 0.5,
           ds = 0.125 / m,

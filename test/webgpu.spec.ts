@@ -67,7 +67,7 @@ describeEachBackend(
       const g = (a: tf.Tensor) => tf.grad(x => tf.sum(tf.square(tf.add(dr.interpolate(x, out.rast, tri2).out, 0))))(a);
       const gRef = tf.grad(x => tf.sum(tf.square(dr.interpolate(x, ref.rast, tri).out)))(attr);
       const grad = g(attr);
-      // Float atomics may sum in another order: SPEC §7's 1e-4 of the largest magnitude.
+      // Float atomics may sum in another order: 1e-4 of the largest magnitude (docs/testing.md#tolerances).
       const [a, b] = [await grad.data(), await gRef.data()];
       const scale = Math.max(...Array.from(b, Math.abs));
       expect(scale).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ describeEachBackend(
       const a = dr.rasterize(pos, far, [8, 8], {ranges: [[0, 1]]});
       await check(a.rast, dr.interpolate(attr, a.rast, far).out, 1);
       // Triangle id 2^24 + 1: row 2^24 of a sparse tri, drawn alone in range mode; its bits in rast
-      // are 0x4A800000 + id (SPEC §2).
+      // are 0x4A800000 + id (docs/conventions.md#triangle-ids).
       const tri = tf.tidy(() => tf.concat([tf.zeros([big - 1, 3], 'int32'), one]));
       const b = dr.rasterize(tf.tensor2d(corners), tri, [8, 8], {ranges: [[big - 1, 1]]});
       const bits = await check(b.rast, dr.interpolate(attrSmall, b.rast, tri).out, big);

@@ -110,7 +110,10 @@ export function earthTexture(height: number, seed: number): Float32Array {
   return out;
 }
 
-/** The direction through texel center (s, t) of cube face f (+X, −X, +Y, −Y, +Z, −Z), SPEC §6.2 inverted. */
+/**
+ * The direction through texel center (s, t) of cube face f (+X, −X, +Y, −Y, +Z, −Z): docs/texture.md#cube-maps
+ * inverted.
+ */
 function cubeTexelDirection(f: number, s: number, t: number): Vec3 {
   const a = 2 * s - 1,
     b = 2 * t - 1;

@@ -14,7 +14,7 @@ export const Interpolate = 'DiffrastInterpolate';
 export const InterpolateGrad = 'DiffrastInterpolateGrad';
 export const Texture = 'DiffrastTexture';
 export const TextureGrad = 'DiffrastTextureGrad';
-/** One level of the mip pyramid: the 2×2 box average of the level above (SPEC §6.1). */
+/** One level of the mip pyramid: the 2×2 box average of the level above (docs/texture.md#mip-pyramid). */
 export const TextureMip = 'DiffrastTextureMip';
 export const TextureMipGrad = 'DiffrastTextureMipGrad';
 export const Antialias = 'DiffrastAntialias';
@@ -104,7 +104,7 @@ export interface TextureAttrs extends InputNames {
 }
 /**
  * TextureGrad: the forward inputs plus dy. Outputs, in order: dtex, duv, then duvDa and
- * dmipLevelBias when those inputs came, then one gradient per mip level. Inputs that SPEC §6.3
+ * dmipLevelBias when those inputs came, then one gradient per mip level. Inputs that docs/texture.md#backward
  * gives no gradient in the chosen mode get zeros.
  */
 export interface TextureGradInputs extends TextureInputs {

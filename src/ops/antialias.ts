@@ -1,6 +1,6 @@
 /**
  * antialias: analytic antialiasing of silhouette edges, the source of visibility gradients.
- * SPEC §5.
+ * docs/antialias.md
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -38,7 +38,7 @@ export class TopologyHash {
 }
 
 /**
- * Builds the topology of a mesh for `antialias` (SPEC §5): every undirected edge {a, b} of a
+ * Builds the topology of a mesh for `antialias` (docs/antialias.md#topology): every undirected edge {a, b} of a
  * triangle records the opposite vertices of the first two triangles that share it. An edge with
  * one triangle, or the third triangle on a non-manifold edge, has no neighbour and is always a
  * silhouette. Neighbours are found by shared vertex indices only: meshes whose adjacent triangles

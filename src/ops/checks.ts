@@ -1,6 +1,6 @@
 /**
  * Argument checks shared by the ops. Every message names the op and the argument and says what
- * was expected and what came (SPEC §1).
+ * was expected and what came (docs/conventions.md#errors).
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,6 +1,6 @@
 /**
  * DepthPeeler: rasterizes the same triangles layer after layer, each layer keeping, per pixel,
- * the nearest fragment behind the previous layer's (SPEC §3, depth peeling).
+ * the nearest fragment behind the previous layer's (docs/rasterize.md#depth-peeling).
  */
 import * as tf from '@tensorflow/tfjs-core';
 

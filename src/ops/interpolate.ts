@@ -1,5 +1,6 @@
 /**
- * interpolate: vertex attributes at the pixels, with screen-space attribute derivatives. SPEC §4.
+ * interpolate: vertex attributes at the pixels, with screen-space attribute derivatives.
+ * docs/interpolate.md
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,6 +1,6 @@
 /**
  * rasterize: clip-space triangles to per-pixel (u, v, z/w, triangle id) and the pixel-space
- * derivatives of (u, v). SPEC §3.
+ * derivatives of (u, v). docs/rasterize.md
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,5 +1,6 @@
 /**
- * texture: filtered texture lookups (nearest, bilinear, trilinear mipmaps, cube maps). SPEC §6.
+ * texture: filtered texture lookups (nearest, bilinear, trilinear mipmaps, cube maps).
+ * docs/texture.md
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -58,7 +59,7 @@ interface TextureGradAttrs extends TextureAttrs {
  *   `'auto'`; boundary modes `'wrap'`, `'clamp'`, `'zero'`, `'cube'`.
  * - returns `[N,H,W,C]`.
  *
- * Gradients (SPEC §6.3): nearest → tex; linear → tex, uv; linear-mipmap-nearest → tex, uv, mip
+ * Gradients (docs/texture.md#backward): nearest → tex; linear → tex, uv; linear-mipmap-nearest → tex, uv, mip
  * levels; linear-mipmap-linear → tex, uv, uvDa, mipLevelBias, mip levels.
  */
 export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOptions = {}): tf.Tensor4D {
@@ -193,7 +194,7 @@ tf.registerGradient({
   },
 });
 
-/** d tex = dlevel_0 + Σ_ℓ adjoint of the box filter applied ℓ times to dlevel_ℓ (SPEC §6.1). */
+/** d tex = dlevel_0 + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ (docs/texture.md#mip-pyramid). */
 function pyramidAdjoint(dtex: tf.Tensor, dlevels: tf.Tensor[], pyramid: tf.Tensor[]): tf.Tensor {
   let acc: tf.Tensor | null = null;
   for (let l = dlevels.length; l >= 1; l--) {

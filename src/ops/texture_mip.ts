@@ -1,5 +1,5 @@
 /**
- * textureConstructMip: the box-filtered mip pyramid of a texture (SPEC §6.1), and the TextureMip
+ * textureConstructMip: the box-filtered mip pyramid of a texture (docs/texture.md#mip-pyramid), and the TextureMip
  * object that carries it to `texture`.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,6 +1,6 @@
 /**
  * The smoke test the package check runs in every environment (Node ESM, Node CommonJS, a browser
- * page through the UMD bundle): one triangle rasterized at 8×8 on the cpu backend (SPEC §1–3).
+ * page through the UMD bundle): one triangle rasterized at 8×8 on the cpu backend (docs/rasterize.md).
  *
  * Loadable as CommonJS (`require`, or `import` from ESM) and as a classic <script>
  * (defines `globalThis.diffrastPackageCheck`). No dependencies: tf and diffrast are passed in.

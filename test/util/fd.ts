@@ -1,5 +1,5 @@
 /**
- * Gradients against central finite differences (SPEC §7), on whatever backend is active.
+ * Gradients against central finite differences (docs/testing.md#finite-differences), on whatever backend is active.
  *
  * The loss is Σ w·f(x) with seeded random weights w over the output elements chosen by
  * `include`. For every checked coordinate of x, f is evaluated at x ± h and x ± h/2. An output

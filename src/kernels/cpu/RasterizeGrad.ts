@@ -8,7 +8,7 @@ import {output, read} from './cpu_util';
 import {validTriangle} from './Rasterize';
 import {Corners, edgeGradients, loadCorners, pixelCenter} from './raster_math';
 
-/** Keeps A away from zero in the backward pass (SPEC §3). */
+/** Keeps A away from zero in the backward pass (docs/rasterize.md#backward). */
 const A_EPSILON = 1e-6;
 
 /**
@@ -49,7 +49,7 @@ function pixelGrad(
     da2 = -Gs;
 
   if (gdb) {
-    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (SPEC §3 step 5).
+    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (docs/rasterize.md#derivatives).
     const alpha = s.subarray(0, 3),
       beta = s.subarray(3, 6);
     edgeGradients(p, alpha, beta);

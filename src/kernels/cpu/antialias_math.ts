@@ -1,5 +1,5 @@
 /**
- * Antialias work items (SPEC §5) in float64, shared by the cpu forward and backward kernels.
+ * Antialias work items (docs/antialias.md#work-items) in float64, shared by the cpu forward and backward kernels.
  */
 import {decodeTriangleId} from '../shared/triangle_id';
 
@@ -40,14 +40,14 @@ export interface AntialiasItem {
   vertical: boolean;
 }
 
-/** Crossings this far outside the pixel pair still count, clamped (SPEC §5 step 4). */
+/** Crossings this far outside the pixel pair still count, clamped (docs/antialias.md#blend). */
 const REACH = 1 / 16;
 
 /**
  * Visits every work item of every image: each pixel with its right and its up neighbour when
  * their triangle ids differ and the owner's nearest crossing edge is a steep silhouette.
  * Owners with a vertex at w ≤ 0 are skipped: their screen projection is not defined (the
- * choice of this implementation; SPEC is silent).
+ * choice of this implementation: docs/antialias.md#work-items).
  */
 export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: AntialiasItem) => void) {
   const {numImages, height, width} = scene;
@@ -170,7 +170,7 @@ function isSilhouette(
   return side(ka, kb) * side(oa, ob) > 0;
 }
 
-/** Keeps the crossing's denominator away from zero in the backward pass (SPEC §5). */
+/** Keeps the crossing's denominator away from zero in the backward pass (docs/antialias.md#backward). */
 const DB_EPSILON = 1e-3;
 
 /**

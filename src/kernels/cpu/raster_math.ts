@@ -1,5 +1,5 @@
 /**
- * The rasterizer's per-pixel math (SPEC §3) in float64, shared by the cpu forward and backward
+ * The rasterizer's per-pixel math (docs/rasterize.md#resolve) in float64, shared by the cpu forward and backward
  * kernels and by antialias. Positions are clip-space (x, y, z, w) in a flat array.
  */
 
@@ -40,7 +40,7 @@ export function screenDeterminant(p: Corners): number {
   return p[3] * (p[4] * p[9] - p[8] * p[5]) + p[7] * (p[8] * p[1] - p[0] * p[9]) + p[11] * (p[0] * p[5] - p[4] * p[1]);
 }
 
-/** α_k = ∂a_k/∂fx and β_k = ∂a_k/∂fy (SPEC §3 step 5). */
+/** α_k = ∂a_k/∂fx and β_k = ∂a_k/∂fy (docs/rasterize.md#derivatives). */
 export function edgeGradients(p: Corners, alpha: Float64Array, beta: Float64Array) {
   for (let k = 0; k < 3; k++) {
     const i = 4 * ((k + 1) % 3),
@@ -134,7 +134,7 @@ export function pixelCenter(p: number, size: number): number {
 }
 
 /**
- * Resolves a covered pixel (SPEC §3 steps 4–5) into `rast` (u, v, z/w) and `db`
+ * Resolves a covered pixel (docs/rasterize.md#resolve, #derivatives) into `rast` (u, v, z/w) and `db`
  * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both.
  */
 export function resolvePixel(

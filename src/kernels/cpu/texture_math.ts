@@ -1,5 +1,5 @@
 /**
- * Texture lookups (SPEC §6.2) and their gradients (§6.3) in float64, one pixel at a time. The
+ * Texture lookups (docs/texture.md#lookup) and their gradients (#backward) in float64, one pixel at a time. The
  * forward and backward kernels both run `TexturePixel.evaluate`, so they cannot disagree about
  * which texels a pixel reads.
  */
@@ -228,7 +228,7 @@ export class TexturePixel {
     if (scene.uvDa && g.uvDa) this.lodBackward(pix, dLod, face, g);
   }
 
-  /** Nearest texel of level 0 (SPEC §6.2). */
+  /** Nearest texel of level 0 (docs/texture.md#lookup). */
   private nearest(tap: Taps, nt: number, face: number, s: number, t: number) {
     const {boundaryMode} = this.scene;
     const {height: h, width: w} = this.scene.levels[0];
@@ -358,7 +358,7 @@ export class TexturePixel {
 
   /**
    * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
-   * (SPEC §6.2); stores dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) in this.lodGrad.
+   * (docs/texture.md#level-of-detail); stores dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) in this.lodGrad.
    */
   private lodFromDerivatives(pix: number, level0: TexLevel): number {
     const [dsX, dsY, dtX, dtY] = this.texcoordDerivatives(pix);

@@ -1,5 +1,5 @@
 /**
- * Cube map geometry (SPEC §6.2), shared by every backend: which face a direction hits, where on
+ * Cube map geometry (docs/texture.md#cube-maps), shared by every backend: which face a direction hits, where on
  * that face, and which texel of which face lies just past each face edge.
  *
  * Faces are +X, −X, +Y, −Y, +Z, −Z (index 2·axis + negative). On face f, with M the major

@@ -1,5 +1,5 @@
 /**
- * Mip pyramid level sizes (SPEC §6.1), shared by the ops and every backend.
+ * Mip pyramid level sizes (docs/texture.md#mip-pyramid), shared by the ops and every backend.
  */
 
 /** Size [height, width] of level `level` of a height × width texture. */

@@ -1,6 +1,6 @@
 /**
- * Triangle ids in rast (SPEC §2): the row of tri plus one, 0 for empty. Up to 2^24 the float is
- * the id; above, the float whose bit pattern is 0x4A800000 + id (all such floats exceed 2^24).
+ * Triangle ids in rast (docs/conventions.md#triangle-ids): the row of tri plus one, 0 for empty. Up to
+ * 2^24 the float is the id; above, the float whose bit pattern is 0x4A800000 + id (all such floats exceed 2^24).
  */
 export const EXACT_ID_LIMIT = 1 << 24;
 export const LARGE_ID_BIAS = 0x4a800000;

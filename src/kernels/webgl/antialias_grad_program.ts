@@ -1,5 +1,5 @@
 /**
- * antialias's backward passes (SPEC §5): dcolor by a gather over each pixel's four items, dpos by
+ * antialias's backward passes (docs/antialias.md#backward): dcolor by a gather over each pixel's four items, dpos by
  * point scatter (two points per item: its edge's endpoints, found once per pixel).
  */
 import {DiffrastGL} from './gl_context';

@@ -1,5 +1,5 @@
 /**
- * antialias (SPEC §5) on the GPU. A work item is a pixel and its right or upper neighbour; a
+ * antialias (docs/antialias.md) on the GPU. A work item is a pixel and its right or upper neighbour; a
  * pixel takes part in four (as P0 with its right and upper neighbours, as P1 with its left and
  * lower ones), so the forward blend and the colour gradient are gathers over those four items:
  * no scatter, no blending. Mirrors src/kernels/cpu/antialias_math.ts.

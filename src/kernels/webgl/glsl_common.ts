@@ -1,6 +1,6 @@
 /**
  * GLSL ES 3.00 pieces every program shares: the header, reading tensors by flat index, the output
- * element a fragment writes, triangle ids (SPEC §2) and the full-screen pass.
+ * element a fragment writes, triangle ids (docs/conventions.md#triangle-ids) and the full-screen pass.
  *
  * Indices are ints throughout: tfjs's own samplers compute flat indices in float, which is exact
  * only below 2^24 elements, and our index buffers can exceed that.
@@ -68,7 +68,7 @@ ivec2 outputCell(int cols) {
 }
 `;
 
-/** Triangle ids as rast stores them (SPEC §2): exact floats up to 2^24, bit-encoded above. */
+/** Triangle ids as rast stores them (docs/conventions.md#triangle-ids): exact floats up to 2^24, bit-encoded above. */
 export const TRIANGLE_ID = `
 float encodeId(int id) {
   return id <= ${EXACT_ID_LIMIT} ? float(id) : uintBitsToFloat(${LARGE_ID_BIAS >>> 0}u + uint(id));

@@ -1,5 +1,5 @@
 /**
- * The rasterizer's per-pixel math in GLSL (SPEC §3), shared by rasterize, its gradient,
+ * The rasterizer's per-pixel math in GLSL (docs/rasterize.md#resolve), shared by rasterize, its gradient,
  * interpolate and antialias. Mirrors src/kernels/cpu/raster_math.ts.
  */
 
@@ -97,7 +97,7 @@ void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size
 `;
 
 /**
- * The backward of one pixel (SPEC §3): dL/d(x, y, w) of the three vertices, as (dx, dy, 0, dw),
+ * The backward of one pixel (docs/rasterize.md#backward): dL/d(x, y, w) of the three vertices, as (dx, dy, 0, dw),
  * from the gradients g on (u, v) and, with hasDb, gdb on rastDb. Needs BARYCENTRIC.
  */
 export const RASTER_GRAD = `
@@ -116,7 +116,7 @@ void rasterGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gd
   float G0 = g.x / Ap, G1 = g.y / Ap, Gs = G0 * u + G1 * v;
   vec3 da = vec3(G0 - Gs, G1 - Gs, -Gs);
   if (hasDb) {
-    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (SPEC §3 step 5).
+    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (docs/rasterize.md#derivatives).
     vec3 alpha, beta;
     edgeGradients(p[0], p[1], p[2], alpha, beta);
     float sa = alpha.x + alpha.y + alpha.z, sb = beta.x + beta.y + beta.z;

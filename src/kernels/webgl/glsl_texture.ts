@@ -1,5 +1,5 @@
 /**
- * Texture lookups (SPEC §6.2) and their per-pixel gradients (§6.3) in GLSL, shared by the
+ * Texture lookups (docs/texture.md#lookup) and their per-pixel gradients (#backward) in GLSL, shared by the
  * forward pass and the backward passes. Mirrors src/kernels/cpu/texture_math.ts: the same taps,
  * the same level choice, the same cube-edge rule, so forward and backward read the same texels.
  *

@@ -1,5 +1,5 @@
 /**
- * interpolate's backward passes (SPEC §4): dattr by point scatter (one point per pixel, corner
+ * interpolate's backward passes (docs/interpolate.md#backward): dattr by point scatter (one point per pixel, corner
  * and group of four attributes), drast and drastDb by one element pass with two outputs.
  */
 import {DiffrastGL} from './gl_context';

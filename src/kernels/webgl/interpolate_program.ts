@@ -1,5 +1,5 @@
 /**
- * interpolate's forward passes (SPEC §4): one element pass for `out` [N,H,W,A], one for `outDa`
+ * interpolate's forward passes (docs/interpolate.md#forward): one element pass for `out` [N,H,W,A], one for `outDa`
  * [N,H,W,2k].
  */
 import {DiffrastGL} from './gl_context';

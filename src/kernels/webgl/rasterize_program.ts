@@ -2,7 +2,7 @@
  * The raster pass: screen-space boxes, one per (image, triangle), drawn into an atlas of image
  * bands (rast and rastDb through two draw buffers, depth in a 32-bit depth buffer).
  *
- * Coverage is decided per fragment by the exact edge-function test of SPEC §3 (the cpu's rule),
+ * Coverage is decided per fragment by the exact edge-function test of docs/rasterize.md#coverage (the cpu's rule),
  * not by the hardware's: hardware snaps vertices to a sub-pixel grid (1/16 pixel on SwiftShader,
  * measured 0.3% of a triangle's pixels wrong at 64×48), which breaks the 99.9% id agreement. So
  * each triangle draws a conservative shape, and the fragment shader tests coverage, the near and
@@ -202,8 +202,8 @@ void main() {
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
   if (uPeel) {
     vec4 previous = fetch4(uPrevious, (vImage * uImageSize.y + px.y) * uImageSize.x + px.x);
-    // SPEC's rule is zw ≤ previous z/w. The previous layer's own triangle is also recognised by id:
-    // its z/w recomputed here in float32 may differ in the last bit from the stored one (e.g. the
+    // docs/rasterize.md#depth-peeling: discard zw ≤ previous z/w. The previous layer's own triangle is
+    // also recognised by id: its z/w recomputed here in float32 may differ in the last bit from the stored one (e.g. the
     // cpu's, rounded from float64), and must never come back.
     if (previous.w == 0.0 || zw <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;
   }

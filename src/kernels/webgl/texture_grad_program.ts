@@ -1,5 +1,5 @@
 /**
- * texture's backward passes (SPEC §6.3): texel gradients of every level by point scatter (one
+ * texture's backward passes (docs/texture.md#backward): texel gradients of every level by point scatter (one
  * point per pixel, level slot, tap and group of four channels, from taps found once per pixel),
  * and duv, duvDa, dbias (found once per pixel, then picked per output).
  */

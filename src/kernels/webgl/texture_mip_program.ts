@@ -1,5 +1,5 @@
 /**
- * One mip step (SPEC §6.1) and its adjoint, as element passes over [..., H, W, C] images: the
+ * One mip step (docs/texture.md#mip-pyramid) and its adjoint, as element passes over [..., H, W, C] images: the
  * 2×2 box average (½ pairs when a side is 1), and the spreading of a level's gradient back over
  * the texels it averaged.
  */

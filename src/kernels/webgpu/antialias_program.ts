@@ -1,5 +1,5 @@
 /**
- * Antialias on WebGPU (SPEC §5). Both passes gather per pixel over the four items the pixel
+ * Antialias on WebGPU (docs/antialias.md). Both passes gather per pixel over the four items the pixel
  * belongs to, so color and its gradient need no atomics; the position gradient of each item is
  * scattered once, by the item's first pixel.
  */

@@ -1,5 +1,5 @@
 /**
- * Interpolate on WebGPU (SPEC §4): the forward pass and the two backward passes (per-pixel
+ * Interpolate on WebGPU (docs/interpolate.md): the forward pass and the two backward passes (per-pixel
  * gradients of rast and rastDb; the attribute scatter, pre-reduced per triangle like rasterize's).
  */
 import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';

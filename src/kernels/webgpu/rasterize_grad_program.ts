@@ -1,5 +1,5 @@
 /**
- * Rasterize backward on WebGPU (SPEC §3): per pixel, the gradient of (u, v) and rastDb w.r.t.
+ * Rasterize backward on WebGPU (docs/rasterize.md#backward): per pixel, the gradient of (u, v) and rastDb w.r.t.
  * the x, y, w of its triangle's corners, scatter-added into dpos with contention control
  * (see workgroupMerge): runs of pixels of one triangle are summed before any atomic.
  */

@@ -1,9 +1,9 @@
 /**
- * Rasterize on WebGPU (SPEC §3): a render pipeline finds each pixel's nearest triangle into an
+ * Rasterize on WebGPU (docs/rasterize.md): a render pipeline finds each pixel's nearest triangle into an
  * r32uint id target, then a compute pass resolves (u, v, z/w, id) and rastDb analytically from
  * the triangle's three clip-space vertices into tfjs-owned buffers.
  *
- * Coverage is decided in the fragment shader by the exact edge-function test of SPEC §3 (with
+ * Coverage is decided in the fragment shader by the exact edge-function test of docs/rasterize.md#coverage (with
  * the cpu reference's tie rule), not by the hardware: hardware snaps vertices to a sub-pixel grid
  * (1/16 pixel on SwiftShader), which moved ~1% of edge pixels. So each triangle is drawn as a
  * slightly larger, conservative shape in screen space (its edges pushed out by a quarter pixel,
@@ -11,7 +11,7 @@
  * depth written from the shader (depth32float, 'less').
  *
  * Framebuffer rows run top-down in WebGPU: the vertex shader negates y so that framebuffer row r
- * is SPEC row r (row 0 = bottom), and the fragment at (px + ½, py + ½) is pixel (px, py).
+ * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is pixel (px, py).
  */
 import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';

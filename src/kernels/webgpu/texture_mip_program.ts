@@ -1,5 +1,5 @@
 /**
- * The mip pyramid's box filter (SPEC §6.1) and its exact adjoint on WebGPU: one level at a time,
+ * The mip pyramid's box filter (docs/texture.md#mip-pyramid) and its exact adjoint on WebGPU: one level at a time,
  * over [..., H, W, C] images (cube faces are just more slices).
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';

@@ -1,5 +1,5 @@
 /**
- * Texture on WebGPU (SPEC §6): the lookup, and its backward in two passes — per-pixel gradients
+ * Texture on WebGPU (docs/texture.md): the lookup, and its backward in two passes — per-pixel gradients
  * of uv, uvDa and mipLevelBias; and the texel scatter into tex and the mip levels, where each
  * thread sums its run's contributions per tap texel before any atomic (a magnified texture
  * sends many neighbouring pixels to the same texels).

@@ -1,12 +1,12 @@
 /**
- * Antialias work items (SPEC §5) in WGSL, shared by the forward and backward programs. Needs
+ * Antialias work items (docs/antialias.md#work-items) in WGSL, shared by the forward and backward programs. Needs
  * uniforms U (width, height, numVertices, numTriangles, rangeMode) and \`rast\`, \`pos\`, \`tri\`,
  * \`topo\`.
  */
 
-/** Crossings this far outside the pixel pair still count, clamped (SPEC §5 step 4). */
+/** Crossings this far outside the pixel pair still count, clamped (docs/antialias.md#blend). */
 const REACH = 1 / 16;
-/** Keeps the crossing's denominator away from zero in the backward pass (SPEC §5). */
+/** Keeps the crossing's denominator away from zero in the backward pass (docs/antialias.md#backward). */
 const DB_EPSILON = 1e-3;
 
 export const ANTIALIAS_WGSL = `

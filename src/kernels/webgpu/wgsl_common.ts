@@ -5,7 +5,7 @@
 import {EXACT_ID_LIMIT, LARGE_ID_BIAS} from '../shared/triangle_id';
 
 /**
- * Triangle ids in rast (SPEC §2) and a finiteness test on the bits (WGSL lets compilers assume
+ * Triangle ids in rast (docs/conventions.md#triangle-ids) and a finiteness test on the bits (WGSL lets compilers assume
  * that NaN and infinities never occur, so comparisons cannot be trusted to detect them).
  */
 export const ID_WGSL = `
@@ -23,7 +23,7 @@ fn isFinite4(v: vec4f) -> bool { return isFiniteF(v.x) && isFiniteF(v.y) && isFi
 
 /**
  * Fetching a triangle: its three vertex indices from \`tri\` (array<i32>, read as i32, never
- * through f32), or vec3(-1) when one is outside [0, V) (SPEC §1: such triangles are skipped).
+ * through f32), or vec3(-1) when one is outside [0, V) (skipped: docs/conventions.md#invalid-triangles).
  */
 export const TRIANGLE_WGSL = `
 fn triangleIndices(t: i32, numVertices: i32) -> vec3<i32> {

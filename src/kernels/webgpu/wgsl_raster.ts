@@ -1,5 +1,5 @@
 /**
- * The rasterizer's per-pixel math (SPEC §3) in WGSL, shared by the rasterize, rasterize-gradient
+ * The rasterizer's per-pixel math (docs/rasterize.md#resolve) in WGSL, shared by the rasterize, rasterize-gradient
  * and antialias programs. Corners are the triangle's clip-space vertices.
  */
 
@@ -85,7 +85,7 @@ fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
 
 /**
  * Gradient of one pixel's (u, v) — and, with useDb, its rastDb — w.r.t. the corners' x, y, w
- * (SPEC §3 backward); z gets none. Returns the three corners' (dx, dy, dw).
+ * (docs/rasterize.md#backward); z gets none. Returns the three corners' (dx, dy, dw).
  */
 export const PIXEL_GRAD_WGSL = `
 const A_EPSILON = 1e-6;

@@ -1,5 +1,5 @@
 /**
- * Texture lookups (SPEC §6.2) in WGSL: cube projection and seams, bilinear taps with boundary
+ * Texture lookups (docs/texture.md#lookup) in WGSL: cube projection and seams, bilinear taps with boundary
  * modes, level of detail and its derivatives. Shared by the forward pass and both backward
  * passes, so they cannot disagree about which texels a pixel reads.
  *
@@ -79,7 +79,7 @@ fn texelAddr(l: i32, nt: i32, face: i32, i: i32, j: i32) -> i32 {
   return levels[l].x + ((slice * hw.x + j) * hw.y + i) * U.channels;
 }
 
-// Nearest texel of level 0 (SPEC §6.2), as tap 0 of a lookup with weights (1, 0, 0, 0).
+// Nearest texel of level 0 (docs/texture.md#lookup), as tap 0 of a lookup with weights (1, 0, 0, 0).
 fn nearestTaps(nt: i32, face: i32, st: vec2f) -> Taps {
   var t: Taps;
   t.addr = vec4<i32>(-1);
