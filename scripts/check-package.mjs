@@ -4,14 +4,17 @@
  *
  *   node scripts/check-package.mjs [--no-build] [--verbose] [--keep]
  *
- * Builds (`npm run build`, unless --no-build), packs the package with `npm pack` and unpacks it into
- * a temporary project whose node_modules/@tensorflow is a symlink to this repo's (no network), then
- * runs named checks, each printing `ok <name>` or `FAIL <name>: <reason>`:
+ * Packs the package as a fresh clone would: removes dist/ and runs `npm pack`, whose `prepare` script
+ * builds it (with --no-build: `npm pack --ignore-scripts` of the dist/ there is). Then installs the
+ * tarball into an empty temporary project the way the README says (`npm install <tarball>
+ * @tensorflow/tfjs`, from npm's cache when it can), and runs named checks, each printing
+ * `ok <name>` or `FAIL <name>: <reason>`:
  *
- *   build                  npm run build succeeded
+ *   build                  npm pack built dist/ by itself (the prepare script)
  *   dist/files             every file package.json points at exists; no test declarations in dist/types
  *   dist/externals         the bundles import nothing at run time but @tensorflow/tfjs-core (UMD: global tf)
- *   pack                   npm pack contains those files; installed into the temp project
+ *   pack                   npm pack contains those files; npm install of the tarball into the temp project
+ *   quickstart             the README's quick start, copied from the README, runs there and prints a gradient
  *   node-esm/{import,rasterize,grad}   import('tfjs-diffrast') through "exports", with @tensorflow/tfjs, cpu
  *   node-cjs/{require,rasterize,grad}  require('tfjs-diffrast') likewise
  *   types/bundler          test/package/types_usage.mts with tsc --noEmit, moduleResolution bundler
@@ -28,7 +31,7 @@
  */
 import {spawn} from 'node:child_process';
 import {createReadStream, existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import {cp, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises';
+import {cp, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -173,30 +176,65 @@ function checkExternals() {
   report('dist/externals', problems.length === 0, problems.join('; '));
 }
 
-/** npm pack → <tmp>/node_modules/tfjs-diffrast, with node_modules/@tensorflow linked to the repo's. */
-async function installPacked(tmp) {
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * `npm pack` into <tmp>/pack; with `build`, from a tree without dist/, so the prepare script must build it
+ * (what a fresh clone relies on). Resolves to npm's description of the tarball; throws on failure.
+ */
+async function packTarball(tmp, build) {
   const packDir = path.join(tmp, 'pack');
   await mkdir(packDir, {recursive: true});
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const pack = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir]);
+  if (build) await rm(path.join(repo, 'dist'), {recursive: true, force: true});
+  const pack = await run(npm, [
+    'pack',
+    ...(build ? [] : ['--ignore-scripts']),
+    '--json',
+    '--pack-destination',
+    packDir,
+  ]);
   if (pack.code !== 0) throw new Error(`npm pack failed: ${errorLines(pack.out)}`);
-  const json = pack.out.slice(pack.out.indexOf('['), pack.out.lastIndexOf(']') + 1);
+  // (The prepare script's output comes first; npm's JSON is the last top-level array.)
+  const json = pack.out.slice(pack.out.lastIndexOf('\n[\n') + 1, pack.out.lastIndexOf(']') + 1);
   const [info] = JSON.parse(json);
+  info.path = path.join(packDir, info.filename);
+  const missing = declaredFiles().filter(f => !existsSync(path.join(repo, f)));
+  if (missing.length) throw new Error(`npm pack left dist/ without ${missing.join(', ')}`);
+  return info;
+}
+
+/** The packed tarball and @tensorflow/tfjs installed into <tmp> by npm, as the README's install path says. */
+async function installPacked(tmp, info) {
   const packed = new Set(info.files.map(f => f.path));
   const missing = declaredFiles().filter(f => !packed.has(f));
   if (missing.length) throw new Error(`npm pack leaves out ${missing.join(', ')} (package.json "files")`);
   const leaked = [...packed].filter(f => /^(src|test|scripts)\//.test(f));
   if (leaked.length) throw new Error(`npm pack includes ${leaked.slice(0, 3).join(', ')}… (package.json "files")`);
-  const dest = path.join(tmp, 'node_modules', 'tfjs-diffrast');
-  await mkdir(dest, {recursive: true});
-  const tar = await run('tar', ['-xzf', path.join(packDir, info.filename), '-C', dest, '--strip-components=1']);
-  if (tar.code !== 0) throw new Error(`tar failed: ${errorLines(tar.out)}`);
-  await symlink(path.join(repo, 'node_modules', '@tensorflow'), path.join(tmp, 'node_modules', '@tensorflow'), 'dir');
   await writeFile(path.join(tmp, 'package.json'), JSON.stringify({name: 'diffrast-package-check', private: true}));
+  const tfjs = `@tensorflow/tfjs@${pkg.devDependencies['@tensorflow/tfjs']}`;
+  const install = await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', info.path, tfjs], {
+    cwd: tmp,
+  });
+  if (install.code !== 0) throw new Error(`npm install ${info.filename} ${tfjs} failed: ${errorLines(install.out)}`);
   for (const f of ['triangle_check.cjs', 'node_esm.mjs', 'node_cjs.cjs', 'types_usage.mts', 'types_usage_cjs.cts']) {
     await cp(path.join(fixtures, f), path.join(tmp, f));
   }
   return `${info.files.length} files, ${(info.size / 1024).toFixed(1)} kB packed`;
+}
+
+/** The README's quick start (its first js block), run as an ES module in the temp project. */
+async function quickstartCheck(tmp) {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const code = readme.split(/^## Quick start.*$/m)[1]?.match(/^```js\n([\s\S]*?)^```/m)?.[1];
+  if (!code) return [['quickstart', false, 'README.md has no ```js block under "## Quick start"']];
+  await writeFile(path.join(tmp, 'quickstart.mjs'), code);
+  const {code: exit, out} = await run(process.execPath, ['quickstart.mjs'], {cwd: tmp});
+  if (exit !== 0) return [['quickstart', false, `exited ${exit}: ${errorLines(out)}`]];
+  // grads[pos.name].print(): a [1,3,4] tensor of finite numbers, not all zero.
+  const printed = out.slice(out.indexOf('Tensor')).match(/-?\d+(\.\d+)?(e[-+]?\d+)?|NaN|-?Infinity/g) ?? [];
+  const values = printed.slice(0, 12).map(Number);
+  const ok = values.length === 12 && values.every(Number.isFinite) && values.some(v => v !== 0);
+  return [['quickstart', ok, ok ? '' : `expected a printed [1,3,4] gradient, got: ${oneLine(out)}`]];
 }
 
 /** Runs a Node fixture in the temp project; reports `<prefix>/<check>` for each result it prints. */
@@ -356,27 +394,26 @@ async function browserChecks(tmp) {
 
 async function main() {
   const started = Date.now();
-  let buildOk = true;
-  if (!args.has('--no-build')) {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const {code, out} = await run(npm, ['run', 'build']);
-    buildOk = code === 0;
-    report('build', buildOk, buildOk ? '' : errorLines(out));
-  }
-  if (!buildOk) {
-    // Checking a stale dist would prove nothing.
-    for (const name of ['dist/files', 'dist/externals', 'pack']) report(name, false, 'skipped: the build failed');
-  } else {
-    checkDistFiles();
-    checkExternals();
-  }
-
+  const build = !args.has('--no-build');
   const tmp = await mkdtemp(path.join(tmpdir(), 'tfjs-diffrast-check-'));
   try {
+    let info = null;
+    try {
+      info = await packTarball(tmp, build);
+      if (build) report('build', true);
+    } catch (e) {
+      if (build) report('build', false, e.message);
+      // Checking a stale dist would prove nothing.
+      for (const name of ['dist/files', 'dist/externals', 'pack']) report(name, false, `skipped: ${e.message}`);
+    }
+    if (info) {
+      checkDistFiles();
+      checkExternals();
+    }
     let installed = false;
-    if (buildOk) {
+    if (info) {
       try {
-        const summary = await installPacked(tmp);
+        const summary = await installPacked(tmp, info);
         log(`packed: ${summary}`);
         report('pack', true);
         installed = true;
@@ -387,6 +424,7 @@ async function main() {
     const notInstalled = names => Promise.resolve(names.map(n => [n, false, 'skipped: no packed package']));
     // Independent checks run concurrently and report in a fixed order.
     const groups = await Promise.all([
+      installed ? quickstartCheck(tmp) : notInstalled(['quickstart']),
       installed
         ? nodeChecks(tmp, 'node-esm', 'node_esm.mjs', ['import', 'rasterize', 'grad'])
         : notInstalled(['node-esm/import', 'node-esm/rasterize', 'node-esm/grad']),
@@ -408,7 +446,7 @@ async function main() {
             {module: 'Node16', moduleResolution: 'Node16'},
           )
         : notInstalled(['types/node16', 'types/node16-cjs']),
-      buildOk ? browserChecks(tmp) : notInstalled(['browser/script', 'browser/rasterize', 'browser/grad']),
+      info ? browserChecks(tmp) : notInstalled(['browser/script', 'browser/rasterize', 'browser/grad']),
     ]);
     for (const group of groups) for (const [name, ok, reason] of group) report(name, ok, reason);
   } finally {
