@@ -8,6 +8,10 @@ import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
 import {
+  blockLayout,
+  textureBlockCopyProgram,
+  textureBlockScatterProgram,
+  textureBlocksProgram,
   texturePixelGradProgram,
   texturePixelGradSelectProgram,
   textureTapsProgram,
@@ -29,30 +33,80 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
     fillAtlas();
 
-    // Texels: every level's gradient in one target, level after level.
     const channels = uniforms.uChannels,
       groups = groupsOf(channels);
-    const bases: number[] = [];
-    let texels = 0;
-    for (const l of levels) {
-      bases.push(texels);
-      texels += (util.sizeFromShape(l.shape) / channels) * groups;
-    }
     const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
-    const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1,
-      taps = filterMode === 'nearest' ? 1 : 4;
-    const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
-    elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
-    const target = scatterTarget(s, texels);
-    scatter(
-      s,
-      target,
-      textureTexelGradProgram(s.ctx),
-      pixels * slots * taps * groups,
-      {uChannels: channels, uSlots: slots, uTaps: taps},
-      {uDy: textures.uDy, ...gridSamplers(tapGrids)},
-    );
-    dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
+    const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1;
+    const r = tex.shape.length;
+    const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
+    const blocks = blockLayout(sizes, tex.shape[0], groups);
+    const max = s.ctx.maxRenderSize;
+    const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
+    if (!layout.cube && filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
+      // 2-D bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
+      const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
+      elementPass(
+        s,
+        textureBlocksProgram(s.ctx, layout),
+        slotGrids,
+        {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
+        textures,
+      );
+      const target = s.scratchTexture('texture-grad.block-target', blocks.width, blocks.height);
+      s.clear([target]);
+      s.draw({
+        program: textureBlockScatterProgram(s.ctx),
+        targets: [target],
+        viewport: [0, 0, blocks.width, blocks.height],
+        blend: true,
+        uniforms: {
+          uChannels: channels,
+          uSlots: slots,
+          uGroupRows: blocks.groupRows,
+          uTargetSize: [blocks.width, blocks.height],
+        },
+        textures: {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy},
+        mode: s.gl.POINTS,
+        count: pixels * slots * groups,
+      });
+      dlevels.forEach((d, l) =>
+        elementPass(
+          s,
+          textureBlockCopyProgram(s.ctx),
+          [d],
+          {
+            uSize: sizes[l],
+            uChannels: channels,
+            uLevelRow: blocks.levelRows[l],
+            uGroupRows: blocks.groupRows,
+            uBoundary: uniforms.uBoundary,
+          },
+          {uBlocks: target},
+        ),
+      );
+    } else {
+      // Texels (nearest, cube maps): every level's gradient in one target, level after level,
+      // one point per tap.
+      const bases: number[] = [];
+      let texels = 0;
+      for (const l of levels) {
+        bases.push(texels);
+        texels += (util.sizeFromShape(l.shape) / channels) * groups;
+      }
+      const taps = filterMode === 'nearest' ? 1 : 4;
+      const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
+      elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
+      const target = scatterTarget(s, texels);
+      scatter(
+        s,
+        target,
+        textureTexelGradProgram(s.ctx),
+        pixels * slots * taps * groups,
+        {uChannels: channels, uSlots: slots, uTaps: taps},
+        {uDy: textures.uDy, ...gridSamplers(tapGrids)},
+      );
+      dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
+    }
 
     // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.
     const grids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));

@@ -98,6 +98,7 @@ struct Taps {
   int corner;   // cube: the tap that is the mean of the other three (a face corner), else −1
   vec2 frac;    // (fx, fy)
   vec2 scale;   // d(texel x)/ds, d(texel y)/dt: the level size, 0 where clamped
+  ivec2 base;   // bilinear: (i, j) of T00 before wrapping or clamping the indices
 };
 
 vec4 tapWeights(Taps b) {
@@ -124,7 +125,7 @@ vec4 texelWeights(Taps b) {
 
 Taps nearestTaps(int nt, int face, vec2 st) {
   ivec2 size = uLevelSize[0];
-  Taps b = Taps(ivec4(-1), -1, vec2(0.0), vec2(0.0));
+  Taps b = Taps(ivec4(-1), -1, vec2(0.0), vec2(0.0), ivec2(0));
   if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
   ivec2 ij = ivec2(clamp(floor(st * vec2(size)), vec2(-1.0), vec2(size)));
   if (uBoundary == BOUNDARY_ZERO && !(all(greaterThanEqual(ij, ivec2(0))) && all(lessThan(ij, size)))) return b;
@@ -138,7 +139,7 @@ Taps bilinearTaps(int level, int nt, int face, vec2 st) {
   vec2 sz = vec2(size);
   if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
   vec2 xy = st * sz - 0.5;
-  Taps b = Taps(ivec4(-1), -1, vec2(0.0), sz);
+  Taps b = Taps(ivec4(-1), -1, vec2(0.0), sz, ivec2(0));
   if (uBoundary == BOUNDARY_CLAMP) {
     // A clamped coordinate reads the border texel whatever s is: its derivative is 0.
     if (!(xy.x > 0.0 && xy.x < sz.x - 1.0)) b.scale.x = 0.0;
@@ -149,6 +150,7 @@ Taps bilinearTaps(int level, int nt, int face, vec2 st) {
   vec2 base = floor(clamp(xy, vec2(-2.0), sz + 1.0));
   b.frac = xy - base;
   ivec2 i0 = ivec2(base);
+  b.base = i0;
   for (int q = 0; q < 4; q++) {
     ivec2 ij = i0 + ivec2(q & 1, q >> 1);
     bool insideX = ij.x >= 0 && ij.x < size.x, insideY = ij.y >= 0 && ij.y < size.y;

@@ -6,7 +6,7 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
+import {BOUNDARY_MODES, layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
 
@@ -72,6 +72,172 @@ bool contribution(int point, out int texel, out vec4 value) {
   value = t.y * fetchGroup(uDy, pixel, uChannels, 4 * g);
   texel = decodeTexel(t.x) + g;
   return true;
+}
+`,
+  );
+}
+
+/**
+ * The block scatter of 2-D bilinear texel gradients: a pixel's four taps in a level are a 2×2
+ * block of texels, so one point of size 2 adds all four (SwiftShader's cost is per point, not
+ * per fragment: a 2×2 point costs about what a 1×1 point does). The target holds, per level,
+ * texture in the batch and group of four channels, a region of (w + 2) × (h + 2) cells: the
+ * level's texels with a border of one cell, where taps past an edge land (a block starting at
+ * −1 or ending at w); the copy then adds each border cell to the texel the boundary mode maps it
+ * to (wrap: the opposite edge; clamp: the edge; zero: nowhere). Regions are stacked in rows:
+ * group-major, then level, then texture.
+ */
+export interface BlockLayout {
+  /** Target width: level 0's width plus the border. */
+  width: number;
+  /** Rows of one group's regions (all levels and textures). */
+  groupRows: number;
+  /** Target height: groups · groupRows. */
+  height: number;
+  /** First row of each level's regions (for texture 0, group 0). */
+  levelRows: number[];
+}
+
+export function blockLayout(levelSizes: Array<[number, number]>, textures: number, groups: number): BlockLayout {
+  const levelRows: number[] = [];
+  let rows = 0;
+  for (const [, h] of levelSizes) {
+    levelRows.push(rows);
+    rows += textures * (h + 2);
+  }
+  return {width: levelSizes[0][0] + 2, groupRows: rows, height: groups * rows, levelRows};
+}
+
+/**
+ * The block scatter's first stage: per pixel and level slot, the block's lower-left cell in the
+ * target (group 0; encoded by TEXEL_INDEX, 0: nothing to add), (fx, fy) and the slot's weight.
+ */
+export function textureBlocksProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return elementProgram(
+    ctx,
+    `texture-blocks-${layoutKey(layout)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
+uniform int uLevelRow[NUM_LEVELS];
+uniform int uBlockWidth;
+layout(location = 0) out vec4 outSlot0;
+layout(location = 1) out vec4 outSlot1;
+vec4 block(Lookup L, int k) {
+  if (!L.valid || k >= L.used) return vec4(0.0);
+  Taps b = slotTaps(L, k);
+  float weight = slotWeight(L, k);
+  int level = slotLevel(L, k);
+  ivec2 size = uLevelSize[level];
+  // Blocks wholly outside (zero mode far off the texture; non-finite coordinates) add nothing.
+  if (weight == 0.0 || any(lessThan(b.base, ivec2(-1))) || any(greaterThan(b.base, size - 1))) return vec4(0.0);
+  int row = uLevelRow[level] + L.nt * (size.y + 2) + b.base.y + 1;
+  return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
+}
+void main() {
+  int pixel = outputIndex();
+  Lookup L = lookup(pixel);
+  outSlot0 = block(L, 0);
+  outSlot1 = block(L, 1);
+}
+`,
+  );
+}
+
+/** The second stage: one point of size 2 per pixel, level slot and group of four channels. */
+export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
+  return ctx.program(
+    'texture-block-scatter',
+    () => `${HEADER}${FETCH}${TEXEL_INDEX}
+uniform sampler2D uSlot0;
+uniform sampler2D uSlot1;
+uniform sampler2D uDy;
+uniform int uChannels;
+uniform int uSlots;
+uniform int uGroupRows;
+uniform ivec2 uTargetSize;
+flat out vec4 vDy;
+flat out vec3 vFracWeight;
+flat out ivec2 vCell;
+void main() {
+  gl_PointSize = 2.0;
+  int groups = (uChannels + 3) / 4;
+  int pixel = gl_VertexID / (uSlots * groups), rest = gl_VertexID - pixel * uSlots * groups;
+  int slot = rest / groups, g = rest - slot * groups;
+  vec4 t = slot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
+  vDy = vec4(0.0);
+  vFracWeight = vec3(0.0);
+  vCell = ivec2(0);
+  if (t.x == 0.0) {
+    gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
+    return;
+  }
+  int cell = decodeTexel(t.x);
+  int row = cell / uTargetSize.x;
+  vCell = ivec2(cell - row * uTargetSize.x, row + g * uGroupRows);
+  vFracWeight = t.yzw;
+  vDy = fetchGroup(uDy, pixel, uChannels, 4 * g);
+  // The point's center is the corner the block's four cells share.
+  gl_Position = vec4(2.0 * vec2(vCell + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
+}
+`,
+    () => `${HEADER}
+flat in vec4 vDy;
+flat in vec3 vFracWeight;
+flat in ivec2 vCell;
+out vec4 outValue;
+void main() {
+  ivec2 q = ivec2(gl_FragCoord.xy) - vCell;  // (0 or 1, 0 or 1): the tap
+  vec2 f = vFracWeight.xy, g = 1.0 - f;
+  float w = (q.x == 1 ? f.x : g.x) * (q.y == 1 ? f.y : g.y);
+  if (w == 0.0) discard;  // as the tap-by-tap scatter: a zero-weight tap adds nothing
+  outValue = (w * vFracWeight.z) * vDy;
+}
+`,
+  );
+}
+
+/**
+ * The block target into one level's gradient [Nt, h, w, C]: each texel's cell plus the border
+ * cells its boundary mode maps onto it.
+ */
+export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'texture-block-copy',
+    () => `${HEADER}${OUTPUT_INDEX}
+const int BOUNDARY_WRAP = ${BOUNDARY_MODES.indexOf('wrap')};
+const int BOUNDARY_CLAMP = ${BOUNDARY_MODES.indexOf('clamp')};
+uniform sampler2D uBlocks;
+uniform ivec2 uSize;
+uniform int uChannels;
+uniform int uLevelRow;
+uniform int uGroupRows;
+uniform int uBoundary;
+out float outValue;
+// The cells (−1 .. n) that add to index i of n: i itself, and border cells mapped onto it.
+ivec3 cellsOf(int i, int n) {
+  ivec3 c = ivec3(i, -2, -2);  // −2: none
+  bool wrap = uBoundary == BOUNDARY_WRAP, clampMode = uBoundary == BOUNDARY_CLAMP;
+  if (!wrap && !clampMode) return c;
+  if (i == 0) c.y = wrap ? n : -1;
+  if (i == n - 1) c.z = wrap ? -1 : n;
+  return c;
+}
+void main() {
+  int e = outputIndex();
+  int t = e / uChannels, c = e - t * uChannels;
+  int j = t / uSize.x, i = t - j * uSize.x;
+  int nt = j / uSize.y;
+  j -= nt * uSize.y;
+  int row0 = uLevelRow + nt * (uSize.y + 2) + (c / 4) * uGroupRows + 1;
+  ivec3 xs = cellsOf(i, uSize.x), ys = cellsOf(j, uSize.y);
+  float sum = 0.0;
+  for (int a = 0; a < 3; a++) {
+    if (ys[a] == -2) continue;
+    for (int b = 0; b < 3; b++) {
+      if (xs[b] != -2) sum += texelFetch(uBlocks, ivec2(xs[b] + 1, row0 + ys[a]), 0)[c % 4];
+    }
+  }
+  outValue = sum;
 }
 `,
   );
