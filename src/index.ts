@@ -22,3 +22,6 @@ export {decodeTriangleId} from './kernels/shared/triangle_id';
 export type {BoundaryMode, FilterMode} from './kernels/names';
 export * as mat4 from './utils/matrix';
 export * as meshes from './utils/mesh';
+export type {Image, MeshTensors, TriangleMesh} from './utils/mesh';
+export * as cameras from './utils/camera';
+export * from './render/index';

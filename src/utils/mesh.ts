@@ -1,4 +1,75 @@
-/** Small meshes generated in code, for tests, samples and quick starts. */
+/**
+ * Meshes as flat typed arrays (what loaders produce and tensors are made from), and small meshes
+ * generated in code for tests, samples and quick starts. See docs/meshes.md.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export {weld} from './weld';
+export type {WeldOptions} from './weld';
+export {batchMeshes} from './batch';
+export type {MeshBatch} from './batch';
+
+/** An 8-bit image, rows from the top, channels interleaved (1 to 4). */
+export interface Image {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array;
+}
+
+/**
+ * A triangle mesh. Attributes (normals, uvs) are indexed by `attributeIndices` when present — so a
+ * vertex on a UV seam can have one position and two texture coordinates — else by `indices`.
+ */
+export interface TriangleMesh {
+  /** [V·3] positions. */
+  positions: Float32Array;
+  /** [T·3] vertex indices, three per triangle. */
+  indices: Uint32Array;
+  /** [A·3] normals. */
+  normals?: Float32Array;
+  /** [A·2] texture coordinates (s, t); t = 0 at the bottom of the texture image. */
+  uvs?: Float32Array;
+  /** [T·3] indices into `normals` / `uvs`, triangle by triangle like `indices`. */
+  attributeIndices?: Uint32Array;
+  /** Base-colour texture. */
+  texture?: Image;
+}
+
+/** A mesh's arrays as tensors, the shapes the ops take. */
+export interface MeshTensors {
+  /** [V,3] float32. */
+  pos: tf.Tensor2D;
+  /** [T,3] int32: rasterize and antialias take this. */
+  tri: tf.Tensor2D;
+  /** [T,3] int32: interpolate takes this with `normals` and `uvs` (equal to `tri` without attributeIndices). */
+  attrTri: tf.Tensor2D;
+  /** [A,3] float32, when the mesh has normals. */
+  normals?: tf.Tensor2D;
+  /** [A,2] float32, when the mesh has uvs. */
+  uvs?: tf.Tensor2D;
+  /** [1,H,W,C] float32 in [0, 1], row 0 at the bottom (texture coordinate t = 0), when the mesh has a texture. */
+  texture?: tf.Tensor4D;
+}
+
+/** The mesh's arrays as tensors (the caller disposes them). */
+export function toTensors(mesh: TriangleMesh): MeshTensors {
+  const numTriangles = mesh.indices.length / 3;
+  const out: MeshTensors = {
+    pos: tf.tensor2d(mesh.positions, [mesh.positions.length / 3, 3]),
+    tri: tf.tensor2d(Int32Array.from(mesh.indices), [numTriangles, 3], 'int32'),
+    attrTri: tf.tensor2d(Int32Array.from(mesh.attributeIndices ?? mesh.indices), [numTriangles, 3], 'int32'),
+  };
+  if (mesh.normals) out.normals = tf.tensor2d(mesh.normals, [mesh.normals.length / 3, 3]);
+  if (mesh.uvs) out.uvs = tf.tensor2d(mesh.uvs, [mesh.uvs.length / 2, 2]);
+  if (mesh.texture) {
+    const {width, height, channels, data} = mesh.texture;
+    out.texture = tf.tidy(() =>
+      tf.reverse(tf.div(tf.tensor4d(Float32Array.from(data), [1, height, width, channels]), 255), 1),
+    ) as tf.Tensor4D;
+  }
+  return out;
+}
 
 export interface Mesh {
   /** [V,3] vertex positions. */
@@ -25,4 +96,9 @@ export function cube(s = 0.5): Mesh {
     [a, c, d],
   ]);
   return {positions, triangles};
+}
+
+/** A `Mesh` of nested arrays as a TriangleMesh. */
+export function fromArrays({positions, triangles}: Mesh): TriangleMesh {
+  return {positions: Float32Array.from(positions.flat()), indices: Uint32Array.from(triangles.flat())};
 }
