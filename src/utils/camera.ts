@@ -1,8 +1,9 @@
 /**
  * Cameras as 4×4 tensors in mat4's layout (row-major, acting on column vectors: clip = M·[x, y, z, 1]ᵀ),
- * ready for `mat4.transformPos`. Every parameter may be a number or a scalar tensor (vectors: arrays or
- * `[3]` tensors); the matrices are built from tensor ops, so they are differentiable with respect to
- * every tensor given. See docs/cameras.md.
+ * ready for `mat4.transformPos`. Parameters may be numbers or scalar tensors (vectors: arrays or `[3]`
+ * tensors). Each formula is written once over a small scalar algebra: with tensor arguments it runs as
+ * tensor ops (differentiable with respect to every tensor given), with numbers only it runs in float64
+ * JavaScript (exact to float32, whatever the backend's sin/cos/tan precision). See docs/cameras.md.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -11,40 +12,89 @@ import type {Mat4} from './matrix';
 export type Scalar = number | tf.Scalar;
 export type Vec3 = [number, number, number] | tf.Tensor1D;
 
-const OP = 'cameras';
-
-function scalar(x: Scalar, arg: string, op: string): tf.Scalar {
-  if (x instanceof tf.Tensor) {
-    if (x.size !== 1)
-      throw new Error(`${OP}.${op}: ${arg} must be a number or a scalar tensor, got shape [${x.shape}]`);
-    return tf.reshape(x, []) as tf.Scalar;
-  }
-  if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new Error(`${OP}.${op}: ${arg} must be a finite number or a scalar tensor, got ${JSON.stringify(x)}`);
-  }
-  return tf.scalar(x);
+/** The operations the camera formulas need, over numbers or over scalar tensors. */
+interface Algebra<T> {
+  c(x: number): T;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  div(a: T, b: T): T;
+  sin(a: T): T;
+  cos(a: T): T;
+  tan(a: T): T;
+  sqrt(a: T): T;
+  matrix(entries: T[]): tf.Tensor2D;
 }
 
-function vec3(v: Vec3, arg: string, op: string): tf.Tensor1D {
-  if (v instanceof tf.Tensor) {
-    if (v.size !== 3) throw new Error(`${OP}.${op}: ${arg} must have 3 elements, got shape [${v.shape}]`);
-    return tf.reshape(v, [3]) as tf.Tensor1D;
+const NUMBERS: Algebra<number> = {
+  c: x => x,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  sqrt: Math.sqrt,
+  matrix: e => tf.tensor2d(e, [4, 4]),
+};
+
+const TENSORS: Algebra<tf.Scalar> = {
+  c: x => tf.scalar(x),
+  add: (a, b) => tf.add(a, b),
+  sub: (a, b) => tf.sub(a, b),
+  mul: (a, b) => tf.mul(a, b),
+  div: (a, b) => tf.div(a, b),
+  sin: a => tf.sin(a),
+  cos: a => tf.cos(a),
+  tan: a => tf.tan(a),
+  sqrt: a => tf.sqrt(a),
+  matrix: e => tf.reshape(tf.stack(e), [4, 4]) as tf.Tensor2D,
+};
+
+/** Checks the arguments, picks the algebra (tensors if any argument is one) and converts them into it. */
+class Args<T> {
+  private constructor(
+    readonly alg: Algebra<T>,
+    private readonly op: string,
+  ) {}
+
+  /** Runs `build` in the tensor algebra if any of `values` is a tensor, else in plain numbers. */
+  static run<R>(op: string, values: unknown[], build: <T>(a: Args<T>) => R): R {
+    return values.some(v => v instanceof tf.Tensor) ? build(new Args(TENSORS, op)) : build(new Args(NUMBERS, op));
   }
-  if (!Array.isArray(v) || v.length !== 3 || !v.every(x => typeof x === 'number' && Number.isFinite(x))) {
-    throw new Error(`${OP}.${op}: ${arg} must be 3 finite numbers or a [3] tensor, got ${JSON.stringify(v)}`);
+
+  scalar(x: Scalar, arg: string): T {
+    if (x instanceof tf.Tensor) {
+      if (x.size !== 1) this.fail(`${arg} must be a number or a scalar tensor, got shape [${x.shape}]`);
+      return tf.reshape(x, []) as unknown as T;
+    }
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      this.fail(`${arg} must be a finite number or a scalar tensor, got ${JSON.stringify(x)}`);
+    }
+    return this.alg.c(x);
   }
-  return tf.tensor1d(v);
+
+  vec3(v: Vec3, arg: string): T[] {
+    if (v instanceof tf.Tensor) {
+      if (v.size !== 3) this.fail(`${arg} must have 3 elements, got shape [${v.shape}]`);
+      return tf.unstack(tf.reshape(v, [3])) as unknown as T[];
+    }
+    if (!Array.isArray(v) || v.length !== 3 || !v.every(x => typeof x === 'number' && Number.isFinite(x))) {
+      this.fail(`${arg} must be 3 finite numbers or a [3] tensor, got ${JSON.stringify(v)}`);
+    }
+    return v.map(x => this.alg.c(x));
+  }
+
+  fail(message: string): never {
+    throw new Error(`cameras.${this.op}: ${message}`);
+  }
 }
 
-/** A [4,4] tensor from 16 entries, row by row; numbers become constants. */
-function matrix(entries: (tf.Scalar | number)[]): tf.Tensor2D {
-  return tf.reshape(tf.stack(entries.map(e => (typeof e === 'number' ? tf.scalar(e) : e))), [4, 4]) as tf.Tensor2D;
-}
-
-/** The rows of the depth mapping shared by the projections: camera depth d ∈ [near, far] ↦ NDC z ∈ [−1, 1]. */
-function depthRow(near: tf.Scalar, far: tf.Scalar): [tf.Scalar, tf.Scalar] {
-  const range = tf.sub(far, near);
-  return [tf.div(tf.add(far, near), range), tf.div(tf.mul(-2, tf.mul(far, near)), range)];
+/** The depth row shared by the projections: camera depth d ∈ [near, far] ↦ NDC z ∈ [−1, 1] as (a·d + b)/d. */
+function depthTerms<T>(alg: Algebra<T>, near: T, far: T): [T, T] {
+  const range = alg.sub(far, near);
+  return [alg.div(alg.add(far, near), range), alg.div(alg.mul(alg.c(-2), alg.mul(far, near)), range)];
 }
 
 export interface PerspectiveOptions {
@@ -60,15 +110,17 @@ export interface PerspectiveOptions {
  * OpenGL perspective projection from a vertical field of view: camera space (x right, y up, looking
  * down −z) to clip space; depths near..far map to NDC z −1..1.
  */
-export function perspective({fovy, aspect, near, far}: PerspectiveOptions): tf.Tensor2D {
-  return tf.tidy(() => {
-    const f = tf.div(1, tf.tan(tf.div(scalar(fovy, 'fovy', 'perspective'), 2))) as tf.Scalar;
-    const n = scalar(near, 'near', 'perspective'),
-      fa = scalar(far, 'far', 'perspective');
-    const [a, b] = depthRow(n, fa);
-    const fx = tf.div(f, scalar(aspect, 'aspect', 'perspective')) as tf.Scalar;
-    return matrix([fx, 0, 0, 0, 0, f, 0, 0, 0, 0, tf.neg(a), b, 0, 0, -1, 0]);
-  });
+export function perspective(options: PerspectiveOptions): tf.Tensor2D {
+  const {fovy, aspect, near, far} = options;
+  return tf.tidy(() => Args.run('perspective', [fovy, aspect, near, far], build));
+  function build<T>(a: Args<T>): tf.Tensor2D {
+    const {alg} = a;
+    const f = alg.div(alg.c(1), alg.tan(alg.div(a.scalar(fovy, 'fovy'), alg.c(2))));
+    const [za, zb] = depthTerms(alg, a.scalar(near, 'near'), a.scalar(far, 'far'));
+    const z = alg.c(0);
+    const fx = alg.div(f, a.scalar(aspect, 'aspect'));
+    return alg.matrix([fx, z, z, z, z, f, z, z, z, z, alg.sub(z, za), zb, z, z, alg.c(-1), z]);
+  }
 }
 
 /**
@@ -76,16 +128,26 @@ export function perspective({fovy, aspect, near, far}: PerspectiveOptions): tf.T
  * space to OpenGL camera space (x right, y up, looking down −z). A rigid transform.
  */
 export function lookAt(eye: Vec3, target: Vec3, up: Vec3 = [0, 1, 0]): tf.Tensor2D {
-  return tf.tidy(() => {
-    const e = vec3(eye, 'eye', 'lookAt'),
-      t = vec3(target, 'target', 'lookAt'),
-      u = vec3(up, 'up', 'lookAt');
-    const z = normalize(tf.sub(e, t));
-    const x = normalize(cross(u, z));
-    const y = cross(z, x);
-    const row = (axis: tf.Tensor1D) => tf.concat([axis, tf.reshape(tf.neg(tf.sum(tf.mul(axis, e))), [1])]);
-    return tf.stack([row(x), row(y), row(z), tf.tensor1d([0, 0, 0, 1])]) as tf.Tensor2D;
-  });
+  return tf.tidy(() => Args.run('lookAt', [eye, target, up], build));
+  function build<T>(a: Args<T>): tf.Tensor2D {
+    return lookAtIn(a.alg, a.vec3(eye, 'eye'), a.vec3(target, 'target'), a.vec3(up, 'up'));
+  }
+}
+
+function lookAtIn<T>(alg: Algebra<T>, e: T[], t: T[], u: T[]): tf.Tensor2D {
+  const cross = (p: T[], q: T[]) =>
+    [0, 1, 2].map(i => alg.sub(alg.mul(p[(i + 1) % 3], q[(i + 2) % 3]), alg.mul(p[(i + 2) % 3], q[(i + 1) % 3])));
+  const dot = (p: T[], q: T[]) => alg.add(alg.add(alg.mul(p[0], q[0]), alg.mul(p[1], q[1])), alg.mul(p[2], q[2]));
+  const normalize = (p: T[]) => {
+    const n = alg.sqrt(dot(p, p));
+    return p.map(x => alg.div(x, n));
+  };
+  const z = normalize([0, 1, 2].map(i => alg.sub(e[i], t[i])));
+  const x = normalize(cross(u, z));
+  const y = cross(z, x);
+  const zero = alg.c(0);
+  const row = (axis: T[]) => [...axis, alg.sub(zero, dot(axis, e))];
+  return alg.matrix([...row(x), ...row(y), ...row(z), zero, zero, zero, alg.c(1)]);
 }
 
 export interface OrbitOptions {
@@ -101,16 +163,20 @@ export interface OrbitOptions {
  * The view matrix of a camera on a sphere around `target` (y up): at
  * target + distance·(cos(elevation)·sin(azimuth), sin(elevation), cos(elevation)·cos(azimuth)), looking at it.
  */
-export function orbit({azimuth, elevation, distance, target = [0, 0, 0]}: OrbitOptions): tf.Tensor2D {
-  return tf.tidy(() => {
-    const az = scalar(azimuth, 'azimuth', 'orbit'),
-      el = scalar(elevation, 'elevation', 'orbit'),
-      d = scalar(distance, 'distance', 'orbit');
-    const t = vec3(target, 'target', 'orbit');
-    const ce = tf.cos(el);
-    const dir = tf.stack([tf.mul(ce, tf.sin(az)), tf.sin(el), tf.mul(ce, tf.cos(az))]) as tf.Tensor1D;
-    return lookAt(tf.add(t, tf.mul(d, dir)) as tf.Tensor1D, t, [0, 1, 0]);
-  });
+export function orbit(options: OrbitOptions): tf.Tensor2D {
+  const {azimuth, elevation, distance, target = [0, 0, 0]} = options;
+  return tf.tidy(() => Args.run('orbit', [azimuth, elevation, distance, target], build));
+  function build<T>(a: Args<T>): tf.Tensor2D {
+    const {alg} = a;
+    const az = a.scalar(azimuth, 'azimuth'),
+      el = a.scalar(elevation, 'elevation'),
+      d = a.scalar(distance, 'distance');
+    const t = a.vec3(target, 'target');
+    const ce = alg.cos(el);
+    const dir = [alg.mul(ce, alg.sin(az)), alg.sin(el), alg.mul(ce, alg.cos(az))];
+    const eye = t.map((ti, i) => alg.add(ti, alg.mul(d, dir[i])));
+    return lookAtIn(alg, eye, t, [alg.c(0), alg.c(1), alg.c(0)]);
+  }
 }
 
 export interface IntrinsicsOptions {
@@ -133,64 +199,56 @@ export interface IntrinsicsOptions {
  * OpenCV projects to pixel (u, v) lands on column u and, after the display flip
  * (`tf.reverse(image, 1)`), on row v of a `[height, width]` render; depths near..far map to NDC z −1..1.
  */
-export function intrinsics({fx, fy, cx, cy, width, height, near, far}: IntrinsicsOptions): tf.Tensor2D {
-  for (const [arg, v] of [
-    ['width', width],
-    ['height', height],
-  ] as const) {
-    if (!Number.isInteger(v) || v <= 0) {
-      throw new Error(`${OP}.intrinsics: ${arg} must be a positive integer, got ${JSON.stringify(v)}`);
+export function intrinsics(options: IntrinsicsOptions): tf.Tensor2D {
+  const {fx, fy, cx, cy, width, height, near, far} = options;
+  return tf.tidy(() => Args.run('intrinsics', [fx, fy, cx, cy, near, far], build));
+  function build<T>(a: Args<T>): tf.Tensor2D {
+    for (const [arg, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0) a.fail(`${arg} must be a positive integer, got ${JSON.stringify(v)}`);
     }
-  }
-  return tf.tidy(() => {
-    const s = (x: Scalar, arg: string) => scalar(x, arg, 'intrinsics');
+    const {alg} = a;
+    const [W, H, one, two, zero] = [alg.c(width), alg.c(height), alg.c(1), alg.c(2), alg.c(0)];
     // NDC x = (2u + 1)/W − 1 with u = fx·x/z + cx (pixel centers at half-integers, docs/conventions.md#pixels);
     // NDC y = 1 − (2v + 1)/H: OpenCV's row 0 is the top, ours the bottom. Both times w = z.
-    const [a, b] = depthRow(s(near, 'near'), s(far, 'far'));
-    return matrix([
-      tf.div(tf.mul(2, s(fx, 'fx')), width) as tf.Scalar,
-      0,
-      tf.sub(tf.div(tf.add(tf.mul(2, s(cx, 'cx')), 1), width), 1) as tf.Scalar,
-      0,
-      0,
-      tf.div(tf.mul(-2, s(fy, 'fy')), height) as tf.Scalar,
-      tf.sub(1, tf.div(tf.add(tf.mul(2, s(cy, 'cy')), 1), height)) as tf.Scalar,
-      0,
-      0,
-      0,
-      a,
-      b,
-      0,
-      0,
-      1,
-      0,
+    const [za, zb] = depthTerms(alg, a.scalar(near, 'near'), a.scalar(far, 'far'));
+    const px = (c: T, size: T) => alg.div(alg.add(alg.mul(two, c), one), size);
+    return alg.matrix([
+      alg.div(alg.mul(two, a.scalar(fx, 'fx')), W),
+      zero,
+      alg.sub(px(a.scalar(cx, 'cx'), W), one),
+      zero,
+      zero,
+      alg.sub(zero, alg.div(alg.mul(two, a.scalar(fy, 'fy')), H)),
+      alg.sub(one, px(a.scalar(cy, 'cy'), H)),
+      zero,
+      zero,
+      zero,
+      za,
+      zb,
+      zero,
+      zero,
+      one,
+      zero,
     ]);
-  });
+  }
 }
 
 /** The product of the matrices from left to right (the rightmost applies first), as a tensor. */
 export function compose(...ms: (Mat4 | tf.Tensor)[]): tf.Tensor2D {
-  if (ms.length === 0) throw new Error(`${OP}.compose: needs at least one matrix`);
+  if (ms.length === 0) throw new Error(`cameras.compose: needs at least one matrix`);
   return tf.tidy(() => {
     const tensors = ms.map((m, i) => {
       const t = m instanceof tf.Tensor ? m : Array.isArray(m) && m.length === 16 ? tf.tensor2d(m, [4, 4]) : null;
-      if (t == null || t.shape.join() !== '4,4') throw new Error(`${OP}.compose: matrix ${i} must be 4×4 (16 numbers or a [4,4] tensor), got ${t ? `[${t.shape}]` : JSON.stringify(m)}`);
+      if (t == null || t.shape.join() !== '4,4') {
+        throw new Error(
+          `cameras.compose: matrix ${i} must be 4×4 (16 numbers or a [4,4] tensor), got ${t ? `[${t.shape}]` : JSON.stringify(m)}`,
+        );
+      }
       return t as tf.Tensor2D;
     });
     return tensors.slice(1).reduce((acc, m) => tf.matMul(acc, m), tensors[0]);
   });
-}
-
-function cross(a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D {
-  const [a0, a1, a2] = tf.unstack(a),
-    [b0, b1, b2] = tf.unstack(b);
-  return tf.stack([
-    tf.sub(tf.mul(a1, b2), tf.mul(a2, b1)),
-    tf.sub(tf.mul(a2, b0), tf.mul(a0, b2)),
-    tf.sub(tf.mul(a0, b1), tf.mul(a1, b0)),
-  ]) as tf.Tensor1D;
-}
-
-function normalize(v: tf.Tensor1D): tf.Tensor1D {
-  return tf.div(v, tf.norm(v)) as tf.Tensor1D;
 }
