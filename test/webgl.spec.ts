@@ -478,7 +478,7 @@ describeEachBackend(
         expect(() => dr.rasterize(pos, tri, [max + 1, 4])).toThrowError(new RegExp(`two integers in \\[1, ${max}\\]`));
         const before = tf.memory().numTensors;
         expect(() => dr.rasterize(pos, tri, [max / 2, max / 2])).toThrowError(
-          /DiffrastRasterize on webgl: an output of shape \[2,\d+,\d+,4\] has \d+ elements, more than/,
+          /^rasterize \(webgl\): an output of shape \[2,\d+,\d+,4\] has \d+ elements, more than/,
         );
         expect(tf.memory().numTensors).toBe(before);
         tf.dispose([pos, tri]);
@@ -493,29 +493,39 @@ describeEachBackend(
           expect(dr.texture(tex, tf.slice(uv, [0, 0, 0, 0], [-1, -1, -1, 2])).shape).toEqual([1, 8, 8, 3]);
           // Through an op's gradient, the error reaches the caller...
           expect(() => tf.grad(p => tf.sum(dr.rasterize(p, tri, [8, 8]).rast))(pos)).toThrowError(
-            /DiffrastRasterizeGrad on webgl: needs the WebGL extension EXT_float_blend/,
+            /^rasterize \(webgl\): gradient: needs the WebGL extension EXT_float_blend/,
           );
           // ...and every gradient kernel refuses without leaving tensors behind (called directly: an
           // exception inside tf.grad strands tfjs's own saved tensors).
           const hash = dr.antialiasConstructTopologyHash(tri);
           const uv2 = tf.slice(uv, [0, 0, 0, 0], [-1, -1, -1, 2]);
-          const calls: Array<[string, {[name: string]: tf.Tensor}, {[key: string]: unknown}]> = [
-            [k.RasterizeGrad, {pos, tri, rast, dy: rast}, {}],
-            [k.InterpolateGrad, {attr, rast, tri, dy: uv}, {diffAttrs: []}],
-            [k.TextureGrad, {tex, uv: uv2, dy: tf.onesLike(uv)}, {filterMode: 'linear', boundaryMode: 'wrap'}],
-            [k.AntialiasGrad, {color: uv, rast, pos, tri, topo: hash.opposite, dy: uv}, {posGradientBoost: 1}],
+          const calls: Array<[string, string, {[name: string]: tf.Tensor}, {[key: string]: unknown}]> = [
+            [k.RasterizeGrad, 'rasterize', {pos, tri, rast, dy: rast}, {}],
+            [k.InterpolateGrad, 'interpolate', {attr, rast, tri, dy: uv}, {diffAttrs: []}],
+            [
+              k.TextureGrad,
+              'texture',
+              {tex, uv: uv2, dy: tf.onesLike(uv)},
+              {filterMode: 'linear', boundaryMode: 'wrap'},
+            ],
+            [
+              k.AntialiasGrad,
+              'antialias',
+              {color: uv, rast, pos, tri, topo: hash.opposite, dy: uv},
+              {posGradientBoost: 1},
+            ],
           ];
           const before = tf.memory().numTensors;
-          for (const [kernel, inputs, attrs] of calls) {
+          for (const [kernel, op, inputs, attrs] of calls) {
             const {list, inputNames} = k.packInputs(inputs);
             expect(() =>
               tf
                 .engine()
                 .runKernel(kernel, list as unknown as tf.NamedTensorMap, {...attrs, inputNames} as tf.NamedAttrMap),
-            ).toThrowError(new RegExp(`${kernel} on webgl: needs the WebGL extension EXT_float_blend`));
+            ).toThrowError(new RegExp(`^${op} \\(webgl\\): gradient: needs the WebGL extension EXT_float_blend`));
           }
           expect(tf.memory().numTensors).toBe(before);
-          tf.dispose([rast, rastDb, uv, uv2, calls[2][1].dy]);
+          tf.dispose([rast, rastDb, uv, uv2, calls[2][2].dy]);
           hash.dispose();
         } finally {
           tf.env().set('DIFFRAST_WEBGL_FORCE_NO_FLOAT_BLEND', false);
@@ -527,7 +537,9 @@ describeEachBackend(
         const {pos, tri} = scene();
         tf.env().set('WEBGL_RENDER_FLOAT32_ENABLED', false);
         try {
-          expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(/needs float32 render targets/);
+          expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(
+            /^rasterize \(webgl\): needs float32 render targets/,
+          );
         } finally {
           tf.env().set('WEBGL_RENDER_FLOAT32_ENABLED', true);
         }
@@ -549,9 +561,7 @@ describeEachBackend(
           const gl = glOf();
           gl.getExtension('WEBGL_lose_context')!.loseContext();
           expect(gl.isContextLost()).toBe(true);
-          expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(
-            /DiffrastRasterize on webgl: the WebGL context was lost/,
-          );
+          expect(() => dr.rasterize(pos, tri, [8, 8])).toThrowError(/^rasterize \(webgl\): the WebGL context was lost/);
           tf.dispose([pos, tri, attr, tex, first.rast, first.rastDb]);
         } finally {
           await tf.setBackend('webgl');

@@ -160,7 +160,7 @@ describeEachBackend(
         const device = deviceOf();
         const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
         const before = backend.numDataIds();
-        const call = new GpuCall(backend, 'rasterize');
+        const call = new GpuCall(backend, k.Rasterize);
         call.output([2, 2], 'rast');
         expect(backend.numDataIds()).toBe(before + 1);
         expect(() => call.output([Math.floor(limit / 4) + 1], 'rastDb')).toThrowError(

@@ -9,11 +9,13 @@ import {Antialias, AntialiasAttrs, AntialiasGrad} from '../kernels/names';
 import {
   checkBatch,
   checkFiniteNumber,
+  checkOptions,
   checkPositions,
   checkSameDims,
   checkShape,
   checkTriangles,
   fail,
+  optionNames,
   shapeStr,
   TensorOrLike,
   toTensor,
@@ -88,6 +90,7 @@ export interface AntialiasOptions {
 }
 
 const OP = 'antialias';
+const OPTIONS = optionNames<AntialiasOptions>({topologyHash: true, posGradientBoost: true});
 
 /**
  * Antialiases silhouette edges of a rendered image.
@@ -107,6 +110,7 @@ export function antialias(
   tri: TensorOrLike,
   options: AntialiasOptions = {},
 ): tf.Tensor4D {
+  checkOptions(OP, options, OPTIONS);
   const hash = options.topologyHash;
   if (hash != null && !(hash instanceof TopologyHash)) {
     fail(OP, `topologyHash must come from antialiasConstructTopologyHash, got ${typeof hash}`);

@@ -60,6 +60,55 @@ export function checkBatch(op: string, arg: string, size: number, n: number, wha
   }
 }
 
+/**
+ * An op's option names, each exactly once: the compiler rejects a record that misses or invents one
+ * of the options interface `T`, so the list cannot drift from the types.
+ */
+export function optionNames<T>(names: {[K in keyof Required<T>]: true}): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Fails on an options argument that is not an object, or that has a name the op does not know (a
+ * typo would otherwise run silently with the default). The message suggests the nearest valid name.
+ */
+export function checkOptions(op: string, options: unknown, valid: readonly string[]) {
+  if (options === undefined) return;
+  const list = valid.join(', ');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail(op, `options must be an object with any of ${list}, got ${Array.isArray(options) ? 'an array' : options}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (valid.includes(name)) continue;
+    const near = nearestName(name, valid);
+    fail(op, `unknown option '${name}'; ${near ? `did you mean '${near}'? ` : ''}valid options: ${list}`);
+  }
+}
+
+/** The valid name closest to `name` (case-insensitive edit distance), if close enough to be a typo. */
+function nearestName(name: string, valid: readonly string[]): string | null {
+  let best: string | null = null,
+    bestDistance = Infinity;
+  for (const v of valid) {
+    const d = editDistance(name.toLowerCase(), v.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [v, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({length: b.length + 1}, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
 export function checkOneOf<T extends string>(op: string, arg: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
     fail(op, `${arg} must be one of ${allowed.map(a => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);

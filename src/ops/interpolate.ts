@@ -6,7 +6,17 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateGrad} from '../kernels/names';
 
-import {checkBatch, checkShape, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {
+  checkBatch,
+  checkOptions,
+  checkShape,
+  checkTriangles,
+  fail,
+  optionNames,
+  shapeStr,
+  TensorOrLike,
+  toTensor,
+} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 export interface InterpolateOptions {
@@ -27,6 +37,7 @@ export type InterpolateResult = {
 };
 
 const OP = 'interpolate';
+const OPTIONS = optionNames<InterpolateOptions>({rastDb: true, diffAttrs: true});
 
 function resolveDiffAttrs(diffAttrs: InterpolateOptions['diffAttrs'], numAttrs: number): number[] {
   if (diffAttrs == null) return [];
@@ -65,6 +76,7 @@ export function interpolate(
   tri: TensorOrLike,
   options: InterpolateOptions = {},
 ): InterpolateResult {
+  checkOptions(OP, options, OPTIONS);
   return tf.tidy(() => {
     const a = toTensor(attr, 'attr', OP, 'float32');
     const r = toTensor(rast, 'rast', OP, 'float32');

@@ -7,7 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import {maxResolution} from '../kernels/limits';
 import {Rasterize, RasterizeAttrs, RasterizeGrad} from '../kernels/names';
 
-import {checkPositions, checkTriangles, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {
+  checkOptions,
+  checkPositions,
+  checkTriangles,
+  fail,
+  optionNames,
+  shapeStr,
+  TensorOrLike,
+  toTensor,
+} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 export interface RasterizeOptions {
@@ -38,6 +47,8 @@ export interface RasterizeSetup {
 }
 
 const OP = 'rasterize';
+/** The names of rasterize's (and DepthPeeler's) options. */
+const OPTIONS = optionNames<RasterizeOptions>({ranges: true, gradDb: true});
 
 /** Checks and converts rasterize's arguments; `op` names the caller in messages. */
 export function setupRasterize(
@@ -47,6 +58,7 @@ export function setupRasterize(
   options: RasterizeOptions,
   op = OP,
 ): RasterizeSetup {
+  checkOptions(op, options, OPTIONS);
   const pos = toTensor(posLike, 'pos', op, 'float32');
   const tri = toTensor(triLike, 'tri', op, 'int32');
   checkPositions(op, pos);

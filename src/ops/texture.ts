@@ -11,9 +11,11 @@ import {
   checkBatch,
   checkNonNegativeInt,
   checkOneOf,
+  checkOptions,
   checkSameDims,
   checkShape,
   fail,
+  optionNames,
   shapeStr,
   TensorOrLike,
   toTensor,
@@ -40,6 +42,14 @@ export interface TextureOptions {
 }
 
 const OP = 'texture';
+const OPTIONS = optionNames<TextureOptions>({
+  uvDa: true,
+  mipLevelBias: true,
+  mip: true,
+  filterMode: true,
+  boundaryMode: true,
+  maxMipLevel: true,
+});
 const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as const;
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
@@ -63,6 +73,7 @@ interface TextureGradAttrs extends TextureAttrs {
  * levels; linear-mipmap-linear → tex, uv, uvDa, mipLevelBias, mip levels.
  */
 export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOptions = {}): tf.Tensor4D {
+  checkOptions(OP, options, OPTIONS);
   return tf.tidy(() => {
     const t = toTensor(tex, 'tex', OP, 'float32');
     const u = toTensor(uv, 'uv', OP, 'float32');

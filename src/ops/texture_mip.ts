@@ -7,7 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import {TextureMip as TextureMipKernel, TextureMipGrad, TextureMipGradAttrs} from '../kernels/names';
 import {mipLevelCount} from '../kernels/shared/mip_sizes';
 
-import {checkNonNegativeInt, checkShape, fail, shapeStr, TensorOrLike, toTensor} from './checks';
+import {
+  checkNonNegativeInt,
+  checkOptions,
+  checkShape,
+  fail,
+  optionNames,
+  shapeStr,
+  TensorOrLike,
+  toTensor,
+} from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
 /**
@@ -33,6 +42,8 @@ export interface TextureConstructMipOptions {
   /** `tex` is a cube map `[Nt,6,S,S,C]`; faces are filtered independently. */
   cubeMode?: boolean;
 }
+
+const MIP_OPTIONS = optionNames<TextureConstructMipOptions>({maxMipLevel: true, cubeMode: true});
 
 /** Checks the texture's sides and returns how many levels below 0 to build. */
 export function checkMipLevels(op: string, tex: tf.Tensor, maxMipLevel: number | undefined): number {
@@ -72,6 +83,7 @@ export function checkTextureShape(op: string, tex: tf.Tensor, cube: boolean) {
  */
 export function textureConstructMip(texLike: TensorOrLike, options: TextureConstructMipOptions = {}): TextureMip {
   const op = 'textureConstructMip';
+  checkOptions(op, options, MIP_OPTIONS);
   const cube = options.cubeMode ?? false;
   if (typeof cube !== 'boolean') fail(op, `cubeMode must be a boolean, got ${JSON.stringify(cube)}`);
   const tex = toTensor(texLike, 'tex', op, 'float32');

@@ -13,7 +13,7 @@ interface UniformInfo {
 
 function compileShader(gl: WebGL2RenderingContext, type: number, source: string, label: string): WebGLShader {
   const shader = gl.createShader(type);
-  if (!shader) throw new Error(`webgl: ${label}: could not create a shader (is the WebGL context lost?)`);
+  if (!shader) throw new Error(`program ${label}: could not create a shader (is the WebGL context lost?)`);
   gl.shaderSource(shader, source);
   gl.compileShader(shader);
   if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS) && !gl.isContextLost()) {
@@ -24,7 +24,7 @@ function compileShader(gl: WebGL2RenderingContext, type: number, source: string,
       .join('\n');
     gl.deleteShader(shader);
     throw new Error(
-      `webgl: ${label}: ${type === gl.VERTEX_SHADER ? 'vertex' : 'fragment'} shader failed to compile:\n${
+      `program ${label}: ${type === gl.VERTEX_SHADER ? 'vertex' : 'fragment'} shader failed to compile:\n${
         log
       }\n${numbered}`,
     );
@@ -47,14 +47,14 @@ export class GlProgram {
     const vs = compileShader(gl, gl.VERTEX_SHADER, vertexSource, label);
     const fs = compileShader(gl, gl.FRAGMENT_SHADER, fragmentSource, label);
     const program = gl.createProgram();
-    if (!program) throw new Error(`webgl: ${label}: could not create a program (is the WebGL context lost?)`);
+    if (!program) throw new Error(`program ${label}: could not create a program (is the WebGL context lost?)`);
     gl.attachShader(program, vs);
     gl.attachShader(program, fs);
     gl.linkProgram(program);
     gl.deleteShader(vs);
     gl.deleteShader(fs);
     if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
-      throw new Error(`webgl: ${label}: program failed to link: ${gl.getProgramInfoLog(program)}`);
+      throw new Error(`program ${label} failed to link: ${gl.getProgramInfoLog(program)}`);
     }
     this.program = program;
     const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS) as number;
@@ -105,7 +105,7 @@ export class GlProgram {
           gl.uniform4iv(u.location, Int32Array.from(v));
           break;
         default:
-          throw new Error(`webgl: ${this.label}: uniform ${name} has a type this helper does not set (${u.type})`);
+          throw new Error(`program ${this.label}: uniform ${name} has a type this helper does not set (${u.type})`);
       }
     }
   }

@@ -10,6 +10,8 @@
 import type {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import {env, TensorInfo, util} from '@tensorflow/tfjs-core';
 
+import {kernelError, withKernelPrefix} from '../errors';
+
 import {
   BOX_BATCH,
   DiffrastGL,
@@ -118,8 +120,13 @@ export class GlSession {
   // ---------------------------------------------------------------------------------------------
   // Tensors (before the first draw)
 
+  /** Throws an error that names the public op and webgl (docs/backends.md#errors). */
+  fail(message: string): never {
+    throw kernelError(this.kernel, 'webgl', message);
+  }
+
   private beforeDrawing(what: string) {
-    if (this.drawing) throw new Error(`webgl: ${this.kernel}: internal error: ${what} after the first draw`);
+    if (this.drawing) this.fail(`internal error: ${what} after the first draw`);
   }
 
   /**
@@ -153,8 +160,8 @@ export class GlSession {
    */
   indices(info: TensorInfo, numVertices: number): GlTensor {
     if (numVertices > EXACT_INDEX_LIMIT) {
-      throw new Error(
-        `${this.kernel} on webgl: ${numVertices} vertices, but webgl stores vertex indices as float32 ` +
+      this.fail(
+        `${numVertices} vertices, but webgl stores vertex indices as float32 ` +
           `texels, exact up to ${EXACT_INDEX_LIMIT}; split the mesh or use the cpu backend`,
       );
     }
@@ -191,8 +198,8 @@ export class GlSession {
   private checkFits(shape: number[], size: number) {
     const max = this.ctx.maxTextureSize;
     if (size > max * max) {
-      throw new Error(
-        `${this.kernel} on webgl: an output of shape [${shape.join(',')}] has ${size} elements, more than ` +
+      this.fail(
+        `an output of shape [${shape.join(',')}] has ${size} elements, more than ` +
           `the ${max}x${max} = ${max * max} one WebGL texture holds here; use a smaller resolution or batch`,
       );
     }
@@ -292,8 +299,8 @@ export class GlSession {
     if (!this.ctx.completeConfigs.has(config)) {
       const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
       if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
-        throw new Error(
-          `webgl: ${this.kernel}: render target incomplete (status 0x${status.toString(16)}); ` +
+        this.fail(
+          `render target incomplete (status 0x${status.toString(16)}); ` +
             'float32 colour targets need EXT_color_buffer_float',
         );
       }
@@ -386,7 +393,7 @@ export class GlSession {
     gl.bindVertexArray(this.ctx.vao);
     d.program.samplers.forEach((name, unit) => {
       const textures = d.textures ?? {};
-      if (!(name in textures)) throw new Error(`webgl: ${d.program.label}: no texture given for sampler ${name}`);
+      if (!(name in textures)) this.fail(`program ${d.program.label}: no texture given for sampler ${name}`);
       this.bindTexture(unit, textures[name]);
       d.program.setSampler(name, unit);
     });
@@ -457,8 +464,10 @@ export class GlSession {
 }
 
 function lostError(kernel: string): Error {
-  return new Error(
-    `${kernel} on webgl: the WebGL context was lost; results would be wrong. ` +
+  return kernelError(
+    kernel,
+    'webgl',
+    `the WebGL context was lost; results would be wrong. ` +
       'Re-create the backend (tf.removeBackend / tf.setBackend) after the context is restored',
   );
 }
@@ -472,12 +481,14 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
   const backend = backendIn as MathBackendWebGL;
   const gl = glOf(backend);
   if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext)) {
-    throw new Error(`${kernel} on webgl: needs WebGL 2 (tf.env().set('WEBGL_VERSION', 2))`);
+    throw kernelError(kernel, 'webgl', `needs WebGL 2 (tf.env().set('WEBGL_VERSION', 2))`);
   }
   if (gl.isContextLost()) throw lostError(kernel);
   if (!env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) {
-    throw new Error(
-      `${kernel} on webgl: needs float32 render targets (EXT_color_buffer_float), which this context ` +
+    throw kernelError(
+      kernel,
+      'webgl',
+      `needs float32 render targets (EXT_color_buffer_float), which this context ` +
         'lacks (or WEBGL_FORCE_F16_TEXTURES is set); half floats cannot hold triangle ids exactly',
     );
   }
@@ -489,7 +500,7 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
     session.restore();
     session.disposeIntermediates();
     session.disposeOutputs();
-    throw e;
+    throw withKernelPrefix(e, kernel, 'webgl');
   }
   session.restore();
   session.disposeIntermediates();
@@ -503,8 +514,8 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
 /** Throws unless additive float blending is available (every scatter-add needs it). */
 export function requireFloatBlend(s: GlSession) {
   if (!s.ctx.floatBlend) {
-    throw new Error(
-      `${s.kernel} on webgl: needs the WebGL extension EXT_float_blend (additive blending into float32 ` +
+    s.fail(
+      `needs the WebGL extension EXT_float_blend (additive blending into float32 ` +
         'targets) to accumulate gradients, and this context does not offer it' +
         (env().getBool(FORCE_NO_FLOAT_BLEND_FLAG) ? ` (disabled by the flag ${FORCE_NO_FLOAT_BLEND_FLAG})` : '') +
         '; compute gradients on the cpu or webgpu backend',

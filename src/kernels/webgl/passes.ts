@@ -34,8 +34,8 @@ export function scratchGrid(s: GlSession, name: string, texels: number): Scratch
   const width = Math.max(1, Math.min(texels, max));
   const height = Math.max(1, Math.ceil(texels / width));
   if (height > max) {
-    throw new Error(
-      `${s.kernel} on webgl: ${texels} texels of intermediate results do not fit one ${max}x${max} ` +
+    s.fail(
+      `${texels} texels of intermediate results do not fit one ${max}x${max} ` +
         'render target here; use a smaller batch, resolution or mesh',
     );
   }

@@ -27,7 +27,7 @@ export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: Ant
 }
 
 export const antialiasWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'antialias');
+  const call = new GpuCall(asWebGPU(backend), Antialias);
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named, attrs as unknown as AntialiasAttrs);
   const out = call.output(named.color.shape, 'the output');

@@ -7,7 +7,7 @@ import {recordAntialiasGrad} from './antialias_program';
 import {asWebGPU, GpuCall} from './gpu_context';
 
 export const antialiasGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'antialias gradient');
+  const call = new GpuCall(asWebGPU(backend), AntialiasGrad);
   const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named, attrs as unknown as AntialiasAttrs);
   const dcolor = call.output(named.color.shape, 'dcolor'),

@@ -27,7 +27,7 @@ export function interpolateArgs(call: GpuCall, inputs: InterpolateInputs, diff: 
 }
 
 export const interpolateWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'interpolate');
+  const call = new GpuCall(asWebGPU(backend), Interpolate);
   const named = unpackInputs<InterpolateInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);

@@ -7,7 +7,7 @@ import {interpolateArgs} from './Interpolate';
 import {recordInterpolateGrad} from './interpolate_program';
 
 export const interpolateGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'interpolate gradient');
+  const call = new GpuCall(asWebGPU(backend), InterpolateGrad);
   const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);

@@ -6,7 +6,7 @@ import {asWebGPU, GpuCall} from './gpu_context';
 import {recordRasterize} from './rasterize_program';
 
 export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'rasterize');
+  const call = new GpuCall(asWebGPU(backend), Rasterize);
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
   const rangeMode = pos.shape.length === 2;

@@ -6,7 +6,7 @@ import {asWebGPU, GpuCall} from './gpu_context';
 import {recordRasterizeGrad} from './rasterize_grad_program';
 
 export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'rasterize gradient');
+  const call = new GpuCall(asWebGPU(backend), RasterizeGrad);
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
   const [numImages, height, width] = rast.shape;
   const buffers = {

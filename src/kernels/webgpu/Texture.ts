@@ -31,7 +31,7 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
 }
 
 export const textureWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'texture');
+  const call = new GpuCall(asWebGPU(backend), Texture);
   const a = textureArgs(call, unpackInputs<TextureInputs>(inputs, attrs!), attrs as unknown as TextureAttrs);
   const out = call.output([a.numImages, a.height, a.width, a.channels], 'the output');
   recordTexture(call, a, out.buffer);

@@ -9,7 +9,7 @@ import {recordTextureGrad} from './texture_program';
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 export const textureGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'texture gradient');
+  const call = new GpuCall(asWebGPU(backend), TextureGrad);
   const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
   const {tex, uv, uvDa, mipLevelBias, mips} = named;
   const a = textureArgs(call, named, attrs as unknown as TextureAttrs);

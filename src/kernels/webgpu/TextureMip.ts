@@ -7,7 +7,7 @@ import {asWebGPU, GpuCall} from './gpu_context';
 import {recordMipStep} from './texture_mip_program';
 
 export const textureMipWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'textureConstructMip');
+  const call = new GpuCall(asWebGPU(backend), TextureMip);
   const {x} = unpackInputs<{x: TensorInfo}>(inputs, attrs!);
   const r = x.shape.length;
   const [height, width, channels] = x.shape.slice(r - 3);

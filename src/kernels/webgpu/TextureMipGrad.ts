@@ -6,7 +6,7 @@ import {asWebGPU, GpuCall} from './gpu_context';
 import {recordMipStep} from './texture_mip_program';
 
 export const textureMipGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), 'textureConstructMip gradient');
+  const call = new GpuCall(asWebGPU(backend), TextureMipGrad);
   const {dy} = unpackInputs<{dy: TensorInfo}>(inputs, attrs!);
   const {inHeight, inWidth} = attrs as unknown as TextureMipGradAttrs;
   const r = dy.shape.length;

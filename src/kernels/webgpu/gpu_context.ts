@@ -9,6 +9,8 @@
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 
+import {kernelError} from '../errors';
+
 /** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
 interface TensorData {
   resource?: GPUBuffer | GPUTexture | null;
@@ -46,9 +48,9 @@ function deviceState(device: GPUDevice): DeviceState {
   return state;
 }
 
-/** An error that names the op and says what went wrong on the GPU side. */
-export function gpuError(op: string, message: string): Error {
-  return new Error(`${op} (webgpu): ${message}`);
+/** An error that names the public op and webgpu (docs/backends.md#errors). */
+export function gpuError(kernelName: string, message: string): Error {
+  return kernelError(kernelName, 'webgpu', message);
 }
 
 /** A uniform struct described once: its WGSL declaration and its packing agree by construction. */
@@ -136,12 +138,13 @@ export class GpuCall {
 
   constructor(
     readonly backend: WebGPUBackend,
-    readonly op: string,
+    /** The kernel this call runs (names the public op in errors). */
+    readonly kernelName: string,
   ) {
     const device = (backend as {device?: GPUDevice}).device;
     if (!device || typeof device.createCommandEncoder !== 'function') {
       throw gpuError(
-        op,
+        kernelName,
         'the webgpu backend has no GPU device (no WebGPU adapter or device is available here); ' +
           "use another backend, e.g. tf.setBackend('webgl') or 'cpu'",
       );
@@ -150,7 +153,7 @@ export class GpuCall {
     this.state = deviceState(device);
     if (this.state.lostReason != null) {
       throw gpuError(
-        op,
+        kernelName,
         `the GPU device was lost (${this.state.lostReason}); results would be wrong, so nothing ` +
           "was computed. Re-create the webgpu backend (tf.removeBackend('webgpu'), then register it again) " +
           'and reload the tensors',
@@ -243,7 +246,7 @@ ${LINEAR_INDEX_WGSL}
   private fail(message: string): never {
     this.outputs.splice(0).forEach(o => this.backend.disposeData(o.dataId, true));
     this.scratch.splice(0).forEach(b => b.destroy());
-    throw gpuError(this.op, message);
+    throw gpuError(this.kernelName, message);
   }
 
   /** A scratch storage buffer, destroyed after submit. */
@@ -314,7 +317,7 @@ ${LINEAR_INDEX_WGSL}
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some(g => g > limit)) {
       throw gpuError(
-        this.op,
+        this.kernelName,
         `needs ${groups.join('x')} workgroups, more than maxComputeWorkgroupsPerDimension ${limit}`,
       );
     }
