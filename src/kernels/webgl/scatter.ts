@@ -12,6 +12,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession, GlTensor, requireFloatBlend} from './gl_session';
 import {FETCH, HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
+import {COMPACTED_ITEM, compactedCount} from './compact';
 import {copyToTensors, elementPass, groupsOf, scratchGrid, ScratchGrid} from './passes';
 
 /**
@@ -153,10 +154,37 @@ bool contribution(int point, out int texel, out vec4 value) {
   );
 }
 
+/** precomputedProgram's points, compacted: point k is the k-th live contribution (see compact.ts). */
+function compactedProgram(ctx: DiffrastGL): GlProgram {
+  return scatterProgram(
+    ctx,
+    'precomputed-compacted',
+    () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}${COMPACTED_ITEM}
+uniform int uPerPixel;
+bool contribution(int point, out int texel, out vec4 value) {
+  int rank;
+  int pixel = compactedItem(point, rank);
+  for (int k = 0; k < 4; k++) {
+    if (k >= uPerPixel) break;
+    value = gridTexel(k, pixel);
+    if (value.z == 0.0) continue;
+    if (rank-- > 0) continue;
+    texel = decodeTexel(value.z);
+    value.z = 0.0;
+    return true;
+  }
+  texel = 0;
+  value = vec4(0.0);
+  return false;
+}
+`,
+  );
+}
+
 /**
  * Position gradients [rows, 4] in two stages: `first` (an element program writing
  * `perPixel` ≤ 4 outputs as precomputedProgram reads them) over `pixels`, then one point per
- * contribution; copied into `output`.
+ * contribution, compacted to the live ones where few are (compact.ts); copied into `output`.
  */
 export function scatterPrecomputed(
   s: GlSession,
@@ -171,7 +199,19 @@ export function scatterPrecomputed(
   if (output.size === 0) return;
   const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
   elementPass(s, first, grids, uniforms, textures);
+  const pyramid = compactedCount(s, grids, pixels);
   const target = scatterTarget(s, rows);
-  scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, gridSamplers(grids));
+  if (pyramid) {
+    scatter(
+      s,
+      target,
+      compactedProgram(s.ctx),
+      pyramid.total,
+      {uPerPixel: perPixel, ...pyramid.uniforms},
+      {...gridSamplers(grids), ...pyramid.textures},
+    );
+  } else {
+    scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, gridSamplers(grids));
+  }
   copyToTensors(s, [target], {cols: 4, base: 0}, [output]);
 }

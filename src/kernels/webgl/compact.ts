@@ -1,0 +1,162 @@
+/**
+ * Compaction of a scatter's live points: on SwiftShader a point costs about half as much when its
+ * vertex shader drops it as when it is drawn, so a scatter where few points carry anything
+ * (antialias: only silhouette crossings) is paid for by the points that do not. Here the live
+ * contributions are counted into a pyramid (level 1: the counts of four items per texel; each
+ * level above: the sums of four texels below), the total is read back (one texel), and a draw of
+ * exactly that many points finds each point's item by walking the pyramid down from the top.
+ *
+ * The walk costs a fetch per level per point, so a compacted draw pays only when most points
+ * would be dropped: `compactedCount` returns null otherwise.
+ */
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
+import {FOUR_GRIDS, gridSamplers} from './scatter';
+
+/** Levels a pyramid may have (4^16 items). */
+const MAX_LEVELS = 16;
+/** Compact when at most this share of the points is live (the walk costs about a dropped point). */
+const LIVE_SHARE = 0.5;
+/** Counts are float32 texels: exact below 2^24. */
+const EXACT_COUNT = 1 << 24;
+
+/** The pyramid's levels alternate between two textures (a pass must not read the texture it writes). */
+export interface Pyramid {
+  total: number;
+  uniforms: {uPyrBase: number[]; uTop: number};
+  textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture | null};
+}
+
+/** Level 1: per texel, the number of live contributions (z ≠ 0) among the grids of four items. */
+function countProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'compact-count',
+    () => `${HEADER}${FETCH}${FOUR_GRIDS}${OUTPUT_INDEX}
+uniform int uItems;
+uniform int uPerItem;
+out vec4 outCounts;
+void main() {
+  int t = outputIndex() - uOutStart;
+  vec4 counts = vec4(0.0);
+  for (int m = 0; m < 4; m++) {
+    int item = 4 * t + m;
+    if (item >= uItems) break;
+    for (int k = 0; k < 4; k++) {
+      if (k < uPerItem && gridTexel(k, item).z != 0.0) counts[m] += 1.0;
+    }
+  }
+  outCounts = counts;
+}
+`,
+  );
+}
+
+/** Level l + 1: per texel, the totals of four texels of level l. */
+function reduceProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'compact-reduce',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uBelow;
+uniform int uBelowBase;
+uniform int uBelowCount;
+out vec4 outCounts;
+void main() {
+  int t = outputIndex() - uOutStart;
+  vec4 counts = vec4(0.0);
+  for (int m = 0; m < 4; m++) {
+    int i = 4 * t + m;
+    if (i >= uBelowCount) break;
+    vec4 v = fetchTexel(uBelow, uBelowBase + i);
+    counts[m] = v.x + v.y + v.z + v.w;
+  }
+  outCounts = counts;
+}
+`,
+  );
+}
+
+/**
+ * The live contributions of `grids` (precomputed points, live where z ≠ 0) over `items` items,
+ * counted into a pyramid; null when a compacted draw would not pay (or counts could be inexact).
+ */
+export function compactedCount(s: GlSession, grids: ScratchGrid[], items: number): Pyramid | null {
+  const points = items * grids.length;
+  if (points >= EXACT_COUNT) return null;
+  const sizes: number[] = [];
+  for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
+    sizes.push(n);
+    if (n === 1) break;
+  }
+  if (sizes.length > MAX_LEVELS - 1) return null;
+  // Level l (1-based) lives in the odd texture when l is odd, at base[l].
+  const base = new Array<number>(MAX_LEVELS).fill(0);
+  const used = [0, 0];
+  sizes.forEach((n, i) => {
+    const odd = (i + 1) % 2;
+    base[i + 1] = used[odd];
+    used[odd] += n;
+  });
+  const odd = scratchGrid(s, 'compact.odd', used[1]);
+  const even = used[0] > 0 ? scratchGrid(s, 'compact.even', used[0]) : null;
+  const levelGrid = (l: number) => (l % 2 === 1 ? odd : even!);
+  elementPass(s, countProgram(s.ctx), [odd], {uItems: items, uPerItem: grids.length}, gridSamplers(grids), 0, sizes[0]);
+  for (let l = 2; l <= sizes.length; l++) {
+    elementPass(
+      s,
+      reduceProgram(s.ctx),
+      [levelGrid(l)],
+      {uBelowBase: base[l - 1], uBelowCount: sizes[l - 2]},
+      {uBelow: levelGrid(l - 1).texture},
+      base[l],
+      base[l] + 1 * sizes[l - 1],
+    );
+  }
+  const top = sizes.length;
+  const counts = s.readTexel(levelGrid(top), base[top]);
+  const total = counts[0] + counts[1] + counts[2] + counts[3];
+  if (total > LIVE_SHARE * points) return null;
+  return {
+    total,
+    uniforms: {uPyrBase: base, uTop: top},
+    textures: {uPyrOdd: odd.texture, uPyrEven: even?.texture ?? null},
+  };
+}
+
+/**
+ * GLSL: the item of live point `point` of a compacted draw, and which of the item's live
+ * contributions it is (0-based), by walking the pyramid from the top. Needs FETCH.
+ */
+export const COMPACTED_ITEM = `
+uniform sampler2D uPyrOdd;
+uniform sampler2D uPyrEven;
+uniform int uPyrBase[${MAX_LEVELS}];
+uniform int uTop;
+int compactedItem(int point, out int rank) {
+  int t = 0, k = point;
+  for (int l = uTop; l >= 1; l--) {
+    int i = uPyrBase[l] + t;
+    vec4 c = (l & 1) == 1 ? fetchTexel(uPyrOdd, i) : fetchTexel(uPyrEven, i);
+    int m = 0;
+    if (k >= int(c.x)) {
+      k -= int(c.x);
+      m = 1;
+      if (k >= int(c.y)) {
+        k -= int(c.y);
+        m = 2;
+        if (k >= int(c.z)) {
+          k -= int(c.z);
+          m = 3;
+        }
+      }
+    }
+    t = 4 * t + m;
+  }
+  rank = k;
+  return t;
+}
+`;
