@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// npm run sample -- <name> [--backend webgl|webgpu|cpu] [--iters N] [--res R] [--seed S] [--<setting> V]
-//                          [--out DIR] [--browser]
+// npm run sample -- <name> [--backend auto|webgl|webgpu|cpu] [--out DIR] [--browser] [--<setting> V]...
 //
 // Runs one sample headless: webgl / webgpu in a page of headless Chromium, cpu in Node (or, with
-// --browser, in Chromium too). Shows a
-// progress bar, writes target.png, result.png (and the sample's other panels), loss.png and
-// result.json to out/<name>/, and prints the final metrics. Without --backend: webgl when the
-// library has webgl kernels, else webgpu, else cpu. Set-up on a fresh clone: `npm install
-// --no-save` when node_modules is missing, Debian's chromium when none is found (as root).
+// --browser, in Chromium too); backend auto (the default) asks Chromium whether its WebGL is a
+// software renderer and then runs on cpu (demo/lib/renderer.ts). Shows a progress bar, writes
+// target.png, result.png (and the sample's other panels), loss.png and result.json to a new run
+// folder out/<name>/<time>-<backend>[-<changed settings>]/ with out/<name>/latest pointing at it, and
+// prints the final metrics. Set-up on a fresh clone: `npm install --no-save` when node_modules is
+// missing, Debian's chromium when none is found (as root).
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -15,8 +15,22 @@ import {ensureDependencies} from './test-setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'usage: npm run sample -- <name> [--backend webgl|webgpu|cpu] [--iters N] [--res R] [--seed S] ' +
-  "[--<setting> V] [--out DIR] [--browser]\n       npm run sample -- <name> --help   (the sample's settings)";
+  'usage: npm run sample -- <name> [--backend auto|webgl|webgpu|cpu] [--out DIR] [--browser] [--<setting> V]...\n' +
+  "       npm run sample -- <name> --help   (the common options and the sample's settings)";
+/** The options every sample takes besides its settings (`--help` lists both). */
+const COMMON = [
+  [
+    '--backend B',
+    'auto (default): webgl on a hardware GPU, cpu when WebGL is a software renderer (SwiftShader, llvmpipe); ' +
+      'webgl or webgpu: in headless Chromium; cpu: in Node',
+  ],
+  [
+    '--out DIR',
+    'where run folders go (default out/<name>): a new <time>-<backend>[-<settings>] folder per run, latest → the newest',
+  ],
+  ['--browser', 'with --backend cpu: run in headless Chromium instead of Node'],
+  ['--help', 'this text'],
+];
 const say = msg => console.log(`[sample] ${msg}`);
 const fail = msg => {
   console.error(`[sample] ${msg}`);
@@ -56,29 +70,43 @@ async function main() {
     process.exit(opts.name && !opts.help ? 1 : 0);
   }
   if (opts.help) {
-    console.log(`${sample.title}\n\n${sample.summary}\n\nsettings (--name value):`);
+    console.log(`${sample.title}\n\n${sample.summary}\n\n${USAGE.replaceAll('<name>', sample.name)}\n\noptions:`);
+    for (const [flag, text] of COMMON) console.log(`  ${flag.padEnd(16)} ${text}`);
+    console.log('\nsettings (every sample has --iters, --res and --seed):');
     for (const [k, s] of Object.entries(sample.settings)) {
+      const choices = s.options ? ` (${s.options.join(', ')})` : '';
       console.log(
-        `  --${k.padEnd(13)} ${s.label}, default ${s.default}${s.options ? ` (${s.options.join(', ')})` : ''}${s.help ? `: ${s.help}` : ''}`,
+        `  ${`--${k} V`.padEnd(16)} ${s.label}, default ${s.default}${choices}${s.help ? `: ${s.help}` : ''}`,
       );
     }
     return;
   }
-  const backend = opts.backend ?? (await runner.bestBackend());
-  if (!runner.BACKENDS.includes(backend))
-    fail(`--backend must be one of ${runner.BACKENDS.join(', ')}, got ${backend}`);
-  if (!opts.backend && backend === 'cpu') say('the library has no webgl or webgpu kernels yet: running on cpu in Node');
+  let backend = opts.backend ?? 'auto';
+  if (!runner.BACKEND_CHOICES.includes(backend))
+    fail(`--backend must be one of ${runner.BACKEND_CHOICES.join(', ')}, got ${backend}`);
   const settings = (await runner.loadNodeBundle()).resolveSettings(sample, opts.given);
-  const inBrowser = backend !== 'cpu' || opts.browser;
-  say(
-    `${sample.name} on ${backend}${inBrowser ? ' (headless Chromium)' : ' (Node)'}: ${Object.entries(settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
 
-  const session = inBrowser ? await runner.BrowserSession.start({say}) : null;
+  // Chromium runs webgl and webgpu, and tells auto whether its GPU is a software renderer.
+  let session = backend !== 'cpu' || opts.browser ? await runner.BrowserSession.start({say}) : null;
   let result;
   try {
+    if (backend !== 'cpu') {
+      const renderer = await session.renderer();
+      const software = backend === 'auto' ? renderer.software : renderer[`${backend}Software`];
+      if (backend === 'auto') backend = renderer.auto;
+      const note = renderer.note?.replace(/\.$/, '');
+      if (software) say(opts.backend ? `${note}: try --backend cpu.` : `${note}: backend auto picks ${backend}.`);
+      else if (!opts.backend) say(`backend auto: ${backend} (WebGL renders on ${renderer.webgl})`);
+      if (backend === 'cpu' && !opts.browser) {
+        await session.close();
+        session = null;
+      }
+    }
+    say(
+      `${sample.name} on ${backend}${session ? ' (headless Chromium)' : ' (Node)'}: ${Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
     result = await runner.runSample({
       name: sample.name,
       backend,

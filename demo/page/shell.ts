@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '../../src/index';
 
 import {plotLosses} from '../lib/plot';
+import {autoBackend, detectRenderer, RendererInfo} from '../lib/renderer';
 import {resolveSettings, Sample, Settings, Trainer} from '../lib/sample';
 import {panelRgba, Rgba, train} from '../lib/train';
 import {findSample, SAMPLES} from '../samples/index';
@@ -85,7 +86,23 @@ function toBase64(bytes: Uint8ClampedArray): string {
   return btoa(s);
 }
 
-function gallery() {
+/** The backend advice, the same on every machine, and what this machine's renderer means for it. */
+function backendAdvice(renderer: RendererInfo) {
+  return el(
+    'p',
+    {className: 'advice'},
+    'Each page trains live in your browser, on the backend picked on the page. On a GPU, webgl (or webgpu) is the ' +
+      'fast path; without one the browser emulates WebGL and WebGPU on the CPU, and the cpu backend is faster. ' +
+      'Backend auto, the default, picks for you. ',
+    el(
+      'span',
+      {className: renderer.software ? 'note' : ''},
+      renderer.note ?? `Here WebGL renders on ${renderer.webgl}: auto picks ${autoBackend(renderer)}.`,
+    ),
+  );
+}
+
+function gallery(renderer: RendererInfo) {
   document.title = 'tfjs-diffrast samples';
   document.body.append(
     header(),
@@ -93,7 +110,7 @@ function gallery() {
       'main',
       {},
       el('h1', {}, 'Samples'),
-      el('p', {}, 'Each page trains live in your browser. Pick a backend on the page; webgl is the fast path.'),
+      backendAdvice(renderer),
       el(
         'ul',
         {className: 'gallery'},
@@ -125,6 +142,7 @@ class SamplePage {
     pause: el('button', {textContent: '❚❚ pause'}),
     reset: el('button', {textContent: '↺ reset'}),
     status: el('span', {className: 'status'}),
+    note: el('p', {className: 'note', hidden: true}),
     settings: el('form', {className: 'settings'}),
     panels: el('section', {className: 'panels'}),
     chart: el('canvas', {className: 'chart'}),
@@ -135,6 +153,7 @@ class SamplePage {
   constructor(
     private readonly sample: Sample,
     private readonly params: URLSearchParams,
+    private readonly renderer: RendererInfo,
   ) {
     const given = Object.fromEntries([...params].filter(([k]) => k in sample.settings));
     this.settings = resolveSettings(sample, given);
@@ -172,6 +191,7 @@ class SamplePage {
           ui.reset,
           ui.status,
         ),
+        ui.note,
         ui.settings,
         ui.error,
         ui.panels,
@@ -214,8 +234,10 @@ class SamplePage {
     if (wasRunning) this.play();
   }
 
+  /** The URL's backend, or with `auto` (the default) the one autoBackend picks for this machine's renderer. */
   private async chooseBackend() {
-    const wanted = this.params.get('backend');
+    const param = this.params.get('backend') ?? 'auto';
+    const wanted = param === 'auto' ? null : param;
     const status: Record<string, string | null> = {};
     for (const b of BACKENDS) status[b] = await backendStatus(b);
     for (const b of BACKENDS) {
@@ -223,7 +245,12 @@ class SamplePage {
         el('option', {value: b, disabled: status[b] != null, textContent: status[b] ? `${b} (${status[b]})` : b}),
       );
     }
-    const choice = wanted ?? BACKENDS.find(b => status[b] == null) ?? 'cpu';
+    const auto = autoBackend(this.renderer);
+    const choice = wanted ?? (status[auto] == null ? auto : (BACKENDS.find(b => status[b] == null) ?? 'cpu'));
+    if (this.renderer.note) {
+      this.ui.note.textContent = `${this.renderer.note}${wanted ? '' : ` (backend auto: ${choice})`}`;
+      this.ui.note.hidden = false;
+    }
     if (wanted && status[wanted]) this.showError(`backend ${wanted}: ${status[wanted]}`);
     this.ui.backend.value = choice;
     await tf.setBackend(choice);
@@ -357,11 +384,17 @@ class SamplePage {
 }
 
 async function main() {
+  const renderer = await detectRenderer();
+  w.demoRenderer = {...renderer, auto: autoBackend(renderer)};
   const name = document.body.dataset.sample;
-  if (!name) return gallery();
+  if (!name) {
+    gallery(renderer);
+    w.demoReady = true;
+    return;
+  }
   const sample = findSample(name);
   if (!sample) throw new Error(`no sample named ${name}`);
-  const page = new SamplePage(sample, new URLSearchParams(location.search));
+  const page = new SamplePage(sample, new URLSearchParams(location.search), renderer);
   w.demo = page;
   await page.start();
   w.demoReady = true;

@@ -10,12 +10,17 @@ import {encodePng} from './png.mjs';
 import {serve} from './server.mjs';
 
 export const BACKENDS = ['webgl', 'webgpu', 'cpu'];
+/** What `--backend` takes: a backend, or `auto` (webgl on a hardware GPU, cpu when rendering is software). */
+export const BACKEND_CHOICES = ['auto', ...BACKENDS];
 
 let nodeBundle = null;
 /** The demo's Node bundle (samples, settings, the training loop, the loss plot, tfjs on cpu). */
 export async function loadNodeBundle() {
   if (!nodeBundle) {
     nodeBundle = await import(await buildNode());
+    // tfjs's banner on the cpu backend's first use in Node recommends @tensorflow/tfjs-node, which has no
+    // tfjs-diffrast kernels; prod mode turns tfjs's warnings (that one among them) off.
+    nodeBundle.tf.enableProdMode();
     await nodeBundle.tf.setBackend('cpu');
   }
   return nodeBundle;
@@ -41,6 +46,19 @@ export class BrowserSession {
     ({server: session.server, url: session.url} = await serve(session.dir));
     session.browser = await launchChromium({say});
     return session;
+  }
+
+  /**
+   * Who renders WebGL and WebGPU in this Chromium (demo/lib/renderer.ts, asked from the gallery page):
+   * {webgl, webgpu, webglSoftware, webgpuSoftware, software, note, auto}, `auto` being backend auto's pick.
+   */
+  async renderer() {
+    const page = await this.open('index');
+    try {
+      return await page.evaluate(() => window.demoRenderer);
+    } finally {
+      await page.close();
+    }
   }
 
   /** Opens `<name>.html?<query>` and waits for the page to set up; resolves to the playwright page. */
