@@ -5,7 +5,7 @@ import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
 import {interpolateAttrGradProgram, interpolateRastGradProgram} from './interpolate_grad_program';
-import {elementPass} from './passes';
+import {copyToTensors, elementPass, scratchGrid} from './passes';
 import {scatterToTensor} from './scatter';
 
 export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
@@ -34,13 +34,9 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       uniforms,
       allTextures,
     );
-    elementPass(
-      s,
-      interpolateRastGradProgram(s.ctx, diffAttrs.length, drastDb != null),
-      drastDb ? [drast, drastDb] : [drast],
-      uniforms,
-      allTextures,
-    );
+    const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
+    elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
+    copyToTensors(s, drastDb ? grids : grids.slice(0, 1), {cols: 4, base: 0}, drastDb ? [drast, drastDb] : [drast]);
     return [dattr.info, drast.info, ...(drastDb ? [drastDb.info] : [])] as TensorInfo[];
   });
 

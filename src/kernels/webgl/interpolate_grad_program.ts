@@ -1,6 +1,6 @@
 /**
  * interpolate's backward passes (docs/interpolate.md#backward): dattr by point scatter (one point per pixel, corner
- * and group of four attributes), drast and drastDb by one element pass with two outputs.
+ * and group of four attributes), drast and drastDb by one element pass per pixel.
  */
 import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
@@ -50,31 +50,32 @@ bool contribution(int point, out int texel, out vec4 value) {
   );
 }
 
-/** drast (and, with rastDb, drastDb): per element of [N,H,W,4]. */
-export function interpolateRastGradProgram(ctx: DiffrastGL, numDiff: number, withDb: boolean): GlProgram {
+/**
+ * drast and drastDb, one fragment per pixel (the pixel's corners and attribute differences are
+ * found once for all eight values), into two scratch grids.
+ */
+export function interpolateRastGradProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
   return elementProgram(
     ctx,
-    `interpolate-drast-${numDiff}-${withDb}`,
+    `interpolate-drast-${numDiff}`,
     () => `${HEADER}${interpolateSnippet(numDiff)}${GRADIENTS}${OUTPUT_INDEX}
-layout(location = 0) out float outRast;
-${withDb ? 'layout(location = 1) out float outDb;' : ''}
+layout(location = 0) out vec4 outRast;
+layout(location = 1) out vec4 outDb;
 void main() {
-  ivec2 pc = outputCell(4);
-  int pixel = pc.x, c = pc.y;
+  int pixel = outputIndex();
   ivec3 rows;
   vec2 uv;
-  float dRast = 0.0, dDb = 0.0;
+  vec2 dRast = vec2(0.0);
+  vec4 dDb = vec4(0.0);
   if (pixelCorners(pixel, rows, uv)) {
-    if (c < 2) {
-      for (int a = 0; a < uNumAttrs; a++) dRast += fetch(uDy, pixel * uNumAttrs + a) * attrDifferences(rows, a)[c];
-    }
+    for (int a = 0; a < uNumAttrs; a++) dRast += fetch(uDy, pixel * uNumAttrs + a) * attrDifferences(rows, a);
     for (int j = 0; j < NUM_DIFF; j++) {
-      // (ex·d0, ey·d0, ex·d1, ey·d1)
-      dDb += daGradient(pixel, j)[c % 2] * attrDifferences(rows, uDiffAttrs[j])[c / 2];
+      vec2 e = daGradient(pixel, j), d = attrDifferences(rows, uDiffAttrs[j]);
+      dDb += vec4(e * d.x, e * d.y);  // (ex·d0, ey·d0, ex·d1, ey·d1)
     }
   }
-  outRast = dRast;
-  ${withDb ? 'outDb = dDb;' : ''}
+  outRast = vec4(dRast, 0.0, 0.0);
+  outDb = dDb;
 }
 `,
   );
