@@ -2,6 +2,7 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {forEachAntialiasItem, AntialiasScene} from './antialias_math';
 import {output, read} from './cpu_util';
@@ -9,6 +10,7 @@ import {output, read} from './cpu_util';
 export function antialiasScene(cpu: MathBackendCPU, inputs: AntialiasInputs): AntialiasScene {
   const {rast, pos, tri, topo} = inputs;
   const [numImages, height, width] = rast.shape;
+  const {numVertices, vertexStride} = meshLayout(pos, tri, rast);
   return {
     rast: read(cpu, rast) as Float32Array,
     pos: read(cpu, pos) as Float32Array,
@@ -17,8 +19,8 @@ export function antialiasScene(cpu: MathBackendCPU, inputs: AntialiasInputs): An
     numImages,
     height,
     width,
-    numVertices: pos.shape[pos.shape.length - 2],
-    rangeMode: pos.shape.length === 2,
+    numVertices,
+    vertexStride,
   };
 }
 

@@ -1,48 +1,26 @@
 import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
+import {AttributeLayout, attributeLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './cpu_util';
-import {validTriangle} from './Rasterize';
-
-/** Shapes and the per-pixel corner lookup shared by interpolate's forward and backward. */
-export interface InterpolateLayout {
-  numImages: number;
-  pixels: number;
-  numVertices: number;
-  numAttrs: number;
-  /** Attribute sets: one per image when attr is [N,V,A] with N > 1, else one shared. */
-  perImage: boolean;
-}
-
-export function interpolateLayout(attr: TensorInfo, rast: TensorInfo): InterpolateLayout {
-  const [numImages, height, width] = rast.shape;
-  const r = attr.shape.length;
-  return {
-    numImages,
-    pixels: height * width,
-    numVertices: attr.shape[r - 2],
-    numAttrs: attr.shape[r - 1],
-    perImage: r === 3 && attr.shape[0] > 1,
-  };
-}
 
 /**
  * Calls fn(pixelIndex, rastOffset, attrOffset0..2) for every covered pixel whose triangle is valid
  * in `tri`; attrOffsetK is where corner K's attributes start in the attr array.
  */
 export function forEachCoveredPixel(
-  layout: InterpolateLayout,
+  layout: AttributeLayout,
   rastV: Float32Array,
   triV: Int32Array,
   fn: (pix: number, o: number, c0: number, c1: number, c2: number) => void,
 ) {
-  const {numImages, pixels, numVertices, numAttrs, perImage} = layout;
+  const {numImages, pixels, numVertices, numAttrs, attrStride} = layout;
   const numTriangles = triV.length / 3;
   for (let n = 0; n < numImages; n++) {
-    const base = perImage ? n * numVertices : 0;
+    const base = n * attrStride;
     for (let i = 0; i < pixels; i++) {
       const pix = n * pixels + i,
         o = 4 * pix;
@@ -63,7 +41,7 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const cpu = backend as MathBackendCPU;
   const {attr, rast, tri, rastDb} = unpackInputs<InterpolateInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
-  const layout = interpolateLayout(attr, rast);
+  const layout = attributeLayout(attr, rast);
   const {numImages, pixels, numAttrs} = layout;
   const attrV = read(cpu, attr) as Float32Array,
     rastV = read(cpu, rast) as Float32Array;

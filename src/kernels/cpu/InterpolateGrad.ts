@@ -2,15 +2,16 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} from '../names';
+import {attributeLayout} from '../shared/layout';
 
 import {output, read} from './cpu_util';
-import {forEachCoveredPixel, interpolateLayout} from './Interpolate';
+import {forEachCoveredPixel} from './Interpolate';
 
 export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const cpu = backend as MathBackendCPU;
   const {attr, rast, tri, rastDb, dy, dyDa} = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
-  const layout = interpolateLayout(attr, rast);
+  const layout = attributeLayout(attr, rast);
   const {numAttrs} = layout;
   const attrV = read(cpu, attr) as Float32Array,
     rastV = read(cpu, rast) as Float32Array;

@@ -2,6 +2,7 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
 import {encodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './cpu_util';
@@ -19,28 +20,6 @@ import {
   resolvePixel,
   screenDeterminant,
 } from './raster_math';
-
-/** Triangles to draw into image n: [first, count], and the vertex offset of its positions. */
-export function imageTriangles(
-  n: number,
-  rangeMode: boolean,
-  ranges: number[],
-  numTriangles: number,
-  numVertices: number,
-) {
-  return rangeMode
-    ? {first: ranges[2 * n], count: ranges[2 * n + 1], base: 0}
-    : {first: 0, count: numTriangles, base: n * numVertices};
-}
-
-/** True when every corner index of triangle t is in [0, V). */
-export function validTriangle(tri: Int32Array, t: number, numVertices: number): boolean {
-  for (let c = 0; c < 3; c++) {
-    const k = tri[3 * t + c];
-    if (!(k >= 0 && k < numVertices)) return false;
-  }
-  return true;
-}
 
 function allInside(p: Corners): boolean {
   for (let c = 0; c < 3; c++) {
@@ -117,10 +96,8 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const posV = read(cpu, pos) as Float32Array,
     triV = read(cpu, tri) as Int32Array;
   const peelV = peel ? (read(cpu, peel) as Float32Array) : null;
-  const rangeMode = pos.shape.length === 2;
-  const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
-  const numVertices = pos.shape[pos.shape.length - 2],
-    numTriangles = tri.shape[0];
+  const layout = meshLayout(pos, tri, {ranges});
+  const {numImages, numVertices} = layout;
   const pixels = height * width;
   const rast = new Float32Array(numImages * pixels * 4),
     db = new Float32Array(numImages * pixels * 4);
@@ -129,7 +106,7 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const p: Corners = new Float64Array(12);
   const scratch = rasterScratch();
   for (let n = 0; n < numImages; n++) {
-    const {first, count, base} = imageTriangles(n, rangeMode, ranges, numTriangles, numVertices);
+    const {first, count, base} = imageTriangles(layout, ranges, n);
     ids.fill(0);
     depth.fill(Infinity);
     coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth);

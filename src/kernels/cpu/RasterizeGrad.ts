@@ -2,10 +2,10 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
+import {meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './cpu_util';
-import {validTriangle} from './Rasterize';
 import {Corners, edgeGradients, loadCorners, pixelCenter} from './raster_math';
 
 /** Keeps A away from zero in the backward pass (docs/rasterize.md#backward). */
@@ -118,15 +118,13 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     dyV = read(cpu, dy) as Float32Array;
   const ddbV = ddb ? (read(cpu, ddb) as Float32Array) : null;
   const [numImages, height, width] = rast.shape;
-  const rangeMode = pos.shape.length === 2;
-  const numVertices = pos.shape[pos.shape.length - 2],
-    numTriangles = tri.shape[0];
+  const {numVertices, numTriangles, vertexStride} = meshLayout(pos, tri, rast);
   const dpos = new Float64Array(posV.length);
   const p: Corners = new Float64Array(12),
     dp = new Float64Array(12),
     scratch = new Float64Array(6);
   for (let n = 0; n < numImages; n++) {
-    const base = rangeMode ? 0 : n * numVertices;
+    const base = n * vertexStride;
     for (let py = 0; py < height; py++) {
       for (let px = 0; px < width; px++) {
         const o = ((n * height + py) * width + px) * 4;

@@ -1,9 +1,8 @@
 /**
  * Antialias work items (docs/antialias.md#work-items) in float64, shared by the cpu forward and backward kernels.
  */
+import {validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
-
-import {validTriangle} from './Rasterize';
 
 export interface AntialiasScene {
   rast: Float32Array;
@@ -15,8 +14,8 @@ export interface AntialiasScene {
   height: number;
   width: number;
   numVertices: number;
-  /** pos is [V,4] shared by all images (range mode). */
-  rangeMode: boolean;
+  /** How far apart two images' vertices are in pos: V (instanced) or 0 (range mode, shared). */
+  vertexStride: number;
 }
 
 /** One blended pixel pair: out[target] += alpha·(color[p1] − color[p0]). */
@@ -87,7 +86,7 @@ function evaluateItem(
   // (a, b) = (x, y) for a horizontal pair and (y, x) for a vertical one.
   const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
     oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
-  const base = scene.rangeMode ? 0 : n * numVertices;
+  const base = n * scene.vertexStride;
   for (let k = 0; k < 3; k++) {
     const v = 4 * (base + tri[3 * t + k]);
     const w = pos[v + 3];

@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {GlSession, runGL} from './gl_session';
 import {antialiasProgram} from './antialias_program';
@@ -10,16 +11,17 @@ import {channelGroupPass} from './passes';
 export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
   const {color, rast, pos, tri, topo} = inputs;
   const [, height, width, channels] = color.shape;
-  const numVertices = pos.shape[pos.shape.length - 2];
+  const {numVertices, numTriangles, vertexStride, posRows} = meshLayout(pos, tri, rast);
   const [colorT, rastT, posT] = [color, rast, pos].map(t => s.input(t));
   const [triT, topoT] = [tri, topo].map(t => s.indices(t, numVertices));
   return {
+    posRows,
     uniforms: {
       uImageSize: [width, height],
-      uVertexStride: pos.shape.length === 2 ? 0 : numVertices,
+      uVertexStride: vertexStride,
       uChannels: channels,
       uNumVertices: numVertices,
-      uNumTriangles: tri.shape[0],
+      uNumTriangles: numTriangles,
     },
     textures: {
       uColor: colorT.texture,

@@ -13,18 +13,17 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     requireFloatBlend(s);
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
     const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
-    const {uniforms, textures} = antialiasBindings(s, named);
+    const {uniforms, textures, posRows} = antialiasBindings(s, named);
     const all = {...textures, uDy: s.input(named.dy).texture};
     const {color, pos} = named;
     const dcolor = s.output(color.shape),
       dpos = s.output(pos.shape);
     channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
     const [numImages, height, width] = color.shape;
-    const rows = pos.shape.length === 2 ? pos.shape[0] : pos.shape[0] * pos.shape[1];
     scatterPrecomputed(
       s,
       dpos,
-      rows,
+      posRows,
       antialiasPosGradProgram(s.ctx),
       4,
       numImages * height * width,

@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
+import {attributeLayout} from '../shared/layout';
 
 import {GlSession, GlTensor, runGL} from './gl_session';
 import {interpolateDaProgram, interpolateProgram} from './interpolate_program';
@@ -9,20 +10,19 @@ import {elementPass} from './passes';
 /** The uniforms and textures of interpolateSnippet, for forward and backward passes. */
 export function interpolateBindings(s: GlSession, inputs: InterpolateInputs, diffAttrs: number[]) {
   const {attr, rast, tri, rastDb} = inputs;
-  const [, height, width] = rast.shape;
-  const r = attr.shape.length;
-  const numVertices = attr.shape[r - 2];
-  const perImage = r === 3 && attr.shape[0] > 1;
+  const layout = attributeLayout(attr, rast);
+  const {numVertices} = layout;
   const [attrT, rastT] = [attr, rast].map(t => s.input(t));
   const triT = s.indices(tri, numVertices);
   const dbT: GlTensor | null = rastDb ? s.input(rastDb) : null;
   return {
+    layout,
     uniforms: {
       uNumVertices: numVertices,
       uNumTriangles: tri.shape[0],
-      uNumAttrs: attr.shape[r - 1],
-      uAttrStride: perImage ? numVertices : 0,
-      uPixels: height * width,
+      uNumAttrs: layout.numAttrs,
+      uAttrStride: layout.attrStride,
+      uPixels: layout.pixels,
       uDiffAttrs: diffAttrs,
     },
     textures: {

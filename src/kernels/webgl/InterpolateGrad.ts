@@ -14,7 +14,7 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const {attr, rast, rastDb} = named;
     // Without the incoming outDa gradient, the listed attributes get none through it.
     const diffAttrs = rastDb && named.dyDa ? (attrs as unknown as InterpolateAttrs).diffAttrs : [];
-    const {uniforms, textures} = interpolateBindings(s, named, diffAttrs);
+    const {uniforms, textures, layout} = interpolateBindings(s, named, diffAttrs);
     const dyT = s.input(named.dy),
       dyDaT = diffAttrs.length > 0 ? s.input(named.dyDa!) : null;
     const allTextures = {...textures, uDy: dyT.texture, uDyDa: dyDaT?.texture ?? null};
@@ -22,12 +22,11 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       drast = s.output(rast.shape),
       drastDb = rastDb ? s.output(rast.shape) : null;
     const [n, h, w] = rast.shape;
-    const rows = uniforms.uAttrStride > 0 ? n * uniforms.uNumVertices : uniforms.uNumVertices;
     const groups = Math.ceil(uniforms.uNumAttrs / 4);
     scatterToTensor(
       s,
       dattr,
-      rows,
+      layout.attrRows,
       uniforms.uNumAttrs,
       interpolateAttrGradProgram(s.ctx, diffAttrs.length),
       n * h * w * 3 * groups,

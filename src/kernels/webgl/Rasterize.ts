@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
@@ -11,10 +12,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Rasterize, s => {
     const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
     const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
-    const rangeMode = pos.shape.length === 2;
-    const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
-    const numVertices = pos.shape[pos.shape.length - 2],
-      numTriangles = tri.shape[0];
+    const {rangeMode, numImages, numVertices, numTriangles} = meshLayout(pos, tri, {ranges});
     const posT = s.input(pos),
       triT = s.indices(tri, numVertices),
       peelT = peel ? s.input(peel) : null;

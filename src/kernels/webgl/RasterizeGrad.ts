@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {runGL} from './gl_session';
 import {rasterizeGradProgram} from './rasterize_grad_program';
@@ -10,26 +11,24 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, RasterizeGrad, s => {
     const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
     const [numImages, height, width] = rast.shape;
-    const rangeMode = pos.shape.length === 2;
-    const numVertices = pos.shape[pos.shape.length - 2];
+    const {numVertices, numTriangles, vertexStride, posRows} = meshLayout(pos, tri, rast);
     const [posT, rastT, dyT] = [pos, rast, dy].map(t => s.input(t));
     const triT = s.indices(tri, numVertices);
     const ddbT = ddb ? s.input(ddb) : null;
     const dpos = s.output(pos.shape);
-    const rows = rangeMode ? numVertices : numImages * numVertices;
     scatterPrecomputed(
       s,
       dpos,
-      rows,
+      posRows,
       rasterizeGradProgram(s.ctx),
       3,
       numImages * height * width,
       {
         uNumVertices: numVertices,
-        uNumTriangles: tri.shape[0],
+        uNumTriangles: numTriangles,
         uHasDb: ddbT != null,
         uImageSize: [width, height],
-        uVertexStride: rangeMode ? 0 : numVertices,
+        uVertexStride: vertexStride,
       },
       {uPos: posT.texture, uTri: triT.texture, uRast: rastT.texture, uDy: dyT.texture, uDdb: ddbT?.texture ?? null},
     );

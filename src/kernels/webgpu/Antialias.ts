@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasAttrs, AntialiasInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {AntialiasGpuArgs, recordAntialias} from './antialias_program';
 import {asWebGPU, GpuCall} from './gpu_context';
@@ -9,6 +10,7 @@ import {asWebGPU, GpuCall} from './gpu_context';
 export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: AntialiasAttrs): AntialiasGpuArgs {
   const {color, rast, pos, tri, topo} = inputs;
   const [numImages, height, width, channels] = color.shape;
+  const {numVertices, numTriangles, rangeMode} = meshLayout(pos, tri, rast);
   return {
     color: call.buffer(color),
     rast: call.buffer(rast),
@@ -19,9 +21,9 @@ export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: Ant
     height,
     width,
     channels,
-    numVertices: pos.shape[pos.shape.length - 2],
-    numTriangles: tri.shape[0],
-    rangeMode: pos.shape.length === 2,
+    numVertices,
+    numTriangles,
+    rangeMode,
     boost: attrs.posGradientBoost,
   };
 }

@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
+import {attributeLayout} from '../shared/layout';
 
 import {asWebGPU, GpuCall} from './gpu_context';
 import {InterpolateGpuArgs, recordInterpolate} from './interpolate_program';
@@ -8,8 +9,7 @@ import {InterpolateGpuArgs, recordInterpolate} from './interpolate_program';
 /** The buffers and sizes shared by interpolate's forward and backward kernels. */
 export function interpolateArgs(call: GpuCall, inputs: InterpolateInputs, diff: number[]): InterpolateGpuArgs {
   const {attr, rast, tri, rastDb} = inputs;
-  const [numImages, height, width] = rast.shape;
-  const r = attr.shape.length;
+  const {numImages, height, width, numAttrs, numVertices, perImage} = attributeLayout(attr, rast);
   return {
     attr: call.buffer(attr),
     rast: call.buffer(rast),
@@ -19,10 +19,10 @@ export function interpolateArgs(call: GpuCall, inputs: InterpolateInputs, diff: 
     numImages,
     height,
     width,
-    numAttrs: attr.shape[r - 1],
-    numVertices: attr.shape[r - 2],
+    numAttrs,
+    numVertices,
     numTriangles: tri.shape[0],
-    perImage: r === 3 && attr.shape[0] > 1,
+    perImage,
   };
 }
 

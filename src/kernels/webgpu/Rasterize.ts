@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {imageTriangles, meshLayout} from '../shared/layout';
 
 import {asWebGPU, GpuCall} from './gpu_context';
 import {recordRasterize} from './rasterize_program';
@@ -9,12 +10,9 @@ export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const call = new GpuCall(asWebGPU(backend), Rasterize);
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
-  const rangeMode = pos.shape.length === 2;
-  const numImages = rangeMode ? ranges.length / 2 : pos.shape[0];
-  const numTriangles = tri.shape[0];
-  const draws = Array.from({length: numImages}, (_, n) =>
-    rangeMode ? {first: ranges[2 * n], count: ranges[2 * n + 1]} : {first: 0, count: numTriangles},
-  );
+  const layout = meshLayout(pos, tri, {ranges});
+  const {rangeMode, numImages} = layout;
+  const draws = Array.from({length: numImages}, (_, n) => imageTriangles(layout, ranges, n));
   const shape = [numImages, height, width, 4];
   const posBuffer = call.buffer(pos),
     triBuffer = call.buffer(tri),
@@ -29,7 +27,7 @@ export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
       rast: rast.buffer,
       rastDb: rastDb.buffer,
       numImages,
-      numVertices: pos.shape[pos.shape.length - 2],
+      numVertices: layout.numVertices,
       height,
       width,
       draws,

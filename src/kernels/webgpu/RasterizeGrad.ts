@@ -1,6 +1,7 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
+import {meshLayout} from '../shared/layout';
 
 import {asWebGPU, GpuCall} from './gpu_context';
 import {recordRasterizeGrad} from './rasterize_grad_program';
@@ -9,6 +10,7 @@ export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const call = new GpuCall(asWebGPU(backend), RasterizeGrad);
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
   const [numImages, height, width] = rast.shape;
+  const {numVertices, numTriangles, rangeMode} = meshLayout(pos, tri, rast);
   const buffers = {
     pos: call.buffer(pos),
     tri: call.buffer(tri),
@@ -26,9 +28,9 @@ export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
       numImages,
       height,
       width,
-      numVertices: pos.shape[pos.shape.length - 2],
-      numTriangles: tri.shape[0],
-      rangeMode: pos.shape.length === 2,
+      numVertices,
+      numTriangles,
+      rangeMode,
     });
   }
   call.submit();
