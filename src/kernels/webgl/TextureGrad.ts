@@ -41,14 +41,18 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
     const blocks = blockLayout(sizes, tex.shape[0], groups);
     const max = s.ctx.maxRenderSize;
+    const pixelGrids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
+    let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (!layout.cube && filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
       // 2-D bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
+      // The per-pixel gradients come from the same lookup where five outputs are allowed.
+      pixelGradsDone = (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
       elementPass(
         s,
-        textureBlocksProgram(s.ctx, layout),
-        slotGrids,
+        textureBlocksProgram(s.ctx, layout, pixelGradsDone),
+        pixelGradsDone ? [...slotGrids, ...pixelGrids] : slotGrids,
         {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
         textures,
       );
@@ -108,13 +112,14 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
     }
 
-    // Per-pixel gradients: all of a pixel's at once, then each output's components picked out.
-    const grids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
-    elementPass(s, texturePixelGradProgram(s.ctx, layout), grids, uniforms, textures);
+    // Per-pixel gradients: all of a pixel's at once, then each output's components picked out
+    // (2-D duvDa is a grid as it is).
+    if (!pixelGradsDone) elementPass(s, texturePixelGradProgram(s.ctx, layout), pixelGrids, uniforms, textures);
     const select = texturePixelGradSelectProgram(s.ctx);
-    const gridTextures = {uUvBias: grids[0].texture, uUvDa: grids[1].texture, uUvDa2: grids[2].texture};
+    const gridTextures = {uUvBias: pixelGrids[0].texture, uUvDa: pixelGrids[1].texture, uUvDa2: pixelGrids[2].texture};
     [duv, duvDa, dbias].forEach((out, which) => {
       if (!out) return;
+      if (which === 1 && !layout.cube) return copyToTensors(s, [pixelGrids[1]], {cols: 4, base: 0}, [out]);
       const components = which === 2 ? 1 : out.info.shape[3];
       elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
     });

@@ -112,10 +112,10 @@ export function blockLayout(levelSizes: Array<[number, number]>, textures: numbe
  * The block scatter's first stage: per pixel and level slot, the block's lower-left cell in the
  * target (group 0; encoded by TEXEL_INDEX, 0: nothing to add), (fx, fy) and the slot's weight.
  */
-export function textureBlocksProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+export function textureBlocksProgram(ctx: DiffrastGL, layout: TextureLayout, withPixelGrads: boolean): GlProgram {
   return elementProgram(
     ctx,
-    `texture-blocks-${layoutKey(layout)}`,
+    `texture-blocks-${layoutKey(layout)}${withPixelGrads ? '-dpixel' : ''}`,
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
 uniform int uLevelRow[NUM_LEVELS];
 uniform int uBlockWidth;
@@ -132,11 +132,13 @@ vec4 block(Lookup L, int k) {
   int row = uLevelRow[level] + L.nt * (size.y + 2) + b.base.y + 1;
   return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
 }
+${withPixelGrads ? PIXEL_GRAD_OUTPUTS.replace(/location = (\d)/g, (_, k) => `location = ${2 + Number(k)}`) : ''}
 void main() {
   int pixel = outputIndex();
   Lookup L = lookup(pixel);
   outSlot0 = block(L, 0);
   outSlot1 = block(L, 1);
+  ${withPixelGrads ? 'writePixelGradients(L, pixel);' : ''}
 }
 `,
   );
@@ -244,28 +246,34 @@ void main() {
 }
 
 /**
- * Every per-pixel gradient of a pixel in one fragment (one lookup, not one per component), into
- * three scratch grids, one texel per pixel: (duv.xyz, dbias), duvDa.xyzw, (the cube's last two
- * duvDa, 0, 0).
+ * Every per-pixel gradient of a pixel at once (one lookup, not one per component), into three
+ * scratch grids, one texel per pixel: (duv.xyz, dbias), duvDa.xyzw, (the cube's last two duvDa,
+ * 0, 0). Also written by the block scatter's first stage where five outputs are allowed.
  */
-export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
-  return elementProgram(
-    ctx,
-    `texture-dpixel-${layoutKey(layout)}`,
-    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
+const PIXEL_GRAD_OUTPUTS = `
 layout(location = 0) out vec4 outUvBias;
 layout(location = 1) out vec4 outUvDa;
 layout(location = 2) out vec4 outUvDa2;
-void main() {
-  int pixel = outputIndex();
+void writePixelGradients(Lookup L, int pixel) {
   vec3 duv;
   vec4 duvDa;
   vec2 duvDa2;
   float dbias;
-  pixelGradients(lookup(pixel), pixel, duv, duvDa, duvDa2, dbias);
+  pixelGradients(L, pixel, duv, duvDa, duvDa2, dbias);
   outUvBias = vec4(duv, dbias);
   outUvDa = duvDa;
   outUvDa2 = vec4(duvDa2, 0.0, 0.0);
+}
+`;
+
+export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+  return elementProgram(
+    ctx,
+    `texture-dpixel-${layoutKey(layout)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${PIXEL_GRAD_OUTPUTS}
+void main() {
+  int pixel = outputIndex();
+  writePixelGradients(lookup(pixel), pixel);
 }
 `,
   );
