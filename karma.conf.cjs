@@ -133,7 +133,15 @@ module.exports = function (config) {
       {pattern: `${rel}/entry.js`, type: 'module', included: true, watched: false},
       {pattern: `${rel}/chunks/*.js`, included: false, served: true, watched: false},
       {pattern: `${rel}/**/*.map`, included: false, served: true, watched: false},
+      // The wasm backend fetches these (test/entry/browser_setup.ts sets the path).
+      {
+        pattern: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+        included: false,
+        served: true,
+        watched: false,
+      },
     ],
+    mime: {'application/wasm': ['wasm']},
     preprocessors: {[`${rel}/**/*.js`]: ['diffrast-sourcemap']},
     plugins: [
       'karma-jasmine',

@@ -145,11 +145,13 @@ export async function buildBundles({root, outDir, specs, node = true, browser = 
       target: 'node20',
       outExtension: {'.js': '.mjs'},
       chunkNames: 'chunks/[name]-[hash]',
-      // CommonJS dependencies inside an ESM bundle still call require() for node builtins.
+      // CommonJS dependencies inside an ESM bundle still call require() for node builtins, and the
+      // wasm backend's loader reads __dirname.
       banner: {
         js:
           "import {createRequire as __diffrastCreateRequire} from 'node:module';\n" +
-          'const require = __diffrastCreateRequire(import.meta.url);',
+          'const require = __diffrastCreateRequire(import.meta.url);\n' +
+          'const __dirname = import.meta.dirname;',
       },
     });
     result.nodeEntry = path.join(dir, 'entry.mjs');

@@ -20,7 +20,7 @@ const resultFile = opt('--result');
 const grep = opt('--grep');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const counts = {passed: 0, failed: 0, skipped: 0, backends: ['cpu']};
+const counts = {passed: 0, failed: 0, skipped: 0, backends: ['cpu', 'wasm']};
 const writeResult = () => resultFile && fs.writeFileSync(resultFile, JSON.stringify(counts));
 
 const rel = s =>

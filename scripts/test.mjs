@@ -35,7 +35,7 @@ const say = msg => console.log(`[test] ${msg}`);
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,webgl,webgpu]`;
+const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu]`;
 
 function parseArgs(argv) {
   const o = {node: true, browser: true, grep: null, backends: null};
@@ -54,7 +54,7 @@ function parseArgs(argv) {
         .split(',')
         .map(s => s.trim())
         .filter(Boolean);
-      const bad = o.backends.filter(b => !['cpu', 'webgl', 'webgpu'].includes(b));
+      const bad = o.backends.filter(b => !['cpu', 'wasm', 'webgl', 'webgpu'].includes(b));
       if (bad.length || !o.backends.length) fail(`--backends: unknown backend(s) ${bad.join(', ')}`);
     } else if (a === '-h' || a === '--help') {
       console.log(USAGE);

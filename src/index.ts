@@ -1,12 +1,14 @@
 /**
  * tfjs-diffrast: differentiable rasterization for TensorFlow.js.
  *
- * Importing this module registers every kernel (cpu, webgl, webgpu) and every gradient.
+ * Importing this module registers every kernel (cpu, wasm, webgl, webgpu) and every gradient; other
+ * backends that read and write tensor data synchronously get them through `registerSyncBackend`.
  */
 import './kernels/cpu/register_all_kernels';
 import './kernels/webgl/register_all_kernels';
 import './kernels/webgpu/register_all_kernels';
 
+export {registerSyncBackend} from './kernels/cpu/register_all_kernels';
 export {rasterize} from './ops/rasterize';
 export type {RasterizeOptions, RasterizeResult} from './ops/rasterize';
 export {DepthPeeler} from './ops/depth_peeler';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {describeEachBackend} from './util/backends';
+import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {expectError} from './util/errors';
 import {checkGradient} from './util/fd';
 import {Rng} from './util/random';
@@ -489,7 +489,7 @@ describeEachBackend('rasterize', backend => {
     });
   });
 
-  if (backend === 'cpu') {
+  if (HOST_BACKENDS.includes(backend)) {
     // An O(triangles × pixels) rasterizer would not finish this within the spec timeout.
     it('renders 100k small triangles at 1024x1024', async () => {
       const rng = new Rng(1);

@@ -11,7 +11,7 @@ import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
 import * as k from '../src/kernels/names';
 
-import {describeEachBackend} from './util/backends';
+import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {Rng} from './util/random';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -571,5 +571,5 @@ describeEachBackend(
       });
     });
   },
-  ['cpu', 'webgpu'],
+  [...HOST_BACKENDS, 'webgpu'],
 );

@@ -13,7 +13,7 @@ import {asWebGPU, GpuCall} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
-import {describeEachBackend} from './util/backends';
+import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {Rng} from './util/random';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -215,5 +215,5 @@ describeEachBackend(
       });
     });
   },
-  ['cpu', 'webgl'],
+  [...HOST_BACKENDS, 'webgl'],
 );

@@ -8,9 +8,13 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as tf from '@tensorflow/tfjs';
+import {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 
 const g = globalThis as any;
+
+/** Where karma serves the wasm backend's .wasm files (karma.conf.cjs). */
+setWasmPaths('/base/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
 
 /** The kernel whose registration marks a backend as "implemented" by this package. */
 export const PROBE_KERNEL = 'DiffrastRasterize';
@@ -79,12 +83,12 @@ function describeWebGL(): string {
 }
 
 /**
- * Decides the backend list: 'cpu' always; 'webgl' / 'webgpu' when they initialise and carry our
+ * Decides the backend list: 'cpu' always; 'wasm' / 'webgl' / 'webgpu' when they initialise and carry our
  * kernels (or, with `forced`, exactly the forced list, whatever their state). Logs what it saw.
  */
 export async function detectBackends(forced: string[] | null): Promise<string[]> {
   const usable: Record<string, boolean> = {cpu: true};
-  for (const name of ['webgl', 'webgpu']) {
+  for (const name of ['wasm', 'webgl', 'webgpu']) {
     let detail = '';
     let ok = false;
     try {
@@ -106,7 +110,7 @@ export async function detectBackends(forced: string[] | null): Promise<string[]>
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  const list = forced ?? ['cpu', 'webgl', 'webgpu'].filter(b => usable[b]);
+  const list = forced ?? ['cpu', 'wasm', 'webgl', 'webgpu'].filter(b => usable[b]);
   g.DIFFRAST_TEST_BACKENDS = list;
   console.log(`${BACKENDS_LOG_PREFIX} ${list.join(', ')}${forced ? ' (forced by --backends)' : ''}`);
   return list;

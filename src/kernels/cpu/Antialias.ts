@@ -1,21 +1,20 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {forEachAntialiasItem, AntialiasScene} from './antialias_math';
-import {output, read} from './cpu_util';
+import {Backend, output, read} from './tensor_io';
 
-export function antialiasScene(cpu: MathBackendCPU, inputs: AntialiasInputs): AntialiasScene {
+export function antialiasScene(backend: Backend, inputs: AntialiasInputs): AntialiasScene {
   const {rast, pos, tri, topo} = inputs;
   const [numImages, height, width] = rast.shape;
   const {numVertices, vertexStride} = meshLayout(pos, tri, rast);
   return {
-    rast: read(cpu, rast) as Float32Array,
-    pos: read(cpu, pos) as Float32Array,
-    tri: read(cpu, tri) as Int32Array,
-    topo: read(cpu, topo) as Int32Array,
+    rast: read(backend, rast) as Float32Array,
+    pos: read(backend, pos) as Float32Array,
+    tri: read(backend, tri) as Int32Array,
+    topo: read(backend, topo) as Int32Array,
     numImages,
     height,
     width,
@@ -25,17 +24,16 @@ export function antialiasScene(cpu: MathBackendCPU, inputs: AntialiasInputs): An
 }
 
 export const antialiasCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-  const color = read(cpu, named.color) as Float32Array;
+  const color = read(backend, named.color) as Float32Array;
   const channels = named.color.shape[3];
   const out = new Float64Array(color);
-  forEachAntialiasItem(antialiasScene(cpu, named), ({p0, p1, target, alpha}) => {
+  forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, target, alpha}) => {
     for (let ch = 0; ch < channels; ch++) {
       out[target * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);
     }
   });
-  return output(cpu, named.color.shape, out);
+  return output(backend, named.color.shape, out);
 };
 
 export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'cpu', kernelFunc: antialiasCpu};

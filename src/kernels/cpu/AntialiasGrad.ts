@@ -1,20 +1,18 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {AntialiasAttrs, AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {antialiasScene} from './Antialias';
 import {crossingGrad, forEachAntialiasItem} from './antialias_math';
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 
 export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
   const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
-  const scene = antialiasScene(cpu, named);
+  const scene = antialiasScene(backend, named);
   const {pos, width, height} = scene;
-  const color = read(cpu, named.color) as Float32Array,
-    dy = read(cpu, named.dy) as Float32Array;
+  const color = read(backend, named.color) as Float32Array,
+    dy = read(backend, named.dy) as Float32Array;
   const channels = named.color.shape[3];
   const dcolor = new Float64Array(dy);
   const dpos = new Float64Array(pos.length);
@@ -45,7 +43,7 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
       dpos[o + 3] -= (posGradientBoost * ((gX * x * width) / 2 + (gY * y * height) / 2)) / (w * w);
     }
   });
-  return [output(cpu, named.color.shape, dcolor), output(cpu, named.pos.shape, dpos)];
+  return [output(backend, named.color.shape, dcolor), output(backend, named.pos.shape, dpos)];
 };
 
 export const antialiasGradConfig: KernelConfig = {

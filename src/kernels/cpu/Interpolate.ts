@@ -1,11 +1,10 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
 import {AttributeLayout, attributeLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 
 /**
  * Calls fn(pixelIndex, rastOffset, attrOffset0..2) for every covered pixel whose triangle is valid
@@ -38,18 +37,17 @@ export function forEachCoveredPixel(
 }
 
 export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {attr, rast, tri, rastDb} = unpackInputs<InterpolateInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = attributeLayout(attr, rast);
   const {numImages, pixels, numAttrs} = layout;
-  const attrV = read(cpu, attr) as Float32Array,
-    rastV = read(cpu, rast) as Float32Array;
-  const dbV = rastDb ? (read(cpu, rastDb) as Float32Array) : null;
+  const attrV = read(backend, attr) as Float32Array,
+    rastV = read(backend, rast) as Float32Array;
+  const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
   const numDa = 2 * diffAttrs.length;
   const out = new Float32Array(numImages * pixels * numAttrs);
   const outDa = new Float32Array(numImages * pixels * numDa);
-  forEachCoveredPixel(layout, rastV, read(cpu, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+  forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
     const u = rastV[o],
       v = rastV[o + 1],
       w = 1 - u - v;
@@ -65,7 +63,7 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
     });
   });
   const [n, h, w] = rast.shape;
-  return [output(cpu, [n, h, w, numAttrs], out), output(cpu, [n, h, w, numDa], outDa)];
+  return [output(backend, [n, h, w, numAttrs], out), output(backend, [n, h, w, numDa], outDa)];
 };
 
 export const interpolateConfig: KernelConfig = {

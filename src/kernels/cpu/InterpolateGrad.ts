@@ -1,28 +1,26 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} from '../names';
 import {attributeLayout} from '../shared/layout';
 
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 import {forEachCoveredPixel} from './Interpolate';
 
 export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {attr, rast, tri, rastDb, dy, dyDa} = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = attributeLayout(attr, rast);
   const {numAttrs} = layout;
-  const attrV = read(cpu, attr) as Float32Array,
-    rastV = read(cpu, rast) as Float32Array;
-  const dyV = read(cpu, dy) as Float32Array;
-  const dbV = rastDb ? (read(cpu, rastDb) as Float32Array) : null;
-  const dyDaV = dbV && dyDa ? (read(cpu, dyDa) as Float32Array) : null;
+  const attrV = read(backend, attr) as Float32Array,
+    rastV = read(backend, rast) as Float32Array;
+  const dyV = read(backend, dy) as Float32Array;
+  const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
+  const dyDaV = dbV && dyDa ? (read(backend, dyDa) as Float32Array) : null;
   const numDa = 2 * diffAttrs.length;
   const dattr = new Float64Array(attrV.length);
   const drast = new Float64Array(rastV.length);
   const drastDb = dbV ? new Float64Array(rastV.length) : null;
-  forEachCoveredPixel(layout, rastV, read(cpu, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+  forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
     const u = rastV[o],
       v = rastV[o + 1],
       w = 1 - u - v;
@@ -55,8 +53,8 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
       drastDb[o + 3] += ey * d1;
     });
   });
-  const outs: TensorInfo[] = [output(cpu, attr.shape, dattr), output(cpu, rast.shape, drast)];
-  if (drastDb) outs.push(output(cpu, rast.shape, drastDb));
+  const outs: TensorInfo[] = [output(backend, attr.shape, dattr), output(backend, rast.shape, drast)];
+  if (drastDb) outs.push(output(backend, rast.shape, drastDb));
   return outs;
 };
 

@@ -1,11 +1,10 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
 import {encodeTriangleId} from '../shared/triangle_id';
 
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 import {
   clippedBounds,
   Corners,
@@ -90,12 +89,11 @@ function coverImage(
 }
 
 export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
-  const posV = read(cpu, pos) as Float32Array,
-    triV = read(cpu, tri) as Int32Array;
-  const peelV = peel ? (read(cpu, peel) as Float32Array) : null;
+  const posV = read(backend, pos) as Float32Array,
+    triV = read(backend, tri) as Int32Array;
+  const peelV = peel ? (read(backend, peel) as Float32Array) : null;
   const layout = meshLayout(pos, tri, {ranges});
   const {numImages, numVertices} = layout;
   const pixels = height * width;
@@ -123,7 +121,7 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     }
   }
   const shape = [numImages, height, width, 4];
-  return [output(cpu, shape, rast), output(cpu, shape, db)] as TensorInfo[];
+  return [output(backend, shape, rast), output(backend, shape, db)] as TensorInfo[];
 };
 
 export const rasterizeConfig: KernelConfig = {kernelName: Rasterize, backendName: 'cpu', kernelFunc: rasterizeCpu};

@@ -1,11 +1,10 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 import {Corners, edgeGradients, loadCorners, pixelCenter} from './raster_math';
 
 /** Keeps A away from zero in the backward pass (docs/rasterize.md#backward). */
@@ -110,13 +109,12 @@ function pixelGrad(
 }
 
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
-  const posV = read(cpu, pos) as Float32Array,
-    triV = read(cpu, tri) as Int32Array;
-  const rastV = read(cpu, rast) as Float32Array,
-    dyV = read(cpu, dy) as Float32Array;
-  const ddbV = ddb ? (read(cpu, ddb) as Float32Array) : null;
+  const posV = read(backend, pos) as Float32Array,
+    triV = read(backend, tri) as Int32Array;
+  const rastV = read(backend, rast) as Float32Array,
+    dyV = read(backend, dy) as Float32Array;
+  const ddbV = ddb ? (read(backend, ddb) as Float32Array) : null;
   const [numImages, height, width] = rast.shape;
   const {numVertices, numTriangles, vertexStride} = meshLayout(pos, tri, rast);
   const dpos = new Float64Array(posV.length);
@@ -157,7 +155,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
       }
     }
   }
-  return output(cpu, pos.shape, dpos);
+  return output(backend, pos.shape, dpos);
 };
 
 export const rasterizeGradConfig: KernelConfig = {

@@ -1,10 +1,9 @@
-import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {TextureMip, TextureMipGrad, TextureMipGradAttrs, unpackInputs} from '../names';
 import {mipLevelSize} from '../shared/mip_sizes';
 
-import {output, read} from './cpu_util';
+import {output, read} from './tensor_io';
 
 /**
  * Calls fn(outOffset, inOffset, weight) for every (level-below texel, level-above texel) pair of
@@ -36,31 +35,29 @@ function imageDims(shape: number[], height: number, width: number) {
 }
 
 export const textureMipCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {x} = unpackInputs<{x: TensorInfo}>(inputs, attrs!);
   const r = x.shape.length;
   const {channels, slices, height, width} = imageDims(x.shape, x.shape[r - 3], x.shape[r - 2]);
   const [h2, w2] = mipLevelSize(height, width, 1);
-  const xv = read(cpu, x) as Float32Array;
+  const xv = read(backend, x) as Float32Array;
   const out = new Float64Array(slices * h2 * w2 * channels);
   forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
     for (let c = 0; c < channels; c++) out[o + c] += weight * xv[i + c];
   });
-  return output(cpu, [...x.shape.slice(0, r - 3), h2, w2, channels], out);
+  return output(backend, [...x.shape.slice(0, r - 3), h2, w2, channels], out);
 };
 
 export const textureMipGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
-  const cpu = backend as MathBackendCPU;
   const {dy} = unpackInputs<{dy: TensorInfo}>(inputs, attrs!);
   const {inHeight, inWidth} = attrs as unknown as TextureMipGradAttrs;
   const r = dy.shape.length;
   const {channels, slices, height, width} = imageDims(dy.shape, inHeight, inWidth);
-  const dyv = read(cpu, dy) as Float32Array;
+  const dyv = read(backend, dy) as Float32Array;
   const dx = new Float32Array(slices * height * width * channels);
   forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
     for (let c = 0; c < channels; c++) dx[i + c] = weight * dyv[o + c];
   });
-  return output(cpu, [...dy.shape.slice(0, r - 3), height, width, channels], dx);
+  return output(backend, [...dy.shape.slice(0, r - 3), height, width, channels], dx);
 };
 
 export const textureMipConfig: KernelConfig = {kernelName: TextureMip, backendName: 'cpu', kernelFunc: textureMipCpu};

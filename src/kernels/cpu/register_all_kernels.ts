@@ -1,5 +1,8 @@
-/** Registers every cpu kernel. */
-import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
+/**
+ * The typed-array kernels (reference math on the host) for any backend whose tensor data can be
+ * read and written synchronously: registered for 'cpu' and 'wasm' on import, for others on request.
+ */
+import {getKernel, KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 
 import {antialiasConfig} from './Antialias';
 import {antialiasGradConfig} from './AntialiasGrad';
@@ -24,4 +27,25 @@ const kernelConfigs: KernelConfig[] = [
   antialiasGradConfig,
 ];
 
-for (const config of kernelConfigs) registerKernel(config);
+/**
+ * Registers every diffrast kernel, forward and backward, for the tfjs backend named `backendName`,
+ * running the cpu backend's math on that backend's data. The backend must implement `readSync` and
+ * `write` (as tfjs-node's 'tensorflow' does); each call reads its inputs and writes its outputs
+ * through them, so the outputs are tensors of that backend. Kernels already registered for that
+ * backend are left as they are, so calling this twice is harmless. 'cpu' and 'wasm' are registered
+ * on import; see docs/backends.md for which backends are tested.
+ *
+ * ```ts
+ * import '@tensorflow/tfjs-node';
+ * import * as dr from 'tfjs-diffrast';
+ * dr.registerSyncBackend('tensorflow');
+ * ```
+ */
+export function registerSyncBackend(backendName: string) {
+  for (const config of kernelConfigs) {
+    if (getKernel(config.kernelName, backendName) == null) registerKernel({...config, backendName});
+  }
+}
+
+registerSyncBackend('cpu');
+registerSyncBackend('wasm');

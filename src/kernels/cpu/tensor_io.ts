@@ -1,0 +1,36 @@
+/**
+ * How the typed-array kernels read their inputs and hand back their outputs, through the calling
+ * backend's own API: any backend whose data can be read and written synchronously (docs/backends.md).
+ */
+import type {KernelBackend, TensorInfo} from '@tensorflow/tfjs-core';
+
+/** tfjs-backend-wasm's backend, as far as it is used here: a view of a tensor in the wasm heap. */
+interface HeapBackend {
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
+}
+
+/** A kernel's `backend` argument (typed `{}` by tfjs): the backend the kernel was called on. */
+export type Backend = object;
+
+function isHeapBackend(backend: Backend): backend is HeapBackend {
+  return typeof (backend as Partial<HeapBackend>).typedArrayFromHeap === 'function';
+}
+
+/**
+ * The values of an input tensor, read-only. The cpu backend hands out its own array and the wasm
+ * backend a view of its heap (no copy); other backends a copy (`readSync`). A heap view is valid
+ * until the backend allocates again, so read inputs before making outputs.
+ */
+export function read(backend: Backend, t: TensorInfo): Float32Array | Int32Array {
+  if (isHeapBackend(backend)) return backend.typedArrayFromHeap(t);
+  return (backend as KernelBackend).readSync(t.dataId) as Float32Array | Int32Array;
+}
+
+/**
+ * A float32 output tensor holding `values`, owned by `backend` (the cpu backend keeps the array
+ * itself, others copy it). `values` must be an array of the kernel's own, never an input's view.
+ */
+export function output(backend: Backend, shape: number[], values: Float32Array | Float64Array): TensorInfo {
+  const data = values instanceof Float32Array ? values : Float32Array.from(values);
+  return {dataId: (backend as KernelBackend).write(data, shape, 'float32'), shape, dtype: 'float32'};
+}
