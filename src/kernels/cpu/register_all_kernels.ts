@@ -13,6 +13,7 @@ import {rasterizeGradConfig} from './RasterizeGrad';
 import {textureConfig} from './Texture';
 import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig, textureMipGradConfig} from './TextureMip';
+import {registerUnsortedSegmentSum} from './UnsortedSegmentSum';
 
 const kernelConfigs: KernelConfig[] = [
   rasterizeConfig,
@@ -49,3 +50,4 @@ export function registerSyncBackend(backendName: string) {
 
 registerSyncBackend('cpu');
 registerSyncBackend('wasm');
+registerUnsortedSegmentSum('wasm');

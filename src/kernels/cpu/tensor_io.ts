@@ -27,10 +27,16 @@ export function read(backend: Backend, t: TensorInfo): Float32Array | Int32Array
 }
 
 /**
- * A float32 output tensor holding `values`, owned by `backend` (the cpu backend keeps the array
- * itself, others copy it). `values` must be an array of the kernel's own, never an input's view.
+ * An output tensor holding `values` (float32, or int32 from an Int32Array), owned by `backend` (the
+ * cpu backend keeps the array itself, others copy it). `values` must be an array of the kernel's
+ * own, never an input's view.
  */
-export function output(backend: Backend, shape: number[], values: Float32Array | Float64Array): TensorInfo {
-  const data = values instanceof Float32Array ? values : Float32Array.from(values);
-  return {dataId: (backend as KernelBackend).write(data, shape, 'float32'), shape, dtype: 'float32'};
+export function output(
+  backend: Backend,
+  shape: number[],
+  values: Float32Array | Float64Array | Int32Array,
+): TensorInfo {
+  const dtype = values instanceof Int32Array ? 'int32' : 'float32';
+  const data = values instanceof Float64Array ? Float32Array.from(values) : values;
+  return {dataId: (backend as KernelBackend).write(data, shape, dtype), shape, dtype};
 }
