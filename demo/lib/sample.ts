@@ -42,6 +42,8 @@ export interface Sample {
   summary: string;
   /** Every sample has `iters`, `res` and `seed`; the rest are its own. */
   settings: Record<string, Setting>;
+  /** Settings a page opens with unless its URL says otherwise (a quick version of a slow default). */
+  pageDefaults?: Settings;
   create(settings: Settings): Promise<Trainer>;
 }
 

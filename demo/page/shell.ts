@@ -18,6 +18,8 @@ import {panelRgba, Rgba, train} from '../lib/train';
 import {findSample, SAMPLES} from '../samples/index';
 
 const BACKENDS = ['webgl', 'webgpu', 'cpu'];
+/** URL parameters of the page itself rather than of a sample. */
+const PAGE_PARAMS = ['backend', 'autoplay'];
 /** Images, curve and metrics are redrawn at most this often while training... */
 const REDRAW_MS = 300;
 /** ...and at most a quarter of the time goes to redrawing (it renders too). */
@@ -148,15 +150,34 @@ class SamplePage {
     chart: el('canvas', {className: 'chart'}),
     metrics: el('table', {className: 'metrics'}),
     error: el('pre', {className: 'error', hidden: true}),
+    problems: el('div', {className: 'error', hidden: true}),
   };
+  /** What was wrong with the URL's parameters (each replaced by its default), shown beside the settings. */
+  private problems: string[] = [];
+  /** The backend the URL or the selector asked for; null: auto. */
+  private backendWanted: string | null = null;
 
   constructor(
     private readonly sample: Sample,
     private readonly params: URLSearchParams,
     private readonly renderer: RendererInfo,
   ) {
-    const given = Object.fromEntries([...params].filter(([k]) => k in sample.settings));
-    this.settings = resolveSettings(sample, given);
+    // The page's own starting point (a quick version of a slow default), then the URL's settings one
+    // by one: a bad one is reported and left at its default instead of stopping the page.
+    let settings = resolveSettings(sample, sample.pageDefaults ?? {});
+    for (const [key, value] of params) {
+      if (PAGE_PARAMS.includes(key)) continue;
+      if (!(key in sample.settings)) {
+        this.problems.push(`unknown parameter ${key}; the settings are ${Object.keys(sample.settings).join(', ')}`);
+        continue;
+      }
+      try {
+        settings = resolveSettings(sample, {...settings, [key]: value});
+      } catch (e) {
+        this.problems.push(`${(e as Error).message}: using ${settings[key]}`);
+      }
+    }
+    this.settings = settings;
   }
 
   /** What the headless runner and the tests read. */
@@ -169,6 +190,7 @@ class SamplePage {
       losses: this.losses,
       running: this.running,
       error: this.error,
+      problems: this.problems,
     };
   }
 
@@ -193,6 +215,7 @@ class SamplePage {
         ),
         ui.note,
         ui.settings,
+        ui.problems,
         ui.error,
         ui.panels,
         el('section', {className: 'results'}, el('figure', {}, ui.chart, el('figcaption', {}, 'loss')), ui.metrics),
@@ -204,6 +227,8 @@ class SamplePage {
     ui.reset.onclick = () => this.restart();
     ui.backend.onchange = () => this.switchBackend(ui.backend.value);
     await this.chooseBackend();
+    this.showProblems();
+    this.writeUrl();
     await this.reset();
     if (this.params.get('autoplay') !== '0') this.play();
   }
@@ -218,9 +243,13 @@ class SamplePage {
       input.onchange = async () => {
         try {
           this.settings = resolveSettings(this.sample, {...this.settings, [key]: input.value});
+          this.problems = this.problems.filter(p => !p.includes(` ${key} `));
         } catch (e) {
-          return this.showError(e);
+          this.problems = [(e as Error).message];
+          return this.showProblems();
         }
+        this.showProblems();
+        this.writeUrl();
         await this.restart();
       };
       this.ui.settings.append(el('label', {title: s.help ?? ''}, `${s.label} `, input));
@@ -237,7 +266,9 @@ class SamplePage {
   /** The URL's backend, or with `auto` (the default) the one autoBackend picks for this machine's renderer. */
   private async chooseBackend() {
     const param = this.params.get('backend') ?? 'auto';
-    const wanted = param === 'auto' ? null : param;
+    if (param !== 'auto' && !BACKENDS.includes(param))
+      this.problems.push(`backend must be one of auto, ${BACKENDS.join(', ')}, got ${param}: using auto`);
+    const wanted = BACKENDS.includes(param) ? param : null;
     const status: Record<string, string | null> = {};
     for (const b of BACKENDS) status[b] = await backendStatus(b);
     for (const b of BACKENDS) {
@@ -251,12 +282,34 @@ class SamplePage {
       this.ui.note.textContent = `${this.renderer.note}${wanted ? '' : ` (backend auto: ${choice})`}`;
       this.ui.note.hidden = false;
     }
-    if (wanted && status[wanted]) this.showError(`backend ${wanted}: ${status[wanted]}`);
+    if (wanted && status[wanted]) this.problems.push(`backend ${wanted}: ${status[wanted]}`);
+    this.backendWanted = wanted;
     this.ui.backend.value = choice;
     await tf.setBackend(choice);
   }
 
+  private showProblems() {
+    this.ui.problems.replaceChildren(...this.problems.map(p => el('div', {}, p)));
+    this.ui.problems.hidden = this.problems.length === 0;
+  }
+
+  /**
+   * The page's state back into its URL, so that a reload or a shared link shows the same run: the settings
+   * that differ from the page's own, the backend when one was picked (none: auto), autoplay if given.
+   */
+  private writeUrl() {
+    const start = resolveSettings(this.sample, this.sample.pageDefaults ?? {});
+    const query = new URLSearchParams();
+    if (this.backendWanted) query.set('backend', this.backendWanted);
+    for (const [key, value] of Object.entries(this.settings)) if (value !== start[key]) query.set(key, String(value));
+    const autoplay = this.params.get('autoplay');
+    if (autoplay != null) query.set('autoplay', autoplay);
+    history.replaceState(null, '', `${location.pathname}${query.size ? `?${query}` : ''}`);
+  }
+
   private async switchBackend(name: string) {
+    this.backendWanted = name;
+    this.writeUrl();
     const wasRunning = this.running;
     await this.stop();
     await tf.setBackend(name);
@@ -264,12 +317,13 @@ class SamplePage {
     if (wasRunning) this.play();
   }
 
+  /** A failure of the sample itself: its message in the page, the stack in the console. */
   private showError(e: unknown) {
-    this.error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    this.error = e instanceof Error ? e.message : String(e);
     this.ui.error.textContent = this.error;
     this.ui.error.hidden = false;
     this.running = false;
-    console.error(this.error);
+    console.error(e);
   }
 
   /** Pauses and waits for the loop to finish its step. */
@@ -401,7 +455,9 @@ async function main() {
 }
 
 main().catch(e => {
-  document.body.append(el('pre', {className: 'error'}, String(e?.stack ?? e)));
+  console.error(e);
+  if (!document.querySelector('header')) document.body.prepend(header(document.body.dataset.sample));
+  document.body.append(el('main', {}, el('p', {className: 'error'}, String(e?.message ?? e))));
   w.demoReady = true;
   w.demoError = String(e);
 });

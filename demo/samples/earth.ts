@@ -26,7 +26,7 @@ export const earth: Sample = {
   name: 'earth',
   title: 'Earth: a texture from random views, with and without mipmaps',
   summary:
-    'A 2048×1024 texture on a UV sphere (smaller ones for quick runs) is learned from renders of the true texture at random rotations and ' +
+    "A texture on a UV sphere — nvdiffrast's 2048×1024 by default, 512×256 when a page opens (it learns several times faster) — is learned from renders of the true texture at random rotations and " +
     'distances from 2.5 to 50 radii (the target is supersampled 2× and always mipmapped). Two textures learn from the same views: one ' +
     'sampled with trilinear mipmapping, one with plain bilinear lookups. Far views alias without mipmaps, and the ' +
     'texture PSNR (texels within ±60° latitude) shows the difference.',
@@ -47,6 +47,7 @@ export const earth: Sample = {
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
   },
+  pageDefaults: {texture: 512},
   create: createEarth,
 };
 

@@ -71,7 +71,9 @@ export class BrowserSession {
     });
     await page.goto(`${this.url}${name}.html?${new URLSearchParams(query)}`, {waitUntil: 'commit'});
     await page.waitForFunction(() => window.demoReady, null, {timeout: 180_000, polling: 100});
-    const error = await page.evaluate(() => window.demoError ?? window.demo?.state.error);
+    const error = await page.evaluate(
+      () => window.demoError ?? window.demo?.state.error ?? window.demo?.state.problems.join('; ') ?? null,
+    );
     if (error) throw new Error(`${name}.html: ${error}`);
     return page;
   }
