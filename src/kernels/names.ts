@@ -128,9 +128,10 @@ export interface AntialiasInputs {
   topo: TensorInfo;
 }
 export interface AntialiasAttrs extends InputNames {
+  /** Read by the op's gradient, which scales AntialiasGrad's dpos by it (docs/antialias.md#backward). */
   posGradientBoost: number;
 }
-/** AntialiasGrad: the forward inputs plus dy. Outputs [dcolor, dpos]. */
+/** AntialiasGrad: the forward inputs plus dy. Outputs [dcolor, dpos], dpos not yet scaled by posGradientBoost. */
 export interface AntialiasGradInputs extends AntialiasInputs {
   dy: TensorInfo;
 }

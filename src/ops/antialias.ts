@@ -147,11 +147,11 @@ tf.registerGradient({
     const {
       inputs: {color, rast, pos, tri, topo},
     } = savedInputs(saved, {inputNames});
-    const [dcolor, dpos] = runKernel(
-      AntialiasGrad,
-      {color, rast, pos, tri, topo, dy: dy as tf.Tensor},
-      {posGradientBoost},
-    );
-    return gradMap({inputNames}, saved, {color: () => dcolor, pos: () => dpos});
+    const [dcolor, dpos] = runKernel(AntialiasGrad, {color, rast, pos, tri, topo, dy: dy as tf.Tensor});
+    // The boost is applied here, once, rather than by every backend's kernel.
+    return gradMap({inputNames}, saved, {
+      color: () => dcolor,
+      pos: () => (posGradientBoost === 1 ? dpos : tf.mul(dpos, posGradientBoost)),
+    });
   },
 });

@@ -1,6 +1,6 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {AntialiasAttrs, AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
+import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {antialiasScene} from './Antialias';
 import {crossingGrad, forEachAntialiasItem} from './antialias_math';
@@ -8,7 +8,6 @@ import {output, read} from './tensor_io';
 
 export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
-  const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
   const scene = antialiasScene(backend, named);
   const {pos, width, height} = scene;
   const color = read(backend, named.color) as Float32Array,
@@ -38,9 +37,9 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
         x = pos[o],
         y = pos[o + 1],
         w = pos[o + 3];
-      dpos[o] += (posGradientBoost * gX * width) / (2 * w);
-      dpos[o + 1] += (posGradientBoost * gY * height) / (2 * w);
-      dpos[o + 3] -= (posGradientBoost * ((gX * x * width) / 2 + (gY * y * height) / 2)) / (w * w);
+      dpos[o] += (gX * width) / (2 * w);
+      dpos[o + 1] += (gY * height) / (2 * w);
+      dpos[o + 3] -= ((gX * x * width) / 2 + (gY * y * height) / 2) / (w * w);
     }
   });
   return [output(backend, named.color.shape, dcolor), output(backend, named.pos.shape, dpos)];

@@ -1,6 +1,6 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {AntialiasAttrs, AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
+import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
 import {antialiasBindings} from './Antialias';
@@ -12,7 +12,6 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, AntialiasGrad, s => {
     requireFloatBlend(s);
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
-    const {posGradientBoost} = attrs as unknown as AntialiasAttrs;
     const {uniforms, textures, posRows} = antialiasBindings(s, named);
     const all = {...textures, uDy: s.input(named.dy).texture};
     const {color, pos} = named;
@@ -20,16 +19,7 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       dpos = s.output(pos.shape);
     channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
     const [numImages, height, width] = color.shape;
-    scatterPrecomputed(
-      s,
-      dpos,
-      posRows,
-      antialiasPosGradProgram(s.ctx),
-      4,
-      numImages * height * width,
-      {...uniforms, uBoost: posGradientBoost},
-      all,
-    );
+    scatterPrecomputed(s, dpos, posRows, antialiasPosGradProgram(s.ctx), 4, numImages * height * width, uniforms, all);
     return [dcolor.info, dpos.info] as TensorInfo[];
   });
 

@@ -46,7 +46,6 @@ export function antialiasPosGradProgram(ctx: DiffrastGL): GlProgram {
     ctx,
     'antialias-dpos',
     () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${TEXEL_INDEX}${OUTPUT_INDEX}
-uniform float uBoost;  // posGradientBoost
 const float DB_EPSILON = 1e-3;  // keeps the crossing's denominator away from zero
 layout(location = 0) out vec4 outRight0;
 layout(location = 1) out vec4 outRight1;
@@ -63,8 +62,8 @@ vec4 endpoint(Item it, float dd, int end) {
   int row = end == 0 ? it.v1 : it.v2;
   vec4 q = vertexPos(row);
   vec2 size = vec2(uImageSize);
-  vec2 dxy = uBoost * g * size / (2.0 * q.w);
-  return vec4(dxy, encodeTexel(row), -uBoost * dot(g * q.xy, size / 2.0) / (q.w * q.w));
+  vec2 dxy = g * size / (2.0 * q.w);
+  return vec4(dxy, encodeTexel(row), -dot(g * q.xy, size / 2.0) / (q.w * q.w));
 }
 void main() {
   int p = outputIndex();

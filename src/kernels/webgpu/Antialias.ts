@@ -1,13 +1,13 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {Antialias, AntialiasAttrs, AntialiasInputs, unpackInputs} from '../names';
+import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {AntialiasGpuArgs, recordAntialias} from './antialias_program';
 import {asWebGPU, GpuCall} from './gpu_context';
 
 /** The buffers and sizes shared by antialias's forward and backward kernels. */
-export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: AntialiasAttrs): AntialiasGpuArgs {
+export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs): AntialiasGpuArgs {
   const {color, rast, pos, tri, topo} = inputs;
   const [numImages, height, width, channels] = color.shape;
   const {numVertices, numTriangles, rangeMode} = meshLayout(pos, tri, rast);
@@ -24,14 +24,13 @@ export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs, attrs: Ant
     numVertices,
     numTriangles,
     rangeMode,
-    boost: attrs.posGradientBoost,
   };
 }
 
 export const antialiasWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const call = new GpuCall(asWebGPU(backend), Antialias);
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-  const a = antialiasArgs(call, named, attrs as unknown as AntialiasAttrs);
+  const a = antialiasArgs(call, named);
   const out = call.output(named.color.shape, 'the output');
   recordAntialias(call, a, out.buffer);
   call.submit();

@@ -14,7 +14,6 @@ const uniforms = new Uniforms([
   ['numVertices', 'i32'],
   ['numTriangles', 'i32'],
   ['rangeMode', 'i32'],
-  ['boost', 'f32'],
 ]);
 const SCENE: Array<[string, string]> = [
   ['color', 'array<f32>'],
@@ -61,7 +60,7 @@ const GRAD_ITEM = `
 
 const SCATTER_WGSL = `
 fn addEndpoint(v: i32, gAlongAcross: vec2f, vertical: bool) {
-  let gXY = select(gAlongAcross, gAlongAcross.yx, vertical) * U.boost;
+  let gXY = select(gAlongAcross, gAlongAcross.yx, vertical);
   let p = pos[v];
   let size = vec2f(f32(U.width), f32(U.height));
   let d = gXY * size / (2.0 * p.w);
@@ -96,7 +95,6 @@ export interface AntialiasGpuArgs {
   numVertices: number;
   numTriangles: number;
   rangeMode: boolean;
-  boost: number;
 }
 
 function common(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer[] {
@@ -108,7 +106,6 @@ function common(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer[] {
       numVertices: a.numVertices,
       numTriangles: a.numTriangles,
       rangeMode: a.rangeMode ? 1 : 0,
-      boost: a.boost,
     }),
     call.bind(a.color),
     call.bind(a.rast),
