@@ -26,8 +26,10 @@ export interface Panel {
 
 /** A running optimisation. The caller owns it and must call `dispose()`. */
 export interface Trainer {
-  /** One optimisation step; resolves to its loss. */
-  step(): Promise<number>;
+  /** One optimisation step; resolves to its loss, or to one loss per curve of `Sample.curves`. */
+  step(): Promise<number | number[]>;
+  /** The phase the last step belonged to, for an optimisation in phases (the loss plot marks each change). */
+  phase?(): string;
   /** The images to show now (the caller disposes them). */
   panels(): Panel[];
   /** The sample's measures of success, e.g. {'mean vertex error': 0.01}; lower-is-better unless named. */
@@ -42,6 +44,8 @@ export interface Sample {
   summary: string;
   /** Every sample has `iters`, `res` and `seed`; the rest are its own. */
   settings: Record<string, Setting>;
+  /** Labels of the loss curves when `step()` resolves to several (default: one curve, "loss"). */
+  curves?: string[];
   /** Settings a page opens with unless its URL says otherwise (a quick version of a slow default). */
   pageDefaults?: Settings;
   create(settings: Settings): Promise<Trainer>;

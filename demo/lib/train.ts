@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {emptyHistory, LossHistory, record} from './losses';
 import type {Panel, Sample, Settings, Trainer} from './sample';
 
 /** An RGBA8 image, row 0 at the top (what canvases and PNG files hold). */
@@ -17,7 +18,9 @@ export interface TrainResult {
   sample: string;
   backend: string;
   settings: Settings;
+  /** The first curve's losses (the loss); `history` holds every curve and the phases. */
   losses: number[];
+  history: LossHistory;
   metrics: Record<string, number>;
   /** Wall time of the iterations alone (no set-up, no final images). */
   seconds: number;
@@ -43,19 +46,20 @@ export async function panelRgba(panel: Panel): Promise<Rgba> {
 export async function train(sample: Sample, settings: Settings, onProgress: Progress = () => {}): Promise<TrainResult> {
   const trainer: Trainer = await sample.create(settings);
   try {
-    const losses: number[] = [];
+    const history = emptyHistory(sample);
+    const losses = history.curves[0].values;
     const iters = settings.iters as number;
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) {
-      losses.push(await trainer.step());
-      onProgress(i + 1, losses[i], (performance.now() - t0) / 1000);
+      const loss = record(history, await trainer.step(), trainer);
+      onProgress(i + 1, loss, (performance.now() - t0) / 1000);
     }
     const seconds = (performance.now() - t0) / 1000;
     const metrics = await trainer.metrics();
     const images = [];
     for (const panel of trainer.panels())
       images.push({key: panel.key, label: panel.label, ...(await panelRgba(panel))});
-    return {sample: sample.name, backend: tf.getBackend(), settings, losses, metrics, seconds, images};
+    return {sample: sample.name, backend: tf.getBackend(), settings, losses, history, metrics, seconds, images};
   } finally {
     trainer.dispose();
   }

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '../../src/index';
 
+import {emptyHistory, LossHistory, record} from '../lib/losses';
 import {plotLosses} from '../lib/plot';
 import {autoBackend, detectRenderer, RendererInfo} from '../lib/renderer';
 import {resolveSettings, Sample, Settings, Trainer} from '../lib/sample';
@@ -106,6 +107,9 @@ function backendAdvice(renderer: RendererInfo) {
 
 function gallery(renderer: RendererInfo) {
   document.title = 'tfjs-diffrast samples';
+  const thumbnails = new Map(
+    SAMPLES.map(s => [s.name, el('canvas', {className: 'thumbnail', width: 160, height: 160})]),
+  );
   document.body.append(
     header(),
     el(
@@ -117,11 +121,33 @@ function gallery(renderer: RendererInfo) {
         'ul',
         {className: 'gallery'},
         ...SAMPLES.map(s =>
-          el('li', {}, el('a', {href: `${s.name}.html`}, el('h2', {}, s.title)), el('p', {}, s.summary)),
+          el(
+            'li',
+            {},
+            el('a', {href: `${s.name}.html`}, thumbnails.get(s.name)!, el('h2', {}, s.title)),
+            el('p', {}, s.summary),
+          ),
         ),
       ),
     ),
   );
+  return drawThumbnails(renderer, thumbnails);
+}
+
+/** Each sample's target, rendered here with the settings its page opens with, one sample at a time. */
+async function drawThumbnails(renderer: RendererInfo, canvases: Map<string, HTMLCanvasElement>) {
+  if (!(await tf.setBackend(autoBackend(renderer)).catch(() => false))) await tf.setBackend('cpu');
+  for (const sample of SAMPLES) {
+    const trainer = await sample.create(resolveSettings(sample, sample.pageDefaults ?? {}));
+    try {
+      const panels = trainer.panels();
+      const shown = panels.find(p => p.key === 'target-hires') ?? panels.find(p => p.key === 'target') ?? panels[0];
+      for (const p of panels) if (p !== shown) p.image.dispose();
+      drawRgba(canvases.get(sample.name)!, await panelRgba(shown));
+    } finally {
+      trainer.dispose();
+    }
+  }
 }
 
 /** A sample's page and its training loop. */
@@ -130,7 +156,9 @@ class SamplePage {
   private settings: Settings;
   private running = false;
   private iteration = 0;
-  private losses: number[] = [];
+  private history: LossHistory;
+  /** The first curve's losses (the loss). */
+  private losses: number[];
   private times: number[] = [];
   private lastDraw = 0;
   private drawMs = 0;
@@ -178,6 +206,8 @@ class SamplePage {
       }
     }
     this.settings = settings;
+    this.history = emptyHistory(sample);
+    this.losses = this.history.curves[0].values;
   }
 
   /** What the headless runner and the tests read. */
@@ -338,7 +368,8 @@ class SamplePage {
     this.trainer?.dispose();
     this.trainer = null;
     this.iteration = 0;
-    this.losses = [];
+    this.history = emptyHistory(this.sample);
+    this.losses = this.history.curves[0].values;
     this.times = [];
     this.drawMs = 0;
     this.error = null;
@@ -369,7 +400,7 @@ class SamplePage {
     const iters = this.settings.iters as number;
     try {
       while (this.running && generation === this.generation && this.iteration < iters) {
-        this.losses.push(await this.trainer!.step());
+        record(this.history, await this.trainer!.step(), this.trainer!);
         this.iteration++;
         this.times.push(performance.now());
         const wait = Math.max(REDRAW_MS, (this.drawMs * (1 - REDRAW_SHARE)) / REDRAW_SHARE);
@@ -413,7 +444,7 @@ class SamplePage {
 
   /** The loss curve and the status line: cheap, so after every step. */
   private drawProgress() {
-    drawRgba(this.ui.chart, plotLosses(this.losses, this.settings.iters as number));
+    drawRgba(this.ui.chart, plotLosses(this.history, this.settings.iters as number));
     this.ui.status.textContent = this.statusText();
   }
 
@@ -442,8 +473,10 @@ async function main() {
   w.demoRenderer = {...renderer, auto: autoBackend(renderer)};
   const name = document.body.dataset.sample;
   if (!name) {
-    gallery(renderer);
+    const thumbnails = gallery(renderer);
     w.demoReady = true;
+    await thumbnails;
+    w.demoThumbnails = true;
     return;
   }
   const sample = findSample(name);

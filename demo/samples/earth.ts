@@ -47,6 +47,7 @@ export const earth: Sample = {
     lr: {label: 'learning rate', default: 0.03, help: 'Adam, ramped down ×0.1 over the run'},
     seed: {label: 'seed', default: 1},
   },
+  curves: ['with mipmaps', 'without mipmaps'],
   pageDefaults: {texture: 512},
   create: createEarth,
 };
@@ -140,11 +141,11 @@ async function createEarth(s: Settings): Promise<Trainer> {
       // Both textures are seen through the same rasterized sphere.
       const v = surface(mvp, res);
       const loss = adamMip.minimize(() => sphereMse(shade(v, texMip, true), target), true, [texMip]);
-      adamNoMip.minimize(() => sphereMse(shade(v, texNoMip, false), target), false, [texNoMip]);
+      const lossNoMip = adamNoMip.minimize(() => sphereMse(shade(v, texNoMip, false), target), true, [texNoMip]);
       disposeSurface(v);
       target.dispose();
       iteration++;
-      return readScalar(loss!);
+      return [await readScalar(loss!), await readScalar(lossNoMip!)];
     },
     panels() {
       const mvp = cameraAt(4, DISPLAY_ROTATION);

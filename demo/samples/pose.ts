@@ -106,6 +106,7 @@ async function createPose(s: Settings): Promise<Trainer> {
       iteration++;
       return value;
     },
+    phase: () => (iteration <= searchIters ? 'greedy search' : 'Adam'),
     panels() {
       return tf.tidy(() => {
         const current = render(estimate());

@@ -130,7 +130,7 @@ export async function writeOutputs(result, dir) {
     fs.writeFileSync(path.join(dir, `${img.key}.png`), encodePng(img));
     files.push(`${img.key}.png`);
   }
-  fs.writeFileSync(path.join(dir, 'loss.png'), encodePng(plotLosses(result.losses, result.settings.iters, 640, 240)));
+  fs.writeFileSync(path.join(dir, 'loss.png'), encodePng(plotLosses(result.history, result.settings.iters, 640, 260)));
   files.push('loss.png');
   const {images, ...summary} = result;
   fs.writeFileSync(
