@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--budget MIN] [--only REGEX] [--no-page] [--no-node]`.
+// The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--budget MIN] [--only REGEX] [--no-page] [--no-node] [--save]`.
 //
 // Bundles bench/page.ts and bench/node.ts (with src/ and tfjs) using esbuild; runs the cpu rows in
 // Node, then the webgl and webgpu rows with their yardsticks in headless Chromium (Debian's, as
 // the tests find or install it), one case per call so that a crashed page costs one case; prints
-// the tables and writes bench/results/<date>.json and .md.
+// the tables and writes out/bench/results/<date>.json and .md (with --save: bench/results/, the
+// measured files the README quotes, kept in the repository).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -16,7 +17,8 @@ import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] | --report RESULTS.json';
+  'usage: npm run bench -- [--quick] [--reps N] [--warmup N] [--limit SECONDS] [--budget MINUTES] [--only REGEX] [--no-page] [--no-node] [--save] | --report RESULTS.json\n' +
+  "  results go to out/bench/results/<date>.json and .md; --save writes them into bench/results/ (the repository's)";
 
 /**
  * Defaults: 20 timed calls per figure, a cell skipped when it cannot finish in 30 s, and a run of
@@ -45,6 +47,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only = new RegExp(value());
     else if (a === '--no-page') o.page = false;
     else if (a === '--no-node') o.node = false;
+    else if (a === '--save') o.save = true;
     else if (a === '--report') o.report = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
@@ -379,7 +382,7 @@ async function main() {
   };
   console.log(`\n${terminalReport(report)}`);
   const stem = report.date.slice(0, 10) + (o.quick ? '-quick' : '') + (o.only ? '-partial' : '');
-  const file = path.join(root, 'bench', 'results', `${stem}.json`);
+  const file = path.join(root, ...(o.save ? [] : ['out']), 'bench', 'results', `${stem}.json`);
   fs.mkdirSync(path.dirname(file), {recursive: true});
   fs.writeFileSync(file, JSON.stringify(report, null, 1) + '\n');
   fs.writeFileSync(file.replace(/\.json$/, '.md'), markdownReport(report));

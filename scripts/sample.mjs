@@ -84,7 +84,8 @@ async function main() {
   let backend = opts.backend ?? 'auto';
   if (!runner.BACKEND_CHOICES.includes(backend))
     fail(`--backend must be one of ${runner.BACKEND_CHOICES.join(', ')}, got ${backend}`);
-  const settings = (await runner.loadNodeBundle()).resolveSettings(sample, opts.given);
+  const bundle = await runner.loadNodeBundle();
+  const settings = bundle.resolveSettings(sample, opts.given);
 
   // Chromium runs webgl and webgpu, and tells auto whether its GPU is a software renderer.
   let session = backend !== 'cpu' || opts.browser ? await runner.BrowserSession.start({say}) : null;
@@ -117,14 +118,17 @@ async function main() {
   } finally {
     await session?.close();
   }
-  const dir = path.resolve(opts.out ?? path.join(root, 'out', sample.name));
+  const base = path.resolve(opts.out ?? path.join(root, 'out', sample.name));
+  const dir = runner.newRunFolder(base, result, bundle.resolveSettings(sample, {}));
   const files = await runner.writeOutputs(result, dir);
   say(
     `${result.settings.iters} iterations in ${result.seconds.toFixed(1)} s (${(
       result.settings.iters / result.seconds
     ).toFixed(2)} it/s) on ${result.backend}`,
   );
-  say(`wrote ${path.relative(process.cwd(), dir) || '.'}/{${files.join(',')}}`);
+  say(
+    `wrote ${path.relative(process.cwd(), dir)}/{${files.join(',')}} (also ${path.relative(process.cwd(), base)}/latest)`,
+  );
   for (const [k, v] of Object.entries(result.metrics)) console.log(`  ${k}: ${Number(v.toPrecision(4))}`);
 }
 

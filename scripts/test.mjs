@@ -35,7 +35,21 @@ const say = msg => console.log(`[test] ${msg}`);
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu]`;
+const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu]
+
+With no option: every spec in Node and in headless Chromium (every backend present), then the package
+check (scripts/check-package.mjs) and the demo tests (scripts/test-demo.mjs); the last line is
+"N passed, M failed".
+
+  --node-only        only the Node suite
+  --browser-only     only the browser suite (karma + headless Chromium)
+  --grep <regex>     only the specs whose full name matches, in both runners
+  --backends <list>  browser: run exactly these backends (comma-separated), even where our kernels are
+                     not registered yet: for working on a GPU kernel
+  -h, --help         this text
+
+--node-only, --browser-only, --grep and --backends skip the package check and the demo tests.
+Environment: CHROME_BIN picks the browser. Bundles and the browser console log go to out/test/run-<pid>/.`;
 
 function parseArgs(argv) {
   const o = {node: true, browser: true, grep: null, backends: null};

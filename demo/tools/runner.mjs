@@ -121,7 +121,27 @@ export async function runSample({name, backend, given = {}, session = null, page
   }
 }
 
-/** Writes out/<name>/: one PNG per panel (target.png, result.png, …), loss.png and result.json. */
+/**
+ * A new folder for one run under `base` (out/<name> by default), named by its time (UTC), backend and the
+ * settings that differ from `defaults` — e.g. 2026-12-05T23-41-07-cpu-res4 — and `base/latest`, a
+ * symlink to it. Earlier runs stay. Returns the folder.
+ */
+export function newRunFolder(base, {backend, settings}, defaults) {
+  const time = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
+  const changed = Object.entries(settings)
+    .filter(([k, v]) => v !== defaults[k])
+    .map(([k, v]) => `${k}${v}`.replace(/[^\w.]+/g, '_'));
+  const name = [time, backend, ...changed].join('-');
+  let dir = path.join(base, name);
+  for (let k = 2; fs.existsSync(dir); k++) dir = path.join(base, `${name}-${k}`);
+  fs.mkdirSync(dir, {recursive: true});
+  const latest = path.join(base, 'latest');
+  fs.rmSync(latest, {force: true});
+  fs.symlinkSync(path.basename(dir), latest, 'dir');
+  return dir;
+}
+
+/** Writes a run's files into `dir`: one PNG per panel (target.png, result.png, …), loss.png and result.json. */
 export async function writeOutputs(result, dir) {
   const {plotLosses} = await loadNodeBundle();
   fs.mkdirSync(dir, {recursive: true});
