@@ -133,7 +133,7 @@ const umd = {
   globals: id => (isTensorflow(id) ? 'tf' : undefined),
 };
 
-export default {
+const core = {
   input: 'src/index.ts',
   external: isTensorflow,
   // Kernel registration happens at import time: keep the entry's side effects.
@@ -164,3 +164,31 @@ export default {
     },
   ],
 };
+
+/**
+ * The optional entry `tfjs-diffrast/loaders` (src/loaders/index.ts → dist/tfjs-diffrast-loaders.esm.js and .cjs;
+ * declarations come from the core build's one compilation). Its libraries (optional peer dependencies) and
+ * Node's built-ins stay imports; no UMD build (the libraries have no common globals).
+ */
+const loaderLibraries = ['@gltf-transform/core', '@loaders.gl/obj', 'fast-png', 'jpeg-js'];
+const loaders = {
+  input: 'src/loaders/index.ts',
+  external: id => loaderLibraries.includes(id) || id.startsWith('node:') || isTensorflow(id),
+  plugins: [
+    nodeResolve({extensions: ['.ts', '.mjs', '.js', '.json']}),
+    typescript({
+      tsconfig: './tsconfig.json',
+      filterRoot: root,
+      include: ['src/**/*.ts'],
+      exclude: testFiles,
+      compilerOptions: {sourceMap: true, inlineSources: true, declaration: false, declarationDir: undefined},
+      noEmitOnError: true,
+    }),
+  ],
+  output: [
+    {file: 'dist/tfjs-diffrast-loaders.esm.js', format: 'es', sourcemap: true, banner},
+    {file: 'dist/tfjs-diffrast-loaders.cjs', format: 'cjs', exports: 'named', sourcemap: true, banner},
+  ],
+};
+
+export default [core, loaders];

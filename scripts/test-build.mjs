@@ -161,6 +161,8 @@ export async function buildBundles({root, outDir, specs, node = true, browser = 
       platform: 'browser',
       target: 'chrome120',
       chunkNames: 'chunks/[name]-[hash]',
+      // The loaders (and @gltf-transform/core) import Node built-ins only on Node code paths.
+      external: ['node:*'],
     });
     result.browserDir = dir;
   }
