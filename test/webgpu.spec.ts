@@ -9,7 +9,7 @@ import {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 
 import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
-import {asWebGPU, GpuCall} from '../src/kernels/webgpu/gpu_context';
+import {asWebGPU, GpuCall, runGPU} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
@@ -166,6 +166,29 @@ describeEachBackend(
         expect(() => call.output([Math.floor(limit / 4) + 1], 'rastDb')).toThrowError(
           /rasterize \(webgpu\): rastDb needs a GPU buffer of \d+ bytes, more than this device allows/,
         );
+        expect(backend.numDataIds()).toBe(before);
+      });
+
+      it('runGPU releases what a failing call made, whatever throws, and names the op', () => {
+        const backend = asWebGPU(tf.backend());
+        const before = backend.numDataIds();
+        expect(() =>
+          runGPU(backend, k.InterpolateGrad, call => {
+            call.output([2, 2], 'dattr');
+            call.scratchBuffer(64, 'a scratch buffer');
+            expect(backend.numDataIds()).toBe(before + 1);
+            throw new Error('boom');
+          }),
+        ).toThrowError(/^interpolate \(webgpu\): gradient: boom$/);
+        expect(backend.numDataIds()).toBe(before);
+        // A dispatch refused after outputs were made (it checks the size before it uses the pipeline).
+        const limit = deviceOf().limits.maxComputeWorkgroupsPerDimension;
+        expect(() =>
+          runGPU(backend, k.Rasterize, call => {
+            call.output([2, 2], 'rast');
+            call.dispatch(null as unknown as GPUComputePipeline, [], [limit + 1, 1, 1]);
+          }),
+        ).toThrowError(/^rasterize \(webgpu\): needs \d+x1x1 workgroups, more than maxComputeWorkgroupsPerDimension/);
         expect(backend.numDataIds()).toBe(before);
       });
 

@@ -4,7 +4,7 @@ import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {AntialiasGpuArgs, recordAntialias} from './antialias_program';
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel, GpuCall} from './gpu_context';
 
 /** The buffers and sizes shared by antialias's forward and backward kernels. */
 export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs): AntialiasGpuArgs {
@@ -27,15 +27,13 @@ export function antialiasArgs(call: GpuCall, inputs: AntialiasInputs): Antialias
   };
 }
 
-export const antialiasWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), Antialias);
+export const antialiasWebGPU: KernelFunc = gpuKernel(Antialias, (call, {inputs, attrs}) => {
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named);
   const out = call.output(named.color.shape, 'the output');
   recordAntialias(call, a, out.buffer);
-  call.submit();
   return out.info;
-};
+});
 
 export const antialiasConfig: KernelConfig = {
   kernelName: Antialias,

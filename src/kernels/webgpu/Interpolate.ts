@@ -3,7 +3,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '../names';
 import {attributeLayout} from '../shared/layout';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel, GpuCall} from './gpu_context';
 import {InterpolateGpuArgs, recordInterpolate} from './interpolate_program';
 
 /** The buffers and sizes shared by interpolate's forward and backward kernels. */
@@ -26,8 +26,7 @@ export function interpolateArgs(call: GpuCall, inputs: InterpolateInputs, diff: 
   };
 }
 
-export const interpolateWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), Interpolate);
+export const interpolateWebGPU: KernelFunc = gpuKernel(Interpolate, (call, {inputs, attrs}) => {
   const named = unpackInputs<InterpolateInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);
@@ -35,9 +34,8 @@ export const interpolateWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
   const out = call.output([...lead, a.numAttrs], 'out'),
     outDa = call.output([...lead, 2 * diffAttrs.length], 'outDa');
   recordInterpolate(call, a, out.buffer, outDa.buffer);
-  call.submit();
   return [out.info, outDa.info] as TensorInfo[];
-};
+});
 
 export const interpolateConfig: KernelConfig = {
   kernelName: Interpolate,

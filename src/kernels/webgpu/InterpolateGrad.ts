@@ -2,12 +2,11 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} from '../names';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {interpolateArgs} from './Interpolate';
 import {recordInterpolateGrad} from './interpolate_program';
 
-export const interpolateGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), InterpolateGrad);
+export const interpolateGradWebGPU: KernelFunc = gpuKernel(InterpolateGrad, (call, {inputs, attrs}) => {
   const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const a = interpolateArgs(call, named, diffAttrs);
@@ -24,11 +23,10 @@ export const interpolateGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
     drast: drast.buffer,
     drastDb: drastDb?.buffer ?? null,
   });
-  call.submit();
   const outs: TensorInfo[] = [dattr.info, drast.info];
   if (drastDb) outs.push(drastDb.info);
   return outs;
-};
+});
 
 export const interpolateGradConfig: KernelConfig = {
   kernelName: InterpolateGrad,

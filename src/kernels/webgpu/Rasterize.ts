@@ -3,11 +3,10 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout} from '../shared/layout';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {recordRasterize} from './rasterize_program';
 
-export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), Rasterize);
+export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, attrs}) => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
   const layout = meshLayout(pos, tri, {ranges});
@@ -34,9 +33,8 @@ export const rasterizeWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
       rangeMode,
     });
   }
-  call.submit();
   return [rast.info, rastDb.info] as TensorInfo[];
-};
+});
 
 export const rasterizeConfig: KernelConfig = {
   kernelName: Rasterize,

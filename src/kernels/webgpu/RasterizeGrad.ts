@@ -3,11 +3,10 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {recordRasterizeGrad} from './rasterize_grad_program';
 
-export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), RasterizeGrad);
+export const rasterizeGradWebGPU: KernelFunc = gpuKernel(RasterizeGrad, (call, {inputs, attrs}) => {
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
   const [numImages, height, width] = rast.shape;
   const {numVertices, numTriangles, rangeMode} = meshLayout(pos, tri, rast);
@@ -33,9 +32,8 @@ export const rasterizeGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
       rangeMode,
     });
   }
-  call.submit();
   return dpos.info;
-};
+});
 
 export const rasterizeGradConfig: KernelConfig = {
   kernelName: RasterizeGrad,

@@ -2,7 +2,7 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel, GpuCall} from './gpu_context';
 import {recordTexture, TextureGpuArgs} from './texture_program';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -30,13 +30,11 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
   };
 }
 
-export const textureWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), Texture);
+export const textureWebGPU: KernelFunc = gpuKernel(Texture, (call, {inputs, attrs}) => {
   const a = textureArgs(call, unpackInputs<TextureInputs>(inputs, attrs!), attrs as unknown as TextureAttrs);
   const out = call.output([a.numImages, a.height, a.width, a.channels], 'the output');
   recordTexture(call, a, out.buffer);
-  call.submit();
   return out.info;
-};
+});
 
 export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'webgpu', kernelFunc: textureWebGPU};

@@ -2,14 +2,13 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {textureArgs} from './Texture';
 import {recordTextureGrad} from './texture_program';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-export const textureGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), TextureGrad);
+export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inputs, attrs}) => {
   const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
   const {tex, uv, uvDa, mipLevelBias, mips} = named;
   const a = textureArgs(call, named, attrs as unknown as TextureAttrs);
@@ -29,9 +28,8 @@ export const textureGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
     if (out.buffer) call.encoder.copyBufferToBuffer(pixelGrads, offset, out.buffer, 0, bytes);
     offset += bytes;
   }
-  call.submit();
   return [dtex.info, ...pixelOutputs.map(p => p.out.info), ...dmips.map(d => d.info)] as TensorInfo[];
-};
+});
 
 export const textureGradConfig: KernelConfig = {
   kernelName: TextureGrad,

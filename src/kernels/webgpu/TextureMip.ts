@@ -3,11 +3,10 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {TextureMip, unpackInputs} from '../names';
 import {mipLevelSize} from '../shared/mip_sizes';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {recordMipStep} from './texture_mip_program';
 
-export const textureMipWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), TextureMip);
+export const textureMipWebGPU: KernelFunc = gpuKernel(TextureMip, (call, {inputs, attrs}) => {
   const {x} = unpackInputs<{x: TensorInfo}>(inputs, attrs!);
   const r = x.shape.length;
   const [height, width, channels] = x.shape.slice(r - 3);
@@ -24,9 +23,8 @@ export const textureMipWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
     channels,
     shape.reduce((a, b) => a * b, 1),
   );
-  call.submit();
   return out.info;
-};
+});
 
 export const textureMipConfig: KernelConfig = {
   kernelName: TextureMip,

@@ -2,11 +2,10 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {TextureMipGrad, TextureMipGradAttrs, unpackInputs} from '../names';
 
-import {asWebGPU, GpuCall} from './gpu_context';
+import {gpuKernel} from './gpu_context';
 import {recordMipStep} from './texture_mip_program';
 
-export const textureMipGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
-  const call = new GpuCall(asWebGPU(backend), TextureMipGrad);
+export const textureMipGradWebGPU: KernelFunc = gpuKernel(TextureMipGrad, (call, {inputs, attrs}) => {
   const {dy} = unpackInputs<{dy: TensorInfo}>(inputs, attrs!);
   const {inHeight, inWidth} = attrs as unknown as TextureMipGradAttrs;
   const r = dy.shape.length;
@@ -23,9 +22,8 @@ export const textureMipGradWebGPU: KernelFunc = ({inputs, backend, attrs}) => {
     channels,
     shape.reduce((a, b) => a * b, 1),
   );
-  call.submit();
   return dx.info;
-};
+});
 
 export const textureMipGradConfig: KernelConfig = {
   kernelName: TextureMipGrad,

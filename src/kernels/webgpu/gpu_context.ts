@@ -7,9 +7,9 @@
  */
 /// <reference types="@webgpu/types" />
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
-import type {TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {kernelError} from '../errors';
+import {kernelError, withKernelPrefix} from '../errors';
 
 /** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
 interface TensorData {
@@ -242,11 +242,16 @@ ${LINEAR_INDEX_WGSL}
     return {info, buffer};
   }
 
-  /** Throws for this op, first releasing what the call made: its outputs and scratch buffers. */
+  /** Throws for this op, first releasing what the call made. */
   private fail(message: string): never {
+    this.release();
+    throw gpuError(this.kernelName, message);
+  }
+
+  /** Releases what the call made, its outputs and scratch buffers, after a failure (see runGPU). */
+  release() {
     this.outputs.splice(0).forEach(o => this.backend.disposeData(o.dataId, true));
     this.scratch.splice(0).forEach(b => b.destroy());
-    throw gpuError(this.kernelName, message);
   }
 
   /** A scratch storage buffer, destroyed after submit. */
@@ -373,6 +378,31 @@ ${LINEAR_INDEX_WGSL}
     this.device.queue.submit([this.encoder.finish()]);
     this.scratch.forEach(s => s.destroy());
   }
+}
+
+/**
+ * Runs one webgpu kernel call, as webgl's runGL does: `body` records its work into a GpuCall, which
+ * is then submitted. Whatever throws (a limit, a dispatch, uniform packing, tfjs), the outputs and
+ * scratch buffers the call made are released and the error names the op (docs/backends.md#errors).
+ */
+export function runGPU<T>(backend: unknown, kernelName: string, body: (call: GpuCall) => T): T {
+  const call = new GpuCall(asWebGPU(backend), kernelName);
+  try {
+    const result = body(call);
+    call.submit();
+    return result;
+  } catch (e) {
+    call.release();
+    throw withKernelPrefix(e, kernelName, 'webgpu');
+  }
+}
+
+/** A webgpu KernelFunc whose body runs inside runGPU. */
+export function gpuKernel(
+  kernelName: string,
+  body: (call: GpuCall, args: {inputs: NamedTensorInfoMap; attrs: NamedAttrMap}) => TensorInfo | TensorInfo[],
+): KernelFunc {
+  return ({inputs, backend, attrs}) => runGPU(backend, kernelName, call => body(call, {inputs, attrs: attrs!}));
 }
 
 /** Threads per workgroup of element-wise passes. */
