@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_context';
+import {PROFILE_FLAG as GPU_PROFILE_FLAG, takePassTimes as takeGpuPassTimes} from '../src/kernels/webgpu/gpu_context';
 
 import {nextTask} from './harness';
 
@@ -58,16 +59,19 @@ export async function backendFence() {
 
 /**
  * GPU milliseconds per pass of one call of `run` on the active backend (webgl: our draws, timed
- * by DIFFRAST_WEBGL_PROFILE); null where the backend has no such profile.
+ * by DIFFRAST_WEBGL_PROFILE; webgpu: our compute passes, by DIFFRAST_WEBGPU_PROFILE where the
+ * device has timestamp queries); null where the backend has no such profile.
  */
 export async function passTimes(run: () => Promise<void>): Promise<{[pass: string]: number} | null> {
-  if (tf.getBackend() !== 'webgl') return null;
-  tf.env().set(PROFILE_FLAG, true);
+  const backend = tf.getBackend();
+  if (backend !== 'webgl' && backend !== 'webgpu') return null;
+  const [flag, take] = backend === 'webgl' ? [PROFILE_FLAG, takePassTimes] : [GPU_PROFILE_FLAG, takeGpuPassTimes];
+  tf.env().set(flag, true);
   try {
-    await takePassTimes(tf.backend());
+    await take(tf.backend());
     await run();
-    return await takePassTimes(tf.backend());
+    return await take(tf.backend());
   } finally {
-    tf.env().set(PROFILE_FLAG, false);
+    tf.env().set(flag, false);
   }
 }

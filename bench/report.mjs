@@ -358,6 +358,54 @@ function breakdownLines(report) {
   return lines;
 }
 
+/**
+ * Issue 14: each op's backward over its forward, per GPU subject and cell (both timed in the same
+ * run), against the target of 3×; and where the backward's GPU time goes (its largest passes).
+ */
+const BACKWARD_TARGET = 3;
+function backwardRatios(report) {
+  const rows = [],
+    lines = [];
+  for (const b of report.cases.filter(c => c.op.endsWith(' backward'))) {
+    const op = b.op.slice(0, -' backward'.length);
+    const f = report.cases.find(
+      c => c.op === `${op} forward` && c.params.height === b.params.height && c.params.scene === b.params.scene,
+    );
+    if (!f) continue;
+    for (const eb of b.entries.filter(e => e.role === 'subject' && e.where !== 'node')) {
+      const ef = f.entries.find(e => e.name === eb.name);
+      const x = eb.status === OK && ef?.status === OK ? eb.medianMs / ef.medianMs : null;
+      rows.push([
+        op,
+        eb.name,
+        b.params.scene,
+        sizeOf(b.params),
+        cellText(ef),
+        cellText(eb),
+        fmtX(x),
+        x == null ? '' : x <= BACKWARD_TARGET ? 'met' : 'MISSED',
+      ]);
+      const passes = Object.entries(eb.breakdownMs ?? {}).sort((p, q) => q[1] - p[1]);
+      if (passes.length)
+        lines.push(
+          `${op} backward [${eb.name}], ${b.params.scene}, ${sizeOf(b.params)}, median ${fmtMs(eb.medianMs)} ms: ` +
+            passes.map(([k, v]) => `${k} ${fmtMs(v)}`).join(', '),
+        );
+    }
+  }
+  return {rows, lines};
+}
+const BACKWARD_HEADER = [
+  'op',
+  'subject',
+  'mesh',
+  'size',
+  'forward ms',
+  'backward ms',
+  'backward ÷ forward',
+  `≤ ${BACKWARD_TARGET}×`,
+];
+
 export function summaryLine(r) {
   const parts = r.entries.map(e => `${e.name} ${e.status === OK ? `${fmtMs(e.medianMs)} ms` : e.status}`);
   return `${r.op}, ${sizeOf(r.params)}, ${r.params.scene}: ${parts.join('; ')}`;
@@ -371,6 +419,12 @@ export function terminalReport(report) {
   out.push('== cost growth (time ratio)', textTable(GROWTH_HEADER, growthRows(report)), '');
   const bl = breakdownLines(report);
   if (bl.length) out.push('== webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), ms', ...bl, '');
+  const bw = backwardRatios(report);
+  if (bw.rows.length) {
+    out.push('== backward ÷ forward (same run)', textTable(BACKWARD_HEADER, bw.rows), '');
+    if (bw.lines.length)
+      out.push('== backward GPU time per pass (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), ms', ...bw.lines, '');
+  }
   out.push(
     '== targets',
     ...targets(report).map(
@@ -407,6 +461,11 @@ export function markdownReport(report) {
       ...bl.map(l => `- ${l}`),
       '',
     );
+  const bw = backwardRatios(report);
+  if (bw.rows.length) {
+    out.push('## Backward ÷ forward (same run)', '', mdTable(BACKWARD_HEADER, bw.rows), '');
+    if (bw.lines.length) out.push('GPU time per pass of each backward, ms:', '', ...bw.lines.map(l => `- ${l}`), '');
+  }
   out.push('## Cost growth (time ratio)', '', mdTable(GROWTH_HEADER, growthRows(report)), '');
   for (const t of opTables(report)) {
     out.push(`## ${t.title}`, '', mdTable(t.header, t.rows), '', ...t.notes.map(n => `- ${n}`), '');

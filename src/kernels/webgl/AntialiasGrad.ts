@@ -4,8 +4,12 @@ import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
 import {antialiasBindings} from './Antialias';
-import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
-import {channelGroupPass} from './passes';
+import {
+  antialiasColorGradFromAlphasProgram,
+  antialiasColorGradProgram,
+  antialiasPosGradProgram,
+} from './antialias_grad_program';
+import {channelGroupPass, scratchGrid} from './passes';
 import {scatterPrecomputed} from './scatter';
 
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
@@ -17,9 +21,30 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const {color, pos} = named;
     const dcolor = s.output(color.shape),
       dpos = s.output(pos.shape);
-    channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
     const [numImages, height, width] = color.shape;
-    scatterPrecomputed(s, dpos, posRows, antialiasPosGradProgram(s.ctx), 4, numImages * height * width, uniforms, all);
+    const pixels = numImages * height * width;
+    // Where five draw buffers are allowed, the dpos pass also keeps each item's α for dcolor.
+    const alphas =
+      (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5
+        ? scratchGrid(s, 'antialias-grad.alphas', pixels)
+        : null;
+    scatterPrecomputed(
+      s,
+      dpos,
+      posRows,
+      antialiasPosGradProgram(s.ctx, alphas != null),
+      4,
+      pixels,
+      uniforms,
+      all,
+      alphas ?? undefined,
+    );
+    if (alphas) {
+      const program = antialiasColorGradFromAlphasProgram(s.ctx);
+      channelGroupPass(s, program, dcolor, uniforms.uChannels, uniforms, {uDy: all.uDy, uAlphas: alphas.texture});
+    } else {
+      channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
+    }
     return [dcolor.info, dpos.info] as TensorInfo[];
   });
 

@@ -30,12 +30,16 @@ export interface Pyramid {
   textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture | null};
 }
 
-/** Level 1: per texel, the number of live contributions (z ≠ 0) among the grids of four items. */
-function countProgram(ctx: DiffrastGL): GlProgram {
+/**
+ * Level 1: per texel, the number of live contributions (z ≠ 0) among the grids of four items;
+ * or, `given`, those items' counts as the first pass stored them (z of uCounts).
+ */
+function countProgram(ctx: DiffrastGL, given: boolean): GlProgram {
   return elementProgram(
     ctx,
-    'compact-count',
+    `compact-count${given ? '-given' : ''}`,
     () => `${HEADER}${FETCH}${FOUR_GRIDS}${OUTPUT_INDEX}
+uniform sampler2D uCounts;
 uniform int uItems;
 uniform int uPerItem;
 out vec4 outCounts;
@@ -45,8 +49,10 @@ void main() {
   for (int m = 0; m < 4; m++) {
     int item = 4 * t + m;
     if (item >= uItems) break;
-    for (int k = 0; k < 4; k++) {
-      if (k < uPerItem && gridTexel(k, item).z != 0.0) counts[m] += 1.0;
+    ${
+      given
+        ? 'counts[m] = fetchTexel(uCounts, item).z;'
+        : 'for (int k = 0; k < 4; k++) if (k < uPerItem && gridTexel(k, item).z != 0.0) counts[m] += 1.0;'
     }
   }
   outCounts = counts;
@@ -82,9 +88,14 @@ void main() {
 
 /**
  * The live contributions of `grids` (precomputed points, live where z ≠ 0) over `items` items,
- * counted into a pyramid; null when a compacted draw would not pay (or counts could be inexact).
+ * counted into a pyramid (or as `counts` holds them: z, per item); null when a compacted draw would not pay (or counts could be inexact).
  */
-export function compactedCount(s: GlSession, grids: ScratchGrid[], items: number): Pyramid | null {
+export function compactedCount(
+  s: GlSession,
+  grids: ScratchGrid[],
+  items: number,
+  counts?: ScratchGrid,
+): Pyramid | null {
   const points = items * grids.length;
   if (points >= EXACT_COUNT) return null;
   const sizes: number[] = [];
@@ -104,7 +115,9 @@ export function compactedCount(s: GlSession, grids: ScratchGrid[], items: number
   const odd = scratchGrid(s, 'compact.odd', used[1]);
   const even = used[0] > 0 ? scratchGrid(s, 'compact.even', used[0]) : null;
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even!);
-  elementPass(s, countProgram(s.ctx), [odd], {uItems: items, uPerItem: grids.length}, gridSamplers(grids), 0, sizes[0]);
+  const countTextures = {...gridSamplers(grids), uCounts: counts?.texture ?? null};
+  const countUniforms = {uItems: items, uPerItem: grids.length};
+  elementPass(s, countProgram(s.ctx, counts != null), [odd], countUniforms, countTextures, 0, sizes[0]);
   for (let l = 2; l <= sizes.length; l++) {
     elementPass(
       s,
@@ -117,8 +130,8 @@ export function compactedCount(s: GlSession, grids: ScratchGrid[], items: number
     );
   }
   const top = sizes.length;
-  const counts = s.readTexel(levelGrid(top), base[top]);
-  const total = counts[0] + counts[1] + counts[2] + counts[3];
+  const totals = s.readTexel(levelGrid(top), base[top]);
+  const total = totals[0] + totals[1] + totals[2] + totals[3];
   if (total > LIVE_SHARE * points) return null;
   return {
     total,

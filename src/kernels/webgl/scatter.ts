@@ -185,6 +185,7 @@ bool contribution(int point, out int texel, out vec4 value) {
  * Position gradients [rows, 4] in two stages: `first` (an element program writing
  * `perPixel` ≤ 4 outputs as precomputedProgram reads them) over `pixels`, then one point per
  * contribution, compacted to the live ones where few are (compact.ts); copied into `output`.
+ * `counts`: a further output of `first` holding each pixel's number of live contributions in z.
  */
 export function scatterPrecomputed(
   s: GlSession,
@@ -195,11 +196,12 @@ export function scatterPrecomputed(
   pixels: number,
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
+  counts?: ScratchGrid,
 ) {
   if (output.size === 0) return;
   const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
-  elementPass(s, first, grids, uniforms, textures);
-  const pyramid = compactedCount(s, grids, pixels);
+  elementPass(s, first, counts ? [...grids, counts] : grids, uniforms, textures);
+  const pyramid = compactedCount(s, grids, pixels, counts);
   const target = scatterTarget(s, rows);
   if (pyramid) {
     scatter(

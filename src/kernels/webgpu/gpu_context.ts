@@ -8,6 +8,7 @@
 /// <reference types="@webgpu/types" />
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import type {KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo} from '@tensorflow/tfjs-core';
+import {env} from '@tensorflow/tfjs-core';
 
 import {kernelError, withKernelPrefix} from '../errors';
 
@@ -26,6 +27,39 @@ interface DeviceState {
   dummy: GPUBuffer;
   /** Scratch render targets for rasterize, grown on demand and kept for the device's lifetime. */
   targets: {width: number; height: number; id: GPUTexture; depth: GPUTexture} | null;
+  /** Compute passes timed under PROFILE_FLAG, not yet read (takePassTimes). */
+  pendingTimes: PendingTime[];
+}
+
+/**
+ * When true, every compute pass of our kernels is timed with timestamp queries (where the device
+ * has 'timestamp-query'): for benchmarks; read the times with `takePassTimes`.
+ */
+export const PROFILE_FLAG = 'DIFFRAST_WEBGPU_PROFILE';
+env().registerFlag(PROFILE_FLAG, () => false);
+
+interface PendingTime {
+  label: string;
+  querySet: GPUQuerySet;
+  resolved: GPUBuffer;
+  read: GPUBuffer;
+}
+
+/** GPU milliseconds per pass label of the passes timed since the last call (summed per label). */
+export async function takePassTimes(backend: unknown): Promise<{[label: string]: number}> {
+  const device = (backend as {device?: GPUDevice}).device;
+  const times: {[label: string]: number} = {};
+  if (!device) return times;
+  await device.queue.onSubmittedWorkDone();
+  for (const {label, querySet, resolved, read} of deviceState(device).pendingTimes.splice(0)) {
+    await read.mapAsync(GPUMapMode.READ);
+    const t = new BigInt64Array(read.getMappedRange());
+    times[label] = (times[label] ?? 0) + Number(t[1] - t[0]) / 1e6;
+    read.unmap();
+    [read, resolved].forEach(b => b.destroy());
+    querySet.destroy();
+  }
+  return times;
 }
 
 const states = new WeakMap<GPUDevice, DeviceState>();
@@ -38,6 +72,7 @@ function deviceState(device: GPUDevice): DeviceState {
       pipelines: new Map(),
       dummy: device.createBuffer({size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM}),
       targets: null,
+      pendingTimes: [],
     };
     device.lost.then(info => {
       created.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
@@ -310,6 +345,7 @@ ${LINEAR_INDEX_WGSL}
   computePipeline(key: string, bindings: Bindings, code: () => string): GPUComputePipeline {
     return this.pipeline(key, device =>
       device.createComputePipeline({
+        label: key,
         layout: device.createPipelineLayout({bindGroupLayouts: [bindings.layout(device, GPUShaderStage.COMPUTE)]}),
         compute: {module: device.createShaderModule({code: bindings.wgsl + code(), label: key}), entryPoint: 'main'},
       }),
@@ -326,11 +362,25 @@ ${LINEAR_INDEX_WGSL}
         `needs ${groups.join('x')} workgroups, more than maxComputeWorkgroupsPerDimension ${limit}`,
       );
     }
-    const pass = this.encoder.beginComputePass();
+    const timed = env().getBool(PROFILE_FLAG) && this.device.features.has('timestamp-query');
+    const querySet = timed ? this.device.createQuerySet({type: 'timestamp', count: 2}) : null;
+    const pass = this.encoder.beginComputePass(
+      querySet ? {timestampWrites: {querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1}} : undefined,
+    );
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.bindGroup(pipeline, buffers));
     pass.dispatchWorkgroups(...groups);
     pass.end();
+    if (querySet) {
+      const resolved = this.device.createBuffer({
+        size: 16,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      });
+      const read = this.device.createBuffer({size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST});
+      this.encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
+      this.encoder.copyBufferToBuffer(resolved, 0, read, 0, 16);
+      this.state.pendingTimes.push({label: `${this.kernelName} ${pipeline.label}`, querySet, resolved, read});
+    }
   }
 
   bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, resources: Resource[]): GPUBindGroup {
