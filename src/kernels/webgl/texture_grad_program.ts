@@ -199,7 +199,8 @@ void main() {
 
 /**
  * The block target into one level's gradient [Nt, h, w, C]: each texel's cell plus the border
- * cells its boundary mode maps onto it.
+ * cells its boundary mode maps onto it. (Those border sums join the texel's sum here rather than
+ * in blend order: the last bits may differ from a tap-by-tap scatter; docs/backends.md#summation-order.)
  */
 export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
