@@ -26,6 +26,7 @@ const PAGES = {
   earth: {texture: 256, res: 32},
   envphong: {subdivisions: 3, env: 16, res: 32},
   pose: {res: 64},
+  model: {res: 32, texture: 32},
 };
 
 /** Small-size versions of the README's targets (the full ones: demo/tools/measure-targets.mjs). */
@@ -38,6 +39,7 @@ const TARGETS = [
     expect: {'Phong rgb rmse': ['<', 0.05], 'Phong exponent relative error': ['<', 0.1]},
   },
   {sample: 'pose', given: {res: 32, iters: 200}, expect: {'angle error (degrees)': ['<', 2]}},
+  {sample: 'model', given: {res: 32, texture: 32, iters: 100}, expect: {'held-out view PSNR (dB)': ['>=', 18]}},
 ];
 
 const ITERATIONS = 30;
