@@ -5,6 +5,7 @@ import {meshLayout} from '../shared/layout';
 
 import {runGL} from './gl_session';
 import {rasterizeGradProgram} from './rasterize_grad_program';
+import {scratchGrid} from './passes';
 import {scatterPrecomputed} from './scatter';
 
 export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
@@ -31,6 +32,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         uVertexStride: vertexStride,
       },
       {uPos: posT.texture, uTri: triT.texture, uRast: rastT.texture, uDy: dyT.texture, uDdb: ddbT?.texture ?? null},
+      scratchGrid(s, 'rasterize-grad.counts', numImages * height * width),
     );
     return dpos.info;
   });

@@ -19,13 +19,14 @@ uniform int uVertexStride;  // vertices per image (instanced mode), 0 in range m
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
+layout(location = 3) out vec4 outCounts;  // z: live contributions (for the compaction)
 
 // Corner k's contribution: (dx, dy, its dpos row, dw).
 vec4 corner(vec4 dp, int row) { return vec4(dp.xy, encodeTexel(row), dp.w); }
 
 void main() {
   int pixel = outputIndex();
-  outCorner0 = outCorner1 = outCorner2 = vec4(0.0);
+  outCorner0 = outCorner1 = outCorner2 = outCounts = vec4(0.0);
   ivec3 k;
   if (!triangleOfId(decodeId(fetch(uRast, 4 * pixel + 3)), k)) return;
   vec2 g = fetch4(uDy, pixel).xy;
@@ -43,10 +44,11 @@ void main() {
   outCorner0 = corner(dp[0], base + k.x);
   outCorner1 = corner(dp[1], base + k.y);
   outCorner2 = corner(dp[2], base + k.z);
+  outCounts.z = 3.0;
 }
 `;
 
-/** The first stage: three contributions per pixel. */
+/** The first stage: three contributions per pixel, and their count. */
 export function rasterizeGradProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(ctx, 'rasterize-grad', () => FIRST);
 }
