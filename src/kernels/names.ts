@@ -83,7 +83,9 @@ export interface InterpolateGradInputs extends InterpolateInputs {
   dyDa?: TensorInfo;
 }
 
+/** How {@link texture} filters (docs/texture.md#filter-modes). */
 export type FilterMode = 'nearest' | 'linear' | 'linear-mipmap-nearest' | 'linear-mipmap-linear';
+/** What {@link texture} reads outside the texture (docs/texture.md#boundary-modes). */
 export type BoundaryMode = 'wrap' | 'clamp' | 'zero' | 'cube';
 
 /**

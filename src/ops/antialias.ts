@@ -28,24 +28,42 @@ import {gradMap, runKernel, savedInputs} from './grad_util';
  * holds a `[T,3]` int32 tensor (`-1` where an edge has no usable neighbour). Call `dispose()`.
  */
 export class TopologyHash {
-  constructor(readonly opposite: tf.Tensor2D) {}
+  /**
+   * Made by {@link antialiasConstructTopologyHash}; rarely constructed directly.
+   * @param opposite - `[T,3]` int32: the vertex across edge e of triangle t, or −1.
+   */
+  constructor(
+    /** `[T,3]` int32: the vertex across edge e (opposite corner e) of triangle t, or −1. */
+    readonly opposite: tf.Tensor2D,
+  ) {}
 
+  /** T, the number of triangles the hash was built for. */
   get numTriangles(): number {
     return this.opposite.shape[0];
   }
 
+  /** Disposes the tensor. */
   dispose() {
     this.opposite.dispose();
   }
 }
 
 /**
- * Builds the topology of a mesh for `antialias` (docs/antialias.md#topology): every undirected edge {a, b} of a
- * triangle records the opposite vertices of the first two triangles that share it. An edge with
- * one triangle, or the third triangle on a non-manifold edge, has no neighbour and is always a
- * silhouette. Neighbours are found by shared vertex indices only: meshes whose adjacent triangles
- * do not share indices (split normals or UV seams) get a silhouette at every edge.
- * Triangles with a negative index are left out.
+ * Builds the topology of a mesh for {@link antialias} (docs/antialias.md#topology): every
+ * undirected edge {a, b} of a triangle records the opposite vertices of the first two triangles
+ * that share it. An edge with one triangle, or the third triangle on a non-manifold edge, has no
+ * neighbour and is always a silhouette. Neighbours are found by shared vertex indices only: meshes
+ * whose adjacent triangles do not share indices (split normals or UV seams) get a silhouette at
+ * every edge. Triangles with a negative index are left out. Reads `tri` on the CPU: build it once.
+ *
+ * @param triLike - `[T,3]` int32, the triangles that will be rasterized.
+ * @returns a {@link TopologyHash}; call `dispose()` when done.
+ *
+ * @example
+ * ```ts
+ * const hash = dr.antialiasConstructTopologyHash(tri);   // once, for a static mesh
+ * const aa = dr.antialias(color, rast, pos, tri, {topologyHash: hash});
+ * ```
  */
 export function antialiasConstructTopologyHash(triLike: TensorOrLike): TopologyHash {
   const op = 'antialiasConstructTopologyHash';
@@ -82,10 +100,17 @@ function buildOpposite(tri: Int32Array): Int32Array {
   return opposite;
 }
 
+/** Options of {@link antialias} (docs/antialias.md#options). */
 export interface AntialiasOptions {
-  /** From `antialiasConstructTopologyHash(tri)`; built (and read back from tri) on every call if omitted. */
+  /**
+   * From {@link antialiasConstructTopologyHash}`(tri)`, built for the same T triangles.
+   * @defaultValue built (and tri read back) on every call
+   */
   topologyHash?: TopologyHash;
-  /** Multiplies the gradient that flows into `pos` (default 1). */
+  /**
+   * Multiplies the gradient that flows into `pos`.
+   * @defaultValue 1
+   */
   posGradientBoost?: number;
 }
 
@@ -93,15 +118,27 @@ const OP = 'antialias';
 const OPTIONS = optionNames<AntialiasOptions>({topologyHash: true, posGradientBoost: true});
 
 /**
- * Antialiases silhouette edges of a rendered image.
- *
- * - `color`: `[N,H,W,C]` the shaded image, any C.
- * - `rast`, `pos`, `tri`: exactly those that were rasterized (instanced `pos` `[N,V,4]` or range
- *   mode `[V,4]`, decided by its rank).
- * - returns `[N,H,W,C]`: color with each silhouette edge's pixel pair blended by the fraction of
- *   the pixel the edge leaves to the other surface.
+ * Antialiases the silhouette edges of a rendered image (docs/antialias.md): where a silhouette
+ * edge crosses between two pixel centers, their colors are blended by how far it crosses. This is
+ * where gradients with respect to visibility come from.
  *
  * Gradients: `color`, and `pos` (x, y, w; scaled by `posGradientBoost`).
+ *
+ * @param color - `[N,H,W,C]`, the shaded image, any C.
+ * @param rast - the first output of {@link rasterize} for `pos` and `tri`.
+ * @param pos - exactly the positions that were rasterized (instanced `[N,V,4]` or range mode
+ *   `[V,4]`, decided by the rank).
+ * @param tri - exactly the triangles that were rasterized.
+ * @param options - `topologyHash`, `posGradientBoost`.
+ * @returns `[N,H,W,C]`: `color` with each silhouette crossing blended.
+ *
+ * @example
+ * ```ts
+ * const hash = dr.antialiasConstructTopologyHash(tri);
+ * const {rast} = dr.rasterize(pos, tri, [256, 256]);
+ * const {out} = dr.interpolate(colors, rast, tri);
+ * const image = dr.antialias(out, rast, pos, tri, {topologyHash: hash});
+ * ```
  */
 export function antialias(
   color: TensorOrLike,

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** A tensor, or what `tf.tensor` accepts: nested arrays or typed arrays. */
 export type TensorOrLike = tf.Tensor | tf.TensorLike;
 
 export function fail(op: string, message: string): never {

@@ -19,16 +19,22 @@ import {
 } from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
+/** Options of {@link interpolate} (docs/interpolate.md#options). */
 export interface InterpolateOptions {
-  /** The `rastDb` output of `rasterize`; required with `diffAttrs`. */
+  /**
+   * The `rastDb` output of {@link rasterize} `[N,H,W,4]`; required with `diffAttrs`.
+   * @defaultValue none
+   */
   rastDb?: TensorOrLike;
   /**
    * Attributes whose screen-space derivatives go to `outDa`: `'all'` or a list of indices
    * (negative ones count from the end).
+   * @defaultValue none: `outDa` is `[N,H,W,0]`
    */
   diffAttrs?: 'all' | number[];
 }
 
+/** What {@link interpolate} returns. */
 export type InterpolateResult = {
   /** `[N,H,W,A]`: the attributes at each pixel; zeros on empty pixels. */
   out: tf.Tensor4D;
@@ -59,16 +65,25 @@ function resolveDiffAttrs(diffAttrs: InterpolateOptions['diffAttrs'], numAttrs: 
 }
 
 /**
- * Interpolates vertex attributes over the rasterized triangles.
- *
- * - `attr`: `[V,A]` or `[1,V,A]` (shared by every image) or `[N,V,A]` (one set per image).
- * - `rast`: `rasterize`'s first output `[N,H,W,4]`.
- * - `tri`: `[T,3]` int32; may differ from the rasterized one (e.g. a separate UV index buffer)
- *   but must have the same T. Pixels whose triangle has an index outside [0, V) get zeros.
- * - `options.rastDb`, `options.diffAttrs`: also output screen-space derivatives of the listed
- *   attributes, in `outDa` as (dA/dX, dA/dY) pairs in the listed order.
+ * Interpolates vertex attributes over the rasterized triangles (docs/interpolate.md):
+ * out = u·attr[k0] + v·attr[k1] + (1 − u − v)·attr[k2] for the pixel's triangle (k0, k1, k2).
  *
  * Gradients: `attr`, `rast` (u and v channels) and `rastDb`.
+ *
+ * @param attr - `[V,A]` or `[1,V,A]` (shared by every image) or `[N,V,A]` (one set per image).
+ * @param rast - the first output of {@link rasterize}, `[N,H,W,4]`.
+ * @param tri - `[T,3]` int32; may differ from the rasterized one (e.g. a separate UV index
+ *   buffer) but must have the same T. Pixels whose triangle has an index outside [0, V) get zeros.
+ * @param options - `rastDb` and `diffAttrs`: also output the pixel-space derivatives of the listed
+ *   attributes, in `outDa` as (dA/dX, dA/dY) pairs in the listed order.
+ * @returns `out` `[N,H,W,A]` and `outDa` `[N,H,W,2k]` (k listed attributes).
+ *
+ * @example
+ * ```ts
+ * const {rast, rastDb} = dr.rasterize(pos, tri, [256, 256]);
+ * const {out: color} = dr.interpolate(vertexColors, rast, tri);                  // [N,256,256,3]
+ * const {out: uv, outDa: uvDa} = dr.interpolate(uvs, rast, uvTri, {rastDb, diffAttrs: 'all'});
+ * ```
  */
 export function interpolate(
   attr: TensorOrLike,

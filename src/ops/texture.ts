@@ -23,21 +23,41 @@ import {
 import {gradMap, runKernel, savedInputs} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
+/** Options of {@link texture} (docs/texture.md#options). */
 export interface TextureOptions {
-  /** `[N,H,W,4]` (ds/dX, ds/dY, dt/dX, dt/dY), cube `[N,H,W,6]`: selects the mip level. */
+  /**
+   * `[N,H,W,4]` (ds/dX, ds/dY, dt/dX, dt/dY), cube `[N,H,W,6]`: selects the mip level
+   * (docs/texture.md#level-of-detail). Exactly interpolate's `outDa` layout.
+   * @defaultValue none
+   */
   uvDa?: TensorOrLike;
-  /** `[N,H,W]`: added to the level of detail, or is the level when `uvDa` is not given. */
+  /**
+   * `[N,H,W]`: added to the level of detail, or is the level when `uvDa` is not given.
+   * @defaultValue none
+   */
   mipLevelBias?: TensorOrLike;
   /**
-   * Mip levels 1..L: a `textureConstructMip` result (gradients go back into `tex`), or an
-   * array of level tensors (each gets its own gradient). Built from `tex` when not given.
+   * Mip levels 1..L: a {@link textureConstructMip} result (gradients go back into `tex`), or an
+   * array of level tensors (each gets its own gradient).
+   * @defaultValue built from `tex` when a mipmap filter needs it
    */
   mip?: TextureMip | TensorOrLike[];
-  /** Default `'auto'`: trilinear when `uvDa` or `mipLevelBias` is given, else linear. */
+  /**
+   * `'nearest'`, `'linear'`, `'linear-mipmap-nearest'`, `'linear-mipmap-linear'`, or `'auto'`:
+   * trilinear when `uvDa` or `mipLevelBias` is given, else linear (docs/texture.md#filter-modes).
+   * @defaultValue 'auto'
+   */
   filterMode?: FilterMode | 'auto';
-  /** Default `'wrap'`; cube maps need (and only they take) `'cube'`. */
+  /**
+   * `'wrap'`, `'clamp'`, `'zero'`; cube maps need (and only they take) `'cube'`
+   * (docs/texture.md#boundary-modes).
+   * @defaultValue 'wrap'
+   */
   boundaryMode?: BoundaryMode;
-  /** The last mip level used (default: all). */
+  /**
+   * The last mip level used.
+   * @defaultValue all levels
+   */
   maxMipLevel?: number;
 }
 
@@ -59,18 +79,24 @@ interface TextureGradAttrs extends TextureAttrs {
 }
 
 /**
- * Samples `tex` at `uv`.
+ * Samples `tex` at `uv`: nearest, bilinear or trilinear (mipmapped), 2-D or cube map
+ * (docs/texture.md).
  *
- * - `tex`: `[Nt,Ht,Wt,C]`, or `[Nt,6,S,S,C]` cube map (faces +X, −X, +Y, −Y, +Z, −Z); Nt is 1
- *   (shared) or N; any C.
- * - `uv`: `[N,H,W,2]` texture coordinates (s, t) with (0,0) the corner of texel row 0, column 0;
- *   for cube maps `[N,H,W,3]` directions.
- * - filter modes `'nearest'`, `'linear'`, `'linear-mipmap-nearest'`, `'linear-mipmap-linear'`,
- *   `'auto'`; boundary modes `'wrap'`, `'clamp'`, `'zero'`, `'cube'`.
- * - returns `[N,H,W,C]`.
+ * Gradients (docs/texture.md#backward): nearest → tex; linear → tex, uv; linear-mipmap-nearest →
+ * tex, uv, mip levels; linear-mipmap-linear → tex, uv, uvDa, mipLevelBias, mip levels.
  *
- * Gradients (docs/texture.md#backward): nearest → tex; linear → tex, uv; linear-mipmap-nearest → tex, uv, mip
- * levels; linear-mipmap-linear → tex, uv, uvDa, mipLevelBias, mip levels.
+ * @param tex - `[Nt,Ht,Wt,C]`, or a cube map `[Nt,6,S,S,C]` (faces +X, −X, +Y, −Y, +Z, −Z); Nt is
+ *   1 (shared) or N; any C.
+ * @param uv - `[N,H,W,2]` texture coordinates (s, t) with (0,0) the corner of texel row 0,
+ *   column 0; for cube maps `[N,H,W,3]` directions.
+ * @param options - filter and boundary modes, the level of detail, the mip pyramid.
+ * @returns `[N,H,W,C]`.
+ *
+ * @example
+ * ```ts
+ * const {out: uv, outDa: uvDa} = dr.interpolate(uvs, rast, uvTri, {rastDb, diffAttrs: 'all'});
+ * const color = dr.texture(tex, uv, {uvDa, filterMode: 'linear-mipmap-linear', boundaryMode: 'clamp'});
+ * ```
  */
 export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOptions = {}): tf.Tensor4D {
   checkOptions(OP, options, OPTIONS);

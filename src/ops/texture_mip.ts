@@ -26,20 +26,35 @@ import {gradMap, runKernel, savedInputs} from './grad_util';
  * one, call `dispose()`.
  */
 export class TextureMip {
+  /**
+   * Made by {@link textureConstructMip}; rarely constructed directly.
+   * @param levels - levels 1..L, each the 2×2 box average of the one above.
+   * @param cube - the levels are cube maps `[Nt,6,S,S,C]`.
+   */
   constructor(
+    /** Levels 1..L (level 0 is the texture itself). */
     readonly levels: tf.Tensor[],
+    /** The levels are cube maps `[Nt,6,S,S,C]`. */
     readonly cube: boolean,
   ) {}
 
+  /** Disposes every level. */
   dispose() {
     this.levels.forEach(l => l.dispose());
   }
 }
 
+/** Options of {@link textureConstructMip} (docs/texture.md#options). */
 export interface TextureConstructMipOptions {
-  /** The last level to build (default: the level where both sides reach 1). */
+  /**
+   * The last level to build.
+   * @defaultValue the level where both sides reach 1
+   */
   maxMipLevel?: number;
-  /** `tex` is a cube map `[Nt,6,S,S,C]`; faces are filtered independently. */
+  /**
+   * `tex` is a cube map `[Nt,6,S,S,C]`; faces are filtered independently.
+   * @defaultValue false
+   */
   cubeMode?: boolean;
 }
 
@@ -74,12 +89,22 @@ export function checkTextureShape(op: string, tex: tf.Tensor, cube: boolean) {
 }
 
 /**
- * Builds the mip pyramid of `tex` (`[Nt,H,W,C]`, or `[Nt,6,S,S,C]` with `cubeMode`): each level is
- * the 2×2 box average of the one above. Every side > 1 must be even at every level built;
- * otherwise the error lists the level sizes and suggests `maxMipLevel`.
+ * Builds the mip pyramid of a texture (docs/texture.md#mip-pyramid): each level is the 2×2 box
+ * average of the one above. Every side > 1 must be even at every level built; otherwise the error
+ * lists the level sizes and suggests `maxMipLevel`.
  *
- * Gradients: passing the result to `texture` sends the levels' gradients into `tex` through the
- * exact adjoint of the box filter.
+ * Gradients: passing the result to {@link texture} sends the levels' gradients into `tex` through
+ * the exact adjoint of the box filter.
+ *
+ * @param texLike - `[Nt,H,W,C]`, or `[Nt,6,S,S,C]` with `cubeMode`.
+ * @param options - `maxMipLevel`, `cubeMode`.
+ * @returns a {@link TextureMip} holding levels 1..L; dispose it (or build it inside `tf.tidy`).
+ *
+ * @example
+ * ```ts
+ * const mip = dr.textureConstructMip(tex);           // once per step, from the variable
+ * const color = dr.texture(tex, uv, {uvDa, mip});     // gradients reach tex through every level
+ * ```
  */
 export function textureConstructMip(texLike: TensorOrLike, options: TextureConstructMipOptions = {}): TextureMip {
   const op = 'textureConstructMip';

@@ -16,6 +16,7 @@ export function coverage(rast: tf.Tensor): tf.Tensor4D {
   return tf.tidy(() => tf.step(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1])) as tf.Tensor4D);
 }
 
+/** Options of {@link depthMap}. */
 export interface DepthMapOptions {
   /** `'depth'` (default): distance along the view axis; `'distance'`: Euclidean distance to the camera. */
   mode?: 'depth' | 'distance';
@@ -71,6 +72,7 @@ export function depthMap(
   });
 }
 
+/** Options of {@link normalMap}. */
 export interface NormalMapOptions {
   /** `'face'` (default): each triangle's flat normal; `'smooth'`: area-weighted vertex normals, interpolated. */
   shading?: 'face' | 'smooth';

@@ -10,6 +10,7 @@ import type {RasterizeOptions, RasterizeResult} from '../ops/rasterize';
 
 import {coverage} from './maps';
 
+/** One depth layer's colour and opacity, as {@link compositeLayers} takes them. */
 export interface Layer {
   /** `[N,H,W,C]` premultiplied-free colour of the layer. */
   color: tf.Tensor4D;
@@ -58,6 +59,7 @@ export function compositeLayers(layers: Layer[], background?: tf.Tensor | number
   });
 }
 
+/** Options of {@link renderTransparent}: the layer count, the background, and rasterize's options. */
 export interface RenderTransparentOptions extends RasterizeOptions {
   /** How many depth layers to peel (default 4); fragments behind the last are dropped. */
   layers?: number;

@@ -1,6 +1,7 @@
 /** A list of meshes as one range-mode batch (docs/conventions.md#batching). See docs/meshes.md. */
 import type {TriangleMesh} from './mesh';
 
+/** What {@link batchMeshes} returns: one mesh and where each input mesh lies in it. */
 export interface MeshBatch {
   /** All meshes in one: positions, indices and attributes concatenated, indices offset. */
   mesh: TriangleMesh;

@@ -9,7 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type {Mat4} from './matrix';
 
+/** A number, or a scalar tensor (to differentiate through the camera). */
 export type Scalar = number | tf.Scalar;
+/** Three numbers, or a `[3]` tensor. */
 export type Vec3 = [number, number, number] | tf.Tensor1D;
 
 /** The operations the camera formulas need, over numbers or over scalar tensors. */
@@ -97,12 +99,15 @@ function depthTerms<T>(alg: Algebra<T>, near: T, far: T): [T, T] {
   return [alg.div(alg.add(far, near), range), alg.div(alg.mul(alg.c(-2), alg.mul(far, near)), range)];
 }
 
+/** Options of {@link perspective}. */
 export interface PerspectiveOptions {
   /** Vertical field of view in radians. */
   fovy: Scalar;
   /** Width / height of the image. */
   aspect: Scalar;
+  /** Distance of the near clipping plane (> 0). */
   near: Scalar;
+  /** Distance of the far clipping plane (> near). */
   far: Scalar;
 }
 
@@ -150,12 +155,18 @@ function lookAtIn<T>(alg: Algebra<T>, e: T[], t: T[], u: T[]): tf.Tensor2D {
   return alg.matrix([...row(x), ...row(y), ...row(z), zero, zero, zero, alg.c(1)]);
 }
 
+/** Options of {@link orbit}. */
 export interface OrbitOptions {
   /** Angle around the up axis (y) in radians; 0 puts the camera on +z of the target. */
   azimuth: Scalar;
   /** Angle above the xz plane in radians (keep it inside (−π/2, π/2)). */
   elevation: Scalar;
+  /** Distance from the target. */
   distance: Scalar;
+  /**
+   * The point looked at.
+   * @defaultValue [0, 0, 0]
+   */
   target?: Vec3;
 }
 
@@ -179,17 +190,23 @@ export function orbit(options: OrbitOptions): tf.Tensor2D {
   }
 }
 
+/** Options of {@link intrinsics}: OpenCV camera intrinsics and the clipping range. */
 export interface IntrinsicsOptions {
-  /** Focal lengths in pixels. */
+  /** Horizontal focal length in pixels. */
   fx: Scalar;
+  /** Vertical focal length in pixels. */
   fy: Scalar;
   /** Principal point in pixels, OpenCV's convention: pixel (0, 0)'s center is at (0, 0), rows go down. */
   cx: Scalar;
+  /** Principal point's row in pixels (OpenCV's convention, as `cx`). */
   cy: Scalar;
-  /** Image size in pixels: render at [height, width]. */
+  /** Image width in pixels: render at [height, width]. */
   width: number;
+  /** Image height in pixels. */
   height: number;
+  /** Distance of the near clipping plane (> 0). */
   near: Scalar;
+  /** Distance of the far clipping plane (> near). */
   far: Scalar;
 }
 

@@ -4,12 +4,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** A 4×4 matrix: 16 numbers, row-major, acting on column vectors. */
 export type Mat4 = number[];
 
+/** The identity matrix. */
 export function identity(): Mat4 {
   return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 }
 
+/**
+ * The product a·b (b applies first).
+ * @param a - the left factor.
+ * @param b - the right factor.
+ * @returns a·b.
+ */
 export function multiply(a: Mat4, b: Mat4): Mat4 {
   const out = new Array(16).fill(0);
   for (let i = 0; i < 4; i++) {
@@ -25,20 +33,27 @@ export function compose(...ms: Mat4[]): Mat4 {
   return ms.reduce(multiply, identity());
 }
 
+/** A translation by (x, y, z). */
 export function translate(x: number, y: number, z: number): Mat4 {
   return [1, 0, 0, x, 0, 1, 0, y, 0, 0, 1, z, 0, 0, 0, 1];
 }
 
+/**
+ * A scaling by (x, y, z).
+ * @defaultValue y and z default to x (uniform scaling)
+ */
 export function scale(x: number, y = x, z = x): Mat4 {
   return [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
 }
 
+/** A rotation by `angle` radians about the x axis (y towards z). */
 export function rotateX(angle: number): Mat4 {
   const c = Math.cos(angle),
     s = Math.sin(angle);
   return [1, 0, 0, 0, 0, c, -s, 0, 0, s, c, 0, 0, 0, 0, 1];
 }
 
+/** A rotation by `angle` radians about the y axis (z towards x). */
 export function rotateY(angle: number): Mat4 {
   const c = Math.cos(angle),
     s = Math.sin(angle);

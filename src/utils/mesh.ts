@@ -11,9 +11,13 @@ export type {MeshBatch} from './batch';
 
 /** An 8-bit image, rows from the top, channels interleaved (1 to 4). */
 export interface Image {
+  /** Pixels per row. */
   width: number;
+  /** Rows. */
   height: number;
+  /** Channels per pixel, 1 to 4. */
   channels: number;
+  /** height·width·channels bytes, rows from the top. */
   data: Uint8Array;
 }
 
@@ -71,6 +75,7 @@ export function toTensors(mesh: TriangleMesh): MeshTensors {
   return out;
 }
 
+/** A small mesh as nested arrays (what {@link cube} returns). */
 export interface Mesh {
   /** [V,3] vertex positions. */
   positions: number[][];

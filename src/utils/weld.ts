@@ -4,6 +4,7 @@
  */
 import type {TriangleMesh} from './mesh';
 
+/** Options of {@link weld}. */
 export interface WeldOptions {
   /** Positions closer than this (in each coordinate's units, Euclidean) become one vertex; default 0 (equal only). */
   tolerance?: number;

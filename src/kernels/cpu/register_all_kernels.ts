@@ -34,8 +34,10 @@ const kernelConfigs: KernelConfig[] = [
  * `write` (as tfjs-node's 'tensorflow' does); each call reads its inputs and writes its outputs
  * through them, so the outputs are tensors of that backend. Kernels already registered for that
  * backend are left as they are, so calling this twice is harmless. 'cpu' and 'wasm' are registered
- * on import; see docs/backends.md for which backends are tested.
+ * on import; see docs/backends.md#sync-backends.
  *
+ * @param backendName - the name the backend was registered under with `tf.registerBackend`.
+ * @example
  * ```ts
  * import '@tensorflow/tfjs-node';
  * import * as dr from 'tfjs-diffrast';

@@ -16,8 +16,17 @@ export function encodeTriangleId(id: number): number {
 }
 
 /**
- * The id (row of tri plus one, 0 = empty) that a value of rast's fourth channel stands for.
- * Ids up to 2^24 are the value itself; larger ones are bit-encoded.
+ * The id (row of tri plus one, 0 = empty) that a value of rast's fourth channel stands for
+ * (docs/conventions.md#triangle-ids). Ids up to 2^24 are the value itself; larger ones are
+ * bit-encoded.
+ *
+ * @param value - a value of `rast[..., 3]`.
+ * @returns the triangle's row in `tri` plus one, or 0 for an empty pixel.
+ *
+ * @example
+ * ```ts
+ * const ids = Array.from(await rast.data()).filter((_, i) => i % 4 === 3).map(dr.decodeTriangleId);
+ * ```
  */
 export function decodeTriangleId(value: number): number {
   if (value <= EXACT_ID_LIMIT) return value;
