@@ -6,3 +6,4 @@ export {resolveSettings} from './lib/sample';
 export {train} from './lib/train';
 export {findSample, SAMPLES} from './samples/index';
 export {plotLosses} from './lib/plot';
+export {helpTimeLines, measuredWhen, timesTable} from './lib/times';

@@ -79,6 +79,10 @@ async function main() {
         `  ${`--${k} V`.padEnd(16)} ${s.label}, default ${s.default}${choices}${s.help ? `: ${s.help}` : ''}`,
       );
     }
+    const {readTimes} = await import('../demo/tools/measure-times.mjs');
+    const times = readTimes();
+    const {helpTimeLines, measuredWhen} = await runner.loadNodeBundle();
+    console.log(`\ntime (${measuredWhen(times)}):\n${helpTimeLines(times, sample.name).join('\n')}`);
     return;
   }
   let backend = opts.backend ?? 'auto';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Demo tests, in headless Chromium (served from localhost):
+//   0. (in Node) the README's block of sample times is what demo/times.json says;
 //   1. every sample page loads, trains 30 iterations with play, its loss falls, and each of its
 //      canvases (panels and loss curve) is not blank in a screenshot of the page;
 //   2. small-size versions of the samples' targets, run through the pages' headless loop.
@@ -161,6 +162,22 @@ async function main() {
       return false;
     }
   };
+
+  await check('README: its block of sample times is demo/times.json, which times every sample', async () => {
+    const times = await import('../demo/tools/measure-times.mjs');
+    const measured = times.readTimes();
+    const {SAMPLES} = await runner.loadNodeBundle();
+    const missing = SAMPLES.filter(
+      s => !measured.rows.some(r => r.sample === s.name && Object.values(r.perIteration).some(Number.isFinite)),
+    );
+    if (missing.length) throw new Error(`demo/times.json has no time for ${missing.map(s => s.name).join(', ')}`);
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    if (times.withBlock(readme, await times.readmeBlock(measured)) !== readme)
+      throw new Error(
+        'the README quotes other times: node demo/tools/measure-times.mjs --readme regenerates its block',
+      );
+    return `${measured.rows.length} rows of ${measured.date}`;
+  });
 
   let session = null;
   try {

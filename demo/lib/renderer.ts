@@ -48,7 +48,7 @@ export async function detectRenderer(): Promise<RendererInfo> {
   const software = webglSoftware && (gpu == null || gpu.software);
   const what = webgl == null ? 'there is no WebGL2' : `WebGL renders on ${softwareName(webgl)}`;
   const note = software
-    ? `Software rendering: ${what}, a CPU emulating a GPU, so the cpu backend is faster on this machine.`
+    ? `Software rendering: ${what}, a CPU emulating a GPU, where the cpu backend is usually faster.`
     : null;
   return {webgl, webgpu: gpu?.name ?? null, webglSoftware, webgpuSoftware: gpu == null || gpu.software, software, note};
 }

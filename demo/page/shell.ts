@@ -14,6 +14,8 @@ import '../../src/index';
 import {emptyHistory, LossHistory, record} from '../lib/losses';
 import {plotLosses} from '../lib/plot';
 import {autoBackend, detectRenderer, RendererInfo} from '../lib/renderer';
+import {pageTimeLine, Times} from '../lib/times';
+import TIMES from '../times.json';
 import {resolveSettings, Sample, Settings, Trainer} from '../lib/sample';
 import {panelRgba, Rgba, train} from '../lib/train';
 import {findSample, SAMPLES} from '../samples/index';
@@ -95,7 +97,8 @@ function backendAdvice(renderer: RendererInfo) {
     'p',
     {className: 'advice'},
     'Each page trains live in your browser, on the backend picked on the page. On a GPU, webgl (or webgpu) is the ' +
-      'fast path; without one the browser emulates WebGL and WebGPU on the CPU, and the cpu backend is faster. ' +
+      'fast path; without one the browser emulates WebGL and WebGPU on the CPU, and the cpu backend is usually ' +
+      'faster (each page quotes both times). ' +
       'Backend auto, the default, picks for you. ',
     el(
       'span',
@@ -173,6 +176,7 @@ class SamplePage {
     reset: el('button', {textContent: '↺ reset'}),
     status: el('span', {className: 'status'}),
     note: el('p', {className: 'note', hidden: true}),
+    time: el('p', {className: 'time'}),
     settings: el('form', {className: 'settings'}),
     panels: el('section', {className: 'panels'}),
     chart: el('canvas', {className: 'chart'}),
@@ -234,6 +238,7 @@ class SamplePage {
         {},
         el('h1', {}, sample.title),
         el('p', {className: 'summary'}, sample.summary),
+        ui.time,
         el(
           'section',
           {className: 'controls'},
@@ -375,6 +380,8 @@ class SamplePage {
     this.error = null;
     this.ui.error.hidden = true;
     this.ui.status.textContent = 'setting up…';
+    this.ui.time.textContent =
+      pageTimeLine(TIMES as Times, this.sample.name, this.settings, resolveSettings(this.sample)) ?? '';
     try {
       const trainer = await this.sample.create(this.settings);
       if (generation !== this.generation) return trainer.dispose();

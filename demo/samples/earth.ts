@@ -37,7 +37,7 @@ export const earth: Sample = {
       label: 'texture width',
       default: 2048,
       options: [256, 512, 1024, 2048],
-      help: "texels; the height is half. 2048 is nvdiffrast's size (about 9 s per iteration on a CPU-emulated GPU; 512: about 3 s)",
+      help: "texels; the height is half. 2048 is nvdiffrast's size; 512 learns several times faster",
     },
     maxDistance: {
       label: 'max distance',
