@@ -368,6 +368,14 @@ describeEachBackend('render helpers', () => {
         'depthMap: viewPos must have shape',
       );
       expectError(
+        () => dr.depthMap(tf.zeros([3, 3]), tf.zeros([1, 2, 2, 4]), [[0, 1, 2]], {mod: 'depth'} as dr.DepthMapOptions),
+        "depthMap: unknown option 'mod'; did you mean 'mode'? valid options: mode, camera",
+      );
+      expectError(
+        () => dr.renderTransparent(pos(), tri, [4, 4], shade(1), {layer: 2} as dr.RenderTransparentOptions),
+        "renderTransparent: unknown option 'layer'; did you mean 'layers'? valid options: layers, background, ranges, gradDb",
+      );
+      expectError(
         () => dr.normalMap(OCTA_POS, tf.zeros([1, 2, 2, 4]), OCTA_TRI, {shading: 'flat' as 'face'}),
         "normalMap: shading must be one of 'face', 'smooth', got \"flat\"",
       );

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {checkOneOf, checkShape, fail, shapeStr, TensorOrLike, toTensor} from '../ops/checks';
+import {checkOneOf, checkOptions, checkShape, fail, optionNames, shapeStr, TensorOrLike, toTensor} from '../ops/checks';
 import {interpolate} from '../ops/interpolate';
 import type {Mat4} from '../utils/matrix';
 
@@ -36,6 +36,9 @@ export interface DepthMapOptions {
  * camera-space point is the point of the triangle under the pixel center. Gradients flow to `viewPos`
  * and, through `rast`, to the clip-space positions.
  */
+const DEPTH_OPTIONS = optionNames<DepthMapOptions>({mode: true, camera: true});
+const NORMAL_OPTIONS = optionNames<NormalMapOptions>({shading: true, view: true});
+
 export function depthMap(
   viewPos: TensorOrLike,
   rast: TensorOrLike,
@@ -43,6 +46,7 @@ export function depthMap(
   options: DepthMapOptions = {},
 ): tf.Tensor4D {
   const op = 'depthMap';
+  checkOptions(op, options, DEPTH_OPTIONS);
   const mode = checkOneOf(op, 'mode', options.mode ?? 'depth', ['depth', 'distance'] as const);
   const camera = checkOneOf(op, 'camera', options.camera ?? 'opengl', ['opengl', 'opencv'] as const);
   return tf.tidy(() => {
@@ -101,6 +105,7 @@ export function normalMap(
   options: NormalMapOptions = {},
 ): tf.Tensor4D {
   const op = 'normalMap';
+  checkOptions(op, options, NORMAL_OPTIONS);
   const shading = checkOneOf(op, 'shading', options.shading ?? 'face', ['face', 'smooth'] as const);
   return tf.tidy(() => {
     const {p, t} = meshArgs(op, pos, tri);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {fail, shapeStr, TensorOrLike} from '../ops/checks';
+import {checkOptions, fail, optionNames, shapeStr, TensorOrLike} from '../ops/checks';
 import {DepthPeeler} from '../ops/depth_peeler';
 import type {RasterizeOptions, RasterizeResult} from '../ops/rasterize';
 
@@ -73,6 +73,8 @@ export interface RenderTransparentOptions extends RasterizeOptions {
  * layer is empty, and composites front to back (compositeLayers). Gradients flow to `pos` through every
  * layer's rasterization and to whatever `shade` uses. `shade` may call antialias on its layer.
  */
+const OPTIONS = optionNames<RenderTransparentOptions>({layers: true, background: true, ranges: true, gradDb: true});
+
 export function renderTransparent(
   pos: TensorOrLike,
   tri: TensorOrLike,
@@ -81,6 +83,7 @@ export function renderTransparent(
   options: RenderTransparentOptions = {},
 ): tf.Tensor4D {
   const op = 'renderTransparent';
+  checkOptions(op, options, OPTIONS);
   const count = options.layers ?? 4;
   if (!Number.isInteger(count) || count < 1)
     fail(op, `layers must be a positive integer, got ${JSON.stringify(count)}`);
