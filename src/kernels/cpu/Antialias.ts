@@ -27,7 +27,7 @@ export const antialiasCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const color = read(backend, named.color) as Float32Array;
   const channels = named.color.shape[3];
-  const out = new Float64Array(color);
+  const out = color.slice(); // a pixel gets at most a few items: float32 sums lose nothing measurable
   forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, target, alpha}) => {
     for (let ch = 0; ch < channels; ch++) {
       out[target * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);

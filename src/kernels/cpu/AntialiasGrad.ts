@@ -13,8 +13,21 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const color = read(backend, named.color) as Float32Array,
     dy = read(backend, named.dy) as Float32Array;
   const channels = named.color.shape[3];
-  const dcolor = new Float64Array(dy);
-  const dpos = new Float64Array(pos.length);
+  const dcolor = dy.slice(); // a pixel is in at most a few items: float32 sums lose nothing measurable
+  const dpos = new Float64Array(pos.length); // vertices gather from many pixels
+  const ends = new Float64Array(4);
+  /** Adds the gradient (ga, gb) on endpoint v's owner-relative pixel coordinates to its clip-space x, y, w. */
+  const addEndpoint = (v: number, ga: number, gb: number, vertical: boolean) => {
+    const gX = vertical ? gb : ga,
+      gY = vertical ? ga : gb;
+    const o = 4 * v,
+      x = pos[o],
+      y = pos[o + 1],
+      w = pos[o + 3];
+    dpos[o] += (gX * width) / (2 * w);
+    dpos[o + 1] += (gY * height) / (2 * w);
+    dpos[o + 3] -= ((gX * x * width) / 2 + (gY * y * height) / 2) / (w * w);
+  };
   forEachAntialiasItem(scene, item => {
     const {p0, p1, target, alpha} = item;
     let dd = 0;
@@ -25,22 +38,9 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
       dd += g * (color[p1 * channels + ch] - color[p0 * channels + ch]);
     }
     if (item.clamped || dd === 0) return;
-    const [ga1, gb1, ga2, gb2] = crossingGrad(item, dd);
-    const ends: Array<[number, number, number]> = [
-      [item.v1, ga1, gb1],
-      [item.v2, ga2, gb2],
-    ];
-    for (const [v, ga, gb] of ends) {
-      const gX = item.vertical ? gb : ga,
-        gY = item.vertical ? ga : gb;
-      const o = 4 * v,
-        x = pos[o],
-        y = pos[o + 1],
-        w = pos[o + 3];
-      dpos[o] += (gX * width) / (2 * w);
-      dpos[o + 1] += (gY * height) / (2 * w);
-      dpos[o + 3] -= ((gX * x * width) / 2 + (gY * y * height) / 2) / (w * w);
-    }
+    crossingGrad(item, dd, ends);
+    addEndpoint(item.v1, ends[0], ends[1], item.vertical);
+    addEndpoint(item.v2, ends[2], ends[3], item.vertical);
   });
   return [output(backend, named.color.shape, dcolor), output(backend, named.pos.shape, dpos)];
 };

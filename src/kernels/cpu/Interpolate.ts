@@ -55,12 +55,13 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
       out[pix * numAttrs + a] = u * attrV[c0 + a] + v * attrV[c1 + a] + w * attrV[c2 + a];
     }
     if (!dbV) return;
-    diffAttrs.forEach((a, j) => {
+    for (let j = 0; j < diffAttrs.length; j++) {
+      const a = diffAttrs[j];
       const d0 = attrV[c0 + a] - attrV[c2 + a],
         d1 = attrV[c1 + a] - attrV[c2 + a];
       outDa[pix * numDa + 2 * j] = dbV[o] * d0 + dbV[o + 2] * d1;
       outDa[pix * numDa + 2 * j + 1] = dbV[o + 1] * d0 + dbV[o + 3] * d1;
-    });
+    }
   });
   const [n, h, w] = rast.shape;
   return [output(backend, [n, h, w, numAttrs], out), output(backend, [n, h, w, numDa], outDa)];

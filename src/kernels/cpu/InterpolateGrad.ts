@@ -17,17 +17,19 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
   const dyDaV = dbV && dyDa ? (read(backend, dyDa) as Float32Array) : null;
   const numDa = 2 * diffAttrs.length;
+  // Attributes gather from many pixels: float64 sums (vertex-sized). Each pixel's own gradients are
+  // summed in locals and stored once, straight into the float32 outputs.
   const dattr = new Float64Array(attrV.length);
-  const drast = new Float64Array(rastV.length);
-  const drastDb = dbV ? new Float64Array(rastV.length) : null;
+  const drast = new Float32Array(rastV.length);
+  const drastDb = dbV && dyDaV ? new Float32Array(rastV.length) : null;
   forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
     const u = rastV[o],
       v = rastV[o + 1],
       w = 1 - u - v;
     let du = 0,
       dv = 0;
-    for (let a = 0; a < numAttrs; a++) {
-      const g = dyV[pix * numAttrs + a];
+    for (let a = 0, g0 = pix * numAttrs; a < numAttrs; a++) {
+      const g = dyV[g0 + a];
       dattr[c0 + a] += u * g;
       dattr[c1 + a] += v * g;
       dattr[c2 + a] += w * g;
@@ -36,25 +38,38 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     }
     drast[o] = du;
     drast[o + 1] = dv;
-    if (!dbV || !dyDaV || !drastDb) return;
-    diffAttrs.forEach((a, j) => {
-      const ex = dyDaV[pix * numDa + 2 * j],
-        ey = dyDaV[pix * numDa + 2 * j + 1];
-      const dU = ex * dbV[o] + ey * dbV[o + 1],
-        dV = ex * dbV[o + 2] + ey * dbV[o + 3];
+    if (!drastDb) return;
+    const uX = dbV![o],
+      uY = dbV![o + 1],
+      vX = dbV![o + 2],
+      vY = dbV![o + 3];
+    let dUX = 0,
+      dUY = 0,
+      dVX = 0,
+      dVY = 0;
+    for (let j = 0; j < diffAttrs.length; j++) {
+      const a = diffAttrs[j];
+      const ex = dyDaV![pix * numDa + 2 * j],
+        ey = dyDaV![pix * numDa + 2 * j + 1];
+      const dU = ex * uX + ey * uY,
+        dV = ex * vX + ey * vY;
       dattr[c0 + a] += dU;
       dattr[c1 + a] += dV;
       dattr[c2 + a] -= dU + dV;
       const d0 = attrV[c0 + a] - attrV[c2 + a],
         d1 = attrV[c1 + a] - attrV[c2 + a];
-      drastDb[o] += ex * d0;
-      drastDb[o + 1] += ey * d0;
-      drastDb[o + 2] += ex * d1;
-      drastDb[o + 3] += ey * d1;
-    });
+      dUX += ex * d0;
+      dUY += ey * d0;
+      dVX += ex * d1;
+      dVY += ey * d1;
+    }
+    drastDb[o] = dUX;
+    drastDb[o + 1] = dUY;
+    drastDb[o + 2] = dVX;
+    drastDb[o + 3] = dVY;
   });
   const outs: TensorInfo[] = [output(backend, attr.shape, dattr), output(backend, rast.shape, drast)];
-  if (drastDb) outs.push(output(backend, rast.shape, drastDb));
+  if (dbV) outs.push(output(backend, rast.shape, drastDb ?? new Float32Array(rastV.length)));
   return outs;
 };
 

@@ -28,10 +28,19 @@ function allInside(p: Corners): boolean {
   return true;
 }
 
-function projectedBounds(p: Corners): [number, number, number, number] {
-  const xs = [0, 1, 2].map(c => p[4 * c] / p[4 * c + 3]);
-  const ys = [0, 1, 2].map(c => p[4 * c + 1] / p[4 * c + 3]);
-  return [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+/** The NDC bounding box [xmin, xmax, ymin, ymax] of a triangle inside the view volume, into `out`. */
+function projectedBounds(p: Corners, out: Float64Array): Float64Array {
+  out[0] = out[2] = Infinity;
+  out[1] = out[3] = -Infinity;
+  for (let c = 0; c < 3; c++) {
+    const x = p[4 * c] / p[4 * c + 3],
+      y = p[4 * c + 1] / p[4 * c + 3];
+    out[0] = Math.min(out[0], x);
+    out[1] = Math.max(out[1], x);
+    out[2] = Math.min(out[2], y);
+    out[3] = Math.max(out[3], y);
+  }
+  return out;
 }
 
 /**
@@ -55,13 +64,14 @@ function coverImage(
 ) {
   const p: Corners = new Float64Array(12);
   const {a, alpha, beta} = rasterScratch();
+  const box = new Float64Array(4);
   for (let t = first; t < first + count; t++) {
     if (!validTriangle(tri, t, numVertices)) continue;
     loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
     const det = screenDeterminant(p);
     if (!(det !== 0) || !Number.isFinite(det)) continue; // edge-on, degenerate or non-finite
     const s = Math.sign(det);
-    const bounds = allInside(p) ? projectedBounds(p) : clippedBounds(p);
+    const bounds = allInside(p) ? projectedBounds(p, box) : clippedBounds(p);
     if (bounds == null) continue;
     const [x0, x1] = pixelSpan(bounds[0], bounds[1], width);
     const [y0, y1] = pixelSpan(bounds[2], bounds[3], height);
@@ -108,11 +118,16 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     ids.fill(0);
     depth.fill(Infinity);
     coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth);
+    let loaded = 0; // the id whose corners and edge gradients are in p and scratch
     for (let pix = 0; pix < pixels; pix++) {
       const id = ids[pix];
       if (id === 0) continue;
-      const t = id - 1;
-      loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+      if (id !== loaded) {
+        const t = id - 1;
+        loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+        edgeGradients(p, scratch.alpha, scratch.beta);
+        loaded = id;
+      }
       const o = (n * pixels + pix) * 4;
       const fx = pixelCenter(pix % width, width),
         fy = pixelCenter(Math.floor(pix / width), height);

@@ -66,8 +66,6 @@ function pixelGrad(
       QY = (gVY * cy) / Ap;
     const dAlphaAll = -(PX * u + QX * v),
       dBetaAll = -(PY * u + QY * v);
-    const dAlpha = [dAlphaAll + PX, dAlphaAll + QX, dAlphaAll];
-    const dBeta = [dBetaAll + PY, dBetaAll + QY, dBetaAll];
     const dU = -(PX * sa + PY * sb),
       dV = -(QX * sa + QY * sb);
     const dA =
@@ -78,16 +76,18 @@ function pixelGrad(
     for (let k = 0; k < 3; k++) {
       const i = 4 * ((k + 1) % 3),
         j = 4 * ((k + 2) % 3);
+      const dAlpha = dAlphaAll + (k === 0 ? PX : k === 1 ? QX : 0),
+        dBeta = dBetaAll + (k === 0 ? PY : k === 1 ? QY : 0);
       // α_k = y_i·w_j − y_j·w_i
-      dp[i + 1] += dAlpha[k] * p[j + 3];
-      dp[j + 3] += dAlpha[k] * p[i + 1];
-      dp[j + 1] -= dAlpha[k] * p[i + 3];
-      dp[i + 3] -= dAlpha[k] * p[j + 1];
+      dp[i + 1] += dAlpha * p[j + 3];
+      dp[j + 3] += dAlpha * p[i + 1];
+      dp[j + 1] -= dAlpha * p[i + 3];
+      dp[i + 3] -= dAlpha * p[j + 1];
       // β_k = x_j·w_i − x_i·w_j
-      dp[j] += dBeta[k] * p[i + 3];
-      dp[i + 3] += dBeta[k] * p[j];
-      dp[i] -= dBeta[k] * p[j + 3];
-      dp[j + 3] -= dBeta[k] * p[i];
+      dp[j] += dBeta * p[i + 3];
+      dp[i + 3] += dBeta * p[j];
+      dp[i] -= dBeta * p[j + 3];
+      dp[j + 3] -= dBeta * p[i];
     }
   }
 
@@ -98,14 +98,15 @@ function pixelGrad(
     dq1y = -da0 * q2x + da2 * q0x;
   const dq2x = -da0 * q1y + da1 * q0y,
     dq2y = da0 * q1x - da1 * q0x;
-  const dq = [dq0x, dq0y, dq1x, dq1y, dq2x, dq2y];
-  for (let c = 0; c < 3; c++) {
-    const gx = dq[2 * c],
-      gy = dq[2 * c + 1];
-    dp[4 * c] += gx;
-    dp[4 * c + 1] += gy;
-    dp[4 * c + 3] += -fx * gx - fy * gy;
-  }
+  dp[0] += dq0x;
+  dp[1] += dq0y;
+  dp[3] += -fx * dq0x - fy * dq0y;
+  dp[4] += dq1x;
+  dp[5] += dq1y;
+  dp[7] += -fx * dq1x - fy * dq1y;
+  dp[8] += dq2x;
+  dp[9] += dq2y;
+  dp[11] += -fx * dq2x - fy * dq2y;
 }
 
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
@@ -121,40 +122,42 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const p: Corners = new Float64Array(12),
     dp = new Float64Array(12),
     scratch = new Float64Array(6);
+  // Neighbouring pixels mostly share a triangle: its corners' gradients are summed in dp over the
+  // run of pixels and added to dpos once per run, not once per pixel.
+  let current = -1,
+    currentBase = 0;
+  const flush = () => {
+    if (current < 0) return;
+    for (let c = 0; c < 3; c++) {
+      const d = (currentBase + triV[3 * current + c]) * 4;
+      dpos[d] += dp[4 * c];
+      dpos[d + 1] += dp[4 * c + 1];
+      dpos[d + 3] += dp[4 * c + 3];
+    }
+    dp.fill(0);
+    current = -1;
+  };
   for (let n = 0; n < numImages; n++) {
     const base = n * vertexStride;
     for (let py = 0; py < height; py++) {
+      const fy = pixelCenter(py, height);
       for (let px = 0; px < width; px++) {
         const o = ((n * height + py) * width + px) * 4;
         const t = decodeTriangleId(rastV[o + 3]) - 1;
         if (t < 0 || t >= numTriangles || !validTriangle(triV, t, numVertices)) continue;
         const gdb = ddbV && (ddbV[o] || ddbV[o + 1] || ddbV[o + 2] || ddbV[o + 3]) ? ddbV : null;
         if (!dyV[o] && !dyV[o + 1] && !gdb) continue;
-        const ks = [triV[3 * t], triV[3 * t + 1], triV[3 * t + 2]];
-        loadCorners(posV, base, ks[0], ks[1], ks[2], p);
-        dp.fill(0);
-        pixelGrad(
-          p,
-          pixelCenter(px, width),
-          pixelCenter(py, height),
-          width,
-          height,
-          dyV[o],
-          dyV[o + 1],
-          gdb,
-          o,
-          dp,
-          scratch,
-        );
-        for (let c = 0; c < 3; c++) {
-          const d = (base + ks[c]) * 4;
-          dpos[d] += dp[4 * c];
-          dpos[d + 1] += dp[4 * c + 1];
-          dpos[d + 3] += dp[4 * c + 3];
+        if (t !== current || base !== currentBase) {
+          flush();
+          current = t;
+          currentBase = base;
+          loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
         }
+        pixelGrad(p, pixelCenter(px, width), fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
       }
     }
   }
+  flush();
   return output(backend, pos.shape, dpos);
 };
 

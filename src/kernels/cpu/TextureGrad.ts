@@ -13,9 +13,9 @@ export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const dy = read(backend, named.dy) as Float32Array;
   const grads: TextureGrads = {
     levels: scene.levels.map(l => new Float64Array(l.data.length)),
-    uv: new Float64Array(scene.uv.length),
-    uvDa: scene.uvDa ? new Float64Array(scene.uvDa.length) : null,
-    bias: scene.bias ? new Float64Array(scene.bias.length) : null,
+    uv: new Float32Array(scene.uv.length),
+    uvDa: scene.uvDa ? new Float32Array(scene.uvDa.length) : null,
+    bias: scene.bias ? new Float32Array(scene.bias.length) : null,
   };
   const pixel = new TexturePixel(scene);
   const [n, h, w] = uv.shape;

@@ -115,26 +115,27 @@ function evaluateItem(
     i = 4 * ((e + 1) % 3),
     j = 4 * ((e + 2) % 3),
     k = 4 * e;
-  const [a1, b1, a2, b2] = [c[i], c[i + 1], c[j], c[j + 1]];
+  const a1 = c[i],
+    b1 = c[i + 1],
+    a2 = c[j],
+    b2 = c[j + 1];
   if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false; // shallower than 45°
   if (!isSilhouette(scene, base, topo[3 * t + e], a1, b1, a2, b2, c[k], c[k + 1], ox, oy, vertical)) return false;
   const dc = Math.min(Math.max(best, 0), 1);
   const alpha = ds * (0.5 - dc);
-  Object.assign(item, {
-    p0,
-    p1,
-    target: alpha > 0 ? p0 : p1,
-    alpha,
-    clamped: best <= 0 || best >= 1,
-    vertical,
-    v1: base + tri[3 * t + ((e + 1) % 3)],
-    v2: base + tri[3 * t + ((e + 2) % 3)],
-    a1,
-    b1,
-    a2,
-    b2,
-    crossing: ds * best,
-  });
+  item.p0 = p0;
+  item.p1 = p1;
+  item.target = alpha > 0 ? p0 : p1;
+  item.alpha = alpha;
+  item.clamped = best <= 0 || best >= 1;
+  item.vertical = vertical;
+  item.v1 = base + tri[3 * t + ((e + 1) % 3)];
+  item.v2 = base + tri[3 * t + ((e + 2) % 3)];
+  item.a1 = a1;
+  item.b1 = b1;
+  item.a2 = a2;
+  item.b2 = b2;
+  item.crossing = ds * best;
   return true;
 }
 
@@ -173,11 +174,14 @@ function isSilhouette(
 const DB_EPSILON = 1e-3;
 
 /**
- * dL/d(endpoint pixel coordinates) of an item, given dL/dα: returns [ga1, gb1, ga2, gb2].
+ * dL/d(endpoint pixel coordinates) of an item, given dL/dα, into `out`: [ga1, gb1, ga2, gb2].
  */
-export function crossingGrad(item: AntialiasItem, dAlpha: number): [number, number, number, number] {
+export function crossingGrad(item: AntialiasItem, dAlpha: number, out: Float64Array) {
   const {a1, b1, a2, b2, crossing} = item;
   const dX = -dAlpha; // α = ds·(½ − ds·X) = ds/2 − X
   const db = b2 - b1 + Math.sign(b2 - b1) * DB_EPSILON;
-  return [(dX * b2) / db, (dX * (crossing - a2)) / db, (-dX * b1) / db, (dX * (a1 - crossing)) / db];
+  out[0] = (dX * b2) / db;
+  out[1] = (dX * (crossing - a2)) / db;
+  out[2] = (-dX * b1) / db;
+  out[3] = (dX * (a1 - crossing)) / db;
 }

@@ -8,9 +8,8 @@ export type Corners = Float64Array;
 
 /** Copies the three vertices `k` of `pos` (starting at vertex `base`) into `out`. */
 export function loadCorners(pos: ArrayLike<number>, base: number, k0: number, k1: number, k2: number, out: Corners) {
-  const ks = [k0, k1, k2];
   for (let c = 0; c < 3; c++) {
-    const o = (base + ks[c]) * 4;
+    const o = (base + (c === 0 ? k0 : c === 1 ? k1 : k2)) * 4;
     out[4 * c] = pos[o];
     out[4 * c + 1] = pos[o + 1];
     out[4 * c + 2] = pos[o + 2];
@@ -135,7 +134,8 @@ export function pixelCenter(p: number, size: number): number {
 
 /**
  * Resolves a covered pixel (docs/rasterize.md#resolve, #derivatives) into `rast` (u, v, z/w) and `db`
- * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both.
+ * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both. `scratch.alpha` and `scratch.beta`
+ * must hold the triangle's edgeGradients (constant over the screen: the caller computes them once).
  */
 export function resolvePixel(
   p: Corners,
@@ -150,7 +150,6 @@ export function resolvePixel(
 ) {
   const {a, alpha, beta} = scratch;
   edgeFunctions(p, fx, fy, a);
-  edgeGradients(p, alpha, beta);
   const A = a[0] + a[1] + a[2];
   let u = a[0] / A,
     v = a[1] / A;

@@ -22,8 +22,12 @@ function isHeapBackend(backend: Backend): backend is HeapBackend {
  * until the backend allocates again, so read inputs before making outputs.
  */
 export function read(backend: Backend, t: TensorInfo): Float32Array | Int32Array {
-  if (isHeapBackend(backend)) return backend.typedArrayFromHeap(t);
-  return (backend as KernelBackend).readSync(t.dataId) as Float32Array | Int32Array;
+  const values = isHeapBackend(backend)
+    ? backend.typedArrayFromHeap(t)
+    : ((backend as KernelBackend).readSync(t.dataId) as ArrayLike<number>);
+  if (t.dtype === 'int32') return values instanceof Int32Array ? values : new Int32Array(values);
+  // tfjs may store a float32 tensor in another array type (its cpu cast from bool keeps the bytes).
+  return values instanceof Float32Array ? values : new Float32Array(values);
 }
 
 /**
@@ -37,6 +41,7 @@ export function output(
   values: Float32Array | Float64Array | Int32Array,
 ): TensorInfo {
   const dtype = values instanceof Int32Array ? 'int32' : 'float32';
-  const data = values instanceof Float64Array ? Float32Array.from(values) : values;
+  // (The constructor converts natively; Float32Array.from would walk an iterator.)
+  const data = values instanceof Float64Array ? new Float32Array(values) : values;
   return {dataId: (backend as KernelBackend).write(data, shape, dtype), shape, dtype};
 }

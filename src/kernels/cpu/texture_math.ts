@@ -28,12 +28,15 @@ export interface TextureScene {
   pixels: number;
 }
 
-/** Where gradients go in the backward pass; all float64 accumulators. */
+/**
+ * Where gradients go in the backward pass: texels gather from many pixels (float64 sums, texture-sized);
+ * a pixel's own uv, uvDa and bias gradients get one or two terms each (float32, image-sized).
+ */
 export interface TextureGrads {
   levels: Float64Array[];
-  uv: Float64Array;
-  uvDa: Float64Array | null;
-  bias: Float64Array | null;
+  uv: Float32Array;
+  uvDa: Float32Array | null;
+  bias: Float32Array | null;
 }
 
 const LN2 = Math.log(2);
@@ -69,6 +72,12 @@ class Taps {
     this.weights[3] = fx * fy;
   }
 
+  /** Every tap reads exactly one texel with share 1. */
+  isSimple(): boolean {
+    const n = this.counts;
+    return n[0] === 1 && n[1] === 1 && n[2] === 1 && n[3] === 1;
+  }
+
   /** Tap value of channel c. */
   value(data: Float32Array, tap: number, c: number): number {
     let v = 0;
@@ -93,6 +102,8 @@ export class TexturePixel {
   /** Jacobian of (s, t) w.r.t. the cube direction, rows s and t. */
   private readonly jac = [new Float64Array(3), new Float64Array(3)];
   private readonly lodGrad = new Float64Array(4);
+  /** (ds/dX, ds/dY, dt/dX, dt/dY) of the current pixel. */
+  private readonly footprint = new Float64Array(4);
   private readonly values = [new Float64Array(0), new Float64Array(0)];
 
   constructor(private readonly scene: TextureScene) {
@@ -166,14 +177,24 @@ export class TexturePixel {
       f = lod - l0;
     }
     const used = l1 !== l0 ? 2 : 1;
-    const levelWeights = [1 - f, f];
     for (let k = 0; k < used; k++) {
       const level = scene.levels[k === 0 ? l0 : l1];
       const tap = this.taps[k];
       this.bilinear(tap, level, nt, face, s, t);
       const val = this.values[k];
+      const d = level.data;
+      if (tap.isSimple()) {
+        // The common case, one texel per tap, read directly.
+        const tw = tap.weights,
+          w0 = tw[0],
+          w1 = tw[1],
+          w2 = tw[2],
+          w3 = tw[3];
+        const o = tap.offsets;
+        for (let c = 0; c < C; c++) val[c] = w0 * d[o[0] + c] + w1 * d[o[3] + c] + w2 * d[o[6] + c] + w3 * d[o[9] + c];
+        continue;
+      }
       for (let c = 0; c < C; c++) {
-        const d = level.data;
         val[c] =
           tap.weights[0] * tap.value(d, 0, c) +
           tap.weights[1] * tap.value(d, 1, c) +
@@ -183,8 +204,7 @@ export class TexturePixel {
     }
     if (!dy) {
       for (let c = 0; c < C; c++) {
-        out![pix * C + c] =
-          used === 2 ? levelWeights[0] * this.values[0][c] + levelWeights[1] * this.values[1][c] : this.values[0][c];
+        out![pix * C + c] = used === 2 ? (1 - f) * this.values[0][c] + f * this.values[1][c] : this.values[0][c];
       }
       return;
     }
@@ -197,7 +217,36 @@ export class TexturePixel {
       const levelIndex = k === 0 ? l0 : l1;
       const data = scene.levels[levelIndex].data;
       const tap = this.taps[k];
-      const lw = used === 2 ? levelWeights[k] : 1;
+      const lw = used === 2 ? (k === 0 ? 1 - f : f) : 1;
+      if (tap.isSimple()) {
+        // The common case, one texel per tap, read and written directly.
+        const grad = g.levels[levelIndex];
+        const tw = tap.weights,
+          w0 = tw[0],
+          w1 = tw[1],
+          w2 = tw[2],
+          w3 = tw[3];
+        const o0 = tap.offsets[0],
+          o1 = tap.offsets[3],
+          o2 = tap.offsets[6],
+          o3 = tap.offsets[9];
+        for (let c = 0; c < C; c++) {
+          const gc = lw * dy[pix * C + c];
+          if (gc === 0) continue;
+          grad[o0 + c] += w0 * gc;
+          grad[o1 + c] += w1 * gc;
+          grad[o2 + c] += w2 * gc;
+          grad[o3 + c] += w3 * gc;
+          const t00 = data[o0 + c],
+            t10 = data[o1 + c],
+            t01 = data[o2 + c],
+            t11 = data[o3 + c];
+          const cross = t11 + t00 - t10 - t01;
+          ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
+          dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
+        }
+        continue;
+      }
       for (let c = 0; c < C; c++) {
         const gc = lw * dy[pix * C + c];
         if (gc === 0) continue;
@@ -337,9 +386,13 @@ export class TexturePixel {
    * (ds/dX, ds/dY, dt/dX, dt/dY) of pixel pix: uvDa itself in 2-D; for cube maps uvDa's
    * direction derivatives pushed through the face projection.
    */
-  private texcoordDerivatives(pix: number): [number, number, number, number] {
-    const uvDa = this.scene.uvDa!;
-    if (!this.scene.cube) return [uvDa[4 * pix], uvDa[4 * pix + 1], uvDa[4 * pix + 2], uvDa[4 * pix + 3]];
+  private texcoordDerivatives(pix: number): Float64Array {
+    const uvDa = this.scene.uvDa!,
+      out = this.footprint;
+    if (!this.scene.cube) {
+      for (let i = 0; i < 4; i++) out[i] = uvDa[4 * pix + i];
+      return out;
+    }
     const [js, jt] = this.jac;
     let sX = 0,
       sY = 0,
@@ -353,7 +406,11 @@ export class TexturePixel {
       tX += jt[k] * dX;
       tY += jt[k] * dY;
     }
-    return [sX, sY, tX, tY];
+    out[0] = sX;
+    out[1] = sY;
+    out[2] = tX;
+    out[3] = tY;
+    return out;
   }
 
   /**
@@ -361,7 +418,11 @@ export class TexturePixel {
    * (docs/texture.md#level-of-detail); stores dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) in this.lodGrad.
    */
   private lodFromDerivatives(pix: number, level0: TexLevel): number {
-    const [dsX, dsY, dtX, dtY] = this.texcoordDerivatives(pix);
+    const fp = this.texcoordDerivatives(pix);
+    const dsX = fp[0],
+      dsY = fp[1],
+      dtX = fp[2],
+      dtY = fp[3];
     const W = level0.width,
       H = level0.height;
     const sx = dsX * W,
@@ -387,7 +448,10 @@ export class TexturePixel {
 
   /** Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). */
   private lodBackward(pix: number, dLod: number, face: number, g: TextureGrads) {
-    const [gsX, gsY, gtX, gtY] = [0, 1, 2, 3].map(i => dLod * this.lodGrad[i]);
+    const gsX = dLod * this.lodGrad[0],
+      gsY = dLod * this.lodGrad[1],
+      gtX = dLod * this.lodGrad[2],
+      gtY = dLod * this.lodGrad[3];
     const uvDa = this.scene.uvDa!,
       duvDa = g.uvDa!;
     if (!this.scene.cube) {
