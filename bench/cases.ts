@@ -41,9 +41,13 @@ const SOFTRAS_MAX_SIZE = 512,
 
 type Build = (name: string, role: Timed['role'], backend: string) => Timed;
 
-/** The subjects of a cell here (page: webgl, webgpu; Node: cpu), then the cpu yardstick in the page. */
+/** Backends Node times: tfjs's pure-JS cpu and its wasm backend, both running the host kernels. */
+const NODE_BACKENDS = ['cpu', 'wasm'];
+
+/** The subjects of a cell here (page: webgl, webgpu; Node: cpu, wasm), then the cpu yardstick in the page. */
 function subjects(o: CaseOptions, build: Build): Timed[] {
-  if (o.where === 'node') return [build('cpu (Node)', 'subject', 'cpu')];
+  if (o.where === 'node')
+    return NODE_BACKENDS.map(b => ({...build(`${b} (Node)`, 'subject', b), unavailable: o.unavailable[b]}));
   return [
     ...GPU_BACKENDS.map(b => ({...build(b, 'subject', b), unavailable: o.unavailable[b]})),
     build('cpu (page)', 'yardstick', 'cpu'),
@@ -52,10 +56,10 @@ function subjects(o: CaseOptions, build: Build): Timed[] {
 
 /** A yardstick per subject backend here: (subject name, backend), skipping backends without our kernels. */
 function perBackend(o: CaseOptions, make: (subject: string, backend: string) => Timed): Timed[] {
-  if (o.where === 'node') return [make('cpu (Node)', 'cpu')];
-  return GPU_BACKENDS.map(b =>
-    o.unavailable[b] ? {...make(b, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(b, b),
-  );
+  return (o.where === 'node' ? NODE_BACKENDS : GPU_BACKENDS).map(b => {
+    const subject = o.where === 'node' ? `${b} (Node)` : b;
+    return o.unavailable[b] ? {...make(subject, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(subject, b);
+  });
 }
 
 const scenes = new Map<number | string, Scene>();

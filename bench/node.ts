@@ -1,13 +1,21 @@
-/** The cpu rows in Node, for bench/run.mjs (same cases as the page, cpu subjects). */
+/** The cpu and wasm rows in Node, for bench/run.mjs (same cases as the page, host-backend subjects). */
 import * as tf from '@tensorflow/tfjs';
+import {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
+import {createRequire as requireFrom} from 'node:module';
+import path from 'node:path';
 
+import {unavailableReason} from './backends';
 import {benchCases} from './cases';
 import {exposeBench} from './session';
 
+// The wasm backend reads its .wasm files from its own dist/ folder, wherever this bundle lives.
+setWasmPaths(path.dirname(requireFrom(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
+
 exposeBench(async quick => {
+  const wasm = (await unavailableReason('wasm')) ?? undefined;
   await tf.setBackend('cpu');
   return {
-    cases: benchCases({where: 'node', quick, unavailable: {}}),
+    cases: benchCases({where: 'node', quick, unavailable: {wasm}}),
     info: {node: process.version, tfjs: tf.version.tfjs},
   };
 });

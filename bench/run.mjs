@@ -97,8 +97,11 @@ async function bundle(outDir) {
     outfile: path.join(outDir, 'node.mjs'),
     platform: 'node',
     target: 'node20',
-    // CommonJS dependencies inside an ESM bundle still call require() for node builtins.
-    banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+    // CommonJS dependencies inside an ESM bundle still call require() for node builtins, and the wasm
+    // backend's loader reads __dirname.
+    banner: {
+      js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url); const __dirname = import.meta.dirname;",
+    },
   });
 }
 
@@ -254,7 +257,7 @@ async function runNode(o, outDir, deadline) {
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
   const selected = cases.filter(c => !o.only || o.only.test(c.id));
-  say(`Node: ${selected.length} cases (cpu)`);
+  say(`Node: ${selected.length} cases (cpu, wasm)`);
   const results = await runAll(
     'Node',
     selected,
