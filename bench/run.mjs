@@ -7,12 +7,13 @@
 // the tables and writes out/bench/results/<date>.json and .md (with --save: bench/results/, the
 // measured files the README quotes, kept in the repository).
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
-import {ensureChromium, ensureDependencies} from '../scripts/test-setup.mjs';
+import {serve} from '../demo/tools/server.mjs';
+import {launchChromium} from '../scripts/chromium.mjs';
+import {ensureDependencies} from '../scripts/test-setup.mjs';
 import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,20 +68,6 @@ function fail(msg) {
 const say = msg => console.log(`[bench] ${msg}`);
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
 
-/** The flags of docs/testing.md#headless-chromium: WebGL2 and WebGPU on SwiftShader where there is no GPU. */
-const CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
 async function bundle(outDir) {
   const esbuild = await import('esbuild');
   const common = {bundle: true, format: 'esm', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root};
@@ -129,7 +116,7 @@ function skipsFor(c, done, limitMs) {
       prev.params.triangles <= c.params.triangles &&
       prev.id !== c.id,
   );
-  const over = ms => `one call ≥ ${secs(limitMs)}`;
+  const over = () => `one call ≥ ${secs(limitMs)}`;
   for (const prev of smaller) {
     for (const e of prev.entries) {
       if (skip[e.name]) continue;
@@ -269,18 +256,13 @@ async function runNode(o, outDir, deadline) {
   return {info, results};
 }
 
-async function runPage(o, outDir, chrome, deadline) {
-  const {chromium} = await import('playwright-core');
-  const html =
-    '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>';
-  const server = http.createServer((req, res) => {
-    const js = req.url === '/page.js';
-    res.writeHead(200, {'content-type': js ? 'text/javascript' : 'text/html'});
-    res.end(js ? fs.readFileSync(path.join(outDir, 'page.js')) : html);
-  });
-  // WebGPU needs a secure context: localhost is one.
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({executablePath: chrome, args: CHROMIUM_FLAGS});
+async function runPage(o, outDir, deadline) {
+  fs.writeFileSync(
+    path.join(outDir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>tfjs-diffrast bench</title><script type="module" src="/page.js"></script>',
+  );
+  const {server, url} = await serve(outDir);
+  const browser = await launchChromium({say});
   let tab;
   const open = async () => {
     await tab?.close().catch(() => {});
@@ -289,7 +271,7 @@ async function runPage(o, outDir, chrome, deadline) {
       if (m.type() === 'error') console.error(`[chromium] ${m.text()}`);
     });
     tab.on('pageerror', e => console.error(`[chromium] ${e.message}`));
-    await tab.goto(`http://localhost:${server.address().port}/`);
+    await tab.goto(url);
     await tab.waitForFunction(() => globalThis.diffrastBench, null, {timeout: 120_000});
     return tab.evaluate(quick => globalThis.diffrastBench.list(quick), o.quick);
   };
@@ -357,9 +339,7 @@ async function main() {
   const node = o.node ? await runNode(o, outDir, nodeDeadline) : {info: null, results: []};
   let page = {info: null, results: []};
   if (o.page) {
-    const chrome = ensureChromium({logDir: outDir, say});
-    if (chrome.error) fail(chrome.error);
-    page = await runPage(o, outDir, chrome.bin, pageDeadline);
+    page = await runPage(o, outDir, pageDeadline);
   }
   const report = {
     date: new Date().toISOString(),

@@ -36,6 +36,7 @@ import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {stripVTControlCharacters} from 'node:util';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(repo, 'test', 'package');
@@ -51,9 +52,7 @@ function report(name, ok, reason = '') {
   console.log(ok ? `ok ${name}` : `FAIL ${name}: ${oneLine(reason)}`);
 }
 function oneLine(s) {
-  const text = String(s ?? '')
-    .replace(/\x1b\[[0-9;]*m/g, '')
-    .trim();
+  const text = stripVTControlCharacters(String(s ?? '')).trim();
   const line =
     text
       .split('\n')
@@ -93,8 +92,7 @@ function run(cmd, argv, options = {}) {
 
 /** Lines of tool output worth quoting in a FAIL reason (errors first, npm's own warnings never). */
 function errorLines(out) {
-  const lines = out
-    .replace(/\x1b\[[0-9;]*m/g, '')
+  const lines = stripVTControlCharacters(out)
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !/^npm (warn|notice)/i.test(l) && !l.startsWith('>'));

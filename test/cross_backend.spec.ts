@@ -210,7 +210,7 @@ describeEachBackend(
         const tex = f32(rng.array(texSize, 0, 1), texShape);
         // The pyramid from the backend under test must match too.
         const levels: Array<{values: Float32Array; shape: number[]}> = [];
-        let above = tex;
+        let above: {values: Float32Array; shape: number[]} = tex;
         while (above.shape[above.shape.length - 2] > 1 || above.shape[above.shape.length - 3] > 1) {
           const [gl] = await runOn(backend, k.TextureMip, {x: above}, {});
           const [cl] = await runOn('cpu', k.TextureMip, {x: above}, {});

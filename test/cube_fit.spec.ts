@@ -47,7 +47,7 @@ describeEachBackend('cube fit', () => {
           dr.mat4.randomRotation(() => rng.next()),
         );
         const target = tf.tidy(() => render(mvp, posTrue, colTrue));
-        adam.learningRate = lr * Math.max(0.01, 10 ** (-it * 0.0005));
+        (adam as unknown as {learningRate: number}).learningRate = lr * Math.max(0.01, 10 ** (-it * 0.0005));
         adam.minimize(
           () => tf.mean(tf.square(tf.sub(render(mvp, pos as tf.Tensor2D, col as tf.Tensor2D), target))) as tf.Scalar,
         );

@@ -14,7 +14,6 @@ import * as k from '../src/kernels/names';
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {Rng} from './util/random';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const glOf = () => (tf.backend() as any).gpgpu.gl as WebGL2RenderingContext;
 const texData = (t: tf.Tensor) => (tf.backend() as any).texData.get(t.dataId);
 

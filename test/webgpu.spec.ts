@@ -16,7 +16,6 @@ import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {Rng} from './util/random';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const deviceOf = () => (tf.backend() as any).device as GPUDevice;
 
 /** A random mesh of `numTri` separate triangles, big enough that tfjs runs ops on it on the GPU. */

@@ -80,7 +80,8 @@ class Canvas implements Rgba {
   }
 
   set(x: number, y: number, [r, g, b]: RGB) {
-    ((x = Math.round(x)), (y = Math.round(y)));
+    x = Math.round(x);
+    y = Math.round(y);
     if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
     this.data.set([r, g, b, 255], 4 * (y * this.width + x));
   }

@@ -28,7 +28,6 @@ const REDRAW_MS = 300;
 /** ...and at most a quarter of the time goes to redrawing (it renders too). */
 const REDRAW_SHARE = 0.25;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const w = window as any;
 
 type Children = Array<Node | string | null>;

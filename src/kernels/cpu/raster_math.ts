@@ -113,7 +113,10 @@ export function clippedBounds(p: Corners): [number, number, number, number] | nu
     if (!(v[3] > 0)) continue; // only the eye point itself can remain with w = 0
     const x = v[0] / v[3],
       y = v[1] / v[3];
-    ((xmin = Math.min(xmin, x)), (xmax = Math.max(xmax, x)), (ymin = Math.min(ymin, y)), (ymax = Math.max(ymax, y)));
+    xmin = Math.min(xmin, x);
+    xmax = Math.max(xmax, x);
+    ymin = Math.min(ymin, y);
+    ymax = Math.max(ymax, y);
   }
   return xmin <= xmax ? [xmin, xmax, ymin, ymax] : null;
 }
