@@ -12,7 +12,10 @@ export default tseslint.config(
     rules: {
       // tfjs's backends and kernel attributes are loosely typed; `any` at those seams is deliberate.
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', caughtErrors: 'none'}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'},
+      ],
       // Mutually recursive helpers and classes defined after use read better top-down.
       'no-use-before-define': 'off',
       eqeqeq: ['error', 'always', {null: 'ignore'}],

@@ -142,7 +142,7 @@ describeEachBackend('cameras', () => {
       () => dr.cameras.perspective({fovy: NaN, aspect: 1, near: 1, far: 2}),
       'cameras.perspective: fovy must be a finite number',
     );
-    expectError(() => dr.cameras.lookAt([0, 0], [0, 0, 0]), 'cameras.lookAt: eye must be 3 finite numbers');
+    expectError(() => dr.cameras.lookAt([0, 0] as never, [0, 0, 0]), 'cameras.lookAt: eye must be 3 finite numbers');
     expectError(
       () => dr.cameras.intrinsics({fx: 1, fy: 1, cx: 0, cy: 0, width: 0, height: 4, near: 1, far: 2}),
       'cameras.intrinsics: width must be a positive integer, got 0',

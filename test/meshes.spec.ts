@@ -75,13 +75,13 @@ describeEachBackend('meshes', () => {
       const {out} = dr.interpolate(tf.add(tf.mul(pos, 0.8), 0.5), rast, tri);
       return dr.antialias(out, rast, clip, tri);
     };
-    const a = await render(welded.pos, welded.tri).data();
+    const a = await render(welded.pos, welded.tri).data<'float32'>();
     const b = await render(tf.tensor2d(native.positions), tf.tensor2d(native.triangles, undefined, 'int32')).data();
     const maxDiff = a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
     expect(maxDiff).toBeLessThan(1e-5);
     // The split cube has no shared edges: antialias treats inner edges as silhouettes and differs.
     const split = dr.meshes.toTensors(splitCube());
-    const c = await render(split.pos, split.tri).data();
+    const c = await render(split.pos, split.tri).data<'float32'>();
     expect(c.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0)).toBeGreaterThan(0.01);
     // The uvs, looked up through attrTri, are the split mesh's.
     const {rast} = dr.rasterize(dr.mat4.transformPos(MVP, welded.pos), welded.tri, [16, 16]);

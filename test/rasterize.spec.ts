@@ -509,7 +509,7 @@ describeEachBackend('rasterize', backend => {
       );
       const {rast, rastDb} = dr.rasterize(tf.tensor3d(verts, [1, 3 * T, 4]), tri, [1024, 1024]);
       expect(rast.shape).toEqual([1, 1024, 1024, 4]);
-      const ids = Array.from(await rast.data()).filter((_, i) => i % 4 === 3);
+      const ids = (await rast.data<'float32'>()).filter((_, i) => i % 4 === 3);
       const covered = ids.filter(id => id > 0);
       expect(covered.length).toBeGreaterThan((1024 * 1024) / 10);
       expect(covered.reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(T);
