@@ -46,7 +46,7 @@ const PIXELS = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])
 function quadDocument(): Document {
   const doc = new Document();
   const buffer = doc.createBuffer();
-  const acc = (array: Float32Array | Uint16Array, type: 'VEC3' | 'VEC2' | 'SCALAR') =>
+  const acc = (array: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>, type: 'VEC3' | 'VEC2' | 'SCALAR') =>
     doc.createAccessor().setArray(array).setType(type).setBuffer(buffer);
   const texture = doc
     .createTexture('base')
