@@ -3,7 +3,7 @@
 // Set-up (npm install when stale, Chromium), then the stock runners: the jasmine CLI (Node, TypeScript through
 // tsx), karma (Chromium); on full runs also the package check and the demo's playwright specs. Hand-written
 // because no runner sums other runners: it prints `N passed, M failed` over all of them (CI reads that line).
-// --grep, --backends, --node-only and --browser-only skip lint, the package check and the demo.
+// --grep, --backends, --node-only and --browser-only skip the package check and the demo; --no-lint skips lint.
 import fs from 'node:fs';
 import {spawn} from 'node:child_process';
 
@@ -14,7 +14,7 @@ const root = new URL('..', import.meta.url).pathname;
 const say = msg => console.log(`[test] ${msg}`);
 const t0 = Date.now();
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
-const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu]
+const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu] [--no-lint]
 
 With no option: lint (ESLint, prettier --check, tsc), every spec in Node (jasmine) and in headless Chromium
 (karma), every backend present, then the package check and the demo tests; the last line is "N passed, M failed".
@@ -25,8 +25,9 @@ With no option: lint (ESLint, prettier --check, tsc), every spec in Node (jasmin
   --backends <list>  exactly these backends (comma-separated), even where our kernels are not registered yet
                      (Node runs those of them it can: cpu, wasm, webgpu)
   -h, --help         this text
+  --no-lint          skip lint (ESLint, prettier --check, tsc: part of CI, run it before landing)
 
---node-only, --browser-only, --grep and --backends skip lint, the package check and the demo tests.
+--node-only, --browser-only, --grep and --backends skip the package check and the demo tests.
 Environment: CHROME_BIN picks the browser.`;
 
 function fail(msg) {
@@ -44,6 +45,7 @@ function parseArgs(argv) {
     else if (key === '--browser-only') o.node = false;
     else if (key === '--grep') o.grep = value();
     else if (key === '--backends') o.backends = value();
+    else if (key === '--no-lint') o.noLint = true;
     else if (key === '--help' || key === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -152,16 +154,16 @@ async function main() {
   };
 
   const rows = [];
-  // Full runs: lint (ESLint, prettier --check, tsc) beside the Node suite, its output shown when it ends.
-  const lint = full
+  // Lint (ESLint, prettier --check, tsc) beside the suites on every run, its output shown when it ends.
+  const lint = !o.noLint
     ? runner('lint', (out, code) => (code ? {} : {passed: 1}), 'npm', ['run', '--silent', 'lint'], {}, true)
     : null;
   if (o.node) rows.push(await nodeSuite());
-  if (lint) rows.push(await lint);
   if (o.browser) {
     if (chrome.bin) rows.push(await browserSuite());
     else rows.push({name: 'browser', passed: 0, failed: 1, ms: 0, note: chrome.error});
   }
+  if (lint) rows.push(await lint);
   if (full) {
     rows.push(await runner('package', lastLineCounts, process.execPath, ['scripts/check-package.mjs']));
     rows.push(await runner('demo', lastLineCounts, process.execPath, ['scripts/test-demo.mjs']));

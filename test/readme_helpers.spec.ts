@@ -18,7 +18,7 @@ const isNode = (globalThis as {process?: {versions?: {node?: string}}}).process?
 async function duckGlb(): Promise<Uint8Array> {
   const doc = new Document();
   const buffer = doc.createBuffer();
-  const acc = (a: Float32Array | Uint16Array, type: 'VEC3' | 'VEC2' | 'SCALAR') =>
+  const acc = (a: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>, type: 'VEC3' | 'VEC2' | 'SCALAR') =>
     doc.createAccessor().setArray(a).setType(type).setBuffer(buffer);
   const prim = doc
     .createPrimitive()
