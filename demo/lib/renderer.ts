@@ -31,7 +31,6 @@ function webglRenderer(): string | null {
 }
 
 async function webgpuAdapter(): Promise<{name: string; software: boolean} | null> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const adapter = await (navigator as any).gpu?.requestAdapter().catch(() => null);
   if (!adapter) return null;
   const info = adapter.info ?? {};
