@@ -10,6 +10,9 @@ import type {Mat4} from '../utils/matrix';
 
 import {faceNormals, meshArgs, normalizeLast, vertexNormals} from './normals';
 
+const DEPTH_OPTIONS = optionNames<DepthMapOptions>({mode: true, camera: true});
+const NORMAL_OPTIONS = optionNames<NormalMapOptions>({shading: true, view: true});
+
 /** `[N,H,W,1]`: 1 where a triangle covers the pixel, else 0. */
 export function coverage(rast: tf.Tensor): tf.Tensor4D {
   // step has a (zero) gradient where comparisons have none, so the mask can sit inside a differentiated function.
@@ -36,9 +39,6 @@ export interface DepthMapOptions {
  * camera-space point is the point of the triangle under the pixel center. Gradients flow to `viewPos`
  * and, through `rast`, to the clip-space positions.
  */
-const DEPTH_OPTIONS = optionNames<DepthMapOptions>({mode: true, camera: true});
-const NORMAL_OPTIONS = optionNames<NormalMapOptions>({shading: true, view: true});
-
 export function depthMap(
   viewPos: TensorOrLike,
   rast: TensorOrLike,

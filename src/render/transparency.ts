@@ -10,6 +10,8 @@ import type {RasterizeOptions, RasterizeResult} from '../ops/rasterize';
 
 import {coverage} from './maps';
 
+const OPTIONS = optionNames<RenderTransparentOptions>({layers: true, background: true, ranges: true, gradDb: true});
+
 /** One depth layer's colour and opacity, as {@link compositeLayers} takes them. */
 export interface Layer {
   /** `[N,H,W,C]` premultiplied-free colour of the layer. */
@@ -73,8 +75,6 @@ export interface RenderTransparentOptions extends RasterizeOptions {
  * layer is empty, and composites front to back (compositeLayers). Gradients flow to `pos` through every
  * layer's rasterization and to whatever `shade` uses. `shade` may call antialias on its layer.
  */
-const OPTIONS = optionNames<RenderTransparentOptions>({layers: true, background: true, ranges: true, gradDb: true});
-
 export function renderTransparent(
   pos: TensorOrLike,
   tri: TensorOrLike,
