@@ -136,6 +136,11 @@ async function main() {
       ['--import', 'tsx', 'node_modules/jasmine/bin/jasmine.js', '--config=test/jasmine.json', ...grep],
       {VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, DIFFRAST_BACKENDS: nodeBackends ?? ''},
     );
+  const karmaTmp = () => {
+    const dir = `${outDir}/tmp`;
+    fs.mkdirSync(dir, {recursive: true});
+    return dir;
+  };
   const browserSuite = () => {
     const result = `${outDir}/browser-${process.pid}.json`;
     fs.rmSync(result, {force: true});
@@ -146,6 +151,9 @@ async function main() {
       ['node_modules/karma/bin/karma', 'start', 'karma.conf.cjs'],
       {
         CHROME_BIN: chrome.bin,
+        // karma-esbuild imports the specs by paths relative to the temp dir, without './': a checkout
+        // inside /tmp would resolve as a package name. A temp dir inside out/ keeps them '../'-relative.
+        TMPDIR: karmaTmp(),
         DIFFRAST_RESULT: result,
         DIFFRAST_GREP: o.grep ?? '',
         ...backendsEnv,
