@@ -30,6 +30,8 @@ function reference(p: V4[], fx: number, fy: number) {
 
 const center = (p: number, size: number) => (2 * p + 1) / size - 1;
 
+const COVERAGES = ['hardware', 'exact'] as const;
+
 describeEachBackend('rasterize', backend => {
   const tri1 = () => tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
 
@@ -281,160 +283,201 @@ describeEachBackend('rasterize', backend => {
     tf.dispose([tri, pos, rast, attr]);
   });
 
-  describe('gradients', () => {
-    /** A few random triangles that overlap inside the view. */
-    function randomScene(rng: Rng, images: number, numTri: number): tf.Tensor3D {
-      const data: number[][][] = [];
-      for (let n = 0; n < images; n++) {
-        const verts: number[][] = [];
-        for (let v = 0; v < 3 * numTri; v++) {
-          const w = rng.uniform(0.8, 2);
-          verts.push([rng.uniform(-0.8, 0.8) * w, rng.uniform(-0.8, 0.8) * w, rng.uniform(-0.8, 0.8) * w, w]);
+  for (const coverage of COVERAGES)
+    describe(`gradients (${coverage} coverage)`, () => {
+      /** A few random triangles that overlap inside the view. */
+      function randomScene(rng: Rng, images: number, numTri: number): tf.Tensor3D {
+        const data: number[][][] = [];
+        for (let n = 0; n < images; n++) {
+          const verts: number[][] = [];
+          for (let v = 0; v < 3 * numTri; v++) {
+            const w = rng.uniform(0.8, 2);
+            verts.push([rng.uniform(-0.8, 0.8) * w, rng.uniform(-0.8, 0.8) * w, rng.uniform(-0.8, 0.8) * w, w]);
+          }
+          data.push(verts);
         }
-        data.push(verts);
+        return tf.tensor3d(data);
       }
-      return tf.tensor3d(data);
-    }
-    const seqTri = (numTri: number) =>
-      tf.tensor2d(
-        Array.from({length: 3 * numTri}, (_, i) => i),
-        [numTri, 3],
-        'int32',
-      );
+      const seqTri = (numTri: number) =>
+        tf.tensor2d(
+          Array.from({length: 3 * numTri}, (_, i) => i),
+          [numTri, 3],
+          'int32',
+        );
 
-    it('of u, v with respect to x, y, w match finite differences (instanced)', async () => {
-      const pos = randomScene(new Rng(7), 2, 3),
-        tri = seqTri(3);
-      const res = await checkGradient({
-        f: p => dr.rasterize(p, tri, [24, 20]).rast,
-        x: pos,
-        h: 1e-3,
-        include: i => i % 4 < 2,
-        coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
+      it('of u, v with respect to x, y, w match finite differences (instanced)', async () => {
+        const pos = randomScene(new Rng(7), 2, 3),
+          tri = seqTri(3);
+        const res = await checkGradient({
+          f: p => dr.rasterize(p, tri, [24, 20], {coverage}).rast,
+          x: pos,
+          h: 1e-3,
+          include: i => i % 4 < 2,
+          coords: Array.from({length: pos.size}, (_, i) => i).filter(i => i % 4 !== 2),
+        });
+        expect(res.checked).toBe(54);
       });
-      expect(res.checked).toBe(54);
-    });
 
-    it('of rastDb with respect to x, y, w match finite differences (gradDb)', async () => {
-      const pos = randomScene(new Rng(11), 1, 3),
-        tri = seqTri(3);
-      await checkGradient({
-        f: p => {
-          const {rast, rastDb} = dr.rasterize(p, tri, [20, 24]);
-          return tf.concat([rast, rastDb], 3);
-        },
-        x: pos,
-        h: 1e-3,
-        include: i => i % 8 !== 2 && i % 8 !== 3,
+      it('of rastDb with respect to x, y, w match finite differences (gradDb)', async () => {
+        const pos = randomScene(new Rng(11), 1, 3),
+          tri = seqTri(3);
+        await checkGradient({
+          f: p => {
+            const {rast, rastDb} = dr.rasterize(p, tri, [20, 24], {coverage});
+            return tf.concat([rast, rastDb], 3);
+          },
+          x: pos,
+          h: 1e-3,
+          include: i => i % 8 !== 2 && i % 8 !== 3,
+        });
+      });
+
+      it('ignore rastDb with gradDb false, and z gets none', async () => {
+        const pos = randomScene(new Rng(3), 1, 2),
+          tri = seqTri(2);
+        const g = tf.grad(p => {
+          const {rast, rastDb} = dr.rasterize(p, tri, [16, 16], {gradDb: false, coverage});
+          return tf.add(tf.sum(rast), tf.sum(rastDb));
+        })(pos);
+        const gu = tf.grad(p => tf.sum(dr.rasterize(p, tri, [16, 16], {coverage}).rast))(pos);
+        const [a, b] = [await g.data(), await gu.data()];
+        for (let i = 0; i < a.length; i++) {
+          expect(a[i]).toBeCloseTo(b[i], 4);
+          if (i % 4 === 2) expect(a[i]).toBe(0);
+        }
+      });
+
+      it('in range mode match finite differences', async () => {
+        const scene = randomScene(new Rng(5), 1, 4);
+        const pos = tf.reshape(scene, [12, 4]) as tf.Tensor2D,
+          tri = seqTri(4);
+        await checkGradient({
+          f: p =>
+            dr.rasterize(p, tri, [16, 16], {
+              coverage,
+              ranges: [
+                [0, 2],
+                [1, 3],
+              ],
+            }).rast,
+          x: pos,
+          h: 1e-3,
+          include: i => i % 4 < 2,
+        });
+      });
+
+      it('flow through tf.variableGrads and optimizer.minimize', async () => {
+        const pos = tf.variable(randomScene(new Rng(9), 1, 1));
+        const tri = seqTri(1);
+        const loss = () => tf.sum(tf.square(dr.rasterize(pos, tri, [8, 8], {coverage}).rast)) as tf.Scalar;
+        const {grads} = tf.variableGrads(loss);
+        expect(grads[pos.name].shape).toEqual(pos.shape);
+        const total = tf.sum(tf.abs(grads[pos.name]));
+        expect((await total.data())[0]).toBeGreaterThan(0);
+        total.dispose();
+        const before = (await pos.data()).slice();
+        tf.train.sgd(1e-3).minimize(loss);
+        expect(await pos.data()).not.toEqual(before);
+        tf.dispose(grads);
+        pos.dispose();
       });
     });
 
-    it('ignore rastDb with gradDb false, and z gets none', async () => {
-      const pos = randomScene(new Rng(3), 1, 2),
-        tri = seqTri(2);
-      const g = tf.grad(p => {
-        const {rast, rastDb} = dr.rasterize(p, tri, [16, 16], {gradDb: false});
-        return tf.add(tf.sum(rast), tf.sum(rastDb));
-      })(pos);
-      const gu = tf.grad(p => tf.sum(dr.rasterize(p, tri, [16, 16]).rast))(pos);
-      const [a, b] = [await g.data(), await gu.data()];
-      for (let i = 0; i < a.length; i++) {
-        expect(a[i]).toBeCloseTo(b[i], 4);
-        if (i % 4 === 2) expect(a[i]).toBe(0);
-      }
-    });
+  for (const coverage of COVERAGES)
+    describe(`depth peeling (${coverage} coverage)`, () => {
+      const layers: V4[] = [
+        [-1, -1, 0.5, 1],
+        [1, -1, 0.5, 1],
+        [0, 1, 0.5, 1],
+        [-1, -1, 0.1, 1],
+        [1, -1, 0.1, 1],
+        [0, 1, 0.1, 1],
+        [-1, -1, -0.3, 1],
+        [1, -1, -0.3, 1],
+        [0, 1, -0.3, 1],
+      ];
+      const tri = () =>
+        tf.tensor2d(
+          [
+            [0, 1, 2],
+            [3, 4, 5],
+            [6, 7, 8],
+          ],
+          [3, 3],
+          'int32',
+        );
 
-    it('in range mode match finite differences', async () => {
-      const scene = randomScene(new Rng(5), 1, 4);
-      const pos = tf.reshape(scene, [12, 4]) as tf.Tensor2D,
-        tri = seqTri(4);
-      await checkGradient({
-        f: p =>
-          dr.rasterize(p, tri, [16, 16], {
-            ranges: [
-              [0, 2],
-              [1, 3],
-            ],
-          }).rast,
-        x: pos,
-        h: 1e-3,
-        include: i => i % 4 < 2,
+      it('returns the layers front to back, then empty', async () => {
+        const peeler = new dr.DepthPeeler(tf.tensor3d([layers]), tri(), [8, 8], {coverage});
+        const ids: number[] = [];
+        for (let k = 0; k < 4; k++) {
+          const {rast, rastDb} = peeler.rasterizeNextLayer();
+          ids.push((await rast.array())[0][3][4][3]);
+          tf.dispose([rast, rastDb]);
+        }
+        peeler.dispose();
+        expect(ids).toEqual([3, 2, 1, 0]);
+      });
+
+      it('layer 0 equals rasterize and later layers are differentiable', async () => {
+        const pos = tf.tensor3d([layers]);
+        const first = dr.rasterize(pos, tri(), [8, 8], {coverage});
+        const peeler = new dr.DepthPeeler(pos, tri(), [8, 8], {coverage});
+        const layer0 = peeler.rasterizeNextLayer();
+        expect(await layer0.rast.data()).toEqual(await first.rast.data());
+        expect(await layer0.rastDb.data()).toEqual(await first.rastDb.data());
+        peeler.dispose();
+        const g = tf.grad(p => {
+          const pl = new dr.DepthPeeler(p, tri(), [8, 8], {coverage});
+          pl.rasterizeNextLayer();
+          const second = pl.rasterizeNextLayer();
+          pl.dispose();
+          return tf.sum(second.rast);
+        })(pos);
+        const gd = await g.data();
+        // Only the middle triangle (vertices 3..5) is in layer 1.
+        const moved = Array.from({length: 9}, (_, v) => Math.abs(gd[4 * v]) + Math.abs(gd[4 * v + 1]) > 0);
+        expect(moved).toEqual([false, false, false, true, true, true, false, false, false]);
+      });
+      it('peels coplanar and equal-depth triangles away with the layer (never shown twice)', async () => {
+        // Triangle 1 duplicates triangle 0 (same vertices, another id); triangle 2 is another
+        // triangle in the same plane z = 0.25 (exactly representable: its z/w is exact everywhere);
+        // triangle 3 lies behind at z = 0.5.
+        const quad: V4[] = [
+          [-1, -1, 0.25, 1],
+          [1, -1, 0.25, 1],
+          [-1, 1, 0.25, 1],
+          [1, 1, 0.25, 1],
+          [-1, -1, 0.5, 1],
+          [1, -1, 0.5, 1],
+          [-1, 1, 0.5, 1],
+        ];
+        const t = tf.tensor2d(
+          [
+            [0, 1, 2],
+            [0, 1, 2],
+            [1, 3, 2],
+            [4, 5, 6],
+          ],
+          [4, 3],
+          'int32',
+        );
+        const peeler = new dr.DepthPeeler(tf.tensor3d([quad]), t, [8, 8], {coverage});
+        const layers: number[][] = [];
+        for (let k = 0; k < 3; k++) {
+          const {rast, rastDb} = peeler.rasterizeNextLayer();
+          const r = await rast.data();
+          layers.push([4 * (1 * 8 + 1) + 3, 4 * (6 * 8 + 6) + 3].map(o => r[o]));
+          tf.dispose([rast, rastDb]);
+        }
+        peeler.dispose();
+        // Pixel (1, 1): triangles 0 and 1 tie (either may win layer 0), the other one is peeled with
+        // it; then triangle 3. Pixel (6, 6): triangle 2, then nothing (triangle 3 does not reach it).
+        expect([1, 2]).toContain(layers[0][0]);
+        expect(layers.slice(1).map(l => l[0])).toEqual([4, 0]);
+        expect(layers.map(l => l[1])).toEqual([3, 0, 0]);
       });
     });
-
-    it('flow through tf.variableGrads and optimizer.minimize', async () => {
-      const pos = tf.variable(randomScene(new Rng(9), 1, 1));
-      const tri = seqTri(1);
-      const loss = () => tf.sum(tf.square(dr.rasterize(pos, tri, [8, 8]).rast)) as tf.Scalar;
-      const {grads} = tf.variableGrads(loss);
-      expect(grads[pos.name].shape).toEqual(pos.shape);
-      const total = tf.sum(tf.abs(grads[pos.name]));
-      expect((await total.data())[0]).toBeGreaterThan(0);
-      total.dispose();
-      const before = (await pos.data()).slice();
-      tf.train.sgd(1e-3).minimize(loss);
-      expect(await pos.data()).not.toEqual(before);
-      tf.dispose(grads);
-      pos.dispose();
-    });
-  });
-
-  describe('depth peeling', () => {
-    const layers: V4[] = [
-      [-1, -1, 0.5, 1],
-      [1, -1, 0.5, 1],
-      [0, 1, 0.5, 1],
-      [-1, -1, 0.1, 1],
-      [1, -1, 0.1, 1],
-      [0, 1, 0.1, 1],
-      [-1, -1, -0.3, 1],
-      [1, -1, -0.3, 1],
-      [0, 1, -0.3, 1],
-    ];
-    const tri = () =>
-      tf.tensor2d(
-        [
-          [0, 1, 2],
-          [3, 4, 5],
-          [6, 7, 8],
-        ],
-        [3, 3],
-        'int32',
-      );
-
-    it('returns the layers front to back, then empty', async () => {
-      const peeler = new dr.DepthPeeler(tf.tensor3d([layers]), tri(), [8, 8]);
-      const ids: number[] = [];
-      for (let k = 0; k < 4; k++) {
-        const {rast, rastDb} = peeler.rasterizeNextLayer();
-        ids.push((await rast.array())[0][3][4][3]);
-        tf.dispose([rast, rastDb]);
-      }
-      peeler.dispose();
-      expect(ids).toEqual([3, 2, 1, 0]);
-    });
-
-    it('layer 0 equals rasterize and later layers are differentiable', async () => {
-      const pos = tf.tensor3d([layers]);
-      const first = dr.rasterize(pos, tri(), [8, 8]);
-      const peeler = new dr.DepthPeeler(pos, tri(), [8, 8]);
-      const layer0 = peeler.rasterizeNextLayer();
-      expect(await layer0.rast.data()).toEqual(await first.rast.data());
-      expect(await layer0.rastDb.data()).toEqual(await first.rastDb.data());
-      peeler.dispose();
-      const g = tf.grad(p => {
-        const pl = new dr.DepthPeeler(p, tri(), [8, 8]);
-        pl.rasterizeNextLayer();
-        const second = pl.rasterizeNextLayer();
-        pl.dispose();
-        return tf.sum(second.rast);
-      })(pos);
-      const gd = await g.data();
-      // Only the middle triangle (vertices 3..5) is in layer 1.
-      const moved = Array.from({length: 9}, (_, v) => Math.abs(gd[4 * v]) + Math.abs(gd[4 * v + 1]) > 0);
-      expect(moved).toEqual([false, false, false, true, true, true, false, false, false]);
-    });
-  });
 
   describe('bad input', () => {
     const pos = () => tf.zeros([1, 3, 4]);
@@ -481,6 +524,18 @@ describeEachBackend('rasterize', backend => {
       expectError(
         () => dr.rasterize(tf.zeros([3, 4]), tri1(), [4, 4], {ranges: [0, 1]}),
         'rasterize: ranges must have shape [N,2], got [2]',
+      );
+      expectError(
+        () => dr.rasterize(pos(), tri1(), [4, 4], {coverage: 'x' as never}),
+        "rasterize: coverage must be 'hardware' or 'exact', got 'x'",
+      );
+      expectError(
+        () => dr.rasterize(pos(), tri1(), [4, 4], {cullMode: 'ccw' as never}),
+        "rasterize: cullMode must be 'none', 'back' or 'front', got 'ccw'",
+      );
+      expectError(
+        () => new dr.DepthPeeler(pos(), tri1(), [4, 4], {coverage: 1 as never}),
+        "DepthPeeler: coverage must be 'hardware' or 'exact', got 1",
       );
       expectError(
         () => new dr.DepthPeeler(tf.zeros([3]), tri1(), [4, 4]),

@@ -47,11 +47,26 @@ export interface RasterizeInputs {
   tri: TensorInfo;
   peel?: TensorInfo;
 }
+/** How a GPU backend decides which pixels a triangle covers (docs/rasterize.md#coverage). */
+export type Coverage = 'hardware' | 'exact';
+/** Which winding is not drawn: counter-clockwise in NDC is front (docs/rasterize.md#culling). */
+export type CullMode = 'none' | 'back' | 'front';
 export interface RasterizeAttrs extends InputNames {
   height: number;
   width: number;
   /** Range mode: (first, count) pairs, flattened; empty in instanced mode. */
   ranges: number[];
+  /** The cpu backend is always exact. */
+  coverage: Coverage;
+  cullMode: CullMode;
+}
+
+/**
+ * The screen determinant's sign that cullMode draws: 0 both, +1 only det > 0 (counter-clockwise
+ * in NDC, front), −1 only det < 0. Shaders get it as an int uniform.
+ */
+export function drawnWinding(cullMode: CullMode): number {
+  return cullMode === 'back' ? 1 : cullMode === 'front' ? -1 : 0;
 }
 
 /** RasterizeGrad: inputs pos, tri, rast, dy (on rast) and, with gradDb, ddb (on rastDb). Output dpos. */

@@ -8,9 +8,14 @@ import {TensorOrLike} from './checks';
 import {RasterizeOptions, RasterizeResult, RasterizeSetup, runRasterize, setupRasterize} from './rasterize';
 
 /**
- * Peels depth layers of a mesh. Layer 0 equals `rasterize(pos, tri, resolution, options)`; layer
- * k > 0 keeps, per pixel, the nearest fragment strictly behind layer k−1's, and a pixel empty in
- * one layer stays empty after. Every layer is differentiable like `rasterize`.
+ * Peels depth layers of a mesh. Layer 0 equals `rasterize(pos, tri, resolution, options)` (the
+ * same `coverage` and `cullMode` options apply to every layer). For layer k > 0 a fragment is
+ * discarded when its z/w at the pixel center is ≤ layer k−1's z/w there, or when it belongs to
+ * layer k−1's triangle at that pixel (docs/rasterize.md#depth-peeling); of the rest, the nearest
+ * wins. So a coplanar or equal-depth fragment of another triangle is peeled away with the layer,
+ * never shown twice. A pixel empty in one layer stays empty after. In `'hardware'` coverage the
+ * pipeline still decides coverage and the nearest fragment; the peeling test above uses the
+ * analytic z/w on every backend. Every layer is differentiable like `rasterize`.
  *
  * `pos` and `tri` must stay alive until the peeler is disposed (gradients flow to that `pos`).
  * The peeler keeps its own reference to the last layer's rast; `dispose()` releases it.

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {maxResolution} from '../kernels/limits';
-import {Rasterize, RasterizeAttrs, RasterizeGrad} from '../kernels/names';
+import {Coverage, CullMode, Rasterize, RasterizeAttrs, RasterizeGrad} from '../kernels/names';
 
 import {
   checkOptions,
@@ -27,6 +27,29 @@ export interface RasterizeOptions {
   ranges?: TensorOrLike;
   /** Propagate gradients arriving on `rastDb` into `pos` (default true). */
   gradDb?: boolean;
+  /**
+   * How webgl and webgpu decide which pixels a triangle covers (docs/rasterize.md#coverage):
+   * - `'hardware'` (default): the graphics pipeline's own coverage and depth test (early depth
+   *   rejection on, 32-bit float depth), then u, v, z/w and rastDb resolved analytically at the
+   *   pixel center for the triangle that won. The pipeline snaps vertices to a sub-pixel grid
+   *   (1/256 px on desktop GPUs, 1/16 px on SwiftShader), so within that distance of an edge a pixel
+   *   may go to the neighbour the exact rule would not pick; a pixel whose center lies a hair outside
+   *   its triangle gets clamped barycentrics (u, v clamped to [0,1], divided by u + v when above 1).
+   * - `'exact'`: coverage by the exact edge test at the pixel center (the cpu's rule), slower:
+   *   the shader decides coverage and writes depth, which turns early depth rejection off.
+   *
+   * The cpu backend is always exact and accepts both values.
+   * @defaultValue 'hardware'
+   */
+  coverage?: Coverage;
+  /**
+   * Which triangles not to draw, by their winding in NDC (x/w, y/w): counter-clockwise is the
+   * front, as in OpenGL (docs/rasterize.md#culling). `'back'` draws only counter-clockwise
+   * triangles, `'front'` only clockwise ones. Antialias sees an edge between a drawn and a culled
+   * triangle of a consistently wound mesh as a silhouette, so visibility gradients survive culling.
+   * @defaultValue 'none'
+   */
+  cullMode?: CullMode;
 }
 
 export type RasterizeResult = {
@@ -44,6 +67,8 @@ export interface RasterizeSetup {
   width: number;
   ranges: number[];
   gradDb: boolean;
+  coverage: Coverage;
+  cullMode: CullMode;
 }
 
 const OP = 'rasterize';
@@ -79,7 +104,22 @@ export function setupRasterize(
   }
   const gradDb = options.gradDb ?? true;
   if (typeof gradDb !== 'boolean') fail(op, `gradDb must be a boolean, got ${JSON.stringify(gradDb)}`);
-  return {pos, tri, height, width, ranges, gradDb};
+  const coverage = checkChoice(op, 'coverage', options.coverage ?? 'hardware', COVERAGES);
+  const cullMode = checkChoice(op, 'cullMode', options.cullMode ?? 'none', CULL_MODES);
+  return {pos, tri, height, width, ranges, gradDb, coverage, cullMode};
+}
+
+const COVERAGES: readonly Coverage[] = ['hardware', 'exact'];
+const CULL_MODES: readonly CullMode[] = ['none', 'back', 'front'];
+
+function checkChoice<T extends string>(op: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    const list = choices.map(c => `'${c}'`);
+    const expected = `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+    const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+    fail(op, `${name} must be ${expected}, got ${got}`);
+  }
+  return value as T;
 }
 
 function checkResolution(op: string, resolution: unknown): [number, number] {
@@ -123,8 +163,15 @@ function readRanges(op: string, rangesLike: TensorOrLike, numTriangles: number):
 
 /** Runs the rasterize kernel; `peel` is the previous depth layer's rast (DepthPeeler). */
 export function runRasterize(setup: RasterizeSetup, peel?: tf.Tensor): RasterizeResult {
-  const {pos, tri, height, width, ranges, gradDb} = setup;
-  const attrs: Omit<RasterizeAttrs, 'inputNames'> & {gradDb: boolean} = {height, width, ranges, gradDb};
+  const {pos, tri, height, width, ranges, gradDb, coverage, cullMode} = setup;
+  const attrs: Omit<RasterizeAttrs, 'inputNames'> & {gradDb: boolean} = {
+    height,
+    width,
+    ranges,
+    gradDb,
+    coverage,
+    cullMode,
+  };
   const [rast, rastDb] = runKernel(Rasterize, {pos, tri, peel}, attrs);
   return {rast: rast as tf.Tensor4D, rastDb: rastDb as tf.Tensor4D};
 }

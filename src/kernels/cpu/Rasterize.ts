@@ -1,8 +1,8 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
-import {encodeTriangleId} from '../shared/triangle_id';
+import {decodeTriangleId, encodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './tensor_io';
 import {
@@ -45,8 +45,9 @@ function projectedBounds(p: Corners, out: Float64Array): Float64Array {
 
 /**
  * Depth-tests every triangle of one image into `ids` (row + 1) and `depth`. With `peel` (the
- * previous layer's rast for this image), fragments at or in front of its depth are discarded and
- * its empty pixels stay empty.
+ * previous layer's rast for this image), fragments at or in front of its depth, and those of its
+ * own triangle, are discarded, and its empty pixels stay empty. `winding` (see drawnWinding)
+ * skips culled triangles.
  */
 function coverImage(
   pos: Float32Array,
@@ -61,6 +62,7 @@ function coverImage(
   peelOffset: number,
   ids: Int32Array,
   depth: Float64Array,
+  winding: number,
 ) {
   const p: Corners = new Float64Array(12);
   const {a, alpha, beta} = rasterScratch();
@@ -71,6 +73,7 @@ function coverImage(
     const det = screenDeterminant(p);
     if (!(det !== 0) || !Number.isFinite(det)) continue; // edge-on, degenerate or non-finite
     const s = Math.sign(det);
+    if (winding !== 0 && s !== winding) continue; // culled
     const bounds = allInside(p) ? projectedBounds(p, box) : clippedBounds(p);
     if (bounds == null) continue;
     const [x0, x1] = pixelSpan(bounds[0], bounds[1], width);
@@ -87,7 +90,8 @@ function coverImage(
         const pix = py * width + px;
         if (peel) {
           const o = peelOffset + 4 * pix;
-          if (peel[o + 3] === 0 || Math.fround(zw) <= peel[o + 2]) continue;
+          const previous = decodeTriangleId(peel[o + 3]);
+          if (previous === 0 || Math.fround(zw) <= peel[o + 2] || previous === t + 1) continue;
         }
         if (zw < depth[pix]) {
           depth[pix] = zw;
@@ -100,7 +104,8 @@ function coverImage(
 
 export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
-  const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
+  const {height, width, ranges, cullMode} = attrs as unknown as RasterizeAttrs;
+  const winding = drawnWinding(cullMode ?? 'none');
   const posV = read(backend, pos) as Float32Array,
     triV = read(backend, tri) as Int32Array;
   const peelV = peel ? (read(backend, peel) as Float32Array) : null;
@@ -117,7 +122,7 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const {first, count, base} = imageTriangles(layout, ranges, n);
     ids.fill(0);
     depth.fill(Infinity);
-    coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth);
+    coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth, winding);
     let loaded = 0; // the id whose corners and edge gradients are in p and scratch
     for (let pix = 0; pix < pixels; pix++) {
       const id = ids[pix];

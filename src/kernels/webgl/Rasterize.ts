@@ -1,17 +1,18 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
+import {rasterHardwareProgram} from './rasterize_hardware_program';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
 export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Rasterize, s => {
     const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
-    const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
+    const {height, width, ranges, coverage, cullMode} = attrs as unknown as RasterizeAttrs;
     const {rangeMode, numImages, numVertices, numTriangles} = meshLayout(pos, tri, {ranges});
     const posT = s.input(pos),
       triT = s.indices(tri, numVertices),
@@ -28,10 +29,54 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       s.scratchTexture('raster.db', width, bands * height),
     ];
     const depth = s.scratchDepth('raster.depth', width, bands * height);
+    const pixels = height * width;
+    const uWinding = drawnWinding(cullMode ?? 'none');
+    const copyChunk = (n0: number, n1: number) =>
+      copyToTensors(
+        s,
+        targets.map(texture => ({texture, width})),
+        {cols: 4, base: 0},
+        [rast, db],
+        n0 * pixels * 4,
+        n1 * pixels * 4,
+      );
+
+    if ((coverage ?? 'hardware') === 'hardware') {
+      // One draw per image, into its band (see rasterize_hardware_program.ts).
+      const program = rasterHardwareProgram(s.ctx, peelT != null);
+      for (let n0 = 0; n0 < numImages; n0 += bands) {
+        const n1 = Math.min(numImages, n0 + bands);
+        for (let n = n0; n < n1; n++) {
+          const count = rangeMode ? ranges[2 * n + 1] : numTriangles;
+          s.draw({
+            program,
+            targets,
+            depth,
+            clear: n === n0,
+            viewport: [0, (n - n0) * height, width, height],
+            uniforms: {
+              uImageSize: [width, height],
+              uNumVertices: numVertices,
+              uNumTriangles: numTriangles,
+              uFirst: rangeMode ? ranges[2 * n] : 0,
+              uBase: rangeMode ? 0 : n * numVertices,
+              uWinding,
+              uBand: n - n0,
+              uImage: n,
+            },
+            textures: {uPos: posT.texture, uTri: triT.texture, ...(peelT ? {uPrevious: peelT.texture} : {})},
+            mode: s.gl.TRIANGLES,
+            count: 3 * count,
+          });
+        }
+        copyChunk(n0, n1);
+      }
+      return [rast.info, db.info];
+    }
+
     const [setup, shape] = rasterSetupPrograms(s.ctx),
       program = rasterProgram(s.ctx);
-    const pixels = height * width;
-    const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles};
+    const common = {uImageSize: [width, height], uNumVertices: numVertices, uNumTriangles: numTriangles, uWinding};
     // Set-up textures, one texel per box, sized for the largest draw of this call.
     let maxBoxes = rangeMode ? 0 : bands * numTriangles;
     for (let n = 0; rangeMode && n < numImages; n++) maxBoxes = Math.max(maxBoxes, ranges[2 * n + 1]);
@@ -101,14 +146,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       } else {
         draw(n1 - n0, n0, 0, n1 - n0, 0, numTriangles);
       }
-      copyToTensors(
-        s,
-        targets.map(texture => ({texture, width})),
-        {cols: 4, base: 0},
-        [rast, db],
-        n0 * pixels * 4,
-        n1 * pixels * 4,
-      );
+      copyChunk(n0, n1);
     }
     return [rast.info, db.info];
   });

@@ -34,6 +34,7 @@ int boxTriangle(int b) { return uFirst + b - (b / uCount) * uCount; }
 
 const SETUP = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}${OUTPUT_INDEX}${BOXES}
 uniform int uVertexStride;  // vertices per image (instanced mode), 0 in range mode
+uniform int uWinding;       // the determinant sign drawn (0: both), see drawnWinding
 layout(location = 0) out vec4 outBox;  // pixel edges (x0, y0, x1, y1); empty unless x0 < x1
 layout(location = 1) out vec4 outP0;
 layout(location = 2) out vec4 outP1;
@@ -50,6 +51,7 @@ void main() {
   vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
   float det = screenDeterminant(p0, p1, p2);
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
+  if (uWinding != 0 && sign(det) != float(uWinding)) return;  // culled
   vec3 x = vec3(p0.x, p1.x, p2.x), y = vec3(p0.y, p1.y, p2.y), z = vec3(p0.z, p1.z, p2.z), w = vec3(p0.w, p1.w, p2.w);
   // All three beyond one clip plane: nothing visible.
   if (all(greaterThan(x, w)) || all(lessThan(x, -w)) || all(greaterThan(y, w)) || all(lessThan(y, -w)) ||

@@ -1,6 +1,6 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
+import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout} from '../shared/layout';
 
 import {gpuKernel} from './gpu_context';
@@ -8,7 +8,7 @@ import {recordRasterize} from './rasterize_program';
 
 export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, attrs}) => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
-  const {height, width, ranges} = attrs as unknown as RasterizeAttrs;
+  const {height, width, ranges, coverage, cullMode} = attrs as unknown as RasterizeAttrs;
   const layout = meshLayout(pos, tri, {ranges});
   const {rangeMode, numImages} = layout;
   const draws = Array.from({length: numImages}, (_, n) => imageTriangles(layout, ranges, n));
@@ -31,6 +31,8 @@ export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, 
       width,
       draws,
       rangeMode,
+      hardware: (coverage ?? 'hardware') === 'hardware',
+      winding: drawnWinding(cullMode ?? 'none'),
     });
   }
   return [rast.info, rastDb.info] as TensorInfo[];

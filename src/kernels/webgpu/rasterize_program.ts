@@ -1,17 +1,23 @@
 /**
- * Rasterize on WebGPU (docs/rasterize.md): a render pipeline finds each pixel's nearest triangle into an
- * r32uint id target, then a compute pass resolves (u, v, z/w, id) and rastDb analytically from
- * the triangle's three clip-space vertices into tfjs-owned buffers.
+ * Rasterize on WebGPU (docs/rasterize.md): a render pipeline finds each pixel's nearest triangle
+ * into an r32uint id target, then a compute pass resolves (u, v, z/w, id) and rastDb analytically from
+ * the triangle's three clip-space vertices at the exact pixel center, straight into the
+ * tfjs-owned output buffers (no copy).
  *
- * Coverage is decided in the fragment shader by the exact edge-function test of docs/rasterize.md#coverage (with
- * the cpu reference's tie rule), not by the hardware: hardware snaps vertices to a sub-pixel grid
- * (1/16 pixel on SwiftShader), which moved ~1% of edge pixels. So each triangle is drawn as a
- * slightly larger, conservative shape in screen space (its edges pushed out by a quarter pixel,
- * or its clipped bounding box when it crosses w = 0 or is a sliver), with w = 1 and the exact
- * depth written from the shader (depth32float, 'less').
+ * Two coverage modes (docs/rasterize.md#coverage). 'hardware' draws the triangles themselves:
+ * the pipeline's coverage and interpolated depth (depth32float, 'less', early depth test on: the
+ * fragment shader writes only the id). 'exact' decides coverage in the fragment shader by the
+ * exact edge-function test (the cpu reference's tie rule): each triangle is drawn as a slightly
+ * larger, conservative shape in screen space (its edges pushed out by a quarter pixel, or its
+ * clipped bounding box when it crosses w = 0 or is a sliver), with w = 1 and the exact depth
+ * written from the shader, which turns early depth rejection off. Depth peeling discards, in
+ * both modes, fragments whose analytic z/w is ≤ the previous layer's or that belong to its
+ * triangle (docs/rasterize.md#depth-peeling).
  *
- * Framebuffer rows run top-down in WebGPU: the vertex shader negates y so that framebuffer row r
- * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is pixel (px, py).
+ * Framebuffer rows run top-down in WebGPU: the vertex shaders negate y so that framebuffer row r
+ * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is pixel (px, py). Culling
+ * is decided in the vertex shaders from the sign of the screen determinant (counter-clockwise in
+ * NDC is the front), not by the pipeline, whose winding the flip would reverse.
  */
 import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
@@ -24,6 +30,7 @@ const drawBindings = new Bindings(
     ['height', 'i32'],
     ['rangeMode', 'i32'],
     ['peel', 'i32'],
+    ['winding', 'i32'],
   ]),
   [
     ['pos', 'array<vec4f>'],
@@ -121,8 +128,8 @@ fn boundingCover(c: Corners, size: vec2f) -> Cover {
  * centre on an edge belongs to the side where the edge function grows towards +X (else +Y).
  */
 const COVERAGE_WGSL = `
-// (a, α, β) of the edge from corner i to corner j (vertex indices gi, gj) at NDC point f.
-fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: vec2f) -> vec3f {
+// (a, α, β) of the edge from corner i to corner j (vertex indices gi, gj) at the pixel center f.
+fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: Center) -> vec3f {
   var a = pi;
   var b = pj;
   var s = 1.0;
@@ -131,13 +138,71 @@ fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: vec2f) -> vec3f {
     b = pi;
     s = -1.0;
   }
-  return s * vec3f(cross2(a.xy - f * a.w, b.xy - f * b.w), a.y * b.w - b.y * a.w, b.x * a.w - a.x * b.w);
+  return s * vec3f(cross2(relativeTo(a, f), relativeTo(b, f)), a.y * b.w - b.y * a.w, b.x * a.w - a.x * b.w);
 }
 fn insideEdge(e: vec3f, s: f32) -> bool {
   let v = s * e.x;
   if (v != 0.0) { return v > 0.0; }
   let da = s * e.y;
   return da > 0.0 || (da == 0.0 && s * e.z > 0.0);
+}
+`;
+
+/**
+ * Depth peeling (docs/rasterize.md#depth-peeling): a fragment goes when the previous layer was
+ * empty there, when it is the previous layer's triangle, or when its z/w is not strictly behind.
+ */
+const PEEL_WGSL = `
+fn peeledAway(image: i32, px: i32, py: i32, id: i32, zw: f32) -> bool {
+  let prev = peelRast[(image * U.height + py) * U.width + px];
+  let prevId = decodeId(prev.w);
+  return prevId == 0 || prevId == id || zw <= prev.z;
+}
+`;
+
+/** Hardware coverage: the triangles themselves (see the header). */
+const HARDWARE_WGSL = `
+struct VOut {
+  @builtin(position) position: vec4f,
+  @location(0) @interpolate(flat) id: i32,  // triangle + 1
+  @location(1) @interpolate(flat) p0: vec4f,
+  @location(2) @interpolate(flat) p1: vec4f,
+  @location(3) @interpolate(flat) p2: vec4f,
+  @location(4) @interpolate(flat) image: i32,
+};
+
+@vertex fn vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) image: u32) -> VOut {
+  var out: VOut;
+  let t = i32(vi / 3u);
+  out.image = i32(image);
+  out.position = vec4f(2.0, 2.0, 0.5, 1.0);  // all three corners here, outside: nothing is drawn
+  let k = triangleIndices(t, U.numVertices);
+  if (k.x < 0) { return out; }
+  let base = select(i32(image) * U.numVertices, 0, U.rangeMode != 0);
+  let c = loadCorners(base, k);
+  let det = screenDeterminant(c);
+  if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
+  if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
+  let corner = vi % 3u;
+  let p = select(select(c.p2, c.p1, corner == 1u), c.p0, corner == 0u);
+  out.position = vec4f(p.x, -p.y, 0.5 * (p.z + p.w), p.w);
+  out.id = t + 1;
+  out.p0 = c.p0;
+  out.p1 = c.p1;
+  out.p2 = c.p2;
+  return out;
+}
+
+@fragment fn fs(in: VOut) -> @location(0) u32 { return u32(in.id); }
+
+@fragment fn fsPeel(in: VOut) -> @location(0) u32 {
+  let px = i32(in.position.x);
+  let py = i32(in.position.y);
+  let c = Corners(in.p0, in.p1, in.p2);
+  let a = edgeFunctions(c, exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height)));
+  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
+  if (peeledAway(in.image, px, py, in.id, zw)) { discard; }
+  return u32(in.id);
 }
 `;
 
@@ -162,6 +227,7 @@ struct VOut {
   let c = loadCorners(base, k);
   let det = screenDeterminant(c);
   if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
+  if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
   let size = vec2f(f32(U.width), f32(U.height));
   var cover = offsetTriangle(c, size);
   if (!cover.ok) { cover = boundingCover(c, size); }
@@ -180,7 +246,7 @@ struct FOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
 @fragment fn fs(in: VOut) -> FOut {
   let px = i32(in.position.x);
   let py = i32(in.position.y);
-  let f = vec2f(pixelCenter(px, U.width), pixelCenter(py, U.height));
+  let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
   let c = Corners(in.p0, in.p1, in.p2);
   let e0 = canonicalEdge(c.p1, c.p2, in.ids.z, in.ids.w, f);
   let e1 = canonicalEdge(c.p2, c.p0, in.ids.w, in.ids.y, f);
@@ -191,14 +257,7 @@ struct FOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
   let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), vec3f(e0.x, e1.x, e2.x)) / det;
   if (!(zw >= -1.0 && zw <= 1.0)) { discard; }  // near and far planes, per pixel
   let id = in.ids.x + 1;
-  if (U.peel != 0) {
-    // Depth peeling: keep only fragments strictly behind the previous layer, never where it
-    // was empty. The previous layer's own triangle is dropped by id as well, so float
-    // rounding of its depth cannot bring it back.
-    let prev = peelRast[(in.image * U.height + py) * U.width + px];
-    let prevId = decodeId(prev.w);
-    if (prevId == 0 || prevId == id || zw <= prev.z) { discard; }
-  }
+  if (U.peel != 0 && peeledAway(in.image, px, py, id, zw)) { discard; }
   var out: FOut;
   out.id = u32(id);
   out.depth = (zw + 1.0) * 0.5;
@@ -255,12 +314,17 @@ export interface RasterizeGpuArgs {
   /** Per image: first triangle, count, instance (image) index. */
   draws: Array<{first: number; count: number}>;
   rangeMode: boolean;
+  hardware: boolean;
+  /** See drawnWinding. */
+  winding: number;
 }
 
 /** Records the draws and resolves of every image into the call's encoder. */
 export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
-  const draw = call.pipeline('rasterize/draw', device => {
+  const peel = a.peel != null;
+  const key = a.hardware ? `rasterize/hardware${peel ? '-peel' : ''}` : 'rasterize/draw';
+  const draw = call.pipeline(key, device => {
     const module = device.createShaderModule({
       code:
         drawBindings.wgsl +
@@ -268,17 +332,16 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
         TRIANGLE_WGSL +
         CORNERS_WGSL +
         RESOLVE_WGSL +
-        COVER_WGSL +
-        COVERAGE_WGSL +
-        DRAW_WGSL,
-      label: 'rasterize/draw',
+        PEEL_WGSL +
+        (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + DRAW_WGSL),
+      label: key,
     });
     return device.createRenderPipeline({
       layout: device.createPipelineLayout({
         bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
       }),
       vertex: {module, entryPoint: 'vs'},
-      fragment: {module, entryPoint: 'fs', targets: [{format: 'r32uint'}]},
+      fragment: {module, entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: [{format: 'r32uint'}]},
       primitive: {topology: 'triangle-list', cullMode: 'none'},
       depthStencil: {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
     });
@@ -293,7 +356,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
     depthView = targets.depth.createView();
   const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
-    call.uniforms(drawBindings.uniforms, {...common, peel: a.peel ? 1 : 0}),
+    call.uniforms(drawBindings.uniforms, {...common, peel: peel ? 1 : 0, winding: a.winding}),
     call.bind(a.pos),
     call.bind(a.tri),
     call.bind(a.peel),

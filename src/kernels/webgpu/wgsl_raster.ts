@@ -9,7 +9,6 @@ struct Corners { p0: vec4f, p1: vec4f, p2: vec4f };
 fn loadCorners(base: i32, k: vec3<i32>) -> Corners {
   return Corners(pos[base + k.x], pos[base + k.y], pos[base + k.z]);
 }
-fn pixelCenter(p: i32, size: i32) -> f32 { return f32(2 * p + 1) / f32(size) - 1.0; }
 // x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
 fn topBits(x: f32, bits: u32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & (0xFFFFFFFFu << (24u - bits))); }
 // A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
