@@ -73,7 +73,7 @@ export interface RasterizeSetup {
 
 const OP = 'rasterize';
 /** The names of rasterize's (and DepthPeeler's) options. */
-const OPTIONS = optionNames<RasterizeOptions>({ranges: true, gradDb: true});
+const OPTIONS = optionNames<RasterizeOptions>({ranges: true, gradDb: true, coverage: true, cullMode: true});
 
 /** Checks and converts rasterize's arguments; `op` names the caller in messages. */
 export function setupRasterize(
