@@ -115,7 +115,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
             if (op === 'texture linear forward') {
               floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));
             }
-            if (op === 'rasterize forward' && o.where === 'page') {
+            if (op.startsWith('rasterize') && op.endsWith('forward') && o.where === 'page') {
               const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};
               floors.push(
                 plainWebGL2Draw(s, size, size),

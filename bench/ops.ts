@@ -128,6 +128,11 @@ export const OP_CALLS: OpCall[] = [
     wrt: inp => [inp.pos],
   },
   {
+    op: 'rasterize (exact)',
+    call: inp => Object.values(dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width], {coverage: 'exact'})),
+    wrt: inp => [inp.pos],
+  },
+  {
     op: 'interpolate',
     call: inp => Object.values(dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri)),
     wrt: inp => [inp.uvAttr, inp.raster.rast],

@@ -11,7 +11,7 @@ import {Rng} from './util/random';
 
 describeEachBackend('memory', () => {
   it(
-    'stays constant over 200 fit iterations through all four ops',
+    'stays constant over 200 fit iterations through all four ops, both coverage modes',
     async () => {
       const rng = new Rng(5);
       const mesh = dr.meshes.cube(0.5);
@@ -23,7 +23,10 @@ describeEachBackend('memory', () => {
       const target = tf.zeros([1, 32, 32, 3]);
       const adam = tf.train.adam(1e-3);
       const proj = dr.mat4.perspective(0.4, 1, 50);
-      const step = () => {
+      // Iterations alternate between the coverage modes (docs/rasterize.md#coverage): a leak in
+      // either grows the count.
+      const step = (i: number) => {
+        const coverage = i % 2 === 0 ? 'hardware' : 'exact';
         const mvp = dr.mat4.compose(
           proj,
           dr.mat4.translate(0, 0, -3.5),
@@ -31,7 +34,7 @@ describeEachBackend('memory', () => {
         );
         adam.minimize(() => {
           const clip = dr.mat4.transformPos(mvp, pos as tf.Tensor2D);
-          const {rast, rastDb} = dr.rasterize(clip, tri, [32, 32]);
+          const {rast, rastDb} = dr.rasterize(clip, tri, [32, 32], {coverage});
           const {out: texc, outDa: texd} = dr.interpolate(uv, rast, tri, {rastDb, diffAttrs: 'all'});
           const color = dr.texture(tex, texc, {uvDa: texd, mip: dr.textureConstructMip(tex)});
           const aa = dr.antialias(color, rast, clip, tri, {topologyHash: hash});
@@ -40,7 +43,7 @@ describeEachBackend('memory', () => {
       };
       let at10 = {numTensors: 0, numBytes: 0};
       for (let i = 1; i <= 200; i++) {
-        step();
+        step(i);
         if (i === 10) at10 = {numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes};
       }
       await tex.data(); // let GPU backends finish and release

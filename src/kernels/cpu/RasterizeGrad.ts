@@ -2,13 +2,11 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout, validTriangle} from '../shared/layout';
+import {A_EPSILON} from '../shared/raster';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './tensor_io';
 import {Corners, edgeGradients, loadCorners, pixelCenter} from './raster_math';
-
-/** Keeps A away from zero in the backward pass (docs/rasterize.md#backward). */
-const A_EPSILON = 1e-6;
 
 /**
  * Gradient of one pixel's (u, v) and, when g holds rastDb gradients, of its (du/dX, du/dY,

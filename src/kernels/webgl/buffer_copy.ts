@@ -38,22 +38,24 @@ export function copyTexelsToTensor(
   elementStart: number,
 ) {
   if (count <= 0) return;
-  const gl = s.gl;
-  const bytes = 16 * count;
-  s.readFrom(source);
-  s.bindPixelBuffer(gl.PIXEL_PACK_BUFFER, bytes);
-  let offset = 0;
-  for (const [x, y, w, h] of rectangles(texelStart, count, width)) {
-    gl.readPixels(x, y, w, h, gl.RGBA, gl.FLOAT, offset);
-    offset += 16 * w * h;
-  }
-  s.unbindPixelBuffer(gl.PIXEL_PACK_BUFFER);
-  s.bindPixelBuffer(gl.PIXEL_UNPACK_BUFFER, bytes);
-  s.bindForUpdate(output.texture!);
-  offset = 0;
-  for (const [x, y, w, h] of rectangles(elementStart, 4 * count, output.texShape[1])) {
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, w, h, gl.RED, gl.FLOAT, offset);
-    offset += 4 * w * h;
-  }
-  s.unbindPixelBuffer(gl.PIXEL_UNPACK_BUFFER);
+  s.timed('copy to tensor', () => {
+    const gl = s.gl;
+    const bytes = 16 * count;
+    s.readFrom(source);
+    s.bindPixelBuffer(gl.PIXEL_PACK_BUFFER, bytes);
+    let offset = 0;
+    for (const [x, y, w, h] of rectangles(texelStart, count, width)) {
+      gl.readPixels(x, y, w, h, gl.RGBA, gl.FLOAT, offset);
+      offset += 16 * w * h;
+    }
+    s.unbindPixelBuffer(gl.PIXEL_PACK_BUFFER);
+    s.bindPixelBuffer(gl.PIXEL_UNPACK_BUFFER, bytes);
+    s.bindForUpdate(output.texture!);
+    offset = 0;
+    for (const [x, y, w, h] of rectangles(elementStart, 4 * count, output.texShape[1])) {
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, w, h, gl.RED, gl.FLOAT, offset);
+      offset += 4 * w * h;
+    }
+    s.unbindPixelBuffer(gl.PIXEL_UNPACK_BUFFER);
+  });
 }

@@ -412,14 +412,22 @@ export class GlSession {
     d.program.setUniforms(d.uniforms ?? {});
     if (d.boxIndexed) this.bindBoxIndices();
     if (d.count <= 0) return;
+    this.timed(d.program.label, () => {
+      if (d.boxIndexed) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
+      else gl.drawArrays(d.mode, d.first ?? 0, d.count);
+    });
+  }
+
+  /** Runs GPU work under a timer query labelled `${kernel} ${label}` when DIFFRAST_WEBGL_PROFILE is on. */
+  timed(label: string, work: () => void) {
+    const gl = this.gl;
     const timer = env().getBool(PROFILE_FLAG) ? gl.getExtension('EXT_disjoint_timer_query_webgl2') : null;
     const query = timer ? gl.createQuery() : null;
     if (query) gl.beginQuery(timer.TIME_ELAPSED_EXT, query);
-    if (d.boxIndexed) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
-    else gl.drawArrays(d.mode, d.first ?? 0, d.count);
+    work();
     if (query) {
       gl.endQuery(timer.TIME_ELAPSED_EXT);
-      this.ctx.pendingTimes.push({label: `${this.kernel} ${d.program.label}`, query});
+      this.ctx.pendingTimes.push({label: `${this.kernel} ${label}`, query});
     }
   }
 

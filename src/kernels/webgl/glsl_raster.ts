@@ -2,6 +2,7 @@
  * The rasterizer's per-pixel math in GLSL (docs/rasterize.md#resolve), shared by rasterize, its gradient,
  * interpolate and antialias. Mirrors src/kernels/cpu/raster_math.ts.
  */
+import {A_EPSILON, shaderFloat} from '../shared/raster';
 
 /** Triangles and vertices: `tri` [T,3] and clip-space `pos` rows (x, y, z, w). Needs FETCH. */
 export const VERTEX_FETCH = `
@@ -101,7 +102,7 @@ void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size
  * from the gradients g on (u, v) and, with hasDb, gdb on rastDb. Needs BARYCENTRIC.
  */
 export const RASTER_GRAD = `
-const float A_EPSILON = 1e-6;  // keeps A away from zero
+const float A_EPSILON = ${shaderFloat(A_EPSILON)};  // keeps A away from zero
 void rasterGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
   vec2 f = center.hi + center.lo;
   vec2 q[3];

@@ -2,6 +2,7 @@
  * The rasterizer's per-pixel math (docs/rasterize.md#resolve) in WGSL, shared by the rasterize, rasterize-gradient
  * and antialias programs. Corners are the triangle's clip-space vertices.
  */
+import {A_EPSILON, shaderFloat} from '../shared/raster';
 
 /** Loading a triangle's corners and the pixel-centre NDC coordinates. */
 export const CORNERS_WGSL = `
@@ -87,7 +88,7 @@ fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
  * (docs/rasterize.md#backward); z gets none. Returns the three corners' (dx, dy, dw).
  */
 export const PIXEL_GRAD_WGSL = `
-const A_EPSILON = 1e-6;
+const A_EPSILON = ${shaderFloat(A_EPSILON)};
 fn pixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
   var p = array<vec4f, 3>(c.p0, c.p1, c.p2);
   let f = center.hi;
