@@ -119,6 +119,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
               const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};
               floors.push(
                 plainWebGL2Draw(s, size, size),
+                plainWebGL2Draw(s, size, size, {float32Targets: 2}),
                 plainWebGL2Draw(s, size, size, {float32Targets: 2, fragDepth: true}),
                 o.unavailable.webgpu ? {...webgpuDraw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : webgpuDraw,
               );
