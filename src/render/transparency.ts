@@ -10,7 +10,14 @@ import type {RasterizeOptions, RasterizeResult} from '../ops/rasterize';
 
 import {coverage} from './maps';
 
-const OPTIONS = optionNames<RenderTransparentOptions>({layers: true, background: true, ranges: true, gradDb: true});
+const OPTIONS = optionNames<RenderTransparentOptions>({
+  layers: true,
+  background: true,
+  ranges: true,
+  gradDb: true,
+  coverage: true,
+  cullMode: true,
+});
 
 /** One depth layer's colour and opacity, as {@link compositeLayers} takes them. */
 export interface Layer {
