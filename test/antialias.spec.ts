@@ -278,7 +278,11 @@ describeEachBackend('antialias', () => {
         const g = await tf
           .grad(p => {
             const {rast} = dr.rasterize(p, t, [h, w], {cullMode});
-            const mask = tf.customGrad((r: tf.Tensor) => ({value: coverage(r), gradFunc: () => tf.zerosLike(r)}))(rast);
+            // The mask's own gradient is zero (coverage is a step).
+            const mask = tf.customGrad(((r: tf.Tensor) => ({
+              value: coverage(r),
+              gradFunc: () => tf.zerosLike(r),
+            })) as unknown as Parameters<typeof tf.customGrad>[0])(rast);
             return tf.sum(dr.antialias(mask, rast, p, t, {topologyHash: hash}));
           })(pos)
           .data();
