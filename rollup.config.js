@@ -166,14 +166,22 @@ const core = {
 };
 
 /**
- * The optional entry `tfjs-diffrast/loaders` (src/loaders/index.ts → dist/tfjs-diffrast-loaders.esm.js and .cjs;
- * declarations come from the core build's one compilation). Its libraries (optional peer dependencies) and
- * Node's built-ins stay imports; no UMD build (the libraries have no common globals).
+ * The optional entries: `tfjs-diffrast/<name>` (package.json exports) → dist/tfjs-diffrast-<name>.esm.js and .cjs;
+ * declarations come from the core build's one compilation. Their libraries (optional peer dependencies) and
+ * Node's built-ins stay imports; no UMD build. Add an entry here and in package.json "exports".
  */
-const loaderLibraries = ['@gltf-transform/core', '@loaders.gl/obj', 'fast-png', 'jpeg-js'];
-const loaders = {
-  input: 'src/loaders/index.ts',
-  external: id => loaderLibraries.includes(id) || id.startsWith('node:') || isTensorflow(id),
+const ENTRIES = [
+  {
+    name: 'loaders',
+    input: 'src/loaders/index.ts',
+    libraries: ['@gltf-transform/core', '@loaders.gl/obj', 'fast-png', 'jpeg-js'],
+  },
+  {name: 'node-webgpu', input: 'src/node_webgpu.ts', libraries: ['webgpu']},
+];
+
+const optionalEntry = ({name, input, libraries}) => ({
+  input,
+  external: id => libraries.includes(id) || id.startsWith('node:') || isTensorflow(id),
   plugins: [
     nodeResolve({extensions: ['.ts', '.mjs', '.js', '.json']}),
     typescript({
@@ -186,9 +194,9 @@ const loaders = {
     }),
   ],
   output: [
-    {file: 'dist/tfjs-diffrast-loaders.esm.js', format: 'es', sourcemap: true, banner},
-    {file: 'dist/tfjs-diffrast-loaders.cjs', format: 'cjs', exports: 'named', sourcemap: true, banner},
+    {file: `dist/tfjs-diffrast-${name}.esm.js`, format: 'es', sourcemap: true, banner},
+    {file: `dist/tfjs-diffrast-${name}.cjs`, format: 'cjs', exports: 'named', sourcemap: true, banner},
   ],
-};
+});
 
-export default [core, loaders];
+export default [core, ...ENTRIES.map(optionalEntry)];

@@ -1,17 +1,32 @@
-/** Node set-up, a jasmine helper (test/jasmine.json) loaded before the specs: the package, then the backend list. */
-import '@tensorflow/tfjs';
-import {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
+/**
+ * Node set-up, a jasmine helper (test/jasmine.json) loaded before the specs: Dawn for the webgpu backend (before
+ * anything imports tfjs-backend-webgpu, hence the dynamic imports), the package, then the backend list.
+ */
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import '../../src/index';
 
-import {chooseBackends} from './backends';
+import {initWebGPU} from '../../src/node_webgpu';
+
+// webgpu runs in Node when asked for: `--backends webgpu`, or DIFFRAST_NODE_WEBGPU=1 beside the default list.
+const forced = process.env.DIFFRAST_BACKENDS;
+if (forced ? forced.split(',').includes('webgpu') : process.env.DIFFRAST_NODE_WEBGPU === '1') {
+  try {
+    const info = await initWebGPU({setBackend: false});
+    console.log(`node: webgpu on Dawn: ${info.description} (${info.vendor}, ${info.architecture})`);
+  } catch (e) {
+    console.log(`node: no webgpu: ${(e as Error).message}`);
+  }
+}
+await import('@tensorflow/tfjs');
+const {setWasmPaths} = await import('@tensorflow/tfjs-backend-wasm');
+await import('../../src/index');
+const {chooseBackends} = await import('./backends');
 
 // The wasm backend reads its .wasm files from its own dist/ folder.
 setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
 jasmine.DEFAULT_TIMEOUT_INTERVAL = 120_000;
 chooseBackends(
   'node',
-  process.env.DIFFRAST_BACKENDS,
+  forced,
   b => b !== 'webgl' && (b !== 'webgpu' || (globalThis as {navigator?: {gpu?: unknown}}).navigator?.gpu != null),
 );
