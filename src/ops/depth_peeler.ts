@@ -26,6 +26,21 @@ export class DepthPeeler {
   private previous: tf.Tensor | null = null;
   private disposed = false;
 
+  /**
+   * Checks the arguments as {@link rasterize} does; nothing is drawn until `rasterizeNextLayer()`.
+   * @param pos - clip-space positions, `[N,V,4]` (instanced) or `[V,4]` (range mode).
+   * @param tri - `[T,3]` int32 vertex indices.
+   * @param resolution - `[height, width]` in pixels.
+   * @param options - rasterize's options, applied to every layer.
+   *
+   * @example
+   * ```ts
+   * const peeler = new dr.DepthPeeler(pos, tri, [256, 256]);
+   * const front = peeler.rasterizeNextLayer();    // as rasterize
+   * const behind = peeler.rasterizeNextLayer();   // the next surface behind it
+   * peeler.dispose();
+   * ```
+   */
   constructor(pos: TensorOrLike, tri: TensorOrLike, resolution: [number, number], options: RasterizeOptions = {}) {
     this.setup = setupRasterize(pos, tri, resolution, options, 'DepthPeeler');
     // Arguments given as arrays became tensors that the peeler owns.
@@ -46,6 +61,7 @@ export class DepthPeeler {
     return result;
   }
 
+  /** Releases the peeler's own tensors (the last layer's depths, inputs it converted from arrays). */
   dispose() {
     this.previous?.dispose();
     this.previous = null;

@@ -19,6 +19,7 @@ import {
 } from './checks';
 import {gradMap, runKernel, savedInputs} from './grad_util';
 
+/** Options of {@link rasterize} and {@link DepthPeeler} (docs/rasterize.md#options). */
 export interface RasterizeOptions {
   /**
    * Range mode: `[N,2]` int32 (first triangle, count) per image; `pos` is then `[V,4]` and image n
@@ -52,6 +53,7 @@ export interface RasterizeOptions {
   cullMode?: CullMode;
 }
 
+/** What {@link rasterize} and `DepthPeeler.rasterizeNextLayer` return (docs/rasterize.md#outputs). */
 export type RasterizeResult = {
   /** `[N,H,W,4]`: (u, v, z/w, triangle id + 1); all zeros where no triangle covers the pixel. */
   rast: tf.Tensor4D;
@@ -177,18 +179,29 @@ export function runRasterize(setup: RasterizeSetup, peel?: tf.Tensor): Rasterize
 }
 
 /**
- * Rasterizes triangles into an image of `[height, width]` pixels.
- *
- * - `pos`: clip-space vertex positions (x, y, z, w): `[N,V,4]` (instanced: image n uses pos[n]
- *   with all of `tri`), or `[V,4]` with `options.ranges` (range mode).
- * - `tri`: `[T,3]` int32 vertex indices. Triangles with an index outside [0, V) are skipped.
- * - returns `rast` `[N,H,W,4]` = (u, v, z/w, id) with id the row of `tri` plus one (0 = empty;
- *   ids above 2^24 are bit-encoded, see `decodeTriangleId`), and `rastDb` `[N,H,W,4]` =
- *   (du/dX, du/dY, dv/dX, dv/dY) per pixel. Row 0 is the bottom of the image.
+ * Rasterizes triangles into an image of `[height, width]` pixels (docs/rasterize.md): per pixel the
+ * nearest covering triangle's perspective-correct barycentrics, depth and id, and the barycentrics'
+ * pixel-space derivatives. Row 0 is the bottom of the image.
  *
  * Gradients: `pos` receives them through u and v, and through rastDb when `gradDb` is true.
  * The z/w and id channels and coverage itself get none (visibility gradients come from
- * `antialias`).
+ * {@link antialias}).
+ *
+ * @param pos - clip-space vertex positions (x, y, z, w): `[N,V,4]` (instanced: image n uses
+ *   pos[n] with all of `tri`), or `[V,4]` with `options.ranges` (range mode).
+ * @param tri - `[T,3]` int32 vertex indices. Triangles with an index outside [0, V) are skipped.
+ * @param resolution - `[height, width]` in pixels, each in [1, the backend's limit].
+ * @param options - `ranges` (range mode), `gradDb`, and the options of {@link RasterizeOptions}.
+ * @returns `rast` `[N,H,W,4]` = (u, v, z/w, id) with id the row of `tri` plus one (0 = empty; ids
+ *   above 2^24 are bit-encoded, see {@link decodeTriangleId}), and `rastDb` `[N,H,W,4]` =
+ *   (du/dX, du/dY, dv/dX, dv/dY) per pixel.
+ *
+ * @example
+ * ```ts
+ * const pos = tf.tensor3d([[[-0.8, -0.8, 0, 1], [0.8, -0.8, 0, 1], [0, 0.8, 0, 1]]]);
+ * const tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
+ * const {rast, rastDb} = dr.rasterize(pos, tri, [256, 256]);   // both [1,256,256,4]
+ * ```
  */
 export function rasterize(
   pos: TensorOrLike,
