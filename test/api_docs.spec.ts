@@ -58,7 +58,7 @@ if (inNode) {
         encoding: 'utf8',
         timeout: 280_000,
       });
-      const output = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+      const output = `${run.stdout}${run.stderr}`.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
       expect(run.error).toBeUndefined();
       expect(run.status).toBe(0, output);
       expect(output).not.toMatch(/\[warning\]|\[error\]/);

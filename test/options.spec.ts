@@ -16,7 +16,6 @@ describe('options', () => {
       ],
     ]);
   const tri = () => tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const any = (o: unknown) => o as any;
 
   it('rasterize: a typo names the option, the nearest valid one and the list', () => {
