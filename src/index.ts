@@ -22,7 +22,7 @@ export type {TextureConstructMipOptions} from './ops/texture_mip';
 export {antialias, antialiasConstructTopologyHash, TopologyHash} from './ops/antialias';
 export type {AntialiasOptions} from './ops/antialias';
 export {decodeTriangleId} from './kernels/shared/triangle_id';
-export type {BoundaryMode, FilterMode} from './kernels/names';
+export type {BoundaryMode, Coverage, CullMode, FilterMode} from './kernels/names';
 /** 4×4 transforms (row-major, column vectors, OpenGL conventions) and `transformPos` into clip space. */
 export * as mat4 from './utils/matrix';
 /** Meshes as typed arrays, welding, batching, tensors for the ops, and small meshes made in code (docs/meshes.md). */
