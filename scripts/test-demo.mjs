@@ -32,7 +32,9 @@ const PAGES = {
 
 /** Small-size versions of the README's targets (the full ones: demo/tools/measure-targets.mjs). */
 const TARGETS = [
-  {sample: 'cube', given: {res: 16, iters: 300}, expect: {'mean vertex error': ['<', 0.02]}},
+  // The README's own setting (2000 iterations): with hardware coverage the path to the bound is longer
+  // than with exact coverage (seed 1: 0.0226 after 300 iterations, 9e-6 after 1000, 2.4e-6 after 2000).
+  {sample: 'cube', given: {res: 16}, expect: {'mean vertex error': ['<', 0.02]}},
   {sample: 'earth', given: {texture: 256, res: 32, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
   {
     sample: 'envphong',
