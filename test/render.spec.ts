@@ -379,7 +379,7 @@ describeEachBackend('render helpers', () => {
       );
       expectError(
         () => dr.normalMap(OCTA_POS, tf.zeros([1, 2, 2, 4]), OCTA_TRI, {shading: 'flat' as 'face'}),
-        "normalMap: shading must be one of 'face', 'smooth', got \"flat\"",
+        "normalMap: shading must be 'face' or 'smooth', got 'flat'",
       );
     });
   });

@@ -110,9 +110,16 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/**
+ * Fails unless `value` is one of the strings `allowed`, e.g. "cullMode must be 'none', 'back' or 'front', got
+ * 'ccw'". The one check of every mode-like option (docs/conventions.md#errors).
+ */
 export function checkOneOf<T extends string>(op: string, arg: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
-    fail(op, `${arg} must be one of ${allowed.map(a => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+    const list = allowed.map(a => `'${a}'`);
+    const expected = list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0];
+    const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+    fail(op, `${arg} must be ${expected}, got ${got}`);
   }
   return value as T;
 }

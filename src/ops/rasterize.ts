@@ -8,6 +8,7 @@ import {maxResolution} from '../kernels/limits';
 import {Coverage, CullMode, Rasterize, RasterizeAttrs, RasterizeGrad} from '../kernels/names';
 
 import {
+  checkOneOf,
   checkOptions,
   checkPositions,
   checkTriangles,
@@ -106,23 +107,13 @@ export function setupRasterize(
   }
   const gradDb = options.gradDb ?? true;
   if (typeof gradDb !== 'boolean') fail(op, `gradDb must be a boolean, got ${JSON.stringify(gradDb)}`);
-  const coverage = checkChoice(op, 'coverage', options.coverage ?? 'hardware', COVERAGES);
-  const cullMode = checkChoice(op, 'cullMode', options.cullMode ?? 'none', CULL_MODES);
+  const coverage = checkOneOf(op, 'coverage', options.coverage ?? 'hardware', COVERAGES);
+  const cullMode = checkOneOf(op, 'cullMode', options.cullMode ?? 'none', CULL_MODES);
   return {pos, tri, height, width, ranges, gradDb, coverage, cullMode};
 }
 
 const COVERAGES: readonly Coverage[] = ['hardware', 'exact'];
 const CULL_MODES: readonly CullMode[] = ['none', 'back', 'front'];
-
-function checkChoice<T extends string>(op: string, name: string, value: unknown, choices: readonly T[]): T {
-  if (!choices.includes(value as T)) {
-    const list = choices.map(c => `'${c}'`);
-    const expected = `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-    const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-    fail(op, `${name} must be ${expected}, got ${got}`);
-  }
-  return value as T;
-}
 
 function checkResolution(op: string, resolution: unknown): [number, number] {
   const max = maxResolution();
