@@ -1,11 +1,22 @@
 // Karma for the browser half of `npm test` (scripts/test.mjs starts it; to run it alone:
 // `npm test -- --browser-only [--grep <re>] [--backends cpu,webgl]`). Stock plugins only: karma-esbuild
 // bundles the specs (one bundle, source-mapped stacks), karma-chrome-launcher starts the system
-// Chromium with our flags, karma-spec-reporter prints, karma-json-reporter writes the counts.
+// Chromium with our flags, karma-spec-reporter prints each spec and its time as it ends (progress), and a
+// five-line reporter writes names, times and counts as JSON for scripts/test.mjs (karma-json-reporter keeps
+// every passed expectation and prints the browser's console a second time).
 // Environment (set by scripts/test.mjs): CHROME_BIN, DIFFRAST_GREP, DIFFRAST_BACKENDS, DIFFRAST_RESULT.
 'use strict';
 
+const fs = require('node:fs');
+
 const TEN_MINUTES = 10 * 60 * 1000;
+
+function JsonResult(config) {
+  const specs = [];
+  this.onSpecComplete = (_, {fullName, time, success, skipped}) => specs.push({fullName, time, success, skipped});
+  this.onRunComplete = (_, summary) => fs.writeFileSync(config.jsonResult, JSON.stringify({summary, specs}));
+}
+JsonResult.$inject = ['config'];
 
 module.exports = async config => {
   const {CHROMIUM_FLAGS} = await import('./scripts/chromium.mjs');
@@ -30,9 +41,10 @@ module.exports = async config => {
     // Base 'Chrome', not 'ChromeHeadless': that one adds --disable-gpu (no WebGL/WebGPU) and a fixed
     // debugging port, which concurrent runs on one machine would fight over.
     customLaunchers: {DiffrastChromium: {base: 'Chrome', flags: CHROMIUM_FLAGS}},
-    reporters: ['spec', 'json'],
-    specReporter: {suppressPassed: true, suppressSkipped: true, showSpecTiming: true},
-    jsonReporter: {stdout: false, outputFile: process.env.DIFFRAST_RESULT ?? 'out/test/browser.json'},
+    plugins: ['karma-*', {'reporter:json-result': ['type', JsonResult]}],
+    reporters: ['spec', 'json-result'],
+    specReporter: {suppressSkipped: true, showSpecTiming: true},
+    jsonResult: process.env.DIFFRAST_RESULT ?? 'out/test/browser.json',
     // WebGPU needs a secure context: http://localhost is one.
     hostname: 'localhost',
     listenAddress: '127.0.0.1',

@@ -174,6 +174,20 @@ function checkExternals() {
   report('dist/externals', problems.length === 0, problems.join('; '));
 }
 
+/** Is every declared dist/ file newer than every source of the build? */
+function distIsFresh() {
+  const sources = [
+    'package.json',
+    'rollup.config.js',
+    'tsconfig.json',
+    ...listFiles(path.join(repo, 'src')).map(f => `src/${f}`),
+  ];
+  const built = declaredFiles().map(f => path.join(repo, f));
+  if (!built.every(f => existsSync(f))) return false;
+  const newestSource = Math.max(...sources.map(f => statSync(path.join(repo, f)).mtimeMs));
+  return Math.min(...built.map(f => statSync(f).mtimeMs)) > newestSource;
+}
+
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /**
@@ -392,7 +406,8 @@ async function browserChecks(tmp) {
 
 async function main() {
   const started = Date.now();
-  const build = !args.has('--no-build');
+  // Build once: on a fresh clone `npm install` ran the prepare script; pack again only what is stale.
+  const build = !args.has('--no-build') && !distIsFresh();
   const tmp = await mkdtemp(path.join(tmpdir(), 'tfjs-diffrast-check-'));
   try {
     let info = null;

@@ -27,32 +27,31 @@ function installMatchesLock(lockPath, hiddenPath) {
   }
 }
 
-/**
- * `npm install --no-save` when node_modules is missing or older than package-lock.json (and does
- * not match it): it installs the lockfile's versions without rewriting it. Not `npm ci`: npm 11
- * refuses lockfiles that lack other platforms' optional packages (rollup's native builds), which
- * is what npm itself writes here (npm/cli#4828). Returns null, or an error message.
- */
-export function ensureDependencies(root, say) {
+/** Why node_modules needs `npm install`, or null: missing, or older than package-lock.json and not matching it. */
+export function installReason(root) {
   const nm = path.join(root, 'node_modules');
   const lock = path.join(root, 'package-lock.json');
   const hidden = path.join(nm, '.package-lock.json');
-  let why = null;
-  if (!fs.existsSync(nm)) why = 'node_modules is missing';
-  else if (fs.existsSync(lock)) {
-    const marker = fs.existsSync(hidden) ? hidden : nm;
-    // The lockfile's mtime also moves on checkouts that leave it unchanged: reinstall only if the
-    // installed tree does not match it.
-    if (mtime(marker) < mtime(lock) && !installMatchesLock(lock, hidden)) {
-      why = 'node_modules is older than package-lock.json';
-    }
+  if (!fs.existsSync(nm)) return 'node_modules is missing';
+  const marker = fs.existsSync(hidden) ? hidden : nm;
+  // The lockfile's mtime also moves on checkouts that leave it unchanged: reinstall only if the tree differs.
+  if (fs.existsSync(lock) && mtime(marker) < mtime(lock) && !installMatchesLock(lock, hidden)) {
+    return 'node_modules is older than package-lock.json';
   }
+  return null;
+}
+
+/**
+ * Not `npm ci`: npm 11 refuses lockfiles that lack other platforms' optional packages (rollup's native
+ * builds), which is what npm itself writes here (npm/cli#4828). `--no-save` installs the lockfile's versions.
+ */
+export const INSTALL = ['install', '--no-save', '--no-audit', '--no-fund'];
+
+/** `npm install` when installReason says so. Returns null, or an error message. */
+export function ensureDependencies(root, say) {
+  const why = installReason(root);
   if (!why) return null;
-  say(`${why}: npm install --no-save`);
-  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    encoding: 'utf8',
-  });
+  say(`${why}: npm ${INSTALL.join(' ')}`);
+  const r = spawnSync('npm', INSTALL, {cwd: root, stdio: ['ignore', 'inherit', 'inherit']});
   return r.status === 0 ? null : `npm install failed (exit ${r.status ?? r.signal})`;
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import {spawn} from 'node:child_process';
 
 import {ensureVulkan, findChromium, SWIFTSHADER_ICD} from './chromium.mjs';
-import {ensureDependencies} from './test-setup.mjs';
+import {INSTALL, installReason} from './test-setup.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const say = msg => console.log(`[test] ${msg}`);
@@ -63,13 +63,27 @@ function parseArgs(argv) {
   return o;
 }
 
+// Progress at least every 30 s: when no runner has printed for 20 s, say who is still at work.
+const running = new Map();
+let lastOutput = Date.now();
+const heartbeat = setInterval(() => {
+  if (Date.now() - lastOutput < 20_000 || !running.size) return;
+  const who = [...running].map(([name, t]) => `${name} ${secs(Date.now() - t)}`).join(', ');
+  say(`still running: ${who} (${secs(Date.now() - t0)} in all)`);
+  lastOutput = Date.now();
+}, 5_000);
+heartbeat.unref();
+
 /** Runs a command, its output shown as it comes (or only at the end, `buffered`); resolves to {code, out}. */
 function run(cmd, args, env = {}, buffered = false) {
   return new Promise(resolve => {
     const child = spawn(cmd, args, {cwd: root, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
     let out = '';
     const keep = stream => d => {
-      if (!buffered) stream.write(d);
+      if (!buffered) {
+        stream.write(d);
+        lastOutput = Date.now();
+      }
       out = (out + d).slice(-20_000);
     };
     child.stdout.on('data', keep(process.stdout));
@@ -86,7 +100,9 @@ function run(cmd, args, env = {}, buffered = false) {
 async function runner(name, counts, cmd, args, env, buffered) {
   const t = Date.now();
   say(`${name}: ${cmd === process.execPath ? 'node' : cmd} ${args.join(' ')}`);
+  running.set(name, t);
   const {code, out} = await run(cmd, args, env, buffered);
+  running.delete(name);
   const row = {name, ms: Date.now() - t, passed: 0, failed: 0, ...counts(out, code)};
   if (code !== 0 && row.failed === 0) Object.assign(row, {failed: 1, note: `exit ${code}`});
   return row;
@@ -112,8 +128,12 @@ const lastLineCounts = out => {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const depsError = ensureDependencies(root, say);
-  if (depsError) fail(depsError);
+  const why = installReason(root);
+  if (why) {
+    say(why);
+    const install = await runner('install', () => ({}), 'npm', INSTALL);
+    if (install.failed) fail(`npm install failed (${install.note})`);
+  }
   const chrome = o.browser ? findChromium(say) : {};
   if (o.node) ensureVulkan(say);
   const outDir = `${root}out/test`;
