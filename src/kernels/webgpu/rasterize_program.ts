@@ -127,8 +127,8 @@ fn boundingCover(c: Corners, size: vec2f) -> Cover {
 /**
  * The exact coverage test with a fixed evaluation order: edge (i, j) is computed from its
  * lower-indexed vertex, so two triangles sharing it get exactly opposite values whatever the
- * compiler fuses, and a shared edge is covered exactly once. Tie rule of the cpu reference: a
- * centre on an edge belongs to the side where the edge function grows towards +X (else +Y).
+ * compiler fuses, and a shared edge is covered exactly once (coversEdge's tie rule,
+ * docs/rasterize.md#tie-rule).
  */
 const COVERAGE_WGSL = `
 // (a, α, β) of the edge from corner i to corner j (vertex indices gi, gj) at the pixel center f.
@@ -142,12 +142,6 @@ fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: Center) -> vec3f {
     s = -1.0;
   }
   return s * vec3f(cross2(relativeTo(a, f), relativeTo(b, f)), a.y * b.w - b.y * a.w, b.x * a.w - a.x * b.w);
-}
-fn insideEdge(e: vec3f, s: f32) -> bool {
-  let v = s * e.x;
-  if (v != 0.0) { return v > 0.0; }
-  let da = s * e.y;
-  return da > 0.0 || (da == 0.0 && s * e.z > 0.0);
 }
 `;
 
@@ -204,7 +198,7 @@ struct Placed { at: vec4f, ok: bool };
 
 // The pixel a fragment shades and its exact center.
 fn fragmentPixel(in: VOut) -> vec2<i32> { return vec2<i32>(i32(in.position.x), i32(in.position.y)); }
-fn fragmentCenter(px: vec2<i32>) -> Center { return exactCenter(px, vec2<i32>(U.width, U.height)); }
+fn fragmentCenter(px: vec2<i32>) -> Center { return pixelCenter(px, vec2<i32>(U.width, U.height)); }
 
 // rast (u, v, z/w, id) and rastDb of the fragment's triangle at its pixel (docs/rasterize.md#resolve).
 struct Resolve { @location(0) rast: vec4f, @location(1) db: vec4f };
@@ -230,7 +224,7 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
   let f = fragmentCenter(px);
   let c = Corners(in.p0, in.p1, in.p2);
   let a = edgeFunctions(c, f);
-  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
+  let zw = depthAt(c, a);
   if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
   return resolveFragment(in, c, f);
 }
@@ -260,8 +254,8 @@ struct ExactOut {
   let e2 = canonicalEdge(c.p0, c.p1, in.ids.y, in.ids.z, f);
   let det = screenDeterminant(c);
   let s = sign(det);
-  if (!insideEdge(e0, s) || !insideEdge(e1, s) || !insideEdge(e2, s)) { discard; }
-  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), vec3f(e0.x, e1.x, e2.x)) / det;
+  if (!covers(vec3f(e0.x, e1.x, e2.x), vec3f(e0.y, e1.y, e2.y), vec3f(e0.z, e1.z, e2.z), s)) { discard; }
+  let zw = depthAt(c, vec3f(e0.x, e1.x, e2.x));
   if (!(zw >= -1.0 && zw <= 1.0)) { discard; }  // near and far planes, per pixel
   if (U.peel != 0 && peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
   let r = resolveFragment(in, c, f);
