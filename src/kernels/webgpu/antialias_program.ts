@@ -1,11 +1,23 @@
 /**
- * Antialias on WebGPU (docs/antialias.md). Both passes gather per pixel over the four items the pixel
- * belongs to, so color and its gradient need no atomics; the position gradient of each item is
- * scattered once, by the item's first pixel.
+ * Antialias on WebGPU (docs/antialias.md), on a compacted list of the pixel pairs that can hold an
+ * item: a pass over the triangles marks the edges that may be silhouettes; a pass over the pixels
+ * lists each pair of differing ids whose owner has such an edge; only listed pairs evaluate their
+ * item (keeping its α, and in the backward scattering its position gradient); and only the two
+ * pixels of each listed item gather the items around them — every other pixel is a copy.
+ * The gather adds in the same order as a per-pixel pass, so color and dcolor need no atomics.
  */
-import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
-import {ANTIALIAS_WGSL} from './wgsl_antialias';
+import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Uniforms} from './gpu_context';
+import {ANTIALIAS_WGSL, ITEM_WGSL} from './wgsl_antialias';
 import {atomicAddF32, ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
+import {
+  APPEND_LIST,
+  APPEND_WGSL,
+  dispatchOverList,
+  LIST_ITEM_WGSL,
+  READ_LIST,
+  recordListArgs,
+  workList,
+} from './work_list';
 
 const uniforms = new Uniforms([
   ['width', 'i32'],
@@ -14,49 +26,162 @@ const uniforms = new Uniforms([
   ['numVertices', 'i32'],
   ['numTriangles', 'i32'],
   ['rangeMode', 'i32'],
+  ['numImages', 'i32'],
 ]);
-const SCENE: Array<[string, string]> = [
-  ['color', 'array<f32>'],
-  ['rast', 'array<vec4f>'],
+const MESH: Array<[string, string]> = [
   ['pos', 'array<vec4f>'],
   ['tri', 'array<i32>'],
   ['topo', 'array<i32>'],
 ];
-const forwardBindings = new Bindings(uniforms, [...SCENE, ['out', 'array<f32>', 'read_write']]);
-const gradBindings = new Bindings(uniforms, [
-  ...SCENE,
-  ['dy', 'array<f32>'],
-  ['dcolor', 'array<f32>', 'read_write'],
-  ['dpos', 'array<atomic<u32>>', 'read_write'],
-]);
 
-const PIXEL_WGSL = `
+/**
+ * Per (image, triangle): bit e set unless edge e is surely not a silhouette (its neighbour's far
+ * vertex clearly on the other side), 0 when the triangle cannot own an item at all (invalid, or a
+ * vertex at w ≤ 0). Conservative: the item's own test, in owner-relative coordinates, decides.
+ */
+const flagsBindings = new Bindings(uniforms, [...MESH, ['flags', 'array<u32>', 'read_write']]);
+const FLAGS_WGSL = `
+fn screen(v: i32) -> vec3f {
+  let p = pos[v];
+  if (!(p.w > 0.0)) { return vec3f(0.0, 0.0, -1.0); }
+  return vec3f((p.xy / p.w + 1.0) * vec2f(f32(U.width), f32(U.height)) * 0.5, 1.0);
+}
+fn sideOf(a: vec2f, b: vec2f, p: vec2f) -> f32 { return (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x); }
+// Bound on the rounding of sideOf here and in owner-relative coordinates (far larger than float32's).
+fn sideTolerance(a: vec2f, b: vec2f, p: vec2f, m: f32) -> f32 {
+  let d = length(b - a);
+  let q = length(p - a);
+  return 1e-5 * (d * q + (d + q) * m);
+}
+// 1 unless edge (a, b), opposite k, surely has its neighbour's far vertex o on the other side.
+fn maybeSilhouette(a: vec2f, b: vec2f, k: vec2f, o: i32, base: i32, m: f32) -> u32 {
+  if (o < 0 || o >= U.numVertices) { return 1u; }
+  let r = screen(base + o);
+  let mo = m + max(abs(r.x), abs(r.y));
+  let sk = sideOf(a, b, k);
+  let so = sideOf(a, b, r.xy);
+  let tk = sideTolerance(a, b, k, mo);
+  let to = sideTolerance(a, b, r.xy, mo);
+  return select(1u, 0u, r.z > 0.0 && ((sk > tk && so < -to) || (sk < -tk && so > to)));
+}
+fn candidateEdges(n: i32, t: i32) -> u32 {
+  let k = triangleIndices(t, U.numVertices);
+  if (k.x < 0) { return 0u; }
+  let base = select(n * U.numVertices, 0, U.rangeMode != 0);
+  let r0 = screen(base + k.x);
+  let r1 = screen(base + k.y);
+  let r2 = screen(base + k.z);
+  if (min(r0.z, min(r1.z, r2.z)) < 0.0) { return 0u; }
+  let m = f32(U.width + U.height) + max(max(abs(r0.x), abs(r0.y)), max(max(abs(r1.x), abs(r1.y)), max(abs(r2.x), abs(r2.y))));
+  return maybeSilhouette(r1.xy, r2.xy, r0.xy, topo[3 * t], base, m) |
+         (maybeSilhouette(r2.xy, r0.xy, r1.xy, topo[3 * t + 1], base, m) << 1u) |
+         (maybeSilhouette(r0.xy, r1.xy, r2.xy, topo[3 * t + 2], base, m) << 2u);
+}
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u,
+                                     @builtin(num_workgroups) groups: vec3u) {
+  let i = linearIndex(g, groups);
+  let images = select(U.numImages, 1, U.rangeMode != 0);
+  if (i >= images * U.numTriangles) { return; }
+  flags[i] = candidateEdges(i / U.numTriangles, i % U.numTriangles);
+}
+`;
+
+/** Lists pair 2·p0 (p0 and its right neighbour) and 2·p0 + 1 (p0 and the pixel above) when they may hold an item. */
+const candidatesBindings = new Bindings(uniforms, [['rast', 'array<vec4f>'], ['flags', 'array<u32>'], APPEND_LIST]);
+const CANDIDATES_WGSL = `
+fn isCandidate(n: i32, p0: i32, p1: i32) -> bool {
+  let r0 = rast[p0];
+  let r1 = rast[p1];
+  let id0 = decodeId(r0.w);
+  let id1 = decodeId(r1.w);
+  if (id0 == id1) { return false; }
+  let ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.z < r0.z));  // as evaluateItem decides
+  let t = select(id1, id0, ownerIsP0) - 1;
+  if (t >= U.numTriangles) { return false; }
+  return flags[select(n * U.numTriangles, 0, U.rangeMode != 0) + t] != 0u;
+}
 @compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) g: vec3u) {
   let x = i32(g.x);
   let y = i32(g.y);
   let n = i32(g.z);
   if (x >= U.width || y >= U.height) { return; }
-  let C = U.channels;
-  let pix = (n * U.height + y) * U.width + x;
-  for (var c = 0; c < C; c++) { RESULT[pix * C + c] = SOURCE[pix * C + c]; }
-  for (var s = 0; s < 4; s++) {
-    let it = pixelItem(n, x, y, s);
-    if (!it.ok) { continue; }
-    ITEM
-  }
+  let p0 = (n * U.height + y) * U.width + x;
+  if (x + 1 < U.width && isCandidate(n, p0, p0 + 1)) { appendItem(u32(2 * p0)); }
+  if (y + 1 < U.height && isCandidate(n, p0, p0 + U.width)) { appendItem(u32(2 * p0 + 1)); }
 }
 `;
 
-/** out[dest] += alpha·(color[p1] − color[p0]) for the items whose dest is this pixel. */
-const FORWARD_ITEM = `
-    if (it.dest != pix) { continue; }
-    for (var c = 0; c < C; c++) { out[pix * C + c] += it.alpha * (color[it.p1 * C + c] - color[it.p0 * C + c]); }`;
+/** One thread per listed pair: its item's α (0: none). */
+const ITEMS_WGSL = `
+fn listedItem(pair: i32) -> Item {
+  let p0 = pair / 2;
+  let pixels = U.width * U.height;
+  return evaluateItem(p0 / pixels, p0 % U.width, (p0 % pixels) / U.width, (pair & 1) != 0);
+}
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u,
+                                     @builtin(num_workgroups) groups: vec3u) {
+  let pair = listItem(g, groups);
+  if (pair < 0) { return; }
+  ITEM
+}
+`;
+const ALPHA_ITEM = `
+  let it = listedItem(pair);
+  if (it.ok) { alphas[pair] = it.alpha; }`;
+/** The backward's position gradient, one thread per listed pair (the item evaluated again: they are few). */
+const DPOS_ITEM = `
+  let it = listedItem(pair);
+  if (it.ok) { scatterPos(it); }`;
 
-/** dcolor[p0] −= alpha·dy[dest], dcolor[p1] += alpha·dy[dest]; dpos once per item. */
-const GRAD_ITEM = `
-    let sgn = select(1.0, -1.0, it.p0 == pix);
-    for (var c = 0; c < C; c++) { dcolor[pix * C + c] += sgn * it.alpha * dy[it.dest * C + c]; }
-    if (s < 2) { scatterPos(it); }`;
+/**
+ * One thread per listed pair: both of its pixels recompute their value from SOURCE and the α of
+ * the (up to) four pairs they belong to, in the order of those pairs, and write it once (a pixel
+ * of two listed pairs is written twice with the same value).
+ */
+const GATHER_WGSL = `
+struct Slot { alpha: f32, p0: i32, p1: i32, dest: i32 };
+fn slotOf(pair: i32) -> Slot {
+  var s: Slot;
+  s.alpha = alphas[pair];
+  s.p0 = pair / 2;
+  s.p1 = select(s.p0 + 1, s.p0 + U.width, (pair & 1) != 0);
+  s.dest = select(s.p1, s.p0, s.alpha > 0.0);
+  return s;
+}
+fn gatherPixel(pix: i32) {
+  let x = pix % U.width;
+  let y = (pix % (U.width * U.height)) / U.width;
+  var slots: array<Slot, 4>;
+  var used = 0;
+  if (x + 1 < U.width) { slots[used] = slotOf(2 * pix); used++; }
+  if (y + 1 < U.height) { slots[used] = slotOf(2 * pix + 1); used++; }
+  if (x > 0) { slots[used] = slotOf(2 * (pix - 1)); used++; }
+  if (y > 0) { slots[used] = slotOf(2 * (pix - U.width) + 1); used++; }
+  let C = U.channels;
+  for (var c = 0; c < C; c++) {
+    var v = SOURCE[pix * C + c];
+    for (var s = 0; s < used; s++) {
+      let it = slots[s];
+      if (it.alpha == 0.0) { continue; }
+      TERM
+    }
+    RESULT[pix * C + c] = v;
+  }
+}
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u,
+                                     @builtin(num_workgroups) groups: vec3u) {
+  let pair = listItem(g, groups);
+  if (pair < 0 || alphas[pair] == 0.0) { return; }
+  let p0 = pair / 2;
+  gatherPixel(p0);
+  gatherPixel(select(p0 + 1, p0 + U.width, (pair & 1) != 0));
+}
+`;
+
+/** out[dest] += alpha·(color[p1] − color[p0]). */
+const FORWARD_TERM = `if (it.dest == pix) { v += it.alpha * (color[it.p1 * C + c] - color[it.p0 * C + c]); }`;
+/** dcolor[p0] −= alpha·dy[dest], dcolor[p1] += alpha·dy[dest]. */
+const GRAD_TERM = `v += select(1.0, -1.0, it.p0 == pix) * it.alpha * dy[it.dest * C + c];`;
 
 const SCATTER_WGSL = `
 fn addEndpoint(v: i32, gAlongAcross: vec2f, vertical: bool) {
@@ -80,7 +205,32 @@ fn scatterPos(it: Item) {
 }
 `;
 
-const LIB = ID_WGSL + TRIANGLE_WGSL + ANTIALIAS_WGSL;
+const itemsBindings = new Bindings(uniforms, [
+  ['rast', 'array<vec4f>'],
+  ...MESH,
+  READ_LIST,
+  ['alphas', 'array<f32>', 'read_write'],
+]);
+const dposBindings = new Bindings(uniforms, [
+  ['rast', 'array<vec4f>'],
+  ...MESH,
+  READ_LIST,
+  ['color', 'array<f32>'],
+  ['dy', 'array<f32>'],
+  ['dpos', 'array<atomic<u32>>', 'read_write'],
+]);
+const gatherBindings = (source: string, result: string) =>
+  new Bindings(uniforms, [
+    READ_LIST,
+    ['alphas', 'array<f32>'],
+    ['color', 'array<f32>'],
+    ...(source === 'dy' ? ([['dy', 'array<f32>']] as Array<[string, string]>) : []),
+    [result, 'array<f32>', 'read_write'],
+  ]);
+const forwardGatherBindings = gatherBindings('color', 'out');
+const gradGatherBindings = gatherBindings('dy', 'dcolor');
+
+const LIB = ID_WGSL + TRIANGLE_WGSL + ITEM_WGSL + ANTIALIAS_WGSL;
 
 export interface AntialiasGpuArgs {
   color: GPUBuffer | null;
@@ -97,32 +247,70 @@ export interface AntialiasGpuArgs {
   rangeMode: boolean;
 }
 
-function common(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer[] {
-  return [
-    call.uniforms(uniforms, {
-      width: a.width,
-      height: a.height,
-      channels: a.channels,
-      numVertices: a.numVertices,
-      numTriangles: a.numTriangles,
-      rangeMode: a.rangeMode ? 1 : 0,
-    }),
-    call.bind(a.color),
-    call.bind(a.rast),
-    call.bind(a.pos),
-    call.bind(a.tri),
-    call.bind(a.topo),
-  ];
+const imageBytes = (a: AntialiasGpuArgs) => 4 * a.numImages * a.height * a.width * a.channels;
+
+/** The list of candidate pairs and an α per pair (0 where no item), after the flags and candidates passes. */
+interface Pairs {
+  list: GPUBuffer;
+  alphas: GPUBuffer;
+  uniforms: GPUBuffer;
+  /** The scene's bindings: rast, pos, tri, topo. */
+  scene: GPUBuffer[];
 }
 
-export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null) {
-  if (!out) return;
-  const pipeline = call.computePipeline(
-    'antialias',
-    forwardBindings,
-    () => LIB + PIXEL_WGSL.replace('RESULT', 'out').replace('SOURCE', 'color').replace('ITEM', FORWARD_ITEM),
+/** Flags the triangles, lists the candidate pairs and evaluates their items' α. */
+function evaluatePairs(call: GpuCall, a: AntialiasGpuArgs): Pairs {
+  const u = call.uniforms(uniforms, {
+    width: a.width,
+    height: a.height,
+    channels: a.channels,
+    numVertices: a.numVertices,
+    numTriangles: a.numTriangles,
+    rangeMode: a.rangeMode ? 1 : 0,
+    numImages: a.numImages,
+  });
+  const scene = [call.bind(a.rast), call.bind(a.pos), call.bind(a.tri), call.bind(a.topo)];
+  const pairs = 2 * a.numImages * a.height * a.width;
+  const flagCount = (a.rangeMode ? 1 : a.numImages) * a.numTriangles;
+  const flags = call.scratchBuffer(4 * flagCount, 'the antialias triangle flags');
+  const flagsPipeline = call.computePipeline(
+    'antialias/flags',
+    flagsBindings,
+    () => ID_WGSL + TRIANGLE_WGSL + LINEAR_INDEX_WGSL + FLAGS_WGSL,
   );
-  call.dispatch(pipeline, [...common(call, a), out], groups2d(a.width, a.height, a.numImages));
+  call.dispatch(flagsPipeline, [u, ...scene.slice(1), flags], groups1d(flagCount));
+  const list = workList(call, pairs, 'the antialias pair list');
+  const candidates = call.computePipeline(
+    'antialias/candidates',
+    candidatesBindings,
+    () => ID_WGSL + APPEND_WGSL + CANDIDATES_WGSL,
+  );
+  call.dispatch(candidates, [u, scene[0], flags, list], groups2d(a.width, a.height, a.numImages));
+  recordListArgs(call, list);
+  const alphas = call.scratchBuffer(4 * pairs, 'the antialias alphas');
+  call.encoder.clearBuffer(alphas);
+  const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
+  dispatchOverList(call, items, [u, ...scene, list, alphas], list);
+  return {list, alphas, uniforms: u, scene};
+}
+
+const itemsCode =
+  (item: string, extra = '') =>
+  () =>
+    LIB + LIST_ITEM_WGSL + extra + ITEMS_WGSL.replace('ITEM', item);
+const gatherCode = (source: string, result: string, term: string) => () =>
+  LIST_ITEM_WGSL + GATHER_WGSL.replace('SOURCE', source).replace('RESULT', result).replace('TERM', term);
+
+export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null) {
+  if (!out || !a.color) return;
+  const p = evaluatePairs(call, a);
+  call.encoder.copyBufferToBuffer(a.color, 0, out, 0, imageBytes(a));
+  const gather = call.computePipeline(
+    'antialias/gather',
+    forwardGatherBindings,
+    gatherCode('color', 'out', FORWARD_TERM),
+  );
+  dispatchOverList(call, gather, [p.uniforms, p.list, p.alphas, a.color, out], p.list);
 }
 
 export function recordAntialiasGrad(
@@ -133,19 +321,21 @@ export function recordAntialiasGrad(
   dpos: GPUBuffer | null,
 ) {
   if (dpos) call.encoder.clearBuffer(dpos);
-  if (!dcolor) return;
-  const pipeline = call.computePipeline(
-    'antialias/grad',
-    gradBindings,
-    () =>
-      LIB +
-      atomicAddF32('addDpos', 'dpos') +
-      SCATTER_WGSL +
-      PIXEL_WGSL.replace('RESULT', 'dcolor').replace('SOURCE', 'dy').replace('ITEM', GRAD_ITEM),
+  if (!dcolor || !dy || !a.color) return;
+  const p = evaluatePairs(call, a);
+  if (dpos) {
+    const scatter = call.computePipeline(
+      'antialias/grad-dpos',
+      dposBindings,
+      itemsCode(DPOS_ITEM, atomicAddF32('addDpos', 'dpos') + SCATTER_WGSL),
+    );
+    dispatchOverList(call, scatter, [p.uniforms, ...p.scene, p.list, a.color, dy, dpos], p.list);
+  }
+  call.encoder.copyBufferToBuffer(dy, 0, dcolor, 0, imageBytes(a));
+  const gather = call.computePipeline(
+    'antialias/grad-gather',
+    gradGatherBindings,
+    gatherCode('dy', 'dcolor', GRAD_TERM),
   );
-  call.dispatch(
-    pipeline,
-    [...common(call, a), call.bind(dy), dcolor, call.bindOutput(dpos)],
-    groups2d(a.width, a.height, a.numImages),
-  );
+  dispatchOverList(call, gather, [p.uniforms, p.list, p.alphas, a.color, dy, dcolor], p.list);
 }

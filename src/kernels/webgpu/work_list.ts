@@ -1,0 +1,67 @@
+/**
+ * Work lists on WebGPU: a pass appends the indices of the items that need work to a list, and the
+ * passes after it run one thread per listed item through an indirect dispatch, so that work that
+ * contributes nothing is neither evaluated nor scattered (issue 14).
+ *
+ * A list is one u32 buffer bound as \`list\`: u32 0 holds the length (appended to atomically),
+ * u32 1..3 the workgroup counts of an indirect dispatch over it, the items follow from u32 4.
+ */
+import {Bindings, GpuCall, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
+
+/** An empty list for at most `capacity` items. */
+export function workList(call: GpuCall, capacity: number, what: string): GPUBuffer {
+  const list = call.scratchBuffer(4 * (4 + capacity), what, GPUBufferUsage.INDIRECT);
+  call.encoder.clearBuffer(list, 0, 16);
+  return list;
+}
+
+/** The binding of a list in the pass that fills it. */
+export const APPEND_LIST: [string, string, 'read_write'] = ['list', 'array<atomic<u32>>', 'read_write'];
+/** The binding of a list in the passes over it. */
+export const READ_LIST: [string, string] = ['list', 'array<u32>'];
+
+/**
+ * \`fn appendItem(i: u32)\`: appends i to the list. One global atomic per item and no barrier:
+ * lists are short next to the passes that fill them, and barriers are costly where the GPU is
+ * emulated.
+ */
+export const APPEND_WGSL = `
+fn appendItem(i: u32) {
+  atomicStore(&list[4u + atomicAdd(&list[0], 1u)], i);
+}
+`;
+
+/** In a pass over a list: the listed item of this invocation, or -1 past the list's end. */
+export const LIST_ITEM_WGSL =
+  LINEAR_INDEX_WGSL +
+  `
+fn listItem(g: vec3u, groups: vec3u) -> i32 {
+  let i = u32(linearIndex(g, groups));
+  if (i >= list[0]) { return -1; }
+  return i32(list[4u + i]);
+}
+`;
+
+const argsBindings = new Bindings(new Uniforms([['unused', 'i32']]), [['list', 'array<u32>', 'read_write']]);
+
+/** The workgroup counts (WORKGROUP_1D threads each, folded into y as groups1d does) of the list's length. */
+const ARGS_WGSL = `
+@compute @workgroup_size(1) fn main() {
+  let total = (list[0] + ${WORKGROUP_1D - 1}u) / ${WORKGROUP_1D}u;
+  let x = min(total, 65535u);
+  list[1] = x;
+  list[2] = select(1u, (total + x - 1u) / x, x > 0u);
+  list[3] = 1u;
+}
+`;
+
+/** After the pass that fills the list: makes the arguments of every later `dispatchOverList`. */
+export function recordListArgs(call: GpuCall, list: GPUBuffer) {
+  const pipeline = call.computePipeline('work-list/args', argsBindings, () => ARGS_WGSL);
+  call.dispatch(pipeline, [call.uniforms(argsBindings.uniforms, {unused: 0}), list], [1, 1, 1]);
+}
+
+/** Dispatches `pipeline` with one thread per listed item (`listItem` in the shader). */
+export function dispatchOverList(call: GpuCall, pipeline: GPUComputePipeline, buffers: GPUBuffer[], list: GPUBuffer) {
+  call.dispatchIndirect(pipeline, buffers, list, 4);
+}
