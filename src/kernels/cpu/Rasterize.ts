@@ -85,7 +85,7 @@ function coverImage(
         const fx = pixelCenter(px, width);
         edgeFunctions(p, fx, fy, a);
         if (!covers(a, alpha, beta, s)) continue;
-        const zw = depthAt(p, a, det);
+        const zw = depthAt(p, a);
         if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
         const pix = py * width + px;
         if (peel) {

@@ -2,110 +2,10 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout, validTriangle} from '../shared/layout';
-import {A_EPSILON} from '../shared/raster';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {output, read} from './tensor_io';
-import {Corners, edgeGradients, loadCorners, pixelCenter} from './raster_math';
-
-/**
- * Gradient of one pixel's (u, v) and, when g holds rastDb gradients, of its (du/dX, du/dY,
- * dv/dX, dv/dY), with respect to the triangle's x, y, w; added into dp (12 entries, z untouched).
- */
-function pixelGrad(
-  p: Corners,
-  fx: number,
-  fy: number,
-  width: number,
-  height: number,
-  gu: number,
-  gv: number,
-  gdb: ArrayLike<number> | null,
-  o: number,
-  dp: Float64Array,
-  s: Float64Array,
-) {
-  const q0x = p[0] - fx * p[3],
-    q0y = p[1] - fy * p[3];
-  const q1x = p[4] - fx * p[7],
-    q1y = p[5] - fy * p[7];
-  const q2x = p[8] - fx * p[11],
-    q2y = p[9] - fy * p[11];
-  const a0 = q1x * q2y - q1y * q2x,
-    a1 = q2x * q0y - q2y * q0x,
-    a2 = q0x * q1y - q0y * q1x;
-  const A = a0 + a1 + a2;
-  const Ap = A + Math.sign(A) * A_EPSILON;
-  const u = a0 / Ap,
-    v = a1 / Ap;
-  const G0 = gu / Ap,
-    G1 = gv / Ap,
-    Gs = G0 * u + G1 * v;
-  let da0 = G0 - Gs,
-    da1 = G1 - Gs,
-    da2 = -Gs;
-
-  if (gdb) {
-    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (docs/rasterize.md#derivatives).
-    const alpha = s.subarray(0, 3),
-      beta = s.subarray(3, 6);
-    edgeGradients(p, alpha, beta);
-    const sa = alpha[0] + alpha[1] + alpha[2],
-      sb = beta[0] + beta[1] + beta[2];
-    const cx = 2 / width,
-      cy = 2 / height;
-    const gUX = gdb[o],
-      gUY = gdb[o + 1],
-      gVX = gdb[o + 2],
-      gVY = gdb[o + 3];
-    const PX = (gUX * cx) / Ap,
-      PY = (gUY * cy) / Ap,
-      QX = (gVX * cx) / Ap,
-      QY = (gVY * cy) / Ap;
-    const dAlphaAll = -(PX * u + QX * v),
-      dBetaAll = -(PY * u + QY * v);
-    const dU = -(PX * sa + PY * sb),
-      dV = -(QX * sa + QY * sb);
-    const dA =
-      -(PX * (alpha[0] - u * sa) + PY * (beta[0] - u * sb) + QX * (alpha[1] - v * sa) + QY * (beta[1] - v * sb)) / Ap;
-    da0 += (dU * (1 - u)) / Ap + (dV * -v) / Ap + dA;
-    da1 += (dU * -u) / Ap + (dV * (1 - v)) / Ap + dA;
-    da2 += (dU * -u) / Ap + (dV * -v) / Ap + dA;
-    for (let k = 0; k < 3; k++) {
-      const i = 4 * ((k + 1) % 3),
-        j = 4 * ((k + 2) % 3);
-      const dAlpha = dAlphaAll + (k === 0 ? PX : k === 1 ? QX : 0),
-        dBeta = dBetaAll + (k === 0 ? PY : k === 1 ? QY : 0);
-      // α_k = y_i·w_j − y_j·w_i
-      dp[i + 1] += dAlpha * p[j + 3];
-      dp[j + 3] += dAlpha * p[i + 1];
-      dp[j + 1] -= dAlpha * p[i + 3];
-      dp[i + 3] -= dAlpha * p[j + 1];
-      // β_k = x_j·w_i − x_i·w_j
-      dp[j] += dBeta * p[i + 3];
-      dp[i + 3] += dBeta * p[j];
-      dp[i] -= dBeta * p[j + 3];
-      dp[j + 3] -= dBeta * p[i];
-    }
-  }
-
-  // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
-  const dq0x = da1 * -q2y + da2 * q1y,
-    dq0y = da1 * q2x - da2 * q1x;
-  const dq1x = da0 * q2y - da2 * q0y,
-    dq1y = -da0 * q2x + da2 * q0x;
-  const dq2x = -da0 * q1y + da1 * q0y,
-    dq2y = da0 * q1x - da1 * q0x;
-  dp[0] += dq0x;
-  dp[1] += dq0y;
-  dp[3] += -fx * dq0x - fy * dq0y;
-  dp[4] += dq1x;
-  dp[5] += dq1y;
-  dp[7] += -fx * dq1x - fy * dq1y;
-  dp[8] += dq2x;
-  dp[9] += dq2y;
-  dp[11] += -fx * dq2x - fy * dq2y;
-}
+import {Corners, loadCorners, pixelCenter, resolvePixelGrad} from './raster_math';
 
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
@@ -151,7 +51,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
           currentBase = base;
           loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
         }
-        pixelGrad(p, pixelCenter(px, width), fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
+        resolvePixelGrad(p, pixelCenter(px, width), fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
       }
     }
   }

@@ -5,11 +5,11 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {BARYCENTRIC, RASTER_GRAD, VERTEX_FETCH} from './glsl_raster';
+import {BARYCENTRIC, RESOLVE_GRAD, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
 import {TEXEL_INDEX} from './scatter';
 
-const FIRST = `${HEADER}${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}${RASTER_GRAD}${TEXEL_INDEX}${OUTPUT_INDEX}
+const FIRST = `${HEADER}${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}${RESOLVE_GRAD}${TEXEL_INDEX}${OUTPUT_INDEX}
 uniform sampler2D uRast;
 uniform sampler2D uDy;
 uniform sampler2D uDdb;
@@ -40,7 +40,7 @@ void main() {
   int base = n * uVertexStride;
   vec4 p[3] = vec4[3](vertexPos(base + k.x), vertexPos(base + k.y), vertexPos(base + k.z));
   vec4 dp[3];
-  rasterGrad(p, f, vec2(uImageSize), g, hasDb, gdb, dp);
+  resolvePixelGrad(p, f, vec2(uImageSize), g, hasDb, gdb, dp);
   outCorner0 = corner(dp[0], base + k.x);
   outCorner1 = corner(dp[1], base + k.y);
   outCorner2 = corner(dp[2], base + k.z);
