@@ -16,8 +16,9 @@ const t0 = Date.now();
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
 const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu] [--no-lint]
 
-With no option: lint (ESLint, prettier --check, tsc), every spec in Node (jasmine) and in headless Chromium
-(karma), every backend present, then the package check and the demo tests; the last line is "N passed, M failed".
+With no option: lint (ESLint, prettier --check, tsc), every spec in Node (jasmine: cpu and wasm, and webgpu on
+Dawn beside them) and in headless Chromium (karma), every backend present, then the package check and the demo
+tests; the last line is "N passed, M failed".
 
   --node-only        only the Node suite
   --browser-only     only the browser suite
@@ -104,7 +105,7 @@ async function runner(name, counts, cmd, args, env, buffered) {
   const {code, out} = await run(cmd, args, env, buffered);
   running.delete(name);
   const row = {name, ms: Date.now() - t, passed: 0, failed: 0, ...counts(out, code)};
-  if (code !== 0 && row.failed === 0) Object.assign(row, {failed: 1, note: `exit ${code}`});
+  if (code !== 0 && row.failed === 0 && !row.empty) Object.assign(row, {failed: 1, note: `exit ${code}`});
   return row;
 }
 
@@ -148,14 +149,24 @@ async function main() {
     .join(',');
   if (nodeBackends === '') o.node = false;
 
-  const nodeSuite = () =>
+  const jasmine = (name, backends, filter, buffered, counts = jasmineCounts) =>
     runner(
-      'node',
-      jasmineCounts,
+      name,
+      counts,
       process.execPath,
-      ['--import', 'tsx', 'node_modules/jasmine/bin/jasmine.js', '--config=test/jasmine.json', ...grep],
-      {VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, DIFFRAST_BACKENDS: nodeBackends ?? ''},
+      ['--import', 'tsx', 'node_modules/jasmine/bin/jasmine.js', '--config=test/jasmine.json', ...filter],
+      {VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, DIFFRAST_BACKENDS: backends},
+      buffered,
     );
+  const nodeSuite = () => jasmine('node', nodeBackends ?? '', grep);
+  // Without --backends, webgpu on Dawn runs beside the cpu and wasm suite in a Jasmine process of its own
+  // (the other core; its output shown when it ends): only its backend's specs and the README's "GPU in Node".
+  const DAWN_SPECS = String.raw`\[webgpu\]|^README GPU in Node`;
+  const dawnFilter = o.grep ? `^(?=.*(?:${o.grep}))(?=.*(?:${DAWN_SPECS}))` : DAWN_SPECS;
+  // (A --grep that names no webgpu spec leaves it nothing to run: not a failure.)
+  const dawnCounts = out =>
+    /Incomplete: No specs found/.test(out) ? {empty: true, note: 'no webgpu spec matches'} : jasmineCounts(out);
+  const dawn = o.node && !o.backends ? jasmine('dawn', 'webgpu', [`--filter=${dawnFilter}`], true, dawnCounts) : null;
   const karmaTmp = () => {
     const dir = `${outDir}/tmp`;
     fs.mkdirSync(dir, {recursive: true});
@@ -187,6 +198,7 @@ async function main() {
     ? runner('lint', (out, code) => (code ? {} : {passed: 1}), 'npm', ['run', '--silent', 'lint'], {}, true)
     : null;
   if (o.node) rows.push(await nodeSuite());
+  if (dawn) rows.push(await dawn);
   if (o.browser) {
     if (chrome.bin) rows.push(await browserSuite());
     else rows.push({name: 'browser', passed: 0, failed: 1, ms: 0, note: chrome.error});

@@ -121,20 +121,37 @@ describeEachBackend(
         expect(covered).toBeGreaterThan(4);
         return new Uint32Array(Float32Array.from(r).buffer);
       };
+      // The big inputs are GPU buffers made here: zeros (WebGPU initialises buffers) with only their last rows
+      // written. Uploading or computing hundreds of MB takes minutes where the GPU is emulated in software.
+      const buffers: GPUBuffer[] = [];
+      const onGPU = (rows: number, width: number, last: number[], dtype: 'float32' | 'int32') => {
+        const buffer = device.createBuffer({
+          size: rows * width * 4,
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+        });
+        buffers.push(buffer);
+        const tail = dtype === 'int32' ? Int32Array.from(last) : Float32Array.from(last);
+        device.queue.writeBuffer(buffer, (rows * width - tail.length) * 4, tail);
+        return tf.tensor({buffer, zeroCopy: true}, [rows, width], dtype);
+      };
       // Vertex indices above 2^24 (tri made on the CPU: tfjs's own int32 ops on webgpu round such
       // values through f32). Vertex 2^24 is a decoy: index 2^24 + 1 read through f32 would land on it.
-      const pos = tf.tidy(() => tf.concat([tf.zeros([big, 4]), tf.tensor2d(corners)]));
-      const attr = tf.tidy(() => tf.concat([tf.fill([big, 1], 9), attrSmall]));
+      const pos = onGPU(big + 3, 4, [0, 0, 0, 0, ...corners.flat()], 'float32');
+      const attr = onGPU(big + 3, 1, [9, 1, 2, 3], 'float32');
       const far = tf.tensor2d([[big, big + 1, big + 2]], [1, 3], 'int32');
       const a = dr.rasterize(pos, far, [8, 8], {ranges: [[0, 1]]});
-      await check(a.rast, dr.interpolate(attr, a.rast, far).out, 1);
+      const aOut = dr.interpolate(attr, a.rast, far).out;
+      await check(a.rast, aOut, 1);
       // Triangle id 2^24 + 1: row 2^24 of a sparse tri, drawn alone in range mode; its bits in rast
       // are 0x4A800000 + id (docs/conventions.md#triangle-ids).
-      const tri = tf.tidy(() => tf.concat([tf.zeros([big - 1, 3], 'int32'), one]));
+      const tri = onGPU(big, 3, [0, 1, 2], 'int32');
       const b = dr.rasterize(tf.tensor2d(corners), tri, [8, 8], {ranges: [[big - 1, 1]]});
-      const bits = await check(b.rast, dr.interpolate(attrSmall, b.rast, tri).out, big);
+      const bOut = dr.interpolate(attrSmall, b.rast, tri).out;
+      const bits = await check(b.rast, bOut, big);
       expect(bits.filter((v, i) => i % 4 === 3 && v !== 0).every(v => v === 0x4a800000 + big)).toBe(true);
-      tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, b.rast, b.rastDb, one, attrSmall, ref.rast, ref.rastDb]);
+      tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, aOut, b.rast, b.rastDb, bOut, one, attrSmall]);
+      tf.dispose([ref.rast, ref.rastDb]);
+      buffers.forEach(buffer => buffer.destroy());
     });
 
     describe('limits and failures', () => {
