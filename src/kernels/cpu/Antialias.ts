@@ -4,7 +4,7 @@ import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {forEachAntialiasItem, AntialiasScene} from './antialias_math';
-import {Backend, output, read} from './tensor_io';
+import {Backend, read, withOutput} from './tensor_io';
 
 export function antialiasScene(backend: Backend, inputs: AntialiasInputs): AntialiasScene {
   const {rast, pos, tri, topo} = inputs;
@@ -25,15 +25,16 @@ export function antialiasScene(backend: Backend, inputs: AntialiasInputs): Antia
 
 export const antialiasCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-  const color = read(backend, named.color) as Float32Array;
   const channels = named.color.shape[3];
-  const out = color.slice(); // a pixel gets at most a few items: float32 sums lose nothing measurable
-  forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, target, alpha}) => {
-    for (let ch = 0; ch < channels; ch++) {
-      out[target * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);
-    }
+  return withOutput(backend, {shape: named.color.shape}, out => {
+    const color = read(backend, named.color) as Float32Array;
+    out.set(color); // a pixel gets at most a few items: float32 sums lose nothing measurable
+    forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, target, alpha}) => {
+      for (let ch = 0; ch < channels; ch++) {
+        out[target * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);
+      }
+    });
   });
-  return output(backend, named.color.shape, out);
 };
 
 export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'cpu', kernelFunc: antialiasCpu};

@@ -4,7 +4,7 @@ import {Interpolate, InterpolateAttrs, InterpolateInputs, unpackInputs} from '..
 import {AttributeLayout, attributeLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
-import {output, read} from './tensor_io';
+import {read, withOutputs} from './tensor_io';
 
 /**
  * Calls fn(pixelIndex, rastOffset, attrOffset0..2) for every covered pixel whose triangle is valid
@@ -40,31 +40,30 @@ export const interpolateCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {attr, rast, tri, rastDb} = unpackInputs<InterpolateInputs>(inputs, attrs!);
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = attributeLayout(attr, rast);
-  const {numImages, pixels, numAttrs} = layout;
-  const attrV = read(backend, attr) as Float32Array,
-    rastV = read(backend, rast) as Float32Array;
-  const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
+  const {numAttrs} = layout;
   const numDa = 2 * diffAttrs.length;
-  const out = new Float32Array(numImages * pixels * numAttrs);
-  const outDa = new Float32Array(numImages * pixels * numDa);
-  forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
-    const u = rastV[o],
-      v = rastV[o + 1],
-      w = 1 - u - v;
-    for (let a = 0; a < numAttrs; a++) {
-      out[pix * numAttrs + a] = u * attrV[c0 + a] + v * attrV[c1 + a] + w * attrV[c2 + a];
-    }
-    if (!dbV) return;
-    for (let j = 0; j < diffAttrs.length; j++) {
-      const a = diffAttrs[j];
-      const d0 = attrV[c0 + a] - attrV[c2 + a],
-        d1 = attrV[c1 + a] - attrV[c2 + a];
-      outDa[pix * numDa + 2 * j] = dbV[o] * d0 + dbV[o + 2] * d1;
-      outDa[pix * numDa + 2 * j + 1] = dbV[o + 1] * d0 + dbV[o + 3] * d1;
-    }
-  });
   const [n, h, w] = rast.shape;
-  return [output(backend, [n, h, w, numAttrs], out), output(backend, [n, h, w, numDa], outDa)];
+  return withOutputs(backend, [{shape: [n, h, w, numAttrs]}, {shape: [n, h, w, numDa]}], ([out, outDa]) => {
+    const attrV = read(backend, attr) as Float32Array,
+      rastV = read(backend, rast) as Float32Array;
+    const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
+    forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+      const u = rastV[o],
+        v = rastV[o + 1],
+        w = 1 - u - v;
+      for (let a = 0; a < numAttrs; a++) {
+        out[pix * numAttrs + a] = u * attrV[c0 + a] + v * attrV[c1 + a] + w * attrV[c2 + a];
+      }
+      if (!dbV) return;
+      for (let j = 0; j < diffAttrs.length; j++) {
+        const a = diffAttrs[j];
+        const d0 = attrV[c0 + a] - attrV[c2 + a],
+          d1 = attrV[c1 + a] - attrV[c2 + a];
+        outDa[pix * numDa + 2 * j] = dbV[o] * d0 + dbV[o + 2] * d1;
+        outDa[pix * numDa + 2 * j + 1] = dbV[o + 1] * d0 + dbV[o + 3] * d1;
+      }
+    });
+  });
 };
 
 export const interpolateConfig: KernelConfig = {

@@ -1,9 +1,9 @@
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} from '../names';
 import {attributeLayout} from '../shared/layout';
 
-import {output, read} from './tensor_io';
+import {read, withOutputs} from './tensor_io';
 import {forEachCoveredPixel} from './Interpolate';
 
 export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
@@ -11,66 +11,68 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {diffAttrs} = attrs as unknown as InterpolateAttrs;
   const layout = attributeLayout(attr, rast);
   const {numAttrs} = layout;
-  const attrV = read(backend, attr) as Float32Array,
-    rastV = read(backend, rast) as Float32Array;
-  const dyV = read(backend, dy) as Float32Array;
-  const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
-  const dyDaV = dbV && dyDa ? (read(backend, dyDa) as Float32Array) : null;
-  const numDa = 2 * diffAttrs.length;
-  // Attributes gather from many pixels: float64 sums (vertex-sized). Each pixel's own gradients are
-  // summed in locals and stored once, straight into the float32 outputs.
-  const dattr = new Float64Array(attrV.length);
-  const drast = new Float32Array(rastV.length);
-  const drastDb = dbV && dyDaV ? new Float32Array(rastV.length) : null;
-  forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
-    const u = rastV[o],
-      v = rastV[o + 1],
-      w = 1 - u - v;
-    let du = 0,
-      dv = 0;
-    for (let a = 0, g0 = pix * numAttrs; a < numAttrs; a++) {
-      const g = dyV[g0 + a];
-      dattr[c0 + a] += u * g;
-      dattr[c1 + a] += v * g;
-      dattr[c2 + a] += w * g;
-      du += g * (attrV[c0 + a] - attrV[c2 + a]);
-      dv += g * (attrV[c1 + a] - attrV[c2 + a]);
-    }
-    drast[o] = du;
-    drast[o + 1] = dv;
-    if (!drastDb) return;
-    const uX = dbV![o],
-      uY = dbV![o + 1],
-      vX = dbV![o + 2],
-      vY = dbV![o + 3];
-    let dUX = 0,
-      dUY = 0,
-      dVX = 0,
-      dVY = 0;
-    for (let j = 0; j < diffAttrs.length; j++) {
-      const a = diffAttrs[j];
-      const ex = dyDaV![pix * numDa + 2 * j],
-        ey = dyDaV![pix * numDa + 2 * j + 1];
-      const dU = ex * uX + ey * uY,
-        dV = ex * vX + ey * vY;
-      dattr[c0 + a] += dU;
-      dattr[c1 + a] += dV;
-      dattr[c2 + a] -= dU + dV;
-      const d0 = attrV[c0 + a] - attrV[c2 + a],
-        d1 = attrV[c1 + a] - attrV[c2 + a];
-      dUX += ex * d0;
-      dUY += ey * d0;
-      dVX += ex * d1;
-      dVY += ey * d1;
-    }
-    drastDb[o] = dUX;
-    drastDb[o + 1] = dUY;
-    drastDb[o + 2] = dVX;
-    drastDb[o + 3] = dVY;
+  const specs = rastDb
+    ? [{shape: attr.shape}, {shape: rast.shape}, {shape: rast.shape}]
+    : [{shape: attr.shape}, {shape: rast.shape}];
+  return withOutputs(backend, specs, ([dattrOut, drast, drastDbOut]) => {
+    const attrV = read(backend, attr) as Float32Array,
+      rastV = read(backend, rast) as Float32Array;
+    const dyV = read(backend, dy) as Float32Array;
+    const dbV = rastDb ? (read(backend, rastDb) as Float32Array) : null;
+    const dyDaV = dbV && dyDa ? (read(backend, dyDa) as Float32Array) : null;
+    const numDa = 2 * diffAttrs.length;
+    // Attributes gather from many pixels: float64 sums (vertex-sized). Each pixel's own gradients are
+    // summed in locals and stored once, straight into the float32 outputs.
+    const dattr = new Float64Array(attrV.length);
+    const drastDb = dbV && dyDaV ? drastDbOut : null;
+    forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+      const u = rastV[o],
+        v = rastV[o + 1],
+        w = 1 - u - v;
+      let du = 0,
+        dv = 0;
+      for (let a = 0, g0 = pix * numAttrs; a < numAttrs; a++) {
+        const g = dyV[g0 + a];
+        dattr[c0 + a] += u * g;
+        dattr[c1 + a] += v * g;
+        dattr[c2 + a] += w * g;
+        du += g * (attrV[c0 + a] - attrV[c2 + a]);
+        dv += g * (attrV[c1 + a] - attrV[c2 + a]);
+      }
+      drast[o] = du;
+      drast[o + 1] = dv;
+      if (!drastDb) return;
+      const uX = dbV![o],
+        uY = dbV![o + 1],
+        vX = dbV![o + 2],
+        vY = dbV![o + 3];
+      let dUX = 0,
+        dUY = 0,
+        dVX = 0,
+        dVY = 0;
+      for (let j = 0; j < diffAttrs.length; j++) {
+        const a = diffAttrs[j];
+        const ex = dyDaV![pix * numDa + 2 * j],
+          ey = dyDaV![pix * numDa + 2 * j + 1];
+        const dU = ex * uX + ey * uY,
+          dV = ex * vX + ey * vY;
+        dattr[c0 + a] += dU;
+        dattr[c1 + a] += dV;
+        dattr[c2 + a] -= dU + dV;
+        const d0 = attrV[c0 + a] - attrV[c2 + a],
+          d1 = attrV[c1 + a] - attrV[c2 + a];
+        dUX += ex * d0;
+        dUY += ey * d0;
+        dVX += ex * d1;
+        dVY += ey * d1;
+      }
+      drastDb[o] = dUX;
+      drastDb[o + 1] = dUY;
+      drastDb[o + 2] = dVX;
+      drastDb[o + 3] = dVY;
+    });
+    dattrOut.set(dattr);
   });
-  const outs: TensorInfo[] = [output(backend, attr.shape, dattr), output(backend, rast.shape, drast)];
-  if (dbV) outs.push(output(backend, rast.shape, drastDb ?? new Float32Array(rastV.length)));
-  return outs;
 };
 
 export const interpolateGradConfig: KernelConfig = {

@@ -1,10 +1,10 @@
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId, encodeTriangleId} from '../shared/triangle_id';
 
-import {output, read} from './tensor_io';
+import {read, withOutputs} from './tensor_io';
 import {
   clippedBounds,
   Corners,
@@ -85,7 +85,7 @@ function coverImage(
         const fx = pixelCenter(px, width);
         edgeFunctions(p, fx, fy, a);
         if (!covers(a, alpha, beta, s)) continue;
-        const zw = depthAt(p, a, det);
+        const zw = depthAt(p, a);
         if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
         const pix = py * width + px;
         if (peel) {
@@ -106,42 +106,55 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
   const {height, width, ranges, cullMode} = attrs as unknown as RasterizeAttrs;
   const winding = drawnWinding(cullMode ?? 'none');
-  const posV = read(backend, pos) as Float32Array,
-    triV = read(backend, tri) as Int32Array;
-  const peelV = peel ? (read(backend, peel) as Float32Array) : null;
   const layout = meshLayout(pos, tri, {ranges});
   const {numImages, numVertices} = layout;
   const pixels = height * width;
-  const rast = new Float32Array(numImages * pixels * 4),
-    db = new Float32Array(numImages * pixels * 4);
-  const ids = new Int32Array(pixels),
-    depth = new Float64Array(pixels);
-  const p: Corners = new Float64Array(12);
-  const scratch = rasterScratch();
-  for (let n = 0; n < numImages; n++) {
-    const {first, count, base} = imageTriangles(layout, ranges, n);
-    ids.fill(0);
-    depth.fill(Infinity);
-    coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, n * pixels * 4, ids, depth, winding);
-    let loaded = 0; // the id whose corners and edge gradients are in p and scratch
-    for (let pix = 0; pix < pixels; pix++) {
-      const id = ids[pix];
-      if (id === 0) continue;
-      if (id !== loaded) {
-        const t = id - 1;
-        loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
-        edgeGradients(p, scratch.alpha, scratch.beta);
-        loaded = id;
-      }
-      const o = (n * pixels + pix) * 4;
-      const fx = pixelCenter(pix % width, width),
-        fy = pixelCenter(Math.floor(pix / width), height);
-      resolvePixel(p, fx, fy, width, height, rast, db, o, scratch);
-      rast[o + 3] = encodeTriangleId(id);
-    }
-  }
   const shape = [numImages, height, width, 4];
-  return [output(backend, shape, rast), output(backend, shape, db)] as TensorInfo[];
+  return withOutputs(backend, [{shape}, {shape}], ([rast, db]) => {
+    const posV = read(backend, pos) as Float32Array,
+      triV = read(backend, tri) as Int32Array;
+    const peelV = peel ? (read(backend, peel) as Float32Array) : null;
+    const ids = new Int32Array(pixels),
+      depth = new Float64Array(pixels);
+    const p: Corners = new Float64Array(12);
+    const scratch = rasterScratch();
+    for (let n = 0; n < numImages; n++) {
+      const {first, count, base} = imageTriangles(layout, ranges, n);
+      ids.fill(0);
+      depth.fill(Infinity);
+      coverImage(
+        posV,
+        triV,
+        first,
+        count,
+        base,
+        numVertices,
+        height,
+        width,
+        peelV,
+        n * pixels * 4,
+        ids,
+        depth,
+        winding,
+      );
+      let loaded = 0; // the id whose corners and edge gradients are in p and scratch
+      for (let pix = 0; pix < pixels; pix++) {
+        const id = ids[pix];
+        if (id === 0) continue;
+        if (id !== loaded) {
+          const t = id - 1;
+          loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+          edgeGradients(p, scratch.alpha, scratch.beta);
+          loaded = id;
+        }
+        const o = (n * pixels + pix) * 4;
+        const fx = pixelCenter(pix % width, width),
+          fy = pixelCenter(Math.floor(pix / width), height);
+        resolvePixel(p, fx, fy, width, height, rast, db, o, scratch);
+        rast[o + 3] = encodeTriangleId(id);
+      }
+    }
+  });
 };
 
 export const rasterizeConfig: KernelConfig = {kernelName: Rasterize, backendName: 'cpu', kernelFunc: rasterizeCpu};

@@ -2,7 +2,7 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
 
-import {Backend, output, read} from './tensor_io';
+import {Backend, read, withOutput} from './tensor_io';
 import {TexLevel, TexturePixel, TextureScene} from './texture_math';
 
 export function textureScene(backend: Backend, inputs: TextureInputs, attrs: TextureAttrs): TextureScene {
@@ -29,12 +29,12 @@ export function textureScene(backend: Backend, inputs: TextureInputs, attrs: Tex
 
 export const textureCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<TextureInputs>(inputs, attrs!);
-  const scene = textureScene(backend, named, attrs as unknown as TextureAttrs);
   const [n, h, w] = named.uv.shape;
-  const out = new Float32Array(n * h * w * scene.channels);
-  const pixel = new TexturePixel(scene);
-  for (let pix = 0; pix < n * h * w; pix++) pixel.evaluate(pix, out, null, null);
-  return output(backend, [n, h, w, scene.channels], out);
+  const channels = named.tex.shape[named.tex.shape.length - 1];
+  return withOutput(backend, {shape: [n, h, w, channels]}, out => {
+    const pixel = new TexturePixel(textureScene(backend, named, attrs as unknown as TextureAttrs));
+    for (let pix = 0; pix < n * h * w; pix++) pixel.evaluate(pix, out, null, null);
+  });
 };
 
 export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'cpu', kernelFunc: textureCpu};

@@ -3,7 +3,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {TextureMip, TextureMipGrad, TextureMipGradAttrs, unpackInputs} from '../names';
 import {mipLevelSize} from '../shared/mip_sizes';
 
-import {output, read} from './tensor_io';
+import {read, withOutput} from './tensor_io';
 
 /**
  * Calls fn(outOffset, inOffset, weight) for every (level-below texel, level-above texel) pair of
@@ -39,12 +39,14 @@ export const textureMipCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const r = x.shape.length;
   const {channels, slices, height, width} = imageDims(x.shape, x.shape[r - 3], x.shape[r - 2]);
   const [h2, w2] = mipLevelSize(height, width, 1);
-  const xv = read(backend, x) as Float32Array;
-  const out = new Float64Array(slices * h2 * w2 * channels);
-  forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
-    for (let c = 0; c < channels; c++) out[o + c] += weight * xv[i + c];
+  return withOutput(backend, {shape: [...x.shape.slice(0, r - 3), h2, w2, channels]}, out32 => {
+    const xv = read(backend, x) as Float32Array;
+    const out = new Float64Array(out32.length);
+    forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
+      for (let c = 0; c < channels; c++) out[o + c] += weight * xv[i + c];
+    });
+    out32.set(out);
   });
-  return output(backend, [...x.shape.slice(0, r - 3), h2, w2, channels], out);
 };
 
 export const textureMipGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
@@ -52,12 +54,12 @@ export const textureMipGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {inHeight, inWidth} = attrs as unknown as TextureMipGradAttrs;
   const r = dy.shape.length;
   const {channels, slices, height, width} = imageDims(dy.shape, inHeight, inWidth);
-  const dyv = read(backend, dy) as Float32Array;
-  const dx = new Float32Array(slices * height * width * channels);
-  forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
-    for (let c = 0; c < channels; c++) dx[i + c] = weight * dyv[o + c];
+  return withOutput(backend, {shape: [...dy.shape.slice(0, r - 3), height, width, channels]}, dx => {
+    const dyv = read(backend, dy) as Float32Array;
+    forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
+      for (let c = 0; c < channels; c++) dx[i + c] = weight * dyv[o + c];
+    });
   });
-  return output(backend, [...dy.shape.slice(0, r - 3), height, width, channels], dx);
 };
 
 export const textureMipConfig: KernelConfig = {kernelName: TextureMip, backendName: 'cpu', kernelFunc: textureMipCpu};

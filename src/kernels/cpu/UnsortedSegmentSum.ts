@@ -6,22 +6,25 @@
 import {getKernel, KernelConfig, KernelFunc, registerKernel, UnsortedSegmentSum} from '@tensorflow/tfjs-core';
 import type {TensorInfo, UnsortedSegmentSumAttrs} from '@tensorflow/tfjs-core';
 
-import {output, read} from './tensor_io';
+import {read, withOutputs} from './tensor_io';
 
 const unsortedSegmentSum: KernelFunc = ({inputs, backend, attrs}) => {
   const {x, segmentIds} = inputs as {x: TensorInfo; segmentIds: TensorInfo};
   const {numSegments} = attrs as unknown as UnsortedSegmentSumAttrs;
-  const values = read(backend, x),
-    ids = read(backend, segmentIds);
   // segmentIds' shape is a prefix of x's: each id owns a block of `inner` consecutive values.
-  const inner = ids.length > 0 ? values.length / ids.length : 0;
-  const sums = x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
-  for (let i = 0; i < ids.length; i++) {
-    const s = ids[i];
-    if (!(s >= 0 && s < numSegments)) continue; // ids out of range are dropped, as in TensorFlow
-    for (let j = 0; j < inner; j++) sums[s * inner + j] += values[i * inner + j];
-  }
-  return output(backend, [numSegments, ...x.shape.slice(segmentIds.shape.length)], sums);
+  const numIds = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const inner = numIds > 0 ? x.shape.reduce((a, b) => a * b, 1) / numIds : 0;
+  const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  return withOutputs(backend, [{shape, dtype}], ([sums]) => {
+    const values = read(backend, x),
+      ids = read(backend, segmentIds);
+    for (let i = 0; i < ids.length; i++) {
+      const s = ids[i];
+      if (!(s >= 0 && s < numSegments)) continue; // ids out of range are dropped, as in TensorFlow
+      for (let j = 0; j < inner; j++) sums[s * inner + j] += values[i * inner + j];
+    }
+  })[0];
 };
 
 /** Registers the kernel for `backendName` unless that backend has its own. */

@@ -1,6 +1,7 @@
 /**
  * Antialias work items (docs/antialias.md#work-items) in float64, shared by the cpu forward and backward kernels.
  */
+import {DB_EPSILON, REACH} from '../shared/antialias';
 import {validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
@@ -38,9 +39,6 @@ export interface AntialiasItem {
   crossing: number;
   vertical: boolean;
 }
-
-/** Crossings this far outside the pixel pair still count, clamped (docs/antialias.md#blend). */
-const REACH = 1 / 16;
 
 /**
  * Visits every work item of every image: each pixel with its right and its up neighbour when
@@ -169,9 +167,6 @@ function isSilhouette(
   const side = (pa: number, pb: number) => (a2 - a1) * (pb - b1) - (b2 - b1) * (pa - a1);
   return side(ka, kb) * side(oa, ob) > 0;
 }
-
-/** Keeps the crossing's denominator away from zero in the backward pass (docs/antialias.md#backward). */
-const DB_EPSILON = 1e-3;
 
 /**
  * dL/d(endpoint pixel coordinates) of an item, given dL/dα, into `out`: [ga1, gb1, ga2, gb2].

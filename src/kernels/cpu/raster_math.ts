@@ -2,6 +2,7 @@
  * The rasterizer's per-pixel math (docs/rasterize.md#resolve) in float64, shared by the cpu forward and backward
  * kernels and by antialias. Positions are clip-space (x, y, z, w) in a flat array.
  */
+import {A_EPSILON} from '../shared/raster';
 
 /** A triangle's three clip-space vertices, flattened: x0 y0 z0 w0 x1 … w2. */
 export type Corners = Float64Array;
@@ -50,26 +51,31 @@ export function edgeGradients(p: Corners, alpha: Float64Array, beta: Float64Arra
 }
 
 /**
- * Coverage with a consistent tie rule. `s` is the sign of the screen determinant: inside means
- * s·a_k ≥ 0 for all k (homogeneous rasterization: this also keeps only points with w > 0).
- * A pixel center exactly on an edge belongs to the triangle whose edge function grows towards
- * +X (or, for a horizontal edge, towards +Y); the neighbour across the edge sees the opposite
- * sign, so a shared edge is covered exactly once.
+ * Whether a point is inside one edge, with the tie rule (docs/rasterize.md#tie-rule). `a`, `alpha`, `beta` are the
+ * edge's a_k, α_k, β_k at the point and `s` the sign of the screen determinant: inside when s·a_k > 0
+ * (homogeneous rasterization: this also keeps only points with w > 0). A point exactly on the edge
+ * (a_k = 0) belongs to the side towards which s·a_k grows along +X, or along +Y for an edge
+ * parallel to X; the neighbour across the edge sees the opposite signs, so a shared edge is covered
+ * exactly once.
  */
-export function covers(a: Float64Array, alpha: Float64Array, beta: Float64Array, s: number): boolean {
-  for (let k = 0; k < 3; k++) {
-    const e = s * a[k];
-    if (e > 0) continue;
-    if (e < 0) return false;
-    const da = s * alpha[k];
-    if (da < 0 || (da === 0 && s * beta[k] <= 0)) return false;
-  }
-  return true;
+export function coversEdge(a: number, alpha: number, beta: number, s: number): boolean {
+  const e = s * a,
+    da = s * alpha;
+  return e > 0 || (e === 0 && (da > 0 || (da === 0 && s * beta > 0)));
 }
 
-/** z/w at a covered pixel, from the edge functions: Σ z_k·a_k / Σ w_k·a_k. */
-export function depthAt(p: Corners, a: Float64Array, det: number): number {
-  return (p[2] * a[0] + p[6] * a[1] + p[10] * a[2]) / det;
+/** Coverage (docs/rasterize.md#coverage): inside all three edges, each with coversEdge's tie rule. */
+export function covers(a: ArrayLike<number>, alpha: ArrayLike<number>, beta: ArrayLike<number>, s: number): boolean {
+  return (
+    coversEdge(a[0], alpha[0], beta[0], s) &&
+    coversEdge(a[1], alpha[1], beta[1], s) &&
+    coversEdge(a[2], alpha[2], beta[2], s)
+  );
+}
+
+/** z/w at the point whose edge functions are `a`: Σ z_k·a_k / Σ w_k·a_k (docs/rasterize.md#resolve). */
+export function depthAt(p: Corners, a: ArrayLike<number>): number {
+  return (p[2] * a[0] + p[6] * a[1] + p[10] * a[2]) / (p[3] * a[0] + p[7] * a[1] + p[11] * a[2]);
 }
 
 const CLIP_PLANES = [
@@ -163,7 +169,7 @@ export function resolvePixel(
     u /= s;
     v /= s;
   }
-  const zw = (p[2] * a[0] + p[6] * a[1] + p[10] * a[2]) / (p[3] * a[0] + p[7] * a[1] + p[11] * a[2]);
+  const zw = depthAt(p, a);
   rast[o] = u;
   rast[o + 1] = v;
   rast[o + 2] = Math.min(Math.max(zw, -1), 1);
@@ -175,6 +181,106 @@ export function resolvePixel(
   db[o + 1] = (cy * (beta[0] - u * sb)) / A;
   db[o + 2] = (cx * (alpha[1] - v * sa)) / A;
   db[o + 3] = (cy * (beta[1] - v * sb)) / A;
+}
+
+/**
+ * The backward of resolvePixel (docs/rasterize.md#backward): the gradient of one pixel's (u, v) and, when `gdb` holds
+ * rastDb gradients (at offset `o`), of its (du/dX, du/dY, dv/dX, dv/dY), with respect to the triangle's x, y, w;
+ * added into dp (12 entries, z untouched). `s` is scratch for 6 numbers.
+ */
+export function resolvePixelGrad(
+  p: Corners,
+  fx: number,
+  fy: number,
+  width: number,
+  height: number,
+  gu: number,
+  gv: number,
+  gdb: ArrayLike<number> | null,
+  o: number,
+  dp: Float64Array,
+  s: Float64Array,
+) {
+  const q0x = p[0] - fx * p[3],
+    q0y = p[1] - fy * p[3];
+  const q1x = p[4] - fx * p[7],
+    q1y = p[5] - fy * p[7];
+  const q2x = p[8] - fx * p[11],
+    q2y = p[9] - fy * p[11];
+  const a0 = q1x * q2y - q1y * q2x,
+    a1 = q2x * q0y - q2y * q0x,
+    a2 = q0x * q1y - q0y * q1x;
+  const A = a0 + a1 + a2;
+  const Ap = A + Math.sign(A) * A_EPSILON;
+  const u = a0 / Ap,
+    v = a1 / Ap;
+  const G0 = gu / Ap,
+    G1 = gv / Ap,
+    Gs = G0 * u + G1 * v;
+  let da0 = G0 - Gs,
+    da1 = G1 - Gs,
+    da2 = -Gs;
+
+  if (gdb) {
+    // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (docs/rasterize.md#derivatives).
+    const alpha = s.subarray(0, 3),
+      beta = s.subarray(3, 6);
+    edgeGradients(p, alpha, beta);
+    const sa = alpha[0] + alpha[1] + alpha[2],
+      sb = beta[0] + beta[1] + beta[2];
+    const cx = 2 / width,
+      cy = 2 / height;
+    const gUX = gdb[o],
+      gUY = gdb[o + 1],
+      gVX = gdb[o + 2],
+      gVY = gdb[o + 3];
+    const PX = (gUX * cx) / Ap,
+      PY = (gUY * cy) / Ap,
+      QX = (gVX * cx) / Ap,
+      QY = (gVY * cy) / Ap;
+    const dAlphaAll = -(PX * u + QX * v),
+      dBetaAll = -(PY * u + QY * v);
+    const dU = -(PX * sa + PY * sb),
+      dV = -(QX * sa + QY * sb);
+    const dA =
+      -(PX * (alpha[0] - u * sa) + PY * (beta[0] - u * sb) + QX * (alpha[1] - v * sa) + QY * (beta[1] - v * sb)) / Ap;
+    da0 += (dU * (1 - u)) / Ap + (dV * -v) / Ap + dA;
+    da1 += (dU * -u) / Ap + (dV * (1 - v)) / Ap + dA;
+    da2 += (dU * -u) / Ap + (dV * -v) / Ap + dA;
+    for (let k = 0; k < 3; k++) {
+      const i = 4 * ((k + 1) % 3),
+        j = 4 * ((k + 2) % 3);
+      const dAlpha = dAlphaAll + (k === 0 ? PX : k === 1 ? QX : 0),
+        dBeta = dBetaAll + (k === 0 ? PY : k === 1 ? QY : 0);
+      // α_k = y_i·w_j − y_j·w_i
+      dp[i + 1] += dAlpha * p[j + 3];
+      dp[j + 3] += dAlpha * p[i + 1];
+      dp[j + 1] -= dAlpha * p[i + 3];
+      dp[i + 3] -= dAlpha * p[j + 1];
+      // β_k = x_j·w_i − x_i·w_j
+      dp[j] += dBeta * p[i + 3];
+      dp[i + 3] += dBeta * p[j];
+      dp[i] -= dBeta * p[j + 3];
+      dp[j + 3] -= dBeta * p[i];
+    }
+  }
+
+  // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
+  const dq0x = da1 * -q2y + da2 * q1y,
+    dq0y = da1 * q2x - da2 * q1x;
+  const dq1x = da0 * q2y - da2 * q0y,
+    dq1y = -da0 * q2x + da2 * q0x;
+  const dq2x = -da0 * q1y + da1 * q0y,
+    dq2y = da0 * q1x - da1 * q0x;
+  dp[0] += dq0x;
+  dp[1] += dq0y;
+  dp[3] += -fx * dq0x - fy * dq0y;
+  dp[4] += dq1x;
+  dp[5] += dq1y;
+  dp[7] += -fx * dq1x - fy * dq1y;
+  dp[8] += dq2x;
+  dp[9] += dq2y;
+  dp[11] += -fx * dq2x - fy * dq2y;
 }
 
 export interface RasterScratch {

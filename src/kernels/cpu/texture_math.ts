@@ -325,33 +325,56 @@ export class TexturePixel {
     const i0 = Math.floor(x),
       j0 = Math.floor(y);
     tap.setWeights(x - i0, y - j0);
-    let corner = -1;
-    for (let q = 0; q < 4; q++) {
-      let i = i0 + (q & 1),
-        j = j0 + (q >> 1);
-      const inside = i >= 0 && i < w && j >= 0 && j < h;
-      if (cube) {
-        if (inside) {
-          tap.setTap(q, this.texelOffset(nt, face, i, j, h, w));
-        } else if ((i >= 0 && i < w) || (j >= 0 && j < h)) {
-          const [f2, i2, j2] = cubeNeighbourTexel(face, i, j, w);
-          tap.setTap(q, this.texelOffset(nt, f2, i2, j2, h, w));
-        } else {
-          corner = q;
-        }
-        continue;
-      }
-      if (boundaryMode === 'zero' && !inside) {
-        tap.setTap(q, -1);
-        continue;
+    if (!cube) {
+      // Flat textures: boundary handling per axis, for two columns and two rows.
+      const C = this.scene.channels;
+      let ia = i0,
+        ib = i0 + 1,
+        ja = j0,
+        jb = j0 + 1;
+      if (boundaryMode === 'zero') {
+        const inA = ia >= 0 && ia < w,
+          inB = ib >= 0 && ib < w,
+          rowA = ja >= 0 && ja < h,
+          rowB = jb >= 0 && jb < h;
+        const ra = (nt * h + ja) * w,
+          rb = (nt * h + jb) * w;
+        tap.setTap(0, inA && rowA ? (ra + ia) * C : -1);
+        tap.setTap(1, inB && rowA ? (ra + ib) * C : -1);
+        tap.setTap(2, inA && rowB ? (rb + ia) * C : -1);
+        tap.setTap(3, inB && rowB ? (rb + ib) * C : -1);
+        return;
       }
       if (boundaryMode === 'wrap') {
-        i = wrapIndex(i, w);
-        j = wrapIndex(j, h);
+        ia = wrapIndex(ia, w);
+        ib = wrapIndex(ib, w);
+        ja = wrapIndex(ja, h);
+        jb = wrapIndex(jb, h);
       }
-      i = Math.min(Math.max(i, 0), w - 1);
-      j = Math.min(Math.max(j, 0), h - 1);
-      tap.setTap(q, this.texelOffset(nt, face, i, j, h, w));
+      ia = Math.min(Math.max(ia, 0), w - 1);
+      ib = Math.min(Math.max(ib, 0), w - 1);
+      ja = Math.min(Math.max(ja, 0), h - 1);
+      jb = Math.min(Math.max(jb, 0), h - 1);
+      const ra = (nt * h + ja) * w,
+        rb = (nt * h + jb) * w;
+      tap.setTap(0, (ra + ia) * C);
+      tap.setTap(1, (ra + ib) * C);
+      tap.setTap(2, (rb + ia) * C);
+      tap.setTap(3, (rb + ib) * C);
+      return;
+    }
+    let corner = -1;
+    for (let q = 0; q < 4; q++) {
+      const i = i0 + (q & 1),
+        j = j0 + (q >> 1);
+      if (i >= 0 && i < w && j >= 0 && j < h) {
+        tap.setTap(q, this.texelOffset(nt, face, i, j, h, w));
+      } else if ((i >= 0 && i < w) || (j >= 0 && j < h)) {
+        const [f2, i2, j2] = cubeNeighbourTexel(face, i, j, w);
+        tap.setTap(q, this.texelOffset(nt, f2, i2, j2, h, w));
+      } else {
+        corner = q;
+      }
     }
     if (corner >= 0) {
       // The missing corner of a cube face: the mean of the other three taps.

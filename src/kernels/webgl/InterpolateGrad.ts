@@ -5,8 +5,9 @@ import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
 import {interpolateAttrGradProgram, interpolateRastGradProgram} from './interpolate_grad_program';
-import {copyToTensors, elementPass, scratchGrid} from './passes';
-import {scatterToTensor} from './scatter';
+import {scatterCornerGradients} from './corner_tree';
+import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
+import {scatterTarget} from './scatter';
 
 export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, InterpolateGrad, s => {
@@ -22,17 +23,22 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       drast = s.output(rast.shape),
       drastDb = rastDb ? s.output(rast.shape) : null;
     const [n, h, w] = rast.shape;
-    const groups = Math.ceil(uniforms.uNumAttrs / 4);
-    scatterToTensor(
-      s,
-      dattr,
-      layout.attrRows,
-      uniforms.uNumAttrs,
-      interpolateAttrGradProgram(s.ctx, diffAttrs.length),
-      n * h * w * 3 * groups,
-      uniforms,
-      allTextures,
-    );
+    const groups = groupsOf(uniforms.uNumAttrs);
+    if (dattr.size > 0) {
+      const target = scatterTarget(s, layout.attrRows * groups);
+      for (let g = 0; g < groups; g++) {
+        scatterCornerGradients(s, target, n, h, w, groups, g, {
+          first: interpolateAttrGradProgram(s.ctx, diffAttrs.length),
+          uniforms: {...uniforms, uGroup: g},
+          textures: allTextures,
+          rowStride: layout.attrStride,
+          tri: allTextures.uTri,
+          numVertices: uniforms.uNumVertices,
+          numTriangles: uniforms.uNumTriangles,
+        });
+      }
+      copyToTensors(s, [target], {cols: uniforms.uNumAttrs, base: 0}, [dattr]);
+    }
     const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
     elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
     copyToTensors(s, drastDb ? grids : grids.slice(0, 1), {cols: 4, base: 0}, drastDb ? [drast, drastDb] : [drast]);

@@ -3,10 +3,11 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
+import {scatterCornerGradients} from './corner_tree';
 import {runGL} from './gl_session';
+import {copyToTensors} from './passes';
 import {rasterizeGradProgram} from './rasterize_grad_program';
-import {scratchGrid} from './passes';
-import {scatterPrecomputed} from './scatter';
+import {scatterTarget} from './scatter';
 
 export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, RasterizeGrad, s => {
@@ -17,23 +18,25 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const triT = s.indices(tri, numVertices);
     const ddbT = ddb ? s.input(ddb) : null;
     const dpos = s.output(pos.shape);
-    scatterPrecomputed(
-      s,
-      dpos,
-      posRows,
-      rasterizeGradProgram(s.ctx),
-      3,
-      numImages * height * width,
-      {
-        uNumVertices: numVertices,
-        uNumTriangles: numTriangles,
-        uHasDb: ddbT != null,
-        uImageSize: [width, height],
-        uVertexStride: vertexStride,
+    if (dpos.size === 0) return dpos.info;
+    const target = scatterTarget(s, posRows);
+    const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
+    scatterCornerGradients(s, target, numImages, height, width, 1, 0, {
+      first: rasterizeGradProgram(s.ctx),
+      uniforms: {...mesh, uHasDb: ddbT != null, uImageSize: [width, height], uVertexStride: vertexStride},
+      textures: {
+        uPos: posT.texture,
+        uTri: triT.texture,
+        uRast: rastT.texture,
+        uDy: dyT.texture,
+        uDdb: ddbT?.texture ?? null,
       },
-      {uPos: posT.texture, uTri: triT.texture, uRast: rastT.texture, uDy: dyT.texture, uDdb: ddbT?.texture ?? null},
-      scratchGrid(s, 'rasterize-grad.counts', numImages * height * width),
-    );
+      rowStride: vertexStride,
+      tri: triT.texture,
+      numVertices,
+      numTriangles,
+    });
+    copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     return dpos.info;
   });
 

@@ -83,7 +83,6 @@ export function antialiasPosGradProgram(ctx: DiffrastGL, withAlphas: boolean): G
     ctx,
     `antialias-dpos${withAlphas ? '-alphas' : ''}`,
     () => `${HEADER}${ANTIALIAS_ITEMS}${DY}${TEXEL_INDEX}${OUTPUT_INDEX}
-const float DB_EPSILON = 1e-3;  // keeps the crossing's denominator away from zero
 layout(location = 0) out vec4 outRight0;
 layout(location = 1) out vec4 outRight1;
 layout(location = 2) out vec4 outUp0;
@@ -91,11 +90,8 @@ layout(location = 3) out vec4 outUp1;
 ${withAlphas ? 'layout(location = 4) out vec4 outAlphas;  // (α right, α up, live contributions, 0)' : ''}
 // The item's gradient on its edge's endpoint 0 or 1 as (dx, dy, encoded dpos row, dw).
 vec4 endpoint(Item it, float dd, int end) {
-  // dL/d(endpoint) through the crossing X: α = ds/2 − X.
-  float dX = -dd;
-  vec4 e = it.ends;
-  float db = e.w - e.y + sign(e.w - e.y) * DB_EPSILON;
-  vec2 g = end == 0 ? vec2(dX * e.w, dX * (it.crossing - e.z)) / db : vec2(-dX * e.y, dX * (e.x - it.crossing)) / db;
+  vec4 ends = crossingGrad(it, dd);
+  vec2 g = end == 0 ? ends.xy : ends.zw;
   if (it.vertical) g = g.yx;
   int row = end == 0 ? it.v1 : it.v2;
   vec4 q = vertexPos(row);

@@ -9,6 +9,8 @@ import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
+import {DB_EPSILON, REACH} from '../shared/antialias';
+import {shaderFloat} from '../shared/raster';
 
 /** Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels. */
 export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}
@@ -32,7 +34,8 @@ struct Item {
   bool vertical;
 };
 
-const float REACH = 1.0 / 16.0;  // crossings this far outside the pair still count, clamped
+const float REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
+const float DB_EPSILON = ${shaderFloat(DB_EPSILON)};  // keeps the crossing's denominator away from zero
 
 // Which side of the line e1 → e2 the point p lies on (sign).
 float side(vec2 e1, vec2 e2, vec2 p) { return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x); }
@@ -103,6 +106,15 @@ bool pixelItem(int p, int m, out Item it) {
   int n = p / perImage, local = p - n * perImage;
   int y = local / uImageSize.x, x = local - y * uImageSize.x;
   return evaluateItem(n, m == 2 ? x - 1 : x, m == 3 ? y - 1 : y, m == 1 || m == 3, it);
+}
+
+// dL/d(a1, b1, a2, b2) of the item's edge endpoints (owner-relative, along and across the pair axis) given
+// dL/dα, through the crossing X: α = ds/2 − X.
+vec4 crossingGrad(Item it, float dAlpha) {
+  float dX = -dAlpha;
+  vec4 e = it.ends;
+  float db = e.w - e.y + sign(e.w - e.y) * DB_EPSILON;
+  return vec4(dX * e.w, dX * (it.crossing - e.z), -dX * e.y, dX * (e.x - it.crossing)) / db;
 }
 
 float color(int p, int c) { return fetch(uColor, p * uChannels + c); }

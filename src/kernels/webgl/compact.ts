@@ -12,7 +12,7 @@
 import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
-import {GlProgram} from './gl_program';
+import {GlProgram, UniformValues} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {FOUR_GRIDS, gridSamplers} from './scatter';
 
@@ -88,7 +88,8 @@ void main() {
 
 /**
  * The live contributions of `grids` (precomputed points, live where z ≠ 0) over `items` items,
- * counted into a pyramid (or as `counts` holds them: z, per item); null when a compacted draw would not pay (or counts could be inexact).
+ * counted into a pyramid (or as `counts` holds them: z, per item); null when a compacted draw would
+ * not pay (or counts could be inexact).
  */
 export function compactedCount(
   s: GlSession,
@@ -96,7 +97,28 @@ export function compactedCount(
   items: number,
   counts?: ScratchGrid,
 ): Pyramid | null {
-  const points = items * grids.length;
+  return countPyramid(s, items, items * grids.length, {
+    program: countProgram(s.ctx, counts != null),
+    uniforms: {uItems: items, uPerItem: grids.length},
+    textures: {...gridSamplers(grids), uCounts: counts?.texture ?? null},
+  });
+}
+
+/**
+ * Level 1 of a pyramid: an element program writing, per texel t, the numbers of live points of
+ * items 4t .. 4t + 3 (as countProgram does).
+ */
+export interface FirstCount {
+  program: GlProgram;
+  uniforms: UniformValues;
+  textures: {[sampler: string]: WebGLTexture | null};
+}
+
+/**
+ * The live points of `items` items (at most `points` in all), counted by `first` and summed into a
+ * pyramid; null when a compacted draw would not pay (or counts could be inexact).
+ */
+export function countPyramid(s: GlSession, items: number, points: number, first: FirstCount): Pyramid | null {
   if (points >= EXACT_COUNT) return null;
   const sizes: number[] = [];
   for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
@@ -115,9 +137,7 @@ export function compactedCount(
   const odd = scratchGrid(s, 'compact.odd', used[1]);
   const even = used[0] > 0 ? scratchGrid(s, 'compact.even', used[0]) : null;
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even!);
-  const countTextures = {...gridSamplers(grids), uCounts: counts?.texture ?? null};
-  const countUniforms = {uItems: items, uPerItem: grids.length};
-  elementPass(s, countProgram(s.ctx, counts != null), [odd], countUniforms, countTextures, 0, sizes[0]);
+  elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
   for (let l = 2; l <= sizes.length; l++) {
     elementPass(
       s,

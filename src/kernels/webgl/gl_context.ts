@@ -33,6 +33,8 @@ export class DiffrastGL {
   private readonly programs = new Map<string, GlProgram>();
   /** Scratch targets by purpose and size, oldest first; see GlSession.scratch. */
   readonly scratch = new Map<string, Scratch>();
+  /** Their bytes. */
+  scratchBytes = 0;
   /** Counts sessions, so that eviction spares the scratch targets of the running one. */
   sessions = 0;
   /** Attachment configurations already found complete (the check is a synchronous round trip). */
@@ -132,10 +134,15 @@ export interface Scratch {
   object: WebGLTexture | WebGLRenderbuffer;
   depth: boolean;
   session: number;
+  bytes: number;
 }
 
-/** Scratch targets kept per context; beyond this the least recently used are deleted. */
-export const MAX_SCRATCH = 12;
+/**
+ * Bytes of scratch targets kept per context; beyond this the least recently used are deleted
+ * (those of the running session spared). A 512² textured fit iteration uses about thirty 4 MiB
+ * targets: a smaller pool would delete and re-create some of them on every iteration.
+ */
+export const SCRATCH_BYTES = 256 * 2 ** 20;
 
 /**
  * Boxes per batch of the box index list: box b's two triangles are vertices 4b + (0, 1, 2) and

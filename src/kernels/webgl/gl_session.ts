@@ -18,7 +18,7 @@ import {
   diffrastGL,
   FORCE_NO_FLOAT_BLEND_FLAG,
   glOf,
-  MAX_SCRATCH,
+  SCRATCH_BYTES,
   PROFILE_FLAG,
 } from './gl_context';
 import {GlProgram, UniformValues} from './gl_program';
@@ -219,12 +219,14 @@ export class GlSession {
       ctx.scratch.set(key, {...have, session: this.id});
       return have.object;
     }
+    const bytes = (depth ? 4 : 16) * width * height; // DEPTH_COMPONENT32F or RGBA32F
     for (const [k, old] of ctx.scratch) {
-      if (ctx.scratch.size < MAX_SCRATCH) break;
+      if (ctx.scratchBytes + bytes <= SCRATCH_BYTES) break;
       if (old.session === this.id) continue;
       if (old.depth) gl.deleteRenderbuffer(old.object);
       else gl.deleteTexture(old.object);
       ctx.scratch.delete(k);
+      ctx.scratchBytes -= old.bytes;
     }
     let object: WebGLTexture | WebGLRenderbuffer;
     if (depth) {
@@ -242,7 +244,8 @@ export class GlSession {
       gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
       this.bindTexture(0, null);
     }
-    ctx.scratch.set(key, {object, depth, session: this.id});
+    ctx.scratch.set(key, {object, depth, session: this.id, bytes});
+    ctx.scratchBytes += bytes;
     return object;
   }
 

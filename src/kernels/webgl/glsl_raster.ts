@@ -68,21 +68,22 @@ void edgeGradients(vec4 p0, vec4 p1, vec4 p2, out vec3 alpha, out vec3 beta) {
 float screenDeterminant(vec4 p0, vec4 p1, vec4 p2) {
   return p0.w * (p1.x * p2.y - p2.x * p1.y) + p1.w * (p2.x * p0.y - p0.x * p2.y) + p2.w * (p0.x * p1.y - p1.x * p0.y);
 }
-// Inside when s·a_k ≥ 0 for all k (s = sign of the determinant; this also keeps w > 0). A center
-// exactly on an edge belongs to the side towards which the edge function grows along +X (or +Y
-// for a horizontal edge), so a shared edge is covered once. Same rule as the cpu reference.
+// Inside edge k when s·a_k > 0 (s = sign of the determinant; this also keeps w > 0); the tie rule
+// (docs/rasterize.md#tie-rule) gives a center exactly on the edge to the side towards which s·a_k grows
+// along +X, or along +Y for an edge parallel to X, so a shared edge is covered once.
 bool coversEdge(float a, float alpha, float beta, float s) {
   float e = s * a, da = s * alpha;
-  return e > 0.0 || (!(e < 0.0) && !(da < 0.0 || (da == 0.0 && s * beta <= 0.0)));
+  return e > 0.0 || (e == 0.0 && (da > 0.0 || (da == 0.0 && s * beta > 0.0)));
 }
 bool covers(vec3 a, vec3 alpha, vec3 beta, float s) {
   return coversEdge(a.x, alpha.x, beta.x, s) && coversEdge(a.y, alpha.y, beta.y, s) && coversEdge(a.z, alpha.z, beta.z, s);
 }
-float depthOf(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
+// z/w at the point whose edge functions are a: Σ z_k·a_k / Σ w_k·a_k.
+float depthAt(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
   return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);
 }
 // rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel; size = (W, H).
-void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
+void resolvePixel(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
   float A = a.x + a.y + a.z;
   float u = clamp(a.x / A, 0.0, 1.0), v = clamp(a.y / A, 0.0, 1.0);
   if (u + v > 1.0) {
@@ -90,7 +91,7 @@ void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size
     u /= s;
     v /= s;
   }
-  uvz = vec3(u, v, clamp(depthOf(p0, p1, p2, a), -1.0, 1.0));
+  uvz = vec3(u, v, clamp(depthAt(p0, p1, p2, a), -1.0, 1.0));
   float sa = alpha.x + alpha.y + alpha.z, sb = beta.x + beta.y + beta.z;
   vec2 c = 2.0 / size;
   db = vec4(c.x * (alpha.x - u * sa), c.y * (beta.x - u * sb), c.x * (alpha.y - v * sa), c.y * (beta.y - v * sb)) / A;
@@ -101,9 +102,9 @@ void resolve(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size
  * The backward of one pixel (docs/rasterize.md#backward): dL/d(x, y, w) of the three vertices, as (dx, dy, 0, dw),
  * from the gradients g on (u, v) and, with hasDb, gdb on rastDb. Needs BARYCENTRIC.
  */
-export const RASTER_GRAD = `
+export const RESOLVE_GRAD = `
 const float A_EPSILON = ${shaderFloat(A_EPSILON)};  // keeps A away from zero
-void rasterGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
+void resolvePixelGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
   vec2 f = center.hi + center.lo;
   vec2 q[3];
   for (int c = 0; c < 3; c++) {

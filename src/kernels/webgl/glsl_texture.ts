@@ -85,7 +85,7 @@ int edgeIndexValue(int kind, int k, int size) {
 }
 
 // The texel (face, i, j) of a tap at (i, j) on face f with exactly one of i, j off the face.
-ivec3 cubeNeighbour(int f, ivec2 ij, int size) {
+ivec3 cubeNeighbourTexel(int f, ivec2 ij, int size) {
   int edge = ij.x < 0 ? 0 : ij.x >= size ? 1 : ij.y < 0 ? 2 : 3;
   int k = edge <= 1 ? ij.y : ij.x;
   ivec3 n = FACE_EDGES[4 * f + edge];
@@ -158,7 +158,7 @@ Taps bilinearTaps(int level, int nt, int face, vec2 st) {
       if (insideX && insideY) {
         b.texel[q] = texelIndex(nt, face, ij, size);
       } else if (insideX || insideY) {
-        ivec3 n = cubeNeighbour(face, ij, size.x);
+        ivec3 n = cubeNeighbourTexel(face, ij, size.x);
         b.texel[q] = texelIndex(nt, n.x, n.yz, size);
       } else {
         b.corner = q;
@@ -223,7 +223,7 @@ float lodFromDerivatives(inout Lookup L, int pixel) {
   return 0.5 * log2(lambda);
 }
 
-Lookup lookup(int pixel) {
+Lookup setupLookup(int pixel) {
   Lookup L;
   L.valid = true;
   L.nt = uTexBatch > 1 ? pixel / uPixels : 0;

@@ -1,13 +1,12 @@
 /**
- * interpolate's backward passes (docs/interpolate.md#backward): dattr by point scatter (one point per pixel, corner
- * and group of four attributes), drast and drastDb by one element pass per pixel.
+ * interpolate's backward passes (docs/interpolate.md#backward): dattr summed over blocks of pixels on one triangle
+ * and scattered (corner_tree.ts), drast and drastDb by one element pass per pixel.
  */
 import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {interpolateSnippet} from './interpolate_program';
 import {elementProgram} from './passes';
-import {scatterProgram} from './scatter';
 
 /** Incoming gradients: dy [N,H,W,A] on out and dyDa [N,H,W,2k] on outDa. */
 const GRADIENTS = `
@@ -17,34 +16,45 @@ uniform sampler2D uDyDa;
 vec2 daGradient(int pixel, int j) { return fetch2(uDyDa, pixel * NUM_DIFF + j); }
 `;
 
+/**
+ * dattr's first stage (corner_tree.ts): per pixel, the key (its triangle id as rast stores it; 0
+ * when it adds nothing) and what it adds to its three corners' attributes 4·uGroup .. 4·uGroup + 3.
+ */
 export function interpolateAttrGradProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
-  return scatterProgram(
+  return elementProgram(
     ctx,
     `interpolate-dattr-${numDiff}`,
-    () => `${interpolateSnippet(numDiff)}${GRADIENTS}
-bool contribution(int point, out int texel, out vec4 value) {
-  int groups = (uNumAttrs + 3) / 4;
-  int pixel = point / (3 * groups), rest = point - pixel * 3 * groups;
-  int corner = rest / groups, g = rest - corner * groups;
+    () => `${HEADER}${interpolateSnippet(numDiff)}${GRADIENTS}${OUTPUT_INDEX}
+uniform int uGroup;
+layout(location = 0) out vec4 outKey;
+layout(location = 1) out vec4 outCorner0;
+layout(location = 2) out vec4 outCorner1;
+layout(location = 3) out vec4 outCorner2;
+void main() {
+  int pixel = outputIndex();
+  outKey = outCorner0 = outCorner1 = outCorner2 = vec4(0.0);
   ivec3 rows;
   vec2 uv;
-  texel = 0;
-  value = vec4(0.0);
-  if (!pixelCorners(pixel, rows, uv)) return false;
-  float weight = vec3(uv, 1.0 - uv.x - uv.y)[corner];
-  value = weight * fetchGroup(uDy, pixel, uNumAttrs, 4 * g);
+  if (!pixelCorners(pixel, rows, uv)) return;
+  vec4 dy = fetchGroup(uDy, pixel, uNumAttrs, 4 * uGroup);
+  vec4 c[3] = vec4[3](uv.x * dy, uv.y * dy, (1.0 - uv.x - uv.y) * dy);
   if (NUM_DIFF > 0) {
     vec4 db = fetch4(uRastDb, pixel);
     for (int j = 0; j < NUM_DIFF; j++) {
       int a = uDiffAttrs[j];
-      if (a / 4 != g) continue;
+      if (a / 4 != uGroup) continue;
       vec2 e = daGradient(pixel, j);
       float dU = dot(e, db.xy), dV = dot(e, db.zw);
-      value[a - 4 * g] += vec3(dU, dV, -dU - dV)[corner];
+      c[0][a - 4 * uGroup] += dU;
+      c[1][a - 4 * uGroup] += dV;
+      c[2][a - 4 * uGroup] += -dU - dV;
     }
   }
-  texel = rows[corner] * groups + g;
-  return true;
+  if (c[0] == vec4(0.0) && c[1] == vec4(0.0) && c[2] == vec4(0.0)) return;
+  outKey.x = fetch(uRast, 4 * pixel + 3);
+  outCorner0 = c[0];
+  outCorner1 = c[1];
+  outCorner2 = c[2];
 }
 `,
   );

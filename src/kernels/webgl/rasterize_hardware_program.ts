@@ -64,12 +64,12 @@ void main() {
       ? `// docs/rasterize.md#depth-peeling: the analytic z/w against the previous layer's, and never
   // the previous layer's own triangle.
   vec4 previous = fetch4(uPrevious, (uImage * uImageSize.y + px.y) * uImageSize.x + px.x);
-  if (previous.w == 0.0 || depthOf(vP0, vP1, vP2, a) <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;`
+  if (previous.w == 0.0 || depthAt(vP0, vP1, vP2, a) <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;`
       : ''
   }
   vec3 uvz;
   vec4 db;
-  resolve(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
+  resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
   outRast = vec4(uvz, encodeId(vTriangle + 1));
   outDb = db;
 }

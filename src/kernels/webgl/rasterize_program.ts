@@ -200,7 +200,7 @@ void main() {
   vec3 alpha, beta;
   edgeGradients(vP0, vP1, vP2, alpha, beta);
   if (!covers(a, alpha, beta, sign(vDeterminant))) discard;
-  float zw = depthOf(vP0, vP1, vP2, a);
+  float zw = depthAt(vP0, vP1, vP2, a);
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
   if (uPeel) {
     vec4 previous = fetch4(uPrevious, (vImage * uImageSize.y + px.y) * uImageSize.x + px.x);
@@ -212,7 +212,7 @@ void main() {
   gl_FragDepth = 0.5 * zw + 0.5;
   vec3 uvz;
   vec4 db;
-  resolve(vP0, vP1, vP2, a, alpha, beta, size, uvz, db);
+  resolvePixel(vP0, vP1, vP2, a, alpha, beta, size, uvz, db);
   outRast = vec4(uvz, encodeId(vTriangle + 1));
   outDb = db;
 }

@@ -13,7 +13,7 @@ import {GlSession, GlTensor, requireFloatBlend} from './gl_session';
 import {FETCH, HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 import {COMPACTED_ITEM, compactedCount} from './compact';
-import {copyToTensors, elementPass, groupsOf, scratchGrid, ScratchGrid} from './passes';
+import {copyToTensors, elementPass, scratchGrid, ScratchGrid} from './passes';
 
 /**
  * A target texel as a float that render targets store exactly: the index's bits with bit 30 set,
@@ -109,26 +109,6 @@ export function scatter(
     mode: s.gl.POINTS,
     count: points,
   });
-}
-
-/**
- * The common case: gradients for a [rows, cols] matrix (vertex attributes, texels), scattered
- * with cols padded to groups of four per texel, then copied into `output`.
- */
-export function scatterToTensor(
-  s: GlSession,
-  output: GlTensor,
-  rows: number,
-  cols: number,
-  program: GlProgram,
-  points: number,
-  uniforms: UniformValues,
-  textures: {[sampler: string]: WebGLTexture | null},
-) {
-  if (output.size === 0) return;
-  const target = scatterTarget(s, rows * groupsOf(cols));
-  scatter(s, target, program, points, uniforms, textures);
-  copyToTensors(s, [target], {cols, base: 0}, [output]);
 }
 
 /**

@@ -34,7 +34,7 @@ vec2 tap(Lookup L, int k, int q) {
 }
 void main() {
   int pixel = outputIndex();
-  Lookup L = lookup(pixel);
+  Lookup L = setupLookup(pixel);
   outSlot0Taps01 = vec4(tap(L, 0, 0), tap(L, 0, 1));
   outSlot0Taps23 = vec4(tap(L, 0, 2), tap(L, 0, 3));
   outSlot1Taps01 = vec4(tap(L, 1, 0), tap(L, 1, 1));
@@ -135,7 +135,7 @@ vec4 block(Lookup L, int k) {
 ${withPixelGrads ? PIXEL_GRAD_OUTPUTS.replace(/location = (\d)/g, (_, k) => `location = ${2 + Number(k)}`) : ''}
 void main() {
   int pixel = outputIndex();
-  Lookup L = lookup(pixel);
+  Lookup L = setupLookup(pixel);
   outSlot0 = block(L, 0);
   outSlot1 = block(L, 1);
   ${withPixelGrads ? 'writePixelGradients(L, pixel);' : ''}
@@ -274,7 +274,7 @@ export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout):
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${PIXEL_GRAD_OUTPUTS}
 void main() {
   int pixel = outputIndex();
-  writePixelGradients(lookup(pixel), pixel);
+  writePixelGradients(setupLookup(pixel), pixel);
 }
 `,
   );

@@ -13,7 +13,7 @@ export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgra
 out vec4 outValue;
 void main() {
   ivec2 pg = outputCell((uChannels + 3) / 4);
-  Lookup L = lookup(pg.x);
+  Lookup L = setupLookup(pg.x);
   vec4 value = vec4(0.0);  // (a fragment output cannot take a variable index)
   for (int lane = 0; lane < 4; lane++) {
     int c = 4 * pg.y + lane;

@@ -19,6 +19,14 @@ interface TensorData {
   dtype: string;
 }
 
+interface RenderTargets {
+  width: number;
+  height: number;
+  rast: GPUTexture;
+  db: GPUTexture;
+  depth: GPUTexture;
+}
+
 interface DeviceState {
   /** Set when device.lost resolved: every later call fails with this message. */
   lostReason: string | null;
@@ -26,13 +34,13 @@ interface DeviceState {
   /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
   dummy: GPUBuffer;
   /** Scratch render targets for rasterize, grown on demand and kept for the device's lifetime. */
-  targets: {width: number; height: number; id: GPUTexture; depth: GPUTexture} | null;
+  targets: RenderTargets | null;
   /** Compute passes timed under PROFILE_FLAG, not yet read (takePassTimes). */
   pendingTimes: PendingTime[];
 }
 
 /**
- * When true, every compute pass of our kernels is timed with timestamp queries (where the device
+ * When true, every compute and render pass of our kernels is timed with timestamp queries (where the device
  * has 'timestamp-query'): for benchmarks; read the times with `takePassTimes`.
  */
 export const PROFILE_FLAG = 'DIFFRAST_WEBGPU_PROFILE';
@@ -115,8 +123,7 @@ export class Uniforms {
 }
 
 /** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
-export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture'];
-type Resource = GPUBuffer | GPUTextureView;
+export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write'];
 
 /**
  * A program's bind group 0: the uniforms at binding 0, then storage buffers 1..n. Gives the WGSL
@@ -133,10 +140,9 @@ export class Bindings {
     this.wgsl =
       uniforms.wgsl +
       storage
-        .map(([name, type, access], i) =>
-          access === 'texture'
-            ? `@group(0) @binding(${i + 1}) var ${name}: ${type};`
-            : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
+        .map(
+          ([name, type, access], i) =>
+            `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
         )
         .join('\n') +
       '\n';
@@ -146,11 +152,11 @@ export class Bindings {
     return device.createBindGroupLayout({
       entries: [
         {binding: 0, visibility, buffer: {type: 'uniform'}},
-        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry =>
-          access === 'texture'
-            ? {binding: i + 1, visibility, texture: {sampleType: 'uint'}}
-            : {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}},
-        ),
+        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry => ({
+          binding: i + 1,
+          visibility,
+          buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'},
+        })),
       ],
     });
   }
@@ -168,6 +174,8 @@ export class GpuCall {
   private readonly state: DeviceState;
   private readonly scratch: GPUBuffer[] = [];
   private readonly outputs: TensorInfo[] = [];
+  /** This call's timed passes (PROFILE_FLAG), resolved at submit. */
+  private readonly timed: PendingTime[] = [];
   private readonly maxBinding: number;
   private readonly maxBuffer: number;
 
@@ -355,7 +363,7 @@ ${LINEAR_INDEX_WGSL}
   }
 
   /** Binds `buffers` (uniforms first) and dispatches; `groups` counts workgroups. */
-  dispatch(pipeline: GPUComputePipeline, buffers: Resource[], groups: [number, number, number]) {
+  dispatch(pipeline: GPUComputePipeline, buffers: GPUBuffer[], groups: [number, number, number]) {
     if (groups.some(g => g === 0)) return;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some(g => g > limit)) {
@@ -371,56 +379,72 @@ ${LINEAR_INDEX_WGSL}
    * Like dispatch, with the workgroup counts read on the GPU from three u32 of `args` at byte
    * `offset` (written by an earlier pass: work lists whose length only the GPU knows).
    */
-  dispatchIndirect(pipeline: GPUComputePipeline, buffers: Resource[], args: GPUBuffer, offset: number) {
+  dispatchIndirect(pipeline: GPUComputePipeline, buffers: GPUBuffer[], args: GPUBuffer, offset: number) {
     this.computePass(pipeline, buffers, pass => pass.dispatchWorkgroupsIndirect(args, offset));
   }
 
-  private computePass(pipeline: GPUComputePipeline, buffers: Resource[], run: (pass: GPUComputePassEncoder) => void) {
-    const timed = env().getBool(PROFILE_FLAG) && this.device.features.has('timestamp-query');
-    const querySet = timed ? this.device.createQuerySet({type: 'timestamp', count: 2}) : null;
-    const pass = this.encoder.beginComputePass(
-      querySet ? {timestampWrites: {querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1}} : undefined,
-    );
+  private computePass(pipeline: GPUComputePipeline, buffers: GPUBuffer[], run: (pass: GPUComputePassEncoder) => void) {
+    const timestampWrites = this.timestampWrites(pipeline.label);
+    const pass = this.encoder.beginComputePass(timestampWrites ? {timestampWrites} : undefined);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.bindGroup(pipeline, buffers));
     run(pass);
     pass.end();
-    if (querySet) {
-      const resolved = this.device.createBuffer({
-        size: 16,
-        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
-      });
-      const read = this.device.createBuffer({size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST});
-      this.encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
-      this.encoder.copyBufferToBuffer(resolved, 0, read, 0, 16);
-      this.state.pendingTimes.push({label: `${this.kernelName} ${pipeline.label}`, querySet, resolved, read});
-    }
   }
 
-  bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, resources: Resource[]): GPUBindGroup {
+  /** A render pass on the call's encoder, timed as `label` under PROFILE_FLAG. */
+  beginRenderPass(label: string, descriptor: GPURenderPassDescriptor): GPURenderPassEncoder {
+    const timestampWrites = this.timestampWrites(label);
+    return this.encoder.beginRenderPass(timestampWrites ? {...descriptor, timestampWrites} : descriptor);
+  }
+
+  /**
+   * Under PROFILE_FLAG (where the device has timestamp queries): the timestamp writes of a pass
+   * labelled `label`, whose time takePassTimes reads after submit; else undefined.
+   */
+  private timestampWrites(label: string): GPUComputePassTimestampWrites | undefined {
+    if (!env().getBool(PROFILE_FLAG) || !this.device.features.has('timestamp-query')) return undefined;
+    const querySet = this.device.createQuerySet({type: 'timestamp', count: 2});
+    const resolved = this.device.createBuffer({
+      size: 16,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
+    const read = this.device.createBuffer({size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST});
+    const time = {label: `${this.kernelName} ${label}`, querySet, resolved, read};
+    this.timed.push(time);
+    this.state.pendingTimes.push(time);
+    return {querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1};
+  }
+
+  bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, buffers: GPUBuffer[]): GPUBindGroup {
     return this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
-      entries: resources.map((r, binding) => ({binding, resource: r instanceof GPUBuffer ? {buffer: r} : r})),
+      entries: buffers.map((buffer, binding) => ({binding, resource: {buffer}})),
     });
   }
 
   /**
-   * Scratch render targets of at least width × height: an r32uint triangle-id target and its
-   * depth32float buffer. Kept per device (grown when needed), since reallocating them per call
-   * costs as much as a small draw.
+   * Scratch render targets of at least width × height: rasterize's two rgba32float targets (rast
+   * and rastDb) and their depth32float buffer. Kept per device (grown when needed), since
+   * reallocating them per call costs as much as a small draw.
    */
-  renderTargets(width: number, height: number): {id: GPUTexture; depth: GPUTexture} {
+  renderTargets(width: number, height: number): RenderTargets {
     const t = this.state.targets;
     if (t && t.width >= width && t.height >= height) return t;
-    t?.id.destroy();
-    t?.depth.destroy();
+    [t?.rast, t?.db, t?.depth].forEach(texture => texture?.destroy());
     const w = Math.max(width, t?.width ?? 0),
       h = Math.max(height, t?.height ?? 0);
-    const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING;
+    const color = () =>
+      this.device.createTexture({
+        size: [w, h],
+        format: 'rgba32float',
+        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+      });
     this.state.targets = {
       width: w,
       height: h,
-      id: this.device.createTexture({size: [w, h], format: 'r32uint', usage}),
+      rast: color(),
+      db: color(),
       depth: this.device.createTexture({
         size: [w, h],
         format: 'depth32float',
@@ -428,6 +452,23 @@ ${LINEAR_INDEX_WGSL}
       }),
     };
     return this.state.targets;
+  }
+
+  /**
+   * Copies the bottom-left width × height texels of an rgba32float texture into image n of a
+   * [N, height, width, 4] float32 buffer: one copy when a row is a multiple of 256 bytes (what
+   * copies require of a buffer's row stride), else one per row.
+   */
+  copyImage(texture: GPUTexture, buffer: GPUBuffer, n: number, width: number, height: number) {
+    const rowBytes = 16 * width;
+    const offset = n * height * rowBytes;
+    if (rowBytes % 256 === 0) {
+      this.encoder.copyTextureToBuffer({texture}, {buffer, offset, bytesPerRow: rowBytes}, [width, height]);
+      return;
+    }
+    for (let y = 0; y < height; y++) {
+      this.encoder.copyTextureToBuffer({texture, origin: [0, y]}, {buffer, offset: offset + y * rowBytes}, [width, 1]);
+    }
   }
 
   /**
@@ -439,6 +480,10 @@ ${LINEAR_INDEX_WGSL}
     b.ensureCommandEncoderReady();
     b.endComputePassEncoder();
     b.submitQueue();
+    for (const {querySet, resolved, read} of this.timed) {
+      this.encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
+      this.encoder.copyBufferToBuffer(resolved, 0, read, 0, 16);
+    }
     this.device.queue.submit([this.encoder.finish()]);
     this.scratch.forEach(s => s.destroy());
   }

@@ -5,7 +5,7 @@
  */
 import {Bindings, GpuCall, Uniforms} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, TRIANGLE_WGSL, workgroupMerge} from './wgsl_common';
-import {CORNERS_WGSL, PIXEL_GRAD_WGSL, RESOLVE_WGSL} from './wgsl_raster';
+import {CORNERS_WGSL, RESOLVE_GRAD_WGSL, RESOLVE_WGSL} from './wgsl_raster';
 
 const bindings = new Bindings(
   new Uniforms([
@@ -67,8 +67,8 @@ fn flush(key: i32, sum: array<f32, 9>) {
         sum = array<f32, 9>();
         c = loadCorners(base, k);
       }
-      let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
-      let d = pixelGrad(c, f, size, g2.x, g2.y, gdb, useDb);
+      let f = pixelCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
+      let d = resolvePixelGrad(c, f, size, g2.x, g2.y, gdb, useDb);
       for (var k = 0; k < 3; k++) {
         sum[3 * k] += d[k].x;
         sum[3 * k + 1] += d[k].y;
@@ -104,7 +104,7 @@ export function recordRasterizeGrad(call: GpuCall, a: RasterizeGradGpuArgs) {
       TRIANGLE_WGSL +
       CORNERS_WGSL +
       RESOLVE_WGSL +
-      PIXEL_GRAD_WGSL +
+      RESOLVE_GRAD_WGSL +
       atomicAddF32('addDpos', 'dpos') +
       workgroupMerge(9) +
       MAIN_WGSL,

@@ -1,26 +1,29 @@
 /**
- * Rasterize on WebGPU (docs/rasterize.md): a render pipeline finds each pixel's nearest triangle
- * into an r32uint id target, then a compute pass resolves (u, v, z/w, id) and rastDb analytically from
- * the triangle's three clip-space vertices at the exact pixel center, straight into the
- * tfjs-owned output buffers (no copy).
+ * Rasterize on WebGPU (docs/rasterize.md): a render pipeline draws each image's triangles into two
+ * rgba32float targets, rast and rastDb, which its fragment shader resolves analytically from the
+ * triangle's three clip-space vertices at the exact pixel center; the depth test keeps the nearest
+ * triangle's. The targets are then copied into the tfjs-owned output buffers
+ * (docs/rasterize.md#backend-differences says what that copy costs, and why it beats a compute
+ * resolve).
  *
- * Two coverage modes (docs/rasterize.md#coverage). 'hardware' draws the triangles themselves:
- * the pipeline's coverage and interpolated depth (depth32float, 'less', early depth test on: the
- * fragment shader writes only the id). 'exact' decides coverage in the fragment shader by the
- * exact edge-function test (the cpu reference's tie rule): each triangle is drawn as a slightly
- * larger, conservative shape in screen space (its edges pushed out by a quarter pixel, or its
- * clipped bounding box when it crosses w = 0 or is a sliver), with w = 1 and the exact depth
- * written from the shader, which turns early depth rejection off. Depth peeling discards, in
- * both modes, fragments whose analytic z/w is ≤ the previous layer's or that belong to its
- * triangle (docs/rasterize.md#depth-peeling).
+ * Two coverage modes (docs/rasterize.md#coverage), one vertex shader. 'hardware' draws the
+ * triangles themselves: the pipeline's coverage and interpolated depth (depth32float, 'less',
+ * early depth test on: the fragment shader neither discards nor writes depth). 'exact' decides
+ * coverage in the fragment shader by the exact edge-function test (the cpu reference's tie rule):
+ * each triangle is drawn as a slightly larger, conservative shape in screen space (its edges
+ * pushed out by a quarter pixel, or its clipped bounding box when it crosses w = 0 or is a
+ * sliver), with w = 1 and the exact depth written from the shader, which turns early depth
+ * rejection off. Depth peeling discards, in both modes, fragments whose analytic z/w is ≤ the
+ * previous layer's or that belong to its triangle (docs/rasterize.md#depth-peeling).
  *
- * Framebuffer rows run top-down in WebGPU: the vertex shaders negate y so that framebuffer row r
- * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is pixel (px, py). Culling
- * is decided in the vertex shaders from the sign of the screen determinant (counter-clockwise in
- * NDC is the front), not by the pipeline, whose winding the flip would reverse.
+ * Framebuffer rows run top-down in WebGPU: the vertex shader negates y so that framebuffer row r
+ * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is
+ * pixel (px, py). Culling is decided in the vertex shader from the sign of the screen determinant
+ * (counter-clockwise in NDC is the front), not by the pipeline, whose winding the flip would
+ * reverse.
  */
 import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
-import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
+import {Bindings, GpuCall, Uniforms} from './gpu_context';
 import {CORNERS_WGSL, RESOLVE_WGSL} from './wgsl_raster';
 
 const drawBindings = new Bindings(
@@ -124,8 +127,8 @@ fn boundingCover(c: Corners, size: vec2f) -> Cover {
 /**
  * The exact coverage test with a fixed evaluation order: edge (i, j) is computed from its
  * lower-indexed vertex, so two triangles sharing it get exactly opposite values whatever the
- * compiler fuses, and a shared edge is covered exactly once. Tie rule of the cpu reference: a
- * centre on an edge belongs to the side where the edge function grows towards +X (else +Y).
+ * compiler fuses, and a shared edge is covered exactly once (coversEdge's tie rule,
+ * docs/rasterize.md#tie-rule).
  */
 const COVERAGE_WGSL = `
 // (a, α, β) of the edge from corner i to corner j (vertex indices gi, gj) at the pixel center f.
@@ -139,12 +142,6 @@ fn canonicalEdge(pi: vec4f, pj: vec4f, gi: i32, gj: i32, f: Center) -> vec3f {
     s = -1.0;
   }
   return s * vec3f(cross2(relativeTo(a, f), relativeTo(b, f)), a.y * b.w - b.y * a.w, b.x * a.w - a.x * b.w);
-}
-fn insideEdge(e: vec3f, s: f32) -> bool {
-  let v = s * e.x;
-  if (v != 0.0) { return v > 0.0; }
-  let da = s * e.y;
-  return da > 0.0 || (da == 0.0 && s * e.z > 0.0);
 }
 `;
 
@@ -160,53 +157,12 @@ fn peeledAway(image: i32, px: i32, py: i32, id: i32, zw: f32) -> bool {
 }
 `;
 
-/** Hardware coverage: the triangles themselves (see the header). */
-const HARDWARE_WGSL = `
-struct VOut {
-  @builtin(position) position: vec4f,
-  @location(0) @interpolate(flat) id: i32,  // triangle + 1
-  @location(1) @interpolate(flat) p0: vec4f,
-  @location(2) @interpolate(flat) p1: vec4f,
-  @location(3) @interpolate(flat) p2: vec4f,
-  @location(4) @interpolate(flat) image: i32,
-};
-
-@vertex fn vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) image: u32) -> VOut {
-  var out: VOut;
-  let t = i32(vi / 3u);
-  out.image = i32(image);
-  out.position = vec4f(2.0, 2.0, 0.5, 1.0);  // all three corners here, outside: nothing is drawn
-  let k = triangleIndices(t, U.numVertices);
-  if (k.x < 0) { return out; }
-  let base = select(i32(image) * U.numVertices, 0, U.rangeMode != 0);
-  let c = loadCorners(base, k);
-  let det = screenDeterminant(c);
-  if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
-  if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
-  let corner = vi % 3u;
-  let p = select(select(c.p2, c.p1, corner == 1u), c.p0, corner == 0u);
-  out.position = vec4f(p.x, -p.y, 0.5 * (p.z + p.w), p.w);
-  out.id = t + 1;
-  out.p0 = c.p0;
-  out.p1 = c.p1;
-  out.p2 = c.p2;
-  return out;
-}
-
-@fragment fn fs(in: VOut) -> @location(0) u32 { return u32(in.id); }
-
-@fragment fn fsPeel(in: VOut) -> @location(0) u32 {
-  let px = i32(in.position.x);
-  let py = i32(in.position.y);
-  let c = Corners(in.p0, in.p1, in.p2);
-  let a = edgeFunctions(c, exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height)));
-  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
-  if (peeledAway(in.image, px, py, in.id, zw)) { discard; }
-  return u32(in.id);
-}
-`;
-
-const DRAW_WGSL = `
+/**
+ * The one vertex shader of both modes: triangle t = vertex / 3 of image `instance`, unless it is
+ * invalid, degenerate, non-finite or culled (then all three corners sit at one point outside the
+ * view, which draws nothing); `drawnCorner` (per mode) places its corners.
+ */
+const VERTEX_WGSL = `
 struct VOut {
   @builtin(position) position: vec4f,
   @location(0) @interpolate(flat) ids: vec4<i32>,  // triangle, its three vertex indices
@@ -220,7 +176,7 @@ struct VOut {
   var out: VOut;
   let t = i32(vi / 3u);
   out.image = i32(image);
-  out.position = vec4f(0.0, 0.0, 0.5, 1.0);  // all three corners here: nothing is drawn
+  out.position = vec4f(2.0, 2.0, 0.5, 1.0);
   let k = triangleIndices(t, U.numVertices);
   if (k.x < 0) { return out; }
   let base = select(i32(image) * U.numVertices, 0, U.rangeMode != 0);
@@ -228,12 +184,9 @@ struct VOut {
   let det = screenDeterminant(c);
   if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
   if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
-  let size = vec2f(f32(U.width), f32(U.height));
-  var cover = offsetTriangle(c, size);
-  if (!cover.ok) { cover = boundingCover(c, size); }
-  if (!cover.ok) { return out; }
-  let v = cover.v[vi % 3u];
-  out.position = vec4f(v.x, -v.y, 0.5, 1.0);
+  let p = drawnCorner(c, vi % 3u);
+  if (!p.ok) { return out; }
+  out.position = vec4f(p.at.x, -p.at.y, p.at.z, p.at.w);
   out.ids = vec4<i32>(t, k);
   out.p0 = c.p0;
   out.p1 = c.p1;
@@ -241,63 +194,72 @@ struct VOut {
   return out;
 }
 
-struct FOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
+struct Placed { at: vec4f, ok: bool };
 
-@fragment fn fs(in: VOut) -> FOut {
-  let px = i32(in.position.x);
-  let py = i32(in.position.y);
-  let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
+// The pixel a fragment shades and its exact center.
+fn fragmentPixel(in: VOut) -> vec2<i32> { return vec2<i32>(i32(in.position.x), i32(in.position.y)); }
+fn fragmentCenter(px: vec2<i32>) -> Center { return pixelCenter(px, vec2<i32>(U.width, U.height)); }
+
+// rast (u, v, z/w, id) and rastDb of the fragment's triangle at its pixel (docs/rasterize.md#resolve).
+struct Resolve { @location(0) rast: vec4f, @location(1) db: vec4f };
+fn resolveFragment(in: VOut, c: Corners, f: Center) -> Resolve {
+  let r = resolvePixel(c, f, vec2f(f32(U.width), f32(U.height)));
+  return Resolve(vec4f(r.rast.xyz, encodeId(u32(in.ids.x + 1))), r.db);
+}
+`;
+
+/** Hardware coverage: the triangles themselves (see the header). */
+const HARDWARE_WGSL = `
+fn drawnCorner(c: Corners, corner: u32) -> Placed {
+  let p = select(select(c.p2, c.p1, corner == 1u), c.p0, corner == 0u);
+  return Placed(vec4f(p.x, p.y, 0.5 * (p.z + p.w), p.w), true);
+}
+
+@fragment fn fs(in: VOut) -> Resolve {
+  return resolveFragment(in, Corners(in.p0, in.p1, in.p2), fragmentCenter(fragmentPixel(in)));
+}
+
+@fragment fn fsPeel(in: VOut) -> Resolve {
+  let px = fragmentPixel(in);
+  let f = fragmentCenter(px);
+  let c = Corners(in.p0, in.p1, in.p2);
+  let a = edgeFunctions(c, f);
+  let zw = depthAt(c, a);
+  if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
+  return resolveFragment(in, c, f);
+}
+`;
+
+/** Exact coverage: conservative covers, the exact test per fragment (see the header). */
+const EXACT_WGSL = `
+fn drawnCorner(c: Corners, corner: u32) -> Placed {
+  let size = vec2f(f32(U.width), f32(U.height));
+  var cover = offsetTriangle(c, size);
+  if (!cover.ok) { cover = boundingCover(c, size); }
+  return Placed(vec4f(cover.v[corner], 0.5, 1.0), cover.ok);
+}
+
+struct ExactOut {
+  @location(0) rast: vec4f,
+  @location(1) db: vec4f,
+  @builtin(frag_depth) depth: f32,
+};
+
+@fragment fn fs(in: VOut) -> ExactOut {
+  let px = fragmentPixel(in);
+  let f = fragmentCenter(px);
   let c = Corners(in.p0, in.p1, in.p2);
   let e0 = canonicalEdge(c.p1, c.p2, in.ids.z, in.ids.w, f);
   let e1 = canonicalEdge(c.p2, c.p0, in.ids.w, in.ids.y, f);
   let e2 = canonicalEdge(c.p0, c.p1, in.ids.y, in.ids.z, f);
   let det = screenDeterminant(c);
   let s = sign(det);
-  if (!insideEdge(e0, s) || !insideEdge(e1, s) || !insideEdge(e2, s)) { discard; }
-  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), vec3f(e0.x, e1.x, e2.x)) / det;
+  if (!covers(vec3f(e0.x, e1.x, e2.x), vec3f(e0.y, e1.y, e2.y), vec3f(e0.z, e1.z, e2.z), s)) { discard; }
+  let zw = depthAt(c, vec3f(e0.x, e1.x, e2.x));
   if (!(zw >= -1.0 && zw <= 1.0)) { discard; }  // near and far planes, per pixel
-  let id = in.ids.x + 1;
-  if (U.peel != 0 && peeledAway(in.image, px, py, id, zw)) { discard; }
-  var out: FOut;
-  out.id = u32(id);
-  out.depth = (zw + 1.0) * 0.5;
-  return out;
-}
-`;
-
-const resolveBindings = new Bindings(
-  new Uniforms([
-    ['numVertices', 'i32'],
-    ['width', 'i32'],
-    ['height', 'i32'],
-    ['rangeMode', 'i32'],
-    ['image', 'i32'],
-  ]),
-  [
-    ['pos', 'array<vec4f>'],
-    ['tri', 'array<i32>'],
-    ['rast', 'array<vec4f>', 'read_write'],
-    ['rastDb', 'array<vec4f>', 'read_write'],
-    ['idTarget', 'texture_2d<u32>', 'texture'],
-  ],
-);
-
-const RESOLVE_MAIN_WGSL = `
-@compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) g: vec3u) {
-  let px = i32(g.x);
-  let py = i32(g.y);
-  if (px >= U.width || py >= U.height) { return; }
-  let o = (U.image * U.height + py) * U.width + px;
-  let id = textureLoad(idTarget, vec2<i32>(px, py), 0).r;
-  rast[o] = vec4f(0.0);
-  rastDb[o] = vec4f(0.0);
-  if (id == 0u) { return; }
-  let k = triangleIndices(i32(id) - 1, U.numVertices);
-  let base = select(U.image * U.numVertices, 0, U.rangeMode != 0);
-  let f = exactCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
-  let r = resolvePixel(loadCorners(base, k), f, vec2f(f32(U.width), f32(U.height)));
-  rast[o] = vec4f(r.rast.xyz, encodeId(id));
-  rastDb[o] = r.db;
+  if (U.peel != 0 && peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
+  let r = resolveFragment(in, c, f);
+  return ExactOut(r.rast, r.db, (zw + 1.0) * 0.5);
 }
 `;
 
@@ -319,11 +281,11 @@ export interface RasterizeGpuArgs {
   winding: number;
 }
 
-/** Records the draws and resolves of every image into the call's encoder. */
+/** Records the draw of every image and its copy into the outputs, into the call's encoder. */
 export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
   const peel = a.peel != null;
-  const key = a.hardware ? `rasterize/hardware${peel ? '-peel' : ''}` : 'rasterize/draw';
+  const key = a.hardware ? `rasterize/hardware${peel ? '-peel' : ''}` : 'rasterize/exact';
   const draw = call.pipeline(key, device => {
     const module = device.createShaderModule({
       code:
@@ -333,37 +295,49 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
         CORNERS_WGSL +
         RESOLVE_WGSL +
         PEEL_WGSL +
-        (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + DRAW_WGSL),
+        VERTEX_WGSL +
+        (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
       label: key,
     });
     return device.createRenderPipeline({
+      label: key,
       layout: device.createPipelineLayout({
         bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
       }),
       vertex: {module, entryPoint: 'vs'},
-      fragment: {module, entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: [{format: 'r32uint'}]},
+      fragment: {
+        module,
+        entryPoint: a.hardware && peel ? 'fsPeel' : 'fs',
+        targets: [{format: 'rgba32float'}, {format: 'rgba32float'}],
+      },
       primitive: {topology: 'triangle-list', cullMode: 'none'},
       depthStencil: {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
     });
   });
-  const resolve = call.computePipeline(
-    'rasterize/resolve',
-    resolveBindings,
-    () => ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVE_MAIN_WGSL,
-  );
   const targets = call.renderTargets(width, height);
-  const idView = targets.id.createView(),
+  const colorViews = [targets.rast.createView(), targets.db.createView()],
     depthView = targets.depth.createView();
-  const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
-    call.uniforms(drawBindings.uniforms, {...common, peel: peel ? 1 : 0, winding: a.winding}),
+    call.uniforms(drawBindings.uniforms, {
+      numVertices: a.numVertices,
+      width,
+      height,
+      rangeMode: a.rangeMode ? 1 : 0,
+      peel: peel ? 1 : 0,
+      winding: a.winding,
+    }),
     call.bind(a.pos),
     call.bind(a.tri),
     call.bind(a.peel),
   ]);
   for (let n = 0; n < a.numImages; n++) {
-    const pass = call.encoder.beginRenderPass({
-      colorAttachments: [{view: idView, loadOp: 'clear', storeOp: 'store', clearValue: {r: 0, g: 0, b: 0, a: 0}}],
+    const pass = call.beginRenderPass(key, {
+      colorAttachments: colorViews.map(view => ({
+        view,
+        loadOp: 'clear' as const,
+        storeOp: 'store' as const,
+        clearValue: {r: 0, g: 0, b: 0, a: 0},
+      })),
       depthStencilAttachment: {view: depthView, depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1},
     });
     pass.setViewport(0, 0, width, height, 0, 1);
@@ -375,17 +349,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       pass.draw(3 * count, 1, 3 * first, n);
     }
     pass.end();
-    call.dispatch(
-      resolve,
-      [
-        call.uniforms(resolveBindings.uniforms, {...common, image: n}),
-        call.bind(a.pos),
-        call.bind(a.tri),
-        a.rast,
-        a.rastDb,
-        idView,
-      ],
-      groups2d(width, height, 1),
-    );
+    call.copyImage(targets.rast, a.rast, n, width, height);
+    call.copyImage(targets.db, a.rastDb, n, width, height);
   }
 }

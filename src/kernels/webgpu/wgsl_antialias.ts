@@ -4,13 +4,12 @@
  * \`topo\`.
  */
 
-/** Crossings this far outside the pixel pair still count, clamped (docs/antialias.md#blend). */
-const REACH = 1 / 16;
-/** Keeps the crossing's denominator away from zero in the backward pass (docs/antialias.md#backward). */
-const DB_EPSILON = 1e-3;
+import {DB_EPSILON, REACH} from '../shared/antialias';
+import {shaderFloat} from '../shared/raster';
 
-/** The Item struct and the gradient of its crossing: what a pass over recorded items needs. */
+/** The Item struct and the gradient of its crossing. */
 export const ITEM_WGSL = `
+const DB_EPSILON = ${shaderFloat(DB_EPSILON)};  // keeps the crossing's denominator away from zero
 // One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
 struct Item {
   ok: bool,
@@ -30,13 +29,14 @@ struct Item {
 // dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dalpha.
 fn crossingGrad(it: Item, dAlpha: f32) -> vec4f {
   let dX = -dAlpha;  // alpha = ds·(½ − ds·X) = ds/2 − X
-  let db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * ${DB_EPSILON};
+  let db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * DB_EPSILON;
   return vec4f(dX * it.e2.y, dX * (it.crossing - it.e2.x), -dX * it.e1.y, dX * (it.e1.x - it.crossing)) / db;
 }
 `;
 
 /** Evaluating an item (needs ITEM_WGSL). */
 export const ANTIALIAS_WGSL = `
+const REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
 // Owner-relative pixel coordinates (along, across) of vertex v, or a non-positive w in .z.
 fn relative(v: i32, origin: vec2f, vertical: bool) -> vec3f {
   let p = pos[v];
@@ -90,7 +90,7 @@ fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
       e = i;
     }
   }
-  if (e < 0 || !(best > -${REACH} && best < 1.0 + ${REACH})) { return it; }
+  if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) { return it; }
   it.e1 = c[(e + 1) % 3];
   it.e2 = c[(e + 2) % 3];
   if (abs(it.e2.y - it.e1.y) < abs(it.e2.x - it.e1.x)) { return it; }  // shallower than 45°

@@ -15,7 +15,7 @@ fn topBits(x: f32, bits: u32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & (0x
 // A pixel center in NDC as hi + lo, exactly (2px + 1)/size − 1 (float32 alone rounds it when the
 // size is not a power of two).
 struct Center { hi: vec2f, lo: vec2f };
-fn exactCenter(px: vec2<i32>, size: vec2<i32>) -> Center {
+fn pixelCenter(px: vec2<i32>, size: vec2<i32>) -> Center {
   let n = vec2f(2 * px + 1 - size);
   let s = vec2f(size);
   let hi = n / s;
@@ -49,15 +49,31 @@ fn edgeFunctions(c: Corners, f: Center) -> vec3f {
   let q2 = relativeTo(c.p2, f);
   return vec3f(cross2(q1, q2), cross2(q2, q0), cross2(q0, q1));
 }
-fn edgeAlpha(c: Corners) -> vec3f {
-  return vec3f(c.p1.y * c.p2.w - c.p2.y * c.p1.w, c.p2.y * c.p0.w - c.p0.y * c.p2.w, c.p0.y * c.p1.w - c.p1.y * c.p0.w);
-}
-fn edgeBeta(c: Corners) -> vec3f {
-  return vec3f(c.p2.x * c.p1.w - c.p1.x * c.p2.w, c.p0.x * c.p2.w - c.p2.x * c.p0.w, c.p1.x * c.p0.w - c.p0.x * c.p1.w);
+// α_k = ∂a_k/∂fx, β_k = ∂a_k/∂fy.
+struct EdgeGradients { alpha: vec3f, beta: vec3f };
+fn edgeGradients(c: Corners) -> EdgeGradients {
+  return EdgeGradients(
+      vec3f(c.p1.y * c.p2.w - c.p2.y * c.p1.w, c.p2.y * c.p0.w - c.p0.y * c.p2.w, c.p0.y * c.p1.w - c.p1.y * c.p0.w),
+      vec3f(c.p2.x * c.p1.w - c.p1.x * c.p2.w, c.p0.x * c.p2.w - c.p2.x * c.p0.w, c.p1.x * c.p0.w - c.p0.x * c.p1.w));
 }
 fn screenDeterminant(c: Corners) -> f32 {
   return c.p0.w * (c.p1.x * c.p2.y - c.p2.x * c.p1.y) + c.p1.w * (c.p2.x * c.p0.y - c.p0.x * c.p2.y) +
          c.p2.w * (c.p0.x * c.p1.y - c.p1.x * c.p0.y);
+}
+// Inside edge k when s·a_k > 0 (s = sign of the determinant; this also keeps w > 0); the tie rule
+// (docs/rasterize.md#tie-rule) gives a center exactly on the edge to the side towards which s·a_k grows
+// along +X, or along +Y for an edge parallel to X, so a shared edge is covered once.
+fn coversEdge(a: f32, alpha: f32, beta: f32, s: f32) -> bool {
+  let e = s * a;
+  let da = s * alpha;
+  return e > 0.0 || (e == 0.0 && (da > 0.0 || (da == 0.0 && s * beta > 0.0)));
+}
+fn covers(a: vec3f, alpha: vec3f, beta: vec3f, s: f32) -> bool {
+  return coversEdge(a.x, alpha.x, beta.x, s) && coversEdge(a.y, alpha.y, beta.y, s) && coversEdge(a.z, alpha.z, beta.z, s);
+}
+// z/w at the point whose edge functions are a: Σ z_k·a_k / Σ w_k·a_k.
+fn depthAt(c: Corners, a: vec3f) -> f32 {
+  return dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
 }
 struct Resolved { rast: vec4f, db: vec4f };
 fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
@@ -70,9 +86,10 @@ fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
     u /= s;
     v /= s;
   }
-  let zw = dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
-  let alpha = edgeAlpha(c);
-  let beta = edgeBeta(c);
+  let zw = depthAt(c, a);
+  let g = edgeGradients(c);
+  let alpha = g.alpha;
+  let beta = g.beta;
   let sa = alpha.x + alpha.y + alpha.z;
   let sb = beta.x + beta.y + beta.z;
   let d = 2.0 / size;
@@ -87,11 +104,11 @@ fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
  * Gradient of one pixel's (u, v) — and, with useDb, its rastDb — w.r.t. the corners' x, y, w
  * (docs/rasterize.md#backward); z gets none. Returns the three corners' (dx, dy, dw).
  */
-export const PIXEL_GRAD_WGSL = `
+export const RESOLVE_GRAD_WGSL = `
 const A_EPSILON = ${shaderFloat(A_EPSILON)};
-fn pixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
+fn resolvePixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
   var p = array<vec4f, 3>(c.p0, c.p1, c.p2);
-  let f = center.hi;
+  let f = center.hi + center.lo;
   let q0 = relativeTo(c.p0, center);
   let q1 = relativeTo(c.p1, center);
   let q2 = relativeTo(c.p2, center);
@@ -109,8 +126,9 @@ fn pixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec
   var dp = array<vec3f, 3>(vec3f(0.0), vec3f(0.0), vec3f(0.0));
   if (useDb) {
     // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings.
-    let alpha = edgeAlpha(c);
-    let beta = edgeBeta(c);
+    let eg = edgeGradients(c);
+    let alpha = eg.alpha;
+    let beta = eg.beta;
     let sa = alpha.x + alpha.y + alpha.z;
     let sb = beta.x + beta.y + beta.z;
     let cxy = 2.0 / size;

@@ -1,0 +1,318 @@
+/**
+ * Gradients that each pixel adds to its triangle's three corners (rasterize's position gradient,
+ * interpolate's attribute gradient), summed over blocks of pixels on one triangle before they are
+ * scattered: on SwiftShader a scattered point costs about as much as a whole element pass's
+ * fragment work per pixel, so a large triangle should cost a few points, not three per pixel.
+ *
+ * Each image's pixels form a quad tree: level 0 is the pixels, a cell of level L + 1 the 2×2
+ * cells of level L below it (cut at the image's edge). Per cell a key: the triangle id (as rast
+ * stores it) of every pixel in it that adds something, 0 when none does, −1 (mixed) when they
+ * are on different triangles; and, where the key is a triangle, the sums of its pixels' three
+ * corner values. Every pixel that adds something has exactly one ancestor-or-self whose key is
+ * its triangle and whose parent is mixed (or the top): those cells are scattered, three points
+ * each, compacted to the live ones where few are (compact.ts). Sums are pairwise in float32, so results differ
+ * from a pixel-by-pixel sum in the last bits (docs/backends.md#summation-order).
+ *
+ * The caller's level-0 element program writes the key (x of output 0; 0: adds nothing) and the
+ * three corner values (outputs 1–3), per pixel.
+ */
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
+import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
+import {GlProgram, UniformValues} from './gl_program';
+import {COMPACTED_ITEM, countPyramid} from './compact';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
+import {scatter, scatterProgram} from './scatter';
+import {VERTEX_FETCH} from './glsl_raster';
+
+/** Levels above the pixels at most (cells of up to 2^MAX_LEVEL pixels a side). */
+const MAX_LEVEL = 10;
+const LEVELS = MAX_LEVEL + 1;
+
+/** Where each level lives: levels alternate between two sets of grids (a pass cannot read what it writes). */
+interface TreeLayout {
+  /** Cells per image side, per level: (width, height). */
+  sizes: Array<[number, number]>;
+  /** First cell of each level in its set's grids. */
+  bases: number[];
+  /** First item of each level in the concatenation of all levels (the compaction's items). */
+  firsts: number[];
+  items: number;
+  used: [number, number];
+}
+
+/**
+ * The tree goes up to blocks about the size of an average triangle (at most MAX_LEVEL): above
+ * that few blocks lie on one triangle, and its levels would cost more than they save.
+ */
+function treeLayout(images: number, height: number, width: number, triangles: number): TreeLayout {
+  const top = Math.min(MAX_LEVEL, Math.floor(Math.log2(Math.max(1, (height * width) / Math.max(1, triangles))) / 2));
+  const sizes: Array<[number, number]> = [[width, height]];
+  while (sizes.length <= top) {
+    const [w, h] = sizes[sizes.length - 1];
+    if (w === 1 && h === 1) break;
+    sizes.push([Math.ceil(w / 2), Math.ceil(h / 2)]);
+  }
+  const bases: number[] = [],
+    firsts: number[] = [];
+  const used: [number, number] = [0, 0];
+  let items = 0;
+  sizes.forEach(([w, h], l) => {
+    const cells = images * w * h;
+    bases.push(used[l % 2]);
+    used[l % 2] += cells;
+    firsts.push(items);
+    items += cells;
+  });
+  return {sizes, bases, firsts, items, used};
+}
+
+/** The layout's uniforms, padded to LEVELS (GLSL arrays have a fixed size). */
+function treeUniforms(t: TreeLayout): UniformValues {
+  const pad = (xs: number[], fill: number, n = LEVELS) => [...xs, ...new Array<number>(n - xs.length).fill(fill)];
+  return {
+    uLevelSize: pad(
+      t.sizes.flatMap(s => s),
+      1,
+      2 * LEVELS,
+    ),
+    uLevelBase: pad(t.bases, 0),
+    uLevelFirst: pad(t.firsts, t.items),
+    uTopLevel: t.sizes.length - 1,
+  };
+}
+
+/** GLSL: the tree's layout, and cells of a level by (image, x, y). Needs FETCH. */
+const TREE = `
+const int LEVELS = ${LEVELS};
+uniform ivec2 uLevelSize[LEVELS];
+uniform int uLevelBase[LEVELS];
+uniform int uLevelFirst[LEVELS];
+uniform int uTopLevel;
+// Cell (x, y) of image n at level l, as an index into its set's grids.
+int cellIndex(int l, int n, int x, int y) {
+  ivec2 s = uLevelSize[l];
+  return uLevelBase[l] + (n * s.y + y) * s.x + x;
+}
+// The level, image and position of item i of the concatenated levels.
+int itemLevel(int i) {
+  int l = 0;
+  for (int k = 1; k < LEVELS; k++) if (k <= uTopLevel && i >= uLevelFirst[k]) l = k;
+  return l;
+}
+ivec3 itemCell(int i, int l) {
+  ivec2 s = uLevelSize[l];
+  int local = i - uLevelFirst[l];
+  int n = local / (s.x * s.y);
+  local -= n * s.x * s.y;
+  int y = local / s.x;
+  return ivec3(n, local - y * s.x, y);
+}
+`;
+
+/** Level l + 1 from level l: the key and the three sums of each cell's (up to) four children. */
+function levelProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'corner-tree-level',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${TREE}
+uniform sampler2D uKeys;
+uniform sampler2D uCorner0;
+uniform sampler2D uCorner1;
+uniform sampler2D uCorner2;
+uniform int uLevel;  // of the cells written
+layout(location = 0) out vec4 outKey;
+layout(location = 1) out vec4 outCorner0;
+layout(location = 2) out vec4 outCorner1;
+layout(location = 3) out vec4 outCorner2;
+void main() {
+  int i = outputIndex() - uLevelBase[uLevel];
+  ivec2 s = uLevelSize[uLevel], below = uLevelSize[uLevel - 1];
+  int n = i / (s.x * s.y), local = i - n * s.x * s.y;
+  int y = local / s.x, x = local - y * s.x;
+  float key = 0.0;
+  bool mixed = false;
+  vec4 c0 = vec4(0.0), c1 = vec4(0.0), c2 = vec4(0.0);
+  for (int j = 0; j < 2; j++) {
+    for (int k = 0; k < 2; k++) {
+      int cx = 2 * x + k, cy = 2 * y + j;
+      if (cx >= below.x || cy >= below.y) continue;
+      int c = cellIndex(uLevel - 1, n, cx, cy);
+      float childKey = fetchTexel(uKeys, c).x;
+      if (childKey == 0.0) continue;
+      if (childKey < 0.0 || (key != 0.0 && childKey != key)) mixed = true;
+      key = childKey;
+      c0 += fetchTexel(uCorner0, c);
+      c1 += fetchTexel(uCorner1, c);
+      c2 += fetchTexel(uCorner2, c);
+    }
+  }
+  if (mixed) key = -1.0;
+  outKey = vec4(key, 0.0, 0.0, 0.0);
+  outCorner0 = mixed ? vec4(0.0) : c0;
+  outCorner1 = mixed ? vec4(0.0) : c1;
+  outCorner2 = mixed ? vec4(0.0) : c2;
+}
+`,
+  );
+}
+
+/** GLSL: whether item i is scattered (a triangle's cell under a mixed parent, or at the top). */
+const LIVE = `
+uniform sampler2D uKeysEven;
+uniform sampler2D uKeysOdd;
+float keyAt(int l, int c) { return (l & 1) == 0 ? fetchTexel(uKeysEven, c).x : fetchTexel(uKeysOdd, c).x; }
+bool liveItem(int i, out int l, out int c, out int n, out float key) {
+  l = itemLevel(i);
+  ivec3 p = itemCell(i, l);
+  n = p.x;
+  c = cellIndex(l, p.x, p.y, p.z);
+  key = keyAt(l, c);
+  if (key <= 0.0) return false;
+  return l == uTopLevel || keyAt(l + 1, cellIndex(l + 1, p.x, p.y / 2, p.z / 2)) < 0.0;
+}
+`;
+
+/** The compaction's level 1: three points per live item, four items per texel. */
+function countProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'corner-tree-count',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${TREE}${LIVE}
+uniform int uItems;
+out vec4 outCounts;
+void main() {
+  int t = outputIndex() - uOutStart;
+  vec4 counts = vec4(0.0);
+  for (int m = 0; m < 4; m++) {
+    int i = 4 * t + m, l, c, n;
+    float key;
+    if (i < uItems && liveItem(i, l, c, n, key)) counts[m] = 3.0;
+  }
+  outCounts = counts;
+}
+`,
+  );
+}
+
+/**
+ * The scatter: corner k of a live item adds its sum into texel (n·uRowStride + tri[id][k])·uGroups
+ * + uGroup of the target. Compacted: point p is the p-th live point; else point 3i + k is corner k
+ * of item i.
+ */
+function pointProgram(ctx: DiffrastGL, compacted: boolean): GlProgram {
+  return scatterProgram(
+    ctx,
+    `corner-tree${compacted ? '-compacted' : ''}`,
+    () => `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${TREE}${LIVE}${compacted ? COMPACTED_ITEM : ''}
+uniform sampler2D uCorner0Even;
+uniform sampler2D uCorner1Even;
+uniform sampler2D uCorner2Even;
+uniform sampler2D uCorner0Odd;
+uniform sampler2D uCorner1Odd;
+uniform sampler2D uCorner2Odd;
+uniform int uRowStride;
+uniform int uGroups;
+uniform int uGroup;
+vec4 cornerSum(int l, int k, int c) {
+  if ((l & 1) == 0) return k == 0 ? fetchTexel(uCorner0Even, c) : k == 1 ? fetchTexel(uCorner1Even, c) : fetchTexel(uCorner2Even, c);
+  return k == 0 ? fetchTexel(uCorner0Odd, c) : k == 1 ? fetchTexel(uCorner1Odd, c) : fetchTexel(uCorner2Odd, c);
+}
+bool contribution(int point, out int texel, out vec4 value) {
+  texel = 0;
+  value = vec4(0.0);
+  int item, k, l, c, n;
+  ${compacted ? 'item = compactedItem(point, k);' : 'item = point / 3;\n  k = point - 3 * item;'}
+  float key;
+  if (!liveItem(item, l, c, n, key)) return false;
+  value = cornerSum(l, k, c);
+  texel = (n * uRowStride + triangleCorners(decodeId(key) - 1)[k]) * uGroups + uGroup;
+  return true;
+}
+`,
+  );
+}
+
+export interface CornerGradients {
+  /** Writes level 0: per pixel, the key (output 0, x) and the three corner values (outputs 1–3). */
+  first: GlProgram;
+  uniforms: UniformValues;
+  textures: {[sampler: string]: WebGLTexture | null};
+  /** Rows of an image's corners apart (attributes or positions per image; 0 when shared). */
+  rowStride: number;
+  /** The tri [T,3] texture and the number of vertices (VERTEX_FETCH). */
+  tri: WebGLTexture | null;
+  numVertices: number;
+  numTriangles: number;
+}
+
+/**
+ * Adds the corner gradients of `g` over [images, height, width] pixels into `target`, texels
+ * (row·groups + group).
+ */
+export function scatterCornerGradients(
+  s: GlSession,
+  target: ScratchGrid,
+  images: number,
+  height: number,
+  width: number,
+  groups: number,
+  group: number,
+  g: CornerGradients,
+) {
+  const t = treeLayout(images, height, width, g.numTriangles);
+  const sets = t.used.map((cells, set) =>
+    cells === 0
+      ? null
+      : ['keys', 'corner0', 'corner1', 'corner2'].map(name => scratchGrid(s, `corner-tree.${set}.${name}`, cells)),
+  );
+  const tree = treeUniforms(t);
+  elementPass(s, g.first, sets[0]!, {...g.uniforms, ...tree}, g.textures, 0, images * height * width);
+  for (let l = 1; l < t.sizes.length; l++) {
+    const below = sets[(l - 1) % 2]!,
+      here = sets[l % 2]!;
+    const [w, h] = t.sizes[l];
+    elementPass(
+      s,
+      levelProgram(s.ctx),
+      here,
+      {...tree, uLevel: l},
+      {uKeys: below[0].texture, uCorner0: below[1].texture, uCorner1: below[2].texture, uCorner2: below[3].texture},
+      t.bases[l],
+      t.bases[l] + images * w * h,
+    );
+  }
+  const keys = {uKeysEven: sets[0]![0].texture, uKeysOdd: sets[1]?.[0].texture ?? null};
+  const pyramid = countPyramid(s, t.items, 3 * t.items, {
+    program: countProgram(s.ctx),
+    uniforms: {...tree, uItems: t.items},
+    textures: keys,
+  });
+  const textures: {[sampler: string]: WebGLTexture | null} = {...keys, uTri: g.tri, uPos: null};
+  (['Even', 'Odd'] as const).forEach((parity, set) =>
+    [0, 1, 2].forEach(k => (textures[`uCorner${k}${parity}`] = sets[set]?.[k + 1].texture ?? null)),
+  );
+  const uniforms = {
+    ...tree,
+    uRowStride: g.rowStride,
+    uGroups: groups,
+    uGroup: group,
+    uNumVertices: g.numVertices,
+    uNumTriangles: g.numTriangles,
+  };
+  if (pyramid) {
+    scatter(
+      s,
+      target,
+      pointProgram(s.ctx, true),
+      pyramid.total,
+      {...uniforms, ...pyramid.uniforms},
+      {
+        ...textures,
+        ...pyramid.textures,
+      },
+    );
+  } else {
+    scatter(s, target, pointProgram(s.ctx, false), 3 * t.items, uniforms, textures);
+  }
+}
