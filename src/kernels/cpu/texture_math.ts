@@ -46,7 +46,7 @@ const LN2 = Math.log(2);
  * texels with shares: one texel normally, none outside a 'zero' texture, and three (⅓ each) for
  * the missing corner of a cube face.
  */
-class Taps {
+export class Taps {
   readonly offsets = new Int32Array(12);
   readonly shares = new Float64Array(12);
   readonly counts = new Int32Array(4);
@@ -90,9 +90,64 @@ class Taps {
   }
 }
 
-function wrapIndex(i: number, size: number): number {
+export function wrapIndex(i: number, size: number): number {
   const r = i % size;
   return r < 0 ? r + size : r;
+}
+
+/**
+ * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
+ * (docs/texture.md#level-of-detail), from the footprint (ds/dX, ds/dY, dt/dX, dt/dY) on a level-0 texture of
+ * width × height texels; writes dlod/d(footprint) into `grad` (zeros where not finite).
+ */
+export function lodFromDerivatives(fp: ArrayLike<number>, width: number, height: number, grad: Float64Array): number {
+  const dsX = fp[0],
+    dsY = fp[1],
+    dtX = fp[2],
+    dtY = fp[3];
+  const W = width,
+    H = height;
+  const sx = dsX * W,
+    sy = dsY * W,
+    tx = dtX * H,
+    ty = dtY * H;
+  const A = sx * sx + tx * tx,
+    B = sy * sy + ty * ty,
+    C = sx * sy + tx * ty;
+  const half = (A - B) / 2;
+  const r = Math.sqrt(half * half + C * C);
+  const lambda = (A + B) / 2 + r;
+  const k = 1 / (2 * LN2 * lambda);
+  const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
+  const g = grad;
+  g[0] = W * (sx + (half * sx + C * sy) * ir) * k;
+  g[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
+  g[2] = H * (tx + (half * tx + C * ty) * ir) * k;
+  g[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
+  for (let i = 0; i < 4; i++) if (!Number.isFinite(g[i])) g[i] = 0;
+  return 0.5 * Math.log2(lambda);
+}
+
+/** The mip levels a lookup reads (docs/texture.md#level-of-detail): l0, l1 (equal when one level), the weight f of
+ * l1, and whether lod gets a gradient (strictly between 0 and the last level, linear-mipmap-linear only). */
+export function chooseLevels(
+  lod: number,
+  filterMode: FilterMode,
+  maxLevel: number,
+): {l0: number; l1: number; f: number; lodActive: boolean} {
+  const lodActive = filterMode === 'linear-mipmap-linear' && lod > 0 && lod < maxLevel;
+  lod = lod > 0 ? Math.min(lod, maxLevel) : 0; // also maps NaN to 0
+  let l0 = 0,
+    l1 = 0,
+    f = 0;
+  if (filterMode === 'linear-mipmap-nearest') {
+    l0 = l1 = Math.floor(lod);
+  } else if (filterMode === 'linear-mipmap-linear' && lod > 0) {
+    l0 = Math.floor(lod);
+    l1 = Math.min(l0 + 1, maxLevel);
+    f = lod - l0;
+  }
+  return {l0, l1, f, lodActive};
 }
 
 /** Evaluates (forward) or differentiates (backward) the lookup of one output pixel. */
@@ -147,7 +202,7 @@ export class TexturePixel {
 
     if (scene.filterMode === 'nearest') {
       const tap = this.taps[0];
-      this.nearest(tap, nt, face, s, t);
+      this.nearestTaps(tap, nt, face, s, t);
       if (!dy) {
         for (let c = 0; c < C; c++) out![pix * C + c] = tap.value(scene.levels[0].data, 0, c);
       } else {
@@ -157,30 +212,20 @@ export class TexturePixel {
     }
 
     // Level of detail.
-    const L = scene.levels.length - 1;
     let lod = 0;
-    const mipmapped = scene.filterMode !== 'linear';
-    if (mipmapped) {
-      if (scene.uvDa) lod = this.lodFromDerivatives(pix, scene.levels[0]);
+    if (scene.filterMode !== 'linear') {
+      if (scene.uvDa) {
+        const level0 = scene.levels[0];
+        lod = lodFromDerivatives(this.texcoordDerivatives(pix), level0.width, level0.height, this.lodGrad);
+      }
       if (scene.bias) lod += scene.bias[pix];
     }
-    const lodActive = scene.filterMode === 'linear-mipmap-linear' && lod > 0 && lod < L;
-    lod = lod > 0 ? Math.min(lod, L) : 0; // also maps NaN to 0
-    let l0 = 0,
-      l1 = 0,
-      f = 0;
-    if (scene.filterMode === 'linear-mipmap-nearest') {
-      l0 = l1 = Math.floor(lod);
-    } else if (scene.filterMode === 'linear-mipmap-linear' && lod > 0) {
-      l0 = Math.floor(lod);
-      l1 = Math.min(l0 + 1, L);
-      f = lod - l0;
-    }
+    const {l0, l1, f, lodActive} = chooseLevels(lod, scene.filterMode, scene.levels.length - 1);
     const used = l1 !== l0 ? 2 : 1;
     for (let k = 0; k < used; k++) {
       const level = scene.levels[k === 0 ? l0 : l1];
       const tap = this.taps[k];
-      this.bilinear(tap, level, nt, face, s, t);
+      this.bilinearTaps(tap, level, nt, face, s, t);
       const val = this.values[k];
       const d = level.data;
       if (tap.isSimple()) {
@@ -278,7 +323,7 @@ export class TexturePixel {
   }
 
   /** Nearest texel of level 0 (docs/texture.md#lookup). */
-  private nearest(tap: Taps, nt: number, face: number, s: number, t: number) {
+  nearestTaps(tap: Taps, nt: number, face: number, s: number, t: number) {
     const {boundaryMode} = this.scene;
     const {height: h, width: w} = this.scene.levels[0];
     tap.counts.fill(0);
@@ -304,7 +349,7 @@ export class TexturePixel {
   }
 
   /** The four taps of a bilinear lookup at (s, t) of one level, with boundary handling. */
-  private bilinear(tap: Taps, level: TexLevel, nt: number, face: number, s: number, t: number) {
+  bilinearTaps(tap: Taps, level: TexLevel, nt: number, face: number, s: number, t: number) {
     const {boundaryMode, cube} = this.scene;
     const {height: h, width: w} = level;
     if (boundaryMode === 'wrap') {
@@ -434,39 +479,6 @@ export class TexturePixel {
     out[2] = tX;
     out[3] = tY;
     return out;
-  }
-
-  /**
-   * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
-   * (docs/texture.md#level-of-detail); stores dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) in this.lodGrad.
-   */
-  private lodFromDerivatives(pix: number, level0: TexLevel): number {
-    const fp = this.texcoordDerivatives(pix);
-    const dsX = fp[0],
-      dsY = fp[1],
-      dtX = fp[2],
-      dtY = fp[3];
-    const W = level0.width,
-      H = level0.height;
-    const sx = dsX * W,
-      sy = dsY * W,
-      tx = dtX * H,
-      ty = dtY * H;
-    const A = sx * sx + tx * tx,
-      B = sy * sy + ty * ty,
-      C = sx * sy + tx * ty;
-    const half = (A - B) / 2;
-    const r = Math.sqrt(half * half + C * C);
-    const lambda = (A + B) / 2 + r;
-    const k = 1 / (2 * LN2 * lambda);
-    const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
-    const g = this.lodGrad;
-    g[0] = W * (sx + (half * sx + C * sy) * ir) * k;
-    g[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
-    g[2] = H * (tx + (half * tx + C * ty) * ir) * k;
-    g[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
-    for (let i = 0; i < 4; i++) if (!Number.isFinite(g[i])) g[i] = 0;
-    return 0.5 * Math.log2(lambda);
   }
 
   /** Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). */

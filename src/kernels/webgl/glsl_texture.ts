@@ -85,9 +85,9 @@ int edgeIndexValue(int kind, int k, int size) {
 }
 
 // The texel (face, i, j) of a tap at (i, j) on face f with exactly one of i, j off the face.
-ivec3 cubeNeighbourTexel(int f, ivec2 ij, int size) {
-  int edge = ij.x < 0 ? 0 : ij.x >= size ? 1 : ij.y < 0 ? 2 : 3;
-  int k = edge <= 1 ? ij.y : ij.x;
+ivec3 cubeNeighbourTexel(int f, int i, int j, int size) {
+  int edge = i < 0 ? 0 : i >= size ? 1 : j < 0 ? 2 : 3;
+  int k = edge <= 1 ? j : i;
   ivec3 n = FACE_EDGES[4 * f + edge];
   return ivec3(n.x, edgeIndexValue(n.y, k, size), edgeIndexValue(n.z, k, size));
 }
@@ -158,7 +158,7 @@ Taps bilinearTaps(int level, int nt, int face, vec2 st) {
       if (insideX && insideY) {
         b.texel[q] = texelIndex(nt, face, ij, size);
       } else if (insideX || insideY) {
-        ivec3 n = cubeNeighbourTexel(face, ij, size.x);
+        ivec3 n = cubeNeighbourTexel(face, ij.x, ij.y, size.x);
         b.texel[q] = texelIndex(nt, n.x, n.yz, size);
       } else {
         b.corner = q;
@@ -204,11 +204,9 @@ vec4 texcoordDerivatives(Lookup L, int pixel) {
   return vec4(dot(L.js, dX), dot(L.js, dY), dot(L.jt, dX), dot(L.jt, dY));
 }
 
-// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix; also
-// sets L.lodGrad.
-float lodFromDerivatives(inout Lookup L, int pixel) {
-  vec4 d = texcoordDerivatives(L, pixel);
-  vec2 size = vec2(uLevelSize[0]);
+// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix, from the
+// footprint d = (ds/dX, ds/dY, dt/dX, dt/dY) on a level 0 of size (w, h); grad = dlod/dd.
+float lodFromDerivatives(vec4 d, vec2 size, out vec4 grad) {
   float sx = d.x * size.x, sy = d.y * size.x, tx = d.z * size.y, ty = d.w * size.y;
   float A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
   float h = (A - B) / 2.0;
@@ -219,8 +217,27 @@ float lodFromDerivatives(inout Lookup L, int pixel) {
   vec4 g = vec4(size.x * (sx + (h * sx + C * sy) * ir), size.x * (sy + (-h * sy + C * sx) * ir),
                 size.y * (tx + (h * tx + C * ty) * ir), size.y * (ty + (-h * ty + C * tx) * ir)) * k;
   for (int i = 0; i < 4; i++) if (isnan(g[i]) || isinf(g[i])) g[i] = 0.0;
-  L.lodGrad = g;
+  grad = g;
+  // log2 of 0 or infinity is undefined in GLSL (SwiftShader's log2(0) is −127): the limits explicitly.
+  if (isinf(lambda)) return 1e30;
+  if (!(lambda > 0.0)) return -1e30;
   return 0.5 * log2(lambda);
+}
+
+// The levels a lookup reads: l0, l1 (equal when one), the weight f of l1, and whether lod gets a
+// gradient (strictly between 0 and the last level, linear-mipmap-linear only).
+void chooseLevels(float lod, int filterMode, int maxLevel, out int l0, out int l1, out float f, out bool lodActive) {
+  lodActive = filterMode == LINEAR_MIPMAP_LINEAR && lod > 0.0 && lod < float(maxLevel);
+  lod = lod > 0.0 ? min(lod, float(maxLevel)) : 0.0;  // also maps NaN to 0
+  l0 = l1 = 0;
+  f = 0.0;
+  if (filterMode == LINEAR_MIPMAP_NEAREST) {
+    l0 = l1 = int(floor(lod));
+  } else if (filterMode == LINEAR_MIPMAP_LINEAR && lod > 0.0) {
+    l0 = int(floor(lod));
+    l1 = min(l0 + 1, maxLevel);
+    f = lod - float(l0);
+  }
 }
 
 Lookup setupLookup(int pixel) {
@@ -267,20 +284,11 @@ Lookup setupLookup(int pixel) {
     return L;
   }
   float lod = 0.0;
-  int maxLevel = NUM_LEVELS - 1;
   if (uFilter == LINEAR_MIPMAP_NEAREST || uFilter == LINEAR_MIPMAP_LINEAR) {
-    if (uHasUvDa) lod = lodFromDerivatives(L, pixel);
+    if (uHasUvDa) lod = lodFromDerivatives(texcoordDerivatives(L, pixel), vec2(uLevelSize[0]), L.lodGrad);
     if (uHasBias) lod += fetch(uBias, pixel);
   }
-  L.lodActive = uFilter == LINEAR_MIPMAP_LINEAR && lod > 0.0 && lod < float(maxLevel);
-  lod = lod > 0.0 ? min(lod, float(maxLevel)) : 0.0;  // also maps NaN to 0
-  if (uFilter == LINEAR_MIPMAP_NEAREST) {
-    L.l0 = L.l1 = int(floor(lod));
-  } else if (uFilter == LINEAR_MIPMAP_LINEAR && lod > 0.0) {
-    L.l0 = int(floor(lod));
-    L.l1 = min(L.l0 + 1, maxLevel);
-    L.f = lod - float(L.l0);
-  }
+  chooseLevels(lod, uFilter, NUM_LEVELS - 1, L.l0, L.l1, L.f, L.lodActive);
   L.used = L.l1 != L.l0 ? 2 : 1;
   L.b0 = bilinearTaps(L.l0, L.nt, L.face, L.st);
   if (L.used == 2) L.b1 = bilinearTaps(L.l1, L.nt, L.face, L.st);

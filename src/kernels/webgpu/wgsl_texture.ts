@@ -189,12 +189,11 @@ fn texcoordDerivatives(pix: i32, k: Lookup) -> vec4f {
   return r;
 }
 
-// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix; sets lodGrad.
-fn lodFromDerivatives(pix: i32, k: ptr<function, Lookup>) -> f32 {
-  let d = texcoordDerivatives(pix, *k);
-  let hw = levelSize(0);
-  let W = f32(hw.y);
-  let H = f32(hw.x);
+// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix, from the footprint
+// d = (ds/dX, ds/dY, dt/dX, dt/dY) on a level 0 of size (w, h); *grad = dlod/dd.
+fn lodFromDerivatives(d: vec4f, size: vec2f, grad: ptr<function, vec4f>) -> f32 {
+  let W = size.x;
+  let H = size.y;
   let sx = d.x * W;
   let sy = d.y * W;
   let tx = d.z * H;
@@ -210,10 +209,32 @@ fn lodFromDerivatives(pix: i32, k: ptr<function, Lookup>) -> f32 {
   var g = vec4f(W * (sx + (half * sx + C * sy) * ir), W * (sy + (-half * sy + C * sx) * ir),
                 H * (tx + (half * tx + C * ty) * ir), H * (ty + (-half * ty + C * tx) * ir)) * kk;
   for (var i = 0; i < 4; i++) { if (!isFiniteF(g[i])) { g[i] = 0.0; } }
-  (*k).lodGrad = g;
+  *grad = g;
   if (!isFiniteF(lambda)) { return select(-1e30, 1e30, lambda > 0.0); }
   if (!(lambda > 0.0)) { return -1e30; }
   return 0.5 * log2(lambda);
+}
+
+// The levels a lookup reads: l0, l1 (equal when one), the weight f of l1, and whether lod gets a gradient
+// (strictly between 0 and the last level, linear-mipmap-linear only).
+struct Levels { l0: i32, l1: i32, f: f32, lodActive: bool };
+fn chooseLevels(lodIn: f32, filterMode: i32, maxLevel: i32) -> Levels {
+  var c: Levels;
+  let L = f32(maxLevel);
+  c.lodActive = filterMode == ${FILTER_CODES['linear-mipmap-linear']} && lodIn > 0.0 && lodIn < L;
+  let lod = select(0.0, min(lodIn, L), lodIn > 0.0);  // also maps NaN to 0
+  c.l0 = 0;
+  c.l1 = 0;
+  c.f = 0.0;
+  if (filterMode == ${FILTER_CODES['linear-mipmap-nearest']}) {
+    c.l0 = i32(floor(lod));
+    c.l1 = c.l0;
+  } else if (filterMode == ${FILTER_CODES['linear-mipmap-linear']} && lod > 0.0) {
+    c.l0 = i32(floor(lod));
+    c.l1 = min(c.l0 + 1, maxLevel);
+    c.f = lod - f32(c.l0);
+  }
+  return c;
 }
 
 fn setupLookup(pix: i32) -> Lookup {
@@ -242,20 +263,17 @@ fn setupLookup(pix: i32) -> Lookup {
   k.used = 1;
   k.lodActive = false;
   if (U.filterMode < ${FILTER_CODES['linear-mipmap-nearest']}) { return k; }
-  let L = f32(U.numLevels - 1);
   var lod = 0.0;
-  if (U.hasDa != 0) { lod = lodFromDerivatives(pix, &k); }
-  if (U.hasBias != 0) { lod += bias[pix]; }
-  k.lodActive = U.filterMode == ${FILTER_CODES['linear-mipmap-linear']} && lod > 0.0 && lod < L;
-  lod = select(0.0, min(lod, L), lod > 0.0);  // also maps NaN to 0
-  if (U.filterMode == ${FILTER_CODES['linear-mipmap-nearest']}) {
-    k.l0 = i32(floor(lod));
-    k.l1 = k.l0;
-  } else if (lod > 0.0) {
-    k.l0 = i32(floor(lod));
-    k.l1 = min(k.l0 + 1, U.numLevels - 1);
-    k.f = lod - f32(k.l0);
+  if (U.hasDa != 0) {
+    let hw = levelSize(0);
+    lod = lodFromDerivatives(texcoordDerivatives(pix, k), vec2f(f32(hw.y), f32(hw.x)), &k.lodGrad);
   }
+  if (U.hasBias != 0) { lod += bias[pix]; }
+  let levels = chooseLevels(lod, U.filterMode, U.numLevels - 1);
+  k.l0 = levels.l0;
+  k.l1 = levels.l1;
+  k.f = levels.f;
+  k.lodActive = levels.lodActive;
   k.used = select(1, 2, k.l1 != k.l0);
   return k;
 }
