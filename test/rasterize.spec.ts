@@ -130,6 +130,92 @@ describeEachBackend('rasterize', backend => {
     }
   });
 
+  it('gives a center on an edge to the triangle on its +X side, or above an edge parallel to X (exact coverage)', async () => {
+    // docs/rasterize.md#tie-rule. Pairs of triangles sharing an edge through pixel centers of an 8×8 image
+    // (centers at odd multiples of 1/8): [name, triangle 1, triangle 2, the pixels inside the shared edge, owner id].
+    const pairs: Array<[string, V4[], V4[], Array<[number, number]>, number]> = [
+      [
+        'diagonal',
+        [
+          [-0.625, -0.875, 0.1, 1],
+          [0.375, 0.125, 0.2, 1],
+          [-0.625, 0.125, 0.3, 1],
+        ],
+        [
+          [0.375, 0.125, 0.2, 1],
+          [-0.625, -0.875, 0.1, 1],
+          [0.375, -0.875, 0.4, 1],
+        ],
+        [
+          [2, 1],
+          [3, 2],
+          [4, 3],
+        ],
+        2, // the triangle to the right
+      ],
+      [
+        'parallel to X',
+        [
+          [-0.625, 0.125, 0.1, 1],
+          [0.375, 0.125, 0.2, 1],
+          [-0.125, 0.625, 0.3, 1],
+        ],
+        [
+          [0.375, 0.125, 0.2, 1],
+          [-0.625, 0.125, 0.1, 1],
+          [-0.125, -0.375, 0.4, 1],
+        ],
+        [
+          [2, 4],
+          [3, 4],
+          [4, 4],
+        ],
+        1, // the triangle above
+      ],
+      [
+        'parallel to Y, clockwise, w = 2',
+        [
+          [0.25, -1.25, 0.2, 2],
+          [-0.75, -0.25, 0.6, 2],
+          [0.25, 0.75, 0.4, 2],
+        ],
+        [
+          [0.25, 0.75, 0.4, 2],
+          [1.25, -0.25, 0.8, 2],
+          [0.25, -1.25, 0.2, 2],
+        ],
+        [
+          [4, 2],
+          [4, 3],
+          [4, 4],
+        ],
+        2, // the triangle to the right
+      ],
+    ];
+    for (const [name, a, b, pixels, owner] of pairs) {
+      for (const order of [[a, b] as const, [b, a] as const]) {
+        const pos = tf.tensor3d([[...order[0], ...order[1]]]);
+        const tri = tf.tensor2d(
+          [
+            [0, 1, 2],
+            [3, 4, 5],
+          ],
+          [2, 3],
+          'int32',
+        );
+        const {rast, rastDb} = dr.rasterize(pos, tri, [8, 8], {coverage: 'exact'});
+        const r = await rast.data();
+        const want = order[0] === a ? owner : 3 - owner;
+        for (const [px, py] of pixels) {
+          expect(r[4 * (py * 8 + px) + 3])
+            .withContext(`${name}, pixel (${px}, ${py})`)
+            .toBe(want);
+        }
+        tf.dispose([pos, tri, rast, rastDb]);
+      }
+    }
+  });
+
   it('clips against all six planes (vertices behind the eye, past near and far)', async () => {
     const scenes: V4[][] = [
       [
