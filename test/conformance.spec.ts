@@ -18,8 +18,8 @@ import {BoundaryMode, FilterMode} from '../src/kernels/names';
 import {cubeFaceOf, cubeNeighbourTexel} from '../src/kernels/shared/cube';
 import {ANTIALIAS_ITEMS} from '../src/kernels/webgl/antialias_program';
 import {textureSnippet} from '../src/kernels/webgl/glsl_texture';
-import {ANTIALIAS_WGSL} from '../src/kernels/webgpu/wgsl_antialias';
-import {ID_WGSL, TRIANGLE_WGSL} from '../src/kernels/webgpu/wgsl_common';
+import {ITEM_WGSL} from '../src/kernels/webgpu/wgsl_antialias';
+import {ID_WGSL} from '../src/kernels/webgpu/wgsl_common';
 import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL} from '../src/kernels/webgpu/wgsl_texture';
 import {BARYCENTRIC, RESOLVE_GRAD} from '../src/kernels/webgl/glsl_raster';
 import {CORNERS_WGSL, RESOLVE_GRAD_WGSL, RESOLVE_WGSL} from '../src/kernels/webgpu/wgsl_raster';
@@ -387,20 +387,13 @@ vec4 g = crossingGrad(it, arg(5));
 for (int k = 0; k < 4; k++) r[k] = g[k];`,
           },
           {
-            snippets: ID_WGSL + TRIANGLE_WGSL + ANTIALIAS_WGSL,
+            snippets: ITEM_WGSL,
             body: `var it: Item;
 it.e1 = vec2f(arg(0), arg(1));
 it.e2 = vec2f(arg(2), arg(3));
 it.crossing = arg(4);
 let g = crossingGrad(it, arg(5));
 for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
-            storage: [
-              ['rast', 'array<vec4f>', new Float32Array(4)],
-              ['pos', 'array<vec4f>', new Float32Array(4)],
-              ['tri', 'array<i32>', new Int32Array(4)],
-              ['topo', 'array<i32>', new Int32Array(4)],
-            ],
-            uniforms: {width: 1, height: 1, numVertices: 0, numTriangles: 0, rangeMode: 0},
           },
         );
         const bad = new Mismatches();
