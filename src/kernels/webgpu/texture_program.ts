@@ -98,8 +98,12 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   if (!k.ok || U.filterMode == ${FILTER_CODES.nearest}) { return; }
   var dst = vec2f(0.0);
   var dLod = 0.0;
+  let t0 = lookupTaps(k, 0);
+  var t1 = t0;
+  if (k.used == 2) { t1 = lookupTaps(k, 1); }
   for (var slot = 0; slot < k.used; slot++) {
-    let t = lookupTaps(k, slot);
+    var t = t0;
+    if (slot == 1) { t = t1; }
     let lw = levelWeight(k, slot);
     for (var c = 0; c < C; c++) {
       let gc = lw * dy[pix * C + c];
@@ -113,8 +117,6 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
     }
   }
   if (k.lodActive && k.used == 2) {
-    let t0 = lookupTaps(k, 0);
-    let t1 = lookupTaps(k, 1);
     for (var c = 0; c < C; c++) { dLod += dy[pix * C + c] * (filtered(t1, c) - filtered(t0, c)); }
   }
   if (U.cube != 0) {
@@ -192,8 +194,13 @@ fn flushSlot(key: i32, g: vec4f) {
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }
+    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing
+    let t0 = lookupTaps(k, 0);
+    var t1 = t0;
+    if (k.used == 2) { t1 = lookupTaps(k, 1); }
     for (var slot = 0; slot < k.used; slot++) {
-      let t = lookupTaps(k, slot);
+      var t = t0;
+    if (slot == 1) { t = t1; }
       let w = levelWeight(k, slot) * tapWeights(t);
       for (var q = 0; q < 4; q++) {
         let gq = w[q] * dyc;
@@ -221,6 +228,19 @@ fn flushSlot(key: i32, g: vec4f) {
 `;
 
 const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
+
+/** The uniforms a program is specialised on: constants in its code, so that the compiler drops the other modes' paths. */
+const SPECIALISED = ['cube', 'filterMode', 'boundaryMode', 'hasDa', 'hasBias', 'channels'] as const;
+
+/** A cached pipeline for `a`'s modes: `code` with those uniforms replaced by their values. */
+function specialisedPipeline(call: GpuCall, name: string, bindings: Bindings, a: TextureGpuArgs, code: string) {
+  const u = uniformValues(a);
+  const values = SPECIALISED.map(k => u[k]);
+  const pattern = new RegExp(`\\bU\\.(${SPECIALISED.join('|')})\\b`, 'g');
+  return call.computePipeline(`${name}/${values.join(',')}`, bindings, () =>
+    code.replace(pattern, (_, k: (typeof SPECIALISED)[number]) => `(${u[k]})`),
+  );
+}
 
 export interface TextureGpuArgs {
   tex: GPUBuffer | null;
@@ -289,7 +309,7 @@ function packMips(call: GpuCall, a: TextureGpuArgs, mipsSize: number, offsets: n
 export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null) {
   if (!out) return;
   const {table, mipsSize, offsets} = levelTable(call, a);
-  const pipeline = call.computePipeline('texture', forwardBindings, () => LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
+  const pipeline = specialisedPipeline(call, 'texture', forwardBindings, a, LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
   const u = uniformValues(a);
   call.dispatch(
     pipeline,
@@ -319,10 +339,12 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
   const {table, mipsSize, offsets} = levelTable(call, a);
   const u = uniformValues(a);
   const lookup = [table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias)];
-  const pixel = call.computePipeline(
+  const pixel = specialisedPipeline(
+    call,
     'texture/grad-pixel',
     pixelGradBindings,
-    () => LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL,
+    a,
+    LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL,
   );
   call.dispatch(
     pixel,
@@ -340,10 +362,12 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
   const dmips = mipsSize > 0 ? call.scratchBuffer(4 * mipsSize, 'the mip level gradients') : null;
   if (dmips) call.encoder.clearBuffer(dmips);
   if (o.dtex) call.encoder.clearBuffer(o.dtex);
-  const scatter = call.computePipeline(
+  const scatter = specialisedPipeline(
+    call,
     'texture/grad-scatter',
     scatterBindings,
-    () => LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL,
+    a,
+    LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL,
   );
   call.dispatch(
     scatter,
