@@ -5,18 +5,19 @@
  *   dist/tfjs-diffrast.cjs         CommonJS    ("main", exports.require)
  *   dist/tfjs-diffrast.umd.js      UMD, global `diffrast`, tfjs from the global `tf`
  *   dist/tfjs-diffrast.umd.min.js  the same, minified ("unpkg", "jsdelivr")
- *   dist/types/**.d.ts, **.d.cts   declarations ("types"; exports import.types / require.types), emitted once
+ *   dist/tfjs-diffrast.d.ts, .d.cts  the public declarations bundled by rollup-plugin-dts (exports import.types,
+ *                                  require.types: the same text, read as an ES module and as CommonJS)
  *
  * Every `@tensorflow/*` import stays external. The only one that may survive to run time is
  * `@tensorflow/tfjs-core`; the backends are imported for their types only. Any other runtime import
  * is reported as a build warning (and mapped to the global `tf` in the UMD builds, which is where
- * tfjs's own UMD bundles put everything). scripts/check-package.mjs fails on it (dist/externals).
+ * tfjs's own UMD bundles put everything). test/playwright/package.spec.mjs fails on it.
  */
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import {dts} from 'rollup-plugin-dts';
 import {readFileSync, rmSync} from 'node:fs';
-import {posix} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -57,68 +58,12 @@ function reportRuntimeImports() {
   };
 }
 
-/**
- * Output plugin for the one output that keeps the declarations. package.json has "type": "module",
- * so TypeScript (moduleResolution node16/nodenext) reads dist/types/*.d.ts as ES modules: their
- * relative specifiers need the `.js` / `/index.js` a Node ES module resolver wants (src/ is written
- * for moduleResolution bundler and leaves extensions out), and `require` consumers need CommonJS
- * declarations. So every types/**.d.ts gets `.js` specifiers and a twin types/**.d.cts with `.cjs`
- * specifiers (package.json exports: import → index.d.ts, require → index.d.cts).
- */
-function declarationFormats() {
-  const specifier = /(\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)(['"])(\.{1,2}\/[^'"]*)\2/gm;
-  return {
-    name: 'declaration-formats',
-    generateBundle(_, bundle) {
-      const declarations = Object.keys(bundle).filter(f => f.startsWith('types/') && f.endsWith('.d.ts'));
-      const known = new Set(declarations);
-      const withExtension = (fileName, source, ext) =>
-        source.replace(specifier, (match, lead, quote, spec) => {
-          if (/\.[cm]?js$/.test(spec)) spec = spec.replace(/\.[cm]?js$/, '');
-          const target = posix.normalize(posix.join(posix.dirname(fileName), spec));
-          const fixed = known.has(`${target}.d.ts`)
-            ? `${spec}${ext}`
-            : known.has(`${target}/index.d.ts`)
-              ? `${spec.replace(/\/$/, '')}/index${ext}`
-              : null;
-          if (fixed == null) {
-            this.warn(`${fileName}: left ${spec} as it is (no such declaration)`);
-            return match;
-          }
-          return `${lead}${quote}${fixed}${quote}`;
-        });
-      for (const fileName of declarations) {
-        const asset = bundle[fileName];
-        const source = typeof asset.source === 'string' ? asset.source : new TextDecoder().decode(asset.source);
-        asset.source = withExtension(fileName, source, '.js');
-        this.emitFile({
-          type: 'asset',
-          fileName: fileName.replace(/\.d\.ts$/, '.d.cts'),
-          source: withExtension(fileName, source, '.cjs'),
-        });
-      }
-    },
-  };
-}
-
 /** Empties dist/ before a (non-watch) build, so files of removed sources never ship. */
 function cleanDist() {
   return {
     name: 'clean-dist',
     buildStart() {
       if (!this.meta.watchMode) rmSync(new URL('./dist', import.meta.url), {recursive: true, force: true});
-    },
-  };
-}
-
-/** Output plugin: drop the declaration assets from every output but one. */
-function dropDeclarations() {
-  return {
-    name: 'drop-declarations',
-    generateBundle(_, bundle) {
-      for (const fileName of Object.keys(bundle)) {
-        if (fileName.startsWith('types/')) delete bundle[fileName];
-      }
     },
   };
 }
@@ -147,27 +92,23 @@ const core = {
       filterRoot: root,
       include: ['src/**/*.ts'],
       exclude: testFiles,
-      // Maps carry their sources: src/ is not published.
-      compilerOptions: {sourceMap: true, inlineSources: true},
+      // Maps carry their sources: src/ is not published. Declarations: the dts builds below.
+      compilerOptions: {sourceMap: true, inlineSources: true, declaration: false, declarationDir: undefined},
       noEmitOnError: true,
     }),
     reportRuntimeImports(),
   ],
   output: [
-    {file: pkg.module, format: 'es', sourcemap: true, banner, plugins: [declarationFormats()]},
-    {file: pkg.main, format: 'cjs', exports: 'named', sourcemap: true, banner, plugins: [dropDeclarations()]},
-    {...umd, file: 'dist/tfjs-diffrast.umd.js', plugins: [dropDeclarations()]},
-    {
-      ...umd,
-      file: pkg.unpkg,
-      plugins: [dropDeclarations(), terser({format: {comments: /@license/}})],
-    },
+    {file: pkg.module, format: 'es', sourcemap: true, banner},
+    {file: pkg.main, format: 'cjs', exports: 'named', sourcemap: true, banner},
+    {...umd, file: 'dist/tfjs-diffrast.umd.js'},
+    {...umd, file: pkg.unpkg, plugins: [terser({format: {comments: /@license/}})]},
   ],
 };
 
 /**
  * The optional entries: `tfjs-diffrast/<name>` (package.json exports) → dist/tfjs-diffrast-<name>.esm.js and .cjs;
- * declarations come from the core build's one compilation. Their libraries (optional peer dependencies) and
+ * declarations: see `declarations` below. Their libraries (optional peer dependencies) and
  * Node's built-ins stay imports; no UMD build. Add an entry here and in package.json "exports".
  */
 const ENTRIES = [
@@ -199,4 +140,16 @@ const optionalEntry = ({name, input, libraries}) => ({
   ],
 });
 
-export default [core, ...ENTRIES.map(optionalEntry)];
+/**
+ * One declaration file per entry (only what the entry exports: the kernels' internals never ship), written
+ * twice: package.json "type": "module" makes TypeScript read .d.ts as an ES module, so `require` consumers
+ * get the same text as .d.cts (it has no relative imports, so nothing in it depends on the module kind).
+ */
+const declarations = ({name, input, libraries = []}) => ({
+  input,
+  external: id => libraries.includes(id) || id.startsWith('node:') || isTensorflow(id),
+  plugins: [dts({tsconfig: './tsconfig.json'})],
+  output: ['d.ts', 'd.cts'].map(ext => ({file: `dist/tfjs-diffrast${name ? `-${name}` : ''}.${ext}`, format: 'es'})),
+});
+
+export default [core, ...ENTRIES.map(optionalEntry), ...[{input: 'src/index.ts'}, ...ENTRIES].map(declarations)];

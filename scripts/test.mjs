@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// `npm test [-- --node-only | --browser-only] [--grep <regex>] [--backends cpu,webgl,...]`: the one test command.
-// Set-up (npm install when stale, Chromium), then the stock runners: the jasmine CLI (Node, TypeScript through
-// tsx), karma (Chromium); on full runs also the package check and the demo's playwright specs. Hand-written
-// because no runner sums other runners: it prints `N passed, M failed` over all of them (CI reads that line).
-// --grep, --backends, --node-only and --browser-only skip the package check and the demo; --no-lint skips lint.
+// `npm test`: the one test command. Hand-written because no runner sums other runners: it starts the stock ones
+// (jasmine CLI with tsx in Node, karma in Chromium, @playwright/test for the package and the demo, lint) and
+// prints `N passed, M failed` over all of them (CI reads that line). `npm test -- --help` for the options.
 import fs from 'node:fs';
 import {spawn} from 'node:child_process';
 
@@ -16,19 +14,20 @@ const t0 = Date.now();
 const secs = ms => `${(ms / 1000).toFixed(1)} s`;
 const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>] [--backends cpu,wasm,webgl,webgpu] [--no-lint]
 
-With no option: lint (ESLint, prettier --check, tsc), every spec in Node (jasmine: cpu and wasm, and webgpu on
-Dawn beside them) and in headless Chromium (karma), every backend present, then the package check and the demo
-tests; the last line is "N passed, M failed".
+With no option, side by side on the two cores: the browser specs (karma, headless Chromium, every backend
+there), and lint (ESLint, prettier --check, tsc) with the Node specs (jasmine: cpu and wasm, and webgpu on Dawn
+in a process of its own), then the package and demo checks (@playwright/test). The last line is
+"N passed, M failed".
 
-  --node-only        only the Node suite
-  --browser-only     only the browser suite
+  --node-only        only the Node specs
+  --browser-only     only the browser specs
   --grep <regex>     only the specs whose full name matches, in both runners
   --backends <list>  exactly these backends (comma-separated), even where our kernels are not registered yet
                      (Node runs those of them it can: cpu, wasm, webgpu)
+  --no-lint          skip lint (part of CI: run it before landing)
   -h, --help         this text
-  --no-lint          skip lint (ESLint, prettier --check, tsc: part of CI, run it before landing)
 
---node-only, --browser-only, --grep and --backends skip the package check and the demo tests.
+--node-only, --browser-only, --grep and --backends skip the package and demo checks.
 Environment: CHROME_BIN picks the browser.`;
 
 function fail(msg) {
@@ -64,67 +63,97 @@ function parseArgs(argv) {
   return o;
 }
 
-// Progress at least every 30 s: when no runner has printed for 20 s, say who is still at work.
+// Progress at least every 30 s: when nothing has been printed for 20 s, say who is still at work.
 const running = new Map();
 let lastOutput = Date.now();
-const heartbeat = setInterval(() => {
+setInterval(() => {
   if (Date.now() - lastOutput < 20_000 || !running.size) return;
-  const who = [...running].map(([name, t]) => `${name} ${secs(Date.now() - t)}`).join(', ');
-  say(`still running: ${who} (${secs(Date.now() - t0)} in all)`);
+  say(`still running: ${[...running].map(([name, t]) => `${name} ${secs(Date.now() - t)}`).join(', ')}`);
   lastOutput = Date.now();
-}, 5_000);
-heartbeat.unref();
+}, 5_000).unref();
 
-/** Runs a command, its output shown as it comes (or only at the end, `buffered`); resolves to {code, out}. */
-function run(cmd, args, env = {}, buffered = false) {
+/**
+ * Runs a command, its output shown line by line as it comes (runners side by side do not cut each other's
+ * lines), or all at its end when `buffered`; resolves to {code, out}.
+ */
+function run(cmd, args, env, buffered) {
   return new Promise(resolve => {
     const child = spawn(cmd, args, {cwd: root, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
     let out = '';
-    const keep = stream => d => {
-      if (!buffered) {
-        stream.write(d);
+    const stream = (sink, partial = '') => [
+      d => {
+        out = (out + d).slice(-50_000);
+        if (buffered) return;
+        const lines = (partial + d).split('\n');
+        partial = lines.pop();
+        if (lines.length) sink.write(lines.join('\n') + '\n');
         lastOutput = Date.now();
-      }
-      out = (out + d).slice(-20_000);
-    };
-    child.stdout.on('data', keep(process.stdout));
-    child.stderr.on('data', keep(process.stderr));
+      },
+      () => partial && !buffered && sink.write(partial + '\n'),
+    ];
+    const [outData, outEnd] = stream(process.stdout);
+    const [errData, errEnd] = stream(process.stderr);
+    child.stdout.on('data', outData).on('end', outEnd);
+    child.stderr.on('data', errData).on('end', errEnd);
     child.on('error', e => resolve({code: -1, out: String(e)}));
-    child.on('close', (code, signal) => {
+    child.on('close', code => {
       if (buffered) process.stdout.write(out);
-      resolve({code: code ?? 128, out, signal});
+      resolve({code: code ?? 128, out});
     });
   });
 }
 
-/** A runner's row: its counts; a non-zero exit with nothing failed counts as one failure. */
-async function runner(name, counts, cmd, args, env, buffered) {
+/** A runner's rows: its counts (`counts` may split them into several rows); a failed exit counts as a failure. */
+async function runner(name, counts, cmd, args, env = {}, buffered = false) {
   const t = Date.now();
   say(`${name}: ${cmd === process.execPath ? 'node' : cmd} ${args.join(' ')}`);
   running.set(name, t);
   const {code, out} = await run(cmd, args, env, buffered);
   running.delete(name);
-  const row = {name, ms: Date.now() - t, passed: 0, failed: 0, ...counts(out, code)};
-  if (code !== 0 && row.failed === 0 && !row.empty) Object.assign(row, {failed: 1, note: `exit ${code}`});
-  return row;
+  if (buffered) lastOutput = Date.now();
+  const rows = [counts(out, code)].flat().map(c => ({name, passed: 0, failed: 0, ms: Date.now() - t, ...c}));
+  if (code !== 0 && !rows.some(r => r.failed || r.empty)) Object.assign(rows[0], {failed: 1, note: `exit ${code}`});
+  return rows;
 }
 
 const jasmineCounts = out => {
   const m = /(\d+) specs?, (\d+) failures?(?:, (\d+) pending specs?)?\s*$/m.exec(out);
   return m ? {passed: m[1] - m[2] - (m[3] ?? 0), failed: Number(m[2])} : {note: 'no jasmine summary'};
 };
-const karmaCounts = file => () => {
+const readJson = file => {
   try {
-    const {summary} = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const error = summary.error || summary.disconnected ? 1 : 0;
-    return {passed: summary.success, failed: summary.failed + error, note: error ? 'error in the browser' : ''};
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return {note: 'no karma results'};
+    return null;
   }
 };
-const lastLineCounts = out => {
-  const m = /^(\d+) passed, (\d+) failed/m.exec(out.trimEnd().split('\n').pop() ?? '');
-  return m ? {passed: Number(m[1]), failed: Number(m[2])} : {note: 'no "N passed, M failed" line'};
+const karmaCounts = file => () => {
+  const summary = readJson(file)?.summary;
+  if (!summary) return {note: 'no karma results'};
+  const error = summary.error || summary.disconnected ? 1 : 0;
+  return {passed: summary.success, failed: summary.failed + error, note: error ? 'error in the browser' : ''};
+};
+/** One row per playwright project (its set-up project `pack` counted with `package`). */
+const playwrightCounts = file => () => {
+  const report = readJson(file);
+  if (!report) return {note: 'no playwright results'};
+  const rows = {};
+  const walk = suite => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        const name = t.projectName === 'pack' ? 'package' : t.projectName;
+        rows[name] ??= {name, passed: 0, failed: 0};
+        rows[name][t.status === 'expected' || t.status === 'flaky' ? 'passed' : 'failed']++;
+      }
+    }
+    (suite.suites ?? []).forEach(walk);
+  };
+  report.suites.forEach(walk);
+  for (const e of report.errors ?? []) console.log(`[test] playwright: ${e.message}`);
+  return [
+    ...Object.values(rows),
+    ...(report.errors?.length ? [{name: 'playwright', failed: report.errors.length, note: 'errors'}] : []),
+  ];
 };
 
 async function main() {
@@ -132,17 +161,21 @@ async function main() {
   const why = installReason(root);
   if (why) {
     say(why);
-    const install = await runner('install', () => ({}), 'npm', INSTALL);
+    const [install] = await runner('install', () => ({}), 'npm', INSTALL);
     if (install.failed) fail(`npm install failed (${install.note})`);
   }
   const chrome = o.browser ? findChromium(say) : {};
   if (o.node) ensureVulkan(say);
   const outDir = `${root}out/test`;
-  fs.mkdirSync(outDir, {recursive: true});
+  // karma-esbuild imports the specs by paths relative to the temp dir, without './': a checkout inside /tmp
+  // would resolve them as package names. A temp dir inside out/ keeps them '../'-relative.
+  fs.mkdirSync(`${outDir}/tmp`, {recursive: true});
+  const result = name => {
+    const file = `${outDir}/${name}-${process.pid}.json`;
+    fs.rmSync(file, {force: true});
+    return file;
+  };
   const full = o.node && o.browser && !o.grep && !o.backends;
-  const grep = o.grep ? [`--filter=${o.grep}`] : [];
-  const backendsEnv = o.backends ? {DIFFRAST_BACKENDS: o.backends} : {};
-  // Of the --backends, those Node can run (none of them: no Node suite).
   const nodeBackends = o.backends
     ?.split(',')
     .filter(b => ['cpu', 'wasm', 'webgpu'].includes(b))
@@ -158,56 +191,45 @@ async function main() {
       {VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD, DIFFRAST_BACKENDS: backends},
       buffered,
     );
-  const nodeSuite = () => jasmine('node', nodeBackends ?? '', grep);
-  // Without --backends, webgpu on Dawn runs beside the cpu and wasm suite in a Jasmine process of its own
-  // (the other core; its output shown when it ends): only its backend's specs and the README's "GPU in Node".
+  // Beside karma the Node runners' output comes in one piece at their end.
+  const nodeSuite = () => jasmine('node', nodeBackends ?? '', o.grep ? [`--filter=${o.grep}`] : [], o.browser);
+  // Without --backends, webgpu on Dawn runs in a Jasmine process of its own: only its backend's specs and the
+  // README's "GPU in Node".
   const DAWN_SPECS = String.raw`\[webgpu\]|^README GPU in Node`;
   const dawnFilter = o.grep ? `^(?=.*(?:${o.grep}))(?=.*(?:${DAWN_SPECS}))` : DAWN_SPECS;
   // (A --grep that names no webgpu spec leaves it nothing to run: not a failure.)
   const dawnCounts = out =>
     /Incomplete: No specs found/.test(out) ? {empty: true, note: 'no webgpu spec matches'} : jasmineCounts(out);
-  const dawn = o.node && !o.backends ? jasmine('dawn', 'webgpu', [`--filter=${dawnFilter}`], true, dawnCounts) : null;
-  const karmaTmp = () => {
-    const dir = `${outDir}/tmp`;
-    fs.mkdirSync(dir, {recursive: true});
-    return dir;
-  };
+  const dawn = () => jasmine('dawn', 'webgpu', [`--filter=${dawnFilter}`], true, dawnCounts);
   const browserSuite = () => {
-    const result = `${outDir}/browser-${process.pid}.json`;
-    fs.rmSync(result, {force: true});
+    if (!chrome.bin) return [{name: 'browser', passed: 0, failed: 1, ms: 0, note: chrome.error}];
+    const file = result('browser');
+    const env = {CHROME_BIN: chrome.bin, TMPDIR: `${outDir}/tmp`, DIFFRAST_RESULT: file, DIFFRAST_GREP: o.grep ?? ''};
+    if (o.backends) env.DIFFRAST_BACKENDS = o.backends;
     return runner(
       'browser',
-      karmaCounts(result),
+      karmaCounts(file),
       process.execPath,
       ['node_modules/karma/bin/karma', 'start', 'karma.conf.cjs'],
-      {
-        CHROME_BIN: chrome.bin,
-        // karma-esbuild imports the specs by paths relative to the temp dir, without './': a checkout
-        // inside /tmp would resolve as a package name. A temp dir inside out/ keeps them '../'-relative.
-        TMPDIR: karmaTmp(),
-        DIFFRAST_RESULT: result,
-        DIFFRAST_GREP: o.grep ?? '',
-        ...backendsEnv,
-      },
+      env,
     );
   };
+  const playwright = () => {
+    const file = result('playwright');
+    const args = ['node_modules/@playwright/test/cli.js', 'test'];
+    return runner('playwright', playwrightCounts(file), process.execPath, args, {DIFFRAST_RESULT: file});
+  };
+  const lint = () =>
+    runner('lint', (_, code) => (code ? {} : {passed: 1}), 'npm', ['run', '--silent', 'lint'], {}, true);
 
-  const rows = [];
-  // Lint (ESLint, prettier --check, tsc) beside the suites on every run, its output shown when it ends.
-  const lint = !o.noLint
-    ? runner('lint', (out, code) => (code ? {} : {passed: 1}), 'npm', ['run', '--silent', 'lint'], {}, true)
-    : null;
-  if (o.node) rows.push(await nodeSuite());
-  if (dawn) rows.push(await dawn);
-  if (o.browser) {
-    if (chrome.bin) rows.push(await browserSuite());
-    else rows.push({name: 'browser', passed: 0, failed: 1, ms: 0, note: chrome.error});
-  }
-  if (lint) rows.push(await lint);
-  if (full) {
-    rows.push(await runner('package', lastLineCounts, process.execPath, ['scripts/check-package.mjs']));
-    rows.push(await runner('demo', lastLineCounts, process.execPath, ['scripts/test-demo.mjs']));
-  }
+  // Two lanes for two cores: Chromium's renderer and SwiftShader's threads in one, Node's work in the other.
+  const nodeLane = async () => [
+    ...(
+      await Promise.all([o.node ? nodeSuite() : [], o.node && !o.backends ? dawn() : [], o.noLint ? [] : lint()])
+    ).flat(),
+    ...(full ? await playwright() : []),
+  ];
+  const rows = (await Promise.all([o.browser ? browserSuite() : [], nodeLane()])).flat();
 
   console.log(`\n[test] summary (${secs(Date.now() - t0)}):`);
   for (const r of rows) {

@@ -62,26 +62,34 @@ export class BrowserSession {
   }
 
   /** Opens `<name>.html?<query>` and waits for the page to set up; resolves to the playwright page. */
-  async open(name, query = {}) {
-    const page = await this.browser.context.newPage();
-    page.pageErrors = [];
-    page.on('pageerror', e => page.pageErrors.push(e.message));
-    page.on('console', m => {
-      if (m.type() === 'error') page.pageErrors.push(m.text());
-    });
-    await page.goto(`${this.url}${name}.html?${new URLSearchParams(query)}`, {waitUntil: 'commit'});
-    await page.waitForFunction(() => window.demoReady, null, {timeout: 180_000, polling: 100});
-    const error = await page.evaluate(
-      () => window.demoError ?? window.demo?.state.error ?? window.demo?.state.problems.join('; ') ?? null,
-    );
-    if (error) throw new Error(`${name}.html: ${error}`);
-    return page;
+  open(name, query = {}) {
+    return openSamplePage(this.browser.context, this.url, name, query);
   }
 
   async close() {
     await this.browser?.close();
     this.server?.close();
   }
+}
+
+/**
+ * Opens `<url><name>.html?<query>` in `context` and waits for the page to set up; resolves to the playwright
+ * page, its errors collected in `page.pageErrors`.
+ */
+export async function openSamplePage(context, url, name, query = {}) {
+  const page = await context.newPage();
+  page.pageErrors = [];
+  page.on('pageerror', e => page.pageErrors.push(e.message));
+  page.on('console', m => {
+    if (m.type() === 'error') page.pageErrors.push(m.text());
+  });
+  await page.goto(`${url}${name}.html?${new URLSearchParams(query)}`, {waitUntil: 'commit'});
+  await page.waitForFunction(() => window.demoReady, null, {timeout: 180_000, polling: 100});
+  const error = await page.evaluate(
+    () => window.demoError ?? window.demo?.state.error ?? window.demo?.state.problems.join('; ') ?? null,
+  );
+  if (error) throw new Error(`${name}.html: ${error}`);
+  return page;
 }
 
 /**

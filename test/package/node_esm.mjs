@@ -1,5 +1,5 @@
 /**
- * Package check, Node ES module consumer. Run by scripts/check-package.mjs from a temporary
+ * Package check, Node ES module consumer. Run by test/playwright/package.spec.mjs from a temporary
  * project where `tfjs-diffrast` is installed from `npm pack`; prints one line `@@result <json>`.
  */
 import * as tf from '@tensorflow/tfjs';
