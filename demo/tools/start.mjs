@@ -5,9 +5,9 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {ensureDependencies} from './test-setup.mjs';
+import {ensureDependencies} from '../../scripts/test-setup.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const say = msg => console.log(`[start] ${msg}`);
 
 const args = process.argv.slice(2);
@@ -19,8 +19,8 @@ if (depsError) {
   console.error(`[start] ${depsError}`);
   process.exit(1);
 }
-const {buildPages, sampleNames} = await import('../demo/tools/build.mjs');
-const {serve} = await import('../demo/tools/server.mjs');
+const {buildPages, sampleNames} = await import('./build.mjs');
+const {serve} = await import('./server.mjs');
 const t = Date.now();
 const dir = await buildPages({watch: true});
 say(`built ${path.relative(root, dir)} in ${((Date.now() - t) / 1000).toFixed(1)} s`);

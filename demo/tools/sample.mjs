@@ -11,9 +11,9 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {ensureDependencies} from './test-setup.mjs';
+import {ensureDependencies} from '../../scripts/test-setup.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE =
   'usage: npm run sample -- <name> [--backend auto|webgl|webgpu|cpu] [--out DIR] [--browser] [--<setting> V]...\n' +
   "       npm run sample -- <name> --help   (the common options and the sample's settings)";
@@ -60,7 +60,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const depsError = ensureDependencies(root, say);
   if (depsError) fail(depsError);
-  const runner = await import('../demo/tools/runner.mjs');
+  const runner = await import('./runner.mjs');
   const {SAMPLES, findSample} = await runner.loadNodeBundle();
   const sample = opts.name && findSample(opts.name);
   if (!sample) {
@@ -79,7 +79,7 @@ async function main() {
         `  ${`--${k} V`.padEnd(16)} ${s.label}, default ${s.default}${choices}${s.help ? `: ${s.help}` : ''}`,
       );
     }
-    const {readTimes} = await import('../demo/tools/measure-times.mjs');
+    const {readTimes} = await import('./measure-times.mjs');
     const times = readTimes();
     const {helpTimeLines, measuredWhen} = await runner.loadNodeBundle();
     console.log(`\ntime (${measuredWhen(times)}):\n${helpTimeLines(times, sample.name).join('\n')}`);
