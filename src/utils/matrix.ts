@@ -131,9 +131,13 @@ export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
 export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
     const m = matrix instanceof tf.Tensor ? matrix : tf.tensor2d(matrix, [4, 4]);
-    const homogeneous = tf.concat([pos, tf.ones([pos.shape[0], 1])], 1);
     const mats = (m.rank === 2 ? tf.expandDims(m, 0) : m) as tf.Tensor3D;
-    // clip[n, v, :] = M[n] · p[v]  →  p · M[n]ᵀ
-    return tf.matMul(tf.tile(tf.expandDims(homogeneous, 0), [mats.shape[0], 1, 1]) as tf.Tensor3D, mats, false, true);
+    const n = mats.shape[0];
+    // clip[n, v, :] = M[n] · (p[v], 1) = p[v] · M[n][:, :3]ᵀ + 1 · M[n][:, 3]ᵀ, both products with
+    // matMul broadcasting the batch: no homogeneous copy of the positions (its gradient would be
+    // split again) and no tiling or broadcast add (slow paths of the cpu backend).
+    const linear = tf.matMul(tf.expandDims(pos, 0), tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
+    const translation = tf.matMul(tf.ones([1, pos.shape[0], 1]), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
+    return tf.add(linear, translation) as tf.Tensor3D;
   });
 }
