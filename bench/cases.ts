@@ -41,8 +41,8 @@ const SOFTRAS_MAX_SIZE = 512,
 
 type Build = (name: string, role: Timed['role'], backend: string) => Timed;
 
-/** Backends Node times: tfjs's pure-JS cpu and its wasm backend, both running the host kernels. */
-const NODE_BACKENDS = ['cpu', 'wasm'];
+/** Backends Node times: tfjs's pure-JS cpu and its wasm backend (the host kernels), and webgpu on Dawn. */
+const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'];
 
 /** The subjects of a cell here (page: webgl, webgpu; Node: cpu, wasm), then the cpu yardstick in the page. */
 function subjects(o: CaseOptions, build: Build): Timed[] {
@@ -114,6 +114,11 @@ export function benchCases(o: CaseOptions): BenchCase[] {
             const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
             if (op === 'texture linear forward') {
               floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));
+            }
+            if (op.startsWith('rasterize') && op.endsWith('forward') && o.where === 'node') {
+              // The plain WebGPU draw on Dawn, for webgpu's Node rows.
+              const draw = {...plainWebGPUDraw(s, size, size), name: 'plain WebGPU draw (Node)', for: 'webgpu (Node)'};
+              floors.push(o.unavailable.webgpu ? {...draw, unavailable: `webgpu: ${o.unavailable.webgpu}`} : draw);
             }
             if (op.startsWith('rasterize') && op.endsWith('forward') && o.where === 'page') {
               const webgpuDraw = {...plainWebGPUDraw(s, size, size), for: 'webgpu'};

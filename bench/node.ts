@@ -1,8 +1,10 @@
-/** The cpu and wasm rows in Node, for bench/run.mjs (same cases as the page, host-backend subjects). */
+/** The cpu, wasm and webgpu (Dawn) rows in Node, for bench/run.mjs (same cases as the page, host-backend subjects). */
 import * as tf from '@tensorflow/tfjs';
 import {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
 import {createRequire as requireFrom} from 'node:module';
 import path from 'node:path';
+
+import {initWebGPU, WebGPUAdapterInfo} from '../src/node_webgpu';
 
 import {unavailableReason} from './backends';
 import {benchCases} from './cases';
@@ -12,10 +14,19 @@ import {exposeBench} from './session';
 setWasmPaths(path.dirname(requireFrom(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
 
 exposeBench(async quick => {
+  // Dawn for the webgpu rows (before anything imports tfjs-backend-webgpu: initWebGPU does).
+  let adapter: WebGPUAdapterInfo | null = null,
+    dawnError: string | undefined;
+  try {
+    adapter = await initWebGPU({setBackend: false});
+  } catch (e) {
+    dawnError = (e as Error).message;
+  }
   const wasm = (await unavailableReason('wasm')) ?? undefined;
+  const webgpu = dawnError ?? (await unavailableReason('webgpu')) ?? undefined;
   await tf.setBackend('cpu');
   return {
-    cases: benchCases({where: 'node', quick, unavailable: {wasm}}),
-    info: {node: process.version, tfjs: tf.version.tfjs},
+    cases: benchCases({where: 'node', quick, unavailable: {wasm, webgpu}}),
+    info: {node: process.version, tfjs: tf.version.tfjs, webgpu: adapter ?? webgpu},
   };
 });

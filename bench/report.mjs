@@ -310,13 +310,19 @@ function mdTable(header, rows) {
 
 const metText = t => (t.met == null ? 'not measured' : t.met ? 'met' : 'MISSED');
 
+/** Node's webgpu adapter on Dawn (or why there is none). */
+const dawnText = w =>
+  w == null
+    ? ''
+    : `, WebGPU on Dawn: ${typeof w === 'string' ? w : `${w.description} (${w.vendor}, ${w.architecture})`}`;
+
 function machineLine(r) {
   const m = r.machine;
   const load = l => l.map(x => x.toFixed(1)).join(' ');
   return (
     `${r.date.slice(0, 10)}; ${m.cpus}, ${m.memoryGB} GB, ${m.platform}; ` +
     `${r.browser ? `Chromium ${r.browser.version}, WebGL: ${r.browser.webgl}; WebGPU: ${r.browser.webgpu}; ` : ''}` +
-    `${r.node ? `Node ${r.node.node}, tfjs ${r.node.tfjs}; ` : ''}load average (1, 5, 15 min) ${load(m.loadAverage.before)} before, ` +
+    `${r.node ? `Node ${r.node.node}, tfjs ${r.node.tfjs}${dawnText(r.node.webgpu)}; ` : ''}load average (1, 5, 15 min) ${load(m.loadAverage.before)} before, ` +
     `${load(m.loadAverage.after)} after; ${r.options.reps} timed calls per figure (median), run took ${Math.round(r.durationS / 60)} min` +
     (r.options.quick
       ? " (--quick: fewer calls, smaller images, the grid's smallest cell only: targets at their sizes are not measured)"

@@ -12,7 +12,7 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
 import {serve} from '../demo/tools/server.mjs';
-import {launchChromium} from '../scripts/chromium.mjs';
+import {launchChromium, SWIFTSHADER_ICD} from '../scripts/chromium.mjs';
 import {ensureDependencies} from '../scripts/test-setup.mjs';
 import {markdownReport, summaryLine, terminalReport} from './report.mjs';
 
@@ -28,8 +28,8 @@ const USAGE =
  */
 const DEFAULTS = {reps: 20, warmup: 2, limitMs: 30_000, budgetMs: 45 * 60_000};
 const QUICK_DEFAULTS = {reps: 5, warmup: 0, limitMs: 30_000, budgetMs: 2.5 * 60_000};
-/** The Node (cpu) rows' share of the budget; the page's rows have three times the entries. */
-const NODE_SHARE = 0.3;
+/** The Node (cpu, wasm, webgpu on Dawn) rows' share of the budget. */
+const NODE_SHARE = 0.4;
 
 function parseArgs(argv) {
   const o = {quick: argv.includes('--quick'), only: null, page: true, node: true};
@@ -84,6 +84,8 @@ async function bundle(outDir) {
     outfile: path.join(outDir, 'node.mjs'),
     platform: 'node',
     target: 'node20',
+    // Dawn's native module, loaded from node_modules at run time.
+    external: ['webgpu'],
     // CommonJS dependencies inside an ESM bundle still call require() for node builtins, and the wasm
     // backend's loader reads __dirname.
     banner: {
@@ -240,11 +242,17 @@ async function runAll(where, cases, o, deadline, runOne, restart) {
 }
 
 async function runNode(o, outDir, deadline) {
+  // No Vulkan driver installed: Dawn runs on SwiftShader's, as the tests do (README "GPU in Node").
+  const icds = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'].filter(
+    d => fs.existsSync(d) && fs.readdirSync(d).length,
+  );
+  if (!process.env.VK_ICD_FILENAMES && !icds.length && fs.existsSync(SWIFTSHADER_ICD))
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   await import(pathToFileURL(path.join(outDir, 'node.mjs')).href);
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
   const selected = cases.filter(c => !o.only || o.only.test(c.id));
-  say(`Node: ${selected.length} cases (cpu, wasm)`);
+  say(`Node: ${selected.length} cases (cpu, wasm, webgpu on ${JSON.stringify(info.webgpu)})`);
   const results = await runAll(
     'Node',
     selected,
