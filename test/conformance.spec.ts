@@ -896,7 +896,7 @@ for (int k = 0; k < 4; k++) r[3 + k] = db[k];`,
           },
           {
             snippets: WGSL_RASTER,
-            body: `${WGSL_RASTER_ARGS}let res = resolvePixel(c, f, vec2f(size));
+            body: `${WGSL_RASTER_ARGS}let res = resolvePixel(c, edgeFunctions(c, f), vec2f(size));
 for (var k = 0; k < 3; k++) { r[k] = res.rast[k]; }
 for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
             storage: WGSL_POS,

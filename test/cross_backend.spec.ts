@@ -185,10 +185,10 @@ describeEachBackend(
     }
 
     // Hardware coverage differs from the exact rule within the pipeline's vertex snapping (1/16 pixel
-    // on SwiftShader) of an edge, so the share of differing pixels grows with edge length per pixel:
-    // the random scene above (80 large overlapping triangles on 64×48) has 0.62% of them, this grid
-    // at 64×48 0.72%, every one checked to be within 1/8 pixel of an edge or at a depth tie. The
-    // ≥ 99.5% share is checked on the grid at 192×256, where its cells are 32 pixels wide.
+    // on SwiftShader) of an edge, so the share of differing pixels is the scene's share of pixels that
+    // close to an edge (docs/testing.md#hardware-coverage): the random scene above (80 large
+    // overlapping triangles on 64×48) has 0.62% of them, every one within 1/32 pixel of an edge or a
+    // depth tie. The ≥ 99.5% share is checked on a grid at 192×256, where its cells are 32 pixels wide.
     it('rasterize (hardware coverage) agrees on ≥ 99.5% of a displaced grid mesh', async () => {
       const [cols, rows] = [8, 6];
       const grid = new Rng(5);

@@ -22,6 +22,7 @@ interface TensorData {
 interface RenderTargets {
   width: number;
   height: number;
+  id: GPUTexture;
   rast: GPUTexture;
   db: GPUTexture;
   depth: GPUTexture;
@@ -123,7 +124,8 @@ export class Uniforms {
 }
 
 /** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
-export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write'];
+export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture'];
+type Resource = GPUBuffer | GPUTextureView;
 
 /**
  * A program's bind group 0: the uniforms at binding 0, then storage buffers 1..n. Gives the WGSL
@@ -140,9 +142,10 @@ export class Bindings {
     this.wgsl =
       uniforms.wgsl +
       storage
-        .map(
-          ([name, type, access], i) =>
-            `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
+        .map(([name, type, access], i) =>
+          access === 'texture'
+            ? `@group(0) @binding(${i + 1}) var ${name}: ${type};`
+            : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
         )
         .join('\n') +
       '\n';
@@ -152,11 +155,11 @@ export class Bindings {
     return device.createBindGroupLayout({
       entries: [
         {binding: 0, visibility, buffer: {type: 'uniform'}},
-        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry => ({
-          binding: i + 1,
-          visibility,
-          buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'},
-        })),
+        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry =>
+          access === 'texture'
+            ? {binding: i + 1, visibility, texture: {sampleType: 'uint'}}
+            : {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}},
+        ),
       ],
     });
   }
@@ -416,22 +419,22 @@ ${LINEAR_INDEX_WGSL}
     return {querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1};
   }
 
-  bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, buffers: GPUBuffer[]): GPUBindGroup {
+  bindGroup(pipeline: GPUComputePipeline | GPURenderPipeline, resources: Resource[]): GPUBindGroup {
     return this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({binding, resource: {buffer}})),
+      entries: resources.map((r, binding) => ({binding, resource: r instanceof GPUBuffer ? {buffer: r} : r})),
     });
   }
 
   /**
-   * Scratch render targets of at least width × height: rasterize's two rgba32float targets (rast
-   * and rastDb) and their depth32float buffer. Kept per device (grown when needed), since
+   * Scratch render targets of at least width × height: rasterize's r32uint triangle ids and their
+   * depth32float buffer, and its two rgba32float targets (rast and rastDb). Kept per device (grown when needed), since
    * reallocating them per call costs as much as a small draw.
    */
   renderTargets(width: number, height: number): RenderTargets {
     const t = this.state.targets;
     if (t && t.width >= width && t.height >= height) return t;
-    [t?.rast, t?.db, t?.depth].forEach(texture => texture?.destroy());
+    [t?.id, t?.rast, t?.db, t?.depth].forEach(texture => texture?.destroy());
     const w = Math.max(width, t?.width ?? 0),
       h = Math.max(height, t?.height ?? 0);
     const color = () =>
@@ -443,6 +446,11 @@ ${LINEAR_INDEX_WGSL}
     this.state.targets = {
       width: w,
       height: h,
+      id: this.device.createTexture({
+        size: [w, h],
+        format: 'r32uint',
+        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING,
+      }),
       rast: color(),
       db: color(),
       depth: this.device.createTexture({

@@ -1,20 +1,20 @@
 /**
- * Rasterize on WebGPU (docs/rasterize.md): a render pipeline draws each image's triangles into two
- * rgba32float targets, rast and rastDb, which its fragment shader resolves analytically from the
- * triangle's three clip-space vertices at the exact pixel center; the depth test keeps the nearest
- * triangle's. The targets are then copied into the tfjs-owned output buffers
+ * Rasterize on WebGPU (docs/rasterize.md): render passes write each image's rast and rastDb into two
+ * rgba32float targets, resolved analytically from the winning triangle's three clip-space vertices
+ * at the exact pixel center; the targets are then copied into the tfjs-owned output buffers
  * (docs/rasterize.md#backend-differences says what that copy costs, and why it beats a compute
  * resolve).
  *
  * Two coverage modes (docs/rasterize.md#coverage), one vertex shader. 'hardware' draws the
- * triangles themselves: the pipeline's coverage and interpolated depth (depth32float, 'less',
- * early depth test on: the fragment shader neither discards nor writes depth). 'exact' decides
- * coverage in the fragment shader by the exact edge-function test (the cpu reference's tie rule):
- * each triangle is drawn as a slightly larger, conservative shape in screen space (its edges
- * pushed out by a quarter pixel, or its clipped bounding box when it crosses w = 0 or is a
- * sliver), with w = 1 and the exact depth written from the shader, which turns early depth
- * rejection off. Depth peeling discards, in both modes, fragments whose analytic z/w is ≤ the
- * previous layer's or that belong to its triangle (docs/rasterize.md#depth-peeling).
+ * triangles themselves: the pipeline's coverage and interpolated depth (depth32float, 'less', early
+ * depth test on: the fragment shader neither discards nor writes depth) and resolves each shaded
+ * fragment. 'exact' decides coverage in the fragment shader by the exact edge-function test (the cpu
+ * reference's tie rule): each triangle is drawn as a slightly larger, conservative shape in screen
+ * space (its edges pushed out by a quarter pixel, or its clipped bounding box when it crosses w = 0
+ * or is a sliver), with w = 1 and the exact depth written from the shader, which turns early depth
+ * rejection off; it writes triangle ids, which a second pass resolves once per pixel. Depth peeling
+ * discards, in both modes, fragments whose analytic z/w is ≤ the previous layer's or that belong to
+ * its triangle (docs/rasterize.md#depth-peeling).
  *
  * Framebuffer rows run top-down in WebGPU: the vertex shader negates y so that framebuffer row r
  * is our row r (row 0 = bottom, docs/conventions.md#rows), and the fragment at (px + ½, py + ½) is
@@ -199,16 +199,9 @@ struct Placed { at: vec4f, ok: bool };
 // The pixel a fragment shades and its exact center.
 fn fragmentPixel(in: VOut) -> vec2<i32> { return vec2<i32>(i32(in.position.x), i32(in.position.y)); }
 fn fragmentCenter(px: vec2<i32>) -> Center { return pixelCenter(px, vec2<i32>(U.width, U.height)); }
-
-// rast (u, v, z/w, id) and rastDb of the fragment's triangle at its pixel (docs/rasterize.md#resolve).
-struct Resolve { @location(0) rast: vec4f, @location(1) db: vec4f };
-fn resolveFragment(in: VOut, c: Corners, f: Center) -> Resolve {
-  let r = resolvePixel(c, f, vec2f(f32(U.width), f32(U.height)));
-  return Resolve(vec4f(r.rast.xyz, encodeId(u32(in.ids.x + 1))), r.db);
-}
 `;
 
-/** Hardware coverage: the triangles themselves (see the header). */
+/** Hardware coverage: the triangles themselves, resolved as they are shaded (see the header). */
 const HARDWARE_WGSL = `
 fn drawnCorner(c: Corners, corner: u32) -> Placed {
   let p = select(select(c.p2, c.p1, corner == 1u), c.p0, corner == 0u);
@@ -216,21 +209,24 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
 }
 
 @fragment fn fs(in: VOut) -> Resolve {
-  return resolveFragment(in, Corners(in.p0, in.p1, in.p2), fragmentCenter(fragmentPixel(in)));
+  let c = Corners(in.p0, in.p1, in.p2);
+  return resolved(c, edgeFunctions(c, fragmentCenter(fragmentPixel(in))), u32(in.ids.x + 1));
 }
 
 @fragment fn fsPeel(in: VOut) -> Resolve {
   let px = fragmentPixel(in);
-  let f = fragmentCenter(px);
   let c = Corners(in.p0, in.p1, in.p2);
-  let a = edgeFunctions(c, f);
+  let a = edgeFunctions(c, fragmentCenter(px));
   let zw = depthAt(c, a);
   if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
-  return resolveFragment(in, c, f);
+  return resolved(c, a, u32(in.ids.x + 1));
 }
 `;
 
-/** Exact coverage: conservative covers, the exact test per fragment (see the header). */
+/**
+ * Exact coverage: conservative covers, the exact test per fragment, ids and shader depth (see the
+ * header); the resolve pass follows.
+ */
 const EXACT_WGSL = `
 fn drawnCorner(c: Corners, corner: u32) -> Placed {
   let size = vec2f(f32(U.width), f32(U.height));
@@ -239,11 +235,7 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
   return Placed(vec4f(cover.v[corner], 0.5, 1.0), cover.ok);
 }
 
-struct ExactOut {
-  @location(0) rast: vec4f,
-  @location(1) db: vec4f,
-  @builtin(frag_depth) depth: f32,
-};
+struct ExactOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
 
 @fragment fn fs(in: VOut) -> ExactOut {
   let px = fragmentPixel(in);
@@ -258,8 +250,53 @@ struct ExactOut {
   let zw = depthAt(c, vec3f(e0.x, e1.x, e2.x));
   if (!(zw >= -1.0 && zw <= 1.0)) { discard; }  // near and far planes, per pixel
   if (U.peel != 0 && peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
-  let r = resolveFragment(in, c, f);
-  return ExactOut(r.rast, r.db, (zw + 1.0) * 0.5);
+  return ExactOut(u32(in.ids.x + 1), (zw + 1.0) * 0.5);
+}
+`;
+
+/** rast (u, v, z/w, id) and rastDb of triangle `id` at a pixel where its edge functions are a (docs/rasterize.md#resolve). */
+const RESOLVED_WGSL = `
+struct Resolve { @location(0) rast: vec4f, @location(1) db: vec4f };
+fn resolved(c: Corners, a: vec3f, id: u32) -> Resolve {
+  let r = resolvePixel(c, a, vec2f(f32(U.width), f32(U.height)));
+  return Resolve(vec4f(r.rast.xyz, encodeId(id)), r.db);
+}
+`;
+
+const resolveBindings = new Bindings(
+  new Uniforms([
+    ['numVertices', 'i32'],
+    ['width', 'i32'],
+    ['height', 'i32'],
+    ['rangeMode', 'i32'],
+  ]),
+  [
+    ['pos', 'array<vec4f>'],
+    ['tri', 'array<i32>'],
+    ['idTarget', 'texture_2d<u32>', 'texture'],
+  ],
+);
+
+/**
+ * Exact coverage's resolve pass: one triangle over the image (image = the instance), each fragment
+ * resolving the triangle the draw left at its pixel. (A resolve in the exact draw would run for
+ * every covered fragment, hidden ones too: that draw writes depth, so nothing is rejected early.)
+ */
+const RESOLVE_PASS_WGSL = `
+struct ROut { @builtin(position) position: vec4f, @location(0) @interpolate(flat) image: i32 };
+
+@vertex fn vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) image: u32) -> ROut {
+  let xy = vec2f(f32((vi << 1u) & 2u), f32(vi & 2u)) * 2.0 - 1.0;  // (−1, −1), (3, −1), (−1, 3)
+  return ROut(vec4f(xy, 0.5, 1.0), i32(image));
+}
+
+@fragment fn fs(in: ROut) -> Resolve {
+  let px = vec2<i32>(i32(in.position.x), i32(in.position.y));
+  let id = textureLoad(idTarget, px, 0).r;
+  if (id == 0u) { return Resolve(vec4f(0.0), vec4f(0.0)); }
+  let base = select(in.image * U.numVertices, 0, U.rangeMode != 0);
+  let c = loadCorners(base, triangleIndices(i32(id) - 1, U.numVertices));
+  return resolved(c, edgeFunctions(c, pixelCenter(px, vec2<i32>(U.width, U.height))), id);
 }
 `;
 
@@ -281,63 +318,81 @@ export interface RasterizeGpuArgs {
   winding: number;
 }
 
-/** Records the draw of every image and its copy into the outputs, into the call's encoder. */
+/** A render pipeline of bind group `bindings`, vertex and fragment entry points `vs` and `fs`. */
+function renderPipeline(
+  device: GPUDevice,
+  key: string,
+  bindings: Bindings,
+  code: string,
+  fragment: {entryPoint: string; targets: GPUColorTargetState[]},
+  depthStencil?: GPUDepthStencilState,
+): GPURenderPipeline {
+  const module = device.createShaderModule({code: bindings.wgsl + code, label: key});
+  return device.createRenderPipeline({
+    label: key,
+    layout: device.createPipelineLayout({
+      bindGroupLayouts: [bindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
+    }),
+    vertex: {module, entryPoint: 'vs'},
+    fragment: {module, ...fragment},
+    primitive: {topology: 'triangle-list', cullMode: 'none'},
+    depthStencil,
+  });
+}
+
+/** Records, per image, the draw (exact: and the resolve pass) and the copy into the outputs, into the call's encoder. */
 export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
   const peel = a.peel != null;
   const key = a.hardware ? `rasterize/hardware${peel ? '-peel' : ''}` : 'rasterize/exact';
-  const draw = call.pipeline(key, device => {
-    const module = device.createShaderModule({
-      code:
-        drawBindings.wgsl +
-        ID_WGSL +
-        TRIANGLE_WGSL +
-        CORNERS_WGSL +
-        RESOLVE_WGSL +
-        PEEL_WGSL +
-        VERTEX_WGSL +
-        (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
-      label: key,
-    });
-    return device.createRenderPipeline({
-      label: key,
-      layout: device.createPipelineLayout({
-        bindGroupLayouts: [drawBindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
-      }),
-      vertex: {module, entryPoint: 'vs'},
-      fragment: {
-        module,
-        entryPoint: a.hardware && peel ? 'fsPeel' : 'fs',
-        targets: [{format: 'rgba32float'}, {format: 'rgba32float'}],
-      },
-      primitive: {topology: 'triangle-list', cullMode: 'none'},
-      depthStencil: {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
-    });
-  });
+  const lib = ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVED_WGSL;
+  const rgba32f: GPUColorTargetState[] = [{format: 'rgba32float'}, {format: 'rgba32float'}];
+  const draw = call.pipeline(key, device =>
+    renderPipeline(
+      device,
+      key,
+      drawBindings,
+      lib + PEEL_WGSL + VERTEX_WGSL + (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
+      {entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: a.hardware ? rgba32f : [{format: 'r32uint'}]},
+      {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
+    ),
+  );
+  const resolve = a.hardware
+    ? null
+    : call.pipeline('rasterize/resolve', device =>
+        renderPipeline(device, 'rasterize/resolve', resolveBindings, lib + RESOLVE_PASS_WGSL, {
+          entryPoint: 'fs',
+          targets: rgba32f,
+        }),
+      );
   const targets = call.renderTargets(width, height);
-  const colorViews = [targets.rast.createView(), targets.db.createView()],
-    depthView = targets.depth.createView();
+  const idView = targets.id.createView(),
+    depthView = targets.depth.createView(),
+    colorViews = [targets.rast.createView(), targets.db.createView()];
+  const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
-    call.uniforms(drawBindings.uniforms, {
-      numVertices: a.numVertices,
-      width,
-      height,
-      rangeMode: a.rangeMode ? 1 : 0,
-      peel: peel ? 1 : 0,
-      winding: a.winding,
-    }),
+    call.uniforms(drawBindings.uniforms, {...common, peel: peel ? 1 : 0, winding: a.winding}),
     call.bind(a.pos),
     call.bind(a.tri),
     call.bind(a.peel),
   ]);
+  const resolveGroup =
+    resolve &&
+    call.bindGroup(resolve, [
+      call.uniforms(resolveBindings.uniforms, common),
+      call.bind(a.pos),
+      call.bind(a.tri),
+      idView,
+    ]);
+  const cleared = (view: GPUTextureView): GPURenderPassColorAttachment => ({
+    view,
+    loadOp: 'clear',
+    storeOp: 'store',
+    clearValue: {r: 0, g: 0, b: 0, a: 0},
+  });
   for (let n = 0; n < a.numImages; n++) {
     const pass = call.beginRenderPass(key, {
-      colorAttachments: colorViews.map(view => ({
-        view,
-        loadOp: 'clear' as const,
-        storeOp: 'store' as const,
-        clearValue: {r: 0, g: 0, b: 0, a: 0},
-      })),
+      colorAttachments: (resolve ? [idView] : colorViews).map(cleared),
       depthStencilAttachment: {view: depthView, depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1},
     });
     pass.setViewport(0, 0, width, height, 0, 1);
@@ -349,6 +404,15 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       pass.draw(3 * count, 1, 3 * first, n);
     }
     pass.end();
+    if (resolve && resolveGroup) {
+      const second = call.beginRenderPass('rasterize/resolve', {colorAttachments: colorViews.map(cleared)});
+      second.setViewport(0, 0, width, height, 0, 1);
+      second.setScissorRect(0, 0, width, height);
+      second.setPipeline(resolve);
+      second.setBindGroup(0, resolveGroup);
+      second.draw(3, 1, 0, n);
+      second.end();
+    }
     call.copyImage(targets.rast, a.rast, n, width, height);
     call.copyImage(targets.db, a.rastDb, n, width, height);
   }

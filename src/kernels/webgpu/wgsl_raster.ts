@@ -76,8 +76,8 @@ fn depthAt(c: Corners, a: vec3f) -> f32 {
   return dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
 }
 struct Resolved { rast: vec4f, db: vec4f };
-fn resolvePixel(c: Corners, f: Center, size: vec2f) -> Resolved {
-  let a = edgeFunctions(c, f);
+// a: the edge functions at the pixel center (edgeFunctions).
+fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
   let A = a.x + a.y + a.z;
   var u = clamp(a.x / A, 0.0, 1.0);
   var v = clamp(a.y / A, 0.0, 1.0);
