@@ -12,6 +12,8 @@ import {exposeBench} from './session';
 
 // The wasm backend reads its .wasm files from its own dist/ folder, wherever this bundle lives.
 setWasmPaths(path.dirname(requireFrom(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
+// Prod mode turns tfjs's warnings off, among them its banner recommending tfjs-node (which has no kernels of ours).
+tf.enableProdMode();
 
 exposeBench(async quick => {
   // Dawn for the webgpu rows (before anything imports tfjs-backend-webgpu: initWebGPU does).
