@@ -21,6 +21,9 @@ export interface CaseOptions {
 const GPU_BACKENDS = ['webgl', 'webgpu'];
 /** The resolution of the fit iterations (the issue's 512²). */
 const FIT_SIZE = 512;
+/** Where issue 14 compares each op's backward with its forward on webgl and webgpu: 512², cube and 100k sphere. */
+const BACKWARD_SIZE = 512,
+  BACKWARD_MESHES: readonly number[] = [12, 100_000];
 /** Issue 4's contention case: a full-screen quad's gradient pass against a 5k-triangle mesh on the same pixels, at 1024². */
 const CONTENTION_SIZE = 1024,
   CONTENTION_CELLS = [1, 50];
@@ -103,8 +106,12 @@ export function benchCases(o: CaseOptions): BenchCase[] {
     ] as const) {
       const op = `${call.op} ${direction}`;
       for (const {triangles, size} of cells) {
-        // A target's cell (see report.mjs) is timed whatever its cost, up to the per-call limit.
-        const target = op === 'rasterize forward' && size === 1024 && triangles === 100_000;
+        // A target's cell (see report.mjs) is timed whatever its cost, up to the per-call limit: rasterize
+        // against the plain draw (issue 13), each op's backward against its forward on the GPUs (issue 14).
+        const target =
+          (op === 'rasterize forward' &&
+            ((size === 1024 && triangles === 100_000) || (size === 256 && triangles === 5_000))) ||
+          (o.where === 'page' && size === BACKWARD_SIZE && BACKWARD_MESHES.includes(triangles));
         add(
           op,
           triangles,

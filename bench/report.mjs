@@ -2,6 +2,7 @@
 // the yardsticks, cost growth over the grid and the issue's targets; as text and as markdown.
 
 const OK = 'ok';
+const GPU_BACKENDS = ['webgl', 'webgpu'];
 /** Issue 4's contention rows (bench/cases.ts): full-screen quad against a 5k mesh on the same pixels. */
 const CONTENTION = 'gradient pass (rasterize + interpolate backward), screen covered';
 
@@ -119,7 +120,10 @@ function opTables(report) {
   return tables;
 }
 
-/** Per op and subject: time growth 512² → 2048² (per mesh) and 100k → 1M triangles (per size). */
+/**
+ * Per op and subject: time growth 512² → 2048² (per mesh, with tf.add's on the same output size)
+ * and 100k → 1M triangles (per size).
+ */
 export function growth(report) {
   const out = [];
   for (const [op, cases] of groupByOp(
@@ -136,23 +140,30 @@ export function growth(report) {
       const e = c?.entries.find(e => e.name === name);
       return e?.status === OK ? e.medianMs : null;
     };
+    // tfjs's tf.add on the subject's output size, same backend and run (issue 15's yardstick of growth).
+    const addOf = name =>
+      cases.flatMap(c => c.entries).find(e => e.for === name && e.compare === 'floor' && e.name.startsWith('tf.add'))
+        ?.name;
     for (const name of subjects) {
+      const add = addOf(name);
       const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({
         at: t,
         x: ratioOf(at(name, 2048, t), at(name, 512, t)),
+        add: add ? ratioOf(at(add, 2048, t), at(add, 512, t)) : null,
       }));
       const triangles = [256, 512, 1024, 2048].map(s => ({
         at: s,
         x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000)),
       }));
-      out.push({op, subject: name, pixels, triangles});
+      const backend = cases.flatMap(c => c.entries).find(e => e.name === name)?.backend;
+      out.push({op, subject: name, backend, pixels, triangles});
     }
   }
   return out;
 }
 const ratioOf = (a, b) => (a != null && b != null ? a / b : null);
 
-/** For a missed target: the subject's most expensive passes (webgl's DIFFRAST_WEBGL_PROFILE), if measured. */
+/** For a missed target: the subject's most expensive passes (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), if measured. */
 function whereTimeGoes(e) {
   const passes = Object.entries(e.breakdownMs ?? {})
     .sort((a, b) => b[1] - a[1])
@@ -164,7 +175,12 @@ function findEntry(report, id, name) {
   return report.cases.find(c => c.id === id)?.entries.find(e => e.name === name);
 }
 
-/** The issue's targets, measured: {target, value, met, detail}. */
+/** Issue 14: the textured 100k fit iteration's speed over the cpu backend's in the same page, at least. */
+const FIT_TARGETS = {webgpu: 1, webgl: 0.7};
+/** Issue 15: a cpu op's 512² → 2048² growth over tf.add's on the same output size, at most. */
+const CPU_GROWTH = 1.5;
+
+/** The issues' targets, measured: {target, value, met, detail}. */
 export function targets(report) {
   const list = [];
   const pair = (id, subject, yardstick, limit, text, higherIsBetter) => {
@@ -216,21 +232,28 @@ export function targets(report) {
       detail: `quad ${fmtMs(s.medianMs)} ms, 5k mesh ${fmtMs(m.medianMs)} ms${value <= 3 ? '' : whereTimeGoes(s)}`,
     });
   }
-  for (const b of ['webgl', 'webgpu']) {
-    pair(
-      'rasterize forward | 1024 | 100000',
-      b,
-      b === 'webgl' ? 'plain WebGL2 draw' : 'plain WebGPU draw',
-      1.5,
-      `${b} rasterize forward ≤ 1.5× the plain draw (1024², 100k)`,
-      false,
-    );
+  for (const b of GPU_BACKENDS) {
+    const draw = b === 'webgl' ? 'plain WebGL2 draw' : 'plain WebGPU draw';
+    for (const [cell, limit] of [
+      ['1024 | 100000', 1.5],
+      ['256 | 5000', 2],
+    ]) {
+      const [size, triangles] = cell.split(' | ');
+      pair(
+        `rasterize forward | ${cell}`,
+        b,
+        draw,
+        limit,
+        `${b} rasterize forward (hardware coverage) ≤ ${limit}× the plain draw (${size}², ${triangles / 1000}k; issue 13)`,
+        false,
+      );
+    }
     pair(
       'fit iteration | 512 | 100000',
       b,
       'cpu (page)',
-      5,
-      `${b} textured 100k fit iteration ≥ 5× faster than cpu (512²)`,
+      FIT_TARGETS[b],
+      `${b} textured 100k fit iteration ≥ ${FIT_TARGETS[b].toFixed(1)}× the speed of the cpu backend in the same page (512²; issue 14)`,
       true,
     );
     const renderId = 'render forward+backward (rasterize → interpolate → antialias) | 256 | 5000';
@@ -240,9 +263,23 @@ export function targets(report) {
       b,
       `soft rasterizer [${b}]${whole?.status === OK ? '' : ', estimated'}`,
       100,
-      `${b} forward+backward ≥ 100× faster than the soft rasterizer (256², 5k)`,
+      `${b} forward+backward ≥ 100× faster than the soft rasterizer (256², 5k; issue 6)`,
       true,
     );
+  }
+  for (const r of backwardRatios(report).ratios.filter(
+    r => GPU_BACKENDS.includes(r.subject) && r.size === BACKWARD_SIZE && BACKWARD_MESHES.includes(r.triangles),
+  )) {
+    list.push({
+      target: `${r.subject} ${r.op} backward ≤ ${BACKWARD_TARGET}× its forward (${r.size}², ${r.scene}; issue 14)`,
+      value: r.x,
+      met: r.x == null ? null : r.x <= BACKWARD_TARGET,
+      detail:
+        r.x == null
+          ? `forward: ${r.forward?.status ?? 'absent'}, backward: ${r.backward.status}`
+          : `forward ${fmtMs(r.forward.medianMs)} ms, backward ${fmtMs(r.backward.medianMs)} ms` +
+            (r.x <= BACKWARD_TARGET ? '' : whereTimeGoes(r.backward)),
+    });
   }
   const unmeasured = new Map();
   const missing = (subject, what, op) => {
@@ -252,24 +289,38 @@ export function targets(report) {
   };
   for (const g of growth(report)) {
     const worst = gs => gs.filter(x => x.x != null).sort((a, b) => b.x - a.x)[0];
-    const p = worst(g.pixels),
-      t = worst(g.triangles);
-    if (p)
-      list.push({
-        target: `${g.subject} ${g.op}: 512² → 2048² ≤ 16×`,
-        value: p.x,
-        met: p.x <= 16,
-        detail: `worst at ${p.at} triangles`,
-      });
-    else missing(g.subject, '512² → 2048² ≤ 16×', g.op);
+    if (g.backend === 'cpu') {
+      // Issue 15: the cpu path's growth against tfjs's own on the same outputs.
+      const p = worst(g.pixels.filter(x => x.add != null).map(x => ({...x, x: ratioOf(x.x, x.add)})));
+      const what = `512² → 2048² growth ≤ ${CPU_GROWTH}× tf.add's on the same output size (issue 15)`;
+      if (p)
+        list.push({
+          target: `${g.subject} ${g.op}: ${what}`,
+          value: p.x,
+          met: p.x <= CPU_GROWTH,
+          detail: `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}`,
+        });
+      else missing(g.subject, what, g.op);
+    } else {
+      const p = worst(g.pixels);
+      if (p)
+        list.push({
+          target: `${g.subject} ${g.op}: 512² → 2048² ≤ 16× (issue 6)`,
+          value: p.x,
+          met: p.x <= 16,
+          detail: `worst at ${p.at} triangles`,
+        });
+      else missing(g.subject, '512² → 2048² ≤ 16× (issue 6)', g.op);
+    }
+    const t = worst(g.triangles);
     if (t)
       list.push({
-        target: `${g.subject} ${g.op}: 100k → 1M triangles ≤ 10×`,
+        target: `${g.subject} ${g.op}: 100k → 1M triangles ≤ 10× (issue 6)`,
         value: t.x,
         met: t.x <= 10,
         detail: `worst at ${t.at}²`,
       });
-    else missing(g.subject, '100k → 1M triangles ≤ 10×', g.op);
+    else missing(g.subject, '100k → 1M triangles ≤ 10× (issue 6)', g.op);
   }
   for (const u of unmeasured.values()) {
     list.push({
@@ -348,7 +399,7 @@ const GROWTH_HEADER = [
   '@2048²',
 ];
 
-/** Where a webgl call's GPU time goes, for the cells that have a breakdown at 1024², 100k. */
+/** Where a GPU call's time goes, for the cells that have a breakdown at 1024², 100k. */
 function breakdownLines(report) {
   const lines = [];
   for (const c of report.cases.filter(
@@ -369,18 +420,35 @@ function breakdownLines(report) {
  * run), against the target of 3×; and where the backward's GPU time goes (its largest passes).
  */
 const BACKWARD_TARGET = 3;
+/** The cells of issue 14's backward ÷ forward targets: 512², the cube and the 100k sphere. */
+const BACKWARD_SIZE = 512,
+  BACKWARD_MESHES = [12, 100_000];
 function backwardRatios(report) {
   const rows = [],
-    lines = [];
+    lines = [],
+    ratios = [];
   for (const b of report.cases.filter(c => c.op.endsWith(' backward'))) {
     const op = b.op.slice(0, -' backward'.length);
     const f = report.cases.find(
       c => c.op === `${op} forward` && c.params.height === b.params.height && c.params.scene === b.params.scene,
     );
     if (!f) continue;
-    for (const eb of b.entries.filter(e => e.role === 'subject' && e.where !== 'node')) {
+    // (GPU subjects: the page's webgl and webgpu, and webgpu on Dawn in Node.)
+    for (const eb of b.entries.filter(
+      e => e.role === 'subject' && GPU_BACKENDS.includes(e.backend) && e.status !== 'unavailable',
+    )) {
       const ef = f.entries.find(e => e.name === eb.name);
       const x = eb.status === OK && ef?.status === OK ? eb.medianMs / ef.medianMs : null;
+      ratios.push({
+        op,
+        subject: eb.name,
+        scene: b.params.scene,
+        size: b.params.height,
+        triangles: b.params.triangles,
+        forward: ef,
+        backward: eb,
+        x,
+      });
       rows.push([
         op,
         eb.name,
@@ -399,7 +467,7 @@ function backwardRatios(report) {
         );
     }
   }
-  return {rows, lines};
+  return {rows, lines, ratios};
 }
 const BACKWARD_HEADER = [
   'op',
@@ -424,7 +492,8 @@ export function terminalReport(report) {
   }
   out.push('== cost growth (time ratio)', textTable(GROWTH_HEADER, growthRows(report)), '');
   const bl = breakdownLines(report);
-  if (bl.length) out.push('== webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), ms', ...bl, '');
+  if (bl.length)
+    out.push('== GPU time per pass (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), 1024², 100k, ms', ...bl, '');
   const bw = backwardRatios(report);
   if (bw.rows.length) {
     out.push('== backward ÷ forward (same run)', textTable(BACKWARD_HEADER, bw.rows), '');
@@ -462,7 +531,7 @@ export function markdownReport(report) {
   const bl = breakdownLines(report);
   if (bl.length)
     out.push(
-      '## webgl GPU time per pass (DIFFRAST_WEBGL_PROFILE), 1024², 100k triangles',
+      '## GPU time per pass (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), 1024², 100k triangles',
       '',
       ...bl.map(l => `- ${l}`),
       '',
