@@ -123,6 +123,40 @@ if (inNode) {
       expect(broken).toEqual([]);
     });
 
+    it("the README's API table lists every option of each op", () => {
+      // The options each op accepts are the optionNames<…Options>({...}) lists that reject unknown names.
+      const accepted = new Map<string, string[]>();
+      for (const [rel, text] of files) {
+        if (!rel.startsWith('src/ops/')) continue;
+        for (const m of text.matchAll(/optionNames<(\w+)Options>\(\{([^}]*)\}\)/g)) {
+          accepted.set(m[1], [...m[2].matchAll(/(\w+):\s*true/g)].map(n => n[1]).sort());
+        }
+      }
+      const calls: Record<string, string> = {
+        Rasterize: 'rasterize(pos, tri, [H, W], {',
+        Interpolate: 'interpolate(attr, rast, tri, {',
+        Texture: 'texture(tex, uv, {',
+        TextureConstructMip: 'textureConstructMip(tex, {',
+        Antialias: 'antialias(color, rast, pos, tri, {',
+      };
+      expect([...accepted.keys()].sort()).toEqual(Object.keys(calls).sort());
+      const readme = files.get('README.md')!;
+      const listed = (call: string) => {
+        const at = readme.indexOf('| `' + call);
+        if (at < 0) return [`no API table row starting with ${call}`];
+        const inside = readme.slice(at + 3 + call.length, readme.indexOf('}', at));
+        return inside
+          .split(',')
+          .map(o => o.trim().split(/\s*=/)[0])
+          .sort();
+      };
+      for (const [name, call] of Object.entries(calls))
+        expect(listed(call)).withContext(call).toEqual(accepted.get(name)!);
+      expect(listed('new DepthPeeler(pos, tri, [H, W], {'))
+        .withContext('DepthPeeler')
+        .toEqual(accepted.get('Rasterize')!);
+    });
+
     it('nothing cites the contract outside the repository', () => {
       // Built from pieces so that this file does not match itself.
       const outside = new RegExp(
