@@ -1,5 +1,5 @@
 // @playwright/test for the checks that drive a whole page or package (scripts/test.mjs runs it on full runs;
-// alone: `npx playwright test [--project package|demo] [-g <regex>]`). The system Chromium through
+// alone: `npx playwright test [--project package|demo|bench-pack] [-g <regex>]`). The system Chromium through
 // scripts/chromium.mjs: playwright never downloads a browser here.
 import {defineConfig} from '@playwright/test';
 
@@ -22,5 +22,6 @@ export default defineConfig({
     {name: 'pack', testMatch: 'pack.setup.mjs'},
     {name: 'package', testMatch: 'package.spec.mjs', dependencies: ['pack']},
     {name: 'demo', testMatch: 'demo.spec.mjs'},
+    {name: 'bench-pack', testMatch: 'bench_pack.spec.mjs'},
   ],
 });

@@ -1,8 +1,11 @@
-/** The cpu, wasm and webgpu (Dawn) rows in Node, for bench/run.mjs (same cases as the page, host-backend subjects). */
+/**
+ * The cpu, wasm and webgpu (Dawn) rows in Node (same cases as the page, host-backend subjects), for bench/run.mjs
+ * and the packed bench (bench/standalone.mjs).
+ */
 import * as tf from '@tensorflow/tfjs';
 import {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
-import {createRequire as requireFrom} from 'node:module';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 
 import {initWebGPU, WebGPUAdapterInfo} from '../src/node_webgpu';
 
@@ -10,8 +13,8 @@ import {unavailableReason} from './backends';
 import {benchCases} from './cases';
 import {exposeBench} from './session';
 
-// The wasm backend reads its .wasm files from its own dist/ folder, wherever this bundle lives.
-setWasmPaths(path.dirname(requireFrom(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
+// The wasm backend's .wasm files: bench/bundle.mjs puts them beside this bundle.
+setWasmPaths(path.dirname(fileURLToPath(import.meta.url)) + path.sep);
 // Prod mode turns tfjs's warnings off, among them its banner recommending tfjs-node (which has no kernels of ours).
 tf.enableProdMode();
 

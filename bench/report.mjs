@@ -361,11 +361,12 @@ function mdTable(header, rows) {
 
 const metText = t => (t.met == null ? 'not measured' : t.met ? 'met' : 'MISSED');
 
-/** Node's webgpu adapter on Dawn (or why there is none). */
-const dawnText = w =>
-  w == null
-    ? ''
-    : `, WebGPU on Dawn: ${typeof w === 'string' ? w : `${w.description} (${w.vendor}, ${w.architecture})`}`;
+/** Node's webgpu adapter on Dawn (src/node_webgpu.ts's WebGPUAdapterInfo), or why there is none. */
+export const adapterText = w =>
+  typeof w === 'string'
+    ? w
+    : `${w.description || w.device} (vendor ${w.vendor}, architecture ${w.architecture}, ${w.software ? 'software' : 'hardware'})`;
+const dawnText = w => (w == null ? '' : `, WebGPU on Dawn: ${adapterText(w)}`);
 
 function machineLine(r) {
   const m = r.machine;

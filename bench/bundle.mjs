@@ -1,0 +1,52 @@
+// The bench's esbuild bundles, with src/ and tfjs: the page's (bench/page.ts) and Node's (bench/node.ts, or the
+// packed bench's bench/standalone.mjs, which runs it).
+import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const common = {bundle: true, format: 'esm', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root};
+
+export async function bundlePage(outfile) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'bench/page.ts')],
+    outfile,
+    platform: 'browser',
+    target: 'chrome120',
+  });
+}
+
+/**
+ * The Node bundle of `entry` (a path from the repository's root) at `outfile`, with the .wasm files of
+ * tfjs-backend-wasm beside it (bench/node.ts loads them from its bundle's folder); returns their paths.
+ * `webgpu` 'external': the `webgpu` package is loaded from node_modules at run time; 'bundled': its JS is in the
+ * bundle, and loads dawn.node from dist/<platform>-<arch>/ beside the bundle (import.meta.url is the bundle's).
+ */
+export async function bundleNode(entry, outfile, {webgpu}) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, entry)],
+    outfile,
+    platform: 'node',
+    target: 'node20',
+    external: webgpu === 'external' ? ['webgpu'] : [],
+    // CommonJS dependencies inside an ESM bundle still call require() for node builtins, and the wasm
+    // backend's loader reads __dirname.
+    banner: {
+      js: "import {createRequire as __bundleRequire} from 'node:module'; const require = __bundleRequire(import.meta.url); const __dirname = import.meta.dirname;",
+    },
+  });
+  const wasmDir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  return fs
+    .readdirSync(wasmDir)
+    .filter(f => f.endsWith('.wasm'))
+    .map(f => {
+      const to = path.join(path.dirname(outfile), f);
+      fs.copyFileSync(path.join(wasmDir, f), to);
+      return to;
+    });
+}
