@@ -15,7 +15,10 @@ import {ensureDependencies} from '../scripts/test-setup.mjs';
 import {bundleNode} from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** What a user copies: small enough for a mail or a chat's upload (the issue's bound). */
+/**
+ * What a user copies (issue 18's bound). With the `webgpu` package 0.6.2: 25.5 MB on linux-x64, under 40 on
+ * linux-arm64, macOS and win32-x64; win32-arm64's Dawn (with its DLLs) alone is 40.2 MB.
+ */
 const MAX_BYTES = 40 * 1000 * 1000;
 const USAGE = 'usage: npm run bench:pack [-- --out DIR]   (default: out/bench-pack)';
 
@@ -62,7 +65,7 @@ async function main() {
   if (depError) fail(depError);
   fs.rmSync(out, {recursive: true, force: true});
   fs.mkdirSync(out, {recursive: true});
-  await bundleNode('bench/standalone.mjs', path.join(out, 'bench.mjs'), {webgpu: 'bundled'});
+  await bundleNode('bench/standalone.mjs', path.join(out, 'bench.mjs'), {webgpu: 'bundled', small: true});
   const dawn = dawnDir();
   fs.cpSync(dawn, path.join(out, 'dist', path.basename(dawn)), {recursive: true});
   const total = sizeOf(out);
