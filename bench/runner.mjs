@@ -208,11 +208,16 @@ export async function runAll(where, cases, o, deadline, runOne, restart) {
  */
 export async function runNode(o, deadline) {
   // No Vulkan driver installed: Dawn runs on SwiftShader's, as the tests do (README "GPU in Node").
-  const icds = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'].filter(
-    d => fs.existsSync(d) && fs.readdirSync(d).length,
-  );
-  if (!process.env.VK_ICD_FILENAMES && !icds.length && fs.existsSync(SWIFTSHADER_ICD))
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // (The Vulkan loader's system folders of driver files, as src/node_webgpu.ts's diagnosis reads them.)
+  const icds = [
+    '/etc/xdg/vulkan/icd.d',
+    '/etc/vulkan/icd.d',
+    '/usr/local/share/vulkan/icd.d',
+    '/usr/share/vulkan/icd.d',
+  ];
+  const driver = icds.some(d => fs.existsSync(d) && fs.readdirSync(d).length);
+  const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
+  if (!named && !driver && fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
   const selected = cases.filter(c => !o.only || o.only.test(c.id));

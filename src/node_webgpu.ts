@@ -27,15 +27,30 @@ export interface InitWebGPUOptions {
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
-const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'];
+/** Where distributions put the Vulkan loader: Debian and Ubuntu (multiarch), Fedora, Arch. */
+const VULKAN_LOADERS = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+  '/usr/lib64/libvulkan.so.1',
+  '/usr/lib/libvulkan.so.1',
+];
 
 /** Why there is no adapter, as far as we can tell from here (Linux: the Vulkan loader, then a driver). */
 async function whyNoAdapter(): Promise<string> {
   if (process.platform !== 'linux') return 'no WebGPU adapter: is there a GPU driver with Vulkan, Metal or D3D12?';
   const fs = await import('node:fs');
-  const icdDirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+  // The Vulkan loader's system folders of driver (ICD) files.
+  const icdDirs = [
+    '/etc/xdg/vulkan/icd.d',
+    '/etc/vulkan/icd.d',
+    '/usr/local/share/vulkan/icd.d',
+    '/usr/share/vulkan/icd.d',
+  ];
   if (!VULKAN_LOADERS.some(p => fs.existsSync(p))) {
-    return 'no Vulkan loader (libvulkan.so.1): install the `libvulkan1` package (Debian, Ubuntu: apt-get install libvulkan1)';
+    return (
+      'no Vulkan loader (libvulkan.so.1): install the `libvulkan1` package (Debian, Ubuntu: apt-get install libvulkan1; ' +
+      'Fedora, Arch: vulkan-loader)'
+    );
   }
   const icd = process.env.VK_ICD_FILENAMES;
   if (icd && !icd.split(':').every(f => fs.existsSync(f))) return `VK_ICD_FILENAMES names a missing file: ${icd}`;
