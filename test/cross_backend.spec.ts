@@ -262,6 +262,58 @@ describeEachBackend(
       }
     });
 
+    // A few pixels per triangle: the GPU backends sum per triangle, then gather per vertex.
+    it('rasterize and interpolate gradients of a dense mesh: instanced, range mode', async () => {
+      const [V, T] = [200, 800];
+      const densePos = randomPositions(rng, 2, V, 0.8),
+        denseTri = randomTriangles(rng, T, V);
+      const flat = f32(Array.from(densePos.values.slice(0, 4 * V)), [V, 4]);
+      const ranges = [0, 600, 300, 500];
+      for (const [what, p, attrs] of [
+        ['instanced', densePos, rastAttrs],
+        ['range', flat, {...rastAttrs, ranges}],
+      ] as const) {
+        const [rast, rastDb] = await runOn('cpu', k.Rasterize, {pos: p, tri: denseTri}, attrs);
+        const dy = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
+        const ddb = f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]);
+        const inputs = {pos: p, tri: denseTri, rast, dy, ddb};
+        const [g] = await runOn(backend, k.RasterizeGrad, inputs, {});
+        const [c] = await runOn('cpu', k.RasterizeGrad, inputs, {});
+        expectClose(g.values, c.values, `dpos (${what})`);
+        const attrShapes =
+          what === 'range'
+            ? [[V, 6]]
+            : [
+                [V, 6],
+                [2, V, 6],
+              ];
+        for (const shape of attrShapes) {
+          const attr = f32(
+            rng.array(
+              shape.reduce((a, b) => a * b),
+              -1,
+              1,
+            ),
+            shape,
+          );
+          const grad = {
+            attr,
+            rast,
+            tri: denseTri,
+            rastDb,
+            dy: f32(rng.array(2 * H * W * 6, -1, 1), [2, H, W, 6]),
+            dyDa: f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]),
+          };
+          const diff = {diffAttrs: [5, 1]};
+          const gg = await runOn(backend, k.InterpolateGrad, grad, diff),
+            cg = await runOn('cpu', k.InterpolateGrad, grad, diff);
+          gg.forEach((x, i) =>
+            expectClose(x.values, cg[i].values, `interpolate gradient ${i} (${what}, attr ${shape})`),
+          );
+        }
+      }
+    });
+
     it('antialias and its gradient', async () => {
       const [rast] = cpuRast;
       const topo = await (async () => {

@@ -5,7 +5,7 @@ import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
 import {interpolateAttrGradProgram, interpolateRastGradProgram} from './interpolate_grad_program';
-import {scatterCornerGradients} from './corner_tree';
+import {addCornerGradients, vertexTriangles} from './triangle_gather';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatterTarget} from './scatter';
 
@@ -25,18 +25,27 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const [n, h, w] = rast.shape;
     const groups = groupsOf(uniforms.uNumAttrs);
     if (dattr.size > 0) {
+      const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
+      const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w);
       const target = scatterTarget(s, layout.attrRows * groups);
-      for (let g = 0; g < groups; g++) {
-        scatterCornerGradients(s, target, n, h, w, groups, g, {
+      addCornerGradients(
+        s,
+        target,
+        n,
+        h,
+        w,
+        groups,
+        {
           first: interpolateAttrGradProgram(s.ctx, diffAttrs.length),
-          uniforms: {...uniforms, uGroup: g},
+          uniforms,
           textures: allTextures,
           rowStride: layout.attrStride,
           tri: allTextures.uTri,
-          numVertices: uniforms.uNumVertices,
-          numTriangles: uniforms.uNumTriangles,
-        });
-      }
+          numVertices,
+          numTriangles,
+        },
+        list,
+      );
       copyToTensors(s, [target], {cols: uniforms.uNumAttrs, base: 0}, [dattr]);
     }
     const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));

@@ -3,11 +3,11 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {RasterizeGrad, RasterizeGradInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {scatterCornerGradients} from './corner_tree';
 import {runGL} from './gl_session';
 import {copyToTensors} from './passes';
 import {rasterizeGradProgram} from './rasterize_grad_program';
 import {scatterTarget} from './scatter';
+import {addCornerGradients, vertexTriangles} from './triangle_gather';
 
 export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, RasterizeGrad, s => {
@@ -19,23 +19,33 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const ddbT = ddb ? s.input(ddb) : null;
     const dpos = s.output(pos.shape);
     if (dpos.size === 0) return dpos.info;
+    const list = vertexTriangles(s, tri, numVertices, numTriangles, numImages * height * width);
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
-    scatterCornerGradients(s, target, numImages, height, width, 1, 0, {
-      first: rasterizeGradProgram(s.ctx),
-      uniforms: {...mesh, uHasDb: ddbT != null, uImageSize: [width, height], uVertexStride: vertexStride},
-      textures: {
-        uPos: posT.texture,
-        uTri: triT.texture,
-        uRast: rastT.texture,
-        uDy: dyT.texture,
-        uDdb: ddbT?.texture ?? null,
+    addCornerGradients(
+      s,
+      target,
+      numImages,
+      height,
+      width,
+      1,
+      {
+        first: rasterizeGradProgram(s.ctx),
+        uniforms: {...mesh, uHasDb: ddbT != null, uImageSize: [width, height], uVertexStride: vertexStride},
+        textures: {
+          uPos: posT.texture,
+          uTri: triT.texture,
+          uRast: rastT.texture,
+          uDy: dyT.texture,
+          uDdb: ddbT?.texture ?? null,
+        },
+        rowStride: vertexStride,
+        tri: triT.texture,
+        numVertices,
+        numTriangles,
       },
-      rowStride: vertexStride,
-      tri: triT.texture,
-      numVertices,
-      numTriangles,
-    });
+      list,
+    );
     copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     return dpos.info;
   });

@@ -168,6 +168,14 @@ export class GlSession {
     return this.input(info);
   }
 
+  /** A float32 tensor of `values` for this call (uploaded now), disposed when the kernel ends. */
+  constant(values: Float32Array): GlTensor {
+    this.beforeDrawing('constant');
+    const info = this.backend.makeTensorInfo([values.length], 'float32', values);
+    this.intermediates.push(info);
+    return this.input(info);
+  }
+
   /** A new float32 output tensor (unpacked, on the GPU); disposed again if the kernel fails. */
   output(shape: number[]): GlTensor {
     this.beforeDrawing('output');

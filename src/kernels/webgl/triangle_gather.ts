@@ -1,0 +1,217 @@
+/**
+ * Corner gradients of small triangles (rasterize's position gradient, interpolate's attribute
+ * gradient) summed per triangle, then gathered per vertex: where triangles cover a few pixels each,
+ * corner_tree.ts's blocks rarely lie on one triangle and it scatters three points per pixel; here
+ * each pixel blends one point (its three corner values at once, into three targets) into its
+ * triangle's slot, and one fragment per vertex adds up the slots of its triangles through a
+ * vertex → (triangle, corner) list built on the CPU from tri. Sums: per slot in the order points
+ * blend, per vertex in list order (docs/backends.md#summation-order).
+ */
+import type {TensorInfo} from '@tensorflow/tfjs-core';
+
+import {DiffrastGL} from './gl_context';
+import {GlSession, GlTensor} from './gl_session';
+import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
+import {CornerGradients, scatterCornerGradients} from './corner_tree';
+import {validTriangle} from '../shared/layout';
+
+/**
+ * Gather when the image has fewer pixels than this per triangle: the tree would stop at blocks of
+ * 2×2 pixels or less (see corner_tree.ts's treeLayout), and three points per pixel cost more than
+ * one point per pixel and a fragment per vertex.
+ */
+const GATHER_PIXELS_PER_TRIANGLE = 16;
+/** List entries (3·triangle + corner) are float32 texels: exact below 2^24. */
+const EXACT_ENTRY = 1 << 24;
+
+/** Which (triangle, corner) pairs each vertex is: entries first[v] .. first[v + 1] − 1 of `entries`. */
+export interface VertexTriangles {
+  first: GlTensor;
+  entries: GlTensor;
+}
+
+/**
+ * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
+ * `pixels` pixels (all images), else null. Reads tri on the CPU (tfjs keeps the values after the
+ * first read).
+ */
+export function vertexTriangles(
+  s: GlSession,
+  tri: TensorInfo,
+  numVertices: number,
+  numTriangles: number,
+  pixels: number,
+): VertexTriangles | null {
+  if (pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles || 3 * numTriangles >= EXACT_ENTRY) return null;
+  const indices = s.backend.readSync(tri.dataId) as Int32Array;
+  const first = new Float32Array(numVertices + 1);
+  const valid = (t: number) => validTriangle(indices, t, numVertices);
+  for (let t = 0; t < numTriangles; t++) if (valid(t)) for (let k = 0; k < 3; k++) first[indices[3 * t + k] + 1]++;
+  for (let v = 0; v < numVertices; v++) first[v + 1] += first[v];
+  const next = first.slice(0, numVertices);
+  const entries = new Float32Array(Math.max(1, first[numVertices]));
+  for (let t = 0; t < numTriangles; t++)
+    if (valid(t)) for (let k = 0; k < 3; k++) entries[next[indices[3 * t + k]]++] = 3 * t + k;
+  return {first: s.constant(first), entries: s.constant(entries)};
+}
+
+/** Pixel p's point: its three corner values into its triangle's slot (n·uSlotsPerImage + t)·uGroups + uGroup. */
+function slotProgram(ctx: DiffrastGL): GlProgram {
+  return ctx.program(
+    'triangle-gather-slots',
+    () => `${HEADER}${FETCH}${TRIANGLE_ID}
+uniform sampler2D uKeys;
+uniform sampler2D uCorner0;
+uniform sampler2D uCorner1;
+uniform sampler2D uCorner2;
+uniform int uPixelsPerImage;
+uniform int uSlotsPerImage;
+uniform int uGroups;
+uniform int uGroup;
+uniform int uTargetWidth;
+uniform int uTargetHeight;
+flat out vec4 vCorner0;
+flat out vec4 vCorner1;
+flat out vec4 vCorner2;
+void main() {
+  gl_PointSize = 1.0;
+  int p = gl_VertexID;
+  float key = fetchTexel(uKeys, p).x;
+  if (key == 0.0) {
+    gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
+    vCorner0 = vCorner1 = vCorner2 = vec4(0.0);
+    return;
+  }
+  int n = p / uPixelsPerImage;
+  int texel = (n * uSlotsPerImage + decodeId(key) - 1) * uGroups + uGroup;
+  int row = texel / uTargetWidth;
+  vec2 q = (vec2(texel - row * uTargetWidth, row) + 0.5) / vec2(uTargetWidth, uTargetHeight);
+  gl_Position = vec4(2.0 * q - 1.0, 0.0, 1.0);
+  vCorner0 = fetchTexel(uCorner0, p);
+  vCorner1 = fetchTexel(uCorner1, p);
+  vCorner2 = fetchTexel(uCorner2, p);
+}
+`,
+    () => `${HEADER}
+flat in vec4 vCorner0;
+flat in vec4 vCorner1;
+flat in vec4 vCorner2;
+layout(location = 0) out vec4 outCorner0;
+layout(location = 1) out vec4 outCorner1;
+layout(location = 2) out vec4 outCorner2;
+void main() {
+  outCorner0 = vCorner0;
+  outCorner1 = vCorner1;
+  outCorner2 = vCorner2;
+}
+`,
+  );
+}
+
+/** Target texel row·uGroups + g: the sum of the slots of row's vertex's (triangle, corner) pairs. */
+function gatherProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'triangle-gather-vertices',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uFirst;
+uniform sampler2D uEntries;
+uniform sampler2D uSlots0;
+uniform sampler2D uSlots1;
+uniform sampler2D uSlots2;
+uniform int uRowStride;  // vertices per image when each image has its own rows, else 0
+uniform int uSlotsPerImage;
+uniform int uGroups;
+out vec4 outValue;
+void main() {
+  int texel = outputIndex();
+  int row = texel / uGroups, g = texel - row * uGroups;
+  int n = uRowStride > 0 ? row / uRowStride : 0;
+  int v = row - n * uRowStride;
+  int end = int(fetch(uFirst, v + 1));
+  vec4 sum = vec4(0.0);
+  for (int e = int(fetch(uFirst, v)); e < end; e++) {
+    int code = int(fetch(uEntries, e));
+    int t = code / 3, k = code - 3 * t;
+    int slot = (n * uSlotsPerImage + t) * uGroups + g;
+    sum += k == 0 ? fetchTexel(uSlots0, slot) : k == 1 ? fetchTexel(uSlots1, slot) : fetchTexel(uSlots2, slot);
+  }
+  outValue = sum;
+}
+`,
+  );
+}
+
+/**
+ * Writes the corner gradients of `g` over [images, height, width] pixels, every group, into
+ * `target` (texels row·groups + group; a zeroed scatterTarget): gathered through `list` where
+ * given, else by corner_tree.ts group by group. `g.first` runs with uGroup set to each group.
+ */
+export function addCornerGradients(
+  s: GlSession,
+  target: ScratchGrid,
+  images: number,
+  height: number,
+  width: number,
+  groups: number,
+  g: CornerGradients,
+  list: VertexTriangles | null,
+) {
+  if (!list) {
+    for (let group = 0; group < groups; group++)
+      scatterCornerGradients(s, target, images, height, width, groups, group, {
+        ...g,
+        uniforms: {...g.uniforms, uGroup: group},
+      });
+    return;
+  }
+  const pixels = images * height * width;
+  const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
+  const slots = ['0', '1', '2'].map(k =>
+    scratchGrid(s, `triangle-gather.slots${k}`, (g.rowStride > 0 ? images : 1) * g.numTriangles * groups),
+  );
+  s.clear(slots.map(t => t.texture));
+  const perPixel = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
+    scratchGrid(s, `triangle-gather.${name}`, pixels),
+  );
+  for (let group = 0; group < groups; group++) {
+    elementPass(s, g.first, perPixel, {...g.uniforms, uGroup: group}, g.textures);
+    s.draw({
+      program: slotProgram(s.ctx),
+      targets: slots.map(t => t.texture),
+      viewport: [0, 0, slots[0].width, slots[0].height],
+      blend: true,
+      uniforms: {
+        uPixelsPerImage: height * width,
+        uSlotsPerImage: slotsPerImage,
+        uGroups: groups,
+        uGroup: group,
+        uTargetWidth: slots[0].width,
+        uTargetHeight: slots[0].height,
+      },
+      textures: {
+        uKeys: perPixel[0].texture,
+        uCorner0: perPixel[1].texture,
+        uCorner1: perPixel[2].texture,
+        uCorner2: perPixel[3].texture,
+      },
+      mode: s.gl.POINTS,
+      count: pixels,
+    });
+  }
+  elementPass(
+    s,
+    gatherProgram(s.ctx),
+    [target],
+    {uRowStride: g.rowStride, uSlotsPerImage: slotsPerImage, uGroups: groups},
+    {
+      uFirst: list.first.texture,
+      uEntries: list.entries.texture,
+      uSlots0: slots[0].texture,
+      uSlots1: slots[1].texture,
+      uSlots2: slots[2].texture,
+    },
+  );
+}
