@@ -20,7 +20,7 @@ import {
   TensorOrLike,
   toTensor,
 } from './checks';
-import {gradMap, runKernel, savedInputs} from './grad_util';
+import {gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
 
 /**
  * The mesh topology antialias needs: for every triangle edge, the vertex opposite it in the
@@ -172,7 +172,9 @@ export function antialias(
     }
     const topo = hash ? hash.opposite : antialiasConstructTopologyHash(t).opposite;
     const attrs: Omit<AntialiasAttrs, 'inputNames'> = {posGradientBoost};
-    return runKernel(Antialias, {color: c, rast: r, pos: p, tri: t, topo}, attrs)[0] as tf.Tensor4D;
+    // rast enters through triangle ids and a depth comparison: its gradient is zero everywhere. Passed
+    // as is, tfjs would add an image of zeros to rast's gradient on every backward pass.
+    return runKernel(Antialias, {color: c, rast: withoutGradient(r), pos: p, tri: t, topo}, attrs)[0] as tf.Tensor4D;
   });
 }
 

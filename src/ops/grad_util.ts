@@ -52,3 +52,14 @@ export function gradMap(
   });
   return out;
 }
+
+/**
+ * `t`'s data under a new tensor that the gradient tape does not link to what made `t` (a stop-gradient:
+ * no copy, one more reference to the data, as tfjs's own Reshape kernel makes). For inputs whose
+ * gradient is zero everywhere, so that tfjs does not build and add images of zeros.
+ */
+export function withoutGradient<T extends tf.Tensor>(t: T): T {
+  const engine = tf.engine();
+  engine.backend.incRef(t.dataId);
+  return engine.makeTensorFromTensorInfo({dataId: t.dataId, shape: t.shape, dtype: t.dtype}) as T;
+}

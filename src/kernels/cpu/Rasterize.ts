@@ -13,7 +13,7 @@ import {
   edgeFunctions,
   edgeGradients,
   loadCorners,
-  pixelCenter,
+  pixelCenters,
   pixelSpan,
   rasterScratch,
   resolvePixel,
@@ -67,6 +67,8 @@ function coverImage(
   const p: Corners = new Float64Array(12);
   const {a, alpha, beta} = rasterScratch();
   const box = new Float64Array(4);
+  const centersX = pixelCenters(width),
+    centersY = pixelCenters(height);
   for (let t = first; t < first + count; t++) {
     if (!validTriangle(tri, t, numVertices)) continue;
     loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
@@ -80,10 +82,9 @@ function coverImage(
     const [y0, y1] = pixelSpan(bounds[2], bounds[3], height);
     edgeGradients(p, alpha, beta);
     for (let py = y0; py <= y1; py++) {
-      const fy = pixelCenter(py, height);
+      const fy = centersY[py];
       for (let px = x0; px <= x1; px++) {
-        const fx = pixelCenter(px, width);
-        edgeFunctions(p, fx, fy, a);
+        edgeFunctions(p, centersX[px], fy, a);
         if (!covers(a, alpha, beta, s)) continue;
         const zw = depthAt(p, a);
         if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
@@ -118,6 +119,8 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
       depth = new Float64Array(pixels);
     const p: Corners = new Float64Array(12);
     const scratch = rasterScratch();
+    const centersX = pixelCenters(width),
+      centersY = pixelCenters(height);
     for (let n = 0; n < numImages; n++) {
       const {first, count, base} = imageTriangles(layout, ranges, n);
       ids.fill(0);
@@ -138,20 +141,20 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
         winding,
       );
       let loaded = 0; // the id whose corners and edge gradients are in p and scratch
-      for (let pix = 0; pix < pixels; pix++) {
-        const id = ids[pix];
-        if (id === 0) continue;
-        if (id !== loaded) {
-          const t = id - 1;
-          loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
-          edgeGradients(p, scratch.alpha, scratch.beta);
-          loaded = id;
+      for (let py = 0, pix = 0; py < height; py++) {
+        for (let px = 0; px < width; px++, pix++) {
+          const id = ids[pix];
+          if (id === 0) continue;
+          if (id !== loaded) {
+            const t = id - 1;
+            loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+            edgeGradients(p, scratch.alpha, scratch.beta);
+            loaded = id;
+          }
+          const o = (n * pixels + pix) * 4;
+          resolvePixel(p, centersX[px], centersY[py], width, height, rast, db, o, scratch);
+          rast[o + 3] = encodeTriangleId(id);
         }
-        const o = (n * pixels + pix) * 4;
-        const fx = pixelCenter(pix % width, width),
-          fy = pixelCenter(Math.floor(pix / width), height);
-        resolvePixel(p, fx, fy, width, height, rast, db, o, scratch);
-        rast[o + 3] = encodeTriangleId(id);
       }
     }
   });

@@ -5,7 +5,7 @@ import {meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {read, withOutput} from './tensor_io';
-import {Corners, loadCorners, pixelCenter, resolvePixelGrad} from './raster_math';
+import {Corners, loadCorners, pixelCenters, resolvePixelGrad} from './raster_math';
 
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
@@ -21,6 +21,8 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const p: Corners = new Float64Array(12),
       dp = new Float64Array(12),
       scratch = new Float64Array(6);
+    const centersX = pixelCenters(width),
+      centersY = pixelCenters(height);
     // Neighbouring pixels mostly share a triangle: its corners' gradients are summed in dp over the
     // run of pixels and added to dpos once per run, not once per pixel.
     let current = -1,
@@ -39,7 +41,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     for (let n = 0; n < numImages; n++) {
       const base = n * vertexStride;
       for (let py = 0; py < height; py++) {
-        const fy = pixelCenter(py, height);
+        const fy = centersY[py];
         for (let px = 0; px < width; px++) {
           const o = ((n * height + py) * width + px) * 4;
           const t = decodeTriangleId(rastV[o + 3]) - 1;
@@ -52,7 +54,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
             currentBase = base;
             loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
           }
-          resolvePixelGrad(p, pixelCenter(px, width), fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
+          resolvePixelGrad(p, centersX[px], fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
         }
       }
     }

@@ -16,16 +16,14 @@ export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const dy = read(backend, named.dy) as Float32Array;
     let k = 2;
     const grads: TextureGrads = {
-      levels: scene.levels.map(l => new Float64Array(l.data.length)),
       uv: arrays[1],
       uvDa: uvDa ? arrays[k++] : null,
       bias: mipLevelBias ? arrays[k++] : null,
+      levels: [arrays[0], ...arrays.slice(k)],
     };
     const pixel = new TexturePixel(scene);
     const [n, h, w] = uv.shape;
     for (let pix = 0; pix < n * h * w; pix++) pixel.evaluate(pix, null, dy, grads);
-    arrays[0].set(grads.levels[0]);
-    grads.levels.slice(1).forEach((level, i) => arrays[k + i].set(level));
   });
 };
 

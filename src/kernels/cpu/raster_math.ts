@@ -141,6 +141,13 @@ export function pixelCenter(p: number, size: number): number {
   return (2 * p + 1) / size - 1;
 }
 
+/** pixelCenter of every pixel along a side of `size`: per-pixel loops look them up rather than divide. */
+export function pixelCenters(size: number): Float64Array {
+  const centers = new Float64Array(size);
+  for (let p = 0; p < size; p++) centers[p] = pixelCenter(p, size);
+  return centers;
+}
+
 /**
  * Resolves a covered pixel (docs/rasterize.md#resolve, #derivatives) into `rast` (u, v, z/w) and `db`
  * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both. `scratch.alpha` and `scratch.beta`

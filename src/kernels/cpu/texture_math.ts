@@ -29,11 +29,12 @@ export interface TextureScene {
 }
 
 /**
- * Where gradients go in the backward pass: texels gather from many pixels (float64 sums, texture-sized);
- * a pixel's own uv, uvDa and bias gradients get one or two terms each (float32, image-sized).
+ * Where gradients go in the backward pass, straight into the kernel's float32 outputs: a pixel's own uv, uvDa
+ * and bias gradients get one or two terms each; a texel gathers from the pixels that read it, a float32 sum
+ * whose rounding (about 1e-7 of the summed magnitudes per term) is far below what finite differences resolve.
  */
 export interface TextureGrads {
-  levels: Float64Array[];
+  levels: Float32Array[];
   uv: Float32Array;
   uvDa: Float32Array | null;
   bias: Float32Array | null;
@@ -85,12 +86,15 @@ export class Taps {
     return v;
   }
 
-  scatter(grad: Float64Array, tap: number, c: number, g: number) {
+  scatter(grad: Float32Array, tap: number, c: number, g: number) {
     for (let k = 0; k < this.counts[tap]; k++) grad[this.offsets[3 * tap + k] + c] += this.shares[3 * tap + k] * g;
   }
 }
 
 export function wrapIndex(i: number, size: number): number {
+  // Indices are mostly at most one texel outside: `%` (a floating-point remainder here) only beyond.
+  if (i >= 0 && i < size) return i;
+  if (i >= -size && i < 2 * size) return i < 0 ? i + size : i - size;
   const r = i % size;
   return r < 0 ? r + size : r;
 }
