@@ -29,6 +29,11 @@ export interface ShaderRun {
   outputs: number;
   /** GLSL only: extra uniforms (int, bool or float arrays by name). */
   glUniforms?: {[name: string]: number | boolean | number[]};
+  /** GLSL only: extra uniforms and textures made inside the pass's session (e.g. a kernel's own bindings). */
+  glBindings?: (s: GlSession) => {
+    uniforms: {[name: string]: number | boolean | number[]};
+    textures: {[sampler: string]: WebGLTexture | null};
+  };
   /** WGSL only: extra uniform fields (declared as i32) and their values. */
   gpuUniforms?: {[name: string]: number};
   /** WGSL only: extra read-only storage buffers the snippets reference, with their contents. */
@@ -53,6 +58,7 @@ export async function runShader(run: ShaderRun): Promise<number[][]> {
 function runGlsl(run: ShaderRun, inputs: tf.Tensor2D) {
   return runGL(tf.backend(), 'Conformance', (s: GlSession) => {
     const input = s.input(inputs);
+    const extra = run.glBindings?.(s) ?? {uniforms: {}, textures: {}};
     const out = s.output([run.cases.length, run.outputs]);
     const program = elementProgram(
       s.ctx,
@@ -77,7 +83,13 @@ ${run.body}
 }
 `,
     );
-    elementPass(s, program, [out], {...run.glUniforms}, {uConformanceIn: input.texture});
+    elementPass(
+      s,
+      program,
+      [out],
+      {...run.glUniforms, ...extra.uniforms},
+      {...extra.textures, uConformanceIn: input.texture},
+    );
     return out.info;
   });
 }

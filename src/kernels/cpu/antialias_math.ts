@@ -49,30 +49,35 @@ export interface AntialiasItem {
 export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: AntialiasItem) => void) {
   const {numImages, height, width} = scene;
   const item = {} as AntialiasItem;
-  const corners = new Float64Array(12);
   for (let n = 0; n < numImages; n++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const p0 = (n * height + y) * width + x;
-        if (x + 1 < width && evaluateItem(scene, n, p0, p0 + 1, x, y, false, corners, item)) visit(item);
-        if (y + 1 < height && evaluateItem(scene, n, p0, p0 + width, x, y, true, corners, item)) visit(item);
+        if (evaluateItem(scene, n, x, y, false, item)) visit(item);
+        if (evaluateItem(scene, n, x, y, true, item)) visit(item);
       }
     }
   }
 }
 
-function evaluateItem(
+/** Owner-relative pixel coordinates of the three corners (scratch of evaluateItem). */
+const c = new Float64Array(12);
+
+/**
+ * The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into `item`; false when the pair
+ * holds none (or lies outside the image).
+ */
+export function evaluateItem(
   scene: AntialiasScene,
   n: number,
-  p0: number,
-  p1: number,
   x0: number,
   y0: number,
   vertical: boolean,
-  c: Float64Array,
   item: AntialiasItem,
 ): boolean {
   const {rast, pos, tri, topo, height, width, numVertices} = scene;
+  if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= height : x0 + 1 >= width)) return false;
+  const p0 = (n * height + y0) * width + x0,
+    p1 = vertical ? p0 + width : p0 + 1;
   const id0 = decodeTriangleId(rast[4 * p0 + 3]),
     id1 = decodeTriangleId(rast[4 * p1 + 3]);
   if (id0 === id1) return false;

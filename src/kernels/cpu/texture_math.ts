@@ -5,6 +5,7 @@
  */
 import {BoundaryMode, FilterMode} from '../names';
 import {CUBE_FACES, cubeFaceCoords, cubeFaceOf, cubeNeighbourTexel} from '../shared/cube';
+import {LN2} from '../shared/texture';
 
 export interface TexLevel {
   data: Float32Array;
@@ -39,8 +40,6 @@ export interface TextureGrads {
   uvDa: Float32Array | null;
   bias: Float32Array | null;
 }
-
-const LN2 = Math.log(2);
 
 /**
  * The four bilinear taps T00, T10, T01, T11 of one level. A tap reads the sum of up to three
@@ -154,13 +153,36 @@ export function chooseLevels(
   return {l0, l1, f, lodActive};
 }
 
+/** What one pixel's lookup reads, as {@link TexturePixel.setupLookup} leaves it. */
+export class Lookup {
+  /** False for a cube direction without a face: output 0, no gradient. */
+  valid = false;
+  nt = 0;
+  face = 0;
+  /** (s, t), clamped to the face for cube maps. */
+  s = 0;
+  t = 0;
+  sClamped = false;
+  tClamped = false;
+  l0 = 0;
+  l1 = 0;
+  /** Weight of level l1. */
+  f = 0;
+  /** The level fraction gets a gradient. */
+  lodActive = false;
+  /** Levels read: 1 or 2. */
+  used = 1;
+}
+
 /** Evaluates (forward) or differentiates (backward) the lookup of one output pixel. */
 export class TexturePixel {
   private readonly taps = [new Taps(), new Taps()];
   private readonly dir = [0, 0, 0];
+  private readonly lookup = new Lookup();
   /** Jacobian of (s, t) w.r.t. the cube direction, rows s and t. */
-  private readonly jac = [new Float64Array(3), new Float64Array(3)];
-  private readonly lodGrad = new Float64Array(4);
+  readonly jac = [new Float64Array(3), new Float64Array(3)];
+  /** dlod/d(ds/dX, ds/dY, dt/dX, dt/dY) of the current pixel. */
+  readonly lodGrad = new Float64Array(4);
   /** (ds/dX, ds/dY, dt/dX, dt/dY) of the current pixel. */
   private readonly footprint = new Float64Array(4);
   private readonly values = [new Float64Array(0), new Float64Array(0)];
@@ -176,33 +198,9 @@ export class TexturePixel {
   evaluate(pix: number, out: Float32Array | null, dy: Float32Array | null, grads: TextureGrads | null) {
     const {scene} = this;
     const C = scene.channels;
-    const n = Math.floor(pix / scene.pixels);
-    const nt = scene.texBatch > 1 ? n : 0;
-    let s: number,
-      t: number,
-      face = 0;
-    let sClamped = false,
-      tClamped = false;
-    if (scene.cube) {
-      const d = this.dir;
-      for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
-      face = cubeFaceOf(d[0], d[1], d[2]);
-      if (
-        !(Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2])) ||
-        d[CUBE_FACES[face].major] === 0
-      ) {
-        return; // no direction: output 0, no gradient
-      }
-      [s, t] = cubeFaceCoords(face, d);
-      sClamped = !(s > 0 && s < 1);
-      tClamped = !(t > 0 && t < 1);
-      s = Math.min(Math.max(s, 0), 1);
-      t = Math.min(Math.max(t, 0), 1);
-      this.cubeJacobian(face);
-    } else {
-      s = scene.uv[2 * pix];
-      t = scene.uv[2 * pix + 1];
-    }
+    const L = this.setupLookup(pix);
+    if (!L.valid) return; // no direction: output 0, no gradient
+    const {nt, face, s, t} = L;
 
     if (scene.filterMode === 'nearest') {
       const tap = this.taps[0];
@@ -215,17 +213,7 @@ export class TexturePixel {
       return;
     }
 
-    // Level of detail.
-    let lod = 0;
-    if (scene.filterMode !== 'linear') {
-      if (scene.uvDa) {
-        const level0 = scene.levels[0];
-        lod = lodFromDerivatives(this.texcoordDerivatives(pix), level0.width, level0.height, this.lodGrad);
-      }
-      if (scene.bias) lod += scene.bias[pix];
-    }
-    const {l0, l1, f, lodActive} = chooseLevels(lod, scene.filterMode, scene.levels.length - 1);
-    const used = l1 !== l0 ? 2 : 1;
+    const {l0, l1, f, lodActive, used} = L;
     for (let k = 0; k < used; k++) {
       const level = scene.levels[k === 0 ? l0 : l1];
       const tap = this.taps[k];
@@ -314,8 +302,8 @@ export class TexturePixel {
       for (let c = 0; c < C; c++) dLod += dy[pix * C + c] * (this.values[1][c] - this.values[0][c]);
     }
     if (scene.cube) {
-      if (sClamped) ds = 0;
-      if (tClamped) dt = 0;
+      if (L.sClamped) ds = 0;
+      if (L.tClamped) dt = 0;
       for (let k = 0; k < 3; k++) g.uv[3 * pix + k] += ds * this.jac[0][k] + dt * this.jac[1][k];
     } else {
       g.uv[2 * pix] += ds;
@@ -324,6 +312,56 @@ export class TexturePixel {
     if (dLod === 0) return;
     if (g.bias) g.bias[pix] += dLod;
     if (scene.uvDa && g.uvDa) this.lodBackward(pix, dLod, face, g);
+  }
+
+  /**
+   * What pixel `pix`'s lookup reads (docs/texture.md#lookup): its texture, face, clamped (s, t) and levels; the
+   * cube projection's Jacobian into `jac` and dlod/d(footprint) into `lodGrad` (zeros where not computed).
+   */
+  setupLookup(pix: number): Lookup {
+    const {scene} = this;
+    const L = this.lookup;
+    L.valid = false;
+    L.nt = scene.texBatch > 1 ? Math.floor(pix / scene.pixels) : 0;
+    L.face = 0;
+    L.sClamped = L.tClamped = false;
+    L.l0 = L.l1 = L.f = 0;
+    L.lodActive = false;
+    L.used = 1;
+    this.lodGrad.fill(0);
+    if (scene.cube) {
+      const d = this.dir;
+      for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
+      L.face = cubeFaceOf(d[0], d[1], d[2]);
+      const finite = Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2]);
+      if (!finite || d[CUBE_FACES[L.face].major] === 0) return L;
+      const [s, t] = cubeFaceCoords(L.face, d);
+      L.sClamped = !(s > 0 && s < 1);
+      L.tClamped = !(t > 0 && t < 1);
+      L.s = Math.min(Math.max(s, 0), 1);
+      L.t = Math.min(Math.max(t, 0), 1);
+      this.cubeJacobian(L.face);
+    } else {
+      L.s = scene.uv[2 * pix];
+      L.t = scene.uv[2 * pix + 1];
+    }
+    L.valid = true;
+    if (scene.filterMode === 'nearest') return L;
+    let lod = 0;
+    if (scene.filterMode !== 'linear') {
+      if (scene.uvDa) {
+        const level0 = scene.levels[0];
+        lod = lodFromDerivatives(this.texcoordDerivatives(pix), level0.width, level0.height, this.lodGrad);
+      }
+      if (scene.bias) lod += scene.bias[pix];
+    }
+    const {l0, l1, f, lodActive} = chooseLevels(lod, scene.filterMode, scene.levels.length - 1);
+    L.l0 = l0;
+    L.l1 = l1;
+    L.f = f;
+    L.lodActive = lodActive;
+    L.used = l1 !== l0 ? 2 : 1;
+    return L;
   }
 
   /** Nearest texel of level 0 (docs/texture.md#lookup). */

@@ -2,7 +2,7 @@
  * The rasterizer's per-pixel math in GLSL (docs/rasterize.md#resolve), shared by rasterize, its gradient,
  * interpolate and antialias. Mirrors src/kernels/cpu/raster_math.ts.
  */
-import {A_EPSILON, shaderFloat} from '../shared/raster';
+import {A_EPSILON, CENTER_SPLIT_BITS, PRODUCT_SPLIT_BITS, shaderFloat} from '../shared/raster';
 
 /** Triangles and vertices: `tri` [T,3] and clip-space `pos` rows (x, y, z, w). Needs FETCH. */
 export const VERTEX_FETCH = `
@@ -26,6 +26,8 @@ vec4 vertexPos(int row) { return fetch4(uPos, row); }
 
 /** Edge functions, their screen gradients, coverage, depth and the resolve of rast / rastDb. */
 export const BARYCENTRIC = `
+const int CENTER_SPLIT_BITS = ${CENTER_SPLIT_BITS};
+const int PRODUCT_SPLIT_BITS = ${PRODUCT_SPLIT_BITS};
 float cross2(vec2 a, vec2 b) { return a.x * b.y - a.y * b.x; }
 // x with only its top \`bits\` significant bits (the rest of the mantissa cleared).
 float topBits(float x, int bits) { return uintBitsToFloat(floatBitsToUint(x) & (0xFFFFFFFFu << (24 - bits))); }
@@ -39,8 +41,8 @@ Center pixelCenter(ivec2 px, ivec2 size) {
   vec2 n = vec2(2 * px + 1 - size), s = vec2(size);
   vec2 hi = n / s;
   // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
-  vec2 a = vec2(topBits(hi.x, 8), topBits(hi.y, 8));
-  vec2 b = vec2(topBits(hi.x - a.x, 8), topBits(hi.y - a.y, 8));
+  vec2 a = vec2(topBits(hi.x, CENTER_SPLIT_BITS), topBits(hi.y, CENTER_SPLIT_BITS));
+  vec2 b = vec2(topBits(hi.x - a.x, CENTER_SPLIT_BITS), topBits(hi.y - a.y, CENTER_SPLIT_BITS));
   vec2 c = hi - a - b;
   return Center(hi, (((n - a * s) - b * s) - c * s) / s);
 }
@@ -49,8 +51,8 @@ Center pixelCenter(ivec2 px, ivec2 size) {
 // halves, which keeps q accurate relative to itself (u, v of small or thin triangles stay within
 // 1e-4 of the cpu's).
 vec2 relativeTo(vec4 p, Center f) {
-  float wh = topBits(p.w, 12), wl = p.w - wh;
-  vec2 fh = vec2(topBits(f.hi.x, 12), topBits(f.hi.y, 12)), fl = f.hi - fh;
+  float wh = topBits(p.w, PRODUCT_SPLIT_BITS), wl = p.w - wh;
+  vec2 fh = vec2(topBits(f.hi.x, PRODUCT_SPLIT_BITS), topBits(f.hi.y, PRODUCT_SPLIT_BITS)), fl = f.hi - fh;
   return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
 }
 // a_k = cross(q_{k+1}, q_{k+2}), q_k = p_k.xy − f·p_k.w, at the NDC point f. Full cross products:

@@ -9,6 +9,8 @@
  */
 import {BoundaryMode, FilterMode} from '../names';
 import {CUBE_EDGES, CUBE_FACES} from '../shared/cube';
+import {shaderFloat} from '../shared/raster';
+import {LN2, LOD_LIMIT} from '../shared/texture';
 
 import {FETCH} from './glsl_common';
 
@@ -44,6 +46,8 @@ export function layoutKey({cube, numLevels}: TextureLayout): string {
 export function textureSnippet({cube, numLevels}: TextureLayout): string {
   return `${FETCH}
 const bool CUBE = ${cube};
+const float LN2 = ${shaderFloat(LN2)};
+const float LOD_LIMIT = ${shaderFloat(LOD_LIMIT)};
 const int NUM_LEVELS = ${numLevels};
 ${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
 ${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
@@ -212,15 +216,15 @@ float lodFromDerivatives(vec4 d, vec2 size, out vec4 grad) {
   float h = (A - B) / 2.0;
   float r = sqrt(h * h + C * C);
   float lambda = (A + B) / 2.0 + r;
-  float k = 1.0 / (2.0 * log(2.0) * lambda);
+  float k = 1.0 / (2.0 * LN2 * lambda);
   float ir = r > 0.0 ? 1.0 / r : 0.0;  // at r = 0 the r-terms' numerators vanish too
   vec4 g = vec4(size.x * (sx + (h * sx + C * sy) * ir), size.x * (sy + (-h * sy + C * sx) * ir),
                 size.y * (tx + (h * tx + C * ty) * ir), size.y * (ty + (-h * ty + C * tx) * ir)) * k;
   for (int i = 0; i < 4; i++) if (isnan(g[i]) || isinf(g[i])) g[i] = 0.0;
   grad = g;
   // log2 of 0 or infinity is undefined in GLSL (SwiftShader's log2(0) is −127): the limits explicitly.
-  if (isinf(lambda)) return 1e30;
-  if (!(lambda > 0.0)) return -1e30;
+  if (isinf(lambda)) return LOD_LIMIT;
+  if (!(lambda > 0.0)) return -LOD_LIMIT;
   return 0.5 * log2(lambda);
 }
 

@@ -21,6 +21,7 @@ import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
+import {coverConstants} from '../shared/raster';
 
 /** Box b of a draw: triangle uFirst + (b mod uCount) of image uImage0 + ⌊b / uCount⌋. */
 const BOXES = `
@@ -32,7 +33,7 @@ int boxImage(int b) { return b / uCount; }
 int boxTriangle(int b) { return uFirst + b - (b / uCount) * uCount; }
 `;
 
-const SETUP = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}${OUTPUT_INDEX}${BOXES}
+const SETUP = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}${OUTPUT_INDEX}${BOXES}${coverConstants('glsl')}
 uniform int uVertexStride;  // vertices per image (instanced mode), 0 in range mode
 uniform int uWinding;       // the determinant sign drawn (0: both), see drawnWinding
 layout(location = 0) out vec4 outBox;  // pixel edges (x0, y0, x1, y1); empty unless x0 < x1
@@ -61,9 +62,8 @@ void main() {
   if (all(greaterThan(w, vec3(0.0)))) {
     // Pixels px with center px + ½ inside [min, max] (pixel units), with slack for rounding.
     vec3 X = (x / w + 1.0) * size.x / 2.0 - 0.5, Y = (y / w + 1.0) * size.y / 2.0 - 0.5;
-    const float SLACK = 1e-3;
-    box = vec4(ceil(min(min(X.x, X.y), X.z) - SLACK), ceil(min(min(Y.x, Y.y), Y.z) - SLACK),
-               floor(max(max(X.x, X.y), X.z) + SLACK) + 1.0, floor(max(max(Y.x, Y.y), Y.z) + SLACK) + 1.0);
+    box = vec4(ceil(min(min(X.x, X.y), X.z) - BOX_SLACK), ceil(min(min(Y.x, Y.y), Y.z) - BOX_SLACK),
+               floor(max(max(X.x, X.y), X.z) + BOX_SLACK) + 1.0, floor(max(max(Y.x, Y.y), Y.z) + BOX_SLACK) + 1.0);
     box = clamp(box, vec4(0.0), vec4(size, size));
   }
   if (!(box.x < box.z && box.y < box.w)) return;
@@ -79,8 +79,7 @@ void main() {
  * than the hardware's vertex snapping, ≤ 1/32 pixel, so every center inside or on the triangle is
  * rasterized). Needs BARYCENTRIC (cross2).
  */
-const DILATE = `
-const float DILATION = 0.125;
+const DILATE = `${coverConstants('glsl')}
 // Inward unit normal of the edge from a to b of a triangle with orientation s.
 vec2 inwardNormal(vec2 a, vec2 b, float s) { return s * normalize(vec2(a.y - b.y, b.x - a.x)); }
 // Corner P, on the edges with inward normals nA and nB, moved so that both edges move out by

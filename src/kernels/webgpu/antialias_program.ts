@@ -8,6 +8,9 @@
  */
 import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Uniforms} from './gpu_context';
 import {ANTIALIAS_WGSL, ITEM_WGSL} from './wgsl_antialias';
+import {CORNERS_WGSL} from './wgsl_raster';
+import {SIDE_TOLERANCE} from '../shared/antialias';
+import {shaderFloat} from '../shared/raster';
 import {atomicAddF32, ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {
   APPEND_LIST,
@@ -41,6 +44,7 @@ const MESH: Array<[string, string]> = [
  */
 const flagsBindings = new Bindings(uniforms, [...MESH, ['flags', 'array<u32>', 'read_write']]);
 const FLAGS_WGSL = `
+const SIDE_TOLERANCE = ${shaderFloat(SIDE_TOLERANCE)};
 fn screen(v: i32) -> vec3f {
   let p = pos[v];
   if (!(p.w > 0.0)) { return vec3f(0.0, 0.0, -1.0); }
@@ -51,7 +55,7 @@ fn sideOf(a: vec2f, b: vec2f, p: vec2f) -> f32 { return (b.x - a.x) * (p.y - a.y
 fn sideTolerance(a: vec2f, b: vec2f, p: vec2f, m: f32) -> f32 {
   let d = length(b - a);
   let q = length(p - a);
-  return 1e-5 * (d * q + (d + q) * m);
+  return SIDE_TOLERANCE * (d * q + (d + q) * m);
 }
 // 1 unless edge (a, b), opposite k, surely has its neighbour's far vertex o on the other side.
 fn maybeSilhouette(a: vec2f, b: vec2f, k: vec2f, o: i32, base: i32, m: f32) -> u32 {
@@ -230,7 +234,7 @@ const gatherBindings = (source: string, result: string) =>
 const forwardGatherBindings = gatherBindings('color', 'out');
 const gradGatherBindings = gatherBindings('dy', 'dcolor');
 
-const LIB = ID_WGSL + TRIANGLE_WGSL + ITEM_WGSL + ANTIALIAS_WGSL;
+const LIB = ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + ITEM_WGSL + ANTIALIAS_WGSL;
 
 export interface AntialiasGpuArgs {
   color: GPUBuffer | null;

@@ -25,6 +25,7 @@
 import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {Bindings, GpuCall, Uniforms} from './gpu_context';
 import {CORNERS_WGSL, RESOLVE_WGSL} from './wgsl_raster';
+import {coverConstants} from '../shared/raster';
 
 const drawBindings = new Bindings(
   new Uniforms([
@@ -43,12 +44,7 @@ const drawBindings = new Bindings(
 );
 
 /** Conservative screen-space cover of a triangle, in NDC (before the framebuffer flip). */
-const COVER_WGSL = `
-// Edges move out by this many pixels: more than hardware snapping moves them.
-const MARGIN = 0.25;
-// A corner pushed farther than this (an angle below ~1.8°) makes the bounding box cheaper.
-const MAX_SHIFT = 16.0;
-const CLIP_PLANES = array<vec4f, 4>(vec4f(1.0, 0.0, 0.0, 1.0), vec4f(-1.0, 0.0, 0.0, 1.0),
+const COVER_WGSL = `${coverConstants('wgsl')}const CLIP_PLANES = array<vec4f, 4>(vec4f(1.0, 0.0, 0.0, 1.0), vec4f(-1.0, 0.0, 0.0, 1.0),
                                     vec4f(0.0, 1.0, 0.0, 1.0), vec4f(0.0, -1.0, 0.0, 1.0));
 struct Cover { v: array<vec2f, 3>, ok: bool };
 
@@ -69,7 +65,7 @@ fn offsetTriangle(c: Corners, size: vec2f) -> Cover {
     let n2 = o * vec2f(d2.y, -d2.x);
     let shift = MARGIN * (n1 + n2) / (1.0 + dot(n1, n2));
     let v = b + shift;
-    if (!(length(shift) <= MAX_SHIFT) || !isFiniteF(v.x) || !isFiniteF(v.y) || !(abs(v.x) + abs(v.y) < 1e7)) {
+    if (!(length(shift) <= MAX_SHIFT) || !isFiniteF(v.x) || !isFiniteF(v.y) || !(abs(v.x) + abs(v.y) < MAX_CORNER)) {
       return cover;
     }
     cover.v[k] = v / size * 2.0 - 1.0;
@@ -113,7 +109,7 @@ fn boundingCover(c: Corners, size: vec2f) -> Cover {
     }
   }
   if (!(lo.x <= hi.x && lo.y <= hi.y)) { return cover; }
-  let pad = 2.0 / size;
+  let pad = 2.0 * BOUNDING_PAD / size;
   lo = max(lo - pad, vec2f(-1.0) - pad);
   hi = min(hi + pad, vec2f(1.0) + pad);
   cover.v[0] = lo;

@@ -34,15 +34,17 @@ fn crossingGrad(it: Item, dAlpha: f32) -> vec4f {
 }
 `;
 
-/** Evaluating an item (needs ITEM_WGSL). */
+/** Evaluating an item (needs ITEM_WGSL and CORNERS_WGSL). */
 export const ANTIALIAS_WGSL = `
 const REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
-// Owner-relative pixel coordinates (along, across) of vertex v, or a non-positive w in .z.
-fn relative(v: i32, origin: vec2f, vertical: bool) -> vec3f {
+// A vertex in pixel units relative to the owner pixel's center (swapped, along then across, for a vertical
+// pair), or a non-positive w in .z. (Taken relative in clip space: subtracting pixel coordinates in the
+// hundreds would cost float32 digits.)
+fn pixelCoords(v: i32, origin: Center, vertical: bool) -> vec3f {
   let p = pos[v];
   if (!(p.w > 0.0)) { return vec3f(0.0, 0.0, -1.0); }
-  let r = (p.xy / p.w + 1.0) * vec2f(f32(U.width), f32(U.height)) * 0.5 - origin;
-  return vec3f(select(r, r.yx, vertical), 1.0);
+  let px = relativeTo(p, origin) / p.w * vec2f(f32(U.width), f32(U.height)) / 2.0;
+  return vec3f(select(px, px.yx, vertical), 1.0);
 }
 
 // Side of point p relative to the line through e1, e2.
@@ -56,6 +58,7 @@ fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
   var it: Item;
   it.ok = false;
   it.vertical = vertical;
+  if (x0 < 0 || y0 < 0 || select(x0 + 1 >= U.width, y0 + 1 >= U.height, vertical)) { return it; }
   it.p0 = (n * U.height + y0) * U.width + x0;
   it.p1 = select(it.p0 + 1, it.p0 + U.width, vertical);
   let r0 = rast[it.p0];
@@ -69,12 +72,12 @@ fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
   let k = triangleIndices(t, U.numVertices);
   if (k.x < 0) { return it; }
   let ds = select(-1.0, 1.0, ownerIsP0);
-  let origin = vec2f(f32(x0) + select(1.0, 0.0, ownerIsP0 || vertical) + 0.5,
-                     f32(y0) + select(1.0, 0.0, ownerIsP0 || !vertical) + 0.5);
+  let owner = vec2<i32>(x0, y0) + select(select(vec2<i32>(1, 0), vec2<i32>(0, 1), vertical), vec2<i32>(0), ownerIsP0);
+  let origin = pixelCenter(owner, vec2<i32>(U.width, U.height));
   let base = select(n * U.numVertices, 0, U.rangeMode != 0);
   var c: array<vec2f, 3>;
   for (var i = 0; i < 3; i++) {
-    let r = relative(base + k[i], origin, vertical);
+    let r = pixelCoords(base + k[i], origin, vertical);
     if (r.z < 0.0) { return it; }
     c[i] = r.xy;
   }
@@ -97,7 +100,7 @@ fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
   // A silhouette: no neighbour across the edge, or its far vertex on the owner's side.
   let o = topo[3 * t + e];
   if (o >= 0 && o < U.numVertices) {
-    let r = relative(base + o, origin, vertical);
+    let r = pixelCoords(base + o, origin, vertical);
     if (r.z > 0.0 && !(side(it.e1, it.e2, c[e]) * side(it.e1, it.e2, r.xy) > 0.0)) { return it; }
   }
   let dc = clamp(best, 0.0, 1.0);

@@ -2,10 +2,12 @@
  * The rasterizer's per-pixel math (docs/rasterize.md#resolve) in WGSL, shared by the rasterize, rasterize-gradient
  * and antialias programs. Corners are the triangle's clip-space vertices.
  */
-import {A_EPSILON, shaderFloat} from '../shared/raster';
+import {A_EPSILON, CENTER_SPLIT_BITS, PRODUCT_SPLIT_BITS, shaderFloat} from '../shared/raster';
 
 /** Loading a triangle's corners and the pixel-centre NDC coordinates. */
 export const CORNERS_WGSL = `
+const CENTER_SPLIT_BITS = ${CENTER_SPLIT_BITS}u;
+const PRODUCT_SPLIT_BITS = ${PRODUCT_SPLIT_BITS}u;
 struct Corners { p0: vec4f, p1: vec4f, p2: vec4f };
 fn loadCorners(base: i32, k: vec3<i32>) -> Corners {
   return Corners(pos[base + k.x], pos[base + k.y], pos[base + k.z]);
@@ -20,17 +22,17 @@ fn pixelCenter(px: vec2<i32>, size: vec2<i32>) -> Center {
   let s = vec2f(size);
   let hi = n / s;
   // n − hi·s exactly: hi in three parts of at most 8 bits, each product with s (< 2^14) exact.
-  let a = vec2f(topBits(hi.x, 8u), topBits(hi.y, 8u));
-  let b = vec2f(topBits(hi.x - a.x, 8u), topBits(hi.y - a.y, 8u));
+  let a = vec2f(topBits(hi.x, CENTER_SPLIT_BITS), topBits(hi.y, CENTER_SPLIT_BITS));
+  let b = vec2f(topBits(hi.x - a.x, CENTER_SPLIT_BITS), topBits(hi.y - a.y, CENTER_SPLIT_BITS));
   let c = hi - a - b;
   return Center(hi, (((n - a * s) - b * s) - c * s) / s);
 }
 // q = p.xy − f·p.w with the product f·w split into exact parts: for small and sliver triangles
 // the edge functions cancel, and a rounded q costs them most of their digits.
 fn relativeTo(p: vec4f, f: Center) -> vec2f {
-  let wh = topBits(p.w, 12u);
+  let wh = topBits(p.w, PRODUCT_SPLIT_BITS);
   let wl = p.w - wh;
-  let fh = vec2f(topBits(f.hi.x, 12u), topBits(f.hi.y, 12u));
+  let fh = vec2f(topBits(f.hi.x, PRODUCT_SPLIT_BITS), topBits(f.hi.y, PRODUCT_SPLIT_BITS));
   let fl = f.hi - fh;
   return (((p.xy - fh * wh) - (fh * wl + fl * wh)) - fl * wl) - f.lo * p.w;
 }

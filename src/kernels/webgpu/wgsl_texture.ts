@@ -9,6 +9,8 @@
  */
 import {CUBE_EDGES, CUBE_FACES} from '../shared/cube';
 import {BoundaryMode, FilterMode} from '../names';
+import {shaderFloat} from '../shared/raster';
+import {LN2, LOD_LIMIT} from '../shared/texture';
 
 export const FILTER_CODES: {[mode in FilterMode]: number} = {
   nearest: 0,
@@ -52,7 +54,8 @@ fn cubeNeighbourTexel(f: i32, i: i32, j: i32, size: i32) -> vec3<i32> {
 `;
 
 const LOOKUP_WGSL = `
-const LN2 = 0.6931471805599453;
+const LN2 = ${shaderFloat(LN2)};
+const LOD_LIMIT = ${shaderFloat(LOD_LIMIT)};
 
 fn wrapIndex(i: i32, size: i32) -> i32 {
   let r = i % size;
@@ -210,8 +213,8 @@ fn lodFromDerivatives(d: vec4f, size: vec2f, grad: ptr<function, vec4f>) -> f32 
                 H * (tx + (half * tx + C * ty) * ir), H * (ty + (-half * ty + C * tx) * ir)) * kk;
   for (var i = 0; i < 4; i++) { if (!isFiniteF(g[i])) { g[i] = 0.0; } }
   *grad = g;
-  if (!isFiniteF(lambda)) { return select(-1e30, 1e30, lambda > 0.0); }
-  if (!(lambda > 0.0)) { return -1e30; }
+  if (!isFiniteF(lambda)) { return select(-LOD_LIMIT, LOD_LIMIT, lambda > 0.0); }
+  if (!(lambda > 0.0)) { return -LOD_LIMIT; }
   return 0.5 * log2(lambda);
 }
 
