@@ -17,7 +17,7 @@ import {
   wrapIndex,
 } from '../src/kernels/cpu/texture_math';
 import {BoundaryMode, FilterMode, TextureAttrs} from '../src/kernels/names';
-import {cubeFaceOf, cubeNeighbourTexel} from '../src/kernels/shared/cube';
+import {cubeFaceOf, cubeNeighbourTexel, edgeIndexValue} from '../src/kernels/shared/cube';
 import {LOD_LIMIT} from '../src/kernels/shared/texture';
 import {ANTIALIAS_ITEMS} from '../src/kernels/webgl/antialias_program';
 import {textureSnippet} from '../src/kernels/webgl/glsl_texture';
@@ -644,6 +644,29 @@ for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
           bad.check(out[i][0] === want, () => `(${x}, ${y}, ${z}): ${out[i][0]}, want ${want}`);
         });
         bad.expectNone('cubeFaceOf');
+      });
+
+      it('edgeIndexValue', async () => {
+        const cases: number[][] = [];
+        for (const size of [1, 4, 5])
+          for (let kind = 0; kind < 4; kind++) for (let k = 0; k < size; k++) cases.push([kind, k, size]);
+        const out = await runTexture(
+          'edgeIndexValue',
+          gl,
+          true,
+          'cube',
+          SIZES_CUBE,
+          cases,
+          1,
+          'r[0] = float(edgeIndexValue(int(arg(0)), int(arg(1)), int(arg(2))));',
+          'r[0] = f32(edgeIndexValue(i32(arg(0)), i32(arg(1)), i32(arg(2))));',
+        );
+        const bad = new Mismatches();
+        cases.forEach(([kind, k, size], i) => {
+          const want = edgeIndexValue(kind, k, size);
+          bad.check(out[i][0] === want, () => `(${kind}, ${k}, ${size}): ${out[i][0]}, want ${want}`);
+        });
+        bad.expectNone('edgeIndexValue');
       });
 
       it('cubeNeighbourTexel (every texel past every face edge)', async () => {

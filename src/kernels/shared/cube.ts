@@ -74,7 +74,8 @@ export const CUBE_EDGE_LEFT = 0,
   CUBE_EDGE_BOTTOM = 2,
   CUBE_EDGE_TOP = 3;
 
-function edgeIndexValue(kind: EdgeIndex, k: number, size: number): number {
+/** The index (i or j) of texel k along a neighbour's edge: 0, S − 1, k or S − 1 − k. */
+export function edgeIndexValue(kind: EdgeIndex, k: number, size: number): number {
   return [0, size - 1, k, size - 1 - k][kind];
 }
 
