@@ -31,17 +31,16 @@ export interface Pyramid {
 }
 
 /**
- * Level 1: per texel, the number of live contributions (z ≠ 0) among the grids of four items;
- * or, `given`, those items' counts as the first pass stored them (z of uCounts).
+ * A pyramid's level 1 (countPyramid's `first`): per texel t, the live points of items 4t .. 4t + 3,
+ * for items below uItems. `source` defines `float itemPoints(int item)` and what it reads (HEADER,
+ * FETCH and OUTPUT_INDEX come with the program).
  */
-function countProgram(ctx: DiffrastGL, given: boolean): GlProgram {
+export function itemCountProgram(ctx: DiffrastGL, key: string, source: () => string): GlProgram {
   return elementProgram(
     ctx,
-    `compact-count${given ? '-given' : ''}`,
-    () => `${HEADER}${FETCH}${FOUR_GRIDS}${OUTPUT_INDEX}
-uniform sampler2D uCounts;
+    key,
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${source()}
 uniform int uItems;
-uniform int uPerItem;
 out vec4 outCounts;
 void main() {
   int t = outputIndex() - uOutStart;
@@ -49,13 +48,33 @@ void main() {
   for (int m = 0; m < 4; m++) {
     int item = 4 * t + m;
     if (item >= uItems) break;
-    ${
-      given
-        ? 'counts[m] = fetchTexel(uCounts, item).z;'
-        : 'for (int k = 0; k < 4; k++) if (k < uPerItem && gridTexel(k, item).z != 0.0) counts[m] += 1.0;'
-    }
+    counts[m] = itemPoints(item);
   }
   outCounts = counts;
+}
+`,
+  );
+}
+
+/**
+ * Level 1 of precomputed points: per item, the number of live contributions (z ≠ 0) among the
+ * grids; or, `given`, the item's count as the first pass stored it (z of uCounts).
+ */
+function countProgram(ctx: DiffrastGL, given: boolean): GlProgram {
+  return itemCountProgram(
+    ctx,
+    `compact-count${given ? '-given' : ''}`,
+    () => `${FOUR_GRIDS}
+uniform sampler2D uCounts;
+uniform int uPerItem;
+float itemPoints(int item) {
+  ${
+    given
+      ? 'return fetchTexel(uCounts, item).z;'
+      : `float count = 0.0;
+  for (int k = 0; k < 4; k++) if (k < uPerItem && gridTexel(k, item).z != 0.0) count += 1.0;
+  return count;`
+  }
 }
 `,
   );
@@ -106,7 +125,7 @@ export function compactedCount(
 
 /**
  * Level 1 of a pyramid: an element program writing, per texel t, the numbers of live points of
- * items 4t .. 4t + 3 (as countProgram does).
+ * items 4t .. 4t + 3 (an itemCountProgram; uItems is set by the caller).
  */
 export interface FirstCount {
   program: GlProgram;

@@ -20,7 +20,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {COMPACTED_ITEM, countPyramid} from './compact';
+import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {scatter, scatterProgram} from './scatter';
 import {VERTEX_FETCH} from './glsl_raster';
@@ -173,23 +173,16 @@ bool liveItem(int i, out int l, out int c, out int n, out float key) {
 }
 `;
 
-/** The compaction's level 1: three points per live item, four items per texel. */
+/** The compaction's level 1: three points per live item. */
 function countProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(
+  return itemCountProgram(
     ctx,
     'corner-tree-count',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${TREE}${LIVE}
-uniform int uItems;
-out vec4 outCounts;
-void main() {
-  int t = outputIndex() - uOutStart;
-  vec4 counts = vec4(0.0);
-  for (int m = 0; m < 4; m++) {
-    int i = 4 * t + m, l, c, n;
-    float key;
-    if (i < uItems && liveItem(i, l, c, n, key)) counts[m] = 3.0;
-  }
-  outCounts = counts;
+    () => `${TREE}${LIVE}
+float itemPoints(int i) {
+  int l, c, n;
+  float key;
+  return liveItem(i, l, c, n, key) ? 3.0 : 0.0;
 }
 `,
   );
