@@ -52,7 +52,8 @@ interface RasterCase {
 
 type Tri = number[][]; // three (x, y, z, w)
 
-const TRIANGLES: Array<{name: string; tri: Tri; sizes: Array<[number, number]>}> = [
+/** A triangle, the image sizes it is tried at and, optionally, the pixels tried (x0, y0, x1, y1; default all). */
+const TRIANGLES: Array<{name: string; tri: Tri; sizes: Array<[number, number]>; window?: number[]}> = [
   {
     name: 'plain',
     tri: [
@@ -118,6 +119,18 @@ const TRIANGLES: Array<{name: string; tri: Tri; sizes: Array<[number, number]>}>
     ],
     sizes: [[64, 64]],
   },
+  {
+    // Smaller than a pixel of 64×64, far from the origin, in perspective: the edge functions cancel to a
+    // millionth of f·w, which relativeTo must take exactly (its split into partial products).
+    name: 'tiny, far out, perspective',
+    window: [56, 56, 64, 64],
+    tri: [
+      [0.93 * 1.3, 0.91 * 1.3, 0.3, 1.3],
+      [0.945 * 0.77, 0.912 * 0.77, 0.2, 0.77],
+      [0.932 * 2.1, 0.926 * 2.1, 0.1, 2.1],
+    ],
+    sizes: [[64, 64]],
+  },
 ];
 
 /**
@@ -179,8 +192,14 @@ function rasterCases(tri: Tri, width: number, height: number, seed: number): Ras
   return cases;
 }
 
+const inWindow = (c: RasterCase, w = [0, 0, Infinity, Infinity]) =>
+  c.px >= w[0] && c.py >= w[1] && c.px < w[2] && c.py < w[3];
 const GENERIC_CASES = TRIANGLES.flatMap((t, i) =>
-  t.sizes.flatMap(([w, h]) => rasterCases(t.tri, w, h, 100 * i).map(c => ({...c, name: t.name}))),
+  t.sizes.flatMap(([w, h]) =>
+    rasterCases(t.tri, w, h, 100 * i)
+      .filter(c => inWindow(c, t.window))
+      .map(c => ({...c, name: t.name})),
+  ),
 );
 const TIE_CASES = SHARED_EDGES.flatMap((e, i) =>
   [e.a, e.b].flatMap((tri, side) => rasterCases(tri, 8, 8, 1000 * i + 500 * side).map(c => ({...c, name: e.name}))),
