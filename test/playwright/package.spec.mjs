@@ -1,6 +1,6 @@
 // The installed package (pack.setup.mjs put it in out/package/project) in every environment it promises:
 // Node ESM and CommonJS, TypeScript (bundler, node16 ESM and CJS), a page with <script> tags; the README's
-// quick start; publint and attw on the tarball. The scene: test/package/triangle_check.cjs.
+// quick start and "GPU in Node"; publint and attw on the tarball. The scene: test/package/triangle_check.cjs.
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,11 +8,12 @@ import path from 'node:path';
 import {expect, test} from '@playwright/test';
 
 import {serve} from '../../demo/tools/server.mjs';
-import {DIR, PROJECT, pkg, repo} from './package_files.mjs';
+import {ensureVulkan, SWIFTSHADER_ICD} from '../../scripts/chromium.mjs';
+import {DIR, PROJECT, pkg, readmeBlock, repo} from './package_files.mjs';
 
 /** Runs a command; returns its exit code and output (stdout then stderr). */
-function run(cmd, args, cwd = PROJECT) {
-  const r = spawnSync(cmd, args, {cwd, encoding: 'utf8', maxBuffer: 1 << 26});
+function run(cmd, args, cwd = PROJECT, env = process.env) {
+  const r = spawnSync(cmd, args, {cwd, env, encoding: 'utf8', maxBuffer: 1 << 26});
   return {code: r.status, out: `${r.stdout}${r.stderr}${r.error ?? ''}`};
 }
 const bin = name => path.join(repo, 'node_modules', '.bin', name);
@@ -45,8 +46,7 @@ test('the bundles load nothing at run time but @tensorflow/tfjs-core (the UMD bu
 });
 
 test("the README's quick start runs in the project and prints a gradient", () => {
-  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const code = readme.split(/^## Quick start.*$/m)[1]?.match(/^```js\n([\s\S]*?)^```/m)?.[1];
+  const code = readmeBlock('Quick start');
   expect(code, 'a ```js block under "## Quick start"').toBeTruthy();
   fs.writeFileSync(path.join(PROJECT, 'quickstart.mjs'), code);
   const {code: exit, out} = run(process.execPath, ['quickstart.mjs']);
@@ -56,6 +56,41 @@ test("the README's quick start runs in the project and prints a gradient", () =>
     .slice(0, 12)
     .map(Number);
   expect(values.length === 12 && values.every(Number.isFinite) && values.some(v => v !== 0), out).toBe(true);
+});
+
+// After the snippet: the backend it left, and one rasterize on it (read with await data(), as the README's
+// Limitations ask on webgpu).
+const GPU_IN_NODE_CHECKS = `
+const tf = await import('@tensorflow/tfjs');
+const dr = await import('tfjs-diffrast');
+// What the snippet set (tf.getBackend() alone would pick webgpu, the highest priority, on its own), then the name.
+const backend = [tf.engine().backendName, tf.getBackend()];
+const pos = tf.tensor3d([[[-0.8, -0.8, 0, 1], [0.8, -0.8, 0, 1], [0, 0.8, 0, 1]]]);
+const tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
+const rast = await dr.rasterize(pos, tri, [8, 8]).rast.data();
+console.log('@@result ' + JSON.stringify({backend, ids: Array.from({length: 64}, (_, i) => rast[4 * i + 3])}));
+`;
+
+test(`the README's GPU in Node runs in the project: the adapter, then rasterize on webgpu (Dawn)`, () => {
+  const code = readmeBlock('GPU in Node');
+  expect(code, 'a ```js block under "### GPU in Node"').toContain("from 'tfjs-diffrast/node-webgpu'");
+  fs.writeFileSync(path.join(PROJECT, 'gpu_in_node.mjs'), code + GPU_IN_NODE_CHECKS);
+  // No GPU here: SwiftShader's Vulkan driver, as `npm test` gives its Dawn runner (scripts/chromium.mjs).
+  ensureVulkan();
+  // (FORCE_COLOR: playwright sets it, and console.log would colour the adapter's fields.)
+  const env = {...process.env, FORCE_COLOR: '0', VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD};
+  const {code: exit, out} = run(process.execPath, ['gpu_in_node.mjs'], PROJECT, env);
+  expect(exit, out).toBe(0);
+  // console.log of the adapter info: every field, in the README's order.
+  expect(out).toMatch(
+    /vendor: '.*',\s+architecture: '.*',\s+device: '.*',\s+description: '.*',\s+software: (true|false)/,
+  );
+  const line = out.split('\n').find(l => l.startsWith('@@result '));
+  expect(line, out).toBeTruthy();
+  const {backend, ids} = JSON.parse(line.slice('@@result '.length));
+  expect(backend).toEqual(['webgpu', 'webgpu']);
+  // Row 0 at the bottom: the centroid (0, -0.27) falls in pixel (4, 2), triangle 1; the top-left corner is empty.
+  expect([ids[2 * 8 + 4], ids[7 * 8 + 0]]).toEqual([1, 0]);
 });
 
 for (const [kind, fixture] of [
