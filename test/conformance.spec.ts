@@ -1309,10 +1309,11 @@ for (var k = 0; k < 3; k++) { r[3 * k] = dp[k].x; r[3 * k + 1] = dp[k].y; r[3 * 
         );
         const bad = new Mismatches();
         const dp = new Float64Array(12),
-          scratch = new Float64Array(6);
+          scratch = rm.rasterScratch();
         RASTER_CASES.forEach((c, i) => {
           const {p, fx, fy, kappa} = referenceEdges(c);
           dp.fill(0);
+          rm.edgeGradients(p, scratch.alpha, scratch.beta);
           rm.resolvePixelGrad(
             p,
             fx,

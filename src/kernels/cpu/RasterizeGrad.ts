@@ -5,7 +5,7 @@ import {meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId} from '../shared/triangle_id';
 
 import {read, withOutput} from './tensor_io';
-import {Corners, loadCorners, pixelCenters, resolvePixelGrad} from './raster_math';
+import {Corners, edgeGradients, loadCorners, pixelCenters, rasterScratch, resolvePixelGrad} from './raster_math';
 
 export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {pos, tri, rast, dy, ddb} = unpackInputs<RasterizeGradInputs>(inputs, attrs!);
@@ -20,7 +20,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const dpos = new Float64Array(posV.length);
     const p: Corners = new Float64Array(12),
       dp = new Float64Array(12),
-      scratch = new Float64Array(6);
+      scratch = rasterScratch();
     const centersX = pixelCenters(width),
       centersY = pixelCenters(height);
     // Neighbouring pixels mostly share a triangle: its corners' gradients are summed in dp over the
@@ -53,6 +53,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
             current = t;
             currentBase = base;
             loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
+            edgeGradients(p, scratch.alpha, scratch.beta);
           }
           resolvePixelGrad(p, centersX[px], fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
         }

@@ -193,7 +193,8 @@ export function resolvePixel(
 /**
  * The backward of resolvePixel (docs/rasterize.md#backward): the gradient of one pixel's (u, v) and, when `gdb` holds
  * rastDb gradients (at offset `o`), of its (du/dX, du/dY, dv/dX, dv/dY), with respect to the triangle's x, y, w;
- * added into dp (12 entries, z untouched). `s` is scratch for 6 numbers.
+ * added into dp (12 entries, z untouched). With `gdb`, `scratch.alpha` and `scratch.beta` must hold the triangle's
+ * edgeGradients (constant over the screen: the caller computes them once per triangle).
  */
 export function resolvePixelGrad(
   p: Corners,
@@ -206,7 +207,7 @@ export function resolvePixelGrad(
   gdb: ArrayLike<number> | null,
   o: number,
   dp: Float64Array,
-  s: Float64Array,
+  scratch: RasterScratch,
 ) {
   const q0x = p[0] - fx * p[3],
     q0y = p[1] - fy * p[3];
@@ -230,9 +231,7 @@ export function resolvePixelGrad(
 
   if (gdb) {
     // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings (docs/rasterize.md#derivatives).
-    const alpha = s.subarray(0, 3),
-      beta = s.subarray(3, 6);
-    edgeGradients(p, alpha, beta);
+    const {alpha, beta} = scratch;
     const sa = alpha[0] + alpha[1] + alpha[2],
       sb = beta[0] + beta[1] + beta[2];
     const cx = 2 / width,
