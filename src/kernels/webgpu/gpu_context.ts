@@ -19,13 +19,19 @@ interface TensorData {
   dtype: string;
 }
 
+/** A texture and its default view (made once: a view per call is an API call per call). */
+export interface Target {
+  texture: GPUTexture;
+  view: GPUTextureView;
+}
+
 interface RenderTargets {
   width: number;
   height: number;
-  id: GPUTexture;
-  rast: GPUTexture;
-  db: GPUTexture;
-  depth: GPUTexture;
+  id: Target;
+  rast: Target;
+  db: Target;
+  depth: Target;
 }
 
 interface DeviceState {
@@ -34,11 +40,29 @@ interface DeviceState {
   pipelines: Map<string, GPUComputePipeline | GPURenderPipeline>;
   /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
   dummy: GPUBuffer;
-  /** Scratch render targets for rasterize, grown on demand and kept for the device's lifetime. */
+  /** Scratch render targets for rasterize, grown on demand up to KEPT_TARGET_PIXELS and kept. */
   targets: RenderTargets | null;
   /** Compute passes timed under PROFILE_FLAG, not yet read (takePassTimes). */
   pendingTimes: PendingTime[];
+  /** Uniform buffers by content, never written after creation: calls with the same values share one. */
+  uniforms: Map<string, GPUBuffer>;
+  /** GPU copies of tensors tfjs keeps on the CPU (see GpuCall.buffer), by data id and type read. */
+  hostCopies: Map<string, HostCopy>;
+  /** Bytes of hostCopies. */
+  hostCopyBytes: number;
 }
+
+interface HostCopy {
+  dataId: object;
+  buffer: GPUBuffer;
+  bytes: number;
+}
+
+/** Uniform buffers kept per device (each 16–64 bytes), and bytes of host-tensor copies. */
+const MAX_UNIFORM_BUFFERS = 256,
+  MAX_HOST_COPY_BYTES = 64 << 20;
+/** Render targets up to this many pixels (40 MB of them) are kept per device; larger ones live for one call. */
+const KEPT_TARGET_PIXELS = 1024 * 1024;
 
 /**
  * When true, every compute and render pass of our kernels is timed with timestamp queries (where the device
@@ -82,6 +106,9 @@ function deviceState(device: GPUDevice): DeviceState {
       dummy: device.createBuffer({size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM}),
       targets: null,
       pendingTimes: [],
+      uniforms: new Map(),
+      hostCopies: new Map(),
+      hostCopyBytes: 0,
     };
     device.lost.then(info => {
       created.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
@@ -176,6 +203,7 @@ export class GpuCall {
   readonly encoder: GPUCommandEncoder;
   private readonly state: DeviceState;
   private readonly scratch: GPUBuffer[] = [];
+  private readonly scratchTextures: GPUTexture[] = [];
   private readonly outputs: TensorInfo[] = [];
   /** This call's timed passes (PROFILE_FLAG), resolved at submit. */
   private readonly timed: PendingTime[] = [];
@@ -227,9 +255,10 @@ export class GpuCall {
 
   /**
    * The GPU buffer of a tensor, uploaded if its values are still on the CPU; null when empty.
-   * Index tensors (int32) still on the CPU are copied for this call only and stay on the CPU:
-   * the ops read them there (the antialias topology, ranges), and moving them would make such
-   * reads synchronous GPU readbacks, which are slow and, in some headless browsers, lose the device.
+   * Index tensors (int32) still on the CPU stay there (the ops read them there: the antialias
+   * topology, ranges; moving them would make such reads synchronous GPU readbacks, which are slow
+   * and, in some headless browsers, lose the device): a GPU copy of their values is kept beside them
+   * while the tensor lives (tensors are immutable), so a fit's constant `tri` is uploaded once.
    * tfjs keeps a cast's input buffer when the cast loses nothing (bool or int32 → float32): such a
    * tensor's buffer holds i32 and is converted here, since our shaders read float32 tensors as f32.
    */
@@ -241,10 +270,7 @@ export class GpuCall {
     const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
     const storedAsFloat = stored.dtype === 'float32';
     if (stored.resource == null && stored.values != null && (!asFloat || !storedAsFloat)) {
-      const typed = asFloat ? Float32Array : Int32Array;
-      // (A copy of a big index tensor costs seconds: pass typed values as they are.)
-      const values = stored.values instanceof typed ? stored.values : typed.from(stored.values);
-      return this.dataBuffer(values, GPUBufferUsage.STORAGE);
+      return this.hostCopy(t.dataId, asFloat, stored.values);
     }
     this.backend.uploadToGPU(t.dataId);
     const data = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
@@ -252,6 +278,35 @@ export class GpuCall {
       this.fail('an input tensor is not held in a GPU buffer (a texture-backed tensor?)');
     }
     return asFloat === storedAsFloat ? data.resource : this.convert(data.resource, size, asFloat);
+  }
+
+  /** The kept GPU copy of a CPU-held tensor's values as f32 or i32 (see buffer). */
+  private hostCopy(dataId: object, asFloat: boolean, stored: ArrayLike<number>): GPUBuffer {
+    const copies = this.state.hostCopies;
+    const key = `${(dataId as {id?: number}).id}:${asFloat}`;
+    const have = copies.get(key);
+    if (have?.dataId === dataId) {
+      copies.delete(key); // re-insert: most recently used last
+      copies.set(key, have);
+      return have.buffer;
+    }
+    const typed = asFloat ? Float32Array : Int32Array;
+    // (A copy of a big index tensor costs seconds: pass typed values as they are.)
+    const values = stored instanceof typed ? stored : typed.from(stored);
+    const buffer = this.dataBuffer(values, GPUBufferUsage.STORAGE, false);
+    const bytes = buffer.size;
+    // Drop copies of disposed tensors, then the least recently used beyond the budget (destroyed
+    // after this call's submit: an earlier binding of this call may still use one).
+    for (const [k, c] of copies) {
+      const alive = this.backend.tensorMap.has(c.dataId as never) && k !== key;
+      if (alive && this.state.hostCopyBytes + bytes <= MAX_HOST_COPY_BYTES) continue;
+      copies.delete(k);
+      this.state.hostCopyBytes -= c.bytes;
+      this.scratch.push(c.buffer);
+    }
+    copies.set(key, {dataId, buffer, bytes});
+    this.state.hostCopyBytes += bytes;
+    return buffer;
   }
 
   /** A scratch copy of `count` elements of `source` converted i32 → f32 (toFloat) or f32 → i32. */
@@ -300,6 +355,7 @@ ${LINEAR_INDEX_WGSL}
   release() {
     this.outputs.splice(0).forEach(o => this.backend.disposeData(o.dataId, true));
     this.scratch.splice(0).forEach(b => b.destroy());
+    this.scratchTextures.splice(0).forEach(t => t.destroy());
   }
 
   /** A scratch storage buffer, destroyed after submit. */
@@ -313,8 +369,8 @@ ${LINEAR_INDEX_WGSL}
     return buffer;
   }
 
-  /** A scratch buffer filled with `data` (uniforms or small tables). */
-  dataBuffer(data: ArrayBuffer | ArrayBufferView, usage: number): GPUBuffer {
+  /** A buffer filled with `data` (small tables); a scratch buffer unless `scratch` is false (then the caller keeps it). */
+  dataBuffer(data: ArrayBuffer | ArrayBufferView, usage: number, scratch = true): GPUBuffer {
     const bytes =
       data instanceof ArrayBuffer
         ? new Uint8Array(data)
@@ -326,12 +382,28 @@ ${LINEAR_INDEX_WGSL}
     });
     new Uint8Array(buffer.getMappedRange()).set(bytes);
     buffer.unmap();
-    this.scratch.push(buffer);
+    if (scratch) this.scratch.push(buffer);
     return buffer;
   }
 
+  /** A uniform buffer holding `values`, shared with every call that packs the same bytes (kept per device). */
   uniforms(u: Uniforms, values: {[name: string]: number}): GPUBuffer {
-    return this.dataBuffer(u.pack(values), GPUBufferUsage.UNIFORM);
+    const packed = u.pack(values);
+    const key = String.fromCharCode(...new Uint16Array(packed));
+    const cache = this.state.uniforms;
+    let buffer = cache.get(key);
+    if (buffer) {
+      cache.delete(key); // re-insert: most recently used last
+    } else {
+      buffer = this.dataBuffer(packed, GPUBufferUsage.UNIFORM, false);
+      if (cache.size >= MAX_UNIFORM_BUFFERS) {
+        const [oldest, old] = cache.entries().next().value!;
+        cache.delete(oldest);
+        this.scratch.push(old); // destroyed after this call's submit, which may still bind it
+      }
+    }
+    cache.set(key, buffer);
+    return buffer;
   }
 
   /** A binding for a buffer that may be absent (optional or empty input). */
@@ -428,38 +500,35 @@ ${LINEAR_INDEX_WGSL}
 
   /**
    * Scratch render targets of at least width × height: rasterize's r32uint triangle ids and their
-   * depth32float buffer, and its two rgba32float targets (rast and rastDb). Kept per device (grown when needed), since
-   * reallocating them per call costs as much as a small draw.
+   * depth32float buffer, and its two rgba32float targets (rast and rastDb). Kept per device (grown when
+   * needed) up to KEPT_TARGET_PIXELS, since reallocating them per call costs as much as a small draw;
+   * larger ones (160 MB at 2048²) are destroyed after the call, where the draw dwarfs their allocation.
    */
   renderTargets(width: number, height: number): RenderTargets {
     const t = this.state.targets;
     if (t && t.width >= width && t.height >= height) return t;
-    [t?.id, t?.rast, t?.db, t?.depth].forEach(texture => texture?.destroy());
-    const w = Math.max(width, t?.width ?? 0),
-      h = Math.max(height, t?.height ?? 0);
-    const color = () =>
-      this.device.createTexture({
-        size: [w, h],
-        format: 'rgba32float',
-        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
-      });
-    this.state.targets = {
+    const grown = [Math.max(width, t?.width ?? 0), Math.max(height, t?.height ?? 0)];
+    const keep = grown[0] * grown[1] <= KEPT_TARGET_PIXELS;
+    const [w, h] = keep ? grown : [width, height];
+    const target = (format: GPUTextureFormat, usage: number): Target => {
+      const texture = this.device.createTexture({size: [w, h], format, usage});
+      if (!keep) this.scratchTextures.push(texture);
+      return {texture, view: texture.createView()};
+    };
+    const color = () => target('rgba32float', GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC);
+    const made = {
       width: w,
       height: h,
-      id: this.device.createTexture({
-        size: [w, h],
-        format: 'r32uint',
-        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING,
-      }),
+      id: target('r32uint', GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING),
       rast: color(),
       db: color(),
-      depth: this.device.createTexture({
-        size: [w, h],
-        format: 'depth32float',
-        usage: GPUTextureUsage.RENDER_ATTACHMENT,
-      }),
+      depth: target('depth32float', GPUTextureUsage.RENDER_ATTACHMENT),
     };
-    return this.state.targets;
+    if (keep) {
+      [t?.id, t?.rast, t?.db, t?.depth].forEach(old => old?.texture.destroy());
+      this.state.targets = made;
+    }
+    return made;
   }
 
   /**
@@ -485,15 +554,18 @@ ${LINEAR_INDEX_WGSL}
    */
   submit() {
     const b = this.backend;
-    b.ensureCommandEncoderReady();
-    b.endComputePassEncoder();
-    b.submitQueue();
+    // (Nothing recorded: no empty command buffer to submit.)
+    if ((b as unknown as {commandEncoder: GPUCommandEncoder | null}).commandEncoder) {
+      b.endComputePassEncoder();
+      b.submitQueue();
+    }
     for (const {querySet, resolved, read} of this.timed) {
       this.encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
       this.encoder.copyBufferToBuffer(resolved, 0, read, 0, 16);
     }
     this.device.queue.submit([this.encoder.finish()]);
     this.scratch.forEach(s => s.destroy());
+    this.scratchTextures.forEach(t => t.destroy());
   }
 }
 

@@ -362,9 +362,9 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
         }),
       );
   const targets = call.renderTargets(width, height);
-  const idView = targets.id.createView(),
-    depthView = targets.depth.createView(),
-    colorViews = [targets.rast.createView(), targets.db.createView()];
+  const idView = targets.id.view,
+    depthView = targets.depth.view,
+    colorViews = [targets.rast.view, targets.db.view];
   const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
     call.uniforms(drawBindings.uniforms, {...common, peel: peel ? 1 : 0, winding: a.winding}),
@@ -409,7 +409,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       second.draw(3, 1, 0, n);
       second.end();
     }
-    call.copyImage(targets.rast, a.rast, n, width, height);
-    call.copyImage(targets.db, a.rastDb, n, width, height);
+    call.copyImage(targets.rast.texture, a.rast, n, width, height);
+    call.copyImage(targets.db.texture, a.rastDb, n, width, height);
   }
 }
