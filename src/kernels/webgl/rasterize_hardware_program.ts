@@ -14,6 +14,7 @@ import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
+import {DRAW_FRAGMENT} from './glsl_raster_draw';
 
 const VERTEX = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
 uniform int uFirst;    // first triangle of the image
@@ -43,35 +44,17 @@ void main() {
 `;
 
 function fragment(peel: boolean): string {
-  return `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}
-uniform ivec2 uImageSize;
+  return `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${DRAW_FRAGMENT}
 uniform int uBand;   // atlas band of the image
-${peel ? "uniform int uImage;\nuniform sampler2D uPrevious;  // the previous depth layer's rast" : ''}
-flat in vec4 vP0;
-flat in vec4 vP1;
-flat in vec4 vP2;
-flat in int vTriangle;
-layout(location = 0) out vec4 outRast;
-layout(location = 1) out vec4 outDb;
+uniform int uImage;
 
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
   vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, uImageSize));
   vec3 alpha, beta;
   edgeGradients(vP0, vP1, vP2, alpha, beta);
-  ${
-    peel
-      ? `// docs/rasterize.md#depth-peeling: the analytic z/w against the previous layer's, and never
-  // the previous layer's own triangle.
-  vec4 previous = fetch4(uPrevious, (uImage * uImageSize.y + px.y) * uImageSize.x + px.x);
-  if (previous.w == 0.0 || depthAt(vP0, vP1, vP2, a) <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;`
-      : ''
-  }
-  vec3 uvz;
-  vec4 db;
-  resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
-  outRast = vec4(uvz, encodeId(vTriangle + 1));
-  outDb = db;
+  ${peel ? 'if (peeledAway(uImage, px, depthAt(vP0, vP1, vP2, a))) discard;' : ''}
+  writeResolved(a, alpha, beta);
 }
 `;
 }

@@ -20,6 +20,7 @@ import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
+import {DRAW_FRAGMENT} from './glsl_raster_draw';
 import {elementProgram} from './passes';
 import {coverConstants} from '../shared/raster';
 
@@ -177,23 +178,14 @@ void main() {
 }
 `;
 
-const FRAGMENT = `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}
-uniform ivec2 uImageSize;
+const FRAGMENT = `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${DRAW_FRAGMENT}
 uniform bool uPeel;
-uniform sampler2D uPrevious;  // the previous depth layer's rast (depth peeling)
-flat in vec4 vP0;
-flat in vec4 vP1;
-flat in vec4 vP2;
 flat in float vDeterminant;
-flat in int vTriangle;
 flat in int vImage;
 flat in int vBand;
-layout(location = 0) out vec4 outRast;
-layout(location = 1) out vec4 outDb;
 
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, vBand * uImageSize.y);
-  vec2 size = vec2(uImageSize);
   vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, uImageSize));
   if (any(lessThan(sign(vDeterminant) * a, vec3(0.0)))) discard;  // outside: what covers() says first
   vec3 alpha, beta;
@@ -201,19 +193,9 @@ void main() {
   if (!covers(a, alpha, beta, sign(vDeterminant))) discard;
   float zw = depthAt(vP0, vP1, vP2, a);
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
-  if (uPeel) {
-    vec4 previous = fetch4(uPrevious, (vImage * uImageSize.y + px.y) * uImageSize.x + px.x);
-    // docs/rasterize.md#depth-peeling: discard zw ≤ previous z/w. The previous layer's own triangle is
-    // also recognised by id: its z/w recomputed here in float32 may differ in the last bit from the stored one (e.g. the
-    // cpu's, rounded from float64), and must never come back.
-    if (previous.w == 0.0 || zw <= previous.z || decodeId(previous.w) == vTriangle + 1) discard;
-  }
+  if (uPeel && peeledAway(vImage, px, zw)) discard;
   gl_FragDepth = 0.5 * zw + 0.5;
-  vec3 uvz;
-  vec4 db;
-  resolvePixel(vP0, vP1, vP2, a, alpha, beta, size, uvz, db);
-  outRast = vec4(uvz, encodeId(vTriangle + 1));
-  outDb = db;
+  writeResolved(a, alpha, beta);
 }
 `;
 

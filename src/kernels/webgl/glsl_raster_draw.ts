@@ -1,0 +1,33 @@
+/**
+ * What the fragment shaders of both raster draws share (hardware coverage: rasterize_hardware_program.ts,
+ * exact coverage: rasterize_program.ts): the triangle from the vertex shader, the two outputs, the depth
+ * peeling test and the resolve into the outputs. Needs FETCH, TRIANGLE_ID and BARYCENTRIC.
+ */
+export const DRAW_FRAGMENT = `
+uniform ivec2 uImageSize;
+uniform sampler2D uPrevious;  // the previous depth layer's rast (depth peeling)
+flat in vec4 vP0;
+flat in vec4 vP1;
+flat in vec4 vP2;
+flat in int vTriangle;
+layout(location = 0) out vec4 outRast;
+layout(location = 1) out vec4 outDb;
+
+// docs/rasterize.md#depth-peeling: the fragment goes when the previous layer was empty at its pixel,
+// when its z/w is not strictly behind the previous one, or when it is the previous layer's triangle
+// (its z/w recomputed here in float32 may differ in the last bit from the stored one, e.g. the cpu's,
+// rounded from float64, and it must never come back).
+bool peeledAway(int image, ivec2 px, float zw) {
+  vec4 previous = fetch4(uPrevious, (image * uImageSize.y + px.y) * uImageSize.x + px.x);
+  return previous.w == 0.0 || zw <= previous.z || decodeId(previous.w) == vTriangle + 1;
+}
+
+// rast and rastDb of the triangle at the pixel whose edge functions are a.
+void writeResolved(vec3 a, vec3 alpha, vec3 beta) {
+  vec3 uvz;
+  vec4 db;
+  resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
+  outRast = vec4(uvz, encodeId(vTriangle + 1));
+  outDb = db;
+}
+`;
