@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the one test command. Hand-written because no runner sums other runners: it starts the stock ones
-// (jasmine CLI with tsx in Node, karma in Chromium, @playwright/test for the package and the demo, lint) and
-// prints `N passed, M failed` over all of them (CI reads that line). `npm test -- --help` for the options.
+// (jasmine CLI with tsx in Node, karma in Chromium, @playwright/test for the package, the demo and bench:pack,
+// lint) and prints `N passed, M failed` over all of them (CI reads that line). `npm test -- --help` for the options.
 import fs from 'node:fs';
 import {spawn} from 'node:child_process';
 
@@ -16,7 +16,7 @@ const USAGE = `usage: npm test -- [--node-only | --browser-only] [--grep <regex>
 
 With no option, side by side on the two cores: the browser specs (karma, headless Chromium, every backend
 there), and lint (ESLint, prettier --check, tsc) with the Node specs (jasmine: cpu and wasm, and webgpu on Dawn
-in a process of its own), then the package and demo checks (@playwright/test). The last line is
+in a process of its own), then the package, demo and bench:pack checks (@playwright/test). The last line is
 "N passed, M failed".
 
   --node-only        only the Node specs
@@ -27,7 +27,7 @@ in a process of its own), then the package and demo checks (@playwright/test). T
   --no-lint          skip lint (part of CI: run it before landing)
   -h, --help         this text
 
---node-only, --browser-only, --grep and --backends skip the package and demo checks.
+--node-only, --browser-only, --grep and --backends skip the package, demo and bench:pack checks.
 Environment: CHROME_BIN picks the browser.`;
 
 function fail(msg) {
@@ -232,9 +232,10 @@ async function main() {
   const rows = (await Promise.all([o.browser ? browserSuite() : [], nodeLane()])).flat();
 
   console.log(`\n[test] summary (${secs(Date.now() - t0)}):`);
+  const width = Math.max(...rows.map(r => r.name.length));
   for (const r of rows) {
     const counts = `${String(r.passed).padStart(5)} passed, ${String(r.failed).padStart(3)} failed`;
-    console.log(`  ${r.name.padEnd(8)} ${counts} ${secs(r.ms).padStart(8)}${r.note ? `  (${r.note})` : ''}`);
+    console.log(`  ${r.name.padEnd(width)} ${counts} ${secs(r.ms).padStart(8)}${r.note ? `  (${r.note})` : ''}`);
   }
   const sum = key => rows.reduce((s, r) => s + r[key], 0);
   console.log(`${sum('passed')} passed, ${sum('failed')} failed`);
