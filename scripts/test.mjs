@@ -21,7 +21,8 @@ in a process of its own), then the package, demo and bench:pack checks (@playwri
 
   --node-only        only the Node specs
   --browser-only     only the browser specs
-  --grep <regex>     only the specs whose full name matches, in both runners
+  --grep <regex>     only the specs whose full name matches, in both runners (a runner it leaves nothing to
+                     run is fine; a regex that matches no spec anywhere fails the run)
   --backends <list>  exactly these backends (comma-separated), even where our kernels are not registered yet
                      (Node runs those of them it can: cpu, wasm, webgpu)
   --no-lint          skip lint (part of CI: run it before landing)
@@ -103,7 +104,10 @@ function run(cmd, args, env, buffered) {
   });
 }
 
-/** A runner's rows: its counts (`counts` may split them into several rows); a failed exit counts as a failure. */
+/**
+ * A runner's rows: its counts (`counts` may split them into several rows; `ran`: how many specs ran); a failed exit
+ * counts as a failure.
+ */
 async function runner(name, counts, cmd, args, env = {}, buffered = false) {
   const t = Date.now();
   say(`${name}: ${cmd === process.execPath ? 'node' : cmd} ${args.join(' ')}`);
@@ -112,13 +116,15 @@ async function runner(name, counts, cmd, args, env = {}, buffered = false) {
   running.delete(name);
   if (buffered) lastOutput = Date.now();
   const rows = [counts(out, code)].flat().map(c => ({name, passed: 0, failed: 0, ms: Date.now() - t, ...c}));
-  if (code !== 0 && !rows.some(r => r.failed || r.empty)) Object.assign(rows[0], {failed: 1, note: `exit ${code}`});
+  if (code !== 0 && !rows.some(r => r.failed)) Object.assign(rows[0], {failed: 1, note: `exit ${code}`});
   return rows;
 }
 
+/** A runner that printed no results did not pass, whatever its exit code. */
+const noResult = what => ({failed: 1, note: `no ${what}`});
 const jasmineCounts = out => {
   const m = /(\d+) specs?, (\d+) failures?(?:, (\d+) pending specs?)?\s*$/m.exec(out);
-  return m ? {passed: m[1] - m[2] - (m[3] ?? 0), failed: Number(m[2])} : {note: 'no jasmine summary'};
+  return m ? {passed: m[1] - m[2] - (m[3] ?? 0), failed: Number(m[2]), ran: Number(m[1])} : noResult('jasmine summary');
 };
 const readJson = file => {
   try {
@@ -129,14 +135,15 @@ const readJson = file => {
 };
 const karmaCounts = file => () => {
   const summary = readJson(file)?.summary;
-  if (!summary) return {note: 'no karma results'};
+  if (!summary) return noResult('karma results');
   const error = summary.error || summary.disconnected ? 1 : 0;
-  return {passed: summary.success, failed: summary.failed + error, note: error ? 'error in the browser' : ''};
+  const ran = summary.success + summary.failed;
+  return {passed: summary.success, failed: summary.failed + error, ran, note: error ? 'error in the browser' : ''};
 };
 /** One row per playwright project (its set-up project `pack` counted with `package`). */
 const playwrightCounts = file => () => {
   const report = readJson(file);
-  if (!report) return {note: 'no playwright results'};
+  if (!report) return noResult('playwright results');
   const rows = {};
   const walk = suite => {
     for (const spec of suite.specs ?? []) {
@@ -197,10 +204,7 @@ async function main() {
   // README's "GPU in Node".
   const DAWN_SPECS = String.raw`\[webgpu\]|^README GPU in Node`;
   const dawnFilter = o.grep ? `^(?=.*(?:${o.grep}))(?=.*(?:${DAWN_SPECS}))` : DAWN_SPECS;
-  // (A --grep that names no webgpu spec leaves it nothing to run: not a failure.)
-  const dawnCounts = out =>
-    /Incomplete: No specs found/.test(out) ? {empty: true, note: 'no webgpu spec matches'} : jasmineCounts(out);
-  const dawn = () => jasmine('dawn', 'webgpu', [`--filter=${dawnFilter}`], true, dawnCounts);
+  const dawn = () => jasmine('dawn', 'webgpu', [`--filter=${dawnFilter}`], true);
   const browserSuite = () => {
     if (!chrome.bin) return [{name: 'browser', passed: 0, failed: 1, ms: 0, note: chrome.error}];
     const file = result('browser');
@@ -230,6 +234,10 @@ async function main() {
     ...(full ? await playwright() : []),
   ];
   const rows = (await Promise.all([o.browser ? browserSuite() : [], nodeLane()])).flat();
+  // A runner that ran no spec failed, unless --grep left it none (it may match in another runner only).
+  const idle = rows.filter(r => r.ran === 0);
+  for (const r of idle) Object.assign(r, o.grep ? {note: 'no spec matches --grep'} : {failed: 1, note: 'no spec ran'});
+  const unmatched = o.grep && idle.length > 0 && rows.every(r => !r.ran);
 
   console.log(`\n[test] summary (${secs(Date.now() - t0)}):`);
   const width = Math.max(...rows.map(r => r.name.length));
@@ -238,8 +246,10 @@ async function main() {
     console.log(`  ${r.name.padEnd(width)} ${counts} ${secs(r.ms).padStart(8)}${r.note ? `  (${r.note})` : ''}`);
   }
   const sum = key => rows.reduce((s, r) => s + r[key], 0);
+  // Nothing tested is not a pass: say so, and exit 1 (the counts stay honest).
+  if (unmatched) say(`--grep ${o.grep} matches no spec in ${idle.map(r => r.name).join(', ')}: nothing ran`);
   console.log(`${sum('passed')} passed, ${sum('failed')} failed`);
-  process.exitCode = sum('failed') ? 1 : 0;
+  process.exitCode = sum('failed') || unmatched ? 1 : 0;
 }
 
 main().catch(e => fail(`runner crashed: ${e?.stack ?? e}`));
