@@ -17,7 +17,10 @@ if (forced?.split(',').includes('webgpu')) {
     console.log(`node: no webgpu: ${(e as Error).message}`);
   }
 }
-await import('@tensorflow/tfjs');
+const tf = await import('@tensorflow/tfjs');
+// The banner recommending tfjs-node (no kernels of ours) off, as in the bench. In tfjs 4.22 PROD only silences
+// warnings (as IS_TEST does from each spec's set-up on): the leak check (IS_TEST) and DEBUG's checks stay.
+tf.enableProdMode();
 const {setWasmPaths} = await import('@tensorflow/tfjs-backend-wasm');
 await import('../../src/index');
 const {chooseBackends} = await import('./backends');
