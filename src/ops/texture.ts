@@ -4,7 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad} from '../kernels/names';
+import {
+  BoundaryMode,
+  FilterMode,
+  Texture,
+  TextureAttrs,
+  TextureGrad,
+  TextureMip as TextureMipKernel,
+} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
 import {
@@ -74,8 +81,28 @@ const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'lin
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
 interface TextureGradAttrs extends TextureAttrs {
-  /** The levels came from a TextureMip: push their gradients into tex through the adjoint. */
+  /**
+   * The levels came from a TextureMip that the tape does not connect to tex: push their gradients into tex
+   * through the adjoint here.
+   */
   mipGradToTex: boolean;
+}
+
+/**
+ * Whether each level was made by textureConstructMip's kernel from the one above, starting at `tex`, on the tape
+ * now recording. The tape then carries the levels' gradients into tex through that kernel's own gradient, the same
+ * adjoint in the same order as pyramidAdjoint; adding it here too would make the tape push zeros through every level.
+ */
+function builtOnTapeFrom(tex: tf.Tensor, levels: tf.Tensor[]): boolean {
+  const tape = tf.engine().state.activeTape;
+  if (tape == null) return false;
+  let above = tex;
+  for (const level of levels) {
+    const node = tape.find(n => n.kernelName === TextureMipKernel && n.outputs[0] === level);
+    if (node == null || Object.values(node.inputs)[0] !== above) return false;
+    above = level;
+  }
+  return true;
 }
 
 /**
@@ -146,7 +173,7 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
           );
         }
         levels = options.mip.levels.slice(0, maxMipLevel);
-        mipGradToTex = true;
+        mipGradToTex = !builtOnTapeFrom(t, levels);
       } else if (options.mip != null) {
         if (!Array.isArray(options.mip)) {
           fail(OP, `mip must be a textureConstructMip result or an array of level tensors, got ${typeof options.mip}`);
