@@ -116,6 +116,26 @@ describeEachBackend('cameras', () => {
     expect(covered).toEqual([[v, u]]);
   });
 
+  it('transformPos and its gradients (positions, per-image matrices) agree with the cpu backend', async () => {
+    const pos = Array.from({length: 7 * 3}, (_, i) => Math.sin(1.7 * i + 0.3));
+    const mats = Array.from({length: 2 * 16}, (_, i) => Math.cos(0.9 * i + 0.2));
+    const weights = Array.from({length: 2 * 7 * 4}, (_, i) => Math.sin(0.7 * i + 1.1));
+    // Each backend's clip positions and its gradients of Σ w·clip with respect to matrices and positions.
+    const run = async () => {
+      const [m, p, w] = [tf.tensor3d(mats, [2, 4, 4]), tf.tensor2d(pos, [7, 3]), tf.tensor3d(weights, [2, 7, 4])];
+      const f = (a: tf.Tensor, b: tf.Tensor) => dr.mat4.transformPos(a, b as tf.Tensor2D);
+      const outs = [f(m, p), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), w)))([m, p])];
+      const values = await Promise.all(outs.map(o => o.data()));
+      tf.dispose([m, p, w, ...outs]);
+      return values;
+    };
+    const here = await run();
+    const backend = tf.getBackend();
+    await tf.setBackend('cpu');
+    const reference = await run().finally(() => tf.setBackend(backend));
+    here.forEach((values, k) => close(values, reference[k]));
+  });
+
   it('compose multiplies tensors and arrays left to right', async () => {
     const a = dr.mat4.rotateX(0.3),
       b = dr.mat4.translate(1, 2, 3);

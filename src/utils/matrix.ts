@@ -132,12 +132,35 @@ export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Ten
   return tf.tidy(() => {
     const m = matrix instanceof tf.Tensor ? matrix : tf.tensor2d(matrix, [4, 4]);
     const mats = (m.rank === 2 ? tf.expandDims(m, 0) : m) as tf.Tensor3D;
-    const n = mats.shape[0];
-    // clip[n, v, :] = M[n] · (p[v], 1) = p[v] · M[n][:, :3]ᵀ + 1 · M[n][:, 3]ᵀ, both products with
-    // matMul broadcasting the batch: no homogeneous copy of the positions (its gradient would be
-    // split again) and no tiling or broadcast add (slow paths of the cpu backend).
-    const linear = tf.matMul(tf.expandDims(pos, 0), tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
-    const translation = tf.matMul(tf.ones([1, pos.shape[0], 1]), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
-    return tf.add(linear, translation) as tf.Tensor3D;
+    return (tf.getBackend() === 'webgpu' ? productElementwise : productMatMul)(mats, pos);
   });
+}
+
+/**
+ * clip[n, v, :] = M[n] · (p[v], 1) = p[v] · M[n][:, :3]ᵀ + 1 · M[n][:, 3]ᵀ, both products with matMul broadcasting
+ * the batch: no homogeneous copy of the positions (its gradient would be split again) and no tiling or broadcast
+ * add (slow paths of the cpu backend).
+ */
+function productMatMul(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
+  const n = mats.shape[0];
+  const linear = tf.matMul(tf.expandDims(pos, 0), tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
+  const translation = tf.matMul(tf.ones([1, pos.shape[0], 1]), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
+  return tf.add(linear, translation) as tf.Tensor3D;
+}
+
+/**
+ * The same product in element-wise ops, for webgpu: there tfjs's matMul computes a 4-wide output in 32×32 tiles
+ * synchronised by workgroup barriers (~0.2 s per product at 50k vertices where the GPU is emulated, three per
+ * training step), and a sum over a short axis costs a workgroup per output. Each position is repeated once per
+ * output row (its gradient: slices and adds), multiplied by the rows of M[n][:, :3] laid end to end, and the
+ * three products of each row added as slices (results may differ from the other backends' in the last bit).
+ */
+function productElementwise(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
+  const n = mats.shape[0],
+    v = pos.shape[0];
+  const rows = tf.reshape(tf.slice(mats, [0, 0, 0], [n, 4, 3]), [n, 1, 12]);
+  const translation = tf.reshape(tf.slice(mats, [0, 0, 3], [n, 4, 1]), [n, 1, 4]);
+  const products = tf.reshape(tf.mul(tf.expandDims(tf.tile(pos, [1, 4]), 0), rows), [n, v, 4, 3]);
+  const term = (k: number) => tf.slice(products, [0, 0, 0, k], [n, v, 4, 1]);
+  return tf.add(tf.reshape(tf.add(tf.add(term(0), term(1)), term(2)), [n, v, 4]), translation) as tf.Tensor3D;
 }
