@@ -143,7 +143,10 @@ export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Ten
  */
 function productMatMul(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
   const n = mats.shape[0];
-  const linear = tf.matMul(tf.expandDims(pos, 0), tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
+  // (Positions shared by several images are broadcast first: tfjs's matMul gradient gives a broadcast factor
+  // the batch's shape, not its own.)
+  const p = n > 1 ? tf.broadcastTo(tf.expandDims(pos, 0), [n, pos.shape[0], 3]) : tf.expandDims(pos, 0);
+  const linear = tf.matMul(p, tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
   const translation = tf.matMul(tf.ones([1, pos.shape[0], 1]), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
   return tf.add(linear, translation) as tf.Tensor3D;
 }
