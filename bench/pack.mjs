@@ -13,6 +13,7 @@ import {fileURLToPath} from 'node:url';
 
 import {ensureDependencies} from '../scripts/test-setup.mjs';
 import {bundleNode} from './bundle.mjs';
+import {DAWN_PLATFORM} from './dawn_platform.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
@@ -43,13 +44,9 @@ function parseArgs(argv) {
 /** The `webgpu` package's folder of this platform's dawn.node (named as its index.js names it). */
 function dawnDir() {
   const pkg = path.dirname(createRequire(import.meta.url).resolve('webgpu'));
-  const dir = path.join(
-    pkg,
-    'dist',
-    `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`,
-  );
+  const dir = path.join(pkg, 'dist', DAWN_PLATFORM);
   if (!fs.existsSync(path.join(dir, 'dawn.node')))
-    fail(`the webgpu package has no dawn.node for ${process.platform}-${process.arch} (${dir})`);
+    fail(`the webgpu package has no dawn.node for ${DAWN_PLATFORM} (${dir})`);
   return dir;
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import {DAWN_PLATFORM} from './dawn_platform.mjs';
 import './node.ts';
 import {terminalReport} from './report.mjs';
 import {
@@ -27,10 +28,9 @@ const USAGE =
 
 /** Where the `webgpu` package's JS (in this bundle) loads dawn.node from: its own layout, beside bench.mjs. */
 function dawnNodeMissing() {
-  const platform = `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`;
-  if (fs.existsSync(path.join(here, 'dist', platform, 'dawn.node'))) return null;
+  if (fs.existsSync(path.join(here, 'dist', DAWN_PLATFORM, 'dawn.node'))) return null;
   const packed = fs.existsSync(path.join(here, 'dist')) ? fs.readdirSync(path.join(here, 'dist')).join(', ') : 'none';
-  return `this pack has no Dawn for ${platform} (dist/${platform}/dawn.node; packed: ${packed}): run \`npm run bench:pack\` on a ${platform} machine`;
+  return `this pack has no Dawn for ${DAWN_PLATFORM} (dist/${DAWN_PLATFORM}/dawn.node; packed: ${packed}): run \`npm run bench:pack\` on a ${DAWN_PLATFORM} machine`;
 }
 
 async function main() {

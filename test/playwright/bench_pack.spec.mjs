@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import {expect, test} from '@playwright/test';
 
+import {DAWN_PLATFORM} from '../../bench/dawn_platform.mjs';
 import {repo} from './package_files.mjs';
 
 const CASE = 'rasterize forward | 64 | 12';
@@ -41,9 +42,8 @@ test.describe('bench:pack', () => {
   test('the folder: bench.mjs, dawn.node of this platform, the .wasm files, ≤ 40 MB', () => {
     const dir = path.dirname(bench);
     const files = fs.readdirSync(dir, {recursive: true}).filter(f => fs.statSync(path.join(dir, f)).isFile());
-    const platform = `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`;
     expect(files).toContain('bench.mjs');
-    expect(files).toContain(path.join('dist', platform, 'dawn.node'));
+    expect(files).toContain(path.join('dist', DAWN_PLATFORM, 'dawn.node'));
     expect(files.filter(f => f.endsWith('.wasm')).length).toBeGreaterThan(0);
     expect(files.filter(f => !/^(bench\.mjs|dist[/\\].*|[\w-]+\.wasm)$/.test(f))).toEqual([]);
     const bytes = files.reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
