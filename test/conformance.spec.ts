@@ -7,7 +7,7 @@
 import * as rm from '../src/kernels/cpu/raster_math';
 import * as tf from '@tensorflow/tfjs';
 
-import {AntialiasItem, AntialiasScene, crossingGrad, evaluateItem} from '../src/kernels/cpu/antialias_math';
+import {AntialiasItem, AntialiasItems, AntialiasScene, crossingGrad} from '../src/kernels/cpu/antialias_math';
 import {
   chooseLevels,
   lodFromDerivatives,
@@ -560,10 +560,11 @@ r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it
           dispose();
         }
         const bad = new Mismatches();
+        const items = new AntialiasItems(scene);
         const item = {} as AntialiasItem;
         const kinds = {clamped: 0, unclamped: 0, right: 0, up: 0, '45°': 0};
         cases.forEach(([n, x, y, v], i) => {
-          const ok = evaluateItem(scene, n, x, y, v === 1, item);
+          const ok = items.evaluateItem(n, x, y, v === 1, item);
           const o = out[i];
           const what = () =>
             `image ${n} pixel (${x}, ${y}) ${v ? 'up' : 'right'}: ${o}, want ${ok ? JSON.stringify(item) : 'none'}`;

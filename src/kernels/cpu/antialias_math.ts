@@ -48,98 +48,101 @@ export interface AntialiasItem {
  */
 export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: AntialiasItem) => void) {
   const {numImages, height, width} = scene;
+  const items = new AntialiasItems(scene);
   const item = {} as AntialiasItem;
   for (let n = 0; n < numImages; n++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        if (evaluateItem(scene, n, x, y, false, item)) visit(item);
-        if (evaluateItem(scene, n, x, y, true, item)) visit(item);
+        if (items.evaluateItem(n, x, y, false, item)) visit(item);
+        if (items.evaluateItem(n, x, y, true, item)) visit(item);
       }
     }
   }
 }
 
-/** Owner-relative pixel coordinates of the three corners (scratch of evaluateItem). */
-const c = new Float64Array(12);
-
 /**
- * The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into `item`; false when the pair
- * holds none (or lies outside the image).
+ * The work items of one scene. The corners' scratch belongs to the instance, not the module: two walks never share
+ * it, and one walk reuses it for every pixel pair (no allocation per pixel).
  */
-export function evaluateItem(
-  scene: AntialiasScene,
-  n: number,
-  x0: number,
-  y0: number,
-  vertical: boolean,
-  item: AntialiasItem,
-): boolean {
-  const {rast, pos, tri, topo, height, width, numVertices} = scene;
-  if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= height : x0 + 1 >= width)) return false;
-  const p0 = (n * height + y0) * width + x0,
-    p1 = vertical ? p0 + width : p0 + 1;
-  const id0 = decodeTriangleId(rast[4 * p0 + 3]),
-    id1 = decodeTriangleId(rast[4 * p1 + 3]);
-  if (id0 === id1) return false;
-  const ownerIsP0 = id1 === 0 || (id0 !== 0 && !(rast[4 * p1 + 2] < rast[4 * p0 + 2]));
-  const t = (ownerIsP0 ? id0 : id1) - 1;
-  if (t >= tri.length / 3 || !validTriangle(tri, t, numVertices)) return false;
-  const ds = ownerIsP0 ? 1 : -1;
-  // Owner pixel's center; owner-relative pixel coordinates of the three corners, with
-  // (a, b) = (x, y) for a horizontal pair and (y, x) for a vertical one.
-  const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
-    oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
-  const base = n * scene.vertexStride;
-  for (let k = 0; k < 3; k++) {
-    const v = 4 * (base + tri[3 * t + k]);
-    const w = pos[v + 3];
-    if (!(w > 0)) return false;
-    const px = ((pos[v] / w + 1) * width) / 2 - ox,
-      py = ((pos[v + 1] / w + 1) * height) / 2 - oy;
-    c[4 * k] = vertical ? py : px;
-    c[4 * k + 1] = vertical ? px : py;
-  }
-  let best = -Infinity,
-    bestEdge = -1;
-  for (let e = 0; e < 3; e++) {
-    const i = 4 * ((e + 1) % 3),
-      j = 4 * ((e + 2) % 3);
-    const b1 = c[i + 1],
-      b2 = c[j + 1];
-    if (b1 >= 0 === b2 >= 0) continue;
-    const crossing = (c[i] * b2 - c[j] * b1) / (b2 - b1);
-    if (ds * crossing > best) {
-      best = ds * crossing;
-      bestEdge = e;
+export class AntialiasItems {
+  /** Owner-relative pixel coordinates of the three corners. */
+  private readonly c = new Float64Array(12);
+
+  constructor(private readonly scene: AntialiasScene) {}
+
+  /**
+   * The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into `item`; false when the
+   * pair holds none (or lies outside the image).
+   */
+  evaluateItem(n: number, x0: number, y0: number, vertical: boolean, item: AntialiasItem): boolean {
+    const {scene, c} = this;
+    const {rast, pos, tri, topo, height, width, numVertices} = scene;
+    if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= height : x0 + 1 >= width)) return false;
+    const p0 = (n * height + y0) * width + x0,
+      p1 = vertical ? p0 + width : p0 + 1;
+    const id0 = decodeTriangleId(rast[4 * p0 + 3]),
+      id1 = decodeTriangleId(rast[4 * p1 + 3]);
+    if (id0 === id1) return false;
+    const ownerIsP0 = id1 === 0 || (id0 !== 0 && !(rast[4 * p1 + 2] < rast[4 * p0 + 2]));
+    const t = (ownerIsP0 ? id0 : id1) - 1;
+    if (t >= tri.length / 3 || !validTriangle(tri, t, numVertices)) return false;
+    const ds = ownerIsP0 ? 1 : -1;
+    // Owner pixel's center; owner-relative pixel coordinates of the three corners, with
+    // (a, b) = (x, y) for a horizontal pair and (y, x) for a vertical one.
+    const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
+      oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
+    const base = n * scene.vertexStride;
+    for (let k = 0; k < 3; k++) {
+      const v = 4 * (base + tri[3 * t + k]);
+      const w = pos[v + 3];
+      if (!(w > 0)) return false;
+      const px = ((pos[v] / w + 1) * width) / 2 - ox,
+        py = ((pos[v + 1] / w + 1) * height) / 2 - oy;
+      c[4 * k] = vertical ? py : px;
+      c[4 * k + 1] = vertical ? px : py;
     }
+    let best = -Infinity,
+      bestEdge = -1;
+    for (let e = 0; e < 3; e++) {
+      const i = 4 * ((e + 1) % 3),
+        j = 4 * ((e + 2) % 3);
+      const b1 = c[i + 1],
+        b2 = c[j + 1];
+      if (b1 >= 0 === b2 >= 0) continue;
+      const crossing = (c[i] * b2 - c[j] * b1) / (b2 - b1);
+      if (ds * crossing > best) {
+        best = ds * crossing;
+        bestEdge = e;
+      }
+    }
+    if (bestEdge < 0 || !(best > -REACH && best < 1 + REACH)) return false;
+    const e = bestEdge,
+      i = 4 * ((e + 1) % 3),
+      j = 4 * ((e + 2) % 3),
+      k = 4 * e;
+    const a1 = c[i],
+      b1 = c[i + 1],
+      a2 = c[j],
+      b2 = c[j + 1];
+    if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false; // shallower than 45°
+    if (!isSilhouette(scene, base, topo[3 * t + e], a1, b1, a2, b2, c[k], c[k + 1], ox, oy, vertical)) return false;
+    const dc = Math.min(Math.max(best, 0), 1);
+    const alpha = ds * (0.5 - dc);
+    item.p0 = p0;
+    item.p1 = p1;
+    item.target = alpha > 0 ? p0 : p1;
+    item.alpha = alpha;
+    item.clamped = best <= 0 || best >= 1;
+    item.vertical = vertical;
+    item.v1 = base + tri[3 * t + ((e + 1) % 3)];
+    item.v2 = base + tri[3 * t + ((e + 2) % 3)];
+    item.a1 = a1;
+    item.b1 = b1;
+    item.a2 = a2;
+    item.b2 = b2;
+    item.crossing = ds * best;
+    return true;
   }
-  if (bestEdge < 0 || !(best > -REACH && best < 1 + REACH)) return false;
-  const e = bestEdge,
-    i = 4 * ((e + 1) % 3),
-    j = 4 * ((e + 2) % 3),
-    k = 4 * e;
-  const a1 = c[i],
-    b1 = c[i + 1],
-    a2 = c[j],
-    b2 = c[j + 1];
-  if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false; // shallower than 45°
-  if (!isSilhouette(scene, base, topo[3 * t + e], a1, b1, a2, b2, c[k], c[k + 1], ox, oy, vertical)) return false;
-  const dc = Math.min(Math.max(best, 0), 1);
-  const alpha = ds * (0.5 - dc);
-  item.p0 = p0;
-  item.p1 = p1;
-  item.target = alpha > 0 ? p0 : p1;
-  item.alpha = alpha;
-  item.clamped = best <= 0 || best >= 1;
-  item.vertical = vertical;
-  item.v1 = base + tri[3 * t + ((e + 1) % 3)];
-  item.v2 = base + tri[3 * t + ((e + 2) % 3)];
-  item.a1 = a1;
-  item.b1 = b1;
-  item.a2 = a2;
-  item.b2 = b2;
-  item.crossing = ds * best;
-  return true;
 }
 
 /**
