@@ -539,10 +539,10 @@ describeEachBackend(
             body: gl
               ? `Item it;
 r[0] = evaluateItem(int(arg(0)), int(arg(1)), int(arg(2)), arg(3) != 0.0, it) ? 1.0 : 0.0;
-r[1] = float(it.p0); r[2] = float(it.p1); r[3] = float(it.target); r[4] = it.alpha; r[5] = it.clamped ? 1.0 : 0.0;
-r[6] = float(it.v1); r[7] = float(it.v2); for (int k = 0; k < 4; k++) r[8 + k] = it.ends[k]; r[12] = it.crossing;`
-              : `let it = evaluateItem(i32(arg(0)), i32(arg(1)), i32(arg(2)), arg(3) != 0.0);
-r[0] = select(0.0, 1.0, it.ok);
+r[1] = float(it.p0); r[2] = float(it.p1); r[3] = float(it.dest); r[4] = it.alpha; r[5] = it.clamped ? 1.0 : 0.0;
+r[6] = float(it.v1); r[7] = float(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it.e2.x; r[11] = it.e2.y; r[12] = it.crossing;`
+              : `var it: Item;
+r[0] = select(0.0, 1.0, evaluateItem(i32(arg(0)), i32(arg(1)), i32(arg(2)), arg(3) != 0.0, &it));
 r[1] = f32(it.p0); r[2] = f32(it.p1); r[3] = f32(it.dest); r[4] = it.alpha; r[5] = select(0.0, 1.0, it.clamped);
 r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it.e2.x; r[11] = it.e2.y; r[12] = it.crossing;`,
             cases,
@@ -561,22 +561,22 @@ r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it
         }
         const bad = new Mismatches();
         const items = new AntialiasItems(scene);
-        const item = {} as AntialiasItem;
+        const item = new AntialiasItem();
         const kinds = {clamped: 0, unclamped: 0, right: 0, up: 0, '45°': 0};
         cases.forEach(([n, x, y, v], i) => {
           const ok = items.evaluateItem(n, x, y, v === 1, item);
           const o = out[i];
           const what = () =>
-            `image ${n} pixel (${x}, ${y}) ${v ? 'up' : 'right'}: ${o}, want ${ok ? JSON.stringify(item) : 'none'}`;
+            `image ${n} pixel (${x}, ${y}) ${v ? 'up' : 'right'}: ${o}, want ${ok ? JSON.stringify({...item, e1: [...item.e1], e2: [...item.e2]}) : 'none'}`;
           bad.check(o[0] === (ok ? 1 : 0), what);
           if (!ok || o[0] !== 1) return;
           kinds[item.clamped ? 'clamped' : 'unclamped']++;
           kinds[v ? 'up' : 'right']++;
           if (n === 0 && item.v1 + item.v2 === 17) kinds['45°']++;
-          const ends = [item.a1, item.b1, item.a2, item.b2];
+          const ends = [...item.e1, ...item.e2];
           const tol = 1e-5 * Math.max(1, ...ends.map(Math.abs));
           bad.check(
-            [item.p0, item.p1, item.target, -1, item.clamped ? 1 : 0, item.v1, item.v2].every(
+            [item.p0, item.p1, item.dest, -1, item.clamped ? 1 : 0, item.v1, item.v2].every(
               (w, k) => w < 0 || o[1 + k] === w,
             ),
             what,
@@ -592,8 +592,8 @@ r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it
       });
 
       it('crossingGrad', async () => {
-        // Edge endpoints (a1, b1, a2, b2) across the pixel pair's axis, from steep to nearly along it (b2 − b1
-        // small: DB_EPSILON dominates), and dL/dα.
+        // Edge endpoints e1, e2 (along, across the pixel pair's axis), from steep to nearly along it (across it
+        // e2 − e1 small: DB_EPSILON dominates), and dL/dα.
         const ends = [
           [0.3, -0.4, 0.6, 0.7],
           [-1.5, 2.0, 0.25, -3.0],
@@ -615,24 +615,25 @@ r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it
           4,
           {
             snippets: ANTIALIAS_ITEMS,
-            body: `Item it = Item(0, 0, 0, 0.0, false, 0, 0, vec4(arg(0), arg(1), arg(2), arg(3)), arg(4), false);
+            body: `Item it = Item(0, 0, 0, 0.0, false, 0, 0, vec2(arg(0), arg(1)), vec2(arg(2), arg(3)), arg(4), false);
 vec4 g = crossingGrad(it, arg(5));
 for (int k = 0; k < 4; k++) r[k] = g[k];`,
           },
           {
             snippets: ITEM_WGSL,
-            body: `var it: Item;
-it.e1 = vec2f(arg(0), arg(1));
-it.e2 = vec2f(arg(2), arg(3));
-it.crossing = arg(4);
+            body: `let it = Item(0, 0, 0, 0.0, false, 0, 0, vec2f(arg(0), arg(1)), vec2f(arg(2), arg(3)), arg(4), false);
 let g = crossingGrad(it, arg(5));
 for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
           },
         );
         const bad = new Mismatches();
         const g = new Float64Array(4);
+        const item = new AntialiasItem();
         cases.forEach(([a1, b1, a2, b2, crossing, dAlpha], i) => {
-          crossingGrad({a1, b1, a2, b2, crossing} as AntialiasItem, dAlpha, g);
+          item.e1.set([a1, b1]);
+          item.e2.set([a2, b2]);
+          item.crossing = crossing;
+          crossingGrad(item, dAlpha, g);
           const max = Math.max(...g.map(Math.abs));
           bad.check(
             [0, 1, 2, 3].every(k => Math.abs(out[i][k] - g[k]) <= 1e-5 * max),

@@ -29,9 +29,9 @@ export const antialiasCpu: KernelFunc = ({inputs, backend, attrs}) => {
   return withOutput(backend, {shape: named.color.shape}, out => {
     const color = read(backend, named.color) as Float32Array;
     out.set(color); // a pixel gets at most a few items: float32 sums lose nothing measurable
-    forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, target, alpha}) => {
+    forEachAntialiasItem(antialiasScene(backend, named), ({p0, p1, dest, alpha}) => {
       for (let ch = 0; ch < channels; ch++) {
-        out[target * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);
+        out[dest * channels + ch] += alpha * (color[p1 * channels + ch] - color[p0 * channels + ch]);
       }
     });
   });

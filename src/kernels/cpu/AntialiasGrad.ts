@@ -31,10 +31,10 @@ export const antialiasGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
       dpos[o + 3] -= ((gX * x * width) / 2 + (gY * y * height) / 2) / (w * w);
     };
     forEachAntialiasItem(scene, item => {
-      const {p0, p1, target, alpha} = item;
+      const {p0, p1, dest, alpha} = item;
       let dd = 0;
       for (let ch = 0; ch < channels; ch++) {
-        const g = dy[target * channels + ch];
+        const g = dy[dest * channels + ch];
         dcolor[p0 * channels + ch] -= alpha * g;
         dcolor[p1 * channels + ch] += alpha * g;
         dd += g * (color[p1 * channels + ch] - color[p0 * channels + ch]);

@@ -1,5 +1,7 @@
 /**
- * Antialias work items (docs/antialias.md#work-items) in float64, shared by the cpu forward and backward kernels.
+ * Antialias work items (docs/antialias.md#work-items) in float64, shared by the cpu forward and backward kernels:
+ * the TypeScript twin of ANTIALIAS_ITEMS (webgl/antialias_program.ts) and wgsl_antialias.ts, with the same Item
+ * fields and the same functions (evaluateItem, pixelCoords, side, crossingGrad).
  */
 import {DB_EPSILON, REACH} from '../shared/antialias';
 import {validTriangle} from '../shared/layout';
@@ -19,25 +21,26 @@ export interface AntialiasScene {
   vertexStride: number;
 }
 
-/** One blended pixel pair: out[target] += alpha·(color[p1] − color[p0]). */
-export interface AntialiasItem {
+/**
+ * One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]). The fields of GLSL's and WGSL's Item.
+ */
+export class AntialiasItem {
   /** Flat pixel indices (n·H·W + y·W + x) of the pair. */
-  p0: number;
-  p1: number;
-  target: number;
-  alpha: number;
+  p0 = 0;
+  p1 = 0;
+  /** The pixel the blend writes: p0 when alpha > 0, else p1. */
+  dest = 0;
+  alpha = 0;
   /** The crossing was clamped to the pixel pair: no position gradient. */
-  clamped: boolean;
+  clamped = false;
   /** Vertex indices into pos (already offset for the image) of the edge's endpoints. */
-  v1: number;
-  v2: number;
-  /** Endpoints in owner-relative pixel coordinates, along the pair axis (a) and across it (b). */
-  a1: number;
-  b1: number;
-  a2: number;
-  b2: number;
-  crossing: number;
-  vertical: boolean;
+  v1 = 0;
+  v2 = 0;
+  /** The edge's endpoints in owner-relative pixel coordinates: [along the pair axis, across it]. */
+  readonly e1 = new Float64Array(2);
+  readonly e2 = new Float64Array(2);
+  crossing = 0;
+  vertical = false;
 }
 
 /**
@@ -49,7 +52,7 @@ export interface AntialiasItem {
 export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: AntialiasItem) => void) {
   const {numImages, height, width} = scene;
   const items = new AntialiasItems(scene);
-  const item = {} as AntialiasItem;
+  const item = new AntialiasItem();
   for (let n = 0; n < numImages; n++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
@@ -60,23 +63,43 @@ export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: Antial
   }
 }
 
+/** Which side of the line e1 → e2 the point p lies on (sign). */
+export function side(e1: Float64Array, e2: Float64Array, p: Float64Array): number {
+  return (e2[0] - e1[0]) * (p[1] - e1[1]) - (e2[1] - e1[1]) * (p[0] - e1[0]);
+}
+
 /**
  * The work items of one scene. The corners' scratch belongs to the instance, not the module: two walks never share
  * it, and one walk reuses it for every pixel pair (no allocation per pixel).
  */
 export class AntialiasItems {
-  /** Owner-relative pixel coordinates of the three corners. */
-  private readonly c = new Float64Array(12);
+  /** The three corners and the neighbour's far vertex, as pixelCoords leaves them. */
+  private readonly c = [new Float64Array(2), new Float64Array(2), new Float64Array(2)];
+  private readonly oc = new Float64Array(2);
 
   constructor(private readonly scene: AntialiasScene) {}
 
   /**
-   * The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into `item`; false when the
+   * Vertex v in pixel units relative to the owner pixel's center (ox, oy), swapped (y, x) for a vertical pair, into
+   * c; false if w ≤ 0.
+   */
+  pixelCoords(v: number, ox: number, oy: number, vertical: boolean, c: Float64Array): boolean {
+    const {pos, width, height} = this.scene;
+    const w = pos[4 * v + 3];
+    if (!(w > 0)) return false;
+    const px = ((pos[4 * v] / w + 1) * width) / 2 - ox,
+      py = ((pos[4 * v + 1] / w + 1) * height) / 2 - oy;
+    c[0] = vertical ? py : px;
+    c[1] = vertical ? px : py;
+    return true;
+  }
+
+  /**
+   * The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into `it`; false when the
    * pair holds none (or lies outside the image).
    */
-  evaluateItem(n: number, x0: number, y0: number, vertical: boolean, item: AntialiasItem): boolean {
-    const {scene, c} = this;
-    const {rast, pos, tri, topo, height, width, numVertices} = scene;
+  evaluateItem(n: number, x0: number, y0: number, vertical: boolean, it: AntialiasItem): boolean {
+    const {rast, tri, topo, height, width, numVertices} = this.scene;
     if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= height : x0 + 1 >= width)) return false;
     const p0 = (n * height + y0) * width + x0,
       p1 = vertical ? p0 + width : p0 + 1;
@@ -87,104 +110,64 @@ export class AntialiasItems {
     const t = (ownerIsP0 ? id0 : id1) - 1;
     if (t >= tri.length / 3 || !validTriangle(tri, t, numVertices)) return false;
     const ds = ownerIsP0 ? 1 : -1;
-    // Owner pixel's center; owner-relative pixel coordinates of the three corners, with
-    // (a, b) = (x, y) for a horizontal pair and (y, x) for a vertical one.
+    // The owner pixel's center.
     const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
       oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
-    const base = n * scene.vertexStride;
-    for (let k = 0; k < 3; k++) {
-      const v = 4 * (base + tri[3 * t + k]);
-      const w = pos[v + 3];
-      if (!(w > 0)) return false;
-      const px = ((pos[v] / w + 1) * width) / 2 - ox,
-        py = ((pos[v + 1] / w + 1) * height) / 2 - oy;
-      c[4 * k] = vertical ? py : px;
-      c[4 * k + 1] = vertical ? px : py;
+    const base = n * this.scene.vertexStride;
+    const c = this.c;
+    for (let q = 0; q < 3; q++) {
+      if (!this.pixelCoords(base + tri[3 * t + q], ox, oy, vertical, c[q])) return false;
     }
     let best = -Infinity,
-      bestEdge = -1;
-    for (let e = 0; e < 3; e++) {
-      const i = 4 * ((e + 1) % 3),
-        j = 4 * ((e + 2) % 3);
-      const b1 = c[i + 1],
-        b2 = c[j + 1];
-      if (b1 >= 0 === b2 >= 0) continue;
-      const crossing = (c[i] * b2 - c[j] * b1) / (b2 - b1);
+      e = -1;
+    for (let j = 0; j < 3; j++) {
+      const c1 = c[(j + 1) % 3],
+        c2 = c[(j + 2) % 3];
+      if (c1[1] >= 0 === c2[1] >= 0) continue;
+      const crossing = (c1[0] * c2[1] - c2[0] * c1[1]) / (c2[1] - c1[1]);
       if (ds * crossing > best) {
         best = ds * crossing;
-        bestEdge = e;
+        e = j;
       }
     }
-    if (bestEdge < 0 || !(best > -REACH && best < 1 + REACH)) return false;
-    const e = bestEdge,
-      i = 4 * ((e + 1) % 3),
-      j = 4 * ((e + 2) % 3),
-      k = 4 * e;
-    const a1 = c[i],
-      b1 = c[i + 1],
-      a2 = c[j],
-      b2 = c[j + 1];
-    if (Math.abs(b2 - b1) < Math.abs(a2 - a1)) return false; // shallower than 45°
-    if (!isSilhouette(scene, base, topo[3 * t + e], a1, b1, a2, b2, c[k], c[k + 1], ox, oy, vertical)) return false;
-    const dc = Math.min(Math.max(best, 0), 1);
-    const alpha = ds * (0.5 - dc);
-    item.p0 = p0;
-    item.p1 = p1;
-    item.target = alpha > 0 ? p0 : p1;
-    item.alpha = alpha;
-    item.clamped = best <= 0 || best >= 1;
-    item.vertical = vertical;
-    item.v1 = base + tri[3 * t + ((e + 1) % 3)];
-    item.v2 = base + tri[3 * t + ((e + 2) % 3)];
-    item.a1 = a1;
-    item.b1 = b1;
-    item.a2 = a2;
-    item.b2 = b2;
-    item.crossing = ds * best;
+    if (e < 0 || !(best > -REACH && best < 1 + REACH)) return false;
+    const c1 = c[(e + 1) % 3],
+      c2 = c[(e + 2) % 3];
+    if (Math.abs(c2[1] - c1[1]) < Math.abs(c2[0] - c1[0])) return false; // shallower than 45°
+    // A silhouette: no neighbour across the edge, or its far vertex on the owner's side (the surface folds away).
+    const o = topo[3 * t + e];
+    if (
+      o >= 0 &&
+      o < numVertices &&
+      this.pixelCoords(base + o, ox, oy, vertical, this.oc) &&
+      !(side(c1, c2, c[e]) * side(c1, c2, this.oc) > 0)
+    )
+      return false;
+    const alpha = ds * (0.5 - Math.min(Math.max(best, 0), 1));
+    it.p0 = p0;
+    it.p1 = p1;
+    it.dest = alpha > 0 ? p0 : p1;
+    it.alpha = alpha;
+    it.clamped = best <= 0 || best >= 1;
+    it.v1 = base + tri[3 * t + ((e + 1) % 3)];
+    it.v2 = base + tri[3 * t + ((e + 2) % 3)];
+    it.e1.set(c1);
+    it.e2.set(c2);
+    it.crossing = ds * best;
+    it.vertical = vertical;
     return true;
   }
 }
 
 /**
- * An edge is a silhouette when it has no neighbour across it, or the neighbour's far vertex o
- * lies on the same side of the edge as the owner's own opposite vertex k (the surface folds
- * away behind the edge).
+ * dL/d(e1 along, e1 across, e2 along, e2 across) of an item's edge endpoints, given dL/dα, into `out`.
  */
-function isSilhouette(
-  scene: AntialiasScene,
-  base: number,
-  o: number,
-  a1: number,
-  b1: number,
-  a2: number,
-  b2: number,
-  ka: number,
-  kb: number,
-  ox: number,
-  oy: number,
-  vertical: boolean,
-): boolean {
-  if (o < 0 || o >= scene.numVertices) return true;
-  const v = 4 * (base + o);
-  const w = scene.pos[v + 3];
-  if (!(w > 0)) return true;
-  const px = ((scene.pos[v] / w + 1) * scene.width) / 2 - ox,
-    py = ((scene.pos[v + 1] / w + 1) * scene.height) / 2 - oy;
-  const oa = vertical ? py : px,
-    ob = vertical ? px : py;
-  const side = (pa: number, pb: number) => (a2 - a1) * (pb - b1) - (b2 - b1) * (pa - a1);
-  return side(ka, kb) * side(oa, ob) > 0;
-}
-
-/**
- * dL/d(endpoint pixel coordinates) of an item, given dL/dα, into `out`: [ga1, gb1, ga2, gb2].
- */
-export function crossingGrad(item: AntialiasItem, dAlpha: number, out: Float64Array) {
-  const {a1, b1, a2, b2, crossing} = item;
+export function crossingGrad(it: AntialiasItem, dAlpha: number, out: Float64Array) {
+  const {e1, e2, crossing} = it;
   const dX = -dAlpha; // α = ds·(½ − ds·X) = ds/2 − X
-  const db = b2 - b1 + Math.sign(b2 - b1) * DB_EPSILON;
-  out[0] = (dX * b2) / db;
-  out[1] = (dX * (crossing - a2)) / db;
-  out[2] = (-dX * b1) / db;
-  out[3] = (dX * (a1 - crossing)) / db;
+  const db = e2[1] - e1[1] + Math.sign(e2[1] - e1[1]) * DB_EPSILON;
+  out[0] = (dX * e2[1]) / db;
+  out[1] = (dX * (crossing - e2[0])) / db;
+  out[2] = (-dX * e1[1]) / db;
+  out[3] = (dX * (e1[0] - crossing)) / db;
 }

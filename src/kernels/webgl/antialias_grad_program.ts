@@ -28,7 +28,7 @@ void main() {
   for (int m = 0; m < 4; m++) {
     Item it;
     if (!pixelItem(p, m, it)) continue;
-    vec4 g = it.alpha * dys(it.target, c0);
+    vec4 g = it.alpha * dys(it.dest, c0);
     value += p == it.p0 ? -g : g;
   }
   outValue = value;
@@ -111,7 +111,7 @@ void main() {
     alphas[m] = it.alpha;
     if (it.clamped) continue;
     float dd = 0.0;
-    for (int c = 0; c < uChannels; c++) dd += dyAt(it.target, c) * (color(it.p1, c) - color(it.p0, c));
+    for (int c = 0; c < uChannels; c++) dd += dyAt(it.dest, c) * (color(it.p1, c) - color(it.p0, c));
     if (dd == 0.0) continue;
     out0[m] = endpoint(it, dd, 0);
     out1[m] = endpoint(it, dd, 1);

@@ -21,15 +21,17 @@ uniform ivec2 uImageSize;
 uniform int uVertexStride;
 uniform int uChannels;
 
+// One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
 struct Item {
   int p0;
   int p1;
-  int target;
+  int dest;
   float alpha;
   bool clamped;   // the crossing was clamped to the pair: no position gradient
   int v1;         // rows of pos of the edge's endpoints
   int v2;
-  vec4 ends;      // endpoints (a1, b1, a2, b2), owner-relative, along and across the pair axis
+  vec2 e1;        // endpoints in owner-relative pixel coordinates (along, across the pair axis)
+  vec2 e2;
   float crossing;
   bool vertical;
 };
@@ -52,7 +54,7 @@ bool pixelCoords(int row, Center origin, bool vertical, out vec2 c) {
 
 // The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour, if any.
 bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
-  it = Item(0, 0, 0, 0.0, true, 0, 0, vec4(0.0), 0.0, vertical);
+  it = Item(0, 0, 0, 0.0, true, 0, 0, vec2(0.0), vec2(0.0), 0.0, vertical);
   if (x0 < 0 || y0 < 0 || (vertical ? y0 + 1 >= uImageSize.y : x0 + 1 >= uImageSize.x)) return false;
   it.p0 = (n * uImageSize.y + y0) * uImageSize.x + x0;
   it.p1 = vertical ? it.p0 + uImageSize.x : it.p0 + 1;
@@ -84,18 +86,19 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) return false;
   vec2 c1 = c[(e + 1) % 3], c2 = c[(e + 2) % 3];
   if (abs(c2.y - c1.y) < abs(c2.x - c1.x)) return false;  // shallower than 45°
-  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side.
+  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side (the surface folds away).
   int o = int(fetch(uTopo, 3 * (id - 1) + e));
   vec2 oc;
   if (o >= 0 && o < uNumVertices && pixelCoords(base + o, origin, vertical, oc) &&
       !(side(c1, c2, c[e]) * side(c1, c2, oc) > 0.0)) return false;
   float alpha = ds * (0.5 - clamp(best, 0.0, 1.0));
-  it.target = alpha > 0.0 ? it.p0 : it.p1;
+  it.dest = alpha > 0.0 ? it.p0 : it.p1;
   it.alpha = alpha;
   it.clamped = best <= 0.0 || best >= 1.0;
   it.v1 = base + k[(e + 1) % 3];
   it.v2 = base + k[(e + 2) % 3];
-  it.ends = vec4(c1, c2);
+  it.e1 = c1;
+  it.e2 = c2;
   it.crossing = ds * best;
   return true;
 }
@@ -108,13 +111,11 @@ bool pixelItem(int p, int m, out Item it) {
   return evaluateItem(n, m == 2 ? x - 1 : x, m == 3 ? y - 1 : y, m == 1 || m == 3, it);
 }
 
-// dL/d(a1, b1, a2, b2) of the item's edge endpoints (owner-relative, along and across the pair axis) given
-// dL/dα, through the crossing X: α = ds/2 − X.
+// dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dα.
 vec4 crossingGrad(Item it, float dAlpha) {
-  float dX = -dAlpha;
-  vec4 e = it.ends;
-  float db = e.w - e.y + sign(e.w - e.y) * DB_EPSILON;
-  return vec4(dX * e.w, dX * (it.crossing - e.z), -dX * e.y, dX * (e.x - it.crossing)) / db;
+  float dX = -dAlpha;  // α = ds·(½ − ds·X) = ds/2 − X
+  float db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * DB_EPSILON;
+  return vec4(dX * it.e2.y, dX * (it.crossing - it.e2.x), -dX * it.e1.y, dX * (it.e1.x - it.crossing)) / db;
 }
 
 float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
@@ -134,7 +135,7 @@ void main() {
   vec4 value = colors(p, c0);
   for (int m = 0; m < 4; m++) {
     Item it;
-    if (pixelItem(p, m, it) && it.target == p) value += it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
+    if (pixelItem(p, m, it) && it.dest == p) value += it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
   }
   outValue = value;
 }

@@ -117,10 +117,10 @@ fn isCandidate(n: i32, p0: i32, p1: i32) -> bool {
 
 /** One thread per listed pair: its item's α (0: none). */
 const ITEMS_WGSL = `
-fn listedItem(pair: i32) -> Item {
+fn listedItem(pair: i32, it: ptr<function, Item>) -> bool {
   let p0 = pair / 2;
   let pixels = U.width * U.height;
-  return evaluateItem(p0 / pixels, p0 % U.width, (p0 % pixels) / U.width, (pair & 1) != 0);
+  return evaluateItem(p0 / pixels, p0 % U.width, (p0 % pixels) / U.width, (pair & 1) != 0, it);
 }
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u,
                                      @builtin(num_workgroups) groups: vec3u) {
@@ -130,12 +130,12 @@ fn listedItem(pair: i32) -> Item {
 }
 `;
 const ALPHA_ITEM = `
-  let it = listedItem(pair);
-  if (it.ok) { alphas[pair] = it.alpha; }`;
+  var it: Item;
+  if (listedItem(pair, &it)) { alphas[pair] = it.alpha; }`;
 /** The backward's position gradient, one thread per listed pair (the item evaluated again: they are few). */
 const DPOS_ITEM = `
-  let it = listedItem(pair);
-  if (it.ok) { scatterPos(it); }`;
+  var it: Item;
+  if (listedItem(pair, &it)) { scatterPos(it); }`;
 
 /**
  * One thread per listed pair: both of its pixels recompute their value from SOURCE and the α of

@@ -12,7 +12,6 @@ export const ITEM_WGSL = `
 const DB_EPSILON = ${shaderFloat(DB_EPSILON)};  // keeps the crossing's denominator away from zero
 // One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
 struct Item {
-  ok: bool,
   p0: i32,
   p1: i32,
   dest: i32,
@@ -37,81 +36,80 @@ fn crossingGrad(it: Item, dAlpha: f32) -> vec4f {
 /** Evaluating an item (needs ITEM_WGSL and CORNERS_WGSL). */
 export const ANTIALIAS_WGSL = `
 const REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
-// A vertex in pixel units relative to the owner pixel's center (swapped, along then across, for a vertical
-// pair), or a non-positive w in .z. (Taken relative in clip space: subtracting pixel coordinates in the
-// hundreds would cost float32 digits.)
-fn pixelCoords(v: i32, origin: Center, vertical: bool) -> vec3f {
-  let p = pos[v];
-  if (!(p.w > 0.0)) { return vec3f(0.0, 0.0, -1.0); }
-  let px = relativeTo(p, origin) / p.w * vec2f(f32(U.width), f32(U.height)) / 2.0;
-  return vec3f(select(px, px.yx, vertical), 1.0);
-}
-
-// Side of point p relative to the line through e1, e2.
+// Which side of the line e1 → e2 the point p lies on (sign).
 fn side(e1: vec2f, e2: vec2f, p: vec2f) -> f32 {
   return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x);
 }
 
-// The item of pixel (x0, y0) of image n and its right (or, vertical, its up) neighbour. Owners
-// with a vertex at w <= 0 are skipped, as in the cpu reference.
-fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool) -> Item {
-  var it: Item;
-  it.ok = false;
-  it.vertical = vertical;
-  if (x0 < 0 || y0 < 0 || select(x0 + 1 >= U.width, y0 + 1 >= U.height, vertical)) { return it; }
+// A vertex in pixel units relative to the owner pixel's center (swapped for a vertical pair) into *c;
+// false if w <= 0. (Taken relative in clip space: subtracting pixel coordinates in the hundreds would cost
+// float32 digits.)
+fn pixelCoords(v: i32, origin: Center, vertical: bool, c: ptr<function, vec2f>) -> bool {
+  let p = pos[v];
+  if (!(p.w > 0.0)) { return false; }
+  let px = relativeTo(p, origin) / p.w * vec2f(f32(U.width), f32(U.height)) / 2.0;
+  *c = select(px, px.yx, vertical);
+  return true;
+}
+
+// The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour into *item, if any.
+fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool, item: ptr<function, Item>) -> bool {
+  var it = Item(0, 0, 0, 0.0, true, 0, 0, vec2f(0.0), vec2f(0.0), 0.0, vertical);
+  if (x0 < 0 || y0 < 0 || select(x0 + 1 >= U.width, y0 + 1 >= U.height, vertical)) { return false; }
   it.p0 = (n * U.height + y0) * U.width + x0;
   it.p1 = select(it.p0 + 1, it.p0 + U.width, vertical);
   let r0 = rast[it.p0];
   let r1 = rast[it.p1];
   let id0 = decodeId(r0.w);
   let id1 = decodeId(r1.w);
-  if (id0 == id1) { return it; }
+  if (id0 == id1) { return false; }
   let ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.z < r0.z));
   let t = select(id1, id0, ownerIsP0) - 1;
-  if (t >= U.numTriangles) { return it; }
+  if (t >= U.numTriangles) { return false; }
   let k = triangleIndices(t, U.numVertices);
-  if (k.x < 0) { return it; }
+  if (k.x < 0) { return false; }
   let ds = select(-1.0, 1.0, ownerIsP0);
   let owner = vec2<i32>(x0, y0) + select(select(vec2<i32>(1, 0), vec2<i32>(0, 1), vertical), vec2<i32>(0), ownerIsP0);
   let origin = pixelCenter(owner, vec2<i32>(U.width, U.height));
   let base = select(n * U.numVertices, 0, U.rangeMode != 0);
   var c: array<vec2f, 3>;
-  for (var i = 0; i < 3; i++) {
-    let r = pixelCoords(base + k[i], origin, vertical);
-    if (r.z < 0.0) { return it; }
-    c[i] = r.xy;
+  for (var q = 0; q < 3; q++) {
+    var cq: vec2f;  // (a pointer argument must name a whole variable)
+    if (!pixelCoords(base + k[q], origin, vertical, &cq)) { return false; }
+    c[q] = cq;
   }
   var best = -1e30;
   var e = -1;
-  for (var i = 0; i < 3; i++) {
-    let a = c[(i + 1) % 3];
-    let b = c[(i + 2) % 3];
-    if ((a.y >= 0.0) == (b.y >= 0.0)) { continue; }
-    let crossing = (a.x * b.y - b.x * a.y) / (b.y - a.y);
+  for (var j = 0; j < 3; j++) {
+    let c1 = c[(j + 1) % 3];
+    let c2 = c[(j + 2) % 3];
+    if ((c1.y >= 0.0) == (c2.y >= 0.0)) { continue; }
+    let crossing = (c1.x * c2.y - c2.x * c1.y) / (c2.y - c1.y);
     if (ds * crossing > best) {
       best = ds * crossing;
-      e = i;
+      e = j;
     }
   }
-  if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) { return it; }
-  it.e1 = c[(e + 1) % 3];
-  it.e2 = c[(e + 2) % 3];
-  if (abs(it.e2.y - it.e1.y) < abs(it.e2.x - it.e1.x)) { return it; }  // shallower than 45°
-  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side.
+  if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) { return false; }
+  let c1 = c[(e + 1) % 3];
+  let c2 = c[(e + 2) % 3];
+  if (abs(c2.y - c1.y) < abs(c2.x - c1.x)) { return false; }  // shallower than 45°
+  // A silhouette: no neighbour across the edge, or its far vertex on the owner's side (the surface folds away).
   let o = topo[3 * t + e];
-  if (o >= 0 && o < U.numVertices) {
-    let r = pixelCoords(base + o, origin, vertical);
-    if (r.z > 0.0 && !(side(it.e1, it.e2, c[e]) * side(it.e1, it.e2, r.xy) > 0.0)) { return it; }
-  }
-  let dc = clamp(best, 0.0, 1.0);
-  it.alpha = ds * (0.5 - dc);
-  it.dest = select(it.p1, it.p0, it.alpha > 0.0);
+  var oc: vec2f;
+  if (o >= 0 && o < U.numVertices && pixelCoords(base + o, origin, vertical, &oc) &&
+      !(side(c1, c2, c[e]) * side(c1, c2, oc) > 0.0)) { return false; }
+  let alpha = ds * (0.5 - clamp(best, 0.0, 1.0));
+  it.dest = select(it.p1, it.p0, alpha > 0.0);
+  it.alpha = alpha;
   it.clamped = best <= 0.0 || best >= 1.0;
   it.v1 = base + k[(e + 1) % 3];
   it.v2 = base + k[(e + 2) % 3];
+  it.e1 = c1;
+  it.e2 = c2;
   it.crossing = ds * best;
-  it.ok = true;
-  return it;
+  *item = it;
+  return true;
 }
 
 `;
