@@ -44,10 +44,11 @@ function projectedBounds(p: Corners, out: Float64Array): Float64Array {
 }
 
 /**
- * Depth-tests every triangle of one image into `ids` (row + 1) and `depth`. With `peel` (the
- * previous layer's rast for this image), fragments at or in front of its depth, and those of its
- * own triangle, are discarded, and its empty pixels stay empty. `winding` (see drawnWinding)
- * skips culled triangles.
+ * Depth-tests every triangle of one image against `depth`, resolving each fragment that wins into
+ * `rast` and `db` at offset `out` (a later winner overwrites it: with small triangles, cheaper than
+ * loading every pixel's triangle again in a pass of its own). With `peel` (the previous layer's rast
+ * for this image), fragments at or in front of its depth, and those of its own triangle, are
+ * discarded, and its empty pixels stay empty. `winding` (see drawnWinding) skips culled triangles.
  */
 function coverImage(
   pos: Float32Array,
@@ -59,13 +60,15 @@ function coverImage(
   height: number,
   width: number,
   peel: Float32Array | null,
-  peelOffset: number,
-  ids: Int32Array,
+  out: number,
   depth: Float64Array,
   winding: number,
+  rast: Float32Array,
+  db: Float32Array,
 ) {
   const p: Corners = new Float64Array(12);
-  const {a, alpha, beta} = rasterScratch();
+  const scratch = rasterScratch();
+  const {a, alpha, beta} = scratch;
   const box = new Float64Array(4);
   const centersX = pixelCenters(width),
     centersY = pixelCenters(height);
@@ -89,14 +92,15 @@ function coverImage(
         const zw = depthAt(p, a);
         if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
         const pix = py * width + px;
+        const o = out + 4 * pix;
         if (peel) {
-          const o = peelOffset + 4 * pix;
           const previous = decodeTriangleId(peel[o + 3]);
           if (previous === 0 || Math.fround(zw) <= peel[o + 2] || previous === t + 1) continue;
         }
         if (zw < depth[pix]) {
           depth[pix] = zw;
-          ids[pix] = t + 1;
+          resolvePixel(p, centersX[px], fy, width, height, rast, db, o, scratch);
+          rast[o + 3] = encodeTriangleId(t + 1);
         }
       }
     }
@@ -115,15 +119,9 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const posV = read(backend, pos) as Float32Array,
       triV = read(backend, tri) as Int32Array;
     const peelV = peel ? (read(backend, peel) as Float32Array) : null;
-    const ids = new Int32Array(pixels),
-      depth = new Float64Array(pixels);
-    const p: Corners = new Float64Array(12);
-    const scratch = rasterScratch();
-    const centersX = pixelCenters(width),
-      centersY = pixelCenters(height);
+    const depth = new Float64Array(pixels);
     for (let n = 0; n < numImages; n++) {
       const {first, count, base} = imageTriangles(layout, ranges, n);
-      ids.fill(0);
       depth.fill(Infinity);
       coverImage(
         posV,
@@ -136,26 +134,11 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
         width,
         peelV,
         n * pixels * 4,
-        ids,
         depth,
         winding,
+        rast,
+        db,
       );
-      let loaded = 0; // the id whose corners and edge gradients are in p and scratch
-      for (let py = 0, pix = 0; py < height; py++) {
-        for (let px = 0; px < width; px++, pix++) {
-          const id = ids[pix];
-          if (id === 0) continue;
-          if (id !== loaded) {
-            const t = id - 1;
-            loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
-            edgeGradients(p, scratch.alpha, scratch.beta);
-            loaded = id;
-          }
-          const o = (n * pixels + pix) * 4;
-          resolvePixel(p, centersX[px], centersY[py], width, height, rast, db, o, scratch);
-          rast[o + 3] = encodeTriangleId(id);
-        }
-      }
     }
   });
 };

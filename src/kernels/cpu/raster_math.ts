@@ -66,6 +66,10 @@ export function coversEdge(a: number, alpha: number, beta: number, s: number): b
 
 /** Coverage (docs/rasterize.md#coverage): inside all three edges, each with coversEdge's tie rule. */
 export function covers(a: ArrayLike<number>, alpha: ArrayLike<number>, beta: ArrayLike<number>, s: number): boolean {
+  // Strictly inside or outside some edge decides without the tie rule (one branch, not three).
+  const e = Math.min(s * a[0], s * a[1], s * a[2]);
+  if (e > 0) return true;
+  if (e < 0) return false;
   return (
     coversEdge(a[0], alpha[0], beta[0], s) &&
     coversEdge(a[1], alpha[1], beta[1], s) &&
