@@ -213,7 +213,11 @@ export class TexturePixel {
       return;
     }
 
-    const {l0, l1, f, lodActive, used} = L;
+    if (dy) {
+      this.backward(pix, dy, grads!);
+      return;
+    }
+    const {l0, l1, f, used} = L;
     for (let k = 0; k < used; k++) {
       const level = scene.levels[k === 0 ? l0 : l1];
       const tap = this.taps[k];
@@ -239,21 +243,29 @@ export class TexturePixel {
           tap.weights[3] * tap.value(d, 3, c);
       }
     }
-    if (!dy) {
-      for (let c = 0; c < C; c++) {
-        out![pix * C + c] = used === 2 ? (1 - f) * this.values[0][c] + f * this.values[1][c] : this.values[0][c];
-      }
-      return;
+    for (let c = 0; c < C; c++) {
+      out![pix * C + c] = used === 2 ? (1 - f) * this.values[0][c] + f * this.values[1][c] : this.values[0][c];
     }
+  }
 
-    // Backward: texels, then (s, t), then the level.
-    const g = grads!;
+  /**
+   * The backward of a bilinear or trilinear lookup set up by `setupLookup`: texels, then (s, t), then the level.
+   * Each level's tap values are computed in the same walk over its texels as their gradients (dLod needs them).
+   */
+  private backward(pix: number, dy: Float32Array, g: TextureGrads) {
+    const {scene} = this;
+    const C = scene.channels;
+    const L = this.lookup;
+    const {nt, face, s, t, l0, l1, f, lodActive, used} = L;
     let ds = 0,
       dt = 0;
     for (let k = 0; k < used; k++) {
       const levelIndex = k === 0 ? l0 : l1;
-      const data = scene.levels[levelIndex].data;
+      const level = scene.levels[levelIndex];
+      const data = level.data;
       const tap = this.taps[k];
+      this.bilinearTaps(tap, level, nt, face, s, t);
+      const val = this.values[k];
       const lw = used === 2 ? (k === 0 ? 1 - f : f) : 1;
       if (tap.isSimple()) {
         // The common case, one texel per tap, read and written directly.
@@ -268,16 +280,17 @@ export class TexturePixel {
           o2 = tap.offsets[6],
           o3 = tap.offsets[9];
         for (let c = 0; c < C; c++) {
+          const t00 = data[o0 + c],
+            t10 = data[o1 + c],
+            t01 = data[o2 + c],
+            t11 = data[o3 + c];
+          val[c] = w0 * t00 + w1 * t10 + w2 * t01 + w3 * t11;
           const gc = lw * dy[pix * C + c];
           if (gc === 0) continue;
           grad[o0 + c] += w0 * gc;
           grad[o1 + c] += w1 * gc;
           grad[o2 + c] += w2 * gc;
           grad[o3 + c] += w3 * gc;
-          const t00 = data[o0 + c],
-            t10 = data[o1 + c],
-            t01 = data[o2 + c],
-            t11 = data[o3 + c];
           const cross = t11 + t00 - t10 - t01;
           ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
           dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
@@ -285,13 +298,15 @@ export class TexturePixel {
         continue;
       }
       for (let c = 0; c < C; c++) {
-        const gc = lw * dy[pix * C + c];
-        if (gc === 0) continue;
-        for (let q = 0; q < 4; q++) tap.scatter(g.levels[levelIndex], q, c, tap.weights[q] * gc);
         const t00 = tap.value(data, 0, c),
           t10 = tap.value(data, 1, c);
         const t01 = tap.value(data, 2, c),
           t11 = tap.value(data, 3, c);
+        const tw = tap.weights;
+        val[c] = tw[0] * t00 + tw[1] * t10 + tw[2] * t01 + tw[3] * t11;
+        const gc = lw * dy[pix * C + c];
+        if (gc === 0) continue;
+        for (let q = 0; q < 4; q++) tap.scatter(g.levels[levelIndex], q, c, tap.weights[q] * gc);
         const cross = t11 + t00 - t10 - t01;
         ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
         dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
@@ -328,7 +343,8 @@ export class TexturePixel {
     L.l0 = L.l1 = L.f = 0;
     L.lodActive = false;
     L.used = 1;
-    this.lodGrad.fill(0);
+    const lg = this.lodGrad;
+    lg[0] = lg[1] = lg[2] = lg[3] = 0; // (not fill(): a builtin call per pixel)
     if (scene.cube) {
       const d = this.dir;
       for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
