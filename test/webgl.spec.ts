@@ -517,13 +517,21 @@ describeEachBackend(
           const {rast, rastDb} = dr.rasterize(pos, tri, [8, 8]);
           const uv = dr.interpolate(attr, rast, tri).out;
           expect(dr.texture(tex, tf.slice(uv, [0, 0, 0, 0], [-1, -1, -1, 2])).shape).toEqual([1, 8, 8, 3]);
+          // antialias gathers every pixel's items instead of blending its silhouette candidates: the same image.
+          const hash = dr.antialiasConstructTopologyHash(tri);
+          const gathered = tf.tidy(() => dr.antialias(uv, rast, pos, tri, {topologyHash: hash}).dataSync());
+          tf.env().set('DIFFRAST_WEBGL_FORCE_NO_FLOAT_BLEND', false);
+          const blended = tf.tidy(() => dr.antialias(uv, rast, pos, tri, {topologyHash: hash}).dataSync());
+          tf.env().set('DIFFRAST_WEBGL_FORCE_NO_FLOAT_BLEND', true);
+          const input = uv.dataSync();
+          expect(gathered.some((v, i) => v !== input[i])).toBe(true);
+          gathered.forEach((v, i) => expect(Math.abs(v - blended[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(v))));
           // Through an op's gradient, the error reaches the caller...
           expect(() => tf.grad(p => tf.sum(dr.rasterize(p, tri, [8, 8]).rast))(pos)).toThrowError(
             /^rasterize \(webgl\): gradient: needs the WebGL extension EXT_float_blend/,
           );
           // ...and every gradient kernel refuses without leaving tensors behind (called directly: an
           // exception inside tf.grad strands tfjs's own saved tensors).
-          const hash = dr.antialiasConstructTopologyHash(tri);
           const uv2 = tf.slice(uv, [0, 0, 0, 0], [-1, -1, -1, 2]);
           const calls: Array<[string, string, {[name: string]: tf.Tensor}, {[key: string]: unknown}]> = [
             [k.RasterizeGrad, 'rasterize', {pos, tri, rast, dy: rast}, {}],

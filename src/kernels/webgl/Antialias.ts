@@ -3,9 +3,11 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {GlSession, runGL} from './gl_session';
-import {antialiasProgram} from './antialias_program';
-import {channelGroupPass} from './passes';
+import {GlSession, GlTensor, runGL} from './gl_session';
+import {antialiasCandidatesProgram, antialiasProgram} from './antialias_program';
+import {silhouetteCandidates} from './antialias_silhouette';
+import {channelGroupPass, copyFlatProgram, elementPass, ScratchGrid} from './passes';
+import {scatter} from './scatter';
 
 /** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
 export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
@@ -33,12 +35,34 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
   };
 }
 
+/** A tfjs output (R32F, one element per texel) as the target of a scatter: its elements are texels. */
+export function tensorTarget(t: GlTensor): ScratchGrid {
+  const [height, width] = t.texShape;
+  return {texture: t.texture!, texShape: t.texShape, size: t.size, width, height};
+}
+
 export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Antialias, s => {
     const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-    const {uniforms, textures} = antialiasBindings(s, named);
+    const bound = antialiasBindings(s, named);
+    const {uniforms, textures} = bound;
     const out = s.output(named.color.shape);
-    channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
+    const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
+    if (pyramid) {
+      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: textures.uColor});
+      const program = antialiasCandidatesProgram(s.ctx);
+      const all = {...textures, ...pyramid.textures};
+      scatter(
+        s,
+        tensorTarget(out),
+        program,
+        pyramid.total * uniforms.uChannels,
+        {...uniforms, ...pyramid.uniforms},
+        all,
+      );
+    } else {
+      channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
+    }
     return out.info;
   });
 

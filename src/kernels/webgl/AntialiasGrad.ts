@@ -3,47 +3,38 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings} from './Antialias';
-import {
-  antialiasColorGradFromAlphasProgram,
-  antialiasColorGradProgram,
-  antialiasPosGradProgram,
-} from './antialias_grad_program';
-import {channelGroupPass, scratchGrid} from './passes';
-import {scatterPrecomputed} from './scatter';
+import {antialiasBindings, tensorTarget} from './Antialias';
+import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
+import {silhouetteCandidates} from './antialias_silhouette';
+import {copyFlatProgram, copyToTensors, elementPass} from './passes';
+import {scatter, scatterTarget} from './scatter';
 
+/**
+ * antialias's backward (docs/antialias.md#backward) on the silhouette candidates alone
+ * (antialias_silhouette.ts): dcolor starts as dy and each item moves α·dy(dest) from P0 to P1;
+ * dpos gets each item's two endpoint gradients.
+ */
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, AntialiasGrad, s => {
     requireFloatBlend(s);
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
-    const {uniforms, textures, posRows} = antialiasBindings(s, named);
+    const bound = antialiasBindings(s, named);
+    const {uniforms, textures, posRows} = bound;
     const all = {...textures, uDy: s.input(named.dy).texture};
-    const {color, pos} = named;
-    const dcolor = s.output(color.shape),
-      dpos = s.output(pos.shape);
-    const [numImages, height, width] = color.shape;
-    const pixels = numImages * height * width;
-    // Where five draw buffers are allowed, the dpos pass also keeps each item's α for dcolor.
-    const alphas =
-      (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5
-        ? scratchGrid(s, 'antialias-grad.alphas', pixels)
-        : null;
-    scatterPrecomputed(
-      s,
-      dpos,
-      posRows,
-      antialiasPosGradProgram(s.ctx, alphas != null),
-      4,
-      pixels,
-      uniforms,
-      all,
-      alphas ?? undefined,
-    );
-    if (alphas) {
-      const program = antialiasColorGradFromAlphasProgram(s.ctx);
-      channelGroupPass(s, program, dcolor, uniforms.uChannels, uniforms, {uDy: all.uDy, uAlphas: alphas.texture});
-    } else {
-      channelGroupPass(s, antialiasColorGradProgram(s.ctx), dcolor, uniforms.uChannels, uniforms, all);
+    const dcolor = s.output(named.color.shape),
+      dpos = s.output(named.pos.shape);
+    const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
+    const points = {...all, ...pyramid?.textures};
+    const withPyramid = {...uniforms, ...pyramid?.uniforms};
+    elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
+    if (pyramid) {
+      const count = 2 * uniforms.uChannels * pyramid.total;
+      scatter(s, tensorTarget(dcolor), antialiasColorGradProgram(s.ctx), count, withPyramid, points);
+    }
+    if (dpos.size > 0) {
+      const target = scatterTarget(s, posRows);
+      if (pyramid) scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * pyramid.total, withPyramid, points);
+      copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     }
     return [dcolor.info, dpos.info] as TensorInfo[];
   });

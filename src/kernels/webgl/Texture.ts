@@ -3,21 +3,9 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
 
 import {GlSession, runGL} from './gl_session';
-import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {BOUNDARY_MODES, FILTER_MODES, TextureLayout} from './glsl_texture';
-import {channelGroupPass, elementPass, elementProgram} from './passes';
+import {channelGroupPass, copyFlatProgram, elementPass} from './passes';
 import {textureProgram} from './texture_program';
-
-const copyProgram = (s: GlSession) =>
-  elementProgram(
-    s.ctx,
-    'copy-flat',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
-uniform sampler2D uSource;
-out float outValue;
-void main() { outValue = fetch(uSource, outputIndex() - uOutStart); }
-`,
-  );
 
 /**
  * The uniforms and textures of textureSnippet, for the forward and backward passes. Level 0 is
@@ -59,7 +47,7 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
       if (!atlas) return;
       levels.slice(1).forEach((l, i) => {
         const base = bases[1 + i];
-        elementPass(s, copyProgram(s), [atlas], {}, {uSource: l.texture}, base, base + l.size);
+        elementPass(s, copyFlatProgram(s.ctx), [atlas], {}, {uSource: l.texture}, base, base + l.size);
       });
     },
   };

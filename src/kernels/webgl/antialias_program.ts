@@ -1,14 +1,18 @@
 /**
  * antialias (docs/antialias.md) on the GPU. A work item is a pixel and its right or upper neighbour; a
  * pixel takes part in four (as P0 with its right and upper neighbours, as P1 with its left and
- * lower ones), so the forward blend and the colour gradient are gathers over those four items:
- * no scatter, no blending. Mirrors src/kernels/cpu/antialias_math.ts.
+ * lower ones). The passes draw a point per silhouette candidate (antialias_silhouette.ts) that
+ * evaluates its item and adds to its dest pixels; without float blending, the forward blend is a
+ * gather over each pixel's four items instead. Mirrors src/kernels/cpu/antialias_math.ts.
  */
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
+import {scatterProgram} from './scatter';
+import {COMPACTED_ITEM} from './compact';
+import {CANDIDATE_ITEM} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
 
@@ -122,7 +126,7 @@ float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
 vec4 colors(int p, int c0) { return fetchGroup(uColor, p, uChannels, c0); }
 `;
 
-/** The forward blend: one fragment per pixel and group of four channels (channelGroupPass). */
+/** The forward blend as a gather (without float blending): one fragment per pixel and group of four channels. */
 export function antialiasProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
@@ -138,6 +142,33 @@ void main() {
     if (pixelItem(p, m, it) && it.dest == p) value += it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
   }
   outValue = value;
+}
+`,
+  );
+}
+
+/**
+ * The forward blend on a compacted candidate list (antialias_silhouette.ts) into the output, which
+ * holds color: a point per candidate and channel adds the item's α·(color(P1) − color(P0)) to its
+ * pixel dest.
+ */
+export function antialiasCandidatesProgram(ctx: DiffrastGL): GlProgram {
+  return scatterProgram(
+    ctx,
+    'antialias-candidates',
+    () => `${ANTIALIAS_ITEMS}${COMPACTED_ITEM}${CANDIDATE_ITEM}
+bool contribution(int point, out int texel, out vec4 value) {
+  texel = 0;
+  value = vec4(0.0);
+  int k = point / uChannels, c = point - k * uChannels;
+  int n, x, y;
+  bool vertical;
+  candidateItem(k, n, x, y, vertical);
+  Item it;
+  if (!evaluateItem(n, x, y, vertical, it)) return false;
+  texel = it.dest * uChannels + c;
+  value.x = it.alpha * (color(it.p1, c) - color(it.p0, c));
+  return true;
 }
 `,
   );

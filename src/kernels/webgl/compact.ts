@@ -1,20 +1,19 @@
 /**
  * Compaction of a scatter's live points: on SwiftShader a point costs about half as much when its
- * vertex shader drops it as when it is drawn, so a scatter where few points carry anything
- * (antialias: only silhouette crossings) is paid for by the points that do not. Here the live
+ * vertex shader drops it as when it is drawn, so a scatter where few points carry anything is paid
+ * for by the points that do not (corner_tree.ts; antialias's silhouette candidates). Here the live
  * contributions are counted into a pyramid (level 1: the counts of four items per texel; each
  * level above: the sums of four texels below), the total is read back (one texel), and a draw of
  * exactly that many points finds each point's item by walking the pyramid down from the top.
  *
  * The walk costs a fetch per level per point, so a compacted draw pays only when most points
- * would be dropped: `compactedCount` returns null otherwise.
+ * would be dropped: `countPyramid` returns null otherwise.
  */
 import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
-import {FOUR_GRIDS, gridSamplers} from './scatter';
+import {elementPass, elementProgram, scratchGrid} from './passes';
 
 /** Levels a pyramid may have (4^16 items). */
 const MAX_LEVELS = 16;
@@ -56,30 +55,6 @@ void main() {
   );
 }
 
-/**
- * Level 1 of precomputed points: per item, the number of live contributions (z ≠ 0) among the
- * grids; or, `given`, the item's count as the first pass stored it (z of uCounts).
- */
-function countProgram(ctx: DiffrastGL, given: boolean): GlProgram {
-  return itemCountProgram(
-    ctx,
-    `compact-count${given ? '-given' : ''}`,
-    () => `${FOUR_GRIDS}
-uniform sampler2D uCounts;
-uniform int uPerItem;
-float itemPoints(int item) {
-  ${
-    given
-      ? 'return fetchTexel(uCounts, item).z;'
-      : `float count = 0.0;
-  for (int k = 0; k < 4; k++) if (k < uPerItem && gridTexel(k, item).z != 0.0) count += 1.0;
-  return count;`
-  }
-}
-`,
-  );
-}
-
 /** Level l + 1: per texel, the totals of four texels of level l. */
 function reduceProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
@@ -106,24 +81,6 @@ void main() {
 }
 
 /**
- * The live contributions of `grids` (precomputed points, live where z ≠ 0) over `items` items,
- * counted into a pyramid (or as `counts` holds them: z, per item); null when a compacted draw would
- * not pay (or counts could be inexact).
- */
-export function compactedCount(
-  s: GlSession,
-  grids: ScratchGrid[],
-  items: number,
-  counts?: ScratchGrid,
-): Pyramid | null {
-  return countPyramid(s, items, items * grids.length, {
-    program: countProgram(s.ctx, counts != null),
-    uniforms: {uItems: items, uPerItem: grids.length},
-    textures: {...gridSamplers(grids), uCounts: counts?.texture ?? null},
-  });
-}
-
-/**
  * Level 1 of a pyramid: an element program writing, per texel t, the numbers of live points of
  * items 4t .. 4t + 3 (an itemCountProgram; uItems is set by the caller).
  */
@@ -135,9 +92,16 @@ export interface FirstCount {
 
 /**
  * The live points of `items` items (at most `points` in all), counted by `first` and summed into a
- * pyramid; null when a compacted draw would not pay (or counts could be inexact).
+ * pyramid; null when more than `maxShare` of the points are live (a compacted draw would not pay) or
+ * counts could be inexact.
  */
-export function countPyramid(s: GlSession, items: number, points: number, first: FirstCount): Pyramid | null {
+export function countPyramid(
+  s: GlSession,
+  items: number,
+  points: number,
+  first: FirstCount,
+  maxShare = LIVE_SHARE,
+): Pyramid | null {
   if (points >= EXACT_COUNT) return null;
   const sizes: number[] = [];
   for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
@@ -171,7 +135,7 @@ export function countPyramid(s: GlSession, items: number, points: number, first:
   const top = sizes.length;
   const totals = s.readTexel(levelGrid(top), base[top]);
   const total = totals[0] + totals[1] + totals[2] + totals[3];
-  if (total > LIVE_SHARE * points) return null;
+  if (total > maxShare * points) return null;
   return {
     total,
     uniforms: {uPyrBase: base, uTop: top},

@@ -6,14 +6,13 @@
  *
  * A scatter program supplies `bool contribution(int point, out int texel, out vec4 value)`; false
  * means the point adds nothing. Where a pixel's contributions share costly work, a first element
- * pass does it once per pixel and the points only fetch the results (scatterPrecomputed).
+ * pass does it once per pixel and the points only fetch the results (FOUR_GRIDS).
  */
 import {DiffrastGL} from './gl_context';
-import {GlSession, GlTensor, requireFloatBlend} from './gl_session';
-import {FETCH, HEADER} from './glsl_common';
+import {GlSession, requireFloatBlend} from './gl_session';
+import {HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {COMPACTED_ITEM, compactedCount} from './compact';
-import {copyToTensors, elementPass, scratchGrid, ScratchGrid} from './passes';
+import {scratchGrid, ScratchGrid} from './passes';
 
 /**
  * A target texel as a float that render targets store exactly: the index's bits with bit 30 set,
@@ -109,91 +108,4 @@ export function scatter(
     mode: s.gl.POINTS,
     count: points,
   });
-}
-
-/**
- * The points of precomputed position gradients: a first pass wrote, per pixel, up to four
- * contributions (dx, dy, texel, dw) into grids 0–3 (the texel encoded by TEXEL_INDEX, 0: none;
- * dz is always 0 where this is used); point 4·pixel + k adds contribution k.
- */
-function precomputedProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(
-    ctx,
-    'precomputed',
-    () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}
-uniform int uPerPixel;
-bool contribution(int point, out int texel, out vec4 value) {
-  int pixel = point / uPerPixel, k = point - pixel * uPerPixel;
-  value = gridTexel(k, pixel);
-  texel = decodeTexel(value.z);
-  bool some = value.z != 0.0;
-  value.z = 0.0;
-  return some;
-}
-`,
-  );
-}
-
-/** precomputedProgram's points, compacted: point k is the k-th live contribution (see compact.ts). */
-function compactedProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(
-    ctx,
-    'precomputed-compacted',
-    () => `${FETCH}${TEXEL_INDEX}${FOUR_GRIDS}${COMPACTED_ITEM}
-uniform int uPerPixel;
-bool contribution(int point, out int texel, out vec4 value) {
-  int rank;
-  int pixel = compactedItem(point, rank);
-  for (int k = 0; k < 4; k++) {
-    if (k >= uPerPixel) break;
-    value = gridTexel(k, pixel);
-    if (value.z == 0.0) continue;
-    if (rank-- > 0) continue;
-    texel = decodeTexel(value.z);
-    value.z = 0.0;
-    return true;
-  }
-  texel = 0;
-  value = vec4(0.0);
-  return false;
-}
-`,
-  );
-}
-
-/**
- * Position gradients [rows, 4] in two stages: `first` (an element program writing
- * `perPixel` ≤ 4 outputs as precomputedProgram reads them) over `pixels`, then one point per
- * contribution, compacted to the live ones where few are (compact.ts); copied into `output`.
- * `counts`: a further output of `first` holding each pixel's number of live contributions in z.
- */
-export function scatterPrecomputed(
-  s: GlSession,
-  output: GlTensor,
-  rows: number,
-  first: GlProgram,
-  perPixel: number,
-  pixels: number,
-  uniforms: UniformValues,
-  textures: {[sampler: string]: WebGLTexture | null},
-  counts?: ScratchGrid,
-) {
-  if (output.size === 0) return;
-  const grids = Array.from({length: perPixel}, (_, k) => scratchGrid(s, `precomputed.${k}`, pixels));
-  elementPass(s, first, counts ? [...grids, counts] : grids, uniforms, textures);
-  const pyramid = compactedCount(s, grids, pixels, counts);
-  const target = scatterTarget(s, rows);
-  if (pyramid) {
-    scatter(
-      s,
-      target,
-      compactedProgram(s.ctx),
-      pyramid.total,
-      {uPerPixel: perPixel, ...pyramid.uniforms},
-      {...gridSamplers(grids), ...pyramid.textures},
-    );
-  } else {
-    scatter(s, target, precomputedProgram(s.ctx), pixels * perPixel, {uPerPixel: perPixel}, gridSamplers(grids));
-  }
-  copyToTensors(s, [target], {cols: 4, base: 0}, [output]);
 }
