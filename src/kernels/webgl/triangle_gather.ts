@@ -32,10 +32,13 @@ export interface VertexTriangles {
   entries: GlTensor;
 }
 
+/** The list's values per `tri` (its dataId; a disposed tensor's entry goes with it) and vertex count. */
+const lists = new WeakMap<object, {numVertices: number; first: Float32Array; entries: Float32Array}>();
+
 /**
  * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
- * `pixels` pixels (all images), else null. Reads tri on the CPU (tfjs keeps the values after the
- * first read).
+ * `pixels` pixels (all images), else null. Built on the CPU from tri's values (tfjs keeps them after
+ * the first read) once per tri tensor: a fit's constant tri is read and sorted once.
  */
 export function vertexTriangles(
   s: GlSession,
@@ -45,7 +48,15 @@ export function vertexTriangles(
   pixels: number,
 ): VertexTriangles | null {
   if (pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles || 3 * numTriangles >= EXACT_ENTRY) return null;
-  const indices = s.backend.readSync(tri.dataId) as Int32Array;
+  let list = lists.get(tri.dataId);
+  if (list?.numVertices !== numVertices) {
+    list = {numVertices, ...buildList(s.backend.readSync(tri.dataId) as Int32Array, numVertices, numTriangles)};
+    lists.set(tri.dataId, list);
+  }
+  return {first: s.constant(list.first), entries: s.constant(list.entries)};
+}
+
+function buildList(indices: Int32Array, numVertices: number, numTriangles: number) {
   const first = new Float32Array(numVertices + 1);
   const valid = (t: number) => validTriangle(indices, t, numVertices);
   for (let t = 0; t < numTriangles; t++) if (valid(t)) for (let k = 0; k < 3; k++) first[indices[3 * t + k] + 1]++;
@@ -54,7 +65,7 @@ export function vertexTriangles(
   const entries = new Float32Array(Math.max(1, first[numVertices]));
   for (let t = 0; t < numTriangles; t++)
     if (valid(t)) for (let k = 0; k < 3; k++) entries[next[indices[3 * t + k]]++] = 3 * t + k;
-  return {first: s.constant(first), entries: s.constant(entries)};
+  return {first, entries};
 }
 
 /** Pixel p's point: its three corner values into its triangle's slot (n·uSlotsPerImage + t)·uGroups + uGroup. */
