@@ -1304,7 +1304,7 @@ for (int k = 0; k < 3; k++) { r[3 * k] = dp[k].x; r[3 * k + 1] = dp[k].y; r[3 * 
           },
           {
             snippets: WGSL_RASTER,
-            body: `${WGSL_RASTER_ARGS}var dp = resolvePixelGrad(c, f, vec2f(size), arg(16), arg(17), vec4f(arg(18), arg(19), arg(20), arg(21)), arg(22) != 0.0);
+            body: `${WGSL_RASTER_ARGS}var dp = resolvePixelGrad(c, edgeGradients(c), f, vec2f(size), arg(16), arg(17), vec4f(arg(18), arg(19), arg(20), arg(21)), arg(22) != 0.0);
 for (var k = 0; k < 3; k++) { r[3 * k] = dp[k].x; r[3 * k + 1] = dp[k].y; r[3 * k + 2] = dp[k].z; }`,
             storage: WGSL_POS,
           },

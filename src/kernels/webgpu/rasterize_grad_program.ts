@@ -14,7 +14,6 @@ const bindings = new Bindings(
     ['width', 'i32'],
     ['height', 'i32'],
     ['rangeMode', 'i32'],
-    ['hasDb', 'i32'],
   ]),
   [
     ['pos', 'array<vec4f>'],
@@ -26,7 +25,12 @@ const bindings = new Bindings(
   ],
 );
 
-/** The nine sums (dx, dy, dw of three corners) of a run; the key is the triangle. */
+/**
+ * A thread walks its run in stretches: pixels that carry nothing are skipped in a loop of their own, then the
+ * stretch of one triangle's pixels is summed with that triangle's corners and edge gradients set up once, and
+ * flushed when the triangle changes (where the GPU is emulated, every branch of an \`if\` in the pixel loop
+ * would run for every pixel). The key of a sum is the triangle.
+ */
 const MAIN_WGSL = `
 // A workgroup stays within one image: its first vertex in pos.
 var<private> base: i32;
@@ -38,6 +42,20 @@ fn flush(key: i32, sum: array<f32, 9>) {
     addDpos(4 * k[c] + 3, sum[3 * c + 2]);
   }
 }
+fn triangleAt(o: i32) -> i32 {
+  let t = decodeId(rast[o].w) - 1;
+  return select(-1, t, t >= 0 && t < U.numTriangles);
+}
+fn upstream(o: i32) -> vec4f {
+  if (HAS_DB) { return ddb[o]; }
+  return vec4f(0.0);
+}
+// The triangle of pixel o when it carries a gradient, else -1.
+fn contributor(o: i32) -> i32 {
+  let t = triangleAt(o);
+  if (all(dy[o].xy == vec2f(0.0)) && all(upstream(o) == vec4f(0.0))) { return -1; }
+  return t;
+}
 
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u,
                                                  @builtin(local_invocation_index) lid: u32) {
@@ -46,37 +64,56 @@ fn flush(key: i32, sum: array<f32, 9>) {
   let size = vec2f(f32(U.width), f32(U.height));
   base = select(n * U.numVertices, 0, U.rangeMode != 0);
   var key = -1;
-  var sum: array<f32, 9>;
+  var s0 = vec3f(0.0);
+  var s1 = vec3f(0.0);
+  var s2 = vec3f(0.0);
   var c: Corners;
+  var eg: EdgeGradients;
   if (py < U.height) {
-    let x0 = i32(g.x) * ${RUN_LENGTH};
-    for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
-      let o = (n * U.height + py) * U.width + px;
-      let t = decodeId(rast[o].w) - 1;
-      if (t < 0 || t >= U.numTriangles) { continue; }
-      let g2 = dy[o].xy;
-      var gdb = vec4f(0.0);
-      if (U.hasDb != 0) { gdb = ddb[o]; }
-      let useDb = any(gdb != vec4f(0.0));
-      if (all(g2 == vec2f(0.0)) && !useDb) { continue; }
-      if (t != key) {
-        let k = triangleIndices(t, U.numVertices);
-        if (k.x < 0) { continue; }
-        if (key >= 0) { flush(key, sum); }
-        key = t;
-        sum = array<f32, 9>();
-        c = loadCorners(base, k);
+    let row = (n * U.height + py) * U.width;
+    let x1 = min(i32(g.x) * ${RUN_LENGTH} + ${RUN_LENGTH}, U.width);
+    var px = i32(g.x) * ${RUN_LENGTH};
+    loop {
+      var t = -1;
+      loop {
+        if (px >= x1) { break; }
+        t = contributor(row + px);
+        if (t >= 0) { break; }
+        px++;
       }
-      let f = pixelCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
-      let d = resolvePixelGrad(c, f, size, g2.x, g2.y, gdb, useDb);
-      for (var k = 0; k < 3; k++) {
-        sum[3 * k] += d[k].x;
-        sum[3 * k + 1] += d[k].y;
-        sum[3 * k + 2] += d[k].z;
+      if (px >= x1) { break; }
+      let k = triangleIndices(t, U.numVertices);
+      if (k.x < 0) {
+        px++;
+        continue;
+      }
+      if (t != key) {
+        if (key >= 0) { flush(key, array<f32, 9>(s0.x, s0.y, s0.z, s1.x, s1.y, s1.z, s2.x, s2.y, s2.z)); }
+        key = t;
+        s0 = vec3f(0.0);
+        s1 = vec3f(0.0);
+        s2 = vec3f(0.0);
+        c = loadCorners(base, k);
+        eg = edgeGradients(c);
+      }
+      loop {
+        let o = row + px;
+        if (contributor(o) == key) {
+          let gdb = upstream(o);
+          let g2 = dy[o].xy;
+          let f = pixelCenter(vec2<i32>(px, py), vec2<i32>(U.width, U.height));
+          let d = resolvePixelGrad(c, eg, f, size, g2.x, g2.y, gdb, any(gdb != vec4f(0.0)));
+          s0 += d[0];
+          s1 += d[1];
+          s2 += d[2];
+        }
+        px++;
+        if (px >= x1) { break; }
+        if (triangleAt(row + px) != key) { break; }
       }
     }
   }
-  mergeAndFlush(lid, key, sum);
+  mergeAndFlush(lid, key, array<f32, 9>(s0.x, s0.y, s0.z, s1.x, s1.y, s1.z, s2.x, s2.y, s2.z));
 }
 `;
 
@@ -97,9 +134,10 @@ export interface RasterizeGradGpuArgs {
 
 export function recordRasterizeGrad(call: GpuCall, a: RasterizeGradGpuArgs) {
   const pipeline = call.computePipeline(
-    'rasterize/grad',
+    `rasterize/grad${a.ddb ? '/db' : ''}`,
     bindings,
     () =>
+      `const HAS_DB = ${a.ddb != null};\n` +
       ID_WGSL +
       TRIANGLE_WGSL +
       CORNERS_WGSL +
@@ -118,7 +156,6 @@ export function recordRasterizeGrad(call: GpuCall, a: RasterizeGradGpuArgs) {
         width: a.width,
         height: a.height,
         rangeMode: a.rangeMode ? 1 : 0,
-        hasDb: a.ddb ? 1 : 0,
       }),
       call.bind(a.pos),
       call.bind(a.tri),

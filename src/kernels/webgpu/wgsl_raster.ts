@@ -104,12 +104,17 @@ fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
 
 /**
  * Gradient of one pixel's (u, v) — and, with useDb, its rastDb — w.r.t. the corners' x, y, w
- * (docs/rasterize.md#backward); z gets none. Returns the three corners' (dx, dy, dw).
+ * (docs/rasterize.md#backward); z gets none. Returns the three corners' (dx, dy, dw). \`eg\` is the
+ * triangle's edgeGradients (constant over the screen: the caller computes them once per triangle).
+ * Straight-line, without indexed arrays (an emulated GPU keeps those in memory).
  */
 export const RESOLVE_GRAD_WGSL = `
 const A_EPSILON = ${shaderFloat(A_EPSILON)};
-fn resolvePixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f, useDb: bool) -> array<vec3f, 3> {
-  var p = array<vec4f, 3>(c.p0, c.p1, c.p2);
+// The part of the gradient of α_k = y_i·w_j − y_j·w_i and β_k = x_j·w_i − x_i·w_j owed to corner i, from
+// dL/dα_k = a and dL/dβ_k = b (corner j's part is its negative with i and j swapped).
+fn edgeGradientGrad(a: f32, b: f32, pj: vec4f) -> vec3f { return vec3f(-b * pj.w, a * pj.w, -a * pj.y + b * pj.x); }
+fn resolvePixelGrad(c: Corners, eg: EdgeGradients, center: Center, size: vec2f, gu: f32, gv: f32, gdb: vec4f,
+                    useDb: bool) -> array<vec3f, 3> {
   let f = center.hi + center.lo;
   let q0 = relativeTo(c.p0, center);
   let q1 = relativeTo(c.p1, center);
@@ -125,10 +130,11 @@ fn resolvePixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, g
   let G1 = gv / Ap;
   let Gs = G0 * u + G1 * v;
   var da = vec3f(G0 - Gs, G1 - Gs, -Gs);
-  var dp = array<vec3f, 3>(vec3f(0.0), vec3f(0.0), vec3f(0.0));
+  var dp0 = vec3f(0.0);
+  var dp1 = vec3f(0.0);
+  var dp2 = vec3f(0.0);
   if (useDb) {
     // d/d(vertices) of du/dX = cx(α0 − u·Σα)/A′ and its three siblings.
-    let eg = edgeGradients(c);
     let alpha = eg.alpha;
     let beta = eg.beta;
     let sa = alpha.x + alpha.y + alpha.z;
@@ -146,22 +152,18 @@ fn resolvePixelGrad(c: Corners, center: Center, size: vec2f, gu: f32, gv: f32, g
     let dV = -(QX * sa + QY * sb);
     let dA = -(PX * (alpha.x - u * sa) + PY * (beta.x - u * sb) + QX * (alpha.y - v * sa) + QY * (beta.y - v * sb)) / Ap;
     da += vec3f(dU * (1.0 - u) - dV * v, -dU * u + dV * (1.0 - v), -dU * u - dV * v) / Ap + dA;
-    for (var k = 0; k < 3; k++) {
-      let i = (k + 1) % 3;
-      let j = (k + 2) % 3;
-      // α_k = y_i·w_j − y_j·w_i, β_k = x_j·w_i − x_i·w_j; (dx, dy, dw) per corner
-      dp[i] += vec3f(-dBeta[k] * p[j].w, dAlpha[k] * p[j].w, -dAlpha[k] * p[j].y + dBeta[k] * p[j].x);
-      dp[j] += vec3f(dBeta[k] * p[i].w, -dAlpha[k] * p[i].w, dAlpha[k] * p[i].y - dBeta[k] * p[i].x);
-    }
+    // edge k = 0, 1, 2 joins corners (i, j) = (1, 2), (2, 0), (0, 1)
+    dp0 = edgeGradientGrad(dAlpha.z, dBeta.z, c.p1) - edgeGradientGrad(dAlpha.y, dBeta.y, c.p2);
+    dp1 = edgeGradientGrad(dAlpha.x, dBeta.x, c.p2) - edgeGradientGrad(dAlpha.z, dBeta.z, c.p0);
+    dp2 = edgeGradientGrad(dAlpha.y, dBeta.y, c.p0) - edgeGradientGrad(dAlpha.x, dBeta.x, c.p1);
   }
   // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
-  var dq = array<vec2f, 3>(
-      vec2f(-da.y * q2.y + da.z * q1.y, da.y * q2.x - da.z * q1.x),
-      vec2f(da.x * q2.y - da.z * q0.y, -da.x * q2.x + da.z * q0.x),
-      vec2f(-da.x * q1.y + da.y * q0.y, da.x * q1.x - da.y * q0.x));
-  for (var k = 0; k < 3; k++) {
-    dp[k] += vec3f(dq[k].x, dq[k].y, -f.x * dq[k].x - f.y * dq[k].y);
-  }
-  return dp;
+  let dq0 = vec2f(-da.y * q2.y + da.z * q1.y, da.y * q2.x - da.z * q1.x);
+  let dq1 = vec2f(da.x * q2.y - da.z * q0.y, -da.x * q2.x + da.z * q0.x);
+  let dq2 = vec2f(-da.x * q1.y + da.y * q0.y, da.x * q1.x - da.y * q0.x);
+  dp0 += vec3f(dq0, -f.x * dq0.x - f.y * dq0.y);
+  dp1 += vec3f(dq1, -f.x * dq1.x - f.y * dq1.y);
+  dp2 += vec3f(dq2, -f.x * dq2.x - f.y * dq2.y);
+  return array<vec3f, 3>(dp0, dp1, dp2);
 }
 `;
