@@ -132,8 +132,13 @@ export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Ten
   return tf.tidy(() => {
     const m = matrix instanceof tf.Tensor ? matrix : tf.tensor2d(matrix, [4, 4]);
     const mats = (m.rank === 2 ? tf.expandDims(m, 0) : m) as tf.Tensor3D;
-    return (tf.getBackend() === 'webgpu' ? productElementwise : productMatMul)(mats, pos);
+    return backendProduct()(mats, pos);
   });
+}
+
+/** The one backend switch of the utilities: webgpu's matMul is slow on 4-wide outputs (see productElementwise). */
+function backendProduct(): (mats: tf.Tensor3D, pos: tf.Tensor2D) => tf.Tensor3D {
+  return tf.getBackend() === 'webgpu' ? productElementwise : productMatMul;
 }
 
 /**
