@@ -4,6 +4,8 @@
  * reports its adapter and leaves 'webgpu' the current backend, and our kernels run on it. Without a
  * Vulkan driver the call must say what is missing. Node only.
  */
+import {readmeBlock} from './util/readme_block';
+
 interface Fs {
   readFileSync(file: string, encoding: 'utf8'): string;
   writeFileSync(file: string, text: string): void;
@@ -76,9 +78,7 @@ if (inNode && nodeProcess!.env.DIFFRAST_BACKENDS?.split(',').includes('webgpu'))
       fs = await nodeModule<Fs>('fs');
       childProcess = await nodeModule<ChildProcess>('child_process');
       root = nodeProcess!.cwd();
-      const readme = fs.readFileSync(`${root}/README.md`, 'utf8');
-      const section = /\n### GPU in Node\n([\s\S]*?)\n##/.exec(readme)?.[1] ?? '';
-      snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+      snippet = readmeBlock(fs.readFileSync(`${root}/README.md`, 'utf8'), 'GPU in Node') ?? '';
     });
 
     it('has a js block that imports tfjs-diffrast/node-webgpu', () => {

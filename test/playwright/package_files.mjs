@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+// (A TypeScript module: @playwright/test compiles it on import.)
+import {readmeBlock as blockOf} from '../util/readme_block.ts';
+
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 /** The tarball (package.tgz) and the consumer project it is installed into. */
@@ -20,16 +23,8 @@ export function declaredFiles() {
   return [...files];
 }
 
-/**
- * The first ```js block of the README section whose heading starts with `title`: the checks run the README's own
- * text, so the two cannot drift.
- */
-export function readmeBlock(title) {
-  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const heading = new RegExp(`^(#+) ${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*$`, 'm').exec(readme);
-  const section = heading && readme.slice(heading.index + heading[0].length);
-  return section?.split(new RegExp(`^#{1,${heading[1].length}} `, 'm'))[0].match(/^```js\n([\s\S]*?)^```/m)?.[1];
-}
+/** The first ```js block of the README section whose heading starts with `title` (test/util/readme_block.ts). */
+export const readmeBlock = title => blockOf(fs.readFileSync(path.join(repo, 'README.md'), 'utf8'), title);
 
 /** The newest (or with Math.min, the oldest) modification time of `files`. */
 export const newestMtime = (files, pick = Math.max) => pick(...files.map(f => fs.statSync(f).mtimeMs));
