@@ -5,6 +5,8 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import {NODE_BANNER} from '../demo/tools/node_banner.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = {bundle: true, format: 'esm', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root};
 
@@ -37,11 +39,7 @@ export async function bundleNode(entry, outfile, {webgpu, small = false}) {
     external: webgpu === 'external' ? ['webgpu'] : [],
     minifyWhitespace: small,
     minifySyntax: small,
-    // CommonJS dependencies inside an ESM bundle still call require() for node builtins, and the wasm
-    // backend's loader reads __dirname.
-    banner: {
-      js: "import {createRequire as __bundleRequire} from 'node:module'; const require = __bundleRequire(import.meta.url); const __dirname = import.meta.dirname;",
-    },
+    banner: NODE_BANNER,
   });
   const wasmDir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
   return fs

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import {NODE_BANNER} from './node_banner.mjs';
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OUT = path.join(ROOT, 'out', 'demo');
 
@@ -28,10 +30,7 @@ export async function buildNode() {
     outfile,
     platform: 'node',
     target: 'node20',
-    // CommonJS dependencies inside an ESM bundle still call require() for Node builtins.
-    banner: {
-      js: "import {createRequire as __demoRequire} from 'node:module';\nconst require = __demoRequire(import.meta.url);",
-    },
+    banner: NODE_BANNER,
   });
   return outfile;
 }
