@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import {AntialiasItem, AntialiasItems, AntialiasScene, crossingGrad} from '../src/kernels/cpu/antialias_math';
 import {
   chooseLevels,
+  levelWeight,
   lodFromDerivatives,
   Taps,
   TextureScene,
@@ -505,6 +506,110 @@ async function antialiasScene() {
   return {scene, tensors, dispose: () => tf.dispose(Object.values(tensors))};
 }
 
+/** setupLookup's outputs per pixel, then lookupTaps's and levelWeight's per level slot. */
+const LOOKUP_OUTPUTS = 22;
+const TAP_OUTPUTS = 11;
+
+/**
+ * One pass over the lookup table on the active backend: per pixel, setupLookup's Lookup, then for slots 0 and 1
+ * lookupTaps's taps (texel per tap, −1 for none or the cube corner; corner, fractions, scales, level) and
+ * levelWeight; with the TypeScript twin over the same inputs. Shared by the setupLookup and lookupTaps rows
+ * (one compile); each row names its own function.
+ */
+const lookupRuns = new Map<string, ReturnType<typeof runLookup>>();
+function lookupRun(look: (typeof LOOKUPS)[number], gl: boolean) {
+  const key = `${gl} ${JSON.stringify(look)}`;
+  if (!lookupRuns.has(key)) lookupRuns.set(key, runLookup(look, gl));
+  return lookupRuns.get(key)!;
+}
+
+async function runLookup(look: (typeof LOOKUPS)[number], gl: boolean) {
+  const {cube, filterMode, boundaryMode, da, bias: hasBias} = look;
+  const sizes = LOOKUP_SIZES[cube ? 'cube' : 2];
+  const {uv, uvDa, bias} = lookupInputs(cube);
+  const n = 2 * LOOKUP_PIXELS;
+  const c = cube ? 3 : 2;
+  const imageShape = [2, 1, LOOKUP_PIXELS];
+  const levels = sizes.map(([w, h]) => tf.zeros(cube ? [2, 6, h, w, 1] : [2, h, w, 1]));
+  const tensors = {
+    tex: levels[0],
+    mips: levels.slice(1),
+    uv: tf.tensor(uv, [...imageShape, c]),
+    uvDa: da ? tf.tensor(uvDa, [...imageShape, 2 * c]) : undefined,
+    mipLevelBias: hasBias ? tf.tensor(bias, imageShape) : undefined,
+  };
+  const cases = Array.from({length: n}, (_, i) => [i]);
+  let out: number[][];
+  try {
+    out = await runShader({
+      key: `setupLookup/${cube}`,
+      snippets: gl ? textureSnippet({cube, numLevels: sizes.length}) : WGSL_TEXTURE,
+      body: gl
+        ? `Lookup L = setupLookup(int(arg(0)));
+r[0] = L.valid ? 1.0 : 0.0; r[1] = float(L.nt); r[2] = float(L.face); r[3] = L.st.x; r[4] = L.st.y;
+r[5] = L.stClamped.x ? 1.0 : 0.0; r[6] = L.stClamped.y ? 1.0 : 0.0; r[7] = float(L.l0); r[8] = float(L.l1);
+r[9] = L.f; r[10] = L.lodActive ? 1.0 : 0.0; r[11] = float(L.used);
+for (int k = 0; k < 4; k++) r[12 + k] = L.lodGrad[k];
+for (int k = 0; k < 3; k++) { r[16 + k] = L.js[k]; r[19 + k] = L.jt[k]; }
+for (int slot = 0; slot < 2; slot++) {
+  Taps b = lookupTaps(L, slot);
+  int o = ${LOOKUP_OUTPUTS} + ${TAP_OUTPUTS} * slot;
+  for (int q = 0; q < 4; q++) r[o + q] = q == b.corner ? -1.0 : float(b.texel[q]);
+  r[o + 4] = float(b.corner); r[o + 5] = b.frac.x; r[o + 6] = b.frac.y; r[o + 7] = b.scale.x; r[o + 8] = b.scale.y;
+  r[o + 9] = float(b.level); r[o + 10] = levelWeight(L, slot);
+}`
+        : `let L = setupLookup(i32(arg(0)));
+r[0] = select(0.0, 1.0, L.ok); r[1] = f32(L.nt); r[2] = f32(L.face); r[3] = L.st.x; r[4] = L.st.y;
+r[5] = select(0.0, 1.0, L.stClamped.x); r[6] = select(0.0, 1.0, L.stClamped.y); r[7] = f32(L.l0); r[8] = f32(L.l1);
+r[9] = L.f; r[10] = select(0.0, 1.0, L.lodActive); r[11] = f32(L.used);
+for (var k = 0; k < 4; k++) { r[12 + k] = L.lodGrad[k]; }
+for (var k = 0; k < 3; k++) { r[16 + k] = L.js[k]; r[19 + k] = L.jt[k]; }
+for (var slot = 0; slot < 2; slot++) {
+  let b = lookupTaps(L, slot);
+  let o = ${LOOKUP_OUTPUTS} + ${TAP_OUTPUTS} * slot;
+  for (var q = 0; q < 4; q++) { r[o + q] = select(f32(b.addr[q]), -1.0, q == b.corner); }
+  r[o + 4] = f32(b.corner); r[o + 5] = b.f.x; r[o + 6] = b.f.y; r[o + 7] = b.dxy.x; r[o + 8] = b.dxy.y;
+  r[o + 9] = f32(b.level); r[o + 10] = levelWeight(L, slot);
+}`,
+      cases,
+      outputs: LOOKUP_OUTPUTS + 2 * TAP_OUTPUTS,
+      glBindings: s => textureBindings(s, tensors, {filterMode, boundaryMode} as TextureAttrs),
+      gpuUniforms: {
+        channels: 1,
+        texBatch: 2,
+        pixels: LOOKUP_PIXELS,
+        cube: cube ? 1 : 0,
+        filterMode: FILTER_CODES[filterMode],
+        boundaryMode: BOUNDARY_CODES[boundaryMode],
+        numLevels: sizes.length,
+        hasDa: da ? 1 : 0,
+        hasBias: hasBias ? 1 : 0,
+      },
+      gpuStorage: [
+        ['levels', 'array<vec4<i32>>', Int32Array.from(sizes.flatMap(([w, h]) => [0, h, w, 0]))],
+        ['uv', 'array<f32>', Float32Array.from(uv)],
+        ['uvDa', 'array<f32>', Float32Array.from(uvDa)],
+        ['bias', 'array<f32>', Float32Array.from(bias)],
+      ],
+    });
+  } finally {
+    tf.dispose([...levels, tensors.uv, tensors.uvDa!, tensors.mipLevelBias!].filter(t => t));
+  }
+  const pixel = new TexturePixel({
+    levels: sizes.map(([width, height]) => ({width, height, data: new Float32Array(0)})),
+    texBatch: 2,
+    channels: 1,
+    cube,
+    filterMode,
+    boundaryMode,
+    uv: Float32Array.from(uv),
+    uvDa: da ? Float32Array.from(uvDa) : null,
+    bias: hasBias ? Float32Array.from(bias) : null,
+    pixels: LOOKUP_PIXELS,
+  });
+  return {out, pixel};
+}
+
 /** Collects mismatches so that a failure lists the first few cases, not hundreds of expectations. */
 class Mismatches {
   private readonly list: string[] = [];
@@ -801,82 +906,14 @@ for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
       }
 
       for (const look of LOOKUPS) {
-        const {cube, filterMode, boundaryMode, da, bias: hasBias} = look;
-        const what = `${cube ? 'cube' : '2-D'} ${filterMode}${da ? ', uvDa' : ''}${hasBias ? ', bias' : ''}`;
+        const {cube, filterMode} = look;
+        const what = `${cube ? 'cube' : '2-D'} ${filterMode}${look.da ? ', uvDa' : ''}${look.bias ? ', bias' : ''}`;
         it(`setupLookup (${what})`, async () => {
-          const sizes = LOOKUP_SIZES[cube ? 'cube' : 2];
-          const {uv, uvDa, bias} = lookupInputs(cube);
-          const n = 2 * LOOKUP_PIXELS;
-          const c = cube ? 3 : 2;
-          const imageShape = [2, 1, LOOKUP_PIXELS];
-          const levels = sizes.map(([w, h]) => tf.zeros(cube ? [2, 6, h, w, 1] : [2, h, w, 1]));
-          const tensors = {
-            tex: levels[0],
-            mips: levels.slice(1),
-            uv: tf.tensor(uv, [...imageShape, c]),
-            uvDa: da ? tf.tensor(uvDa, [...imageShape, 2 * c]) : undefined,
-            mipLevelBias: hasBias ? tf.tensor(bias, imageShape) : undefined,
-          };
-          const cases = Array.from({length: n}, (_, i) => [i]);
-          let out: number[][];
-          try {
-            out = await runShader({
-              key: `setupLookup/${cube}`,
-              snippets: gl ? textureSnippet({cube, numLevels: sizes.length}) : WGSL_TEXTURE,
-              body: gl
-                ? `Lookup L = setupLookup(int(arg(0)));
-r[0] = L.valid ? 1.0 : 0.0; r[1] = float(L.nt); r[2] = float(L.face); r[3] = L.st.x; r[4] = L.st.y;
-r[5] = L.stClamped.x ? 1.0 : 0.0; r[6] = L.stClamped.y ? 1.0 : 0.0; r[7] = float(L.l0); r[8] = float(L.l1);
-r[9] = L.f; r[10] = L.lodActive ? 1.0 : 0.0; r[11] = float(L.used);
-for (int k = 0; k < 4; k++) r[12 + k] = L.lodGrad[k];
-for (int k = 0; k < 3; k++) { r[16 + k] = L.js[k]; r[19 + k] = L.jt[k]; }`
-                : `let L = setupLookup(i32(arg(0)));
-r[0] = select(0.0, 1.0, L.ok); r[1] = f32(L.nt); r[2] = f32(L.face); r[3] = L.st.x; r[4] = L.st.y;
-r[5] = select(0.0, 1.0, L.stClamped.x); r[6] = select(0.0, 1.0, L.stClamped.y); r[7] = f32(L.l0); r[8] = f32(L.l1);
-r[9] = L.f; r[10] = select(0.0, 1.0, L.lodActive); r[11] = f32(L.used);
-for (var k = 0; k < 4; k++) { r[12 + k] = L.lodGrad[k]; }
-for (var k = 0; k < 3; k++) { r[16 + k] = L.js[k]; r[19 + k] = L.jt[k]; }`,
-              cases,
-              outputs: 22,
-              glBindings: s => textureBindings(s, tensors, {filterMode, boundaryMode} as TextureAttrs),
-              gpuUniforms: {
-                channels: 1,
-                texBatch: 2,
-                pixels: LOOKUP_PIXELS,
-                cube: cube ? 1 : 0,
-                filterMode: FILTER_CODES[filterMode],
-                boundaryMode: BOUNDARY_CODES[boundaryMode],
-                numLevels: sizes.length,
-                hasDa: da ? 1 : 0,
-                hasBias: hasBias ? 1 : 0,
-              },
-              gpuStorage: [
-                ['levels', 'array<vec4<i32>>', Int32Array.from(sizes.flatMap(([w, h]) => [0, h, w, 0]))],
-                ['uv', 'array<f32>', Float32Array.from(uv)],
-                ['uvDa', 'array<f32>', Float32Array.from(uvDa)],
-                ['bias', 'array<f32>', Float32Array.from(bias)],
-              ],
-            });
-          } finally {
-            tf.dispose([...levels, tensors.uv, tensors.uvDa!, tensors.mipLevelBias!].filter(t => t));
-          }
-          const pixel = new TexturePixel({
-            levels: sizes.map(([width, height]) => ({width, height, data: new Float32Array(0)})),
-            texBatch: 2,
-            channels: 1,
-            cube,
-            filterMode,
-            boundaryMode,
-            uv: Float32Array.from(uv),
-            uvDa: da ? Float32Array.from(uvDa) : null,
-            bias: hasBias ? Float32Array.from(bias) : null,
-            pixels: LOOKUP_PIXELS,
-          });
+          const {out, pixel} = await lookupRun(look, gl);
           const bad = new Mismatches();
           const seen = new Set<string>();
-          cases.forEach(([pix], i) => {
+          out.forEach((o, pix) => {
             const L = pixel.setupLookup(pix);
-            const o = out[i];
             const want = [L.valid ? 1 : 0, L.nt, L.face, L.s, L.t, L.sClamped ? 1 : 0, L.tClamped ? 1 : 0, L.l0, L.l1];
             want.push(
               L.f,
@@ -905,6 +942,30 @@ for (var k = 0; k < 3; k++) { r[16 + k] = L.js[k]; r[19 + k] = L.jt[k]; }`,
           // The table reaches the level clamps and the lod's gradient where they apply.
           if (filterMode.includes('mipmap')) expect(seen).withContext('levels 2-2').toContain('levels 2-2');
           if (filterMode === 'linear-mipmap-linear') expect(seen).withContext('lodActive').toContain('lodActive true');
+        });
+
+        it(`lookupTaps and levelWeight (${what})`, async () => {
+          const {out, pixel} = await lookupRun(look, gl);
+          const bad = new Mismatches();
+          out.forEach((o, pix) => {
+            const L = pixel.setupLookup(pix);
+            if (!L.valid) return;
+            for (const slot of [0, 1]) {
+              const tap = pixel.lookupTaps(L, slot);
+              const corner = Array.from(tap.counts).indexOf(3);
+              const texels = [0, 1, 2, 3].map(q => (q === corner || tap.counts[q] === 0 ? -1 : tap.offsets[3 * q]));
+              const want = [...texels, corner, tap.fx, tap.fy, tap.dxds, tap.dydt, tap.level, levelWeight(L, slot)];
+              const got = o.slice(LOOKUP_OUTPUTS + TAP_OUTPUTS * slot, LOOKUP_OUTPUTS + TAP_OUTPUTS * (slot + 1));
+              const tol = [0, 0, 0, 0, 0, 1e-6, 1e-6, 0, 0, 0, 1e-5];
+              // The fractions only matter when a tap reads a texel.
+              if (!texels.some(x => x >= 0)) tol[5] = tol[6] = Infinity;
+              bad.check(
+                want.every((w, k) => Math.abs(got[k] - w) <= tol[k]),
+                () => `pixel ${pix} slot ${slot}: ${got}, want ${want}`,
+              );
+            }
+          });
+          bad.expectNone('lookupTaps');
         });
       }
 

@@ -56,6 +56,8 @@ export class Taps {
   /** d(texel-space x)/ds and d(y)/dt: the level size, or 0 where the coordinate was clamped. */
   dxds = 0;
   dydt = 0;
+  /** The mip level the taps read (set by {@link TexturePixel.lookupTaps}). */
+  level = 0;
 
   setTap(tap: number, offset: number) {
     this.offsets[3 * tap] = offset;
@@ -174,6 +176,11 @@ export class Lookup {
   used = 1;
 }
 
+/** The weight of level slot 0 or 1 of a lookup. */
+export function levelWeight(L: Lookup, slot: number): number {
+  return L.used === 2 ? (slot === 1 ? L.f : 1 - L.f) : 1;
+}
+
 /** Evaluates (forward) or differentiates (backward) the lookup of one output pixel. */
 export class TexturePixel {
   private readonly taps = [new Taps(), new Taps()];
@@ -200,11 +207,9 @@ export class TexturePixel {
     const C = scene.channels;
     const L = this.setupLookup(pix);
     if (!L.valid) return; // no direction: output 0, no gradient
-    const {nt, face, s, t} = L;
 
     if (scene.filterMode === 'nearest') {
-      const tap = this.taps[0];
-      this.nearestTaps(tap, nt, face, s, t);
+      const tap = this.lookupTaps(L, 0);
       if (!dy) {
         for (let c = 0; c < C; c++) out![pix * C + c] = tap.value(scene.levels[0].data, 0, c);
       } else {
@@ -219,11 +224,9 @@ export class TexturePixel {
     }
     const {l0, l1, f, used} = L;
     for (let k = 0; k < used; k++) {
-      const level = scene.levels[k === 0 ? l0 : l1];
-      const tap = this.taps[k];
-      this.bilinearTaps(tap, level, nt, face, s, t);
+      const tap = this.lookupTaps(L, k);
       const val = this.values[k];
-      const d = level.data;
+      const d = scene.levels[k === 0 ? l0 : l1].data;
       if (tap.isSimple()) {
         // The common case, one texel per tap, read directly.
         const tw = tap.weights,
@@ -256,17 +259,15 @@ export class TexturePixel {
     const {scene} = this;
     const C = scene.channels;
     const L = this.lookup;
-    const {nt, face, s, t, l0, l1, f, lodActive, used} = L;
+    const {face, l0, l1, lodActive, used} = L;
     let ds = 0,
       dt = 0;
     for (let k = 0; k < used; k++) {
       const levelIndex = k === 0 ? l0 : l1;
-      const level = scene.levels[levelIndex];
-      const data = level.data;
-      const tap = this.taps[k];
-      this.bilinearTaps(tap, level, nt, face, s, t);
+      const data = scene.levels[levelIndex].data;
+      const tap = this.lookupTaps(L, k);
       const val = this.values[k];
-      const lw = used === 2 ? (k === 0 ? 1 - f : f) : 1;
+      const lw = levelWeight(L, k);
       if (tap.isSimple()) {
         // The common case, one texel per tap, read and written directly.
         const grad = g.levels[levelIndex];
@@ -380,11 +381,26 @@ export class TexturePixel {
     return L;
   }
 
-  /** Nearest texel of level 0 (docs/texture.md#lookup). */
+  /**
+   * The taps of level slot 0 (level l0) or 1 (level l1) of a lookup, in this pixel's scratch for that slot (valid
+   * until the next call for the slot).
+   */
+  lookupTaps(L: Lookup, slot: number): Taps {
+    const tap = this.taps[slot];
+    const nearest = this.scene.filterMode === 'nearest';
+    tap.level = nearest ? 0 : slot === 1 ? L.l1 : L.l0;
+    if (nearest) this.nearestTaps(tap, L.nt, L.face, L.s, L.t);
+    else this.bilinearTaps(tap, this.scene.levels[tap.level], L.nt, L.face, L.s, L.t);
+    return tap;
+  }
+
+  /** Nearest texel of level 0 (docs/texture.md#lookup), as tap 0 of a lookup with weights (1, 0, 0, 0). */
   nearestTaps(tap: Taps, nt: number, face: number, s: number, t: number) {
     const {boundaryMode} = this.scene;
     const {height: h, width: w} = this.scene.levels[0];
     tap.counts.fill(0);
+    tap.setWeights(0, 0);
+    tap.dxds = tap.dydt = 0;
     if (boundaryMode === 'wrap') {
       s -= Math.floor(s);
       t -= Math.floor(t);

@@ -100,6 +100,7 @@ ivec3 cubeNeighbourTexel(int f, int i, int j, int size) {
 struct Taps {
   ivec4 texel;  // texel index per tap; −1 reads zero and takes no gradient
   int corner;   // cube: the tap that is the mean of the other three (a face corner), else −1
+  int level;
   vec2 frac;    // (fx, fy)
   vec2 scale;   // d(texel x)/ds, d(texel y)/dt: the level size, 0 where clamped
   ivec2 base;   // bilinear: (i, j) of T00 before wrapping or clamping the indices
@@ -110,9 +111,9 @@ vec4 tapWeights(Taps b) {
   return vec4(g.x * g.y, f.x * g.y, g.x * f.y, f.x * f.y);
 }
 
-vec4 tapValues(int level, Taps b, int c) {
+vec4 tapValues(Taps b, int c) {
   vec4 v;
-  for (int q = 0; q < 4; q++) v[q] = b.texel[q] < 0 ? 0.0 : levelTexel(level, b.texel[q] * uChannels + c);
+  for (int q = 0; q < 4; q++) v[q] = b.texel[q] < 0 ? 0.0 : levelTexel(b.level, b.texel[q] * uChannels + c);
   if (b.corner >= 0) v[b.corner] = (v.x + v.y + v.z + v.w) / 3.0;  // its own entry read zero
   return v;
 }
@@ -129,7 +130,7 @@ vec4 texelWeights(Taps b) {
 
 Taps nearestTaps(int nt, int face, vec2 st) {
   ivec2 size = uLevelSize[0];
-  Taps b = Taps(ivec4(-1), -1, vec2(0.0), vec2(0.0), ivec2(0));
+  Taps b = Taps(ivec4(-1), -1, 0, vec2(0.0), vec2(0.0), ivec2(0));
   if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
   ivec2 ij = ivec2(clamp(floor(st * vec2(size)), vec2(-1.0), vec2(size)));
   if (uBoundary == BOUNDARY_ZERO && !(all(greaterThanEqual(ij, ivec2(0))) && all(lessThan(ij, size)))) return b;
@@ -143,7 +144,7 @@ Taps bilinearTaps(int level, int nt, int face, vec2 st) {
   vec2 sz = vec2(size);
   if (uBoundary == BOUNDARY_WRAP) st -= floor(st);
   vec2 xy = st * sz - 0.5;
-  Taps b = Taps(ivec4(-1), -1, vec2(0.0), sz, ivec2(0));
+  Taps b = Taps(ivec4(-1), -1, level, vec2(0.0), sz, ivec2(0));
   if (uBoundary == BOUNDARY_CLAMP) {
     // A clamped coordinate reads the border texel whatever s is: its derivative is 0.
     if (!(xy.x > 0.0 && xy.x < sz.x - 1.0)) b.scale.x = 0.0;
@@ -192,8 +193,6 @@ struct Lookup {
   int l1;
   int used;            // levels read: 1 or 2
   float f;             // weight of level l1
-  Taps b0;
-  Taps b1;
 };
 
 // (ds/dX, ds/dY, dt/dX, dt/dY): uvDa itself in 2-D; for cube maps uvDa's direction
@@ -249,6 +248,7 @@ Lookup setupLookup(int pixel) {
   L.valid = true;
   L.nt = uTexBatch > 1 ? pixel / uPixels : 0;
   L.face = 0;
+  L.st = vec2(0.0);
   L.stClamped = bvec2(false);
   L.dir = vec3(0.0);
   L.js = vec3(0.0);
@@ -283,10 +283,7 @@ Lookup setupLookup(int pixel) {
   } else {
     L.st = fetch2(uUv, pixel);
   }
-  if (uFilter == NEAREST) {
-    L.b0 = nearestTaps(L.nt, L.face, L.st);
-    return L;
-  }
+  if (uFilter == NEAREST) return L;
   float lod = 0.0;
   if (uFilter == LINEAR_MIPMAP_NEAREST || uFilter == LINEAR_MIPMAP_LINEAR) {
     if (uHasUvDa) lod = lodFromDerivatives(texcoordDerivatives(L, pixel), vec2(uLevelSize[0]), L.lodGrad);
@@ -294,31 +291,32 @@ Lookup setupLookup(int pixel) {
   }
   chooseLevels(lod, uFilter, NUM_LEVELS - 1, L.l0, L.l1, L.f, L.lodActive);
   L.used = L.l1 != L.l0 ? 2 : 1;
-  L.b0 = bilinearTaps(L.l0, L.nt, L.face, L.st);
-  if (L.used == 2) L.b1 = bilinearTaps(L.l1, L.nt, L.face, L.st);
   return L;
 }
 
-// The taps of level slot k (0: level l0, 1: level l1). (No ?: on structs in WebGL.)
-Taps slotTaps(Lookup L, int k) {
-  if (k == 0) return L.b0;
-  return L.b1;
+// The taps of level slot 0 (level l0) or 1 (level l1) of a lookup.
+Taps lookupTaps(Lookup L, int slot) {
+  if (uFilter == NEAREST) return nearestTaps(L.nt, L.face, L.st);
+  return bilinearTaps(slot == 1 ? L.l1 : L.l0, L.nt, L.face, L.st);
 }
-int slotLevel(Lookup L, int k) { return k == 0 ? L.l0 : L.l1; }
-float slotWeight(Lookup L, int k) { return L.used == 2 ? (k == 0 ? 1.0 - L.f : L.f) : 1.0; }
+// The weight of level slot 0 or 1 of a lookup.
+float levelWeight(Lookup L, int slot) { return L.used == 2 ? (slot == 1 ? L.f : 1.0 - L.f) : 1.0; }
 
-float levelValue(int level, Taps b, int c) { return dot(tapWeights(b), tapValues(level, b, c)); }
+// Filtered value of channel c (nearest: tap 0).
+float filtered(Taps b, int c) { return dot(tapWeights(b), tapValues(b, c)); }
 
-float textureValue(Lookup L, int c) {
+// A lookup's value of channel c, from the taps of its slots (b1 unused when one level is read).
+float textureValue(Lookup L, Taps b0, Taps b1, int c) {
   if (!L.valid) return 0.0;
-  float v0 = levelValue(L.l0, L.b0, c);
-  return L.used == 2 ? (1.0 - L.f) * v0 + L.f * levelValue(L.l1, L.b1, c) : v0;
+  float v0 = filtered(b0, c);
+  return L.used == 2 ? (1.0 - L.f) * v0 + L.f * filtered(b1, c) : v0;
 }
 
-// The gradients of one pixel's lookup for incoming dy [N,H,W,C]: duv (2 or 3 components),
-// duvDa (4 or 6: xyzw then the cube's last two in duvDa2) and dbias.
+// The gradients of one pixel's lookup (with the taps of its slots) for incoming dy [N,H,W,C]: duv (2 or 3
+// components), duvDa (4 or 6: xyzw then the cube's last two in duvDa2) and dbias.
 uniform sampler2D uDy;
-void pixelGradients(Lookup L, int pixel, out vec3 duv, out vec4 duvDa, out vec2 duvDa2, out float dbias) {
+void pixelGradients(Lookup L, Taps b0, Taps b1, int pixel, out vec3 duv, out vec4 duvDa, out vec2 duvDa2,
+                    out float dbias) {
   duv = vec3(0.0);
   duvDa = vec4(0.0);
   duvDa2 = vec2(0.0);
@@ -329,13 +327,14 @@ void pixelGradients(Lookup L, int pixel, out vec3 duv, out vec4 duvDa, out vec2 
     float dy = fetch(uDy, pixel * uChannels + c);
     if (dy == 0.0) continue;
     for (int k = 0; k < L.used; k++) {
-      Taps b = slotTaps(L, k);
-      vec4 t = tapValues(slotLevel(L, k), b, c);
-      float gc = slotWeight(L, k) * dy;
+      Taps b = b0;  // (no ?: on structs in WebGL)
+      if (k == 1) b = b1;
+      vec4 t = tapValues(b, c);
+      float gc = levelWeight(L, k) * dy;
       float cross = t.w + t.x - t.y - t.z;
       ds += gc * b.scale.x * ((t.y - t.x) + b.frac.y * cross);
       dt += gc * b.scale.y * ((t.z - t.x) + b.frac.x * cross);
-      if (k == 1) dLod += dy * (dot(tapWeights(b), t) - levelValue(L.l0, L.b0, c));
+      if (k == 1) dLod += dy * (dot(tapWeights(b), t) - filtered(b0, c));
     }
   }
   if (!L.lodActive) dLod = 0.0;

@@ -25,20 +25,21 @@ layout(location = 0) out vec4 outSlot0Taps01;
 layout(location = 1) out vec4 outSlot0Taps23;
 layout(location = 2) out vec4 outSlot1Taps01;
 layout(location = 3) out vec4 outSlot1Taps23;
-// Tap q of slot k as (encoded texel, weight).
-vec2 tap(Lookup L, int k, int q) {
+// Tap q of slot k (taps b) as (encoded texel, weight).
+vec2 tap(Lookup L, Taps b, int k, int q) {
   if (!L.valid || k >= L.used) return vec2(0.0);
-  Taps b = slotTaps(L, k);
   if (b.texel[q] < 0) return vec2(0.0);
-  return vec2(encodeTexel(uLevelBase[slotLevel(L, k)] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * slotWeight(L, k));
+  return vec2(encodeTexel(uLevelBase[b.level] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * levelWeight(L, k));
 }
 void main() {
   int pixel = outputIndex();
   Lookup L = setupLookup(pixel);
-  outSlot0Taps01 = vec4(tap(L, 0, 0), tap(L, 0, 1));
-  outSlot0Taps23 = vec4(tap(L, 0, 2), tap(L, 0, 3));
-  outSlot1Taps01 = vec4(tap(L, 1, 0), tap(L, 1, 1));
-  outSlot1Taps23 = vec4(tap(L, 1, 2), tap(L, 1, 3));
+  Taps b0 = lookupTaps(L, 0), b1 = b0;
+  if (L.used == 2) b1 = lookupTaps(L, 1);
+  outSlot0Taps01 = vec4(tap(L, b0, 0, 0), tap(L, b0, 0, 1));
+  outSlot0Taps23 = vec4(tap(L, b0, 0, 2), tap(L, b0, 0, 3));
+  outSlot1Taps01 = vec4(tap(L, b1, 1, 0), tap(L, b1, 1, 1));
+  outSlot1Taps23 = vec4(tap(L, b1, 1, 2), tap(L, b1, 1, 3));
 }
 `,
   );
@@ -121,11 +122,10 @@ uniform int uLevelRow[NUM_LEVELS];
 uniform int uBlockWidth;
 layout(location = 0) out vec4 outSlot0;
 layout(location = 1) out vec4 outSlot1;
-vec4 block(Lookup L, int k) {
+vec4 block(Lookup L, Taps b, int k) {
   if (!L.valid || k >= L.used) return vec4(0.0);
-  Taps b = slotTaps(L, k);
-  float weight = slotWeight(L, k);
-  int level = slotLevel(L, k);
+  float weight = levelWeight(L, k);
+  int level = b.level;
   ivec2 size = uLevelSize[level];
   // Blocks wholly outside (zero mode far off the texture; non-finite coordinates) add nothing.
   if (weight == 0.0 || any(lessThan(b.base, ivec2(-1))) || any(greaterThan(b.base, size - 1))) return vec4(0.0);
@@ -136,9 +136,11 @@ ${withPixelGrads ? PIXEL_GRAD_OUTPUTS.replace(/location = (\d)/g, (_, k) => `loc
 void main() {
   int pixel = outputIndex();
   Lookup L = setupLookup(pixel);
-  outSlot0 = block(L, 0);
-  outSlot1 = block(L, 1);
-  ${withPixelGrads ? 'writePixelGradients(L, pixel);' : ''}
+  Taps b0 = lookupTaps(L, 0), b1 = b0;
+  if (L.used == 2) b1 = lookupTaps(L, 1);
+  outSlot0 = block(L, b0, 0);
+  outSlot1 = block(L, b1, 1);
+  ${withPixelGrads ? 'writePixelGradients(L, b0, b1, pixel);' : ''}
 }
 `,
   );
@@ -255,12 +257,12 @@ const PIXEL_GRAD_OUTPUTS = `
 layout(location = 0) out vec4 outUvBias;
 layout(location = 1) out vec4 outUvDa;
 layout(location = 2) out vec4 outUvDa2;
-void writePixelGradients(Lookup L, int pixel) {
+void writePixelGradients(Lookup L, Taps b0, Taps b1, int pixel) {
   vec3 duv;
   vec4 duvDa;
   vec2 duvDa2;
   float dbias;
-  pixelGradients(L, pixel, duv, duvDa, duvDa2, dbias);
+  pixelGradients(L, b0, b1, pixel, duv, duvDa, duvDa2, dbias);
   outUvBias = vec4(duv, dbias);
   outUvDa = duvDa;
   outUvDa2 = vec4(duvDa2, 0.0, 0.0);
@@ -274,7 +276,10 @@ export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout):
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${PIXEL_GRAD_OUTPUTS}
 void main() {
   int pixel = outputIndex();
-  writePixelGradients(setupLookup(pixel), pixel);
+  Lookup L = setupLookup(pixel);
+  Taps b0 = lookupTaps(L, 0), b1 = b0;
+  if (L.used == 2) b1 = lookupTaps(L, 1);
+  writePixelGradients(L, b0, b1, pixel);
 }
 `,
   );

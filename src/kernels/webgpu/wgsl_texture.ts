@@ -281,7 +281,7 @@ fn setupLookup(pix: i32) -> Lookup {
   return k;
 }
 
-// The taps of level slot 0 or 1 of a lookup, and that level's weight.
+// The taps of level slot 0 (level l0) or 1 (level l1) of a lookup.
 fn lookupTaps(k: Lookup, slot: i32) -> Taps {
   if (U.filterMode == ${FILTER_CODES.nearest}) {
     var t = nearestTaps(k.nt, k.face, k.st);
@@ -290,6 +290,7 @@ fn lookupTaps(k: Lookup, slot: i32) -> Taps {
   }
   return bilinearTaps(select(k.l0, k.l1, slot == 1), k.nt, k.face, k.st);
 }
+// The weight of level slot 0 or 1 of a lookup.
 fn levelWeight(k: Lookup, slot: i32) -> f32 {
   if (k.used == 1) { return 1.0; }
   return select(1.0 - k.f, k.f, slot == 1);
