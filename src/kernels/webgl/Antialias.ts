@@ -4,9 +4,10 @@ import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {GlSession, GlTensor, runGL} from './gl_session';
-import {antialiasCandidatesProgram, antialiasProgram} from './antialias_program';
-import {silhouetteCandidates} from './antialias_silhouette';
-import {channelGroupPass, copyFlatProgram, elementPass, ScratchGrid} from './passes';
+import {antialiasCandidatesProgram, antialiasItemsProgram, antialiasProgram} from './antialias_program';
+import {AntialiasBound, silhouetteCandidates} from './antialias_silhouette';
+import {Pyramid} from './compact';
+import {channelGroupPass, copyFlatProgram, elementPass, ScratchGrid, scratchGrid} from './passes';
 import {scatter} from './scatter';
 
 /** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
@@ -35,6 +36,31 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
   };
 }
 
+/**
+ * The candidates' items (antialiasItemsProgram) into scratch grids: the items and, given dy, their
+ * endpoint gradients; none without candidates.
+ */
+export function storedItems(
+  s: GlSession,
+  pyramid: Pyramid,
+  bound: AntialiasBound,
+  dy?: WebGLTexture | null,
+): ScratchGrid[] {
+  const withGrads = dy !== undefined;
+  if (pyramid.total === 0) return [];
+  const names = withGrads ? ['items', 'end0', 'end1'] : ['items'];
+  const grids = names.map(name => scratchGrid(s, `antialias.${name}`, pyramid.total));
+  const program = antialiasItemsProgram(s.ctx, withGrads);
+  elementPass(
+    s,
+    program,
+    grids,
+    {...bound.uniforms, ...pyramid.uniforms},
+    {...bound.textures, ...pyramid.textures, uDy: dy ?? null},
+  );
+  return grids;
+}
+
 /** A tfjs output (R32F, one element per texel) as the target of a scatter: its elements are texels. */
 export function tensorTarget(t: GlTensor): ScratchGrid {
   const [height, width] = t.texShape;
@@ -50,16 +76,12 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
     if (pyramid) {
       elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: textures.uColor});
-      const program = antialiasCandidatesProgram(s.ctx);
-      const all = {...textures, ...pyramid.textures};
-      scatter(
-        s,
-        tensorTarget(out),
-        program,
-        pyramid.total * uniforms.uChannels,
-        {...uniforms, ...pyramid.uniforms},
-        all,
-      );
+      const [items] = storedItems(s, pyramid, bound);
+      if (items) {
+        const program = antialiasCandidatesProgram(s.ctx);
+        const points = pyramid.total * uniforms.uChannels;
+        scatter(s, tensorTarget(out), program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
+      }
     } else {
       channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
     }

@@ -3,7 +3,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings, tensorTarget} from './Antialias';
+import {antialiasBindings, storedItems, tensorTarget} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
 import {silhouetteCandidates} from './antialias_silhouette';
 import {copyFlatProgram, copyToTensors, elementPass} from './passes';
@@ -24,16 +24,21 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const dcolor = s.output(named.color.shape),
       dpos = s.output(named.pos.shape);
     const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
-    const points = {...all, ...pyramid?.textures};
-    const withPyramid = {...uniforms, ...pyramid?.uniforms};
+    const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound, all.uDy) : [];
     elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
-    if (pyramid) {
-      const count = 2 * uniforms.uChannels * pyramid.total;
-      scatter(s, tensorTarget(dcolor), antialiasColorGradProgram(s.ctx), count, withPyramid, points);
+    if (items) {
+      const count = 2 * uniforms.uChannels * pyramid!.total;
+      scatter(s, tensorTarget(dcolor), antialiasColorGradProgram(s.ctx), count, uniforms, {
+        uDy: all.uDy,
+        uItems: items.texture,
+      });
     }
     if (dpos.size > 0) {
       const target = scatterTarget(s, posRows);
-      if (pyramid) scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * pyramid.total, withPyramid, points);
+      if (items) {
+        const ends = {uEnd0: end0.texture, uEnd1: end1.texture};
+        scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * pyramid!.total, {}, ends);
+      }
       copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     }
     return [dcolor.info, dpos.info] as TensorInfo[];

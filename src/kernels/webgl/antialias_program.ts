@@ -10,7 +10,7 @@ import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {elementProgram} from './passes';
-import {scatterProgram} from './scatter';
+import {scatterProgram, TEXEL_INDEX} from './scatter';
 import {COMPACTED_ITEM} from './compact';
 import {CANDIDATE_ITEM} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
@@ -147,27 +147,104 @@ void main() {
   );
 }
 
+/** dy, for the backward passes. Needs FETCH and uChannels. */
+export const DY = `
+uniform sampler2D uDy;
+float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
+`;
+
+/** dL/dα of an item (Σ over channels of dy(dest)·(color(P1) − color(P0))), and its gradient on its edge's endpoints. */
+const ITEM_GRAD = `
+float alphaGrad(Item it) {
+  float dd = 0.0;
+  for (int c = 0; c < uChannels; c++) dd += dyAt(it.dest, c) * (color(it.p1, c) - color(it.p0, c));
+  return dd;
+}
+// The item's gradient on its edge's endpoint 0 or 1 as (dx, dy, encoded pos row, dw).
+vec4 endpointGrad(Item it, float dd, int end) {
+  vec4 ends = crossingGrad(it, dd);
+  vec2 g = end == 0 ? ends.xy : ends.zw;
+  if (it.vertical) g = g.yx;
+  int row = end == 0 ? it.v1 : it.v2;
+  vec4 q = vertexPos(row);
+  vec2 size = vec2(uImageSize);
+  vec2 dxy = g * size / (2.0 * q.w);
+  return vec4(dxy, encodeTexel(row), -dot(g * q.xy, size / 2.0) / (q.w * q.w));
+}
+`;
+
 /**
- * The forward blend on a compacted candidate list (antialias_silhouette.ts) into the output, which
- * holds color: a point per candidate and channel adds the item's α·(color(P1) − color(P0)) to its
- * pixel dest.
+ * Each silhouette candidate's item (antialias_silhouette.ts), evaluated once: one fragment per
+ * candidate writes (P0 encoded by TEXEL_INDEX or 0 when there is no item, α, vertical, 0) and,
+ * `withGrads`, its two endpoint gradients (dx, dy, encoded pos row or 0, dw); the points of the
+ * passes that add them up only fetch these.
+ */
+export function antialiasItemsProgram(ctx: DiffrastGL, withGrads: boolean): GlProgram {
+  return elementProgram(
+    ctx,
+    `antialias-items${withGrads ? '-grads' : ''}`,
+    () => `${HEADER}${ANTIALIAS_ITEMS}${TEXEL_INDEX}${withGrads ? DY + ITEM_GRAD : ''}${COMPACTED_ITEM}${CANDIDATE_ITEM}${OUTPUT_INDEX}
+layout(location = 0) out vec4 outItem;
+${withGrads ? 'layout(location = 1) out vec4 outEnd0;\nlayout(location = 2) out vec4 outEnd1;' : ''}
+void main() {
+  int k = outputIndex() - uOutStart;
+  outItem = vec4(0.0);
+  ${withGrads ? 'outEnd0 = outEnd1 = vec4(0.0);' : ''}
+  int n, x, y;
+  bool vertical;
+  candidateItem(k, n, x, y, vertical);
+  Item it;
+  if (!evaluateItem(n, x, y, vertical, it)) return;
+  outItem = vec4(encodeTexel(it.p0), it.alpha, vertical ? 1.0 : 0.0, 0.0);
+  ${
+    withGrads
+      ? `if (it.clamped) return;
+  float dd = alphaGrad(it);
+  if (dd == 0.0) return;
+  outEnd0 = endpointGrad(it, dd, 0);
+  outEnd1 = endpointGrad(it, dd, 1);`
+      : ''
+  }
+}
+`,
+  );
+}
+
+/** GLSL: item k as antialiasItemsProgram stored it in uItems. Needs FETCH, TEXEL_INDEX, uImageSize. */
+export const STORED_ITEM = `
+uniform sampler2D uItems;
+bool storedItem(int k, out int p0, out int p1, out int dest, out float alpha) {
+  vec4 t = fetchTexel(uItems, k);
+  p0 = decodeTexel(t.x);
+  p1 = t.z != 0.0 ? p0 + uImageSize.x : p0 + 1;
+  dest = t.y > 0.0 ? p0 : p1;
+  alpha = t.y;
+  return t.x != 0.0;
+}
+`;
+
+/**
+ * The forward blend into the output, which holds color: a point per candidate and channel adds the
+ * stored item's α·(color(P1) − color(P0)) to its pixel dest.
  */
 export function antialiasCandidatesProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
     ctx,
     'antialias-candidates',
-    () => `${ANTIALIAS_ITEMS}${COMPACTED_ITEM}${CANDIDATE_ITEM}
+    () => `${FETCH}${TEXEL_INDEX}
+uniform ivec2 uImageSize;
+uniform int uChannels;
+uniform sampler2D uColor;
+${STORED_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
   texel = 0;
   value = vec4(0.0);
   int k = point / uChannels, c = point - k * uChannels;
-  int n, x, y;
-  bool vertical;
-  candidateItem(k, n, x, y, vertical);
-  Item it;
-  if (!evaluateItem(n, x, y, vertical, it)) return false;
-  texel = it.dest * uChannels + c;
-  value.x = it.alpha * (color(it.p1, c) - color(it.p0, c));
+  int p0, p1, dest;
+  float alpha;
+  if (!storedItem(k, p0, p1, dest, alpha)) return false;
+  texel = dest * uChannels + c;
+  value.x = alpha * (fetch(uColor, p1 * uChannels + c) - fetch(uColor, p0 * uChannels + c));
   return true;
 }
 `,
