@@ -14,6 +14,7 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
   const [numImages, height, width] = uv.shape;
   return {
     tex: call.buffer(tex),
+    texSize: size(tex.shape),
     mips: mips.map(m => ({buffer: call.buffer(m), size: size(m.shape)})),
     uv: call.buffer(uv),
     uvDa: uvDa ? call.buffer(uvDa) : null,

@@ -23,6 +23,7 @@ const uniforms = new Uniforms([
   ['chunks', 'i32'],
   ['width', 'i32'],
   ['height', 'i32'],
+  ['texSize', 'i32'],
 ]);
 
 const LOOKUP_INPUTS: Array<[string, string]> = [
@@ -157,24 +158,24 @@ const scatterBindings = new Bindings(uniforms, [
   ...LOOKUP_INPUTS,
   ['dy', 'array<f32>'],
   ['dtex', 'array<atomic<u32>>', 'read_write'],
-  ['dmips', 'array<atomic<u32>>', 'read_write'],
 ]);
 
 /**
- * dtex and the mip levels' gradients, four channels per thread (z = image · chunks + chunk).
- * Eight slots (two levels × four taps) each sum while their texel stays the same along the run;
- * a slot's key is the texel's element address · 2 + (level > 0).
+ * The gradients of tex and of the mip levels, in one buffer (\`dtex\`: level 0, then levels 1..L at U.texSize
+ * on), four channels per thread (z = image · chunks + chunk). Eight slots (two levels × four taps) each sum
+ * while their texel stays the same along the run; a slot's key is the texel's element address there. (Where
+ * the GPU is emulated every branch of an \`if\` runs, so each atomic add written in the loop costs every pixel:
+ * one buffer for all levels, and the cube corner's only in cube programs.)
  */
 const SCATTER_WGSL = `
 var<private> chunk: i32;
-fn addTexel(level: i32, addr: i32, g: vec4f) {
+fn gradAddress(t: Taps, q: i32) -> i32 { return t.addr[q] + select(0, U.texSize, t.level > 0); }
+fn flushSlot(key: i32, g: vec4f) {
+  if (key < 0) { return; }
   for (var i = 0; i < 4; i++) {
     if (4 * chunk + i >= U.channels) { break; }
-    if (level == 0) { addDtex(addr + 4 * chunk + i, g[i]); } else { addDmips(addr + 4 * chunk + i, g[i]); }
+    addDtex(key + 4 * chunk + i, g[i]);
   }
-}
-fn flushSlot(key: i32, g: vec4f) {
-  if (key >= 0) { addTexel(key & 1, key >> 1u, g); }
 }
 
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
@@ -204,15 +205,17 @@ fn flushSlot(key: i32, g: vec4f) {
       let w = levelWeight(k, slot) * tapWeights(t);
       for (var q = 0; q < 4; q++) {
         let gq = w[q] * dyc;
-        if (q == t.corner) {
-          // The missing cube corner reads the mean of the other three taps.
-          for (var p = 0; p < 4; p++) {
-            if (p != q && t.addr[p] >= 0) { addTexel(t.level, t.addr[p], gq / 3.0); }
+        if (U.cube != 0) {
+          if (q == t.corner) {
+            // The missing cube corner reads the mean of the other three taps.
+            for (var p = 0; p < 4; p++) {
+              if (p != q && t.addr[p] >= 0) { flushSlot(gradAddress(t, p), gq / 3.0); }
+            }
+            continue;
           }
-          continue;
         }
         if (t.addr[q] < 0) { continue; }
-        let key = 2 * t.addr[q] + select(0, 1, t.level > 0);
+        let key = gradAddress(t, q);
         let s = 4 * slot + q;
         if (keys[s] != key) {
           flushSlot(keys[s], sums[s]);
@@ -244,6 +247,8 @@ function specialisedPipeline(call: GpuCall, name: string, bindings: Bindings, a:
 
 export interface TextureGpuArgs {
   tex: GPUBuffer | null;
+  /** tex's element count. */
+  texSize: number;
   /** Levels 1..L, each with its element count. */
   mips: Array<{buffer: GPUBuffer | null; size: number}>;
   uv: GPUBuffer | null;
@@ -293,6 +298,7 @@ function uniformValues(a: TextureGpuArgs) {
     chunks: Math.ceil(a.channels / 4),
     width: a.width,
     height: a.height,
+    texSize: a.texSize,
   };
 }
 
@@ -359,22 +365,24 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
     groups1d(u.count),
   );
 
-  const dmips = mipsSize > 0 ? call.scratchBuffer(4 * mipsSize, 'the mip level gradients') : null;
-  if (dmips) call.encoder.clearBuffer(dmips);
-  if (o.dtex) call.encoder.clearBuffer(o.dtex);
+  // tex's gradient, then the levels' (when there are levels: copied out into their tensors after).
+  const grads = mipsSize > 0 ? call.scratchBuffer(4 * (a.texSize + mipsSize), 'the texel gradients') : o.dtex;
+  if (grads) call.encoder.clearBuffer(grads);
   const scatter = specialisedPipeline(
     call,
     'texture/grad-scatter',
     scatterBindings,
     a,
-    LIB + atomicAddF32('addDtex', 'dtex') + atomicAddF32('addDmips', 'dmips') + SCATTER_WGSL,
+    LIB + atomicAddF32('addDtex', 'dtex') + SCATTER_WGSL,
   );
   call.dispatch(
     scatter,
-    [call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(o.dtex), call.bindOutput(dmips)],
+    [call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(grads)],
     [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
   );
+  if (!grads || grads === o.dtex) return;
+  if (o.dtex) call.encoder.copyBufferToBuffer(grads, 0, o.dtex, 0, 4 * a.texSize);
   o.dmips.forEach((d, i) => {
-    if (d && dmips) call.encoder.copyBufferToBuffer(dmips, 4 * offsets[i], d, 0, 4 * a.mips[i].size);
+    if (d) call.encoder.copyBufferToBuffer(grads, 4 * (a.texSize + offsets[i]), d, 0, 4 * a.mips[i].size);
   });
 }
