@@ -35,7 +35,7 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
         dpos[d + 1] += dp[4 * c + 1];
         dpos[d + 3] += dp[4 * c + 3];
       }
-      dp.fill(0);
+      for (let k = 0; k < 12; k++) dp[k] = 0; // (not fill(): runs are often one pixel long)
       current = -1;
     };
     for (let n = 0; n < numImages; n++) {
