@@ -82,6 +82,12 @@ export interface EntryResult {
   note?: string;
   medianMs?: number;
   samplesMs?: number[];
+  /**
+   * In Node: the median and samples of the process's CPU time per timed call (user + system, every thread),
+   * which other processes' load on a shared machine does not inflate as it does the wall time.
+   */
+  cpuMedianMs?: number;
+  cpuSamplesMs?: number[];
   /** The first, untimed call (compiles shaders; decides the 30 s skip). */
   firstCallMs?: number;
   /** For an entry skipped as too slow: the call that decided it. */
@@ -139,6 +145,7 @@ interface Live {
   timed: Timed;
   result: EntryResult;
   samples: number[];
+  cpuSamples: number[];
   /** Net tensors made by this entry's own set-up, calls and teardown (entries interleave). */
   netTensors: number;
 }
@@ -180,7 +187,7 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
       Object.assign(result, {status: 'skipped', note: skip});
       continue;
     }
-    const l: Live = {timed, result, samples: [], netTensors: 0};
+    const l: Live = {timed, result, samples: [], cpuSamples: [], netTensors: 0};
     try {
       await activate(timed);
       await own(l, () => timed.setup());
@@ -231,15 +238,24 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
   return {id: c.id, op: c.op, kind, params: c.params, entries: results, wallMs: performance.now() - t0};
 }
 
+/** The process's CPU time so far in ms, in Node (undefined in a page). */
+function cpuTimeMs(): number | undefined {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return undefined;
+  const {user, system} = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Warm-up, then `reps` rounds that each time one call of every live entry. */
 async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
-  const call = async (l: Live): Promise<number | undefined> => {
+  /** One call: its wall time, and its CPU time where known. */
+  const call = async (l: Live): Promise<[number, number | undefined] | undefined> => {
     if (l.result.status !== 'ok') return undefined;
     try {
       await activate(l.timed);
+      const cpu = cpuTimeMs();
       const start = performance.now();
       await own(l, () => l.timed.run());
-      return performance.now() - start;
+      return [performance.now() - start, cpu == null ? undefined : cpuTimeMs()! - cpu];
     } catch (e) {
       Object.assign(l.result, {status: 'failed', note: describeError(e)});
       return undefined;
@@ -253,7 +269,9 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
   for (let i = 0; i < reps; i++) {
     for (const l of live) {
       const ms = await call(l);
-      if (ms != null) l.samples.push(ms);
+      if (ms == null) continue;
+      l.samples.push(ms[0]);
+      if (ms[1] != null) l.cpuSamples.push(ms[1]);
     }
   }
   for (const l of live) {
@@ -261,6 +279,10 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
       l.result.medianMs = median(l.samples) * (l.timed.scale ?? 1);
       if (l.timed.scale) Object.assign(l.result, {measuredMedianMs: median(l.samples), note: l.timed.scaleNote});
       l.result.samplesMs = l.samples.map(ms => Math.round(ms * 100) / 100);
+      if (l.cpuSamples.length) {
+        l.result.cpuMedianMs = median(l.cpuSamples) * (l.timed.scale ?? 1);
+        l.result.cpuSamplesMs = l.cpuSamples.map(ms => Math.round(ms * 100) / 100);
+      }
       if (l.timed.breakdown) {
         try {
           await activate(l.timed);

@@ -135,10 +135,10 @@ export function growth(report) {
         cases.flatMap(c => c.entries.filter(e => e.role === 'subject' && e.status !== 'unavailable').map(e => e.name)),
       ),
     ];
-    const at = (name, size, nominal) => {
+    const at = (name, size, nominal, key = 'medianMs') => {
       const c = cases.find(c => c.params.height === size && Math.abs(c.params.triangles / nominal - 1) < 0.05);
       const e = c?.entries.find(e => e.name === name);
-      return e?.status === OK ? e.medianMs : null;
+      return e?.status === OK ? (e[key] ?? null) : null;
     };
     // tfjs's tf.add on the subject's output size, same backend and run (issue 15's yardstick of growth).
     const addOf = name =>
@@ -146,11 +146,12 @@ export function growth(report) {
         ?.name;
     for (const name of subjects) {
       const add = addOf(name);
-      const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({
-        at: t,
-        x: ratioOf(at(name, 2048, t), at(name, 512, t)),
-        add: add ? ratioOf(at(add, 2048, t), at(add, 512, t)) : null,
-      }));
+      const grow = (t, key) => ({
+        x: ratioOf(at(name, 2048, t, key), at(name, 512, t, key)),
+        add: add ? ratioOf(at(add, 2048, t, key), at(add, 512, t, key)) : null,
+      });
+      // cpu: the same ratios of process CPU time (Node), which other processes' load does not inflate.
+      const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({at: t, ...grow(t), cpu: grow(t, 'cpuMedianMs')}));
       const triangles = [256, 512, 1024, 2048].map(s => ({
         at: s,
         x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000)),
@@ -293,15 +294,22 @@ export function targets(report) {
   for (const g of growth(report)) {
     const worst = gs => gs.filter(x => x.x != null).sort((a, b) => b.x - a.x)[0];
     if (g.backend === 'cpu') {
-      // Issue 15: the cpu path's growth against tfjs's own on the same outputs.
-      const p = worst(g.pixels.filter(x => x.add != null).map(x => ({...x, x: ratioOf(x.x, x.add)})));
+      // Issue 15: the cpu path's growth against tfjs's own on the same outputs, in process CPU time where
+      // measured (both timed alike; wall time on a shared machine grows with other processes' load).
+      const byCpu = g.pixels.some(x => x.cpu.x != null && x.cpu.add != null);
+      const p = worst(
+        g.pixels
+          .map(x => (byCpu ? {at: x.at, ...x.cpu} : x))
+          .filter(x => x.x != null && x.add != null)
+          .map(x => ({...x, x: ratioOf(x.x, x.add)})),
+      );
       const what = `512² → 2048² growth ≤ ${CPU_GROWTH}× tf.add's on the same output size (issue 15)`;
       if (p)
         list.push({
           target: `${g.subject} ${g.op}: ${what}`,
           value: p.x,
           met: p.x <= CPU_GROWTH,
-          detail: `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}`,
+          detail: `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}${byCpu ? ' (process CPU time)' : ' (wall time)'}`,
         });
       else missing(g.subject, what, g.op);
     } else {
