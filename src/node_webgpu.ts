@@ -12,17 +12,29 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The adapter Dawn gave: `software` is true for a CPU renderer (SwiftShader, llvmpipe) or a fallback adapter. */
 export interface WebGPUAdapterInfo {
+  /** The adapter's vendor, as GPUAdapterInfo names it (e.g. 'google' for SwiftShader). */
   vendor: string;
+  /** Its architecture (e.g. 'swiftshader'). */
   architecture: string;
+  /** Its device (may be empty). */
   device: string;
+  /** A human-readable description (may be empty). */
   description: string;
+  /** True for a CPU renderer (SwiftShader, llvmpipe, lavapipe…) or a fallback adapter. */
   software: boolean;
 }
 
+/** Options of {@link initWebGPU}. */
 export interface InitWebGPUOptions {
-  /** Dawn's toggles, as `create()` of the `webgpu` package takes them (e.g. `['backend=vulkan']`). */
+  /**
+   * Dawn's toggles, as `create()` of the `webgpu` package takes them (e.g. `['backend=vulkan']`).
+   * @defaultValue `[]`
+   */
   dawnOptions?: string[];
-  /** Make 'webgpu' the current tfjs backend (default true). */
+  /**
+   * Make 'webgpu' the current tfjs backend.
+   * @defaultValue `true`
+   */
   setBackend?: boolean;
 }
 
@@ -68,7 +80,15 @@ async function whyNoAdapter(): Promise<string> {
  * Sets up Dawn for tfjs in Node: `navigator.gpu` and WebGPU's globals, then imports
  * `@tensorflow/tfjs-backend-webgpu` (which registers 'webgpu' only if `navigator.gpu` exists when it is first
  * imported: do not import it before this call) and makes 'webgpu' the current backend. Prefers a hardware
- * adapter over a software one. Resolves to what Dawn gave; throws an Error that says what to install when it fails.
+ * adapter over a software one. Throws an Error that says what to install when it fails.
+ * @param options - Dawn's toggles and whether to make 'webgpu' the current backend.
+ * @returns The adapter Dawn gave.
+ * @example
+ * ```js
+ * import {initWebGPU} from 'tfjs-diffrast/node-webgpu';
+ * const info = await initWebGPU(); // before anything imports @tensorflow/tfjs-backend-webgpu
+ * if (info.software) console.warn(`no GPU: ${info.description}`);
+ * ```
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUAdapterInfo> {
   let dawn: {create(options: string[]): GPU; globals: object};

@@ -13,6 +13,13 @@ import {isLocalFile} from './source';
  * the default scene: positions and normals in world space (node transforms applied), indices, the first
  * texture coordinates (flipped to t = 0 at the bottom of the image) and the base-colour texture, decoded.
  * Vertices are as the file has them: weld (meshes.weld) before antialias if the file splits them.
+ * @param source - GLB bytes, or a `{json, resources}` glTF document.
+ * @returns One mesh per triangle primitive of the default scene.
+ * @example
+ * ```ts
+ * import {parseGLTF} from 'tfjs-diffrast/loaders';
+ * const [mesh] = await parseGLTF(new Uint8Array(await (await fetch('model.glb')).arrayBuffer()));
+ * ```
  */
 export async function parseGLTF(source: Uint8Array | ArrayBuffer | JSONDocument): Promise<TriangleMesh[]> {
   const io = new WebIO();
@@ -27,7 +34,16 @@ export async function parseGLTF(source: Uint8Array | ArrayBuffer | JSONDocument)
   return extract(doc);
 }
 
-/** Reads a .gltf or .glb file (a path in Node, a URL anywhere) with its resources and parses it like parseGLTF. */
+/**
+ * Reads a .gltf or .glb file (a path in Node, a URL anywhere) with its resources and parses it like parseGLTF.
+ * @param source - A path (Node) or a URL of a .gltf or .glb file.
+ * @returns One mesh per triangle primitive of the default scene.
+ * @example
+ * ```ts
+ * import {loadGLTF} from 'tfjs-diffrast/loaders';
+ * const meshList = await loadGLTF('model.glb');
+ * ```
+ */
 export async function loadGLTF(source: string | URL): Promise<TriangleMesh[]> {
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new Error(`loadGLTF: source must be a path or a URL, got ${typeof source}`);

@@ -9,7 +9,16 @@ import type {Image} from '../utils/mesh';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 
-/** Decodes PNG or JPEG bytes (told apart by their signature) into 8-bit pixels, rows from the top. */
+/**
+ * Decodes PNG or JPEG bytes (told apart by their signature) into 8-bit pixels, rows from the top.
+ * @param bytes - A PNG or JPEG file's bytes.
+ * @returns The decoded image: width, height, channels and 8-bit data.
+ * @example
+ * ```ts
+ * import {decodeImage} from 'tfjs-diffrast/loaders';
+ * const image = decodeImage(fs.readFileSync('albedo.png'));
+ * ```
+ */
 export function decodeImage(bytes: Uint8Array | ArrayBuffer): Image {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (PNG_SIGNATURE.every((b, i) => data[i] === b)) return fromPng(data);

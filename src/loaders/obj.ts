@@ -11,6 +11,13 @@ import {readSource} from './source';
  * are shared between the faces that share them (antialias sees the mesh's edges), and normals and
  * texture coordinates (OBJ's v = 0 is the bottom of the image, as here) keep their own index list
  * (`attributeIndices`). Every object and group of the file goes into the one mesh; materials are ignored.
+ * @param source - OBJ text, or its bytes.
+ * @returns The welded mesh.
+ * @example
+ * ```ts
+ * import {parseOBJ} from 'tfjs-diffrast/loaders';
+ * const mesh = parseOBJ('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n');
+ * ```
  */
 export function parseOBJ(source: string | ArrayBuffer | Uint8Array): TriangleMesh {
   const text = typeof source === 'string' ? source : new TextDecoder().decode(source);
@@ -51,7 +58,16 @@ export function parseOBJ(source: string | ArrayBuffer | Uint8Array): TriangleMes
   return weld(soup);
 }
 
-/** Reads an OBJ file (a path in Node, a URL anywhere) and parses it with parseOBJ. */
+/**
+ * Reads an OBJ file (a path in Node, a URL anywhere) and parses it with parseOBJ.
+ * @param source - A path (Node) or a URL of an .obj file.
+ * @returns The welded mesh.
+ * @example
+ * ```ts
+ * import {loadOBJ} from 'tfjs-diffrast/loaders';
+ * const {pos, tri} = meshes.toTensors(await loadOBJ('bunny.obj'));
+ * ```
+ */
 export async function loadOBJ(source: string | URL): Promise<TriangleMesh> {
   return parseOBJ(await readSource(source, 'text', 'loadOBJ'));
 }

@@ -47,7 +47,10 @@ export class DepthPeeler {
     this.owned = [this.setup.pos, this.setup.tri].filter((t, i) => t !== [pos, tri][i]).map(t => tf.keep(t));
   }
 
-  /** Rasterizes the next depth layer: `{rast, rastDb}` as `rasterize` returns them. */
+  /**
+   * Rasterizes the next depth layer: `{rast, rastDb}` as `rasterize` returns them.
+   * @returns `rast` and `rastDb` of the next layer (empty pixels 0 once every surface is peeled).
+   */
   rasterizeNextLayer(): RasterizeResult {
     if (this.disposed) throw new Error('DepthPeeler: rasterizeNextLayer called after dispose()');
     const result = tf.tidy(() => runRasterize(this.setup, this.previous ?? undefined));

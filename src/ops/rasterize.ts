@@ -25,9 +25,13 @@ export interface RasterizeOptions {
   /**
    * Range mode: `[N,2]` int32 (first triangle, count) per image; `pos` is then `[V,4]` and image n
    * draws triangles `ranges[n]` of `tri`. Read on the CPU (the draw calls need the numbers).
+   * @defaultValue none: instanced mode, `pos` is `[N,V,4]`
    */
   ranges?: TensorOrLike;
-  /** Propagate gradients arriving on `rastDb` into `pos` (default true). */
+  /**
+   * Propagate gradients arriving on `rastDb` into `pos`.
+   * @defaultValue `true`
+   */
   gradDb?: boolean;
   /**
    * How webgl and webgpu decide which pixels a triangle covers (docs/rasterize.md#coverage):

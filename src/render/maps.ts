@@ -13,7 +13,15 @@ import {faceNormals, meshArgs, normalizeLast, vertexNormals} from './normals';
 const DEPTH_OPTIONS = optionNames<DepthMapOptions>({mode: true, camera: true});
 const NORMAL_OPTIONS = optionNames<NormalMapOptions>({shading: true, view: true});
 
-/** `[N,H,W,1]`: 1 where a triangle covers the pixel, else 0. */
+/**
+ * `[N,H,W,1]`: 1 where a triangle covers the pixel, else 0.
+ * @param rast - rasterize's `rast`, `[N,H,W,4]`.
+ * @returns The mask, `[N,H,W,1]` float32.
+ * @example
+ * ```ts
+ * const mask = coverage(rasterize(pos, tri, [256, 256]).rast);
+ * ```
+ */
 export function coverage(rast: tf.Tensor): tf.Tensor4D {
   // step has a (zero) gradient where comparisons have none, so the mask can sit inside a differentiated function.
   return tf.tidy(() => tf.step(tf.slice(rast, [0, 0, 0, 3], [-1, -1, -1, 1])) as tf.Tensor4D);
@@ -21,9 +29,15 @@ export function coverage(rast: tf.Tensor): tf.Tensor4D {
 
 /** Options of {@link depthMap}. */
 export interface DepthMapOptions {
-  /** `'depth'` (default): distance along the view axis; `'distance'`: Euclidean distance to the camera. */
+  /**
+   * `'depth'`: distance along the view axis; `'distance'`: Euclidean distance to the camera.
+   * @defaultValue `'depth'`
+   */
   mode?: 'depth' | 'distance';
-  /** The camera-space convention of `viewPos`: `'opengl'` (default; looks down −z) or `'opencv'` (looks down +z). */
+  /**
+   * The camera-space convention of `viewPos`: `'opengl'` (looks down −z) or `'opencv'` (looks down +z).
+   * @defaultValue `'opengl'`
+   */
   camera?: 'opengl' | 'opencv';
 }
 
@@ -38,6 +52,17 @@ export interface DepthMapOptions {
  * Exact at pixel centers: interpolate's barycentrics are perspective-correct, so the interpolated
  * camera-space point is the point of the triangle under the pixel center. Gradients flow to `viewPos`
  * and, through `rast`, to the clip-space positions.
+ * @param viewPos - Camera-space positions of the rasterized vertices.
+ * @param rast - rasterize's `rast`.
+ * @param tri - The rasterized triangles, `[T,3]` int32.
+ * @param options - Depth or distance; the camera convention.
+ * @returns The depth map, `[N,H,W,1]`.
+ * @example
+ * ```ts
+ * const viewPos = mat4.transformPos(view, pos);
+ * const {rast} = rasterize(mat4.transformPos(mat4.compose(proj, view), pos), tri, [256, 256]);
+ * const depth = depthMap(viewPos, rast, tri);
+ * ```
  */
 export function depthMap(
   viewPos: TensorOrLike,
@@ -78,11 +103,15 @@ export function depthMap(
 
 /** Options of {@link normalMap}. */
 export interface NormalMapOptions {
-  /** `'face'` (default): each triangle's flat normal; `'smooth'`: area-weighted vertex normals, interpolated. */
+  /**
+   * `'face'`: each triangle's flat normal; `'smooth'`: area-weighted vertex normals, interpolated.
+   * @defaultValue `'face'`
+   */
   shading?: 'face' | 'smooth';
   /**
    * World-to-camera matrix (a `mat4` array or a `[4,4]` / `[N,4,4]` tensor): normals are turned by its
    * upper-left 3×3 into camera space. Without it they stay in the space of `pos` (world).
+   * @defaultValue none: normals in world space
    */
   view?: Mat4 | tf.Tensor;
 }
@@ -97,6 +126,15 @@ export interface NormalMapOptions {
  * Gradients flow to `pos` (the normals depend on them) and, for smooth shading, through `rast`.
  * A view with scale or shear turns normals by its 3×3 part and renormalises, which is exact only for
  * rotations and uniform scale (the views of `cameras.lookAt` / `orbit` are rigid).
+ * @param pos - World-space positions of the rasterized vertices, `[V,3]` or `[N,V,3]`.
+ * @param rast - rasterize's `rast`.
+ * @param tri - The rasterized triangles, `[T,3]` int32.
+ * @param options - Face or smooth shading; the view turning normals into camera space.
+ * @returns Unit normals, `[N,H,W,3]`.
+ * @example
+ * ```ts
+ * const normals = normalMap(pos, rast, tri, {shading: 'smooth', view});
+ * ```
  */
 export function normalMap(
   pos: TensorOrLike,

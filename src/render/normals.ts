@@ -46,7 +46,16 @@ export function normalizeLast(v: tf.Tensor): tf.Tensor {
   });
 }
 
-/** Unit normals of the triangles: `[T,3]` for positions `[V,3]`, `[N,T,3]` for `[N,V,3]`. */
+/**
+ * Unit normals of the triangles: `[T,3]` for positions `[V,3]`, `[N,T,3]` for `[N,V,3]`.
+ * @param pos - Positions, `[V,3]` or `[N,V,3]`.
+ * @param tri - Triangles, `[T,3]` int32 (counter-clockwise from outside gives outward normals).
+ * @returns Unit normals per triangle, `[T,3]` or `[N,T,3]`.
+ * @example
+ * ```ts
+ * const n = faceNormals(pos, tri);
+ * ```
+ */
 export function faceNormals(pos: TensorOrLike, tri: TensorOrLike): tf.Tensor {
   return tf.tidy(() => {
     const {p, t} = meshArgs('faceNormals', pos, tri);
@@ -58,6 +67,13 @@ export function faceNormals(pos: TensorOrLike, tri: TensorOrLike): tf.Tensor {
  * Unit vertex normals, each the area-weighted mean of its triangles' normals: `[V,3]` (or
  * `[N,V,3]`). A vertex in no triangle gets (0, 0, 0). Split vertices (a seam) get separate normals:
  * weld positions first (meshes.weld) for smooth shading across seams.
+ * @param pos - Positions, `[V,3]` or `[N,V,3]`.
+ * @param tri - Triangles, `[T,3]` int32.
+ * @returns Unit normals per vertex, `[V,3]` or `[N,V,3]`.
+ * @example
+ * ```ts
+ * const {out: shadingNormals} = interpolate(vertexNormals(pos, tri), rast, tri);
+ * ```
  */
 export function vertexNormals(pos: TensorOrLike, tri: TensorOrLike): tf.Tensor {
   return tf.tidy(() => {

@@ -12,7 +12,16 @@ function checkFactor(op: string, k: unknown): number {
   return k;
 }
 
-/** The mean of each k×k block of an `[N,k·H,k·W,C]` image: `[N,H,W,C]`. */
+/**
+ * The mean of each k×k block of an `[N,k·H,k·W,C]` image: `[N,H,W,C]`.
+ * @param image - `[N,k·H,k·W,C]`.
+ * @param k - The block size (a positive integer).
+ * @returns `[N,H,W,C]`.
+ * @example
+ * ```ts
+ * const small = downsample(large, 4);
+ * ```
+ */
 export function downsample(image: tf.Tensor4D, k: number): tf.Tensor4D {
   const op = 'downsample';
   checkFactor(op, k);
@@ -32,6 +41,14 @@ export function downsample(image: tf.Tensor4D, k: number): tf.Tensor4D {
  * Calls `render([k·H, k·W])` and box-filters its `[N,k·H,k·W,C]` image down to `[N,H,W,C]`: each
  * pixel is the mean of k² samples on a regular grid inside it (pixel centers of the large render
  * map to sample positions inside the small pixel). The large image is disposed.
+ * @param render - Renders an `[N,h,w,C]` image at the resolution it is given.
+ * @param resolution - `[H, W]` of the result.
+ * @param k - Samples per pixel along each axis.
+ * @returns The `[N,H,W,C]` image.
+ * @example
+ * ```ts
+ * const image = supersample(res => interpolate(colors, rasterize(pos, tri, res).rast, tri).out, [128, 128], 4);
+ * ```
  */
 export function supersample(
   render: (resolution: [number, number]) => tf.Tensor4D,

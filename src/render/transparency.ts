@@ -30,6 +30,13 @@ export interface Layer {
 /**
  * Composites layers front to back (layer 0 nearest): out = Σᵢ Tᵢ·αᵢ·cᵢ + T_L·background with
  * T₀ = 1, Tᵢ₊₁ = Tᵢ·(1 − αᵢ). `background` is a `[N,H,W,C]` tensor or a colour (C numbers); default 0.
+ * @param layers - Colour and opacity of each layer, nearest first.
+ * @param background - What shows through every layer: a `[N,H,W,C]` tensor or C numbers (default 0).
+ * @returns The composite, `[N,H,W,C]`.
+ * @example
+ * ```ts
+ * const out = compositeLayers([{color: c0, alpha: a0}, {color: c1, alpha: a1}], [1, 1, 1]);
+ * ```
  */
 export function compositeLayers(layers: Layer[], background?: tf.Tensor | number[]): tf.Tensor4D {
   const op = 'compositeLayers';
@@ -70,9 +77,15 @@ export function compositeLayers(layers: Layer[], background?: tf.Tensor | number
 
 /** Options of {@link renderTransparent}: the layer count, the background, and rasterize's options. */
 export interface RenderTransparentOptions extends RasterizeOptions {
-  /** How many depth layers to peel (default 4); fragments behind the last are dropped. */
+  /**
+   * How many depth layers to peel; fragments behind the last are dropped.
+   * @defaultValue `4`
+   */
   layers?: number;
-  /** What shows through every layer: a `[N,H,W,C]` tensor or a colour; default 0. */
+  /**
+   * What shows through every layer: a `[N,H,W,C]` tensor or a colour.
+   * @defaultValue `0` (every channel)
+   */
   background?: tf.Tensor | number[];
 }
 
@@ -81,6 +94,19 @@ export interface RenderTransparentOptions extends RasterizeOptions {
  * asks `shade(layer, index)` for each layer's colour and opacity, forces the opacity to 0 where the
  * layer is empty, and composites front to back (compositeLayers). Gradients flow to `pos` through every
  * layer's rasterization and to whatever `shade` uses. `shade` may call antialias on its layer.
+ * @param pos - Clip-space positions, as {@link rasterize} takes them.
+ * @param tri - `[T,3]` int32 triangles.
+ * @param resolution - `[height, width]` in pixels.
+ * @param shade - A layer's colour and opacity, from its `rast` (and its index, 0 nearest).
+ * @param options - The layer count, the background and rasterize's options.
+ * @returns The composite, `[N,H,W,C]`.
+ * @example
+ * ```ts
+ * const image = renderTransparent(pos, tri, [256, 256], ({rast}) => ({
+ *   color: interpolate(colors, rast, tri).out,
+ *   alpha: tf.fill([1, 256, 256, 1], 0.5),
+ * }), {layers: 3});
+ * ```
  */
 export function renderTransparent(
   pos: TensorOrLike,

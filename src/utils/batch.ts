@@ -15,6 +15,15 @@ export interface MeshBatch {
  * Concatenates meshes of any sizes for range mode: image m of `rasterize(pos, tri, res, {ranges})`
  * then draws mesh m. The meshes must agree on which attributes they have (normals, uvs); their
  * attribute index lists are offset like their indices. Textures are not merged (the batch has none).
+ * @param meshes - The meshes, one per image.
+ * @returns The batch: one mesh, the `ranges` to rasterize it with and each mesh's vertex range.
+ * @example
+ * ```ts
+ * const {mesh, ranges} = meshes.batchMeshes([meshA, meshB]);
+ * const {pos, tri} = meshes.toTensors(mesh);
+ * const clip = tf.squeeze(mat4.transformPos(mvp, pos), [0]); // range mode takes [V,4]
+ * const {rast} = rasterize(clip, tri, [256, 256], {ranges}); // image m: mesh m
+ * ```
  */
 export function batchMeshes(meshes: TriangleMesh[]): MeshBatch {
   if (!Array.isArray(meshes) || meshes.length === 0) {

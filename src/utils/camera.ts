@@ -114,6 +114,12 @@ export interface PerspectiveOptions {
 /**
  * OpenGL perspective projection from a vertical field of view: camera space (x right, y up, looking
  * down −z) to clip space; depths near..far map to NDC z −1..1.
+ * @param options - Field of view, aspect ratio and clipping range; numbers or scalar tensors.
+ * @returns The `[4,4]` projection (a tensor; differentiable with respect to every tensor option).
+ * @example
+ * ```ts
+ * const proj = cameras.perspective({fovy: Math.PI / 3, aspect: 4 / 3, near: 0.1, far: 100});
+ * ```
  */
 export function perspective(options: PerspectiveOptions): tf.Tensor2D {
   const {fovy, aspect, near, far} = options;
@@ -131,6 +137,15 @@ export function perspective(options: PerspectiveOptions): tf.Tensor2D {
 /**
  * The view matrix of a camera at `eye` looking at `target`, with `up` pointing up in the image: world
  * space to OpenGL camera space (x right, y up, looking down −z). A rigid transform.
+ * @param eye - The camera's position in world space.
+ * @param target - The point it looks at.
+ * @param up - The world direction that points up in the image.
+ * @returns The `[4,4]` view matrix.
+ * @example
+ * ```ts
+ * const view = cameras.lookAt([0, 1, 4], [0, 0, 0]);
+ * const clip = mat4.transformPos(cameras.compose(proj, view), pos);
+ * ```
  */
 export function lookAt(eye: Vec3, target: Vec3, up: Vec3 = [0, 1, 0]): tf.Tensor2D {
   return tf.tidy(() => Args.run('lookAt', [eye, target, up], build));
@@ -173,6 +188,12 @@ export interface OrbitOptions {
 /**
  * The view matrix of a camera on a sphere around `target` (y up): at
  * target + distance·(cos(elevation)·sin(azimuth), sin(elevation), cos(elevation)·cos(azimuth)), looking at it.
+ * @param options - Azimuth, elevation, distance and target; numbers or scalar tensors.
+ * @returns The `[4,4]` view matrix.
+ * @example
+ * ```ts
+ * const view = cameras.orbit({azimuth: 0.3, elevation: 0.2, distance: 4});
+ * ```
  */
 export function orbit(options: OrbitOptions): tf.Tensor2D {
   const {azimuth, elevation, distance, target = [0, 0, 0]} = options;
@@ -215,6 +236,12 @@ export interface IntrinsicsOptions {
  * space (x right, y down, looking down +z, as OpenCV's [R|t] produces) to clip space. A point that
  * OpenCV projects to pixel (u, v) lands on column u and, after the display flip
  * (`tf.reverse(image, 1)`), on row v of a `[height, width]` render; depths near..far map to NDC z −1..1.
+ * @param options - fx, fy, cx, cy in pixels, the image size and the clipping range.
+ * @returns The `[4,4]` projection.
+ * @example
+ * ```ts
+ * const proj = cameras.intrinsics({fx: 500, fy: 500, cx: 319.5, cy: 239.5, width: 640, height: 480, near: 0.1, far: 10});
+ * ```
  */
 export function intrinsics(options: IntrinsicsOptions): tf.Tensor2D {
   const {fx, fy, cx, cy, width, height, near, far} = options;
@@ -253,7 +280,15 @@ export function intrinsics(options: IntrinsicsOptions): tf.Tensor2D {
   }
 }
 
-/** The product of the matrices from left to right (the rightmost applies first), as a tensor. */
+/**
+ * The product of the matrices from left to right (the rightmost applies first), as a tensor.
+ * @param ms - 4×4 matrices (arrays of 16 numbers, or `[4,4]` tensors).
+ * @returns Their product, a `[4,4]` tensor.
+ * @example
+ * ```ts
+ * const mvp = cameras.compose(proj, view, model);
+ * ```
+ */
 export function compose(...ms: (Mat4 | tf.Tensor)[]): tf.Tensor2D {
   if (ms.length === 0) throw new Error(`cameras.compose: needs at least one matrix`);
   return tf.tidy(() => {

@@ -7,7 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /** A 4×4 matrix: 16 numbers, row-major, acting on column vectors. */
 export type Mat4 = number[];
 
-/** The identity matrix. */
+/**
+ * The identity matrix.
+ * @returns The matrix (16 numbers, row-major).
+ */
 export function identity(): Mat4 {
   return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 }
@@ -17,6 +20,10 @@ export function identity(): Mat4 {
  * @param a - the left factor.
  * @param b - the right factor.
  * @returns a·b.
+ * @example
+ * ```ts
+ * const m = mat4.multiply(mat4.translate(0, 0, -3), mat4.rotateY(0.5)); // rotate, then move
+ * ```
  */
 export function multiply(a: Mat4, b: Mat4): Mat4 {
   const out = new Array(16).fill(0);
@@ -28,12 +35,26 @@ export function multiply(a: Mat4, b: Mat4): Mat4 {
   return out;
 }
 
-/** The product of the matrices from left to right (the rightmost applies first). */
+/**
+ * The product of the matrices from left to right (the rightmost applies first).
+ * @param ms - The matrices.
+ * @returns The matrix (16 numbers, row-major).
+ * @example
+ * ```ts
+ * const model = mat4.compose(mat4.translate(0, 0, -3), mat4.rotateY(0.5), mat4.scale(2));
+ * ```
+ */
 export function compose(...ms: Mat4[]): Mat4 {
   return ms.reduce(multiply, identity());
 }
 
-/** A translation by (x, y, z). */
+/**
+ * A translation by (x, y, z).
+ * @param x - Offset along x.
+ * @param y - Offset along y.
+ * @param z - Offset along z.
+ * @returns The matrix (16 numbers, row-major).
+ */
 export function translate(x: number, y: number, z: number): Mat4 {
   return [1, 0, 0, x, 0, 1, 0, y, 0, 0, 1, z, 0, 0, 0, 1];
 }
@@ -41,26 +62,42 @@ export function translate(x: number, y: number, z: number): Mat4 {
 /**
  * A scaling by (x, y, z).
  * @defaultValue y and z default to x (uniform scaling)
+ * @param x - Factor along x.
+ * @param y - Factor along y.
+ * @param z - Factor along z.
+ * @returns The matrix (16 numbers, row-major).
  */
 export function scale(x: number, y = x, z = x): Mat4 {
   return [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
 }
 
-/** A rotation by `angle` radians about the x axis (y towards z). */
+/**
+ * A rotation by `angle` radians about the x axis (y towards z).
+ * @param angle - In radians.
+ * @returns The matrix (16 numbers, row-major).
+ */
 export function rotateX(angle: number): Mat4 {
   const c = Math.cos(angle),
     s = Math.sin(angle);
   return [1, 0, 0, 0, 0, c, -s, 0, 0, s, c, 0, 0, 0, 0, 1];
 }
 
-/** A rotation by `angle` radians about the y axis (z towards x). */
+/**
+ * A rotation by `angle` radians about the y axis (z towards x).
+ * @param angle - In radians.
+ * @returns The matrix (16 numbers, row-major).
+ */
 export function rotateY(angle: number): Mat4 {
   const c = Math.cos(angle),
     s = Math.sin(angle);
   return [c, 0, s, 0, 0, 1, 0, 0, -s, 0, c, 0, 0, 0, 0, 1];
 }
 
-/** Rotation by a unit quaternion (w, x, y, z). */
+/**
+ * Rotation by a unit quaternion (w, x, y, z).
+ * @param q - The quaternion [w, x, y, z], of norm 1.
+ * @returns The matrix (16 numbers, row-major).
+ */
 export function fromQuaternion([w, x, y, z]: number[]): Mat4 {
   return [
     1 - 2 * (y * y + z * z),
@@ -85,6 +122,12 @@ export function fromQuaternion([w, x, y, z]: number[]): Mat4 {
 /**
  * A rotation drawn uniformly from SO(3), from three uniform numbers in [0, 1) (Shoemake's
  * method): pass `Math.random` or a seeded source.
+ * @param random - A source of uniform numbers in [0, 1).
+ * @returns The matrix (16 numbers, row-major).
+ * @example
+ * ```ts
+ * const r = mat4.randomRotation(Math.random);
+ * ```
  */
 export function randomRotation(random: () => number): Mat4 {
   const [u1, u2, u3] = [random(), random(), random()];
@@ -101,6 +144,11 @@ export function randomRotation(random: () => number): Mat4 {
 /**
  * OpenGL perspective projection. `x` is the half-width of the view at distance `near` divided by
  * `near` (tan of half the horizontal field of view); the aspect ratio is width/height.
+ * @param x - tan of half the horizontal field of view.
+ * @param near - Distance of the near clipping plane (> 0).
+ * @param far - Distance of the far clipping plane (> near).
+ * @param aspect - Width / height of the image.
+ * @returns The matrix (16 numbers, row-major).
  */
 export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
   const y = x / aspect;
@@ -127,6 +175,14 @@ export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
 /**
  * Transforms `[V,3]` positions by a 4×4 matrix (or `[N,4,4]` matrices, one per image) into
  * clip space: `[1,V,4]` (or `[N,V,4]`). Differentiable with respect to both.
+ * @param matrix - A 4×4 matrix (16 numbers or a `[4,4]` tensor), or `[N,4,4]` matrices.
+ * @param pos - `[V,3]` positions.
+ * @returns `[1,V,4]` (or `[N,V,4]`) clip-space positions, ready for {@link rasterize}.
+ * @example
+ * ```ts
+ * const clip = mat4.transformPos(mat4.compose(mat4.perspective(), mat4.translate(0, 0, -3)), pos);
+ * const {rast} = rasterize(clip, tri, [256, 256]);
+ * ```
  */
 export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {

@@ -56,7 +56,15 @@ export interface MeshTensors {
   texture?: tf.Tensor4D;
 }
 
-/** The mesh's arrays as tensors (the caller disposes them). */
+/**
+ * The mesh's arrays as tensors (the caller disposes them).
+ * @param mesh - The mesh (from a loader, {@link fromArrays} or {@link batchMeshes}).
+ * @returns Its arrays as tensors: `pos`, `tri`, `attrTri` and, when the mesh has them, `normals`, `uvs`, `texture`.
+ * @example
+ * ```ts
+ * const {pos, tri} = meshes.toTensors(meshes.fromArrays(meshes.cube()));
+ * ```
+ */
 export function toTensors(mesh: TriangleMesh): MeshTensors {
   const numTriangles = mesh.indices.length / 3;
   const out: MeshTensors = {
@@ -83,7 +91,11 @@ export interface Mesh {
   triangles: number[][];
 }
 
-/** The cube [−s, s]³: 8 vertices shared by 12 triangles (so every edge has two neighbours). */
+/**
+ * The cube [−s, s]³: 8 vertices shared by 12 triangles (so every edge has two neighbours).
+ * @param s - Half the edge length.
+ * @returns The cube's positions and triangles as nested arrays.
+ */
 export function cube(s = 0.5): Mesh {
   const positions: number[][] = [];
   for (let i = 0; i < 8; i++) positions.push([i & 1 ? s : -s, i & 2 ? s : -s, i & 4 ? s : -s]);
@@ -103,7 +115,11 @@ export function cube(s = 0.5): Mesh {
   return {positions, triangles};
 }
 
-/** A `Mesh` of nested arrays as a TriangleMesh. */
+/**
+ * A `Mesh` of nested arrays as a TriangleMesh.
+ * @param mesh - Positions and triangles as nested arrays.
+ * @returns The same mesh in flat typed arrays.
+ */
 export function fromArrays({positions, triangles}: Mesh): TriangleMesh {
   return {positions: Float32Array.from(positions.flat()), indices: Uint32Array.from(triangles.flat())};
 }

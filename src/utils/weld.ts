@@ -6,7 +6,11 @@ import type {TriangleMesh} from './mesh';
 
 /** Options of {@link weld}. */
 export interface WeldOptions {
-  /** Positions closer than this (in each coordinate's units, Euclidean) become one vertex; default 0 (equal only). */
+  /**
+   * Positions closer than this (in each coordinate's units, Euclidean) become one vertex; 0 merges equal positions
+   * only.
+   * @defaultValue `0`
+   */
   tolerance?: number;
 }
 
@@ -16,6 +20,13 @@ export interface WeldOptions {
  * original normals and uvs (the mesh's own `attributeIndices` if it had them, else its old
  * `indices`), so UV and normal seams survive. Triangles that lose a corner to the merge (two
  * corners on one vertex) are dropped. A merged vertex sits where its first occurrence was.
+ * @param mesh - The mesh to weld (it is not changed).
+ * @param options - The distance under which positions merge.
+ * @returns The welded mesh.
+ * @example
+ * ```ts
+ * const welded = meshes.weld(await loadGLTF('model.glb').then(m => m[0]), {tolerance: 1e-6});
+ * ```
  */
 export function weld(mesh: TriangleMesh, options: WeldOptions = {}): TriangleMesh {
   const tolerance = options.tolerance ?? 0;
