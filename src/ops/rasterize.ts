@@ -35,8 +35,8 @@ export interface RasterizeOptions {
   gradDb?: boolean;
   /**
    * How webgl and webgpu decide which pixels a triangle covers (docs/rasterize.md#coverage):
-   * - `'hardware'` (default): the graphics pipeline's own coverage and depth test (early depth
-   *   rejection on, 32-bit float depth), then u, v, z/w and rastDb resolved analytically at the
+   * - `'hardware'` (default): the graphics pipeline's own coverage and depth test (32-bit float
+   *   depth, none written by the shader), then u, v, z/w and rastDb resolved analytically at the
    *   pixel center for the triangle that won. The pipeline snaps vertices to a sub-pixel grid
    *   (1/256 px on desktop GPUs, 1/16 px on SwiftShader), so within that distance of an edge a pixel
    *   may go to the neighbour the exact rule would not pick; a pixel whose center lies a hair outside

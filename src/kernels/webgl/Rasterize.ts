@@ -2,6 +2,7 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
+import {provokingMesh} from '../shared/provoking';
 
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
@@ -14,6 +15,21 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
     const {height, width, ranges, coverage, cullMode} = attrs as unknown as RasterizeAttrs;
     const {rangeMode, numImages, numVertices, numTriangles} = meshLayout(pos, tri, {ranges});
+    const hardware = (coverage ?? 'hardware') === 'hardware';
+    // Before tri's upload, which moves its values off the CPU.
+    const elements =
+      hardware && numTriangles > 0
+        ? s.meshArrays(tri, `provoking:${numVertices}`, values => {
+            const {indices, triangle, corners} = provokingMesh(values, numVertices, 'last');
+            return {
+              indices,
+              attributes: [
+                {data: triangle, size: 1},
+                {data: corners, size: 4},
+              ],
+            };
+          })
+        : undefined;
     const posT = s.input(pos),
       triT = s.indices(tri, numVertices),
       peelT = peel ? s.input(peel) : null;
@@ -41,7 +57,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         n1 * pixels * 4,
       );
 
-    if ((coverage ?? 'hardware') === 'hardware') {
+    if (hardware) {
       // One draw per image, into its band (see rasterize_hardware_program.ts).
       const program = rasterHardwareProgram(s.ctx, peelT != null);
       for (let n0 = 0; n0 < numImages; n0 += bands) {
@@ -58,7 +74,6 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
               uImageSize: [width, height],
               uNumVertices: numVertices,
               uNumTriangles: numTriangles,
-              uFirst: rangeMode ? ranges[2 * n] : 0,
               uBase: rangeMode ? 0 : n * numVertices,
               uWinding,
               uBand: n - n0,
@@ -66,6 +81,8 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
             },
             textures: {uPos: posT.texture, uTri: triT.texture, ...(peelT ? {uPrevious: peelT.texture} : {})},
             mode: s.gl.TRIANGLES,
+            elements,
+            first: 3 * (rangeMode ? ranges[2 * n] : 0),
             count: 3 * count,
           });
         }

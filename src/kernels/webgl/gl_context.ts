@@ -43,6 +43,10 @@ export class DiffrastGL {
   readonly pendingTimes: PendingTime[] = [];
   /** The element buffer of our VAO (see BOX_BATCH). */
   boxIndices: WebGLBuffer | null = null;
+  /** Index lists and vertex attributes kept per input tensor (GlSession.meshArrays), least recently used first. */
+  readonly meshArrays = new Map<string, KeptMeshArrays>();
+  /** Their bytes. */
+  meshArrayBytes = 0;
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
 
@@ -129,6 +133,17 @@ const PIXEL_STORE: Array<[string, number | boolean]> = [
   ['UNPACK_FLIP_Y_WEBGL', false],
   ['UNPACK_PREMULTIPLY_ALPHA_WEBGL', false],
 ];
+
+/** A VAO of buffers derived from a tensor's values (see GlSession.meshArrays). */
+export interface KeptMeshArrays {
+  dataId: object;
+  vao: WebGLVertexArrayObject;
+  buffers: WebGLBuffer[];
+  bytes: number;
+}
+
+/** Bytes of mesh arrays kept per context (a 100k-triangle mesh's take about 3.6 MB). */
+export const MESH_ARRAY_BYTES = 64 * 2 ** 20;
 
 export interface Scratch {
   object: WebGLTexture | WebGLRenderbuffer;

@@ -15,6 +15,7 @@ import {kernelError, withKernelPrefix} from '../errors';
 import {
   BOX_BATCH,
   DiffrastGL,
+  MESH_ARRAY_BYTES,
   diffrastGL,
   FORCE_NO_FLOAT_BLEND_FLAG,
   glOf,
@@ -51,6 +52,14 @@ export interface Draw {
   first?: number;
   /** Draw `count` indices of the context's box index list from index `first` (see BOX_BATCH). */
   boxIndexed?: boolean;
+  /** Draw `count` indices of this VAO's element buffer (see meshArrays) from index `first`. */
+  elements?: WebGLVertexArrayObject;
+}
+
+/** An index list and integer vertex attributes (see GlSession.meshArrays). */
+export interface MeshArrays {
+  indices: Uint32Array;
+  attributes: Array<{data: Int32Array; size: number}>;
 }
 
 /** Integers a float32 holds exactly. */
@@ -166,6 +175,57 @@ export class GlSession {
       );
     }
     return this.input(info);
+  }
+
+  /**
+   * A VAO whose element buffer holds an index list (UNSIGNED_INT) and whose integer vertex attributes 0, 1, …
+   * hold per-vertex data (`size` ints per vertex each), both derived from the values of `owner` by `build`; kept
+   * by the context per tensor and `key` while the tensor lives (tensors are immutable): a fit's constant mesh is
+   * read and uploaded once. The values are taken where tfjs still holds them on the CPU, else read back once (a
+   * synchronous round trip).
+   */
+  meshArrays(owner: TensorInfo, key: string, build: (values: ArrayLike<number>) => MeshArrays): WebGLVertexArrayObject {
+    this.beforeDrawing('meshArrays');
+    const gl = this.gl,
+      ctx = this.ctx,
+      backend = this.backend;
+    const id = `${(owner.dataId as {id?: number}).id}:${key}`;
+    const have = ctx.meshArrays.get(id);
+    if (have?.dataId === owner.dataId) {
+      ctx.meshArrays.delete(id); // re-insert: most recently used last
+      ctx.meshArrays.set(id, have);
+      return have.vao;
+    }
+    const values = backend.texData.get(owner.dataId).values ?? backend.readSync(owner.dataId);
+    const {indices, attributes} = build(values as ArrayLike<number>);
+    const bytes = indices.byteLength + attributes.reduce((sum, a) => sum + a.data.byteLength, 0);
+    // Drop the arrays of disposed tensors, then the least recently used beyond the budget.
+    for (const [k, e] of ctx.meshArrays) {
+      const alive = backend.texData.has(e.dataId as never) && k !== id;
+      if (alive && ctx.meshArrayBytes + bytes <= MESH_ARRAY_BYTES) continue;
+      gl.deleteVertexArray(e.vao);
+      e.buffers.forEach(b => gl.deleteBuffer(b));
+      ctx.meshArrays.delete(k);
+      ctx.meshArrayBytes -= e.bytes;
+    }
+    const vao = gl.createVertexArray()!;
+    this.save('arrayBuffer', gl.getParameter(gl.ARRAY_BUFFER_BINDING), b => gl.bindBuffer(gl.ARRAY_BUFFER, b));
+    gl.bindVertexArray(vao); // the session restores tfjs's VAO
+    const buffers = [indices, ...attributes.map(a => a.data)].map((data, i) => {
+      const buffer = gl.createBuffer()!;
+      const target = i === 0 ? gl.ELEMENT_ARRAY_BUFFER : gl.ARRAY_BUFFER;
+      gl.bindBuffer(target, buffer);
+      gl.bufferData(target, data, gl.STATIC_DRAW);
+      if (i > 0) {
+        gl.enableVertexAttribArray(i - 1);
+        gl.vertexAttribIPointer(i - 1, attributes[i - 1].size, gl.INT, 0, 0);
+      }
+      return buffer;
+    });
+    gl.bindVertexArray(null);
+    ctx.meshArrays.set(id, {dataId: owner.dataId, vao, buffers, bytes});
+    ctx.meshArrayBytes += bytes;
+    return vao;
   }
 
   /** A float32 tensor of `values` for this call (uploaded now), disposed when the kernel ends. */
@@ -413,7 +473,7 @@ export class GlSession {
       if (d.depth) gl.clearBufferfv(gl.DEPTH, 0, [1]);
     }
     gl.useProgram(d.program.program);
-    gl.bindVertexArray(this.ctx.vao);
+    gl.bindVertexArray(d.elements ?? this.ctx.vao);
     d.program.samplers.forEach((name, unit) => {
       const textures = d.textures ?? {};
       if (!(name in textures)) this.fail(`program ${d.program.label}: no texture given for sampler ${name}`);
@@ -424,7 +484,7 @@ export class GlSession {
     if (d.boxIndexed) this.bindBoxIndices();
     if (d.count <= 0) return;
     this.timed(d.program.label, () => {
-      if (d.boxIndexed) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
+      if (d.boxIndexed || d.elements) gl.drawElements(d.mode, d.count, gl.UNSIGNED_INT, 4 * (d.first ?? 0));
       else gl.drawArrays(d.mode, d.first ?? 0, d.count);
     });
   }

@@ -1,14 +1,19 @@
 /**
  * Rasterize with hardware coverage (docs/rasterize.md#coverage): the triangles themselves, drawn
- * by the pipeline with its own coverage and depth test (early depth rejection stays on: the
- * fragment shader neither discards nor writes depth, except when peeling), one image per draw
- * into its band of the atlas (the viewport maps NDC onto the band and the pipeline clips to it).
- * The fragment shader resolves u, v, z/w and rastDb analytically at the exact pixel center for
- * the triangle it shades; the depth test keeps the nearest's. A center a hair outside that
- * triangle (the pipeline snaps vertices to a sub-pixel grid) gets clamped barycentrics.
+ * by the pipeline with its own coverage and depth test (the fragment shader writes no depth; it
+ * discards only skipped triangles' fragments, and peeled ones), one image per draw into its band
+ * of the atlas (the viewport maps NDC onto the band and the pipeline clips to it). The fragment
+ * shader resolves u, v, z/w and rastDb analytically at the exact pixel center for the triangle it
+ * shades; the depth test keeps the nearest's. A center a hair outside that triangle (the pipeline
+ * snaps vertices to a sub-pixel grid) gets clamped barycentrics.
  *
- * Each vertex reads its triangle's three corners: degenerate, non-finite, invalid and culled
- * triangles put all three at one point outside the view, which draws nothing.
+ * The draw is indexed (src/kernels/shared/provoking.ts): vertices are shared by their triangles, and
+ * each triangle's last (provoking) vertex, which provokes no other, gives the flat outputs. Every
+ * vertex reads the three corners of one triangle (its attributes name it; the same work for all, so
+ * no SIMD lanes wait on others) and sits at its own corner. A skipped triangle (degenerate,
+ * non-finite or culled) cannot move its shared vertices: its provoking vertex flags it (triangle −1)
+ * and its fragments are discarded. (SwiftShader runs depth tests after the fragment shader whether
+ * or not it may discard: measured no slower.)
  */
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, TRIANGLE_ID} from './glsl_common';
@@ -17,8 +22,9 @@ import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {DRAW_FRAGMENT} from './glsl_raster_draw';
 
 const VERTEX = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
-uniform int uFirst;    // first triangle of the image
-uniform int uBase;     // its first vertex row in pos
+layout(location = 0) in int aTriangle;   // the triangle whose corners this vertex reads, −1: none
+layout(location = 1) in ivec4 aCorners;  // its vertex indices, and which of them this vertex is
+uniform int uBase;     // the image's first vertex row in pos
 uniform int uWinding;  // the determinant sign drawn (0: both), see drawnWinding
 flat out vec4 vP0;
 flat out vec4 vP1;
@@ -26,20 +32,19 @@ flat out vec4 vP2;
 flat out int vTriangle;
 
 void main() {
-  int t = uFirst + gl_VertexID / 3, corner = gl_VertexID - 3 * (gl_VertexID / 3);
-  vTriangle = t;
+  vTriangle = -1;
   vP0 = vP1 = vP2 = vec4(0.0);
-  gl_Position = vec4(2.0, 2.0, 0.0, 1.0);
-  ivec3 k = triangleCorners(t);
-  if (!validCorners(k)) return;
-  vec4 p0 = vertexPos(uBase + k.x), p1 = vertexPos(uBase + k.y), p2 = vertexPos(uBase + k.z);
+  gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
+  if (aTriangle < 0) return;  // an invalid triangle's: drawn three times, no area
+  vec4 p0 = vertexPos(uBase + aCorners.x), p1 = vertexPos(uBase + aCorners.y), p2 = vertexPos(uBase + aCorners.z);
+  gl_Position = aCorners.w == 0 ? p0 : aCorners.w == 1 ? p1 : p2;
   float det = screenDeterminant(p0, p1, p2);
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
   if (uWinding != 0 && sign(det) != float(uWinding)) return;  // culled
+  vTriangle = aTriangle;
   vP0 = p0;
   vP1 = p1;
   vP2 = p2;
-  gl_Position = corner == 0 ? p0 : corner == 1 ? p1 : p2;
 }
 `;
 
@@ -49,6 +54,7 @@ uniform int uBand;   // atlas band of the image
 uniform int uImage;
 
 void main() {
+  if (vTriangle < 0) discard;  // skipped (see the header)
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
   vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, uImageSize));
   vec3 alpha, beta;
