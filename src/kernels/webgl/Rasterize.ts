@@ -7,14 +7,14 @@ import {provokingMesh} from '../shared/provoking';
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
-import {rasterHardwareProgram} from './rasterize_hardware_program';
+import {rasterHardwareProgram, rasterPositionsProgram} from './rasterize_hardware_program';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
 export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Rasterize, s => {
     const {pos, tri, peel} = unpackInputs<RasterizeInputs>(inputs, attrs!);
     const {height, width, ranges, coverage, cullMode} = attrs as unknown as RasterizeAttrs;
-    const {rangeMode, numImages, numVertices, numTriangles} = meshLayout(pos, tri, {ranges});
+    const {rangeMode, numImages, numVertices, numTriangles, posRows} = meshLayout(pos, tri, {ranges});
     const hardware = (coverage ?? 'hardware') === 'hardware';
     // Before tri's upload, which moves its values off the CPU.
     const elements =
@@ -58,7 +58,9 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       );
 
     if (hardware) {
-      // One draw per image, into its band (see rasterize_hardware_program.ts).
+      // pos as RGBA texels, then one draw per image, into its band (see rasterize_hardware_program.ts).
+      const positions = scratchGrid(s, 'raster.positions', posRows);
+      elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
       const program = rasterHardwareProgram(s.ctx, peelT != null);
       for (let n0 = 0; n0 < numImages; n0 += bands) {
         const n1 = Math.min(numImages, n0 + bands);
@@ -79,7 +81,12 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
               uBand: n - n0,
               uImage: n,
             },
-            textures: {uPos: posT.texture, uTri: triT.texture, ...(peelT ? {uPrevious: peelT.texture} : {})},
+            textures: {
+              uPos: posT.texture,
+              uTri: triT.texture,
+              uPositions: positions.texture,
+              ...(peelT ? {uPrevious: peelT.texture} : {}),
+            },
             mode: s.gl.TRIANGLES,
             elements,
             first: 3 * (rangeMode ? ranges[2 * n] : 0),

@@ -16,12 +16,14 @@
  * or not it may discard: measured no slower.)
  */
 import {DiffrastGL} from './gl_context';
-import {FETCH, HEADER, TRIANGLE_ID} from './glsl_common';
+import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {DRAW_FRAGMENT} from './glsl_raster_draw';
+import {elementProgram} from './passes';
 
 const VERTEX = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
+uniform sampler2D uPositions;  // pos, one RGBA texel per row (rasterPositionsProgram)
 layout(location = 0) in int aTriangle;   // the triangle whose corners this vertex reads, −1: none
 layout(location = 1) in ivec4 aCorners;  // its vertex indices, and which of them this vertex is
 uniform int uBase;     // the image's first vertex row in pos
@@ -36,7 +38,8 @@ void main() {
   vP0 = vP1 = vP2 = vec4(0.0);
   gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
   if (aTriangle < 0) return;  // an invalid triangle's: drawn three times, no area
-  vec4 p0 = vertexPos(uBase + aCorners.x), p1 = vertexPos(uBase + aCorners.y), p2 = vertexPos(uBase + aCorners.z);
+  vec4 p0 = fetchTexel(uPositions, uBase + aCorners.x), p1 = fetchTexel(uPositions, uBase + aCorners.y),
+       p2 = fetchTexel(uPositions, uBase + aCorners.z);
   gl_Position = aCorners.w == 0 ? p0 : aCorners.w == 1 ? p1 : p2;
   float det = screenDeterminant(p0, p1, p2);
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
@@ -63,6 +66,22 @@ void main() {
   writeResolved(a, alpha, beta);
 }
 `;
+}
+
+/**
+ * pos's rows as RGBA texels: the draw's vertices read three texels each, not twelve floats (each
+ * with its own cell arithmetic).
+ */
+export function rasterPositionsProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'rasterize-positions',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uPos;
+out vec4 outPosition;
+void main() { outPosition = fetch4(uPos, outputIndex()); }
+`,
+  );
 }
 
 /** The hardware-coverage raster program; the peeling variant discards (its own program). */
