@@ -1,5 +1,6 @@
 /** The instanced/range bookkeeping every backend's kernels share (src/kernels/shared/layout.ts). */
 import {attributeLayout, imageTriangles, meshLayout, validTriangle} from '../src/kernels/shared/layout';
+import {provokingMesh} from '../src/kernels/shared/provoking';
 
 describe('layout', () => {
   const shaped = (...shape: number[]) => ({shape});
@@ -46,4 +47,36 @@ describe('layout', () => {
     expect(attributeLayout(shaped(1, 6, 5), rast)).toEqual({...shared, attrStride: 0, attrRows: 6});
     expect(attributeLayout(shaped(2, 6, 5), rast)).toEqual({...shared, perImage: true, attrStride: 6, attrRows: 12});
   });
+});
+
+describe('provokingMesh', () => {
+  // A strip of a fan and an invalid triangle: 5 vertices, more triangles than a vertex each can provoke.
+  const tri = [0, 1, 2, 0, 2, 3, 0, 3, 4, 0, 4, 1, 1, 4, 2, 0, 9, 1];
+  const V = 5;
+
+  for (const order of ['first', 'last'] as const) {
+    it(`gives each valid triangle a provoking vertex of its own at its corner (${order})`, () => {
+      const {indices, triangle, corners} = provokingMesh(tri, V, order);
+      const seen = new Set<number>();
+      for (let t = 0; t < tri.length / 3; t++) {
+        const k = tri.slice(3 * t, 3 * t + 3);
+        const drawn = Array.from(indices.slice(3 * t, 3 * t + 3));
+        if (t === 5) {
+          // invalid: one vertex three times, which reads no triangle
+          expect(new Set(drawn).size).toBe(1);
+          expect(triangle[drawn[0]]).toBe(-1);
+          continue;
+        }
+        const own = order === 'first' ? drawn[0] : drawn[2];
+        expect(seen.has(own)).toBe(false);
+        seen.add(own);
+        expect(triangle[own]).toBe(t);
+        expect(Array.from(corners.slice(4 * own, 4 * own + 3))).toEqual(k);
+        // Every drawn vertex sits at its triangle's corner, and the corners keep the winding (a rotation of k).
+        const at = drawn.map(v => corners[4 * v + corners[4 * v + 3]]);
+        const rotations = [0, 1, 2].map(r => [k[r], k[(r + 1) % 3], k[(r + 2) % 3]]);
+        expect(rotations).toContain(at);
+      }
+    });
+  }
 });
