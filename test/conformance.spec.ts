@@ -418,7 +418,7 @@ for (int q = 0; q < 4; q++) r[q] = q == b.corner ? -1.0 : float(b.texel[q]);
 r[4] = float(b.corner); r[5] = b.frac.x; r[6] = b.frac.y; r[7] = b.scale.x; r[8] = b.scale.y;`;
 const BILINEAR_WGSL = `let b = bilinearTaps(i32(arg(3)), i32(arg(4)), i32(arg(2)), vec2f(arg(0), arg(1)));
 for (var q = 0; q < 4; q++) { r[q] = select(f32(b.addr[q]), -1.0, q == b.corner); }
-r[4] = f32(b.corner); r[5] = b.f.x; r[6] = b.f.y; r[7] = b.dxy.x; r[8] = b.dxy.y;`;
+r[4] = f32(b.corner); r[5] = b.frac.x; r[6] = b.frac.y; r[7] = b.scale.x; r[8] = b.scale.y;`;
 
 /** Runs one shader function over `cases` and returns its outputs per case. */
 async function run(
@@ -559,7 +559,7 @@ for (int slot = 0; slot < 2; slot++) {
   r[o + 9] = float(b.level); r[o + 10] = levelWeight(L, slot);
 }`
         : `let L = setupLookup(i32(arg(0)));
-r[0] = select(0.0, 1.0, L.ok); r[1] = f32(L.nt); r[2] = f32(L.face); r[3] = L.st.x; r[4] = L.st.y;
+r[0] = select(0.0, 1.0, L.valid); r[1] = f32(L.nt); r[2] = f32(L.face); r[3] = L.st.x; r[4] = L.st.y;
 r[5] = select(0.0, 1.0, L.stClamped.x); r[6] = select(0.0, 1.0, L.stClamped.y); r[7] = f32(L.l0); r[8] = f32(L.l1);
 r[9] = L.f; r[10] = select(0.0, 1.0, L.lodActive); r[11] = f32(L.used);
 for (var k = 0; k < 4; k++) { r[12 + k] = L.lodGrad[k]; }
@@ -568,7 +568,7 @@ for (var slot = 0; slot < 2; slot++) {
   let b = lookupTaps(L, slot);
   let o = ${LOOKUP_OUTPUTS} + ${TAP_OUTPUTS} * slot;
   for (var q = 0; q < 4; q++) { r[o + q] = select(f32(b.addr[q]), -1.0, q == b.corner); }
-  r[o + 4] = f32(b.corner); r[o + 5] = b.f.x; r[o + 6] = b.f.y; r[o + 7] = b.dxy.x; r[o + 8] = b.dxy.y;
+  r[o + 4] = f32(b.corner); r[o + 5] = b.frac.x; r[o + 6] = b.frac.y; r[o + 7] = b.scale.x; r[o + 8] = b.scale.y;
   r[o + 9] = f32(b.level); r[o + 10] = levelWeight(L, slot);
 }`,
       cases,

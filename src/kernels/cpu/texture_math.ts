@@ -44,7 +44,8 @@ export interface TextureGrads {
 /**
  * The four bilinear taps T00, T10, T01, T11 of one level. A tap reads the sum of up to three
  * texels with shares: one texel normally, none outside a 'zero' texture, and three (⅓ each) for
- * the missing corner of a cube face.
+ * the missing corner of a cube face. The shaders' Taps hold the same values: (fx, fy) is their `frac`,
+ * (dxds, dydt) their `scale`; a shader names a cube corner's tap (`corner`) instead of listing shares.
  */
 export class Taps {
   readonly offsets = new Int32Array(12);

@@ -47,7 +47,7 @@ const FORWARD_WGSL = `
   if (pix >= U.count) { return; }
   let C = U.channels;
   let k = setupLookup(pix);
-  if (!k.ok) {
+  if (!k.valid) {
     for (var c = 0; c < C; c++) { out[pix * C + c] = 0.0; }
     return;
   }
@@ -96,7 +96,7 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { grads[daAt + pix * daDim + i] = 0.0; } }
   if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
   let k = setupLookup(pix);
-  if (!k.ok || U.filterMode == ${FILTER_CODES.nearest}) { return; }
+  if (!k.valid || U.filterMode == ${FILTER_CODES.nearest}) { return; }
   var dst = vec2f(0.0);
   var dLod = 0.0;
   let t0 = lookupTaps(k, 0);
@@ -114,7 +114,7 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
       let t01 = tapValue(t, 2, c);
       let t11 = tapValue(t, 3, c);
       let cross = t11 + t00 - t10 - t01;
-      dst += gc * t.dxy * vec2f((t10 - t00) + t.f.y * cross, (t01 - t00) + t.f.x * cross);
+      dst += gc * t.scale * vec2f((t10 - t00) + t.frac.y * cross, (t01 - t00) + t.frac.x * cross);
     }
   }
   if (k.lodActive && k.used == 2) {
@@ -190,7 +190,7 @@ fn flushSlot(key: i32, g: vec4f) {
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
     let k = setupLookup(pix);
-    if (!k.ok) { continue; }
+    if (!k.valid) { continue; }
     var dyc = vec4f(0.0);
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }

@@ -68,12 +68,12 @@ struct Taps {
   addr: vec4<i32>,
   corner: i32,
   level: i32,
-  f: vec2f,
+  frac: vec2f,
   // d(texel x)/ds and d(texel y)/dt: the level size, 0 where the coordinate was clamped
-  dxy: vec2f,
+  scale: vec2f,
 };
 fn tapWeights(t: Taps) -> vec4f {
-  return vec4f((1.0 - t.f.x) * (1.0 - t.f.y), t.f.x * (1.0 - t.f.y), (1.0 - t.f.x) * t.f.y, t.f.x * t.f.y);
+  return vec4f((1.0 - t.frac.x) * (1.0 - t.frac.y), t.frac.x * (1.0 - t.frac.y), (1.0 - t.frac.x) * t.frac.y, t.frac.x * t.frac.y);
 }
 fn levelSize(l: i32) -> vec2<i32> { return levels[l].yz; }  // (height, width)
 fn texelAddr(l: i32, nt: i32, face: i32, i: i32, j: i32) -> i32 {
@@ -112,15 +112,15 @@ fn bilinearTaps(l: i32, nt: i32, face: i32, st: vec2f) -> Taps {
   var s = st;
   if (U.boundaryMode == ${BOUNDARY_CODES.wrap}) { s -= floor(s); }
   var x = s * size - 0.5;
-  t.dxy = size;
+  t.scale = size;
   if (U.boundaryMode == ${BOUNDARY_CODES.clamp}) {
     // A clamped coordinate reads the border texel whatever s is: its derivative is 0.
-    if (!(x.x > 0.0 && x.x < size.x - 1.0)) { t.dxy.x = 0.0; }
-    if (!(x.y > 0.0 && x.y < size.y - 1.0)) { t.dxy.y = 0.0; }
+    if (!(x.x > 0.0 && x.x < size.x - 1.0)) { t.scale.x = 0.0; }
+    if (!(x.y > 0.0 && x.y < size.y - 1.0)) { t.scale.y = 0.0; }
     x = clamp(x, vec2f(0.0), size - 1.0);
   }
   let i0 = vec2<i32>(floor(x));
-  t.f = x - floor(x);
+  t.frac = x - floor(x);
   for (var q = 0; q < 4; q++) {
     var i = i0.x + (q & 1);
     var j = i0.y + (q >> 1u);
@@ -152,7 +152,7 @@ fn bilinearTaps(l: i32, nt: i32, face: i32, st: vec2f) -> Taps {
 
 // Everything a pixel's lookup needs before reading texels.
 struct Lookup {
-  ok: bool,           // false: output 0, no gradient (a cube direction without a face)
+  valid: bool,        // false: output 0, no gradient (a cube direction without a face)
   nt: i32,
   face: i32,
   dir: vec3f,
@@ -242,7 +242,7 @@ fn chooseLevels(lodIn: f32, filterMode: i32, maxLevel: i32) -> Levels {
 
 fn setupLookup(pix: i32) -> Lookup {
   var k: Lookup;
-  k.ok = false;
+  k.valid = false;
   let n = pix / U.pixels;
   k.nt = select(0, n, U.texBatch > 1);
   k.face = 0;
@@ -259,7 +259,7 @@ fn setupLookup(pix: i32) -> Lookup {
   } else {
     k.st = vec2f(uv[2 * pix], uv[2 * pix + 1]);
   }
-  k.ok = true;
+  k.valid = true;
   k.l0 = 0;
   k.l1 = 0;
   k.f = 0.0;
@@ -285,7 +285,7 @@ fn setupLookup(pix: i32) -> Lookup {
 fn lookupTaps(k: Lookup, slot: i32) -> Taps {
   if (U.filterMode == ${FILTER_CODES.nearest}) {
     var t = nearestTaps(k.nt, k.face, k.st);
-    t.f = vec2f(0.0);
+    t.frac = vec2f(0.0);
     return t;
   }
   return bilinearTaps(select(k.l0, k.l1, slot == 1), k.nt, k.face, k.st);
