@@ -10,6 +10,8 @@
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs-core';
 
+import {checkOptions, optionNames} from './ops/checks';
+
 /** The adapter Dawn gave: `software` is true for a CPU renderer (SwiftShader, llvmpipe) or a fallback adapter. */
 export interface WebGPUAdapterInfo {
   /** The adapter's vendor, as GPUAdapterInfo names it (e.g. 'google' for SwiftShader). */
@@ -91,6 +93,7 @@ async function whyNoAdapter(): Promise<string> {
  * ```
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUAdapterInfo> {
+  checkOptions('initWebGPU', options, optionNames<InitWebGPUOptions>({dawnOptions: true, setBackend: true}));
   let dawn: {create(options: string[]): GPU; globals: object};
   try {
     dawn = (await import('webgpu')) as unknown as typeof dawn;

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
+const inNode = (globalThis as {process?: {versions?: {node?: string}}}).process?.versions?.node != null;
+
 describe('options', () => {
   const pos = () =>
     tf.tensor3d([
@@ -68,6 +70,27 @@ describe('options', () => {
     });
   });
 
+  it('the camera builders and weld check their options too', () => {
+    tf.tidy(() => {
+      expect(() => dr.cameras.perspective(any({fovy: 1, aspect: 1, near: 0.1, far: 10, fov: 1}))).toThrowError(
+        "cameras.perspective: unknown option 'fov'; did you mean 'fovy'? valid options: fovy, aspect, near, far",
+      );
+      expect(() => dr.cameras.orbit(any({azimuth: 0, elevation: 0, distance: 2, targets: [0, 0, 0]}))).toThrowError(
+        "cameras.orbit: unknown option 'targets'; did you mean 'target'? valid options: azimuth, elevation, distance, " +
+          'target',
+      );
+      const k = {fx: 1, fy: 1, cx: 0, cy: 0, width: 4, height: 4, near: 0.1, far: 10};
+      expect(() => dr.cameras.intrinsics(any({...k, Cx: 0}))).toThrowError(
+        /^cameras\.intrinsics: unknown option 'Cx'; did you mean 'cx'\? valid options: fx, fy, cx, cy, width, height/,
+      );
+      expect(dr.cameras.intrinsics(k).shape).toEqual([4, 4]);
+    });
+    const mesh = {positions: new Float32Array(9), indices: new Uint32Array([0, 1, 2])};
+    expect(() => dr.meshes.weld(mesh as any, any({tol: 1e-6}))).toThrowError(
+      "weld: unknown option 'tol'; valid options: tolerance",
+    );
+  });
+
   it('accepts every valid option name, also with undefined values', () => {
     tf.tidy(() => {
       const {rast, rastDb} = dr.rasterize(pos(), tri(), [4, 4], {ranges: undefined, gradDb: false});
@@ -87,3 +110,15 @@ describe('options', () => {
     });
   });
 });
+
+if (inNode) {
+  describe('options (Node)', () => {
+    it('initWebGPU checks its options before it loads Dawn', async () => {
+      // A computed specifier: the browser bundle must not pull in Dawn.
+      const {initWebGPU} = await import(['..', 'src', 'node_webgpu.ts'].join('/'));
+      await expectAsync(initWebGPU({setbackend: false})).toBeRejectedWithError(
+        "initWebGPU: unknown option 'setbackend'; did you mean 'setBackend'? valid options: dawnOptions, setBackend",
+      );
+    });
+  });
+}

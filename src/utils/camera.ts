@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {checkOptions, optionNames} from '../ops/checks';
 import type {Mat4} from './matrix';
 
 /** A number, or a scalar tensor (to differentiate through the camera). */
@@ -111,6 +112,8 @@ export interface PerspectiveOptions {
   far: Scalar;
 }
 
+const PERSPECTIVE_OPTIONS = optionNames<PerspectiveOptions>({fovy: true, aspect: true, near: true, far: true});
+
 /**
  * OpenGL perspective projection from a vertical field of view: camera space (x right, y up, looking
  * down −z) to clip space; depths near..far map to NDC z −1..1.
@@ -122,6 +125,7 @@ export interface PerspectiveOptions {
  * ```
  */
 export function perspective(options: PerspectiveOptions): tf.Tensor2D {
+  checkOptions('cameras.perspective', options, PERSPECTIVE_OPTIONS);
   const {fovy, aspect, near, far} = options;
   return tf.tidy(() => Args.run('perspective', [fovy, aspect, near, far], build));
   function build<T>(a: Args<T>): tf.Tensor2D {
@@ -185,6 +189,8 @@ export interface OrbitOptions {
   target?: Vec3;
 }
 
+const ORBIT_OPTIONS = optionNames<OrbitOptions>({azimuth: true, elevation: true, distance: true, target: true});
+
 /**
  * The view matrix of a camera on a sphere around `target` (y up): at
  * target + distance·(cos(elevation)·sin(azimuth), sin(elevation), cos(elevation)·cos(azimuth)), looking at it.
@@ -196,6 +202,7 @@ export interface OrbitOptions {
  * ```
  */
 export function orbit(options: OrbitOptions): tf.Tensor2D {
+  checkOptions('cameras.orbit', options, ORBIT_OPTIONS);
   const {azimuth, elevation, distance, target = [0, 0, 0]} = options;
   return tf.tidy(() => Args.run('orbit', [azimuth, elevation, distance, target], build));
   function build<T>(a: Args<T>): tf.Tensor2D {
@@ -231,6 +238,17 @@ export interface IntrinsicsOptions {
   far: Scalar;
 }
 
+const INTRINSICS_OPTIONS = optionNames<IntrinsicsOptions>({
+  fx: true,
+  fy: true,
+  cx: true,
+  cy: true,
+  width: true,
+  height: true,
+  near: true,
+  far: true,
+});
+
 /**
  * The projection of an OpenCV camera matrix K = [[fx, 0, cx], [0, fy, cy], [0, 0, 1]]: OpenCV camera
  * space (x right, y down, looking down +z, as OpenCV's [R|t] produces) to clip space. A point that
@@ -244,6 +262,7 @@ export interface IntrinsicsOptions {
  * ```
  */
 export function intrinsics(options: IntrinsicsOptions): tf.Tensor2D {
+  checkOptions('cameras.intrinsics', options, INTRINSICS_OPTIONS);
   const {fx, fy, cx, cy, width, height, near, far} = options;
   return tf.tidy(() => Args.run('intrinsics', [fx, fy, cx, cy, near, far], build));
   function build<T>(a: Args<T>): tf.Tensor2D {

@@ -2,6 +2,7 @@
  * Vertex welding: one index per position, so that antialias finds every edge's two triangles
  * (docs/antialias.md#topology). Attributes keep their own index list.
  */
+import {checkOptions, optionNames} from '../ops/checks';
 import type {TriangleMesh} from './mesh';
 
 /** Options of {@link weld}. */
@@ -29,6 +30,7 @@ export interface WeldOptions {
  * ```
  */
 export function weld(mesh: TriangleMesh, options: WeldOptions = {}): TriangleMesh {
+  checkOptions('weld', options, optionNames<WeldOptions>({tolerance: true}));
   const tolerance = options.tolerance ?? 0;
   if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) {
     throw new Error(`weld: tolerance must be a finite number ≥ 0, got ${JSON.stringify(options.tolerance)}`);
