@@ -106,13 +106,23 @@ void resolvePixel(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2
  */
 export const RESOLVE_GRAD = `
 const float A_EPSILON = ${shaderFloat(A_EPSILON)};  // keeps A away from zero
+// d/d(corners i, j) of α_k = y_i·w_j − y_j·w_i and β_k = x_j·w_i − x_i·w_j.
+void addEdgeGradientGrad(float dAlpha, float dBeta, vec4 pi, vec4 pj, inout vec4 dpi, inout vec4 dpj) {
+  dpi.y += dAlpha * pj.w;
+  dpj.w += dAlpha * pi.y;
+  dpj.y -= dAlpha * pi.w;
+  dpi.w -= dAlpha * pj.y;
+  dpj.x += dBeta * pi.w;
+  dpi.w += dBeta * pj.x;
+  dpi.x -= dBeta * pj.w;
+  dpj.w -= dBeta * pi.x;
+}
+// Straight-line, constant indices only: SwiftShader runs a loop-indexed local array lane by lane
+// through memory (the loops cost ~40% of rasterize's backward first pass).
 void resolvePixelGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, vec4 gdb, out vec4 dp[3]) {
   vec2 f = center.hi + center.lo;
-  vec2 q[3];
-  for (int c = 0; c < 3; c++) {
-    q[c] = relativeTo(p[c], center);
-    dp[c] = vec4(0.0);
-  }
+  vec2 q[3] = vec2[3](relativeTo(p[0], center), relativeTo(p[1], center), relativeTo(p[2], center));
+  dp[0] = dp[1] = dp[2] = vec4(0.0);
   vec3 a = vec3(cross2(q[1], q[2]), cross2(q[2], q[0]), cross2(q[0], q[1]));
   float A = a.x + a.y + a.z;
   float Ap = A + sign(A) * A_EPSILON;
@@ -132,25 +142,17 @@ void resolvePixelGrad(vec4 p[3], Center center, vec2 size, vec2 g, bool hasDb, v
     float dU = -(PX * sa + PY * sb), dV = -(QX * sa + QY * sb);
     float dA = -(PX * (alpha.x - u * sa) + PY * (beta.x - u * sb) + QX * (alpha.y - v * sa) + QY * (beta.y - v * sb)) / Ap;
     da += vec3(dU * (1.0 - u) - dV * v, -dU * u + dV * (1.0 - v), -dU * u - dV * v) / Ap + dA;
-    for (int k = 0; k < 3; k++) {
-      int i = (k + 1) % 3, j = (k + 2) % 3;
-      // α_k = y_i·w_j − y_j·w_i
-      dp[i].y += dAlpha[k] * p[j].w;
-      dp[j].w += dAlpha[k] * p[i].y;
-      dp[j].y -= dAlpha[k] * p[i].w;
-      dp[i].w -= dAlpha[k] * p[j].y;
-      // β_k = x_j·w_i − x_i·w_j
-      dp[j].x += dBeta[k] * p[i].w;
-      dp[i].w += dBeta[k] * p[j].x;
-      dp[i].x -= dBeta[k] * p[j].w;
-      dp[j].w -= dBeta[k] * p[i].x;
-    }
+    addEdgeGradientGrad(dAlpha.x, dBeta.x, p[1], p[2], dp[1], dp[2]);
+    addEdgeGradientGrad(dAlpha.y, dBeta.y, p[2], p[0], dp[2], dp[0]);
+    addEdgeGradientGrad(dAlpha.z, dBeta.z, p[0], p[1], dp[0], dp[1]);
   }
   // a0 = cross(q1, q2), a1 = cross(q2, q0), a2 = cross(q0, q1)
   vec2 dq[3];
   dq[0] = vec2(-da.y * q[2].y + da.z * q[1].y, da.y * q[2].x - da.z * q[1].x);
   dq[1] = vec2(da.x * q[2].y - da.z * q[0].y, -da.x * q[2].x + da.z * q[0].x);
   dq[2] = vec2(-da.x * q[1].y + da.y * q[0].y, da.x * q[1].x - da.y * q[0].x);
-  for (int c = 0; c < 3; c++) dp[c] += vec4(dq[c], 0.0, -dot(f, dq[c]));
+  dp[0] += vec4(dq[0], 0.0, -dot(f, dq[0]));
+  dp[1] += vec4(dq[1], 0.0, -dot(f, dq[1]));
+  dp[2] += vec4(dq[2], 0.0, -dot(f, dq[2]));
 }
 `;
