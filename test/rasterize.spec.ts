@@ -347,6 +347,41 @@ describeEachBackend('rasterize', backend => {
     expect(await rastDb.abs().max().data()).toEqual(new Float32Array([0]));
   });
 
+  it('draws the same from a tri held on the CPU and one computed on the GPU (folded mesh, culled, skipped)', async () => {
+    // webgpu draws indexed with shared vertices from a tri on the CPU, else three vertices per triangle.
+    const n = 20,
+      rng = new Rng(13);
+    const pos: number[] = [];
+    for (let y = 0; y <= n; y++)
+      for (let x = 0; x <= n; x++)
+        pos.push(-0.9 + (1.8 * x) / n + rng.uniform(-0.15, 0.15), -0.9 + (1.8 * y) / n + rng.uniform(-0.15, 0.15));
+    const clip = tf.tensor3d(
+      Array.from({length: (n + 1) ** 2}, (_, v) => [pos[2 * v], pos[2 * v + 1], rng.uniform(-0.5, 0.5), 1]).flat(),
+      [1, (n + 1) ** 2, 4],
+    );
+    const indices: number[] = [];
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        const v = y * (n + 1) + x;
+        indices.push(v, v + 1, v + n + 2, v, v + n + 2, v + n + 1);
+      }
+    indices.push(0, 0, 1, 0, 1, (n + 1) ** 2); // degenerate, out of range
+    const tri = () => tf.tensor2d(indices, [indices.length / 3, 3], 'int32');
+    const cpuTri = tri();
+    // (An op's inputs go to the GPU on webgpu, where they are larger than its CPU hand-off size.)
+    const gpuTri = tf.tidy(() => tf.add(tri(), tf.scalar(0, 'int32')) as tf.Tensor2D);
+    for (const cullMode of ['none', 'back'] as const) {
+      const a = dr.rasterize(clip, cpuTri, [48, 40], {cullMode}),
+        b = dr.rasterize(clip, gpuTri, [48, 40], {cullMode});
+      const ids = await a.rast.data();
+      expect(new Set(Array.from({length: ids.length / 4}, (_, i) => ids[4 * i + 3])).size).toBeGreaterThan(300);
+      expect(await b.rast.data()).toEqual(ids);
+      expect(await b.rastDb.data()).toEqual(await a.rastDb.data());
+      tf.dispose([a.rast, a.rastDb, b.rast, b.rastDb]);
+    }
+    tf.dispose([clip, cpuTri, gpuTri]);
+  });
+
   it('encodes ids above 2^24 by their bits', async () => {
     expect(dr.decodeTriangleId(16777216)).toBe(16777216);
     const T = (1 << 24) + 3;

@@ -2,6 +2,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout} from '../shared/layout';
+import {provokingMesh} from '../shared/provoking';
 
 import {gpuKernel} from './gpu_context';
 import {recordRasterize} from './rasterize_program';
@@ -13,6 +14,23 @@ export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, 
   const {rangeMode, numImages} = layout;
   const draws = Array.from({length: numImages}, (_, n) => imageTriangles(layout, ranges, n));
   const shape = [numImages, height, width, 4];
+  const hardware = (coverage ?? 'hardware') === 'hardware';
+  const {VERTEX, INDEX} = GPUBufferUsage;
+  // The indexed draw's arrays, kept per tri tensor; none when tfjs holds tri only on the GPU or they would
+  // be too big to keep (then three vertices per triangle).
+  const {numVertices, numTriangles} = layout;
+  const meshBytes = 12 * numTriangles + 20 * (numVertices + numTriangles + 1); // indices, then per vertex
+  const meshBuffers =
+    hardware && numTriangles > 0
+      ? call.meshBuffers(tri, `provoking:${numVertices}`, meshBytes, values => {
+          const {indices, triangle, corners} = provokingMesh(values, numVertices, 'first');
+          return [
+            {data: indices, usage: INDEX},
+            {data: triangle, usage: VERTEX},
+            {data: corners, usage: VERTEX},
+          ];
+        })
+      : null;
   const posBuffer = call.buffer(pos),
     triBuffer = call.buffer(tri),
     peelBuffer = peel ? call.buffer(peel) : null;
@@ -31,8 +49,9 @@ export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, 
       width,
       draws,
       rangeMode,
-      hardware: (coverage ?? 'hardware') === 'hardware',
+      hardware,
       winding: drawnWinding(cullMode ?? 'none'),
+      mesh: meshBuffers && {indices: meshBuffers[0], triangle: meshBuffers[1], corners: meshBuffers[2]},
     });
   }
   return [rast.info, rastDb.info] as TensorInfo[];

@@ -46,7 +46,7 @@ interface DeviceState {
   pendingTimes: PendingTime[];
   /** Uniform buffers by content, never written after creation: calls with the same values share one. */
   uniforms: Map<string, GPUBuffer>;
-  /** GPU copies of tensors tfjs keeps on the CPU (see GpuCall.buffer), by data id and type read. */
+  /** GPU buffers made from tensors tfjs keeps on the CPU (see GpuCall.buffer, GpuCall.meshBuffers), by data id and key. */
   hostCopies: Map<string, HostCopy>;
   /** Bytes of hostCopies. */
   hostCopyBytes: number;
@@ -54,7 +54,7 @@ interface DeviceState {
 
 interface HostCopy {
   dataId: object;
-  buffer: GPUBuffer;
+  buffers: GPUBuffer[];
   bytes: number;
 }
 
@@ -282,19 +282,44 @@ export class GpuCall {
 
   /** The kept GPU copy of a CPU-held tensor's values as f32 or i32 (see buffer). */
   private hostCopy(dataId: object, asFloat: boolean, stored: ArrayLike<number>): GPUBuffer {
+    return this.kept(dataId, String(asFloat), () => {
+      const typed = asFloat ? Float32Array : Int32Array;
+      // (A copy of a big index tensor costs seconds: pass typed values as they are.)
+      return [{data: stored instanceof typed ? stored : typed.from(stored), usage: GPUBufferUsage.STORAGE}];
+    })[0];
+  }
+
+  /**
+   * GPU buffers derived by `build` from the values of `t`, an int32 tensor tfjs keeps on the CPU, kept beside it
+   * per `key` while it lives (tensors are immutable: a fit's constant mesh is derived and uploaded once); null
+   * when tfjs holds its values only on the GPU, or when they could take more than the kept budget (`bytes`, an
+   * upper bound).
+   */
+  meshBuffers(
+    t: TensorInfo,
+    key: string,
+    bytes: number,
+    build: (values: ArrayLike<number>) => Array<{data: ArrayBufferView; usage: number}>,
+  ): GPUBuffer[] | null {
+    const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
+    if (stored.resource != null || stored.values == null || stored.dtype !== 'int32') return null;
+    if (bytes > MAX_HOST_COPY_BYTES) return null;
+    const values = stored.values;
+    return this.kept(t.dataId, key, () => build(values));
+  }
+
+  /** GPU buffers kept per tensor and key, made by `make` once (see hostCopy, meshBuffers). */
+  private kept(dataId: object, what: string, make: () => Array<{data: ArrayBufferView; usage: number}>): GPUBuffer[] {
     const copies = this.state.hostCopies;
-    const key = `${(dataId as {id?: number}).id}:${asFloat}`;
+    const key = `${(dataId as {id?: number}).id}:${what}`;
     const have = copies.get(key);
     if (have?.dataId === dataId) {
       copies.delete(key); // re-insert: most recently used last
       copies.set(key, have);
-      return have.buffer;
+      return have.buffers;
     }
-    const typed = asFloat ? Float32Array : Int32Array;
-    // (A copy of a big index tensor costs seconds: pass typed values as they are.)
-    const values = stored instanceof typed ? stored : typed.from(stored);
-    const buffer = this.dataBuffer(values, GPUBufferUsage.STORAGE, false);
-    const bytes = buffer.size;
+    const buffers = make().map(({data, usage}) => this.dataBuffer(data, usage, false));
+    const bytes = buffers.reduce((sum, b) => sum + b.size, 0);
     // Drop copies of disposed tensors, then the least recently used beyond the budget (destroyed
     // after this call's submit: an earlier binding of this call may still use one).
     for (const [k, c] of copies) {
@@ -302,11 +327,11 @@ export class GpuCall {
       if (alive && this.state.hostCopyBytes + bytes <= MAX_HOST_COPY_BYTES) continue;
       copies.delete(k);
       this.state.hostCopyBytes -= c.bytes;
-      this.scratch.push(c.buffer);
+      this.scratch.push(...c.buffers);
     }
-    copies.set(key, {dataId, buffer, bytes});
+    copies.set(key, {dataId, buffers, bytes});
     this.state.hostCopyBytes += bytes;
-    return buffer;
+    return buffers;
   }
 
   /** A scratch copy of `count` elements of `source` converted i32 → f32 (toFloat) or f32 → i32. */

@@ -5,10 +5,14 @@
  * (docs/rasterize.md#backend-differences says what that copy costs, and why it beats a compute
  * resolve).
  *
- * Two coverage modes (docs/rasterize.md#coverage), one vertex shader. 'hardware' draws the
- * triangles themselves: the pipeline's coverage and interpolated depth (depth32float, 'less', early
- * depth test on: the fragment shader neither discards nor writes depth) and resolves each shaded
- * fragment. 'exact' decides coverage in the fragment shader by the exact edge-function test (the cpu
+ * Two coverage modes (docs/rasterize.md#coverage). 'hardware' draws the triangles themselves: the
+ * pipeline's coverage and interpolated depth (depth32float, 'less'; the fragment shader writes no
+ * depth) and resolves each shaded fragment. Where tfjs keeps `tri` on the CPU the draw is indexed
+ * (src/kernels/shared/provoking.ts, arrays kept per tri tensor): vertices are shared, each reads one
+ * triangle's corners, and each triangle's flat outputs come from its first (provoking) vertex, which
+ * provokes no other; a skipped triangle cannot move its shared vertices, so its provoking vertex
+ * flags it (triangle −1) and its fragments are discarded. Else each triangle is three vertices of
+ * its own, drawn as the exact mode's are. 'exact' decides coverage in the fragment shader by the exact edge-function test (the cpu
  * reference's tie rule): each triangle is drawn as a slightly larger, conservative shape in screen
  * space (its edges pushed out by a quarter pixel, or its clipped bounding box when it crosses w = 0
  * or is a sliver), with w = 1 and the exact depth written from the shader, which turns early depth
@@ -192,6 +196,28 @@ struct VOut {
 
 struct Placed { at: vec4f, ok: bool };
 
+// Hardware coverage, indexed (see the header): a vertex reads the corners of one triangle (−1: none) and
+// sits at its corner corners.w; the flat outputs are the provoking (first) vertex's.
+@vertex fn vsIndexed(@location(0) triangle: i32, @location(1) corners: vec4<i32>,
+                     @builtin(instance_index) image: u32) -> VOut {
+  var out: VOut;
+  out.image = i32(image);
+  out.ids = vec4<i32>(-1);
+  out.position = vec4f(0.0, 0.0, 0.5, 1.0);
+  if (triangle < 0) { return out; }  // an invalid triangle's: drawn three times, no area
+  let c = loadCorners(select(i32(image) * U.numVertices, 0, U.rangeMode != 0), corners.xyz);
+  let p = drawnCorner(c, u32(corners.w));
+  out.position = vec4f(p.at.x, -p.at.y, p.at.z, p.at.w);
+  let det = screenDeterminant(c);
+  if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
+  if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
+  out.ids = vec4<i32>(triangle, corners.xyz);
+  out.p0 = c.p0;
+  out.p1 = c.p1;
+  out.p2 = c.p2;
+  return out;
+}
+
 // The pixel a fragment shades and its exact center.
 fn fragmentPixel(in: VOut) -> vec2<i32> { return vec2<i32>(i32(in.position.x), i32(in.position.y)); }
 fn fragmentCenter(px: vec2<i32>) -> Center { return pixelCenter(px, vec2<i32>(U.width, U.height)); }
@@ -205,11 +231,13 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
 }
 
 @fragment fn fs(in: VOut) -> Resolve {
+  if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
   let c = Corners(in.p0, in.p1, in.p2);
   return resolved(c, edgeFunctions(c, fragmentCenter(fragmentPixel(in))), u32(in.ids.x + 1));
 }
 
 @fragment fn fsPeel(in: VOut) -> Resolve {
+  if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
   let px = fragmentPixel(in);
   let c = Corners(in.p0, in.p1, in.p2);
   let a = edgeFunctions(c, fragmentCenter(px));
@@ -312,7 +340,15 @@ export interface RasterizeGpuArgs {
   hardware: boolean;
   /** See drawnWinding. */
   winding: number;
+  /** Hardware coverage: provokingMesh's index list and per-vertex triangle and corners (else three vertices per triangle). */
+  mesh: {indices: GPUBuffer; triangle: GPUBuffer; corners: GPUBuffer} | null;
 }
+
+/** The vertex buffers of vsIndexed: provokingMesh's triangle and corners. */
+const MESH_BUFFERS: GPUVertexBufferLayout[] = [
+  {arrayStride: 4, attributes: [{shaderLocation: 0, offset: 0, format: 'sint32'}]},
+  {arrayStride: 16, attributes: [{shaderLocation: 1, offset: 0, format: 'sint32x4'}]},
+];
 
 /** A render pipeline of bind group `bindings`, vertex and fragment entry points `vs` and `fs`. */
 function renderPipeline(
@@ -322,6 +358,7 @@ function renderPipeline(
   code: string,
   fragment: {entryPoint: string; targets: GPUColorTargetState[]},
   depthStencil?: GPUDepthStencilState,
+  vertex: {entryPoint: string; buffers?: GPUVertexBufferLayout[]} = {entryPoint: 'vs'},
 ): GPURenderPipeline {
   const module = device.createShaderModule({code: bindings.wgsl + code, label: key});
   return device.createRenderPipeline({
@@ -329,7 +366,7 @@ function renderPipeline(
     layout: device.createPipelineLayout({
       bindGroupLayouts: [bindings.layout(device, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT)],
     }),
-    vertex: {module, entryPoint: 'vs'},
+    vertex: {module, ...vertex},
     fragment: {module, ...fragment},
     primitive: {topology: 'triangle-list', cullMode: 'none'},
     depthStencil,
@@ -340,7 +377,8 @@ function renderPipeline(
 export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
   const peel = a.peel != null;
-  const key = a.hardware ? `rasterize/hardware${peel ? '-peel' : ''}` : 'rasterize/exact';
+  const indexed = a.hardware && a.mesh != null;
+  const key = a.hardware ? `rasterize/hardware${indexed ? '-indexed' : ''}${peel ? '-peel' : ''}` : 'rasterize/exact';
   const lib = ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVED_WGSL;
   const rgba32f: GPUColorTargetState[] = [{format: 'rgba32float'}, {format: 'rgba32float'}];
   const draw = call.pipeline(key, device =>
@@ -351,6 +389,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       lib + PEEL_WGSL + VERTEX_WGSL + (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
       {entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: a.hardware ? rgba32f : [{format: 'r32uint'}]},
       {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
+      indexed ? {entryPoint: 'vsIndexed', buffers: MESH_BUFFERS} : undefined,
     ),
   );
   const resolve = a.hardware
@@ -397,7 +436,14 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
     if (count > 0 && a.pos && a.tri) {
       pass.setPipeline(draw);
       pass.setBindGroup(0, drawGroup);
-      pass.draw(3 * count, 1, 3 * first, n);
+      if (a.mesh) {
+        pass.setIndexBuffer(a.mesh.indices, 'uint32');
+        pass.setVertexBuffer(0, a.mesh.triangle);
+        pass.setVertexBuffer(1, a.mesh.corners);
+        pass.drawIndexed(3 * count, 1, 3 * first, 0, n);
+      } else {
+        pass.draw(3 * count, 1, 3 * first, n);
+      }
     }
     pass.end();
     if (resolve && resolveGroup) {
