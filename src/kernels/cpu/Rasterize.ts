@@ -4,6 +4,7 @@ import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} 
 import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId, encodeTriangleId} from '../shared/triangle_id';
 
+import {keptFloat64} from './scratch';
 import {read, withOutputs} from './tensor_io';
 import {
   clippedBounds,
@@ -119,7 +120,8 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const posV = read(backend, pos) as Float32Array,
       triV = read(backend, tri) as Int32Array;
     const peelV = peel ? (read(backend, peel) as Float32Array) : null;
-    const depth = new Float64Array(pixels);
+    // Depth test in float64 (docs/rasterize.md#resolve); each image starts from a cleared depth.
+    const depth = keptFloat64(backend, 'rasterize depth', pixels);
     for (let n = 0; n < numImages; n++) {
       const {first, count, base} = imageTriangles(layout, ranges, n);
       depth.fill(Infinity);

@@ -1,0 +1,20 @@
+/**
+ * Image-sized scratch kept between calls, per backend. A kernel's outputs must be fresh arrays, but
+ * its own work arrays need not be: a fresh array of tens of MB costs a page fault on first touch of
+ * every 4 KB page, on every call (at 2048², more than the kernel's arithmetic on a virtual machine).
+ * Kept in a WeakMap keyed by the backend: released with it. Kernels are synchronous, so one array
+ * per backend and purpose is never in use twice at once.
+ */
+const kept = new Map<string, WeakMap<object, Float64Array>>();
+
+/** A float64 array of `length` for `purpose`, reused across calls on `backend` (contents undefined). */
+export function keptFloat64(backend: object, purpose: string, length: number): Float64Array {
+  if (!kept.has(purpose)) kept.set(purpose, new WeakMap());
+  const byBackend = kept.get(purpose)!;
+  let array = byBackend.get(backend);
+  if (array == null || array.length !== length) {
+    array = new Float64Array(length);
+    byBackend.set(backend, array);
+  }
+  return array;
+}
