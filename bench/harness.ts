@@ -88,6 +88,12 @@ export interface EntryResult {
    */
   cpuMedianMs?: number;
   cpuSamplesMs?: number[];
+  /**
+   * In Node: the median of the process's minor page faults per timed call. Each is a first touch of a fresh
+   * 4 KB page, as a fresh output of 32 MB or more always is (glibc maps such blocks anew), and costs some 10 µs
+   * on this virtual machine: at 2048² they are much of a cpu call's time.
+   */
+  pageFaultsMedian?: number;
   /** The first, untimed call (compiles shaders; decides the 30 s skip). */
   firstCallMs?: number;
   /** For an entry skipped as too slow: the call that decided it. */
@@ -146,6 +152,7 @@ interface Live {
   result: EntryResult;
   samples: number[];
   cpuSamples: number[];
+  faultSamples: number[];
   /** Net tensors made by this entry's own set-up, calls and teardown (entries interleave). */
   netTensors: number;
 }
@@ -187,7 +194,7 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
       Object.assign(result, {status: 'skipped', note: skip});
       continue;
     }
-    const l: Live = {timed, result, samples: [], cpuSamples: [], netTensors: 0};
+    const l: Live = {timed, result, samples: [], cpuSamples: [], faultSamples: [], netTensors: 0};
     try {
       await activate(timed);
       await own(l, () => timed.setup());
@@ -245,17 +252,25 @@ function cpuTimeMs(): number | undefined {
   return (user + system) / 1000;
 }
 
+/** The process's minor page faults so far, in Node (undefined in a page). */
+function pageFaults(): number | undefined {
+  if (typeof process === 'undefined' || typeof process.resourceUsage !== 'function') return undefined;
+  return process.resourceUsage().minorPageFault;
+}
+
 /** Warm-up, then `reps` rounds that each time one call of every live entry. */
 async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
-  /** One call: its wall time, and its CPU time where known. */
-  const call = async (l: Live): Promise<[number, number | undefined] | undefined> => {
+  /** One call: its wall time, and its CPU time and page faults where known. */
+  const call = async (l: Live): Promise<[number, number | undefined, number | undefined] | undefined> => {
     if (l.result.status !== 'ok') return undefined;
     try {
       await activate(l.timed);
+      const faults = pageFaults();
       const cpu = cpuTimeMs();
       const start = performance.now();
       await own(l, () => l.timed.run());
-      return [performance.now() - start, cpu == null ? undefined : cpuTimeMs()! - cpu];
+      const wall = performance.now() - start;
+      return [wall, cpu == null ? undefined : cpuTimeMs()! - cpu, faults == null ? undefined : pageFaults()! - faults];
     } catch (e) {
       Object.assign(l.result, {status: 'failed', note: describeError(e)});
       return undefined;
@@ -272,6 +287,7 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
       if (ms == null) continue;
       l.samples.push(ms[0]);
       if (ms[1] != null) l.cpuSamples.push(ms[1]);
+      if (ms[2] != null) l.faultSamples.push(ms[2]);
     }
   }
   for (const l of live) {
@@ -283,6 +299,7 @@ async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
         l.result.cpuMedianMs = median(l.cpuSamples) * (l.timed.scale ?? 1);
         l.result.cpuSamplesMs = l.cpuSamples.map(ms => Math.round(ms * 100) / 100);
       }
+      if (l.faultSamples.length) l.result.pageFaultsMedian = median(l.faultSamples) * (l.timed.scale ?? 1);
       if (l.timed.breakdown) {
         try {
           await activate(l.timed);

@@ -151,7 +151,15 @@ export function growth(report) {
         add: add ? ratioOf(at(add, 2048, t, key), at(add, 512, t, key)) : null,
       });
       // cpu: the same ratios of process CPU time (Node), which other processes' load does not inflate.
-      const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({at: t, ...grow(t), cpu: grow(t, 'cpuMedianMs')}));
+      // Page faults per call (Node), at 512² and 2048², the subject's and tf.add's: first touches of fresh pages.
+      const faults = t =>
+        [name, add].map(n => [512, 2048].map(size => (n ? at(n, size, t, 'pageFaultsMedian') : null)));
+      const pixels = [12, 5000, 100_000, 1_000_000].map(t => ({
+        at: t,
+        ...grow(t),
+        cpu: grow(t, 'cpuMedianMs'),
+        faults: faults(t),
+      }));
       const triangles = [256, 512, 1024, 2048].map(s => ({
         at: s,
         x: ratioOf(at(name, s, 1_000_000), at(name, s, 100_000)),
@@ -163,6 +171,13 @@ export function growth(report) {
   return out;
 }
 const ratioOf = (a, b) => (a != null && b != null ? a / b : null);
+
+/** "; page faults per call 512² → 2048²: …" from growth()'s [[subject 512², 2048²], [tf.add 512², 2048²]]. */
+function faultsText(faults) {
+  if (!faults || faults.flat().some(f => f == null)) return '';
+  const [[s0, s1], [a0, a1]] = faults;
+  return `; page faults per call 512² → 2048²: ${s0} → ${s1}, tf.add's ${a0} → ${a1}`;
+}
 
 /** For a missed target: the subject's most expensive passes (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), if measured. */
 function whereTimeGoes(e) {
@@ -299,7 +314,7 @@ export function targets(report) {
       const byCpu = g.pixels.some(x => x.cpu.x != null && x.cpu.add != null);
       const p = worst(
         g.pixels
-          .map(x => (byCpu ? {at: x.at, ...x.cpu} : x))
+          .map(x => (byCpu ? {at: x.at, ...x.cpu, faults: x.faults} : x))
           .filter(x => x.x != null && x.add != null)
           .map(x => ({...x, x: ratioOf(x.x, x.add)})),
       );
@@ -309,7 +324,9 @@ export function targets(report) {
           target: `${g.subject} ${g.op}: ${what}`,
           value: p.x,
           met: p.x <= CPU_GROWTH,
-          detail: `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}${byCpu ? ' (process CPU time)' : ' (wall time)'}`,
+          detail:
+            `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}${byCpu ? ' (process CPU time)' : ' (wall time)'}` +
+            faultsText(p.faults),
         });
       else missing(g.subject, what, g.op);
     } else {
