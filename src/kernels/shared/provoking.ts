@@ -16,6 +16,11 @@ export interface ProvokingMesh {
   corners: Int32Array;
 }
 
+/** An upper bound of a provoking mesh's bytes: its index list, and a triangle and 4 corners per vertex and copy. */
+export function provokingMeshBytes(numVertices: number, numTriangles: number): number {
+  return 12 * numTriangles + 20 * (numVertices + numTriangles + 1);
+}
+
 export function provokingMesh(tri: ArrayLike<number>, numVertices: number, provoking: 'first' | 'last'): ProvokingMesh {
   const count = Math.floor(tri.length / 3);
   const indices = new Uint32Array(3 * count);

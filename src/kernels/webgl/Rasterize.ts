@@ -2,7 +2,7 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
-import {provokingMesh} from '../shared/provoking';
+import {provokingMesh, provokingMeshBytes} from '../shared/provoking';
 
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
@@ -16,10 +16,11 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const {height, width, ranges, coverage, cullMode} = attrs as unknown as RasterizeAttrs;
     const {rangeMode, numImages, numVertices, numTriangles, posRows} = meshLayout(pos, tri, {ranges});
     const hardware = (coverage ?? 'hardware') === 'hardware';
-    // Before tri's upload, which moves its values off the CPU.
+    // Before tri's upload, which moves its values off the CPU. None when they would pass the kept budget: then
+    // three vertices per triangle.
     const elements =
       hardware && numTriangles > 0
-        ? s.meshArrays(tri, `provoking:${numVertices}`, values => {
+        ? s.meshArrays(tri, `provoking:${numVertices}`, provokingMeshBytes(numVertices, numTriangles), values => {
             const {indices, triangle, corners} = provokingMesh(values, numVertices, 'last');
             return {
               indices,
@@ -61,7 +62,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       // pos as RGBA texels, then one draw per image, into its band (see rasterize_hardware_program.ts).
       const positions = scratchGrid(s, 'raster.positions', posRows);
       elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
-      const program = rasterHardwareProgram(s.ctx, peelT != null);
+      const program = rasterHardwareProgram(s.ctx, peelT != null, elements != null);
       for (let n0 = 0; n0 < numImages; n0 += bands) {
         const n1 = Math.min(numImages, n0 + bands);
         for (let n = n0; n < n1; n++) {
@@ -88,7 +89,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
               ...(peelT ? {uPrevious: peelT.texture} : {}),
             },
             mode: s.gl.TRIANGLES,
-            elements,
+            elements: elements ?? undefined,
             first: 3 * (rangeMode ? ranges[2 * n] : 0),
             count: 3 * count,
           });

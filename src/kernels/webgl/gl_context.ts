@@ -5,6 +5,8 @@
 import type {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import {env} from '@tensorflow/tfjs-core';
 
+import {KeptPerTensor} from '../shared/kept_per_tensor';
+
 import {GlProgram} from './gl_program';
 
 /** Environment flag: behave as if EXT_float_blend were missing (tests the error path). */
@@ -43,10 +45,8 @@ export class DiffrastGL {
   readonly pendingTimes: PendingTime[] = [];
   /** The element buffer of our VAO (see BOX_BATCH). */
   boxIndices: WebGLBuffer | null = null;
-  /** Index lists and vertex attributes kept per input tensor (GlSession.meshArrays), least recently used first. */
-  readonly meshArrays = new Map<string, KeptMeshArrays>();
-  /** Their bytes. */
-  meshArrayBytes = 0;
+  /** GL objects derived from input tensors' values (GlSession.meshArrays, keptTextures). */
+  readonly kept = new KeptPerTensor<KeptGL>();
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
 
@@ -134,16 +134,12 @@ const PIXEL_STORE: Array<[string, number | boolean]> = [
   ['UNPACK_PREMULTIPLY_ALPHA_WEBGL', false],
 ];
 
-/** A VAO of buffers derived from a tensor's values (see GlSession.meshArrays). */
-export interface KeptMeshArrays {
-  dataId: object;
-  vao: WebGLVertexArrayObject;
+/** GL objects derived from a tensor's values (see GlSession.meshArrays, keptTextures). */
+export interface KeptGL {
+  vao: WebGLVertexArrayObject | null;
   buffers: WebGLBuffer[];
-  bytes: number;
+  textures: WebGLTexture[];
 }
-
-/** Bytes of mesh arrays kept per context (a 100k-triangle mesh's take about 3.6 MB). */
-export const MESH_ARRAY_BYTES = 64 * 2 ** 20;
 
 export interface Scratch {
   object: WebGLTexture | WebGLRenderbuffer;

@@ -15,10 +15,10 @@ import {kernelError, withKernelPrefix} from '../errors';
 import {
   BOX_BATCH,
   DiffrastGL,
-  MESH_ARRAY_BYTES,
   diffrastGL,
   FORCE_NO_FLOAT_BLEND_FLAG,
   glOf,
+  KeptGL,
   SCRATCH_BYTES,
   PROFILE_FLAG,
 } from './gl_context';
@@ -180,60 +180,113 @@ export class GlSession {
   /**
    * A VAO whose element buffer holds an index list (UNSIGNED_INT) and whose integer vertex attributes 0, 1, …
    * hold per-vertex data (`size` ints per vertex each), both derived from the values of `owner` by `build`; kept
-   * by the context per tensor and `key` while the tensor lives (tensors are immutable): a fit's constant mesh is
-   * read and uploaded once. The values are taken where tfjs still holds them on the CPU, else read back once (a
-   * synchronous round trip).
+   * per tensor and `key` (see kept). Null when they could take more than the kept budget (`bound`, an upper bound
+   * of their bytes).
    */
-  meshArrays(owner: TensorInfo, key: string, build: (values: ArrayLike<number>) => MeshArrays): WebGLVertexArrayObject {
+  meshArrays(
+    owner: TensorInfo,
+    key: string,
+    bound: number,
+    build: (values: ArrayLike<number>) => MeshArrays,
+  ): WebGLVertexArrayObject | null {
     this.beforeDrawing('meshArrays');
-    const gl = this.gl,
-      ctx = this.ctx,
-      backend = this.backend;
-    const id = `${(owner.dataId as {id?: number}).id}:${key}`;
-    const have = ctx.meshArrays.get(id);
-    if (have?.dataId === owner.dataId) {
-      ctx.meshArrays.delete(id); // re-insert: most recently used last
-      ctx.meshArrays.set(id, have);
-      return have.vao;
-    }
-    const values = backend.texData.get(owner.dataId).values ?? backend.readSync(owner.dataId);
-    const {indices, attributes} = build(values as ArrayLike<number>);
-    const bytes = indices.byteLength + attributes.reduce((sum, a) => sum + a.data.byteLength, 0);
-    // Drop the arrays of disposed tensors, then the least recently used beyond the budget.
-    for (const [k, e] of ctx.meshArrays) {
-      const alive = backend.texData.has(e.dataId as never) && k !== id;
-      if (alive && ctx.meshArrayBytes + bytes <= MESH_ARRAY_BYTES) continue;
-      gl.deleteVertexArray(e.vao);
-      e.buffers.forEach(b => gl.deleteBuffer(b));
-      ctx.meshArrays.delete(k);
-      ctx.meshArrayBytes -= e.bytes;
-    }
-    const vao = gl.createVertexArray()!;
-    this.save('arrayBuffer', gl.getParameter(gl.ARRAY_BUFFER_BINDING), b => gl.bindBuffer(gl.ARRAY_BUFFER, b));
-    gl.bindVertexArray(vao); // the session restores tfjs's VAO
-    const buffers = [indices, ...attributes.map(a => a.data)].map((data, i) => {
-      const buffer = gl.createBuffer()!;
-      const target = i === 0 ? gl.ELEMENT_ARRAY_BUFFER : gl.ARRAY_BUFFER;
-      gl.bindBuffer(target, buffer);
-      gl.bufferData(target, data, gl.STATIC_DRAW);
-      if (i > 0) {
-        gl.enableVertexAttribArray(i - 1);
-        gl.vertexAttribIPointer(i - 1, attributes[i - 1].size, gl.INT, 0, 0);
-      }
-      return buffer;
+    const gl = this.gl;
+    const kept = this.kept(owner, key, bound, values => {
+      const {indices, attributes} = build(values);
+      const vao = gl.createVertexArray()!;
+      this.save('arrayBuffer', gl.getParameter(gl.ARRAY_BUFFER_BINDING), b => gl.bindBuffer(gl.ARRAY_BUFFER, b));
+      gl.bindVertexArray(vao); // the session restores tfjs's VAO
+      const buffers = [indices, ...attributes.map(a => a.data)].map((data, i) => {
+        const buffer = gl.createBuffer()!;
+        const target = i === 0 ? gl.ELEMENT_ARRAY_BUFFER : gl.ARRAY_BUFFER;
+        gl.bindBuffer(target, buffer);
+        gl.bufferData(target, data, gl.STATIC_DRAW);
+        if (i > 0) {
+          gl.enableVertexAttribArray(i - 1);
+          gl.vertexAttribIPointer(i - 1, attributes[i - 1].size, gl.INT, 0, 0);
+        }
+        return buffer;
+      });
+      gl.bindVertexArray(null);
+      const bytes = indices.byteLength + attributes.reduce((sum, a) => sum + a.data.byteLength, 0);
+      return {value: {vao, buffers, textures: []}, bytes};
     });
-    gl.bindVertexArray(null);
-    ctx.meshArrays.set(id, {dataId: owner.dataId, vao, buffers, bytes});
-    ctx.meshArrayBytes += bytes;
-    return vao;
+    return kept && kept.vao;
   }
 
-  /** A float32 tensor of `values` for this call (uploaded now), disposed when the kernel ends. */
-  constant(values: Float32Array): GlTensor {
-    this.beforeDrawing('constant');
-    const info = this.backend.makeTensorInfo([values.length], 'float32', values);
-    this.intermediates.push(info);
-    return this.input(info);
+  /**
+   * Float textures (one float per texel, row-major: read with FETCH's `fetch`) of the arrays `build` derives from
+   * the values of `owner`; kept per tensor and `key` (see kept). Null when they could take more than the kept
+   * budget (`bound`, an upper bound of their bytes).
+   */
+  keptTextures(
+    owner: TensorInfo,
+    key: string,
+    bound: number,
+    build: (values: ArrayLike<number>) => Float32Array[],
+  ): WebGLTexture[] | null {
+    this.beforeDrawing('keptTextures');
+    const kept = this.kept(owner, key, bound, values => {
+      const arrays = build(values);
+      const textures = arrays.map(a => this.floatTexture(a));
+      return {value: {vao: null, buffers: [], textures}, bytes: arrays.reduce((sum, a) => sum + a.byteLength, 0)};
+    });
+    return kept && kept.textures;
+  }
+
+  /**
+   * GL objects derived from the values of `owner` by `make`, kept by the context per tensor and `key` while the
+   * tensor lives (docs/backends.md#kept-data): a fit's constant mesh is read and uploaded once. The values are
+   * taken where tfjs still holds them on the CPU, else read back once (a synchronous round trip).
+   */
+  private kept(
+    owner: TensorInfo,
+    key: string,
+    bound: number,
+    make: (values: ArrayLike<number>) => {value: KeptGL; bytes: number},
+  ): KeptGL | null {
+    const gl = this.gl,
+      backend = this.backend;
+    const objects = {
+      alive: (dataId: object) => backend.texData.has(dataId as never),
+      free: ({vao, buffers, textures}: KeptGL) => {
+        if (vao) gl.deleteVertexArray(vao);
+        buffers.forEach(b => gl.deleteBuffer(b));
+        textures.forEach(t => gl.deleteTexture(t));
+      },
+    };
+    return this.ctx.kept.get(objects, owner.dataId, key, bound, () =>
+      make((backend.texData.get(owner.dataId).values ?? backend.readSync(owner.dataId)) as ArrayLike<number>),
+    );
+  }
+
+  /**
+   * An R32F texture of `values` (as wide as the context allows, zero past the end). Leaves the GL state as it
+   * found it at once, since tfjs may still upload inputs after.
+   */
+  private floatTexture(values: Float32Array): WebGLTexture {
+    const gl = this.gl;
+    const width = Math.max(1, Math.min(values.length, this.ctx.maxTextureSize));
+    const height = Math.max(1, Math.ceil(values.length / width));
+    const texels = new Float32Array(width * height);
+    texels.set(values);
+    const texture = gl.createTexture()!;
+    const was = {
+      texture: gl.getParameter(gl.TEXTURE_BINDING_2D),
+      unpack: gl.getParameter(gl.PIXEL_UNPACK_BUFFER_BINDING),
+    };
+    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, width, height);
+    const pixelStore = this.ctx.baseline.pixelStore;
+    for (const [pname, , want] of pixelStore) gl.pixelStorei(pname, want as number);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RED, gl.FLOAT, texels);
+    for (const [pname, have] of pixelStore) gl.pixelStorei(pname, have as number);
+    gl.bindTexture(gl.TEXTURE_2D, was.texture);
+    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, was.unpack);
+    return texture;
   }
 
   /** A new float32 output tensor (unpacked, on the GPU); disposed again if the kernel fails. */

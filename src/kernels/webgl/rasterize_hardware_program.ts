@@ -22,10 +22,22 @@ import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
 import {DRAW_FRAGMENT} from './glsl_raster_draw';
 import {elementProgram} from './passes';
 
-const VERTEX = `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
+const vertex = (indexed: boolean) => `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
 uniform sampler2D uPositions;  // pos, one RGBA texel per row (rasterPositionsProgram)
-layout(location = 0) in int aTriangle;   // the triangle whose corners this vertex reads, −1: none
-layout(location = 1) in ivec4 aCorners;  // its vertex indices, and which of them this vertex is
+${
+  indexed
+    ? `layout(location = 0) in int aTriangle;   // the triangle whose corners this vertex reads, −1: none
+layout(location = 1) in ivec4 aCorners;  // its vertex indices, and which of them this vertex is`
+    : `// Three vertices per triangle: vertex 3t + c is triangle t's corner c (triangle −1: invalid).
+int aTriangle;
+ivec4 aCorners;
+void readVertex() {
+  int t = gl_VertexID / 3;
+  ivec3 k = triangleCorners(t);
+  aTriangle = validCorners(k) ? t : -1;
+  aCorners = ivec4(k, gl_VertexID - 3 * t);
+}`
+}
 uniform int uBase;     // the image's first vertex row in pos
 uniform int uWinding;  // the determinant sign drawn (0: both), see drawnWinding
 flat out vec4 vP0;
@@ -34,6 +46,7 @@ flat out vec4 vP2;
 flat out int vTriangle;
 
 void main() {
+  ${indexed ? '' : 'readVertex();'}
   vTriangle = -1;
   vP0 = vP1 = vP2 = vec4(0.0);
   gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
@@ -84,11 +97,14 @@ void main() { outPosition = fetch4(uPos, outputIndex()); }
   );
 }
 
-/** The hardware-coverage raster program; the peeling variant discards (its own program). */
-export function rasterHardwareProgram(ctx: DiffrastGL, peel: boolean): GlProgram {
+/**
+ * The hardware-coverage raster program; the peeling variant discards (its own program). Not `indexed`: drawn as
+ * three vertices per triangle from tri (when the indexed draw's arrays are not kept), with the same results.
+ */
+export function rasterHardwareProgram(ctx: DiffrastGL, peel: boolean, indexed: boolean): GlProgram {
   return ctx.program(
-    `rasterize-hardware${peel ? '-peel' : ''}`,
-    () => VERTEX,
+    `rasterize-hardware${peel ? '-peel' : ''}${indexed ? '' : '-list'}`,
+    () => vertex(indexed),
     () => fragment(peel),
   );
 }

@@ -10,7 +10,7 @@
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 
 import {DiffrastGL} from './gl_context';
-import {GlSession, GlTensor} from './gl_session';
+import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
@@ -28,17 +28,15 @@ const EXACT_ENTRY = 1 << 24;
 
 /** Which (triangle, corner) pairs each vertex is: entries first[v] .. first[v + 1] − 1 of `entries`. */
 export interface VertexTriangles {
-  first: GlTensor;
-  entries: GlTensor;
+  first: WebGLTexture;
+  entries: WebGLTexture;
 }
-
-/** The list's values per `tri` (its dataId; a disposed tensor's entry goes with it) and vertex count. */
-const lists = new WeakMap<object, {numVertices: number; first: Float32Array; entries: Float32Array}>();
 
 /**
  * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
- * `pixels` pixels (all images), else null. Built on the CPU from tri's values (tfjs keeps them after
- * the first read) once per tri tensor: a fit's constant tri is read and sorted once.
+ * `pixels` pixels (all images) and the list can be kept, else null. Built on the CPU from tri's
+ * values and kept on the GPU per tri tensor (GlSession.keptTextures): a fit's constant tri is read,
+ * sorted and uploaded once.
  */
 export function vertexTriangles(
   s: GlSession,
@@ -48,15 +46,15 @@ export function vertexTriangles(
   pixels: number,
 ): VertexTriangles | null {
   if (pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles || 3 * numTriangles >= EXACT_ENTRY) return null;
-  let list = lists.get(tri.dataId);
-  if (list?.numVertices !== numVertices) {
-    list = {numVertices, ...buildList(s.backend.readSync(tri.dataId) as Int32Array, numVertices, numTriangles)};
-    lists.set(tri.dataId, list);
-  }
-  return {first: s.constant(list.first), entries: s.constant(list.entries)};
+  const bytes = 4 * (numVertices + 1 + Math.max(1, 3 * numTriangles));
+  const textures = s.keptTextures(tri, `triangle-gather:${numVertices}`, bytes, values => {
+    const {first, entries} = buildList(values, numVertices, numTriangles);
+    return [first, entries];
+  });
+  return textures && {first: textures[0], entries: textures[1]};
 }
 
-function buildList(indices: Int32Array, numVertices: number, numTriangles: number) {
+function buildList(indices: ArrayLike<number>, numVertices: number, numTriangles: number) {
   const first = new Float32Array(numVertices + 1);
   const valid = (t: number) => validTriangle(indices, t, numVertices);
   for (let t = 0; t < numTriangles; t++) if (valid(t)) for (let k = 0; k < 3; k++) first[indices[3 * t + k] + 1]++;
@@ -218,8 +216,8 @@ export function addCornerGradients(
     [target],
     {uRowStride: g.rowStride, uSlotsPerImage: slotsPerImage, uGroups: groups},
     {
-      uFirst: list.first.texture,
-      uEntries: list.entries.texture,
+      uFirst: list.first,
+      uEntries: list.entries,
       uSlots0: slots[0].texture,
       uSlots1: slots[1].texture,
       uSlots2: slots[2].texture,

@@ -2,7 +2,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} from '../names';
 import {imageTriangles, meshLayout} from '../shared/layout';
-import {provokingMesh} from '../shared/provoking';
+import {provokingMesh, provokingMeshBytes} from '../shared/provoking';
 
 import {gpuKernel} from './gpu_context';
 import {recordRasterize} from './rasterize_program';
@@ -19,10 +19,9 @@ export const rasterizeWebGPU: KernelFunc = gpuKernel(Rasterize, (call, {inputs, 
   // The indexed draw's arrays, kept per tri tensor; none when tfjs holds tri only on the GPU or they would
   // be too big to keep (then three vertices per triangle).
   const {numVertices, numTriangles} = layout;
-  const meshBytes = 12 * numTriangles + 20 * (numVertices + numTriangles + 1); // indices, then per vertex
   const meshBuffers =
     hardware && numTriangles > 0
-      ? call.meshBuffers(tri, `provoking:${numVertices}`, meshBytes, values => {
+      ? call.meshBuffers(tri, `provoking:${numVertices}`, provokingMeshBytes(numVertices, numTriangles), values => {
           const {indices, triangle, corners} = provokingMesh(values, numVertices, 'first');
           return [
             {data: indices, usage: INDEX},

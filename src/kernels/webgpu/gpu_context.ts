@@ -11,6 +11,7 @@ import type {KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo} from '@te
 import {env} from '@tensorflow/tfjs-core';
 
 import {kernelError, withKernelPrefix} from '../errors';
+import {KeptPerTensor} from '../shared/kept_per_tensor';
 
 /** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
 interface TensorData {
@@ -46,21 +47,12 @@ interface DeviceState {
   pendingTimes: PendingTime[];
   /** Uniform buffers by content, never written after creation: calls with the same values share one. */
   uniforms: Map<string, GPUBuffer>;
-  /** GPU buffers made from tensors tfjs keeps on the CPU (see GpuCall.buffer, GpuCall.meshBuffers), by data id and key. */
-  hostCopies: Map<string, HostCopy>;
-  /** Bytes of hostCopies. */
-  hostCopyBytes: number;
+  /** GPU buffers made from tensors tfjs keeps on the CPU (see GpuCall.buffer, GpuCall.meshBuffers). */
+  kept: KeptPerTensor<GPUBuffer[]>;
 }
 
-interface HostCopy {
-  dataId: object;
-  buffers: GPUBuffer[];
-  bytes: number;
-}
-
-/** Uniform buffers kept per device (each 16–64 bytes), and bytes of host-tensor copies. */
-const MAX_UNIFORM_BUFFERS = 256,
-  MAX_HOST_COPY_BYTES = 64 << 20;
+/** Uniform buffers kept per device (each 16–64 bytes). */
+const MAX_UNIFORM_BUFFERS = 256;
 /** Render targets up to this many pixels (40 MB of them) are kept per device; larger ones live for one call. */
 const KEPT_TARGET_PIXELS = 1024 * 1024;
 
@@ -107,8 +99,7 @@ function deviceState(device: GPUDevice): DeviceState {
       targets: null,
       pendingTimes: [],
       uniforms: new Map(),
-      hostCopies: new Map(),
-      hostCopyBytes: 0,
+      kept: new KeptPerTensor(),
     };
     device.lost.then(info => {
       created.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
@@ -280,20 +271,20 @@ export class GpuCall {
     return asFloat === storedAsFloat ? data.resource : this.convert(data.resource, size, asFloat);
   }
 
-  /** The kept GPU copy of a CPU-held tensor's values as f32 or i32 (see buffer). */
+  /** The kept GPU copy of a CPU-held tensor's values as f32 or i32 (see buffer); for this call only past the budget. */
   private hostCopy(dataId: object, asFloat: boolean, stored: ArrayLike<number>): GPUBuffer {
-    return this.kept(dataId, String(asFloat), () => {
-      const typed = asFloat ? Float32Array : Int32Array;
-      // (A copy of a big index tensor costs seconds: pass typed values as they are.)
-      return [{data: stored instanceof typed ? stored : typed.from(stored), usage: GPUBufferUsage.STORAGE}];
-    })[0];
+    const typed = asFloat ? Float32Array : Int32Array;
+    // (A copy of a big index tensor costs seconds: pass typed values as they are.)
+    const data = () => (stored instanceof typed ? stored : typed.from(stored));
+    const {STORAGE} = GPUBufferUsage;
+    const kept = this.kept(dataId, String(asFloat), 4 * stored.length, () => [{data: data(), usage: STORAGE}]);
+    return kept ? kept[0] : this.dataBuffer(data(), STORAGE);
   }
 
   /**
    * GPU buffers derived by `build` from the values of `t`, an int32 tensor tfjs keeps on the CPU, kept beside it
-   * per `key` while it lives (tensors are immutable: a fit's constant mesh is derived and uploaded once); null
-   * when tfjs holds its values only on the GPU, or when they could take more than the kept budget (`bytes`, an
-   * upper bound).
+   * per `key` (see kept); null when tfjs holds its values only on the GPU, or when they could take more than the
+   * kept budget (`bytes`, an upper bound).
    */
   meshBuffers(
     t: TensorInfo,
@@ -303,35 +294,29 @@ export class GpuCall {
   ): GPUBuffer[] | null {
     const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
     if (stored.resource != null || stored.values == null || stored.dtype !== 'int32') return null;
-    if (bytes > MAX_HOST_COPY_BYTES) return null;
     const values = stored.values;
-    return this.kept(t.dataId, key, () => build(values));
+    return this.kept(t.dataId, key, bytes, () => build(values));
   }
 
-  /** GPU buffers kept per tensor and key, made by `make` once (see hostCopy, meshBuffers). */
-  private kept(dataId: object, what: string, make: () => Array<{data: ArrayBufferView; usage: number}>): GPUBuffer[] {
-    const copies = this.state.hostCopies;
-    const key = `${(dataId as {id?: number}).id}:${what}`;
-    const have = copies.get(key);
-    if (have?.dataId === dataId) {
-      copies.delete(key); // re-insert: most recently used last
-      copies.set(key, have);
-      return have.buffers;
-    }
-    const buffers = make().map(({data, usage}) => this.dataBuffer(data, usage, false));
-    const bytes = buffers.reduce((sum, b) => sum + b.size, 0);
-    // Drop copies of disposed tensors, then the least recently used beyond the budget (destroyed
-    // after this call's submit: an earlier binding of this call may still use one).
-    for (const [k, c] of copies) {
-      const alive = this.backend.tensorMap.has(c.dataId as never) && k !== key;
-      if (alive && this.state.hostCopyBytes + bytes <= MAX_HOST_COPY_BYTES) continue;
-      copies.delete(k);
-      this.state.hostCopyBytes -= c.bytes;
-      this.scratch.push(...c.buffers);
-    }
-    copies.set(key, {dataId, buffers, bytes});
-    this.state.hostCopyBytes += bytes;
-    return buffers;
+  /**
+   * GPU buffers made by `make` once per tensor and key while the tensor lives (docs/backends.md#kept-data); null
+   * when `bound` (an upper bound of their bytes) passes the kept budget. Evicted buffers are destroyed after this
+   * call's submit: an earlier binding of this call may still use one.
+   */
+  private kept(
+    dataId: object,
+    key: string,
+    bound: number,
+    make: () => Array<{data: ArrayBufferView; usage: number}>,
+  ): GPUBuffer[] | null {
+    const owner = {
+      alive: (id: object) => this.backend.tensorMap.has(id as never),
+      free: (buffers: GPUBuffer[]) => this.scratch.push(...buffers),
+    };
+    return this.state.kept.get(owner, dataId, key, bound, () => {
+      const buffers = make().map(({data, usage}) => this.dataBuffer(data, usage, false));
+      return {value: buffers, bytes: buffers.reduce((sum, b) => sum + b.size, 0)};
+    });
   }
 
   /** A scratch copy of `count` elements of `source` converted i32 → f32 (toFloat) or f32 → i32. */
@@ -647,6 +632,11 @@ const convertBindings = (from: string, to: string) =>
     ['src', `array<${from}>`],
     ['dst', `array<${to}>`, 'read_write'],
   ]);
+
+/** The device's kept data (docs/backends.md#kept-data), for specs. */
+export function keptData(backend: unknown): KeptPerTensor<GPUBuffer[]> {
+  return deviceState(asWebGPU(backend).device).kept;
+}
 
 export function asWebGPU(backend: unknown): WebGPUBackend {
   return backend as unknown as WebGPUBackend;
