@@ -111,6 +111,34 @@ describeEachBackend(
       tf.dispose([pos3, pos2, a, b, ...indexed, ...listed]);
     });
 
+    it('keeps the arrays of a tri computed on the GPU, reading its values back once', async () => {
+      const {clip, numVertices, tri} = grid();
+      const {kept} = store(backend);
+      const pos = tf.tensor3d(clip.flat(), [1, numVertices, 4]);
+      const cpuTri = tri();
+      // An op's inputs go to the GPU on webgpu where they are larger than its CPU hand-off size.
+      const gpuTri = tf.tidy(() => tf.add(tri(), tf.scalar(0, 'int32')) as tf.Tensor2D);
+      const stored = (tf.backend() as any)[backend === 'webgl' ? 'texData' : 'tensorMap'].get(gpuTri.dataId);
+      expect(stored.values ?? null).toBeNull();
+      const reads = spyOn(tf.backend(), 'read').and.callThrough();
+      const draw = (t: tf.Tensor2D) => dr.rasterize(pos, t, [48, 40]);
+      const outs = [draw(cpuTri), draw(gpuTri), draw(gpuTri)];
+      if (backend === 'webgpu') {
+        // Read without waiting: the calls until it ends draw three vertices per triangle.
+        const ours = reads.calls.all().filter(c => c.args[0] === gpuTri.dataId);
+        expect(ours.length).toBe(1);
+        expect(kept.peek(gpuTri.dataId, MESH)).toBeUndefined();
+        await ours[0].returnValue;
+      }
+      outs.push(draw(gpuTri));
+      expect(kept.peek(gpuTri.dataId, MESH)).toBeDefined();
+      for (const {rast, rastDb} of outs.slice(1)) {
+        expect(await rast.data()).toEqual(await outs[0].rast.data());
+        expect(await rastDb.data()).toEqual(await outs[0].rastDb.data());
+      }
+      tf.dispose([pos, cpuTri, gpuTri, ...outs.flatMap(o => [o.rast, o.rastDb])]);
+    });
+
     it("frees a tensor's kept data at the next call after its disposal, and the least recently used past the budget", () => {
       const {clip, numVertices, tri} = grid();
       const {kept, watch} = store(backend);

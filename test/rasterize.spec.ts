@@ -348,7 +348,7 @@ describeEachBackend('rasterize', backend => {
   });
 
   it('draws the same from a tri held on the CPU and one computed on the GPU (folded mesh, culled, skipped)', async () => {
-    // webgpu draws indexed with shared vertices from a tri on the CPU, else three vertices per triangle.
+    // webgpu draws a tri computed on the GPU as three vertices per triangle until it has read it back.
     const n = 20,
       rng = new Rng(13);
     const pos: number[] = [];

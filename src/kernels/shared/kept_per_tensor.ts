@@ -12,6 +12,11 @@ import {env} from '@tensorflow/tfjs-core';
 export const KEPT_BYTES_FLAG = 'DIFFRAST_KEPT_BYTES';
 env().registerFlag(KEPT_BYTES_FLAG, () => 64 * 2 ** 20);
 
+/** The byte budget of kept data per context or device (see KEPT_BYTES_FLAG). */
+export function keptBudget(): number {
+  return env().getNumber(KEPT_BYTES_FLAG);
+}
+
 /** What a backend's kept store needs to know: whether a tensor lives, and how to free a value. */
 export interface KeptOwner<T> {
   alive(dataId: object): boolean;
@@ -53,7 +58,7 @@ export class KeptPerTensor<T> {
       this.entries.set(key, have);
       return have.value;
     }
-    const budget = env().getNumber(KEPT_BYTES_FLAG);
+    const budget = keptBudget();
     if (bound > budget) return null;
     const made = make();
     for (const [k, e] of this.entries) {

@@ -11,7 +11,7 @@ import type {KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo} from '@te
 import {env} from '@tensorflow/tfjs-core';
 
 import {kernelError, withKernelPrefix} from '../errors';
-import {KeptPerTensor} from '../shared/kept_per_tensor';
+import {keptBudget, KeptPerTensor} from '../shared/kept_per_tensor';
 
 /** The parts of tfjs's per-tensor record we read (WebGPUBackend.tensorMap values). */
 interface TensorData {
@@ -49,6 +49,8 @@ interface DeviceState {
   uniforms: Map<string, GPUBuffer>;
   /** GPU buffers made from tensors tfjs keeps on the CPU (see GpuCall.buffer, GpuCall.meshBuffers). */
   kept: KeptPerTensor<GPUBuffer[]>;
+  /** Tensors whose values meshBuffers asked tfjs to read back. */
+  readBacks: WeakSet<object>;
 }
 
 /** Uniform buffers kept per device (each 16–64 bytes). */
@@ -100,6 +102,7 @@ function deviceState(device: GPUDevice): DeviceState {
       pendingTimes: [],
       uniforms: new Map(),
       kept: new KeptPerTensor(),
+      readBacks: new WeakSet(),
     };
     device.lost.then(info => {
       created.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
@@ -282,9 +285,10 @@ export class GpuCall {
   }
 
   /**
-   * GPU buffers derived by `build` from the values of `t`, an int32 tensor tfjs keeps on the CPU, kept beside it
-   * per `key` (see kept); null when tfjs holds its values only on the GPU, or when they could take more than the
-   * kept budget (`bytes`, an upper bound).
+   * GPU buffers derived by `build` from the values of `t`, an int32 tensor, kept beside it per `key` (see kept);
+   * null when they could take more than the kept budget (`bytes`, an upper bound), or while tfjs holds the
+   * values only on the GPU: then they are read back once, without waiting (a synchronous read loses the device
+   * on SwiftShader, and Dawn in Node has none), for the calls after.
    */
   meshBuffers(
     t: TensorInfo,
@@ -293,9 +297,24 @@ export class GpuCall {
     build: (values: ArrayLike<number>) => Array<{data: ArrayBufferView; usage: number}>,
   ): GPUBuffer[] | null {
     const stored = this.backend.tensorMap.get(t.dataId) as unknown as TensorData;
-    if (stored.resource != null || stored.values == null || stored.dtype !== 'int32') return null;
+    if (stored.dtype !== 'int32' || bytes > keptBudget()) return null;
     const values = stored.values;
+    if (values == null) {
+      this.readBack(t.dataId);
+      return null;
+    }
     return this.kept(t.dataId, key, bytes, () => build(values));
+  }
+
+  /**
+   * Starts reading a GPU-held tensor's values back, once per tensor: tfjs keeps them beside its buffer (as after
+   * `await t.data()`). Recorded after tfjs's pending commands, before this call's.
+   */
+  private readBack(dataId: object) {
+    if (this.state.readBacks.has(dataId)) return;
+    this.state.readBacks.add(dataId);
+    // Fails only when the tensor is disposed first (nothing to keep) or the device is lost (the next call says so).
+    this.backend.read(dataId).catch(() => {});
   }
 
   /**
