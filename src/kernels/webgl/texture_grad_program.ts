@@ -208,7 +208,7 @@ export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'texture-block-copy',
-    () => `${HEADER}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
 const int BOUNDARY_WRAP = ${BOUNDARY_MODES.indexOf('wrap')};
 const int BOUNDARY_CLAMP = ${BOUNDARY_MODES.indexOf('clamp')};
 uniform sampler2D uBlocks;
@@ -227,21 +227,28 @@ ivec3 cellsOf(int i, int n) {
   if (i == n - 1) c.z = wrap ? -1 : n;
   return c;
 }
+// Channel k of cell (x, y) of the level's region from row0 (straight-line: SwiftShader runs
+// loop-indexed vectors lane by lane).
+float cell(int x, int y, int row0, int k) {
+  vec4 v = texelFetch(uBlocks, ivec2(x + 1, row0 + y), 0);
+  return k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w;
+}
+float addRow(float sum, int y, ivec3 xs, int row0, int k) {
+  sum += cell(xs.x, y, row0, k);
+  if (xs.y != -2) sum += cell(xs.y, y, row0, k);
+  if (xs.z != -2) sum += cell(xs.z, y, row0, k);
+  return sum;
+}
 void main() {
-  int e = outputIndex();
-  int t = e / uChannels, c = e - t * uChannels;
-  int j = t / uSize.x, i = t - j * uSize.x;
-  int nt = j / uSize.y;
-  j -= nt * uSize.y;
-  int row0 = uLevelRow + nt * (uSize.y + 2) + (c / 4) * uGroupRows + 1;
+  ivec2 ct = cellOf(outputIndex(), uChannels);  // (channel, texel)
+  ivec2 ij = cellOf(ct.y, uSize.x);
+  ivec2 jn = cellOf(ij.y, uSize.y);  // (row in the texture, texture)
+  int c = ct.x, i = ij.x, j = jn.x;
+  int row0 = uLevelRow + jn.y * (uSize.y + 2) + (c / 4) * uGroupRows + 1, k = c - 4 * (c / 4);
   ivec3 xs = cellsOf(i, uSize.x), ys = cellsOf(j, uSize.y);
-  float sum = 0.0;
-  for (int a = 0; a < 3; a++) {
-    if (ys[a] == -2) continue;
-    for (int b = 0; b < 3; b++) {
-      if (xs[b] != -2) sum += texelFetch(uBlocks, ivec2(xs[b] + 1, row0 + ys[a]), 0)[c % 4];
-    }
-  }
+  float sum = addRow(0.0, ys.x, xs, row0, k);
+  if (ys.y != -2) sum = addRow(sum, ys.y, xs, row0, k);
+  if (ys.z != -2) sum = addRow(sum, ys.z, xs, row0, k);
   outValue = sum;
 }
 `,
