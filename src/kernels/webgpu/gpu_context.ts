@@ -145,11 +145,12 @@ export class Uniforms {
 }
 
 /** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
-export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture'];
+export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture' | 'uniform'];
 type Resource = GPUBuffer | GPUTextureView;
 
 /**
- * A program's bind group 0: the uniforms at binding 0, then storage buffers 1..n. Gives the WGSL
+ * A program's bind group 0: the uniforms at binding 0, then buffers 1..n (storage, or small uniform tables: a
+ * stage may bind only 8 storage buffers where the device keeps WebGPU's default limits). Gives the WGSL
  * declarations and the explicit layout from one list (an 'auto' layout would drop bindings a
  * specialisation happens not to use).
  */
@@ -166,7 +167,9 @@ export class Bindings {
         .map(([name, type, access], i) =>
           access === 'texture'
             ? `@group(0) @binding(${i + 1}) var ${name}: ${type};`
-            : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
+            : access === 'uniform'
+              ? `@group(0) @binding(${i + 1}) var<uniform> ${name}: ${type};`
+              : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
         )
         .join('\n') +
       '\n';
@@ -179,7 +182,13 @@ export class Bindings {
         ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry =>
           access === 'texture'
             ? {binding: i + 1, visibility, texture: {sampleType: 'uint'}}
-            : {binding: i + 1, visibility, buffer: {type: access === 'read_write' ? 'storage' : 'read-only-storage'}},
+            : {
+                binding: i + 1,
+                visibility,
+                buffer: {
+                  type: access === 'read_write' ? 'storage' : access === 'uniform' ? 'uniform' : 'read-only-storage',
+                },
+              },
         ),
       ],
     });
@@ -417,7 +426,11 @@ ${LINEAR_INDEX_WGSL}
 
   /** A uniform buffer holding `values`, shared with every call that packs the same bytes (kept per device). */
   uniforms(u: Uniforms, values: {[name: string]: number}): GPUBuffer {
-    const packed = u.pack(values);
+    return this.uniformData(u.pack(values));
+  }
+
+  /** A uniform buffer holding `packed` (a multiple of 16 bytes), shared like uniforms'. */
+  uniformData(packed: ArrayBuffer): GPUBuffer {
     const key = String.fromCharCode(...new Uint16Array(packed));
     const cache = this.state.uniforms;
     let buffer = cache.get(key);

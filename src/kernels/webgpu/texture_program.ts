@@ -1,10 +1,10 @@
 /**
- * Texture on WebGPU (docs/texture.md): the lookup, and its backward in two passes — per-pixel gradients
- * of uv, uvDa and mipLevelBias; and the texel scatter into tex and the mip levels, where each
- * thread sums its run's contributions per tap texel before any atomic (a magnified texture
- * sends many neighbouring pixels to the same texels).
+ * Texture on WebGPU (docs/texture.md): the lookup, and its backward in one pass that finds each pixel's
+ * lookup and taps once — its gradients of uv, uvDa and mipLevelBias, and the texel scatter into tex and
+ * the mip levels, where each thread sums its run's contributions per tap texel before any atomic (a
+ * magnified texture sends many neighbouring pixels to the same texels).
  */
-import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
+import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, StorageSpec, Uniforms, WORKGROUP_1D} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS} from './wgsl_common';
 import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL, TEXTURE_READ_WGSL} from './wgsl_texture';
 import {BoundaryMode, FilterMode} from '../names';
@@ -26,8 +26,11 @@ const uniforms = new Uniforms([
   ['texSize', 'i32'],
 ]);
 
-const LOOKUP_INPUTS: Array<[string, string]> = [
-  ['levels', 'array<vec4<i32>>'],
+/** Levels a lookup table holds (a uniform array has a fixed size; 2^31 texels a side would need 32). */
+const MAX_LEVELS = 32;
+
+const LOOKUP_INPUTS: StorageSpec[] = [
+  ['levels', `array<vec4<i32>, ${MAX_LEVELS}>`, 'uniform'],
   ['uv', 'array<f32>'],
   ['uvDa', 'array<f32>'],
   ['bias', 'array<f32>'],
@@ -61,20 +64,34 @@ const FORWARD_WGSL = `
 }
 `;
 
-const pixelGradBindings = new Bindings(uniforms, [
+const gradBindings = new Bindings(uniforms, [
   ...LOOKUP_INPUTS,
   ['tex', 'array<f32>'],
   ['mips', 'array<f32>'],
   ['dy', 'array<f32>'],
   ['grads', 'array<f32>', 'read_write'],
+  ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
 
 /**
- * duv, duvDa and dbias of one pixel, written into three consecutive regions of \`grads\` laid out
- * as those tensors. In 2-D the level does not feed back into uv; for cube maps it does (through
- * the projection's Hessian).
+ * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
+ * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
+ * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer (\`dtex\`: level 0, then
+ * levels 1..L at U.texSize on): eight slots (two levels × four taps) each sum while their texel stays the same
+ * along the run, a slot's key being the texel's element address there. (Where the GPU is emulated every branch
+ * of an \`if\` runs, so each atomic add written in the loop costs every pixel: one buffer for all levels, and the
+ * cube corner's only in cube programs.)
  */
-const PIXEL_GRAD_WGSL = `
+const GRAD_WGSL = `
+var<private> chunk: i32;
+fn gradAddress(t: Taps, q: i32) -> i32 { return t.addr[q] + select(0, U.texSize, t.level > 0); }
+fn flushSlot(key: i32, g: vec4f) {
+  if (key < 0) { return; }
+  for (var i = 0; i < 4; i++) {
+    if (4 * chunk + i >= U.channels) { break; }
+    addDtex(key + 4 * chunk + i, g[i]);
+  }
+}
 fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: vec3f, e: vec3f) {
   let M = d[major];
   let aM = abs(M);
@@ -83,10 +100,9 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   (*acc)[axis] += sgn * mixed * e[major];
 }
 
-@compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
-                                                  @builtin(num_workgroups) groups: vec3u) {
-  let pix = linearIndex(g, groups);
-  if (pix >= U.count) { return; }
+// duv, duvDa and dbias of one pixel, into three consecutive regions of \`grads\` laid out as those tensors. In
+// 2-D the level does not feed back into uv; for cube maps it does (through the projection's Hessian).
+fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
   let C = U.channels;
   let uvDim = select(2, 3, U.cube != 0);
   let daDim = 2 * uvDim;
@@ -95,13 +111,9 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   for (var i = 0; i < uvDim; i++) { grads[pix * uvDim + i] = 0.0; }
   if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { grads[daAt + pix * daDim + i] = 0.0; } }
   if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
-  let k = setupLookup(pix);
   if (!k.valid || U.filterMode == ${FILTER_CODES.nearest}) { return; }
   var dst = vec2f(0.0);
   var dLod = 0.0;
-  let t0 = lookupTaps(k, 0);
-  var t1 = t0;
-  if (k.used == 2) { t1 = lookupTaps(k, 1); }
   for (var slot = 0; slot < k.used; slot++) {
     var t = t0;
     if (slot == 1) { t = t1; }
@@ -152,31 +164,6 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   hessianTerm(&acc, F[3], F[0], f32(F[4]), k.dir, et);
   for (var a = 0; a < 3; a++) { grads[3 * pix + a] += acc[a]; }
 }
-`;
-
-const scatterBindings = new Bindings(uniforms, [
-  ...LOOKUP_INPUTS,
-  ['dy', 'array<f32>'],
-  ['dtex', 'array<atomic<u32>>', 'read_write'],
-]);
-
-/**
- * The gradients of tex and of the mip levels, in one buffer (\`dtex\`: level 0, then levels 1..L at U.texSize
- * on), four channels per thread (z = image · chunks + chunk). Eight slots (two levels × four taps) each sum
- * while their texel stays the same along the run; a slot's key is the texel's element address there. (Where
- * the GPU is emulated every branch of an \`if\` runs, so each atomic add written in the loop costs every pixel:
- * one buffer for all levels, and the cube corner's only in cube programs.)
- */
-const SCATTER_WGSL = `
-var<private> chunk: i32;
-fn gradAddress(t: Taps, q: i32) -> i32 { return t.addr[q] + select(0, U.texSize, t.level > 0); }
-fn flushSlot(key: i32, g: vec4f) {
-  if (key < 0) { return; }
-  for (var i = 0; i < 4; i++) {
-    if (4 * chunk + i >= U.channels) { break; }
-    addDtex(key + 4 * chunk + i, g[i]);
-  }
-}
 
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
   let n = i32(g.z) / U.chunks;
@@ -190,18 +177,23 @@ fn flushSlot(key: i32, g: vec4f) {
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
     let k = setupLookup(pix);
+    var t0: Taps;
+    var t1: Taps;
+    if (k.valid) {
+      t0 = lookupTaps(k, 0);
+      t1 = t0;
+      if (k.used == 2) { t1 = lookupTaps(k, 1); }
+    }
+    if (chunk == 0) { pixelGradients(pix, k, t0, t1); }
     if (!k.valid) { continue; }
     var dyc = vec4f(0.0);
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }
     if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing
-    let t0 = lookupTaps(k, 0);
-    var t1 = t0;
-    if (k.used == 2) { t1 = lookupTaps(k, 1); }
     for (var slot = 0; slot < k.used; slot++) {
       var t = t0;
-    if (slot == 1) { t = t1; }
+      if (slot == 1) { t = t1; }
       let w = levelWeight(k, slot) * tapWeights(t);
       for (var q = 0; q < 4; q++) {
         let gq = w[q] * dyc;
@@ -268,7 +260,7 @@ export interface TextureGpuArgs {
 
 /** The level table (element offset, height, width) and the levels 1..L packed into one buffer. */
 function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; mipsSize: number; offsets: number[]} {
-  const table = new Int32Array(4 * a.levelSizes.length);
+  const table = new Int32Array(4 * MAX_LEVELS);
   const offsets: number[] = [];
   let offset = 0;
   a.levelSizes.forEach(([h, w], l) => {
@@ -279,7 +271,7 @@ function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; mipsSi
       offset += a.mips[l - 1].size;
     }
   });
-  return {table: call.dataBuffer(table, GPUBufferUsage.STORAGE), mipsSize: offset, offsets};
+  return {table: call.uniformData(table.buffer), mipsSize: offset, offsets};
 }
 
 function uniformValues(a: TextureGpuArgs) {
@@ -344,40 +336,30 @@ export interface TextureGradOutputs {
 export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffer | null, o: TextureGradOutputs) {
   const {table, mipsSize, offsets} = levelTable(call, a);
   const u = uniformValues(a);
-  const lookup = [table, call.bind(a.uv), call.bind(a.uvDa), call.bind(a.bias)];
-  const pixel = specialisedPipeline(
+  // tex's gradient, then the levels' (when there are levels: copied out into their tensors after).
+  const grads = mipsSize > 0 ? call.scratchBuffer(4 * (a.texSize + mipsSize), 'the texel gradients') : o.dtex;
+  if (grads) call.encoder.clearBuffer(grads);
+  const pipeline = specialisedPipeline(
     call,
-    'texture/grad-pixel',
-    pixelGradBindings,
+    'texture/grad',
+    gradBindings,
     a,
-    LIB + TEXTURE_READ_WGSL + PIXEL_GRAD_WGSL,
+    LIB + TEXTURE_READ_WGSL + atomicAddF32('addDtex', 'dtex') + GRAD_WGSL,
   );
   call.dispatch(
-    pixel,
+    pipeline,
     [
       call.uniforms(uniforms, u),
-      ...lookup,
+      table,
+      call.bind(a.uv),
+      call.bind(a.uvDa),
+      call.bind(a.bias),
       call.bind(a.tex),
       call.bind(packMips(call, a, mipsSize, offsets)),
       call.bind(dy),
       o.pixelGrads,
+      call.bindOutput(grads),
     ],
-    groups1d(u.count),
-  );
-
-  // tex's gradient, then the levels' (when there are levels: copied out into their tensors after).
-  const grads = mipsSize > 0 ? call.scratchBuffer(4 * (a.texSize + mipsSize), 'the texel gradients') : o.dtex;
-  if (grads) call.encoder.clearBuffer(grads);
-  const scatter = specialisedPipeline(
-    call,
-    'texture/grad-scatter',
-    scatterBindings,
-    a,
-    LIB + atomicAddF32('addDtex', 'dtex') + SCATTER_WGSL,
-  );
-  call.dispatch(
-    scatter,
-    [call.uniforms(uniforms, u), ...lookup, call.bind(dy), call.bindOutput(grads)],
     [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
   );
   if (!grads || grads === o.dtex) return;

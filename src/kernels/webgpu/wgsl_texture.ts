@@ -297,14 +297,18 @@ fn levelWeight(k: Lookup, slot: i32) -> f32 {
 }
 `;
 
-/** Reading tap values: needs \`tex\` and \`mips\`. */
+/**
+ * Reading tap values: needs \`tex\` and \`mips\`. The tests on U.cube and U.filterMode, constants where a program is
+ * specialised on them, drop the cube corner and the level choice from the programs that cannot need them
+ * (SwiftShader runs both sides of a branch).
+ */
 const TEXEL_WGSL = `
 fn texel(level: i32, addr: i32) -> f32 {
-  if (level == 0) { return tex[addr]; }
+  if (U.filterMode < ${FILTER_CODES['linear-mipmap-nearest']} || level == 0) { return tex[addr]; }
   return mips[addr];
 }
 fn tapValue(t: Taps, q: i32, c: i32) -> f32 {
-  if (q == t.corner) {
+  if (U.cube != 0 && q == t.corner) {
     var s = 0.0;
     for (var p = 0; p < 4; p++) {
       if (p != q && t.addr[p] >= 0) { s += texel(t.level, t.addr[p] + c); }
