@@ -4,7 +4,7 @@ import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} 
 import {attributeLayout} from '../shared/layout';
 
 import {read, withOutputs} from './tensor_io';
-import {PixelTriangle} from './Interpolate';
+import {forEachCoveredPixel} from './Interpolate';
 
 export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const {attr, rast, tri, rastDb, dy, dyDa} = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
@@ -25,59 +25,52 @@ export const interpolateGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     // summed in locals and stored once, straight into the float32 outputs.
     const dattr = new Float64Array(attrV.length);
     const drastDb = dbV && dyDaV ? drastDbOut : null;
-    const px = new PixelTriangle(read(backend, tri) as Int32Array, layout);
-    for (let n = 0; n < layout.numImages; n++) {
-      px.image(n);
-      for (let pix = n * layout.pixels, end = pix + layout.pixels; pix < end; pix++) {
-        const o = 4 * pix;
-        if (!px.covers(rastV[o + 3])) continue;
-        const {c0, c1, c2} = px;
-        const u = rastV[o],
-          v = rastV[o + 1],
-          w = 1 - u - v;
-        let du = 0,
-          dv = 0;
-        for (let a = 0, g0 = pix * numAttrs; a < numAttrs; a++) {
-          const g = dyV[g0 + a];
-          dattr[c0 + a] += u * g;
-          dattr[c1 + a] += v * g;
-          dattr[c2 + a] += w * g;
-          du += g * (attrV[c0 + a] - attrV[c2 + a]);
-          dv += g * (attrV[c1 + a] - attrV[c2 + a]);
-        }
-        drast[o] = du;
-        drast[o + 1] = dv;
-        if (!drastDb) continue;
-        const uX = dbV![o],
-          uY = dbV![o + 1],
-          vX = dbV![o + 2],
-          vY = dbV![o + 3];
-        let dUX = 0,
-          dUY = 0,
-          dVX = 0,
-          dVY = 0;
-        for (let j = 0; j < diffAttrs.length; j++) {
-          const a = diffAttrs[j];
-          const ex = dyDaV![pix * numDa + 2 * j],
-            ey = dyDaV![pix * numDa + 2 * j + 1];
-          const dU = ex * uX + ey * uY,
-            dV = ex * vX + ey * vY;
-          dattr[c0 + a] += dU;
-          dattr[c1 + a] += dV;
-          dattr[c2 + a] -= dU + dV;
-          const d0 = attrV[c0 + a] - attrV[c2 + a],
-            d1 = attrV[c1 + a] - attrV[c2 + a];
-          dUX += ex * d0;
-          dUY += ey * d0;
-          dVX += ex * d1;
-          dVY += ey * d1;
-        }
-        drastDb[o] = dUX;
-        drastDb[o + 1] = dUY;
-        drastDb[o + 2] = dVX;
-        drastDb[o + 3] = dVY;
+    forEachCoveredPixel(layout, rastV, read(backend, tri) as Int32Array, (pix, o, c0, c1, c2) => {
+      const u = rastV[o],
+        v = rastV[o + 1],
+        w = 1 - u - v;
+      let du = 0,
+        dv = 0;
+      for (let a = 0, g0 = pix * numAttrs; a < numAttrs; a++) {
+        const g = dyV[g0 + a];
+        dattr[c0 + a] += u * g;
+        dattr[c1 + a] += v * g;
+        dattr[c2 + a] += w * g;
+        du += g * (attrV[c0 + a] - attrV[c2 + a]);
+        dv += g * (attrV[c1 + a] - attrV[c2 + a]);
       }
-    }
+      drast[o] = du;
+      drast[o + 1] = dv;
+      if (!drastDb) return;
+      const uX = dbV![o],
+        uY = dbV![o + 1],
+        vX = dbV![o + 2],
+        vY = dbV![o + 3];
+      let dUX = 0,
+        dUY = 0,
+        dVX = 0,
+        dVY = 0;
+      for (let j = 0; j < diffAttrs.length; j++) {
+        const a = diffAttrs[j];
+        const ex = dyDaV![pix * numDa + 2 * j],
+          ey = dyDaV![pix * numDa + 2 * j + 1];
+        const dU = ex * uX + ey * uY,
+          dV = ex * vX + ey * vY;
+        dattr[c0 + a] += dU;
+        dattr[c1 + a] += dV;
+        dattr[c2 + a] -= dU + dV;
+        const d0 = attrV[c0 + a] - attrV[c2 + a],
+          d1 = attrV[c1 + a] - attrV[c2 + a];
+        dUX += ex * d0;
+        dUY += ey * d0;
+        dVX += ex * d1;
+        dVY += ey * d1;
+      }
+      drastDb[o] = dUX;
+      drastDb[o + 1] = dUY;
+      drastDb[o + 2] = dVX;
+      drastDb[o + 3] = dVY;
+    });
     dattrOut.set(dattr);
   });
 };
