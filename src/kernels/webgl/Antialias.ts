@@ -3,12 +3,20 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {GlSession, GlTensor, runGL} from './gl_session';
+import {GlSession, runGL} from './gl_session';
 import {antialiasCandidatesProgram, antialiasItemsProgram, antialiasProgram} from './antialias_program';
 import {AntialiasBound, silhouetteCandidates} from './antialias_silhouette';
 import {Pyramid} from './compact';
-import {channelGroupPass, copyFlatProgram, elementPass, ScratchGrid, scratchGrid} from './passes';
-import {scatter} from './scatter';
+import {
+  channelGroupPass,
+  copyFlatProgram,
+  copyToTensors,
+  elementPass,
+  groupsOf,
+  ScratchGrid,
+  scratchGrid,
+} from './passes';
+import {groupTarget, scatter} from './scatter';
 
 /** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
 export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
@@ -61,12 +69,6 @@ export function storedItems(
   return grids;
 }
 
-/** A tfjs output (R32F, one element per texel) as the target of a scatter: its elements are texels. */
-export function tensorTarget(t: GlTensor): ScratchGrid {
-  const [height, width] = t.texShape;
-  return {texture: t.texture!, texShape: t.texShape, size: t.size, width, height};
-}
-
 export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Antialias, s => {
     const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
@@ -75,12 +77,16 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const out = s.output(named.color.shape);
     const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
     if (pyramid) {
-      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: textures.uColor});
       const [items] = storedItems(s, pyramid, bound);
       if (items) {
+        const channels = uniforms.uChannels;
+        const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
         const program = antialiasCandidatesProgram(s.ctx);
-        const points = pyramid.total * uniforms.uChannels;
-        scatter(s, tensorTarget(out), program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
+        const points = pyramid.total * groupsOf(channels);
+        scatter(s, target, program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
+        copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
+      } else {
+        elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: textures.uColor});
       }
     } else {
       channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);

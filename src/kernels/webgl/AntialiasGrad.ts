@@ -3,11 +3,11 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings, storedItems, tensorTarget} from './Antialias';
+import {antialiasBindings, storedItems} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
 import {silhouetteCandidates} from './antialias_silhouette';
-import {copyFlatProgram, copyToTensors, elementPass} from './passes';
-import {scatter, scatterTarget} from './scatter';
+import {copyFlatProgram, copyToTensors, elementPass, groupsOf} from './passes';
+import {groupTarget, scatter, scatterTarget} from './scatter';
 
 /**
  * antialias's backward (docs/antialias.md#backward) on the silhouette candidates alone
@@ -25,13 +25,14 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       dpos = s.output(named.pos.shape);
     const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
     const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound, all.uDy) : [];
-    elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
     if (items) {
-      const count = 2 * uniforms.uChannels * pyramid!.total;
-      scatter(s, tensorTarget(dcolor), antialiasColorGradProgram(s.ctx), count, uniforms, {
-        uDy: all.uDy,
-        uItems: items.texture,
-      });
+      const channels = uniforms.uChannels;
+      const target = groupTarget(s, 'antialias-grad.dcolor', all.uDy, dcolor.size / channels, channels);
+      const count = 2 * groupsOf(channels) * pyramid!.total;
+      scatter(s, target, antialiasColorGradProgram(s.ctx), count, uniforms, {uDy: all.uDy, uItems: items.texture});
+      copyToTensors(s, [target], {cols: channels, base: 0}, [dcolor]);
+    } else {
+      elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
     }
     if (dpos.size > 0) {
       const target = scatterTarget(s, posRows);

@@ -5,12 +5,12 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {DY, STORED_ITEM} from './antialias_program';
+import {STORED_ITEM} from './antialias_program';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
 
 /**
- * dcolor into dcolor, which holds dy: two points per candidate and channel, −α·dy(dest) onto P0
- * and +α·dy(dest) onto P1.
+ * dcolor into a group target (scatter.ts's groupTarget) holding dy: two points per candidate and group of
+ * four channels, −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
  */
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
@@ -19,18 +19,20 @@ export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
     () => `${FETCH}${TEXEL_INDEX}
 uniform ivec2 uImageSize;
 uniform int uChannels;
-${DY}${STORED_ITEM}
+uniform sampler2D uDy;
+${STORED_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
   texel = 0;
   value = vec4(0.0);
-  int k = point / (2 * uChannels), r = point - k * 2 * uChannels;
-  int end = r / uChannels, c = r - end * uChannels;
+  int groups = (uChannels + 3) / 4;
+  int k = point / (2 * groups), r = point - k * 2 * groups;
+  int end = r / groups, g = r - end * groups;
   int p0, p1, dest;
   float alpha;
   if (!storedItem(k, p0, p1, dest, alpha)) return false;
-  float g = alpha * dyAt(dest, c);
-  texel = (end == 0 ? p0 : p1) * uChannels + c;
-  value.x = end == 0 ? -g : g;
+  vec4 d = alpha * fetchGroup(uDy, dest, uChannels, 4 * g);
+  texel = (end == 0 ? p0 : p1) * groups + g;
+  value = end == 0 ? -d : d;
   return true;
 }
 `,

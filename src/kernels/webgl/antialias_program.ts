@@ -224,8 +224,8 @@ bool storedItem(int k, out int p0, out int p1, out int dest, out float alpha) {
 `;
 
 /**
- * The forward blend into the output, which holds color: a point per candidate and channel adds the
- * stored item's α·(color(P1) − color(P0)) to its pixel dest.
+ * The forward blend into a group target (scatter.ts's groupTarget) holding color: a point per candidate
+ * and group of four channels adds the stored item's α·(color(P1) − color(P0)) to its pixel dest.
  */
 export function antialiasCandidatesProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
@@ -239,12 +239,13 @@ ${STORED_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
   texel = 0;
   value = vec4(0.0);
-  int k = point / uChannels, c = point - k * uChannels;
+  int groups = (uChannels + 3) / 4;
+  int k = point / groups, g = point - k * groups;
   int p0, p1, dest;
   float alpha;
   if (!storedItem(k, p0, p1, dest, alpha)) return false;
-  texel = dest * uChannels + c;
-  value.x = alpha * (fetch(uColor, p1 * uChannels + c) - fetch(uColor, p0 * uChannels + c));
+  texel = dest * groups + g;
+  value = alpha * (fetchGroup(uColor, p1, uChannels, 4 * g) - fetchGroup(uColor, p0, uChannels, 4 * g));
   return true;
 }
 `,
