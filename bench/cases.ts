@@ -72,11 +72,6 @@ function scene(key: number | string): Scene {
   return scenes.get(key)!;
 }
 
-/** Channels of an op row's image output (the size of its tfjs floor). */
-function outputChannels(op: string): number {
-  return op.startsWith('rasterize') ? 4 : op.startsWith('interpolate') ? 2 : 3;
-}
-
 export function benchCases(o: CaseOptions): BenchCase[] {
   const sizes = o.quick ? [QUICK.size] : [256, 512, 1024, 2048];
   const meshes = o.quick ? [MESH_SIZES[0]] : MESH_SIZES;
@@ -117,7 +112,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
           triangles,
           size,
           s => {
-            const image: [number, number, number, number] = [1, size, size, outputChannels(op)];
+            const image: [number, number, number, number] = [1, size, size, call.imageChannels[direction]];
             const floors = perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image));
             if (op === 'texture linear forward') {
               floors.push(...perBackend(o, (subject, backend) => tfjsFloor(subject, backend, image, [1, 512, 512, 3])));

@@ -119,6 +119,11 @@ export interface OpCall {
   op: string;
   call(inp: CellInputs): tf.Tensor[];
   wrt(inp: CellInputs): tf.Tensor[];
+  /**
+   * Channels of the image-sized tensors each direction writes (its tf.add yardstick's output size, issue 15);
+   * rasterize's backward writes none (d pos only), so its row counts the image gradients it reads.
+   */
+  imageChannels: {forward: number; backward: number};
 }
 
 export const OP_CALLS: OpCall[] = [
@@ -126,16 +131,19 @@ export const OP_CALLS: OpCall[] = [
     op: 'rasterize',
     call: inp => Object.values(dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width])),
     wrt: inp => [inp.pos],
+    imageChannels: {forward: 8, backward: 8}, // rast, rastDb; d rast, d rastDb read
   },
   {
     op: 'rasterize (exact)',
     call: inp => Object.values(dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width], {coverage: 'exact'})),
     wrt: inp => [inp.pos],
+    imageChannels: {forward: 8, backward: 8},
   },
   {
     op: 'interpolate',
     call: inp => Object.values(dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri)),
     wrt: inp => [inp.uvAttr, inp.raster.rast],
+    imageChannels: {forward: 2, backward: 4}, // out; d rast
   },
   {
     op: 'interpolate (diffAttrs)',
@@ -144,27 +152,32 @@ export const OP_CALLS: OpCall[] = [
         dr.interpolate(inp.uvAttr, inp.raster.rast, inp.tri, {rastDb: inp.raster.rastDb, diffAttrs: 'all'}),
       ),
     wrt: inp => [inp.uvAttr, inp.raster.rast, inp.raster.rastDb],
+    imageChannels: {forward: 6, backward: 8}, // out, outDa; d rast, d rastDb
   },
   {
     op: 'texture linear',
     call: inp => [dr.texture(inp.texture, inp.uv.out, {filterMode: 'linear'})],
     wrt: inp => [inp.texture, inp.uv.out],
+    imageChannels: {forward: 3, backward: 2}, // out; d uv
   },
   {
     // The mip pyramid is built in set-up (a constant texture's would be built once).
     op: 'texture trilinear (uvDa)',
     call: inp => [dr.texture(inp.texture, inp.uv.out, {uvDa: inp.uv.outDa, mip: inp.mip})],
     wrt: inp => [inp.texture, inp.uv.out, inp.uv.outDa],
+    imageChannels: {forward: 3, backward: 6}, // out; d uv, d uvDa
   },
   {
     op: 'texture cube',
     call: inp => [dr.texture(inp.cubeTexture, inp.directions, {boundaryMode: 'cube', filterMode: 'linear'})],
     wrt: inp => [inp.cubeTexture, inp.directions],
+    imageChannels: {forward: 3, backward: 3}, // out; d directions
   },
   {
     op: 'antialias',
     call: inp => [dr.antialias(inp.colorImage, inp.raster.rast, inp.pos, inp.tri, {topologyHash: inp.topologyHash})],
     wrt: inp => [inp.colorImage, inp.pos],
+    imageChannels: {forward: 3, backward: 3}, // out; d color
   },
 ];
 
@@ -273,18 +286,36 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
     compare: role === 'yardstick' ? 'alternative' : undefined,
     setup() {
       // One call first, so that every input (and the inputs' own kernels) exists before recording.
-      tf.dispose(op.call(inp));
+      const first = op.call(inp);
+      tf.dispose(first);
+      checkImageChannels(op, 'forward', first, inp); // (shapes outlive the data)
       const tape = recordTape(() => op.call(inp));
       recorded = tape.nodes;
       node = ourNode(recorded);
       inputIndices = indicesOf(node, op.wrt(inp));
       dys = upstream(node, 17);
+      // (The texture's own gradient has the texture's size, which may equal the image's.)
+      const texture = op.op.startsWith('texture') ? inp.texture : null;
+      const written = op.wrt(inp).filter(t => t !== texture && isImage(t, inp));
+      checkImageChannels(op, 'backward', written.length ? written : dys.filter(d => d != null), inp);
       tf.dispose(tape.outputs);
     },
     run: once,
     breakdown: async () => (await passTimes(once)) ?? {},
     teardown: () => releaseTape(recorded, dys, inp),
   };
+}
+
+const isImage = (t: tf.Tensor, inp: CellInputs) =>
+  t.rank === 4 && t.shape[1] === inp.height && t.shape[2] === inp.width;
+
+/** Throws when `op.imageChannels[direction]` (its yardstick's size) is not the channels of these image tensors. */
+function checkImageChannels(op: OpCall, direction: 'forward' | 'backward', ts: tf.Tensor[], inp: CellInputs) {
+  const channels = ts.filter(t => isImage(t, inp)).reduce((n, t) => n + t.shape[3]!, 0);
+  if (channels !== op.imageChannels[direction])
+    throw new Error(
+      `bench: ${op.op} ${direction} has ${channels} image channels, imageChannels says ${op.imageChannels[direction]}`,
+    );
 }
 
 /** Frees what a recorded backward case holds: the tape's saved tensors, its upstream gradients, its inputs. */
