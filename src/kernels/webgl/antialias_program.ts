@@ -56,6 +56,16 @@ bool pixelCoords(int row, Center origin, bool vertical, out vec2 c) {
   return p.w > 0.0;
 }
 
+// Edge j (c1 → c2) of the owner: whether it crosses the pair axis, further along (ds·crossing) than best.
+void crossEdge(int j, vec2 c1, vec2 c2, float ds, inout float best, inout int e) {
+  if ((c1.y >= 0.0) == (c2.y >= 0.0)) return;
+  float crossing = (c1.x * c2.y - c2.x * c1.y) / (c2.y - c1.y);
+  if (ds * crossing > best) {
+    best = ds * crossing;
+    e = j;
+  }
+}
+
 // The item of pixel (x0, y0) of image n and its right (vertical: upper) neighbour, if any.
 bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   it = Item(0, 0, 0, 0.0, true, 0, 0, vec2(0.0), vec2(0.0), 0.0, vertical);
@@ -72,35 +82,29 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   float ds = ownerIsP0 ? 1.0 : -1.0;
   Center origin = pixelCenter(ivec2(x0, y0) + (ownerIsP0 ? ivec2(0) : vertical ? ivec2(0, 1) : ivec2(1, 0)), uImageSize);
   int base = n * uVertexStride;
-  vec2 c[3];
-  for (int q = 0; q < 3; q++) {
-    if (!pixelCoords(base + k[q], origin, vertical, c[q])) return false;
-  }
+  vec2 ca, cb, cc;  // vertices k.x, k.y, k.z (straight-line: SwiftShader runs loop-indexed arrays lane by lane)
+  if (!pixelCoords(base + k.x, origin, vertical, ca) || !pixelCoords(base + k.y, origin, vertical, cb) ||
+      !pixelCoords(base + k.z, origin, vertical, cc)) return false;
   float best = -1e30;
   int e = -1;
-  for (int j = 0; j < 3; j++) {
-    vec2 c1 = c[(j + 1) % 3], c2 = c[(j + 2) % 3];
-    if ((c1.y >= 0.0) == (c2.y >= 0.0)) continue;
-    float crossing = (c1.x * c2.y - c2.x * c1.y) / (c2.y - c1.y);
-    if (ds * crossing > best) {
-      best = ds * crossing;
-      e = j;
-    }
-  }
+  crossEdge(0, cb, cc, ds, best, e);
+  crossEdge(1, cc, ca, ds, best, e);
+  crossEdge(2, ca, cb, ds, best, e);
   if (e < 0 || !(best > -REACH && best < 1.0 + REACH)) return false;
-  vec2 c1 = c[(e + 1) % 3], c2 = c[(e + 2) % 3];
+  // Edge e runs from vertex e + 1 to vertex e + 2 (mod 3), across from vertex e.
+  vec2 c1 = e == 0 ? cb : e == 1 ? cc : ca, c2 = e == 0 ? cc : e == 1 ? ca : cb, ce = e == 0 ? ca : e == 1 ? cb : cc;
   if (abs(c2.y - c1.y) < abs(c2.x - c1.x)) return false;  // shallower than 45°
   // A silhouette: no neighbour across the edge, or its far vertex on the owner's side (the surface folds away).
   int o = int(fetch(uTopo, 3 * (id - 1) + e));
   vec2 oc;
   if (o >= 0 && o < uNumVertices && pixelCoords(base + o, origin, vertical, oc) &&
-      !(side(c1, c2, c[e]) * side(c1, c2, oc) > 0.0)) return false;
+      !(side(c1, c2, ce) * side(c1, c2, oc) > 0.0)) return false;
   float alpha = ds * (0.5 - clamp(best, 0.0, 1.0));
   it.dest = alpha > 0.0 ? it.p0 : it.p1;
   it.alpha = alpha;
   it.clamped = best <= 0.0 || best >= 1.0;
-  it.v1 = base + k[(e + 1) % 3];
-  it.v2 = base + k[(e + 2) % 3];
+  it.v1 = base + (e == 0 ? k.y : e == 1 ? k.z : k.x);
+  it.v2 = base + (e == 0 ? k.z : e == 1 ? k.x : k.y);
   it.e1 = c1;
   it.e2 = c2;
   it.crossing = ds * best;

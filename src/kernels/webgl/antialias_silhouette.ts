@@ -167,12 +167,12 @@ export const CANDIDATE_ITEM = `
 void candidateItem(int k, out int n, out int x, out int y, out bool vertical) {
   int rank;
   int item = compactedItem(k, rank);
-  int p = item / 2;
+  int p = item >> 1;
   vertical = (item & 1) == 1;
-  int perImage = uImageSize.x * uImageSize.y;
-  n = p / perImage;
-  int local = p - n * perImage;
-  y = local / uImageSize.x;
-  x = local - y * uImageSize.x;
+  ivec2 image = cellOf(p, uImageSize.x * uImageSize.y);  // (pixel in the image, image)
+  ivec2 xy = cellOf(image.x, uImageSize.x);
+  n = image.y;
+  x = xy.x;
+  y = xy.y;
 }
 `;

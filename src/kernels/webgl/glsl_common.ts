@@ -31,12 +31,11 @@ float fetch(sampler2D s, int i) {
 vec2 fetch2(sampler2D s, int i) { return vec2(fetch(s, 2 * i), fetch(s, 2 * i + 1)); }
 vec3 fetch3(sampler2D s, int i) { return vec3(fetch(s, 3 * i), fetch(s, 3 * i + 1), fetch(s, 3 * i + 2)); }
 // Columns c0 .. c0 + 3 of row \`row\` of a [rows, cols] tensor (zero past the last column).
+// Straight-line: SwiftShader runs loop-indexed vectors lane by lane.
 vec4 fetchGroup(sampler2D s, int row, int cols, int c0) {
-  vec4 v = vec4(0.0);
-  for (int lane = 0; lane < 4; lane++) {
-    if (c0 + lane < cols) v[lane] = fetch(s, row * cols + c0 + lane);
-  }
-  return v;
+  int i = row * cols + c0;
+  return vec4(c0 < cols ? fetch(s, i) : 0.0, c0 + 1 < cols ? fetch(s, i + 1) : 0.0,
+              c0 + 2 < cols ? fetch(s, i + 2) : 0.0, c0 + 3 < cols ? fetch(s, i + 3) : 0.0);
 }
 vec4 fetch4(sampler2D s, int i) {
   return vec4(fetch(s, 4 * i), fetch(s, 4 * i + 1), fetch(s, 4 * i + 2), fetch(s, 4 * i + 3));
