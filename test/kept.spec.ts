@@ -12,29 +12,9 @@ import {KeptGL, diffrastGL} from '../src/kernels/webgl/gl_context';
 import {keptData} from '../src/kernels/webgpu/gpu_context';
 
 import {describeEachBackend, testBackends} from './util/backends';
-import {Rng} from './util/random';
+import {foldedGrid} from './util/folded_grid';
 
-/** A folded 20×20 grid (800 triangles, 441 vertices) and a degenerate and an out-of-range triangle. */
-function grid() {
-  const n = 20,
-    rng = new Rng(13);
-  const pos: number[] = [];
-  for (let y = 0; y <= n; y++)
-    for (let x = 0; x <= n; x++)
-      pos.push(-0.9 + (1.8 * x) / n + rng.uniform(-0.15, 0.15), -0.9 + (1.8 * y) / n + rng.uniform(-0.15, 0.15));
-  const numVertices = (n + 1) ** 2;
-  const clip = Array.from({length: numVertices}, (_, v) => [pos[2 * v], pos[2 * v + 1], rng.uniform(-0.5, 0.5), 1]);
-  const indices: number[] = [];
-  for (let y = 0; y < n; y++)
-    for (let x = 0; x < n; x++) {
-      const v = y * (n + 1) + x;
-      indices.push(v, v + 1, v + n + 2, v, v + n + 2, v + n + 1);
-    }
-  indices.push(0, 0, 1, 0, 1, numVertices);
-  return {clip, indices, numVertices, tri: () => tf.tensor2d(indices, [indices.length / 3, 3], 'int32')};
-}
-
-const MESH = `provoking:${grid().numVertices}`;
+const MESH = `provoking:${foldedGrid().numVertices}`;
 
 /** The store of the current backend, and whether its value's GL objects or GPU buffers were freed. */
 function store(backend: string) {
@@ -73,7 +53,7 @@ describeEachBackend(
     afterEach(() => tf.env().set(KEPT_BYTES_FLAG, 64 * 2 ** 20));
 
     it('past the budget, draws three vertices per triangle with the same bits (culled, skipped, ranges, peeled)', async () => {
-      const {clip, indices, numVertices, tri} = grid();
+      const {clip, indices, numVertices, tri} = foldedGrid();
       const {kept} = store(backend);
       const pos3 = tf.tensor3d(
         [...clip.flat(), ...clip.map(p => [p[0], -p[1], -p[2], p[3]]).flat()],
@@ -112,7 +92,7 @@ describeEachBackend(
     });
 
     it('keeps the arrays of a tri computed on the GPU, reading its values back once', async () => {
-      const {clip, numVertices, tri} = grid();
+      const {clip, numVertices, tri} = foldedGrid();
       const {kept} = store(backend);
       const pos = tf.tensor3d(clip.flat(), [1, numVertices, 4]);
       const cpuTri = tri();
@@ -140,7 +120,7 @@ describeEachBackend(
     });
 
     it("frees a tensor's kept data at the next call after its disposal, and the least recently used past the budget", () => {
-      const {clip, numVertices, tri} = grid();
+      const {clip, numVertices, tri} = foldedGrid();
       const {kept, watch} = store(backend);
       const pos = tf.tensor3d(clip.flat(), [1, numVertices, 4]);
       const attr = tf.tensor2d(clip.flat(), [numVertices, 4]);

@@ -5,6 +5,7 @@ import * as dr from '../src/index';
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {expectError} from './util/errors';
 import {checkGradient} from './util/fd';
+import {foldedGrid} from './util/folded_grid';
 import {Rng} from './util/random';
 
 type V4 = [number, number, number, number];
@@ -349,24 +350,8 @@ describeEachBackend('rasterize', backend => {
 
   it('draws the same from a tri held on the CPU and one computed on the GPU (folded mesh, culled, skipped)', async () => {
     // webgpu draws a tri computed on the GPU as three vertices per triangle until it has read it back.
-    const n = 20,
-      rng = new Rng(13);
-    const pos: number[] = [];
-    for (let y = 0; y <= n; y++)
-      for (let x = 0; x <= n; x++)
-        pos.push(-0.9 + (1.8 * x) / n + rng.uniform(-0.15, 0.15), -0.9 + (1.8 * y) / n + rng.uniform(-0.15, 0.15));
-    const clip = tf.tensor3d(
-      Array.from({length: (n + 1) ** 2}, (_, v) => [pos[2 * v], pos[2 * v + 1], rng.uniform(-0.5, 0.5), 1]).flat(),
-      [1, (n + 1) ** 2, 4],
-    );
-    const indices: number[] = [];
-    for (let y = 0; y < n; y++)
-      for (let x = 0; x < n; x++) {
-        const v = y * (n + 1) + x;
-        indices.push(v, v + 1, v + n + 2, v, v + n + 2, v + n + 1);
-      }
-    indices.push(0, 0, 1, 0, 1, (n + 1) ** 2); // degenerate, out of range
-    const tri = () => tf.tensor2d(indices, [indices.length / 3, 3], 'int32');
+    const {clip: vertices, numVertices, tri} = foldedGrid();
+    const clip = tf.tensor3d(vertices.flat(), [1, numVertices, 4]);
     const cpuTri = tri();
     // (An op's inputs go to the GPU on webgpu, where they are larger than its CPU hand-off size.)
     const gpuTri = tf.tidy(() => tf.add(tri(), tf.scalar(0, 'int32')) as tf.Tensor2D);
