@@ -113,10 +113,8 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
 
 // Item m (0: right, 1: up, 2: left, 3: down) of the pixel with flat index p.
 bool pixelItem(int p, int m, out Item it) {
-  int perImage = uImageSize.x * uImageSize.y;
-  int n = p / perImage, local = p - n * perImage;
-  int y = local / uImageSize.x, x = local - y * uImageSize.x;
-  return evaluateItem(n, m == 2 ? x - 1 : x, m == 3 ? y - 1 : y, m == 1 || m == 3, it);
+  ivec3 xyn = imagePixel(p, uImageSize);
+  return evaluateItem(xyn.z, m == 2 ? xyn.x - 1 : xyn.x, m == 3 ? xyn.y - 1 : xyn.y, m == 1 || m == 3, it);
 }
 
 // dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dα.

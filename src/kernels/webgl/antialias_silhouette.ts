@@ -103,11 +103,10 @@ void main() {
   for (int h = 0; h < 2; h++) {
     int p = 2 * t + h;
     if (p >= uPixels) break;
-    ivec2 image = cellOf(p, uImageSize.x * uImageSize.y);  // (pixel in the image, image)
-    ivec2 xy = cellOf(image.x, uImageSize.x);
+    ivec3 xyn = imagePixel(p, uImageSize);
     int id = idAt(p);
-    if (xy.x + 1 < uImageSize.x) counts[2 * h] = candidate(image.y, id, idAt(p + 1));
-    if (xy.y + 1 < uImageSize.y) counts[2 * h + 1] = candidate(image.y, id, idAt(p + uImageSize.x));
+    if (xyn.x + 1 < uImageSize.x) counts[2 * h] = candidate(xyn.z, id, idAt(p + 1));
+    if (xyn.y + 1 < uImageSize.y) counts[2 * h + 1] = candidate(xyn.z, id, idAt(p + uImageSize.x));
   }
   outCounts = counts;
 }
@@ -169,10 +168,9 @@ void candidateItem(int k, out int n, out int x, out int y, out bool vertical) {
   int item = compactedItem(k, rank);
   int p = item >> 1;
   vertical = (item & 1) == 1;
-  ivec2 image = cellOf(p, uImageSize.x * uImageSize.y);  // (pixel in the image, image)
-  ivec2 xy = cellOf(image.x, uImageSize.x);
-  n = image.y;
-  x = xy.x;
-  y = xy.y;
+  ivec3 xyn = imagePixel(p, uImageSize);
+  x = xyn.x;
+  y = xyn.y;
+  n = xyn.z;
 }
 `;

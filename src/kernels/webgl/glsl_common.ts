@@ -25,6 +25,11 @@ ivec2 cellOf(int i, int w) {
   if (col >= w) return ivec2(col - w, row + 1);
   return ivec2(col, row);
 }
+// Pixel p of a batch of images of \`size\`, as (x, y, image).
+ivec3 imagePixel(int p, ivec2 size) {
+  ivec2 image = cellOf(p, size.x * size.y);  // (pixel in the image, image)
+  return ivec3(cellOf(image.x, size.x), image.y);
+}
 float fetch(sampler2D s, int i) {
   return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0).r;
 }

@@ -34,11 +34,9 @@ void main() {
   vec4 gdb = uHasDb ? fetch4(uDdb, pixel) : vec4(0.0);
   bool hasDb = any(notEqual(gdb, vec4(0.0)));
   if (g == vec2(0.0) && !hasDb) return;
-  int perImage = uImageSize.x * uImageSize.y;
-  int n = pixel / perImage, local = pixel - n * perImage;
-  int y = local / uImageSize.x;
-  Center f = pixelCenter(ivec2(local - y * uImageSize.x, y), uImageSize);
-  int base = n * uVertexStride;
+  ivec3 xyn = imagePixel(pixel, uImageSize);
+  Center f = pixelCenter(xyn.xy, uImageSize);
+  int base = xyn.z * uVertexStride;
   vec4 p[3] = vec4[3](vertexPos(base + k.x), vertexPos(base + k.y), vertexPos(base + k.z));
   vec4 dp[3];
   resolvePixelGrad(p, f, vec2(uImageSize), g, hasDb, gdb, dp);
