@@ -277,9 +277,7 @@ export class GlSession {
     };
     gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
     gl.bindTexture(gl.TEXTURE_2D, texture);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, width, height);
+    defineTexture(gl, gl.R32F, width, height);
     const pixelStore = this.ctx.baseline.pixelStore;
     for (const [pname, , want] of pixelStore) gl.pixelStorei(pname, want as number);
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RED, gl.FLOAT, texels);
@@ -358,11 +356,7 @@ export class GlSession {
     } else {
       object = gl.createTexture()!;
       this.bindTexture(0, object);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
+      defineTexture(gl, gl.RGBA32F, width, height);
       this.bindTexture(0, null);
     }
     ctx.scratch.set(key, {object, depth, session: this.id, bytes});
@@ -665,4 +659,13 @@ export function requireFloatBlend(s: GlSession) {
         '; compute gradients on the cpu or webgpu backend',
     );
   }
+}
+
+/** Our textures' definition, for the one bound to TEXTURE_2D: read texel by texel (nearest, clamped), one level. */
+function defineTexture(gl: WebGL2RenderingContext, format: number, width: number, height: number) {
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  gl.texStorage2D(gl.TEXTURE_2D, 1, format, width, height);
 }
