@@ -24,14 +24,18 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
     const {filterMode} = attrs as unknown as TextureAttrs;
     const {tex, uv, uvDa, mipLevelBias, mips} = named;
-    const {layout, uniforms, textures, fillAtlas} = textureBindings(s, named, attrs as unknown as TextureAttrs);
+    const {layout, uniforms, textures, texels, texelBase, fillTexels} = textureBindings(
+      s,
+      named,
+      attrs as unknown as TextureAttrs,
+    );
     textures.uDy = s.input(named.dy).texture;
     const levels = [tex, ...mips];
     const dlevels = levels.map(l => s.output(l.shape));
     const duv = s.output(uv.shape);
     const duvDa = uvDa ? s.output(uvDa.shape) : null;
     const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
-    fillAtlas();
+    fillTexels();
 
     const channels = uniforms.uChannels,
       groups = groupsOf(channels);
@@ -89,17 +93,11 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         ),
       );
     } else {
-      // Texels (nearest, cube maps): every level's gradient in one target, level after level,
-      // one point per tap.
-      const bases: number[] = [];
-      let texels = 0;
-      for (const l of levels) {
-        bases.push(texels);
-        texels += (util.sizeFromShape(l.shape) / channels) * groups;
-      }
+      // Texels (nearest, cube maps): every level's gradient in one target laid out as the texels
+      // read (textureBindings), one point per tap.
       const taps = filterMode === 'nearest' ? 1 : 4;
       const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));
-      elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, {...uniforms, uLevelBase: bases}, textures);
+      elementPass(s, textureTapsProgram(s.ctx, layout), tapGrids, uniforms, textures);
       const target = scatterTarget(s, texels);
       scatter(
         s,
@@ -109,7 +107,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         {uChannels: channels, uSlots: slots, uTaps: taps},
         {uDy: textures.uDy, ...gridSamplers(tapGrids)},
       );
-      dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: bases[l]}, [d]));
+      dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: texelBase[l]}, [d]));
     }
 
     // Per-pixel gradients: all of a pixel's at once, then each output's components picked out

@@ -32,7 +32,7 @@ const ivec3 FACE_EDGES[24] = ivec3[24](${edges});
 `;
 }
 
-/** What a texture program is compiled for: level 0 has its own sampler, the rest share an atlas. */
+/** What a texture program is compiled for. */
 export interface TextureLayout {
   cube: boolean;
   numLevels: number;
@@ -51,9 +51,8 @@ const float LOD_LIMIT = ${shaderFloat(LOD_LIMIT)};
 const int NUM_LEVELS = ${numLevels};
 ${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
 ${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
-uniform sampler2D uLevel0;
-uniform sampler2D uAtlas;              // levels 1 and up, back to back
-uniform int uAtlasBase[NUM_LEVELS];    // where each of those starts in uAtlas
+uniform sampler2D uTexels;             // every level's texels, four channels a texel (textureBindings)
+uniform int uTexelBase[NUM_LEVELS];    // where each level starts in uTexels
 uniform ivec2 uLevelSize[NUM_LEVELS];  // (w, h) of each level
 uniform sampler2D uUv;
 uniform sampler2D uUvDa;
@@ -66,8 +65,11 @@ uniform int uChannels;
 uniform int uTexBatch;
 uniform int uPixels;  // H·W of the output images
 ${cubeTables()}
-float levelTexel(int level, int i) {
-  return level == 0 ? fetch(uLevel0, i) : fetch(uAtlas, uAtlasBase[level] + i);
+int channelGroups() { return (uChannels + 3) / 4; }
+
+// Channels 4g .. 4g + 3 of texel i of a level (zero past the last channel); texel i < 0 reads zero.
+vec4 levelGroup(int level, int i, int g) {
+  return i < 0 ? vec4(0.0) : fetchTexel(uTexels, uTexelBase[level] + i * channelGroups() + g);
 }
 
 int wrapIndex(int i, int n) { return i - n * int(floor(float(i) / float(n))); }
@@ -111,10 +113,17 @@ vec4 tapWeights(Taps b) {
   return vec4(g.x * g.y, f.x * g.y, g.x * f.y, f.x * f.y);
 }
 
-vec4 tapValues(Taps b, int c) {
-  vec4 v;
-  for (int q = 0; q < 4; q++) v[q] = b.texel[q] < 0 ? 0.0 : levelTexel(b.level, b.texel[q] * uChannels + c);
-  if (b.corner >= 0) v[b.corner] = (v.x + v.y + v.z + v.w) / 3.0;  // its own entry read zero
+// Channels 4g .. 4g + 3 of the four taps, a column per tap (straight-line: SwiftShader runs
+// loop-indexed vectors lane by lane).
+mat4 tapValues(Taps b, int g) {
+  mat4 v = mat4(levelGroup(b.level, b.texel.x, g), levelGroup(b.level, b.texel.y, g),
+                levelGroup(b.level, b.texel.z, g), levelGroup(b.level, b.texel.w, g));
+  if (b.corner < 0) return v;
+  vec4 mean = (v[0] + v[1] + v[2] + v[3]) / 3.0;  // the corner's own column read zero
+  if (b.corner == 0) v[0] = mean;
+  else if (b.corner == 1) v[1] = mean;
+  else if (b.corner == 2) v[2] = mean;
+  else v[3] = mean;
   return v;
 }
 
@@ -302,14 +311,14 @@ Taps lookupTaps(Lookup L, int slot) {
 // The weight of level slot 0 or 1 of a lookup.
 float levelWeight(Lookup L, int slot) { return L.used == 2 ? (slot == 1 ? L.f : 1.0 - L.f) : 1.0; }
 
-// Filtered value of channel c (nearest: tap 0).
-float filtered(Taps b, int c) { return dot(tapWeights(b), tapValues(b, c)); }
+// Filtered value of channels 4g .. 4g + 3 from their tap values (nearest: tap 0).
+vec4 filtered(Taps b, mat4 v) { return v * tapWeights(b); }
 
-// A lookup's value of channel c, from the taps of its slots (b1 unused when one level is read).
-float textureValue(Lookup L, Taps b0, Taps b1, int c) {
-  if (!L.valid) return 0.0;
-  float v0 = filtered(b0, c);
-  return L.used == 2 ? (1.0 - L.f) * v0 + L.f * filtered(b1, c) : v0;
+// A lookup's value of channels 4g .. 4g + 3, from the taps of its slots (b1 unused when one level is read).
+vec4 textureValue(Lookup L, Taps b0, Taps b1, int g) {
+  if (!L.valid) return vec4(0.0);
+  vec4 v0 = filtered(b0, tapValues(b0, g));
+  return L.used == 2 ? (1.0 - L.f) * v0 + L.f * filtered(b1, tapValues(b1, g)) : v0;
 }
 
 // The gradients of one pixel's lookup (with the taps of its slots) for incoming dy [N,H,W,C]: duv (2 or 3
@@ -322,21 +331,26 @@ void pixelGradients(Lookup L, Taps b0, Taps b1, int pixel, out vec3 duv, out vec
   duvDa2 = vec2(0.0);
   dbias = 0.0;
   if (!L.valid || uFilter == NEAREST) return;
-  float ds = 0.0, dt = 0.0, dLod = 0.0;
-  for (int c = 0; c < uChannels; c++) {
-    float dy = fetch(uDy, pixel * uChannels + c);
-    if (dy == 0.0) continue;
+  // Per channel of a group (lanes), summed over the lanes at the end; a channel whose gc is 0
+  // adds nothing to ds and dt (as on the cpu, even where its taps are not finite).
+  vec4 dsc = vec4(0.0), dtc = vec4(0.0), dLodc = vec4(0.0);
+  for (int g = 0; g < channelGroups(); g++) {
+    vec4 dy = fetchGroup(uDy, pixel, uChannels, 4 * g);
+    vec4 v0 = vec4(0.0);
     for (int k = 0; k < L.used; k++) {
       Taps b = b0;  // (no ?: on structs in WebGL)
       if (k == 1) b = b1;
-      vec4 t = tapValues(b, c);
-      float gc = levelWeight(L, k) * dy;
-      float cross = t.w + t.x - t.y - t.z;
-      ds += gc * b.scale.x * ((t.y - t.x) + b.frac.y * cross);
-      dt += gc * b.scale.y * ((t.z - t.x) + b.frac.x * cross);
-      if (k == 1) dLod += dy * (dot(tapWeights(b), t) - filtered(b0, c));
+      mat4 t = tapValues(b, g);
+      vec4 gc = levelWeight(L, k) * dy;
+      bvec4 skip = equal(gc, vec4(0.0));
+      vec4 cross = t[3] + t[0] - t[1] - t[2];
+      dsc += mix(gc * b.scale.x * ((t[1] - t[0]) + b.frac.y * cross), vec4(0.0), skip);
+      dtc += mix(gc * b.scale.y * ((t[2] - t[0]) + b.frac.x * cross), vec4(0.0), skip);
+      if (k == 0) v0 = filtered(b, t);
+      else dLodc += dy * (filtered(b, t) - v0);
     }
   }
+  float ds = dot(dsc, vec4(1.0)), dt = dot(dtc, vec4(1.0)), dLod = dot(dLodc, vec4(1.0));
   if (!L.lodActive) dLod = 0.0;
   if (CUBE) {
     if (L.stClamped.x) ds = 0.0;

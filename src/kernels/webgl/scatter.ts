@@ -123,7 +123,8 @@ export function groupTarget(s: GlSession, name: string, source: WebGLTexture | n
   return target;
 }
 
-function groupsFromTensorProgram(ctx: DiffrastGL): GlProgram {
+/** Row r of a [rows, cols] tensor uSource into texels uOutStart + r·groups .. (groups of four columns). */
+export function groupsFromTensorProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'groups-from-tensor',
@@ -133,7 +134,7 @@ uniform int uCols;
 out vec4 outValue;
 void main() {
   int groups = (uCols + 3) / 4;
-  ivec2 gr = cellOf(outputIndex(), groups);  // (group, row)
+  ivec2 gr = cellOf(outputIndex() - uOutStart, groups);  // (group, row)
   outValue = fetchGroup(uSource, gr.y, uCols, 4 * gr.x);
 }
 `,

@@ -12,7 +12,7 @@ import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
 
 /**
  * The texel gradients' first stage: each pixel's taps (up to two level slots of four) as (target
- * texel, weight) pairs, slot k's taps q in target 2k + q/2, once per pixel; the points of the
+ * texel, laid out as the texels read; weight) pairs, slot k's taps q in target 2k + q/2, once per pixel; the points of the
  * second stage only fetch them. Weight 0: no tap.
  */
 export function textureTapsProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
@@ -20,7 +20,6 @@ export function textureTapsProgram(ctx: DiffrastGL, layout: TextureLayout): GlPr
     ctx,
     `texture-taps-${layoutKey(layout)}`,
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
-uniform int uLevelBase[NUM_LEVELS];  // first texel of each level's gradient in the scatter target
 layout(location = 0) out vec4 outSlot0Taps01;
 layout(location = 1) out vec4 outSlot0Taps23;
 layout(location = 2) out vec4 outSlot1Taps01;
@@ -29,7 +28,7 @@ layout(location = 3) out vec4 outSlot1Taps23;
 vec2 tap(Lookup L, Taps b, int k, int q) {
   if (!L.valid || k >= L.used) return vec2(0.0);
   if (b.texel[q] < 0) return vec2(0.0);
-  return vec2(encodeTexel(uLevelBase[b.level] + b.texel[q] * ((uChannels + 3) / 4)), texelWeights(b)[q] * levelWeight(L, k));
+  return vec2(encodeTexel(uTexelBase[b.level] + b.texel[q] * channelGroups()), texelWeights(b)[q] * levelWeight(L, k));
 }
 void main() {
   int pixel = outputIndex();

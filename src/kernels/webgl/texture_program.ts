@@ -12,16 +12,11 @@ export function textureProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgra
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}
 out vec4 outValue;
 void main() {
-  ivec2 pg = outputCell((uChannels + 3) / 4);
+  ivec2 pg = outputCell(channelGroups());
   Lookup L = setupLookup(pg.x);
   Taps b0 = lookupTaps(L, 0), b1 = b0;
   if (L.used == 2) b1 = lookupTaps(L, 1);
-  vec4 value = vec4(0.0);  // (a fragment output cannot take a variable index)
-  for (int lane = 0; lane < 4; lane++) {
-    int c = 4 * pg.y + lane;
-    if (c < uChannels) value[lane] = textureValue(L, b0, b1, c);
-  }
-  outValue = value;
+  outValue = textureValue(L, b0, b1, pg.y);
 }
 `,
   );
