@@ -29,8 +29,8 @@ import {antialiasBindings} from '../src/kernels/webgl/Antialias';
 import {antialiasConstructTopologyHash} from '../src/ops/antialias';
 import {rasterize} from '../src/ops/rasterize';
 import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL} from '../src/kernels/webgpu/wgsl_texture';
-import {BARYCENTRIC, RESOLVE_GRAD} from '../src/kernels/webgl/glsl_raster';
-import {CORNERS_WGSL, RESOLVE_GRAD_WGSL, RESOLVE_WGSL} from '../src/kernels/webgpu/wgsl_raster';
+import {BARYCENTRIC, RESOLVE_GRAD, TRIANGLE_PLANES} from '../src/kernels/webgl/glsl_raster';
+import {CORNERS_WGSL, RESOLVE_GRAD_WGSL, RESOLVE_WGSL, TRIANGLE_PLANES_WGSL} from '../src/kernels/webgpu/wgsl_raster';
 
 import {describeEachBackend} from './util/backends';
 import {runShader, ShaderRun} from './util/shader_run';
@@ -1349,6 +1349,58 @@ for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
           }
         });
         bad.expectNone('resolvePixel');
+      });
+
+      // Hardware coverage's resolve: the planes about the reference pixel's center, moved to each case's pixel.
+      it('trianglePlanes, then resolveEdges', async () => {
+        const out = await run(
+          'trianglePlanes',
+          gl,
+          RASTER_CASES.map(rasterRow),
+          7,
+          {
+            snippets: GLSL_RASTER + TRIANGLE_PLANES,
+            body: `${GLSL_RASTER_ARGS}ivec2 origin = referencePixel(P[0], P[1], P[2], size);
+Planes pl = trianglePlanes(P[0], P[1], P[2], pixelCenter(origin, size));
+vec2 d = vec2(2 * (ivec2(int(arg(12)), int(arg(13))) - origin)) / vec2(size);
+vec3 uvz;
+vec4 db;
+resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz, vec2(size), uvz, db);
+for (int k = 0; k < 3; k++) r[k] = uvz[k];
+for (int k = 0; k < 4; k++) r[3 + k] = db[k];`,
+          },
+          {
+            snippets: WGSL_RASTER + TRIANGLE_PLANES_WGSL,
+            body: `${WGSL_RASTER_ARGS}let origin = referencePixel(c, size);
+let pl = trianglePlanes(c, pixelCenter(origin, size));
+let d = vec2f(2 * (vec2<i32>(i32(arg(12)), i32(arg(13))) - origin)) / vec2f(size);
+let res = resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz, vec2f(size));
+for (var k = 0; k < 3; k++) { r[k] = res.rast[k]; }
+for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
+            storage: WGSL_POS,
+          },
+        );
+        const bad = new Mismatches();
+        const rast = new Float32Array(4),
+          db = new Float32Array(4);
+        RASTER_CASES.forEach((c, i) => {
+          const {p, fx, fy, alpha, beta, kappa} = referenceEdges(c);
+          rm.resolvePixel(p, fx, fy, c.width, c.height, rast, db, 0, {a: new Float64Array(3), alpha, beta});
+          const dbMax = Math.max(...db.map(Math.abs));
+          for (let k = 0; k < 3; k++) {
+            bad.check(
+              Math.abs(out[i][k] - rast[k]) <= 1e-4 * kappa,
+              () => `${label(c)} rast[${k}]: ${out[i][k]}, want ${rast[k]}`,
+            );
+          }
+          for (let k = 0; k < 4; k++) {
+            bad.check(
+              Math.abs(out[i][3 + k] - db[k]) <= 1e-4 * dbMax * kappa,
+              () => `${label(c)} rastDb[${k}]: ${out[i][3 + k]}, want ${db[k]}`,
+            );
+          }
+        });
+        bad.expectNone('trianglePlanes');
       });
 
       it('resolvePixelGrad', async () => {

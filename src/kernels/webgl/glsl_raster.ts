@@ -84,19 +84,89 @@ bool covers(vec3 a, vec3 alpha, vec3 beta, float s) {
 float depthAt(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
   return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);
 }
-// rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel; size = (W, H).
-void resolvePixel(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
-  float A = a.x + a.y + a.z;
-  float u = clamp(a.x / A, 0.0, 1.0), v = clamp(a.y / A, 0.0, 1.0);
+// rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel, from e = (a_0, a_1, A = Σ a_k,
+// z/w) there and the screen gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k); size = (W, H).
+void resolveEdges(vec4 e, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
+  float A = e.z;
+  float u = clamp(e.x / A, 0.0, 1.0), v = clamp(e.y / A, 0.0, 1.0);
   if (u + v > 1.0) {
     float s = u + v;
     u /= s;
     v /= s;
   }
-  uvz = vec3(u, v, clamp(depthAt(p0, p1, p2, a), -1.0, 1.0));
-  float sa = alpha.x + alpha.y + alpha.z, sb = beta.x + beta.y + beta.z;
+  uvz = vec3(u, v, clamp(e.w, -1.0, 1.0));
   vec2 c = 2.0 / size;
-  db = vec4(c.x * (alpha.x - u * sa), c.y * (beta.x - u * sb), c.x * (alpha.y - v * sa), c.y * (beta.y - v * sb)) / A;
+  db = vec4(c.x * (alpha.x - u * alpha.z), c.y * (beta.x - u * beta.z), c.x * (alpha.y - v * alpha.z),
+            c.y * (beta.y - v * beta.z)) / A;
+}
+// resolveEdges for the edge functions a at the pixel and the edge gradients.
+void resolvePixel(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
+  resolveEdges(vec4(a.xy, a.x + a.y + a.z, depthAt(p0, p1, p2, a)), vec3(alpha.xy, alpha.x + alpha.y + alpha.z),
+               vec3(beta.xy, beta.x + beta.y + beta.z), size, uvz, db);
+}
+`;
+
+/**
+ * A triangle's edge functions and depth as planes about the center c of a pixel near it, for hardware coverage's
+ * flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at c, dx and dy their
+ * derivatives along NDC x and y, so that at the center f of a pixel (a_0, a_1, A, z/w) = at + dx·(fx − cx) +
+ * dy·(fy − cy). rastDb divides by A, which for a sliver is a small
+ * difference of large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or
+ * from corners moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
+ * So A(c) and A's gradient (the normal N of the triangle's plane in (x, y, w)) are computed in hi + lo
+ * float32 pairs (differences and products exact, sums carrying their rounding errors) and rounded once. A(f) =
+ * det / w(f) changes with the depth w only, so the fragment's float32 update A(c) + ∇A·(f − c) is small
+ * against A and keeps its digits; a_0, a_1 and z/w need no more than float32.
+ * Needs BARYCENTRIC.
+ */
+export const TRIANGLE_PLANES = `
+// (hi, lo) = a + b exactly; a·b exactly; sums and products of hi + lo values.
+vec2 twoSum(float a, float b) {
+  float s = a + b, t = s - a;
+  return vec2(s, (a - (s - t)) + (b - t));
+}
+vec2 twoProduct(float a, float b) {
+  float p = a * b, ah = topBits(a, PRODUCT_SPLIT_BITS), al = a - ah, bh = topBits(b, PRODUCT_SPLIT_BITS), bl = b - bh;
+  return vec2(p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl);
+}
+vec2 sumHiLo(vec2 a, vec2 b) {
+  vec2 s = twoSum(a.x, b.x);
+  return vec2(s.x, s.y + (a.y + b.y));
+}
+vec2 productHiLo(vec2 a, vec2 b) {
+  vec2 p = twoProduct(a.x, b.x);
+  return vec2(p.x, p.y + (a.x * b.y + a.y * b.x));
+}
+// The pixel about which trianglePlanes takes a triangle's planes: the one under the centroid of its corners in
+// front of the eye, clamped to the image (any pixel would do; a near one keeps the fragments' updates small).
+ivec2 referencePixel(vec4 p0, vec4 p1, vec4 p2, ivec2 size) {
+  vec3 front = vec3(greaterThan(vec3(p0.w, p1.w, p2.w), vec3(0.0)));
+  vec2 sum = front.x * (p0.xy / p0.w) + front.y * (p1.xy / p1.w) + front.z * (p2.xy / p2.w);
+  vec2 ndc = sum / max(front.x + front.y + front.z, 1.0);
+  return ivec2(clamp(floor((ndc + 1.0) * 0.5 * vec2(size)), vec2(0.0), vec2(size - 1)));
+}
+struct Planes {
+  vec4 at;
+  vec4 dx;
+  vec4 dy;
+};
+// a·d − b·c in hi + lo, for a, b, c, d in hi + lo.
+vec2 crossHiLo(vec2 a, vec2 d, vec2 b, vec2 c) { return sumHiLo(productHiLo(a, d), -productHiLo(b, c)); }
+Planes trianglePlanes(vec4 p0, vec4 p1, vec4 p2, Center c) {
+  // A(f) = N·(fx, fy, 1) with N = E1 × E2 of the edge vectors E_k = p_k − p_0 in (x, y, w) (so ∂A/∂fx = N.x
+  // = Σ α_k, ∂A/∂fy = N.y = Σ β_k), all in hi + lo.
+  vec2 e1x = twoSum(p1.x, -p0.x), e1y = twoSum(p1.y, -p0.y), e1w = twoSum(p1.w, -p0.w);
+  vec2 e2x = twoSum(p2.x, -p0.x), e2y = twoSum(p2.y, -p0.y), e2w = twoSum(p2.w, -p0.w);
+  vec2 nx = crossHiLo(e1y, e2w, e1w, e2y), ny = crossHiLo(e1w, e2x, e1x, e2w), nw = crossHiLo(e1x, e2y, e1y, e2x);
+  vec2 A = sumHiLo(sumHiLo(nw, productHiLo(nx, vec2(c.hi.x, c.lo.x))), productHiLo(ny, vec2(c.hi.y, c.lo.y)));
+  // The edge functions at c and their gradients, from the corners relative to c (as edgeFunctions).
+  vec4 q0 = vec4(relativeTo(p0, c), p0.zw), q1 = vec4(relativeTo(p1, c), p1.zw), q2 = vec4(relativeTo(p2, c), p2.zw);
+  vec3 a = vec3(cross2(q1.xy, q2.xy), cross2(q2.xy, q0.xy), cross2(q0.xy, q1.xy)), alpha, beta;
+  edgeGradients(q0, q1, q2, alpha, beta);
+  // z/w = Σ z_k·a_k / Σ w_k·a_k, whose denominator is the same at every point.
+  vec3 z = vec3(p0.z, p1.z, p2.z) / dot(vec3(p0.w, p1.w, p2.w), a);
+  return Planes(vec4(a.xy, A.x + A.y, dot(z, a)), vec4(alpha.xy, nx.x + nx.y, dot(z, alpha)),
+                vec4(beta.xy, ny.x + ny.y, dot(z, beta)));
 }
 `;
 

@@ -6,9 +6,6 @@
 export const DRAW_FRAGMENT = `
 uniform ivec2 uImageSize;
 uniform sampler2D uPrevious;  // the previous depth layer's rast (depth peeling)
-flat in vec4 vP0;
-flat in vec4 vP1;
-flat in vec4 vP2;
 flat in int vTriangle;
 layout(location = 0) out vec4 outRast;
 layout(location = 1) out vec4 outDb;
@@ -22,11 +19,8 @@ bool peeledAway(int image, ivec2 px, float zw) {
   return previous.w == 0.0 || zw <= previous.z || decodeId(previous.w) == vTriangle + 1;
 }
 
-// rast and rastDb of the triangle at the pixel whose edge functions are a.
-void writeResolved(vec3 a, vec3 alpha, vec3 beta) {
-  vec3 uvz;
-  vec4 db;
-  resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
+// rast and rastDb of the triangle at the pixel (resolveEdges, resolvePixel).
+void writeResolved(vec3 uvz, vec4 db) {
   outRast = vec4(uvz, encodeId(vTriangle + 1));
   outDb = db;
 }

@@ -18,11 +18,11 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
+import {BARYCENTRIC, TRIANGLE_PLANES, VERTEX_FETCH} from './glsl_raster';
 import {DRAW_FRAGMENT} from './glsl_raster_draw';
 import {elementProgram} from './passes';
 
-const vertex = (indexed: boolean) => `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}
+const vertex = (indexed: boolean) => `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}${TRIANGLE_PLANES}
 uniform sampler2D uPositions;  // pos, one RGBA texel per row (rasterPositionsProgram)
 ${
   indexed
@@ -40,15 +40,19 @@ void readVertex() {
 }
 uniform int uBase;     // the image's first vertex row in pos
 uniform int uWinding;  // the determinant sign drawn (0: both), see drawnWinding
-flat out vec4 vP0;
-flat out vec4 vP1;
-flat out vec4 vP2;
+uniform ivec2 uImageSize;
+// The triangle's planes about the center of its reference pixel (trianglePlanes).
+flat out vec4 vAt;
+flat out vec4 vDx;
+flat out vec4 vDy;
+flat out ivec2 vReference;
 flat out int vTriangle;
 
 void main() {
   ${indexed ? '' : 'readVertex();'}
   vTriangle = -1;
-  vP0 = vP1 = vP2 = vec4(0.0);
+  vAt = vDx = vDy = vec4(0.0);
+  vReference = ivec2(0);
   gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
   if (aTriangle < 0) return;  // an invalid triangle's: drawn three times, no area
   vec4 p0 = fetchTexel(uPositions, uBase + aCorners.x), p1 = fetchTexel(uPositions, uBase + aCorners.y),
@@ -58,9 +62,11 @@ void main() {
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
   if (uWinding != 0 && sign(det) != float(uWinding)) return;  // culled
   vTriangle = aTriangle;
-  vP0 = p0;
-  vP1 = p1;
-  vP2 = p2;
+  vReference = referencePixel(p0, p1, p2, uImageSize);
+  Planes planes = trianglePlanes(p0, p1, p2, pixelCenter(vReference, uImageSize));
+  vAt = planes.at;
+  vDx = planes.dx;
+  vDy = planes.dy;
 }
 `;
 
@@ -69,14 +75,21 @@ function fragment(peel: boolean): string {
 uniform int uBand;   // atlas band of the image
 uniform int uImage;
 
+flat in vec4 vAt;
+flat in vec4 vDx;
+flat in vec4 vDy;
+flat in ivec2 vReference;
+
 void main() {
   if (vTriangle < 0) discard;  // skipped (see the header)
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
-  vec3 a = edgeFunctions(vP0, vP1, vP2, pixelCenter(px, uImageSize));
-  vec3 alpha, beta;
-  edgeGradients(vP0, vP1, vP2, alpha, beta);
-  ${peel ? 'if (peeledAway(uImage, px, depthAt(vP0, vP1, vP2, a))) discard;' : ''}
-  writeResolved(a, alpha, beta);
+  vec2 d = vec2(2 * (px - vReference)) / vec2(uImageSize);  // the pixel's center − the reference pixel's
+  vec4 e = vAt + vDx * d.x + vDy * d.y;  // (a_0, a_1, A, z/w) at the pixel's center
+  ${peel ? 'if (peeledAway(uImage, px, e.w)) discard;' : ''}
+  vec3 uvz;
+  vec4 db;
+  resolveEdges(e, vDx.xyz, vDy.xyz, vec2(uImageSize), uvz, db);
+  writeResolved(uvz, db);
 }
 `;
 }

@@ -180,6 +180,9 @@ void main() {
 
 const FRAGMENT = `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${DRAW_FRAGMENT}
 uniform bool uPeel;
+flat in vec4 vP0;
+flat in vec4 vP1;
+flat in vec4 vP2;
 flat in float vDeterminant;
 flat in int vImage;
 flat in int vBand;
@@ -195,7 +198,10 @@ void main() {
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
   if (uPeel && peeledAway(vImage, px, zw)) discard;
   gl_FragDepth = 0.5 * zw + 0.5;
-  writeResolved(a, alpha, beta);
+  vec3 uvz;
+  vec4 db;
+  resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
+  writeResolved(uvz, db);
 }
 `;
 

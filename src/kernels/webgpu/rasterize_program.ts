@@ -28,7 +28,7 @@
  */
 import {ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {Bindings, GpuCall, Uniforms} from './gpu_context';
-import {CORNERS_WGSL, RESOLVE_WGSL} from './wgsl_raster';
+import {CORNERS_WGSL, RESOLVE_WGSL, TRIANGLE_PLANES_WGSL} from './wgsl_raster';
 import {coverConstants} from '../shared/raster';
 
 const drawBindings = new Bindings(
@@ -163,14 +163,27 @@ fn peeledAway(image: i32, px: i32, py: i32, id: i32, zw: f32) -> bool {
  * view, which draws nothing); `drawnCorner` (per mode) places its corners.
  */
 const VERTEX_WGSL = `
+// The triangle as the fragments of each mode need it (flatOutputs).
+struct Flat {
+  ids: vec4<i32>,  // triangle, then exact: its three vertex indices; hardware: its reference pixel
+  f0: vec4f,       // exact: its corners; hardware: its planes at, dx, dy (trianglePlanes)
+  f1: vec4f,
+  f2: vec4f,
+};
 struct VOut {
   @builtin(position) position: vec4f,
-  @location(0) @interpolate(flat) ids: vec4<i32>,  // triangle, its three vertex indices
-  @location(1) @interpolate(flat) p0: vec4f,
-  @location(2) @interpolate(flat) p1: vec4f,
-  @location(3) @interpolate(flat) p2: vec4f,
+  @location(0) @interpolate(flat) ids: vec4<i32>,
+  @location(1) @interpolate(flat) f0: vec4f,
+  @location(2) @interpolate(flat) f1: vec4f,
+  @location(3) @interpolate(flat) f2: vec4f,
   @location(4) @interpolate(flat) image: i32,
 };
+fn setFlat(out: ptr<function, VOut>, f: Flat) {
+  (*out).ids = f.ids;
+  (*out).f0 = f.f0;
+  (*out).f1 = f.f1;
+  (*out).f2 = f.f2;
+}
 
 @vertex fn vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) image: u32) -> VOut {
   var out: VOut;
@@ -187,10 +200,7 @@ struct VOut {
   let p = drawnCorner(c, vi % 3u);
   if (!p.ok) { return out; }
   out.position = vec4f(p.at.x, -p.at.y, p.at.z, p.at.w);
-  out.ids = vec4<i32>(t, k);
-  out.p0 = c.p0;
-  out.p1 = c.p1;
-  out.p2 = c.p2;
+  setFlat(&out, flatOutputs(c, t, k));
   return out;
 }
 
@@ -211,10 +221,7 @@ struct Placed { at: vec4f, ok: bool };
   let det = screenDeterminant(c);
   if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
   if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
-  out.ids = vec4<i32>(triangle, corners.xyz);
-  out.p0 = c.p0;
-  out.p1 = c.p1;
-  out.p2 = c.p2;
+  setFlat(&out, flatOutputs(c, triangle, corners.xyz));
   return out;
 }
 
@@ -223,27 +230,45 @@ fn fragmentPixel(in: VOut) -> vec2<i32> { return vec2<i32>(i32(in.position.x), i
 fn fragmentCenter(px: vec2<i32>) -> Center { return pixelCenter(px, vec2<i32>(U.width, U.height)); }
 `;
 
-/** Hardware coverage: the triangles themselves, resolved as they are shaded (see the header). */
+/**
+ * Hardware coverage: the triangles themselves, resolved as they are shaded (see the header), from the planes of
+ * their edge functions and depth about a reference pixel (trianglePlanes, docs/rasterize.md#backend-differences).
+ */
 const HARDWARE_WGSL = `
 fn drawnCorner(c: Corners, corner: u32) -> Placed {
   let p = select(select(c.p2, c.p1, corner == 1u), c.p0, corner == 0u);
   return Placed(vec4f(p.x, p.y, 0.5 * (p.z + p.w), p.w), true);
 }
 
+fn flatOutputs(c: Corners, t: i32, k: vec3<i32>) -> Flat {
+  let size = vec2<i32>(U.width, U.height);
+  let r = referencePixel(c, size);
+  let planes = trianglePlanes(c, pixelCenter(r, size));
+  return Flat(vec4<i32>(t, r, 0), planes.at, planes.dx, planes.dy);
+}
+
+// (a_0, a_1, A, z/w) at the fragment's pixel center.
+fn edgesAt(in: VOut, px: vec2<i32>) -> vec4f {
+  let d = vec2f(2 * (px - in.ids.yz)) / vec2f(f32(U.width), f32(U.height));  // its center − the reference's
+  return in.f0 + in.f1 * d.x + in.f2 * d.y;
+}
+
+fn resolvedEdges(in: VOut, e: vec4f) -> Resolve {
+  let r = resolveEdges(e, in.f1.xyz, in.f2.xyz, vec2f(f32(U.width), f32(U.height)));
+  return Resolve(vec4f(r.rast.xyz, encodeId(u32(in.ids.x + 1))), r.db);
+}
+
 @fragment fn fs(in: VOut) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
-  let c = Corners(in.p0, in.p1, in.p2);
-  return resolved(c, edgeFunctions(c, fragmentCenter(fragmentPixel(in))), u32(in.ids.x + 1));
+  return resolvedEdges(in, edgesAt(in, fragmentPixel(in)));
 }
 
 @fragment fn fsPeel(in: VOut) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
   let px = fragmentPixel(in);
-  let c = Corners(in.p0, in.p1, in.p2);
-  let a = edgeFunctions(c, fragmentCenter(px));
-  let zw = depthAt(c, a);
-  if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, zw)) { discard; }
-  return resolved(c, a, u32(in.ids.x + 1));
+  let e = edgesAt(in, px);
+  if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, e.w)) { discard; }
+  return resolvedEdges(in, e);
 }
 `;
 
@@ -252,6 +277,8 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
  * header); the resolve pass follows.
  */
 const EXACT_WGSL = `
+fn flatOutputs(c: Corners, t: i32, k: vec3<i32>) -> Flat { return Flat(vec4<i32>(t, k), c.p0, c.p1, c.p2); }
+
 fn drawnCorner(c: Corners, corner: u32) -> Placed {
   let size = vec2f(f32(U.width), f32(U.height));
   var cover = offsetTriangle(c, size);
@@ -264,7 +291,7 @@ struct ExactOut { @location(0) id: u32, @builtin(frag_depth) depth: f32 };
 @fragment fn fs(in: VOut) -> ExactOut {
   let px = fragmentPixel(in);
   let f = fragmentCenter(px);
-  let c = Corners(in.p0, in.p1, in.p2);
+  let c = Corners(in.f0, in.f1, in.f2);
   let e0 = canonicalEdge(c.p1, c.p2, in.ids.z, in.ids.w, f);
   let e1 = canonicalEdge(c.p2, c.p0, in.ids.w, in.ids.y, f);
   let e2 = canonicalEdge(c.p0, c.p1, in.ids.y, in.ids.z, f);
@@ -386,7 +413,10 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       device,
       key,
       drawBindings,
-      lib + PEEL_WGSL + VERTEX_WGSL + (a.hardware ? HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
+      lib +
+        PEEL_WGSL +
+        VERTEX_WGSL +
+        (a.hardware ? TRIANGLE_PLANES_WGSL + HARDWARE_WGSL : COVER_WGSL + COVERAGE_WGSL + EXACT_WGSL),
       {entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: a.hardware ? rgba32f : [{format: 'r32uint'}]},
       {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
       indexed ? {entryPoint: 'vsIndexed', buffers: MESH_BUFFERS} : undefined,

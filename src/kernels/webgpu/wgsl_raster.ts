@@ -78,27 +78,102 @@ fn depthAt(c: Corners, a: vec3f) -> f32 {
   return dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
 }
 struct Resolved { rast: vec4f, db: vec4f };
-// a: the edge functions at the pixel center (edgeFunctions).
-fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
-  let A = a.x + a.y + a.z;
-  var u = clamp(a.x / A, 0.0, 1.0);
-  var v = clamp(a.y / A, 0.0, 1.0);
+// rast (u, v, z/w) and rastDb at a covered pixel, from e = (a_0, a_1, A = Σ a_k, z/w) there and the screen
+// gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k).
+fn resolveEdges(e: vec4f, alpha: vec3f, beta: vec3f, size: vec2f) -> Resolved {
+  let A = e.z;
+  var u = clamp(e.x / A, 0.0, 1.0);
+  var v = clamp(e.y / A, 0.0, 1.0);
   if (u + v > 1.0) {
     let s = u + v;
     u /= s;
     v /= s;
   }
-  let zw = depthAt(c, a);
-  let g = edgeGradients(c);
-  let alpha = g.alpha;
-  let beta = g.beta;
-  let sa = alpha.x + alpha.y + alpha.z;
-  let sb = beta.x + beta.y + beta.z;
   let d = 2.0 / size;
   var r: Resolved;
-  r.rast = vec4f(u, v, clamp(zw, -1.0, 1.0), 0.0);
-  r.db = vec4f(d.x * (alpha.x - u * sa), d.y * (beta.x - u * sb), d.x * (alpha.y - v * sa), d.y * (beta.y - v * sb)) / A;
+  r.rast = vec4f(u, v, clamp(e.w, -1.0, 1.0), 0.0);
+  r.db = vec4f(d.x * (alpha.x - u * alpha.z), d.y * (beta.x - u * beta.z), d.x * (alpha.y - v * alpha.z),
+               d.y * (beta.y - v * beta.z)) / A;
   return r;
+}
+// resolveEdges for the edge functions a at the pixel center (edgeFunctions).
+fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
+  let g = edgeGradients(c);
+  return resolveEdges(vec4f(a.xy, a.x + a.y + a.z, depthAt(c, a)), vec3f(g.alpha.xy, g.alpha.x + g.alpha.y + g.alpha.z),
+                      vec3f(g.beta.xy, g.beta.x + g.beta.y + g.beta.z), size);
+}
+`;
+
+/**
+ * A triangle's edge functions and depth as planes about the center c of a pixel near it, for hardware coverage's
+ * flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at c, dx and dy their
+ * derivatives along NDC x and y, so that at the center f of a pixel (a_0, a_1, A, z/w) = at + dx·(fx − cx) +
+ * dy·(fy − cy). rastDb divides by A, which for a sliver is a small
+ * difference of large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or
+ * from corners moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
+ * So A(c) and A's gradient (the normal N of the triangle's plane in (x, y, w)) are computed in hi + lo
+ * float32 pairs (differences and products exact, sums carrying their rounding errors) and rounded once. A(f) =
+ * det / w(f) changes with the depth w only, so the fragment's float32 update A(c) + ∇A·(f − c) is small
+ * against A and keeps its digits; a_0, a_1 and z/w need no more than float32.
+ * Mirrors TRIANGLE_PLANES (glsl_raster.ts).
+ */
+export const TRIANGLE_PLANES_WGSL = `
+// (hi, lo) = a + b exactly; a·b exactly; sums and products of hi + lo values.
+fn twoSum(a: f32, b: f32) -> vec2f {
+  let s = a + b;
+  let t = s - a;
+  return vec2f(s, (a - (s - t)) + (b - t));
+}
+fn twoProduct(a: f32, b: f32) -> vec2f {
+  let p = a * b;
+  let ah = topBits(a, PRODUCT_SPLIT_BITS);
+  let al = a - ah;
+  let bh = topBits(b, PRODUCT_SPLIT_BITS);
+  let bl = b - bh;
+  return vec2f(p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl);
+}
+fn sumHiLo(a: vec2f, b: vec2f) -> vec2f {
+  let s = twoSum(a.x, b.x);
+  return vec2f(s.x, s.y + (a.y + b.y));
+}
+fn productHiLo(a: vec2f, b: vec2f) -> vec2f {
+  let p = twoProduct(a.x, b.x);
+  return vec2f(p.x, p.y + (a.x * b.y + a.y * b.x));
+}
+// The pixel about which trianglePlanes takes a triangle's planes: the one under the centroid of its corners in
+// front of the eye, clamped to the image (any pixel would do; a near one keeps the fragments' updates small).
+fn referencePixel(c: Corners, size: vec2<i32>) -> vec2<i32> {
+  let s = vec2f(size);
+  let front = vec3f(vec3<bool>(c.p0.w > 0.0, c.p1.w > 0.0, c.p2.w > 0.0));
+  let sum = front.x * (c.p0.xy / c.p0.w) + front.y * (c.p1.xy / c.p1.w) + front.z * (c.p2.xy / c.p2.w);
+  let ndc = sum / max(front.x + front.y + front.z, 1.0);
+  return vec2<i32>(clamp(floor((ndc + 1.0) * 0.5 * s), vec2f(0.0), s - 1.0));
+}
+struct Planes { at: vec4f, dx: vec4f, dy: vec4f };
+// a·d − b·c in hi + lo, for a, b, c, d in hi + lo.
+fn crossHiLo(a: vec2f, d: vec2f, b: vec2f, c: vec2f) -> vec2f { return sumHiLo(productHiLo(a, d), -productHiLo(b, c)); }
+fn trianglePlanes(c: Corners, f: Center) -> Planes {
+  // A(f) = N·(fx, fy, 1) with N = E1 × E2 of the edge vectors E_k = p_k − p_0 in (x, y, w) (so ∂A/∂fx = N.x
+  // = Σ α_k, ∂A/∂fy = N.y = Σ β_k), all in hi + lo.
+  let e1x = twoSum(c.p1.x, -c.p0.x);
+  let e1y = twoSum(c.p1.y, -c.p0.y);
+  let e1w = twoSum(c.p1.w, -c.p0.w);
+  let e2x = twoSum(c.p2.x, -c.p0.x);
+  let e2y = twoSum(c.p2.y, -c.p0.y);
+  let e2w = twoSum(c.p2.w, -c.p0.w);
+  let nx = crossHiLo(e1y, e2w, e1w, e2y);
+  let ny = crossHiLo(e1w, e2x, e1x, e2w);
+  let nw = crossHiLo(e1x, e2y, e1y, e2x);
+  let A = sumHiLo(sumHiLo(nw, productHiLo(nx, vec2f(f.hi.x, f.lo.x))), productHiLo(ny, vec2f(f.hi.y, f.lo.y)));
+  // The edge functions at c and their gradients, from the corners relative to c (as edgeFunctions).
+  let q = Corners(vec4f(relativeTo(c.p0, f), c.p0.zw), vec4f(relativeTo(c.p1, f), c.p1.zw),
+                  vec4f(relativeTo(c.p2, f), c.p2.zw));
+  let a = vec3f(cross2(q.p1.xy, q.p2.xy), cross2(q.p2.xy, q.p0.xy), cross2(q.p0.xy, q.p1.xy));
+  let g = edgeGradients(q);
+  // z/w = Σ z_k·a_k / Σ w_k·a_k, whose denominator is the same at every point.
+  let z = vec3f(c.p0.z, c.p1.z, c.p2.z) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
+  return Planes(vec4f(a.xy, A.x + A.y, dot(z, a)), vec4f(g.alpha.xy, nx.x + nx.y, dot(z, g.alpha)),
+                vec4f(g.beta.xy, ny.x + ny.y, dot(z, g.beta)));
 }
 `;
 
