@@ -13,9 +13,10 @@ import {
   depthAt,
   edgeFunctions,
   edgeGradients,
+  firstPixel,
+  lastPixel,
   loadCorners,
   pixelCenters,
-  pixelSpan,
   rasterScratch,
   resolvePixel,
   screenDeterminant,
@@ -82,8 +83,10 @@ function coverImage(
     if (winding !== 0 && s !== winding) continue; // culled
     const bounds = allInside(p) ? projectedBounds(p, box) : clippedBounds(p);
     if (bounds == null) continue;
-    const [x0, x1] = pixelSpan(bounds[0], bounds[1], width);
-    const [y0, y1] = pixelSpan(bounds[2], bounds[3], height);
+    const x0 = firstPixel(bounds[0], width),
+      x1 = lastPixel(bounds[1], width);
+    const y0 = firstPixel(bounds[2], height),
+      y1 = lastPixel(bounds[3], height);
     edgeGradients(p, alpha, beta);
     for (let py = y0; py <= y1; py++) {
       const fy = centersY[py];

@@ -131,13 +131,17 @@ export function clippedBounds(p: Corners): [number, number, number, number] | nu
   return xmin <= xmax ? [xmin, xmax, ymin, ymax] : null;
 }
 
-/** The range of pixel indices whose centers may lie in [lo, hi] (NDC) along a side of `size`. */
-export function pixelSpan(lo: number, hi: number, size: number): [number, number] {
-  // Centers are at NDC (2p+1)/size − 1; the slack absorbs rounding of the clipped bounds.
-  const slack = 1e-6;
-  const first = Math.max(0, Math.ceil(((lo + 1) * size - 1) / 2 - slack));
-  const last = Math.min(size - 1, Math.floor(((hi + 1) * size - 1) / 2 + slack));
-  return [first, last];
+// The pixels whose centers may lie in [lo, hi] (NDC) along a side of `size`: firstPixel(lo) to lastPixel(hi).
+// Centers are at NDC (2p+1)/size − 1; the slack absorbs rounding of the clipped bounds. Two numbers, not a
+// pair: the forward calls them per triangle, and a pair was an allocation each.
+const SPAN_SLACK = 1e-6;
+
+export function firstPixel(lo: number, size: number): number {
+  return Math.max(0, Math.ceil(((lo + 1) * size - 1) / 2 - SPAN_SLACK));
+}
+
+export function lastPixel(hi: number, size: number): number {
+  return Math.min(size - 1, Math.floor(((hi + 1) * size - 1) / 2 + SPAN_SLACK));
 }
 
 /** NDC coordinate of the center of pixel `p` along a side of `size`. */
