@@ -26,6 +26,7 @@ import {textureBindings} from '../src/kernels/webgl/Texture';
 import {ANTIALIAS_WGSL, ITEM_WGSL} from '../src/kernels/webgpu/wgsl_antialias';
 import {ID_WGSL, TRIANGLE_WGSL} from '../src/kernels/webgpu/wgsl_common';
 import {antialiasBindings} from '../src/kernels/webgl/Antialias';
+import {withSilhouettes} from '../src/kernels/webgl/antialias_silhouette';
 import {antialiasConstructTopologyHash} from '../src/ops/antialias';
 import {rasterize} from '../src/ops/rasterize';
 import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL} from '../src/kernels/webgpu/wgsl_texture';
@@ -652,7 +653,7 @@ r[1] = f32(it.p0); r[2] = f32(it.p1); r[3] = f32(it.dest); r[4] = it.alpha; r[5]
 r[6] = f32(it.v1); r[7] = f32(it.v2); r[8] = it.e1.x; r[9] = it.e1.y; r[10] = it.e2.x; r[11] = it.e2.y; r[12] = it.crossing;`,
             cases,
             outputs: 13,
-            glBindings: s => antialiasBindings(s, tensors),
+            glBindings: s => withSilhouettes(s, antialiasBindings(s, tensors))!,
             gpuUniforms: {width: W, height: H, numVertices: AA_POS.length, numTriangles: AA_TRI.length, rangeMode: 0},
             gpuStorage: [
               ['rast', 'array<vec4f>', scene.rast],

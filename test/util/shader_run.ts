@@ -58,8 +58,8 @@ export async function runShader(run: ShaderRun): Promise<number[][]> {
 function runGlsl(run: ShaderRun, inputs: tf.Tensor2D) {
   return runGL(tf.backend(), 'Conformance', (s: GlSession) => {
     const input = s.input(inputs);
+    const out = s.output([run.cases.length, run.outputs]); // (before glBindings, which may draw)
     const extra = run.glBindings?.(s) ?? {uniforms: {}, textures: {}};
-    const out = s.output([run.cases.length, run.outputs]);
     const program = elementProgram(
       s.ctx,
       `conformance/${run.key}`,

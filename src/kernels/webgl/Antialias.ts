@@ -5,7 +5,7 @@ import {meshLayout} from '../shared/layout';
 
 import {GlSession, runGL} from './gl_session';
 import {antialiasCandidatesProgram, antialiasItemsProgram, antialiasProgram} from './antialias_program';
-import {AntialiasBound, silhouetteCandidates} from './antialias_silhouette';
+import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
 import {Pyramid} from './compact';
 import {
   channelGroupPass,
@@ -18,15 +18,19 @@ import {
 } from './passes';
 import {groupTarget, scatter} from './scatter';
 
-/** The uniforms and textures of ANTIALIAS_ITEMS, for the forward and backward passes. */
-export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
+/**
+ * The uniforms and textures of antialias's passes, for the forward and backward kernels, before the
+ * pre-pass (withSilhouettes adds its results, after the kernel's outputs are made).
+ */
+export function antialiasBindings(s: GlSession, inputs: AntialiasInputs): AntialiasBound {
   const {color, rast, pos, tri, topo} = inputs;
-  const [, height, width, channels] = color.shape;
+  const [images, height, width, channels] = color.shape;
   const {numVertices, numTriangles, vertexStride, posRows} = meshLayout(pos, tri, rast);
   const [colorT, rastT, posT] = [color, rast, pos].map(t => s.input(t));
   const [triT, topoT] = [tri, topo].map(t => s.indices(t, numVertices));
   return {
     posRows,
+    images,
     uniforms: {
       uImageSize: [width, height],
       uVertexStride: vertexStride,
@@ -51,7 +55,7 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs) {
 export function storedItems(
   s: GlSession,
   pyramid: Pyramid,
-  bound: AntialiasBound,
+  bound: AntialiasItemsBound,
   dy?: WebGLTexture | null,
 ): ScratchGrid[] {
   const withGrads = dy !== undefined;
@@ -72,24 +76,23 @@ export function storedItems(
 export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Antialias, s => {
     const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
-    const bound = antialiasBindings(s, named);
-    const {uniforms, textures} = bound;
+    const base = antialiasBindings(s, named);
     const out = s.output(named.color.shape);
-    const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
-    if (pyramid) {
-      const [items] = storedItems(s, pyramid, bound);
-      if (items) {
-        const channels = uniforms.uChannels;
-        const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
-        const program = antialiasCandidatesProgram(s.ctx);
-        const points = pyramid.total * groupsOf(channels);
-        scatter(s, target, program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
-        copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
-      } else {
-        elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: textures.uColor});
-      }
+    const bound = withSilhouettes(s, base);
+    const pyramid = bound && silhouetteCandidates(s, bound);
+    if (bound && !pyramid) {
+      channelGroupPass(s, antialiasProgram(s.ctx), out, bound.uniforms.uChannels, bound.uniforms, bound.textures);
+    } else if (!bound || pyramid!.total === 0) {
+      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: base.textures.uColor});
     } else {
-      channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, uniforms, textures);
+      const {uniforms, textures} = bound;
+      const [items] = storedItems(s, pyramid!, bound);
+      const channels = uniforms.uChannels;
+      const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
+      const program = antialiasCandidatesProgram(s.ctx);
+      const points = pyramid!.total * groupsOf(channels);
+      scatter(s, target, program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
+      copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
     }
     return out.info;
   });

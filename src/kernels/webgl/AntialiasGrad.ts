@@ -5,7 +5,7 @@ import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 import {requireFloatBlend, runGL} from './gl_session';
 import {antialiasBindings, storedItems} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
-import {silhouetteCandidates} from './antialias_silhouette';
+import {silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
 import {copyFlatProgram, copyToTensors, elementPass, groupsOf} from './passes';
 import {groupTarget, scatter, scatterTarget} from './scatter';
 
@@ -18,13 +18,15 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, AntialiasGrad, s => {
     requireFloatBlend(s);
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
-    const bound = antialiasBindings(s, named);
-    const {uniforms, textures, posRows} = bound;
-    const all = {...textures, uDy: s.input(named.dy).texture};
+    const base = antialiasBindings(s, named);
+    const {uniforms, posRows} = base;
+    const all = {...base.textures, uDy: s.input(named.dy).texture};
     const dcolor = s.output(named.color.shape),
       dpos = s.output(named.pos.shape);
-    const pyramid = silhouetteCandidates(s, named.color.shape[0], bound);
-    const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound, all.uDy) : [];
+    const bound = withSilhouettes(s, base);
+    // (silhouetteCandidates is null only without float blending, refused above.)
+    const pyramid = bound && silhouetteCandidates(s, bound);
+    const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound!, all.uDy) : [];
     if (items) {
       const channels = uniforms.uChannels;
       const target = groupTarget(s, 'antialias-grad.dcolor', all.uDy, dcolor.size / channels, channels);

@@ -8,7 +8,7 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {BARYCENTRIC, VERTEX_FETCH} from './glsl_raster';
+import {BARYCENTRIC} from './glsl_raster';
 import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
 import {COMPACTED_ITEM} from './compact';
@@ -16,14 +16,23 @@ import {CANDIDATE_ITEM} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
 
-/** Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels. */
-export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}
+/**
+ * Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels,
+ * uNumVertices, uNumTriangles, and the pre-pass's (withSilhouettes): uPosTexels (pos, a texel per
+ * row), uFlags (per image and triangle: flag, corners), uFlagStride (T instanced, 0 range).
+ */
+export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${BARYCENTRIC}
 uniform sampler2D uRast;
 uniform sampler2D uColor;
 uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
+uniform sampler2D uPosTexels;
+uniform sampler2D uFlags;
 uniform ivec2 uImageSize;
 uniform int uVertexStride;
+uniform int uFlagStride;
 uniform int uChannels;
+uniform int uNumVertices;
+uniform int uNumTriangles;
 
 // One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
 struct Item {
@@ -42,6 +51,8 @@ struct Item {
 
 const float REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
 const float DB_EPSILON = ${shaderFloat(DB_EPSILON)};  // keeps the crossing's denominator away from zero
+
+vec4 vertexPos(int row) { return fetchTexel(uPosTexels, row); }
 
 // Which side of the line e1 → e2 the point p lies on (sign).
 float side(vec2 e1, vec2 e2, vec2 p) { return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x); }
@@ -77,8 +88,11 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   if (id0 == id1) return false;
   bool ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.x < r0.x));
   int id = ownerIsP0 ? id0 : id1;
-  ivec3 k;
-  if (!triangleOfId(id, k)) return false;
+  if (id > uNumTriangles) return false;
+  // (flag, corners): an unflagged owner (or an invalid triangle) surely has no silhouette edge.
+  vec4 owner = fetchTexel(uFlags, n * uFlagStride + id - 1);
+  if (owner.x == 0.0) return false;
+  ivec3 k = ivec3(owner.yzw);
   float ds = ownerIsP0 ? 1.0 : -1.0;
   Center origin = pixelCenter(ivec2(x0, y0) + (ownerIsP0 ? ivec2(0) : vertical ? ivec2(0, 1) : ivec2(1, 0)), uImageSize);
   int base = n * uVertexStride;

@@ -9,13 +9,16 @@
  */
 import {countPyramid, Pyramid} from './compact';
 import {DiffrastGL} from './gl_context';
-import {GlProgram, UniformValues} from './gl_program';
+import {GlProgram} from './gl_program';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid} from './passes';
 
-/** Each vertex row in pixel units about the image center: (x/w·W/2, y/w·H/2, w, 0). */
+/**
+ * Each vertex row in pixel units about the image center, (x/w·W/2, y/w·H/2, w, 0), and as it is (a
+ * texel per row: one fetch where pos takes four).
+ */
 function projectProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
@@ -23,18 +26,20 @@ function projectProgram(ctx: DiffrastGL): GlProgram {
     () => `${HEADER}${FETCH}${OUTPUT_INDEX}
 uniform sampler2D uPos;
 uniform ivec2 uImageSize;
-out vec4 outValue;
+layout(location = 0) out vec4 outProj;
+layout(location = 1) out vec4 outPos;
 void main() {
   vec4 p = fetch4(uPos, outputIndex() - uOutStart);
-  outValue = vec4(p.xy / p.w * vec2(uImageSize) / 2.0, p.w, 0.0);
+  outProj = vec4(p.xy / p.w * vec2(uImageSize) / 2.0, p.w, 0.0);
+  outPos = p;
 }
 `,
   );
 }
 
 /**
- * Per image (instanced; one set in range mode) and triangle: 1 unless every edge surely is no
- * silhouette. evaluateItem's test (the neighbour's far vertex on the owner's side, in a pixel frame
+ * Per image (instanced; one set in range mode) and triangle: (flag, corners), the flag 1 unless the
+ * triangle is invalid or every edge surely is no silhouette. evaluateItem's test (the neighbour's far vertex on the owner's side, in a pixel frame
  * about a pixel center) is made here once per triangle about the image center; an edge is clear
  * only when the two far vertices are on opposite sides by a margin far above the rounding of
  * either frame (a few float32 ulps of the coordinates and lengths), so no item is lost.
@@ -69,6 +74,7 @@ void main() {
   outFlag = vec4(0.0);
   ivec3 k;
   if (!triangleOfId(t + 1, k)) return;
+  outFlag.yzw = vec3(k);
   int base = n * uVertexStride;
   vec4 c0 = fetchTexel(uProj, base + k.x), c1 = fetchTexel(uProj, base + k.y), c2 = fetchTexel(uProj, base + k.z);
   ivec3 o = ivec3(fetch3(uTopo, t));
@@ -79,7 +85,10 @@ void main() {
   );
 }
 
-/** The pyramid's level 1: per texel t, the candidates among items 4t .. 4t + 3 (pixels 2t, 2t + 1). */
+/**
+ * The pyramid's level 1: per texel t, the candidates among items 4t .. 4t + 3 (pixels 2t, 2t + 1):
+ * pairs whose ids differ and whose owner (as evaluateItem picks it) is flagged.
+ */
 function candidatesProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
@@ -92,21 +101,25 @@ uniform int uPixels;
 uniform int uNumTriangles;
 uniform int uFlagStride;  // flags per image: T (instanced) or 0 (one set)
 out vec4 outCounts;
-int idAt(int p) { return decodeId(fetch(uRast, 4 * p + 3)); }
-bool flagged(int n, int id) {
-  return id > 0 && id <= uNumTriangles && fetchTexel(uFlags, n * uFlagStride + id - 1).x != 0.0;
+vec2 rastAt(int p) { vec2 r = fetch2(uRast, 2 * p + 1); return vec2(r.x, decodeId(r.y)); }  // (z/w, id)
+float candidate(int n, vec2 r0, vec2 r1) {
+  bool ownerIsP0 = r1.y == 0.0 || (r0.y != 0.0 && !(r1.x < r0.x));
+  int id = int(ownerIsP0 ? r0.y : r1.y);
+  return r0.y != r1.y && id <= uNumTriangles && fetchTexel(uFlags, n * uFlagStride + id - 1).x != 0.0 ? 1.0 : 0.0;
 }
-float candidate(int n, int id0, int id1) { return id0 != id1 && (flagged(n, id0) || flagged(n, id1)) ? 1.0 : 0.0; }
 void main() {
   int t = outputIndex() - uOutStart;
   vec4 counts = vec4(0.0);
-  for (int h = 0; h < 2; h++) {
-    int p = 2 * t + h;
-    if (p >= uPixels) break;
-    ivec3 xyn = imagePixel(p, uImageSize);
-    int id = idAt(p);
-    if (xyn.x + 1 < uImageSize.x) counts[2 * h] = candidate(xyn.z, id, idAt(p + 1));
-    if (xyn.y + 1 < uImageSize.y) counts[2 * h + 1] = candidate(xyn.z, id, idAt(p + uImageSize.x));
+  // Straight-line: SwiftShader runs every branch for every lane, and loop-indexed vectors lane by lane.
+  int p = 2 * t;
+  ivec3 xyn = imagePixel(p, uImageSize);
+  vec2 r = rastAt(p), right = rastAt(p + 1), up = rastAt(p + uImageSize.x);
+  if (xyn.x + 1 < uImageSize.x) counts.x = candidate(xyn.z, r, right);
+  if (xyn.y + 1 < uImageSize.y) counts.y = candidate(xyn.z, r, up);
+  if (p + 1 < uPixels) {
+    xyn = imagePixel(p + 1, uImageSize);
+    if (xyn.x + 1 < uImageSize.x) counts.z = candidate(xyn.z, right, rastAt(p + 2));
+    if (xyn.y + 1 < uImageSize.y) counts.w = candidate(xyn.z, right, rastAt(p + 1 + uImageSize.x));
   }
   outCounts = counts;
 }
@@ -114,48 +127,64 @@ void main() {
   );
 }
 
-/** What antialias's passes bind (antialiasBindings). */
+/** What antialias's passes bind besides the pre-pass's results (antialiasBindings). */
 export interface AntialiasBound {
-  uniforms: UniformValues & {uImageSize: number[]; uVertexStride: number; uNumTriangles: number};
+  uniforms: {
+    uImageSize: number[];
+    uVertexStride: number;
+    uChannels: number;
+    uNumVertices: number;
+    uNumTriangles: number;
+  };
   textures: {[sampler: string]: WebGLTexture | null};
   posRows: number;
+  images: number;
+}
+
+/** `bound` with the pre-pass's results: what ANTIALIAS_ITEMS reads. */
+export interface AntialiasItemsBound extends AntialiasBound {
+  uniforms: AntialiasBound['uniforms'] & {uFlagStride: number};
 }
 
 /**
- * The candidates of `images` images counted into a pyramid (one point per candidate); null without
- * pixels or float blending. Compacted however many pairs are candidates: where all are (a mesh of
- * silhouettes), the points cost about what a pass over every pixel's items would.
+ * The pre-pass (pos as texels, the flags) run and added to `bound`; null when no pair can hold an
+ * item (no pixels or triangles).
  */
-export function silhouetteCandidates(s: GlSession, images: number, bound: AntialiasBound): Pyramid | null {
-  const {uniforms, textures, posRows} = bound;
+export function withSilhouettes(s: GlSession, bound: AntialiasBound): AntialiasItemsBound | null {
+  const {uniforms, textures, posRows, images} = bound;
+  const [width, height] = uniforms.uImageSize;
+  const triangles = uniforms.uNumTriangles;
+  if (images * width * height === 0 || triangles === 0 || posRows === 0) return null;
+  const instanced = uniforms.uVertexStride > 0;
+  const flags = scratchGrid(s, 'antialias.flags', (instanced ? images : 1) * triangles);
+  const proj = scratchGrid(s, 'antialias.proj', posRows);
+  const posTexels = scratchGrid(s, 'antialias.pos', posRows);
+  elementPass(s, projectProgram(s.ctx), [proj, posTexels], uniforms, textures);
+  const reach = Math.max(width, height) / 2;
+  elementPass(s, flagsProgram(s.ctx), [flags], {...uniforms, uReach: reach}, {...textures, uProj: proj.texture});
+  return {
+    ...bound,
+    uniforms: {...uniforms, uFlagStride: instanced ? triangles : 0},
+    textures: {...textures, uFlags: flags.texture, uPosTexels: posTexels.texture},
+  };
+}
+
+/**
+ * The candidates counted into a pyramid (one point per candidate); null without float blending.
+ * Compacted however many pairs are candidates: where all are (a mesh of silhouettes), the points
+ * cost about what a pass over every pixel's items would.
+ */
+export function silhouetteCandidates(s: GlSession, bound: AntialiasItemsBound): Pyramid | null {
+  if (!s.ctx.floatBlend) return null;
+  const {uniforms, textures, images} = bound;
   const [width, height] = uniforms.uImageSize;
   const pixels = images * width * height;
-  if (!s.ctx.floatBlend || pixels === 0) return null;
-  const triangles = uniforms.uNumTriangles;
-  const flagSets = uniforms.uVertexStride > 0 ? images : 1;
-  const flags = scratchGrid(s, 'antialias.flags', Math.max(1, flagSets * triangles));
-  if (triangles > 0) {
-    const proj = scratchGrid(s, 'antialias.proj', Math.max(1, posRows));
-    elementPass(s, projectProgram(s.ctx), [proj], uniforms, textures);
-    const reach = Math.max(width, height) / 2;
-    elementPass(s, flagsProgram(s.ctx), [flags], {...uniforms, uReach: reach}, {...textures, uProj: proj.texture});
-  }
-  return countPyramid(
-    s,
-    2 * pixels,
-    2 * pixels,
-    {
-      program: candidatesProgram(s.ctx),
-      uniforms: {
-        uImageSize: uniforms.uImageSize,
-        uPixels: pixels,
-        uNumTriangles: triangles,
-        uFlagStride: uniforms.uVertexStride > 0 ? triangles : 0,
-      },
-      textures: {uRast: textures.uRast, uFlags: flags.texture},
-    },
-    1,
-  );
+  const first = {
+    program: candidatesProgram(s.ctx),
+    uniforms: {...uniforms, uPixels: pixels},
+    textures: {uRast: textures.uRast, uFlags: textures.uFlags},
+  };
+  return countPyramid(s, 2 * pixels, 2 * pixels, first, 1);
 }
 
 /**

@@ -19,14 +19,14 @@ import {elementPass, elementProgram, scratchGrid} from './passes';
 const MAX_LEVELS = 16;
 /** Compact when at most this share of the points is live (the walk costs about a dropped point). */
 const LIVE_SHARE = 0.5;
-/** Counts are float32 texels: exact below 2^24. */
+/** Counts are float32 texels: every partial sum is exact when the total is below 2^24. */
 const EXACT_COUNT = 1 << 24;
 
 /** The pyramid's levels alternate between two textures (a pass must not read the texture it writes). */
 export interface Pyramid {
   total: number;
   uniforms: {uPyrBase: number[]; uTop: number};
-  textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture | null};
+  textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture};
 }
 
 /**
@@ -102,12 +102,12 @@ export function countPyramid(
   first: FirstCount,
   maxShare = LIVE_SHARE,
 ): Pyramid | null {
-  if (points >= EXACT_COUNT) return null;
   const sizes: number[] = [];
   for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
     sizes.push(n);
     if (n === 1) break;
   }
+  if (sizes.length % 2 === 1) sizes.push(1); // an even top: the walk reads the two textures in turn
   if (sizes.length > MAX_LEVELS - 1) return null;
   // Level l (1-based) lives in the odd texture when l is odd, at base[l].
   const base = new Array<number>(MAX_LEVELS).fill(0);
@@ -118,8 +118,8 @@ export function countPyramid(
     used[odd] += n;
   });
   const odd = scratchGrid(s, 'compact.odd', used[1]);
-  const even = used[0] > 0 ? scratchGrid(s, 'compact.even', used[0]) : null;
-  const levelGrid = (l: number) => (l % 2 === 1 ? odd : even!);
+  const even = scratchGrid(s, 'compact.even', used[0]);
+  const levelGrid = (l: number) => (l % 2 === 1 ? odd : even);
   elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
   for (let l = 2; l <= sizes.length; l++) {
     elementPass(
@@ -135,42 +135,36 @@ export function countPyramid(
   const top = sizes.length;
   const totals = s.readTexel(levelGrid(top), base[top]);
   const total = totals[0] + totals[1] + totals[2] + totals[3];
-  if (total > maxShare * points) return null;
+  if (total >= EXACT_COUNT || total > maxShare * points) return null;
   return {
     total,
     uniforms: {uPyrBase: base, uTop: top},
-    textures: {uPyrOdd: odd.texture, uPyrEven: even?.texture ?? null},
+    textures: {uPyrOdd: odd.texture, uPyrEven: even.texture},
   };
 }
 
 /**
  * GLSL: the item of live point `point` of a compacted draw, and which of the item's live
- * contributions it is (0-based), by walking the pyramid from the top. Needs FETCH.
+ * contributions it is (0-based), by walking the pyramid from the top (an even level: each turn of
+ * the loop reads an even level, then the odd one below, with no texture picked per lane). Needs FETCH.
  */
 export const COMPACTED_ITEM = `
 uniform sampler2D uPyrOdd;
 uniform sampler2D uPyrEven;
 uniform int uPyrBase[${MAX_LEVELS}];
 uniform int uTop;
+// Down one level from texel t of counts c: the child holding point k, k made relative to it.
+void pyramidStep(vec4 c, inout int t, inout int k) {
+  ivec3 before = ivec3(c.x, c.x + c.y, c.x + c.y + c.z);  // points in the children before the 2nd, 3rd, 4th
+  int m = k >= before.z ? 3 : k >= before.y ? 2 : k >= before.x ? 1 : 0;
+  k -= m == 3 ? before.z : m == 2 ? before.y : m == 1 ? before.x : 0;
+  t = 4 * t + m;
+}
 int compactedItem(int point, out int rank) {
   int t = 0, k = point;
-  for (int l = uTop; l >= 1; l--) {
-    int i = uPyrBase[l] + t;
-    vec4 c = (l & 1) == 1 ? fetchTexel(uPyrOdd, i) : fetchTexel(uPyrEven, i);
-    int m = 0;
-    if (k >= int(c.x)) {
-      k -= int(c.x);
-      m = 1;
-      if (k >= int(c.y)) {
-        k -= int(c.y);
-        m = 2;
-        if (k >= int(c.z)) {
-          k -= int(c.z);
-          m = 3;
-        }
-      }
-    }
-    t = 4 * t + m;
+  for (int l = uTop; l >= 2; l -= 2) {
+    pyramidStep(fetchTexel(uPyrEven, uPyrBase[l] + t), t, k);
+    pyramidStep(fetchTexel(uPyrOdd, uPyrBase[l - 1] + t), t, k);
   }
   rank = k;
   return t;
