@@ -73,15 +73,7 @@ const gradBindings = new Bindings(uniforms, [
   ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
 
-/**
- * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
- * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
- * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer (\`dtex\`: level 0, then
- * levels 1..L at U.texSize on): eight slots (two levels × four taps) each sum while their texel stays the same
- * along the run, a slot's key being the texel's element address there. (Where the GPU is emulated every branch
- * of an \`if\` runs, so each atomic add written in the loop costs every pixel: one buffer for all levels, and the
- * cube corner's only in cube programs.)
- */
+/** The backward pass's helpers: flushing a slot's sum, and one pixel's duv, duvDa and dbias. */
 const GRAD_WGSL = `
 var<private> chunk: i32;
 fn gradAddress(t: Taps, q: i32) -> i32 { return t.addr[q] + select(0, U.texSize, t.level > 0); }
@@ -164,6 +156,49 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
   hessianTerm(&acc, F[3], F[0], f32(F[4]), k.dir, et);
   for (var a = 0; a < 3; a++) { grads[3 * pix + a] += acc[a]; }
 }
+`;
+
+/**
+ * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
+ * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
+ * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer (\`dtex\`: level 0, then
+ * levels 1..L at U.texSize on): 4 · \`levels\` slots (a level's four taps) each sum while their texel stays the
+ * same along the run, a slot's key being the texel's element address there. Straight-line, each slot its own
+ * variables: where the GPU is emulated, loop-indexed arrays are read and written lane by lane, and every branch
+ * of an \`if\` runs (so each atomic add written in the loop costs every pixel: one buffer for all levels, and
+ * the cube corner's only in cube programs).
+ */
+function gradMainWgsl(levels: number): string {
+  const slots = Array.from({length: 4 * levels}, (_, s) => s);
+  const taps = (slot: number) =>
+    [0, 1, 2, 3]
+      .map(
+        q => `
+      {
+        let gq = w${slot}[${q}] * dyc;
+        if (U.cube != 0 && t${slot}.corner == ${q}) {
+          cornerFlush(t${slot}, ${q}, gq);
+        } else if (t${slot}.addr[${q}] >= 0) {
+          accumulate(&key${4 * slot + q}, &sum${4 * slot + q}, gradAddress(t${slot}, ${q}), gq);
+        }
+      }`,
+      )
+      .join('');
+  return `
+fn accumulate(key: ptr<function, i32>, sum: ptr<function, vec4f>, at: i32, g: vec4f) {
+  if (*key != at) {
+    flushSlot(*key, *sum);
+    *key = at;
+    *sum = vec4f(0.0);
+  }
+  *sum += g;
+}
+// The missing cube corner reads the mean of the other three taps.
+fn cornerFlush(t: Taps, q: i32, gq: vec4f) {
+  for (var p = 0; p < 4; p++) {
+    if (p != q && t.addr[p] >= 0) { flushSlot(gradAddress(t, p), gq / 3.0); }
+  }
+}
 
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
   let n = i32(g.z) / U.chunks;
@@ -171,8 +206,7 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
   let py = i32(g.y);
   if (py >= U.height) { return; }
   let C = U.channels;
-  var keys = array<i32, 8>(-1, -1, -1, -1, -1, -1, -1, -1);
-  var sums: array<vec4f, 8>;
+  ${slots.map(s => `var key${s} = -1;\n  var sum${s} = vec4f(0.0);`).join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
@@ -191,37 +225,19 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }
     if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing
-    for (var slot = 0; slot < k.used; slot++) {
-      var t = t0;
-      if (slot == 1) { t = t1; }
-      let w = levelWeight(k, slot) * tapWeights(t);
-      for (var q = 0; q < 4; q++) {
-        let gq = w[q] * dyc;
-        if (U.cube != 0) {
-          if (q == t.corner) {
-            // The missing cube corner reads the mean of the other three taps.
-            for (var p = 0; p < 4; p++) {
-              if (p != q && t.addr[p] >= 0) { flushSlot(gradAddress(t, p), gq / 3.0); }
-            }
-            continue;
-          }
-        }
-        if (t.addr[q] < 0) { continue; }
-        let key = gradAddress(t, q);
-        let s = 4 * slot + q;
-        if (keys[s] != key) {
-          flushSlot(keys[s], sums[s]);
-          keys[s] = key;
-          sums[s] = vec4f(0.0);
-        }
-        sums[s] += gq;
-      }
+    let w0 = levelWeight(k, 0) * tapWeights(t0);${taps(0)}${
+      levels === 2
+        ? `
+    if (k.used == 2) {
+      let w1 = levelWeight(k, 1) * tapWeights(t1);${taps(1)}
+    }`
+        : ''
     }
   }
-  for (var s = 0; s < 8; s++) { flushSlot(keys[s], sums[s]); }
+  ${slots.map(s => `flushSlot(key${s}, sum${s});`).join('\n  ')}
 }
 `;
-
+}
 const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
 
 /** The uniforms a program is specialised on: constants in its code, so that the compiler drops the other modes' paths. */
@@ -339,12 +355,13 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
   // tex's gradient, then the levels' (when there are levels: copied out into their tensors after).
   const grads = mipsSize > 0 ? call.scratchBuffer(4 * (a.texSize + mipsSize), 'the texel gradients') : o.dtex;
   if (grads) call.encoder.clearBuffer(grads);
+  const levelSlots = a.filterMode === 'linear-mipmap-linear' ? 2 : 1;
   const pipeline = specialisedPipeline(
     call,
     'texture/grad',
     gradBindings,
     a,
-    LIB + TEXTURE_READ_WGSL + atomicAddF32('addDtex', 'dtex') + GRAD_WGSL,
+    LIB + TEXTURE_READ_WGSL + atomicAddF32('addDtex', 'dtex') + GRAD_WGSL + gradMainWgsl(levelSlots),
   );
   call.dispatch(
     pipeline,
