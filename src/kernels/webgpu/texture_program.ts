@@ -23,7 +23,6 @@ const uniforms = new Uniforms([
   ['chunks', 'i32'],
   ['width', 'i32'],
   ['height', 'i32'],
-  ['texSize', 'i32'],
 ]);
 
 /** Levels a lookup table holds (a uniform array has a fixed size; 2^31 texels a side would need 32). */
@@ -38,8 +37,7 @@ const LOOKUP_INPUTS: StorageSpec[] = [
 
 const forwardBindings = new Bindings(uniforms, [
   ...LOOKUP_INPUTS,
-  ['tex', 'array<f32>'],
-  ['mips', 'array<f32>'],
+  ['texels', 'array<f32>'],
   ['out', 'array<f32>', 'read_write'],
 ]);
 
@@ -66,8 +64,7 @@ const FORWARD_WGSL = `
 
 const gradBindings = new Bindings(uniforms, [
   ...LOOKUP_INPUTS,
-  ['tex', 'array<f32>'],
-  ['mips', 'array<f32>'],
+  ['texels', 'array<f32>'],
   ['dy', 'array<f32>'],
   ['grads', 'array<f32>', 'read_write'],
   ['dtex', 'array<atomic<u32>>', 'read_write'],
@@ -76,7 +73,6 @@ const gradBindings = new Bindings(uniforms, [
 /** The backward pass's helpers: flushing a slot's sum, and one pixel's duv, duvDa and dbias. */
 const GRAD_WGSL = `
 var<private> chunk: i32;
-fn gradAddress(t: Taps, q: i32) -> i32 { return t.addr[q] + select(0, U.texSize, t.level > 0); }
 fn flushSlot(key: i32, g: vec4f) {
   if (key < 0) { return; }
   for (var i = 0; i < 4; i++) {
@@ -161,12 +157,12 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
 /**
  * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
  * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
- * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer (\`dtex\`: level 0, then
- * levels 1..L at U.texSize on): 4 · \`levels\` slots (a level's four taps) each sum while their texel stays the
- * same along the run, a slot's key being the texel's element address there. Straight-line, each slot its own
- * variables: where the GPU is emulated, loop-indexed arrays are read and written lane by lane, and every branch
- * of an \`if\` runs (so each atomic add written in the loop costs every pixel: one buffer for all levels, and
- * the cube corner's only in cube programs).
+ * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer laid out as \`texels\`
+ * (\`dtex\`): 4 · \`levels\` slots (a level's four taps) each sum while their texel stays the same along the
+ * run, a slot's key being the texel's element address. Straight-line, each slot its own variables: where the GPU
+ * is emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs (so each
+ * atomic add written in the loop costs every pixel: one buffer for all levels, and the cube corner's only in cube
+ * programs).
  */
 function gradMainWgsl(levels: number): string {
   const slots = Array.from({length: 4 * levels}, (_, s) => s);
@@ -179,7 +175,7 @@ function gradMainWgsl(levels: number): string {
         if (U.cube != 0 && t${slot}.corner == ${q}) {
           cornerFlush(t${slot}, ${q}, gq);
         } else if (t${slot}.addr[${q}] >= 0) {
-          accumulate(&key${4 * slot + q}, &sum${4 * slot + q}, gradAddress(t${slot}, ${q}), gq);
+          accumulate(&key${4 * slot + q}, &sum${4 * slot + q}, t${slot}.addr[${q}], gq);
         }
       }`,
       )
@@ -196,7 +192,7 @@ fn accumulate(key: ptr<function, i32>, sum: ptr<function, vec4f>, at: i32, g: ve
 // The missing cube corner reads the mean of the other three taps.
 fn cornerFlush(t: Taps, q: i32, gq: vec4f) {
   for (var p = 0; p < 4; p++) {
-    if (p != q && t.addr[p] >= 0) { flushSlot(gradAddress(t, p), gq / 3.0); }
+    if (p != q && t.addr[p] >= 0) { flushSlot(t.addr[p], gq / 3.0); }
   }
 }
 
@@ -274,11 +270,14 @@ export interface TextureGpuArgs {
   boundaryMode: BoundaryMode;
 }
 
-/** The level table (element offset, height, width) and the levels 1..L packed into one buffer. */
-function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; mipsSize: number; offsets: number[]} {
+/**
+ * The level table (element offset, height, width) of every level packed one after the other into one buffer,
+ * tex first: its element count (\`size\`), and where each of levels 1..L starts (\`offsets\`).
+ */
+function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; size: number; offsets: number[]} {
   const table = new Int32Array(4 * MAX_LEVELS);
   const offsets: number[] = [];
-  let offset = 0;
+  let offset = a.texSize;
   a.levelSizes.forEach(([h, w], l) => {
     const at = l === 0 ? 0 : offset;
     table.set([at, h, w, 0], 4 * l);
@@ -287,7 +286,7 @@ function levelTable(call: GpuCall, a: TextureGpuArgs): {table: GPUBuffer; mipsSi
       offset += a.mips[l - 1].size;
     }
   });
-  return {table: call.uniformData(table.buffer), mipsSize: offset, offsets};
+  return {table: call.uniformData(table.buffer), size: offset, offsets};
 }
 
 function uniformValues(a: TextureGpuArgs) {
@@ -306,14 +305,17 @@ function uniformValues(a: TextureGpuArgs) {
     chunks: Math.ceil(a.channels / 4),
     width: a.width,
     height: a.height,
-    texSize: a.texSize,
   };
 }
 
-/** Copies the mip levels into one scratch buffer (a shader can bind only so many buffers). */
-function packMips(call: GpuCall, a: TextureGpuArgs, mipsSize: number, offsets: number[]): GPUBuffer | null {
-  if (mipsSize === 0) return null;
-  const packed = call.scratchBuffer(4 * mipsSize, 'the packed mip levels');
+/**
+ * tex, or with mip levels every level copied into one scratch buffer as levelTable lays them out: a shader can bind
+ * only so many buffers, and where the GPU is emulated a choice between two buffers per texel read costs both reads.
+ */
+function packLevels(call: GpuCall, a: TextureGpuArgs, size: number, offsets: number[]): GPUBuffer | null {
+  if (a.mips.length === 0) return a.tex;
+  const packed = call.scratchBuffer(4 * size, 'the packed texture levels');
+  if (a.tex) call.encoder.copyBufferToBuffer(a.tex, 0, packed, 0, 4 * a.texSize);
   a.mips.forEach((m, i) => {
     if (m.buffer && m.size > 0) call.encoder.copyBufferToBuffer(m.buffer, 0, packed, 4 * offsets[i], 4 * m.size);
   });
@@ -322,7 +324,7 @@ function packMips(call: GpuCall, a: TextureGpuArgs, mipsSize: number, offsets: n
 
 export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null) {
   if (!out) return;
-  const {table, mipsSize, offsets} = levelTable(call, a);
+  const {table, size, offsets} = levelTable(call, a);
   const pipeline = specialisedPipeline(call, 'texture', forwardBindings, a, LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
   const u = uniformValues(a);
   call.dispatch(
@@ -333,8 +335,7 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
       call.bind(a.uv),
       call.bind(a.uvDa),
       call.bind(a.bias),
-      call.bind(a.tex),
-      call.bind(packMips(call, a, mipsSize, offsets)),
+      call.bind(packLevels(call, a, size, offsets)),
       out,
     ],
     groups1d(u.count),
@@ -350,10 +351,10 @@ export interface TextureGradOutputs {
 }
 
 export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffer | null, o: TextureGradOutputs) {
-  const {table, mipsSize, offsets} = levelTable(call, a);
+  const {table, size, offsets} = levelTable(call, a);
   const u = uniformValues(a);
-  // tex's gradient, then the levels' (when there are levels: copied out into their tensors after).
-  const grads = mipsSize > 0 ? call.scratchBuffer(4 * (a.texSize + mipsSize), 'the texel gradients') : o.dtex;
+  // Laid out as the packed levels (when there are levels: copied out into their tensors after).
+  const grads = a.mips.length > 0 ? call.scratchBuffer(4 * size, 'the texel gradients') : o.dtex;
   if (grads) call.encoder.clearBuffer(grads);
   const levelSlots = a.filterMode === 'linear-mipmap-linear' ? 2 : 1;
   const pipeline = specialisedPipeline(
@@ -371,8 +372,7 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
       call.bind(a.uv),
       call.bind(a.uvDa),
       call.bind(a.bias),
-      call.bind(a.tex),
-      call.bind(packMips(call, a, mipsSize, offsets)),
+      call.bind(packLevels(call, a, size, offsets)),
       call.bind(dy),
       o.pixelGrads,
       call.bindOutput(grads),
@@ -382,6 +382,6 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
   if (!grads || grads === o.dtex) return;
   if (o.dtex) call.encoder.copyBufferToBuffer(grads, 0, o.dtex, 0, 4 * a.texSize);
   o.dmips.forEach((d, i) => {
-    if (d) call.encoder.copyBufferToBuffer(grads, 4 * (a.texSize + offsets[i]), d, 0, 4 * a.mips[i].size);
+    if (d) call.encoder.copyBufferToBuffer(grads, 4 * offsets[i], d, 0, 4 * a.mips[i].size);
   });
 }

@@ -5,7 +5,7 @@
  *
  * Needs: uniforms U (channels, texBatch, pixels, cube, filterMode, boundaryMode, numLevels, hasDa,
  * hasBias), \`levels\` (per level: element offset, height, width), \`uv\`, \`uvDa\`, \`bias\`.
- * Level 0 lives in \`tex\`, levels 1..L one after the other in \`mips\`.
+ * Levels 0..L live one after the other in \`texels\`.
  */
 import {CUBE_EDGES, CUBE_FACES} from '../shared/cube';
 import {BoundaryMode, FilterMode} from '../names';
@@ -62,7 +62,7 @@ fn wrapIndex(i: i32, size: i32) -> i32 {
   return select(r, r + size, r < 0);
 }
 
-// The four taps of a lookup: element addresses (channel 0) in level \`level\`'s buffer, -1 reading
+// The four taps of a lookup in level \`level\`: element addresses (channel 0) in \`texels\`, -1 reading
 // zero; \`corner\` is the cube-corner tap that reads the mean of the other three, or -1.
 struct Taps {
   addr: vec4<i32>,
@@ -298,25 +298,20 @@ fn levelWeight(k: Lookup, slot: i32) -> f32 {
 `;
 
 /**
- * Reading tap values: needs \`tex\` and \`mips\`. The tests on U.cube and U.filterMode, constants where a program is
- * specialised on them, drop the cube corner and the level choice from the programs that cannot need them
- * (SwiftShader runs both sides of a branch).
+ * Reading tap values: needs \`texels\`. The test on U.cube, a constant where a program is specialised on it, drops
+ * the cube corner from the programs that cannot need it (SwiftShader runs both sides of a branch).
  */
 const TEXEL_WGSL = `
-fn texel(level: i32, addr: i32) -> f32 {
-  if (U.filterMode < ${FILTER_CODES['linear-mipmap-nearest']} || level == 0) { return tex[addr]; }
-  return mips[addr];
-}
 fn tapValue(t: Taps, q: i32, c: i32) -> f32 {
   if (U.cube != 0 && q == t.corner) {
     var s = 0.0;
     for (var p = 0; p < 4; p++) {
-      if (p != q && t.addr[p] >= 0) { s += texel(t.level, t.addr[p] + c); }
+      if (p != q && t.addr[p] >= 0) { s += texels[t.addr[p] + c]; }
     }
     return s / 3.0;
   }
   if (t.addr[q] < 0) { return 0.0; }
-  return texel(t.level, t.addr[q] + c);
+  return texels[t.addr[q] + c];
 }
 // Bilinear value of channel c (nearest: tap 0).
 fn filtered(t: Taps, c: i32) -> f32 {
