@@ -3,7 +3,15 @@
  * gradients of rast and rastDb; the attribute scatter, pre-reduced per triangle like rasterize's).
  */
 import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
-import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, TRIANGLE_WGSL, workgroupMerge} from './wgsl_common';
+import {
+  atomicAddF32,
+  ID_WGSL,
+  RUN_LENGTH,
+  RUN_ROWS,
+  specialisedPipeline,
+  TRIANGLE_WGSL,
+  workgroupMerge,
+} from './wgsl_common';
 
 const uniforms = new Uniforms([
   ['numAttrs', 'i32'],
@@ -254,11 +262,22 @@ export interface InterpolateGradGpuArgs extends InterpolateGpuArgs {
   drastDb: GPUBuffer | null;
 }
 
+/** The uniforms the backward programs are specialised on (their loops' trip counts and branches). */
+const SPECIALISED = ['numAttrs', 'chunks', 'hasDb', 'numDiff'] as const;
+
 export function recordInterpolateGrad(call: GpuCall, a: InterpolateGradGpuArgs) {
   const hasDb = a.rastDb != null && a.dyDa != null;
-  const u = () => call.uniforms(uniforms, uniformValues(a, hasDb));
+  const values = uniformValues(a, hasDb);
+  const u = () => call.uniforms(uniforms, values);
   const diff = diffBuffer(call, a.diff);
-  const pixel = call.computePipeline('interpolate/grad-pixel', pixelGradBindings, () => LIB + PIXEL_GRAD_WGSL);
+  const pixel = specialisedPipeline(
+    call,
+    'interpolate/grad-pixel',
+    pixelGradBindings,
+    SPECIALISED,
+    values,
+    LIB + PIXEL_GRAD_WGSL,
+  );
   call.dispatch(
     pixel,
     [
@@ -276,10 +295,13 @@ export function recordInterpolateGrad(call: GpuCall, a: InterpolateGradGpuArgs) 
   );
   if (a.drastDb && !hasDb) call.encoder.clearBuffer(a.drastDb);
   if (!a.dattr) return;
-  const scatter = call.computePipeline(
+  const scatter = specialisedPipeline(
+    call,
     'interpolate/grad-scatter',
     scatterBindings,
-    () => LIB + atomicAddF32('addDattr', 'dattr') + workgroupMerge(12) + SCATTER_WGSL,
+    SPECIALISED,
+    values,
+    LIB + atomicAddF32('addDattr', 'dattr') + workgroupMerge(12) + SCATTER_WGSL,
   );
   call.encoder.clearBuffer(a.dattr);
   call.dispatch(

@@ -5,7 +5,7 @@
  * magnified texture sends many neighbouring pixels to the same texels).
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, StorageSpec, Uniforms, WORKGROUP_1D} from './gpu_context';
-import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS} from './wgsl_common';
+import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, specialisedPipeline} from './wgsl_common';
 import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL, TEXTURE_READ_WGSL} from './wgsl_texture';
 import {BoundaryMode, FilterMode} from '../names';
 
@@ -239,16 +239,6 @@ const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
 /** The uniforms a program is specialised on: constants in its code, so that the compiler drops the other modes' paths. */
 const SPECIALISED = ['cube', 'filterMode', 'boundaryMode', 'hasDa', 'hasBias', 'channels'] as const;
 
-/** A cached pipeline for `a`'s modes: `code` with those uniforms replaced by their values. */
-function specialisedPipeline(call: GpuCall, name: string, bindings: Bindings, a: TextureGpuArgs, code: string) {
-  const u = uniformValues(a);
-  const values = SPECIALISED.map(k => u[k]);
-  const pattern = new RegExp(`\\bU\\.(${SPECIALISED.join('|')})\\b`, 'g');
-  return call.computePipeline(`${name}/${values.join(',')}`, bindings, () =>
-    code.replace(pattern, (_, k: (typeof SPECIALISED)[number]) => `(${u[k]})`),
-  );
-}
-
 export interface TextureGpuArgs {
   tex: GPUBuffer | null;
   /** tex's element count. */
@@ -325,7 +315,14 @@ function packLevels(call: GpuCall, a: TextureGpuArgs, size: number, offsets: num
 export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null) {
   if (!out) return;
   const {table, size, offsets} = levelTable(call, a);
-  const pipeline = specialisedPipeline(call, 'texture', forwardBindings, a, LIB + TEXTURE_READ_WGSL + FORWARD_WGSL);
+  const pipeline = specialisedPipeline(
+    call,
+    'texture',
+    forwardBindings,
+    SPECIALISED,
+    uniformValues(a),
+    LIB + TEXTURE_READ_WGSL + FORWARD_WGSL,
+  );
   const u = uniformValues(a);
   call.dispatch(
     pipeline,
@@ -361,7 +358,8 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
     call,
     'texture/grad',
     gradBindings,
-    a,
+    SPECIALISED,
+    u,
     LIB + TEXTURE_READ_WGSL + atomicAddF32('addDtex', 'dtex') + GRAD_WGSL + gradMainWgsl(levelSlots),
   );
   call.dispatch(

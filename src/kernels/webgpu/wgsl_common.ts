@@ -4,6 +4,8 @@
  */
 import {EXACT_ID_LIMIT, LARGE_ID_BIAS} from '../shared/triangle_id';
 
+import type {Bindings, GpuCall} from './gpu_context';
+
 /**
  * Triangle ids in rast (docs/conventions.md#triangle-ids) and a finiteness test on the bits (WGSL lets compilers assume
  * that NaN and infinities never occur, so comparisons cannot be trusted to detect them).
@@ -90,4 +92,23 @@ fn mergeAndFlush(lid: u32, key: i32, sum: array<f32, ${K}>) {
   flush(key, total);
 }
 `;
+}
+
+/**
+ * A cached compute pipeline of \`code\` with the uniforms \`names\` (U.<name>) replaced by their \`values\`: constants
+ * the compiler folds, dropping the branches and loop iterations other values would need (where the GPU is emulated,
+ * every branch runs). One pipeline per combination of those values.
+ */
+export function specialisedPipeline(
+  call: GpuCall,
+  name: string,
+  bindings: Bindings,
+  names: readonly string[],
+  values: {[name: string]: number},
+  code: string,
+): GPUComputePipeline {
+  const pattern = new RegExp(`\\bU\\.(${names.join('|')})\\b`, 'g');
+  return call.computePipeline(`${name}/${names.map(k => values[k]).join(',')}`, bindings, () =>
+    code.replace(pattern, (_, k: string) => `(${values[k]})`),
+  );
 }
