@@ -9,6 +9,7 @@ import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
 import {
   blockLayout,
+  textureBlockBorderProgram,
   textureBlockCopyProgram,
   textureBlockScatterProgram,
   textureBlocksProgram,
@@ -22,7 +23,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, TextureGrad, s => {
     requireFloatBlend(s);
     const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
-    const {filterMode} = attrs as unknown as TextureAttrs;
+    const {filterMode, boundaryMode} = attrs as unknown as TextureAttrs;
     const {tex, uv, uvDa, mipLevelBias, mips} = named;
     const {layout, uniforms, textures, texels, texelBase, fillTexels} = textureBindings(
       s,
@@ -43,13 +44,13 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1;
     const r = tex.shape.length;
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
-    const blocks = blockLayout(sizes, tex.shape[0], groups);
+    const blocks = blockLayout(sizes, tex.shape[0] * (layout.cube ? 6 : 1), groups);
     const max = s.ctx.maxRenderSize;
     const pixelGrids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
     let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
-    if (!layout.cube && filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
-      // 2-D bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
+    if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
+      // Bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
       // The per-pixel gradients come from the same lookup where five outputs are allowed.
       pixelGradsDone = (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
@@ -72,28 +73,35 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           uSlots: slots,
           uGroupRows: blocks.groupRows,
           uTargetSize: [blocks.width, blocks.height],
+          uImageWidth: uv.shape[2],
         },
         textures: {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy},
         mode: s.gl.POINTS,
         count: pixels * slots * groups,
       });
-      dlevels.forEach((d, l) =>
-        elementPass(
-          s,
-          textureBlockCopyProgram(s.ctx),
-          [d],
-          {
-            uSize: sizes[l],
-            uChannels: channels,
-            uLevelRow: blocks.levelRows[l],
-            uGroupRows: blocks.groupRows,
-            uBoundary: uniforms.uBoundary,
-          },
-          {uBlocks: target},
-        ),
-      );
+      const borders = layout.cube || boundaryMode !== 'zero';
+      dlevels.forEach((d, l) => {
+        const cells = {
+          uSize: sizes[l],
+          uChannels: channels,
+          uLevelRow: blocks.levelRows[l],
+          uGroupRows: blocks.groupRows,
+        };
+        elementPass(s, textureBlockCopyProgram(s.ctx), [d], cells, {uBlocks: target});
+        if (!borders) return;
+        const [rows, cols] = d.texShape;
+        s.draw({
+          program: textureBlockBorderProgram(s.ctx, layout.cube),
+          targets: [d.texture!],
+          viewport: [0, 0, cols, rows],
+          uniforms: {...cells, uBoundary: uniforms.uBoundary, uOutSize: [cols, rows]},
+          textures: {uBlocks: target},
+          mode: s.gl.POINTS,
+          count: (d.size / channels / (sizes[l][0] * sizes[l][1])) * 2 * (sizes[l][0] + sizes[l][1]) * channels,
+        });
+      });
     } else {
-      // Texels (nearest, cube maps): every level's gradient in one target laid out as the texels
+      // Texels (nearest, or targets too large): every level's gradient in one target laid out as the texels
       // read (textureBindings), one point per tap.
       const taps = filterMode === 'nearest' ? 1 : 4;
       const tapGrids = [0, 1, 2, 3].map(k => scratchGrid(s, `texture-grad.taps${k}`, pixels));

@@ -6,6 +6,8 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
+import {CUBE_FACES, cubeNeighbourTexel} from '../shared/cube';
+
 import {BOUNDARY_MODES, layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
 import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
@@ -78,14 +80,16 @@ bool contribution(int point, out int texel, out vec4 value) {
 }
 
 /**
- * The block scatter of 2-D bilinear texel gradients: a pixel's four taps in a level are a 2×2
+ * The block scatter of bilinear texel gradients: a pixel's four taps in a level are a 2×2
  * block of texels, so one point of size 2 adds all four (SwiftShader's cost is per point, not
  * per fragment: a 2×2 point costs about what a 1×1 point does). The target holds, per level,
- * texture in the batch and group of four channels, a region of (w + 2) × (h + 2) cells: the
- * level's texels with a border of one cell, where taps past an edge land (a block starting at
- * −1 or ending at w); the copy then adds each border cell to the texel the boundary mode maps it
- * to (wrap: the opposite edge; clamp: the edge; zero: nowhere). Regions are stacked in rows:
- * group-major, then level, then texture.
+ * texture in the batch (cube maps: and face) and group of four channels, a region of (w + 2) × (h + 2)
+ * cells: the level's texels with a border of one cell, where taps past an edge land (a block starting
+ * at −1 or ending at w); the copy then adds each border cell to the texel the boundary mode maps it
+ * to (wrap: the opposite edge; clamp: the edge; zero: nowhere; cube: the neighbouring face's edge,
+ * and a third of each face-corner cell to each of the three texels at that cube corner, as a corner
+ * tap's weight goes a third to each other tap: docs/texture.md#cube-maps). Regions are stacked in
+ * rows: group-major, then level, then texture (and face).
  */
 export interface BlockLayout {
   /** Target width: level 0's width plus the border. */
@@ -98,12 +102,12 @@ export interface BlockLayout {
   levelRows: number[];
 }
 
-export function blockLayout(levelSizes: Array<[number, number]>, textures: number, groups: number): BlockLayout {
+export function blockLayout(levelSizes: Array<[number, number]>, slices: number, groups: number): BlockLayout {
   const levelRows: number[] = [];
   let rows = 0;
   for (const [, h] of levelSizes) {
     levelRows.push(rows);
-    rows += textures * (h + 2);
+    rows += slices * (h + 2);
   }
   return {width: levelSizes[0][0] + 2, groupRows: rows, height: groups * rows, levelRows};
 }
@@ -128,7 +132,8 @@ vec4 block(Lookup L, Taps b, int k) {
   ivec2 size = uLevelSize[level];
   // Blocks wholly outside (zero mode far off the texture; non-finite coordinates) add nothing.
   if (weight == 0.0 || any(lessThan(b.base, ivec2(-1))) || any(greaterThan(b.base, size - 1))) return vec4(0.0);
-  int row = uLevelRow[level] + L.nt * (size.y + 2) + b.base.y + 1;
+  int slice = CUBE ? 6 * L.nt + L.face : L.nt;
+  int row = uLevelRow[level] + slice * (size.y + 2) + b.base.y + 1;
   return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
 }
 ${withPixelGrads ? PIXEL_GRAD_OUTPUTS.replace(/location = (\d)/g, (_, k) => `location = ${2 + Number(k)}`) : ''}
@@ -145,7 +150,12 @@ void main() {
   );
 }
 
-/** The second stage: one point of size 2 per pixel, level slot and group of four channels. */
+/**
+ * The second stage: one point of size 2 per pixel, level slot and group of four channels. Runs of
+ * pixels in an image row with the same block (the same cell, fractions and weight: the background's
+ * uv = 0, clamped regions) take one point, adding the run's summed dy (docs/texture.md#backward); a
+ * run lies within an aligned segment of MAX_RUN pixels, so that a point sums at most MAX_RUN.
+ */
 export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
   return ctx.program(
     'texture-block-scatter',
@@ -157,6 +167,8 @@ uniform int uChannels;
 uniform int uSlots;
 uniform int uGroupRows;
 uniform ivec2 uTargetSize;
+uniform int uImageWidth;
+const int MAX_RUN = 16;
 flat out vec4 vDy;
 flat out vec3 vFracWeight;
 flat out ivec2 vCell;
@@ -169,6 +181,11 @@ void main() {
   vDy = vec4(0.0);
   vFracWeight = vec3(0.0);
   vCell = ivec2(0);
+  int x = cellOf(pixel, uImageWidth).x, run = 1;
+  if (t.x != 0.0 && x % MAX_RUN != 0) {
+    vec4 left = slot == 0 ? fetchTexel(uSlot0, pixel - 1) : fetchTexel(uSlot1, pixel - 1);
+    if (left == t) t.x = 0.0;  // within a run: its first pixel adds this one's dy
+  }
   if (t.x == 0.0) {
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
     return;
@@ -178,6 +195,12 @@ void main() {
   vCell = ivec2(cell - row * uTargetSize.x, row + g * uGroupRows);
   vFracWeight = t.yzw;
   vDy = fetchGroup(uDy, pixel, uChannels, 4 * g);
+  for (int r = 1; r < MAX_RUN; r++) {
+    if ((x + r) % MAX_RUN == 0 || x + r >= uImageWidth) break;
+    int q = pixel + r;
+    if ((slot == 0 ? fetchTexel(uSlot0, q) : fetchTexel(uSlot1, q)) != t) break;
+    vDy += fetchGroup(uDy, q, uChannels, 4 * g);
+  }
   // The point's center is the corner the block's four cells share.
   gl_Position = vec4(2.0 * vec2(vCell + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
 }
@@ -198,39 +221,113 @@ void main() {
   );
 }
 
-/**
- * The block target into one level's gradient [Nt, h, w, C]: each texel's cell plus the border
- * cells its boundary mode maps onto it. (Those border sums join the texel's sum here rather than
- * in blend order: the last bits may differ from a tap-by-tap scatter; docs/backends.md#summation-order.)
- */
-export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(
-    ctx,
-    'texture-block-copy',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
-const int BOUNDARY_WRAP = ${BOUNDARY_MODES.indexOf('wrap')};
-const int BOUNDARY_CLAMP = ${BOUNDARY_MODES.indexOf('clamp')};
+/** What the block copy's passes share: the target's cells and where a level's regions are. */
+const BLOCK_CELLS = `
 uniform sampler2D uBlocks;
 uniform ivec2 uSize;
 uniform int uChannels;
 uniform int uLevelRow;
 uniform int uGroupRows;
-uniform int uBoundary;
+// Channel k of cell (x, y) of the region whose cell (0, 0) is in row row0 (straight-line:
+// SwiftShader runs loop-indexed vectors lane by lane).
+float cell(int x, int y, int row0, int k) {
+  vec4 v = texelFetch(uBlocks, ivec2(x + 1, row0 + y), 0);
+  return k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w;
+}
+// Row of cell (0, 0) of slice 0's region of channel c's group.
+int regionsRow(int c) { return uLevelRow + (c >> 2) * uGroupRows + 1; }
+`;
+
+/**
+ * The block target into one level's gradient [Nt, h, w, C] (cube maps: [Nt, 6, S, S, C]): each
+ * texel's own cell; textureBlockBorderProgram then rewrites the texels on a region's edge.
+ */
+export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'texture-block-copy',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${BLOCK_CELLS}
+out float outValue;
+void main() {
+  ivec2 ct = cellOf(outputIndex(), uChannels);  // (channel, texel)
+  ivec2 ij = cellOf(ct.y, uSize.x);
+  ivec2 js = cellOf(ij.y, uSize.y);  // (row in the texture, slice: texture, or texture and face)
+  outValue = cell(ij.x, js.x, regionsRow(ct.x) + js.y * (uSize.y + 2), ct.x & 3);
+}
+`,
+  );
+}
+
+/**
+ * For cube maps' border sums: per face f and edge e (i = −1, i = S, j = −1, j = S; as the cube
+ * tables), (neighbour face, its edge whose border cells land on f's edge e, 1 where the index
+ * along the edge runs reversed), found from cubeNeighbourTexel itself.
+ */
+function cubeEdgeSources(): string {
+  const size = 8;
+  const entries = CUBE_FACES.flatMap((_, f) =>
+    [0, 1, 2, 3].map(e => {
+      const texel = (k: number) => (e === 0 ? [0, k] : e === 1 ? [size - 1, k] : e === 2 ? [k, 0] : [k, size - 1]);
+      for (let n = 0; n < 6; n++) {
+        for (let e2 = 0; e2 < 4; e2++) {
+          for (const rev of [0, 1]) {
+            const lands = (k: number) => {
+              const k2 = rev ? size - 1 - k : k;
+              const [x, y] = e2 === 0 ? [-1, k2] : e2 === 1 ? [size, k2] : e2 === 2 ? [k2, -1] : [k2, size];
+              const [face, i, j] = cubeNeighbourTexel(n, x, y, size);
+              return face === f && i === texel(k)[0] && j === texel(k)[1];
+            };
+            if (Array.from({length: size}, (_, k) => k).every(lands)) return `ivec3(${n}, ${e2}, ${rev})`;
+          }
+        }
+      }
+      throw new Error(`cube map: no neighbour edge lands on edge ${e} of face ${f}`);
+    }),
+  );
+  return `const ivec3 EDGE_SOURCES[24] = ivec3[24](${entries.join(', ')});`;
+}
+
+/**
+ * The texels on the edge of a level's regions, rewritten after textureBlockCopyProgram: one point
+ * per edge texel (corners twice, writing the same value) and channel, whose fragment sums the texel's
+ * cell and the border (and cube-corner) cells its boundary mode maps onto it (see blockLayout).
+ * Those sums join the texel's sum here rather than in blend order: the last bits may differ from a
+ * tap-by-tap scatter (docs/backends.md#summation-order).
+ */
+export function textureBlockBorderProgram(ctx: DiffrastGL, cube: boolean): GlProgram {
+  return ctx.program(
+    `texture-block-border${cube ? '-cube' : ''}`,
+    () => `${HEADER}${FETCH}
+uniform ivec2 uSize;
+uniform int uChannels;
+uniform ivec2 uOutSize;  // (columns, rows) of the output's texture
+flat out ivec4 vTexel;   // (i, j, slice, channel)
+void main() {
+  gl_PointSize = 1.0;
+  ivec2 cp = cellOf(gl_VertexID, uChannels);  // (channel, point)
+  int perSlice = 2 * (uSize.x + uSize.y);
+  ivec2 es = cellOf(cp.y, perSlice);  // (index on the slice's edge, slice)
+  int e = es.x, w = uSize.x, h = uSize.y;
+  ivec2 ij = e < w ? ivec2(e, 0) : e < 2 * w ? ivec2(e - w, h - 1) : e < 2 * w + h ? ivec2(0, e - 2 * w) : ivec2(w - 1, e - 2 * w - h);
+  vTexel = ivec4(ij, es.y, cp.x);
+  ivec2 p = cellOf(((es.y * h + ij.y) * w + ij.x) * uChannels + cp.x, uOutSize.x);
+  gl_Position = vec4(2.0 * (vec2(p) + 0.5) / vec2(uOutSize) - 1.0, 0.0, 1.0);
+}
+`,
+    () => `${HEADER}${BLOCK_CELLS}
+const bool CUBE = ${cube};
+const int BOUNDARY_WRAP = ${BOUNDARY_MODES.indexOf('wrap')};
+${cubeEdgeSources()}
+uniform int uBoundary;  // wrap or clamp (zero adds no border cells)
+flat in ivec4 vTexel;
 out float outValue;
 // The cells (−1 .. n) that add to index i of n: i itself, and border cells mapped onto it.
 ivec3 cellsOf(int i, int n) {
   ivec3 c = ivec3(i, -2, -2);  // −2: none
-  bool wrap = uBoundary == BOUNDARY_WRAP, clampMode = uBoundary == BOUNDARY_CLAMP;
-  if (!wrap && !clampMode) return c;
+  bool wrap = uBoundary == BOUNDARY_WRAP;
   if (i == 0) c.y = wrap ? n : -1;
   if (i == n - 1) c.z = wrap ? -1 : n;
   return c;
-}
-// Channel k of cell (x, y) of the level's region from row0 (straight-line: SwiftShader runs
-// loop-indexed vectors lane by lane).
-float cell(int x, int y, int row0, int k) {
-  vec4 v = texelFetch(uBlocks, ivec2(x + 1, row0 + y), 0);
-  return k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w;
 }
 float addRow(float sum, int y, ivec3 xs, int row0, int k) {
   sum += cell(xs.x, y, row0, k);
@@ -238,17 +335,52 @@ float addRow(float sum, int y, ivec3 xs, int row0, int k) {
   if (xs.z != -2) sum += cell(xs.z, y, row0, k);
   return sum;
 }
-void main() {
-  ivec2 ct = cellOf(outputIndex(), uChannels);  // (channel, texel)
-  ivec2 ij = cellOf(ct.y, uSize.x);
-  ivec2 jn = cellOf(ij.y, uSize.y);  // (row in the texture, texture)
-  int c = ct.x, i = ij.x, j = jn.x;
-  int row0 = uLevelRow + jn.y * (uSize.y + 2) + (c / 4) * uGroupRows + 1, k = c - 4 * (c / 4);
+float planeSum(int i, int j, int row0, int k) {
   ivec3 xs = cellsOf(i, uSize.x), ys = cellsOf(j, uSize.y);
   float sum = addRow(0.0, ys.x, xs, row0, k);
   if (ys.y != -2) sum = addRow(sum, ys.y, xs, row0, k);
   if (ys.z != -2) sum = addRow(sum, ys.z, xs, row0, k);
-  outValue = sum;
+  return sum;
+}
+// Cube maps: the cell of face f's neighbour across edge e that lands on index q along that edge
+// (q = −1 or S: the neighbour's region corner past it), as (face, x, y).
+ivec3 edgeSource(int f, int e, int q) {
+  int S = uSize.x;
+  ivec3 src = EDGE_SOURCES[4 * f + e];
+  int q2 = src.z == 1 ? S - 1 - q : q;
+  ivec2 c = src.y == 0 ? ivec2(-1, q2) : src.y == 1 ? ivec2(S, q2) : src.y == 2 ? ivec2(q2, -1) : ivec2(q2, S);
+  return ivec3(src.x, c);
+}
+// Face n's cell (x, y), the faces' regions from row0 on.
+float faceCell(ivec3 nxy, int row0, int k) { return cell(nxy.y, nxy.z, row0 + nxy.x * (uSize.x + 2), k); }
+// A corner tap's weight went a third to each other tap: the three cells at a cube corner a third
+// each to its three texels.
+float cubeSum(int f, int i, int j, int row0, int k) {
+  int S = uSize.x;
+  float sum = faceCell(ivec3(f, i, j), row0, k);
+  for (int e = 0; e < 4; e++) {
+    bool on = e == 0 ? i == 0 : e == 1 ? i == S - 1 : e == 2 ? j == 0 : j == S - 1;
+    if (on) sum += faceCell(edgeSource(f, e, e <= 1 ? j : i), row0, k);
+  }
+  for (int cy = 0; cy < 2; cy++) {
+    for (int cx = 0; cx < 2; cx++) {
+      if (i != cx * (S - 1) || j != cy * (S - 1)) continue;
+      int x = cx == 1 ? S : -1, y = cy == 1 ? S : -1;
+      float corners = faceCell(ivec3(f, x, y), row0, k) + faceCell(edgeSource(f, cx, y), row0, k) +
+                      faceCell(edgeSource(f, 2 + cy, x), row0, k);
+      sum += corners / 3.0;
+    }
+  }
+  return sum;
+}
+void main() {
+  int i = vTexel.x, j = vTexel.y, slice = vTexel.z, c = vTexel.w;
+  if (CUBE) {
+    int face = slice % 6;
+    outValue = cubeSum(face, i, j, regionsRow(c) + (slice - face) * (uSize.y + 2), c & 3);
+  } else {
+    outValue = planeSum(i, j, regionsRow(c) + slice * (uSize.y + 2), c & 3);
+  }
 }
 `,
   );
