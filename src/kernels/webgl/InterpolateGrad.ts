@@ -4,7 +4,7 @@ import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} 
 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
-import {interpolateAttrGradProgram, interpolateRastGradProgram} from './interpolate_grad_program';
+import {interpolateAttrGradStage, interpolateRastGradProgram} from './interpolate_grad_program';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatterTarget} from './scatter';
@@ -36,7 +36,7 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         w,
         groups,
         {
-          first: interpolateAttrGradProgram(s.ctx, diffAttrs.length),
+          stage: interpolateAttrGradStage(diffAttrs.length),
           uniforms,
           textures: allTextures,
           rowStride: layout.attrStride,

@@ -5,7 +5,7 @@ import {meshLayout} from '../shared/layout';
 
 import {runGL} from './gl_session';
 import {copyToTensors} from './passes';
-import {rasterizeGradProgram} from './rasterize_grad_program';
+import {RASTERIZE_GRAD_STAGE} from './rasterize_grad_program';
 import {scatterTarget} from './scatter';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 
@@ -30,7 +30,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       width,
       1,
       {
-        first: rasterizeGradProgram(s.ctx),
+        stage: RASTERIZE_GRAD_STAGE,
         uniforms: {...mesh, uHasDb: ddbT != null, uImageSize: [width, height], uVertexStride: vertexStride},
         textures: {
           uPos: posT.texture,

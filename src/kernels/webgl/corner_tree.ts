@@ -13,8 +13,8 @@
  * each, compacted to the live ones where few are (compact.ts). Sums are pairwise in float32, so results differ
  * from a pixel-by-pixel sum in the last bits (docs/backends.md#summation-order).
  *
- * The caller's level-0 element program writes the key (x of output 0; 0: adds nothing) and the
- * three corner values (outputs 1–3), per pixel.
+ * The caller's stage (CornerStage) gives level 0: per pixel, the key (0: adds nothing) and the
+ * three corner values.
  */
 import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
@@ -100,17 +100,18 @@ int itemLevel(int i) {
   for (int k = 1; k < LEVELS; k++) if (k <= uTopLevel && i >= uLevelFirst[k]) l = k;
   return l;
 }
+// (x, y, image), by float quotients (imagePixel).
 ivec3 itemCell(int i, int l) {
-  ivec2 s = uLevelSize[l];
-  int local = i - uLevelFirst[l];
-  int n = local / (s.x * s.y);
-  local -= n * s.x * s.y;
-  int y = local / s.x;
-  return ivec3(n, local - y * s.x, y);
+  return imagePixel(i - uLevelFirst[l], uLevelSize[l]);
 }
 `;
 
-/** Level l + 1 from level l: the key and the three sums of each cell's (up to) four children. */
+/**
+ * Level l + 1 from level l: the key and the three sums of each cell's (up to) four children.
+ * Straight-line, with float-quotient cell coordinates (SwiftShader runs loop-indexed vectors and
+ * integer divisions lane by lane); children that add nothing hold zeros, so summing all four in
+ * order is the sum of those that add something.
+ */
 function levelProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
@@ -126,32 +127,25 @@ layout(location = 1) out vec4 outCorner0;
 layout(location = 2) out vec4 outCorner1;
 layout(location = 3) out vec4 outCorner2;
 void main() {
-  int i = outputIndex() - uLevelBase[uLevel];
-  ivec2 s = uLevelSize[uLevel], below = uLevelSize[uLevel - 1];
-  int n = i / (s.x * s.y), local = i - n * s.x * s.y;
-  int y = local / s.x, x = local - y * s.x;
-  float key = 0.0;
-  bool mixed = false;
-  vec4 c0 = vec4(0.0), c1 = vec4(0.0), c2 = vec4(0.0);
-  for (int j = 0; j < 2; j++) {
-    for (int k = 0; k < 2; k++) {
-      int cx = 2 * x + k, cy = 2 * y + j;
-      if (cx >= below.x || cy >= below.y) continue;
-      int c = cellIndex(uLevel - 1, n, cx, cy);
-      float childKey = fetchTexel(uKeys, c).x;
-      if (childKey == 0.0) continue;
-      if (childKey < 0.0 || (key != 0.0 && childKey != key)) mixed = true;
-      key = childKey;
-      c0 += fetchTexel(uCorner0, c);
-      c1 += fetchTexel(uCorner1, c);
-      c2 += fetchTexel(uCorner2, c);
-    }
-  }
-  if (mixed) key = -1.0;
-  outKey = vec4(key, 0.0, 0.0, 0.0);
-  outCorner0 = mixed ? vec4(0.0) : c0;
-  outCorner1 = mixed ? vec4(0.0) : c1;
-  outCorner2 = mixed ? vec4(0.0) : c2;
+  ivec3 xyn = imagePixel(outputIndex() - uLevelBase[uLevel], uLevelSize[uLevel]);
+  ivec2 below = uLevelSize[uLevel - 1], child = 2 * xyn.xy;
+  bool right = child.x + 1 < below.x, down = child.y + 1 < below.y;
+  int c = cellIndex(uLevel - 1, xyn.z, child.x, child.y), d = c + below.x;
+  vec4 keys = vec4(fetchTexel(uKeys, c).x, right ? fetchTexel(uKeys, c + 1).x : 0.0,
+                   down ? fetchTexel(uKeys, d).x : 0.0, right && down ? fetchTexel(uKeys, d + 1).x : 0.0);
+  // The children that add something all on one triangle: the largest key, which the others equal or are 0.
+  float key = max(max(keys.x, keys.y), max(keys.z, keys.w));
+  vec4 other = vec4(notEqual(keys, vec4(0.0))) * vec4(notEqual(keys, vec4(key)));
+  bool mixed = any(lessThan(keys, vec4(0.0))) || any(greaterThan(other, vec4(0.0)));
+  outKey = vec4(mixed ? -1.0 : key, 0.0, 0.0, 0.0);
+  outCorner0 = outCorner1 = outCorner2 = vec4(0.0);
+  if (mixed || key == 0.0) return;
+  outCorner0 = fetchTexel(uCorner0, c) + (right ? fetchTexel(uCorner0, c + 1) : vec4(0.0)) +
+               (down ? fetchTexel(uCorner0, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner0, d + 1) : vec4(0.0));
+  outCorner1 = fetchTexel(uCorner1, c) + (right ? fetchTexel(uCorner1, c + 1) : vec4(0.0)) +
+               (down ? fetchTexel(uCorner1, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner1, d + 1) : vec4(0.0));
+  outCorner2 = fetchTexel(uCorner2, c) + (right ? fetchTexel(uCorner2, c + 1) : vec4(0.0)) +
+               (down ? fetchTexel(uCorner2, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner2, d + 1) : vec4(0.0));
 }
 `,
   );
@@ -165,11 +159,11 @@ float keyAt(int l, int c) { return (l & 1) == 0 ? fetchTexel(uKeysEven, c).x : f
 bool liveItem(int i, out int l, out int c, out int n, out float key) {
   l = itemLevel(i);
   ivec3 p = itemCell(i, l);
-  n = p.x;
-  c = cellIndex(l, p.x, p.y, p.z);
+  n = p.z;
+  c = cellIndex(l, n, p.x, p.y);
   key = keyAt(l, c);
   if (key <= 0.0) return false;
-  return l == uTopLevel || keyAt(l + 1, cellIndex(l + 1, p.x, p.y / 2, p.z / 2)) < 0.0;
+  return l == uTopLevel || keyAt(l + 1, cellIndex(l + 1, n, p.x >> 1, p.y >> 1)) < 0.0;
 }
 `;
 
@@ -226,9 +220,44 @@ bool contribution(int point, out int texel, out vec4 value) {
   );
 }
 
+/**
+ * GLSL (with FETCH and TRIANGLE_ID) declaring `uniform int uGroup` (the four columns written) and
+ * defining `bool pixelCornerGradients(int pixel, out float key, out vec4 c0, out vec4 c1, out vec4
+ * c2)`: false (and zeros) when the pixel adds nothing, else its triangle id as rast stores it and
+ * what it adds to the triangle's three corners. Run per pixel by an element pass here, in the
+ * vertex shader of triangle_gather.ts's point draw there.
+ */
+export interface CornerStage {
+  /** Names the programs made from it. */
+  key: string;
+  source: string;
+}
+
+/** Level 0 of the tree: the stage's key (output 0, x) and three corner values (outputs 1–3) per pixel. */
+function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
+  return elementProgram(
+    ctx,
+    stage.key,
+    () => `${HEADER}${stage.source}${OUTPUT_INDEX}
+layout(location = 0) out vec4 outKey;
+layout(location = 1) out vec4 outCorner0;
+layout(location = 2) out vec4 outCorner1;
+layout(location = 3) out vec4 outCorner2;
+void main() {
+  float key;
+  vec4 c0, c1, c2;
+  bool adds = pixelCornerGradients(outputIndex(), key, c0, c1, c2);
+  outKey = vec4(adds ? key : 0.0, 0.0, 0.0, 0.0);
+  outCorner0 = c0;
+  outCorner1 = c1;
+  outCorner2 = c2;
+}
+`,
+  );
+}
+
 export interface CornerGradients {
-  /** Writes level 0: per pixel, the key (output 0, x) and the three corner values (outputs 1–3). */
-  first: GlProgram;
+  stage: CornerStage;
   uniforms: UniformValues;
   textures: {[sampler: string]: WebGLTexture | null};
   /** Rows of an image's corners apart (attributes or positions per image; 0 when shared). */
@@ -260,7 +289,15 @@ export function scatterCornerGradients(
       : ['keys', 'corner0', 'corner1', 'corner2'].map(name => scratchGrid(s, `corner-tree.${set}.${name}`, cells)),
   );
   const tree = treeUniforms(t);
-  elementPass(s, g.first, sets[0]!, {...g.uniforms, ...tree}, g.textures, 0, images * height * width);
+  elementPass(
+    s,
+    firstProgram(s.ctx, g.stage),
+    sets[0]!,
+    {...g.uniforms, ...tree},
+    g.textures,
+    0,
+    images * height * width,
+  );
   for (let l = 1; l < t.sizes.length; l++) {
     const below = sets[(l - 1) % 2]!,
       here = sets[l % 2]!;

@@ -1,12 +1,13 @@
 /**
- * interpolate's backward passes (docs/interpolate.md#backward): dattr summed over blocks of pixels on one triangle
- * and scattered (corner_tree.ts), drast and drastDb by one element pass per pixel.
+ * interpolate's backward passes (docs/interpolate.md#backward): dattr summed per triangle or over blocks of pixels
+ * on one triangle (triangle_gather.ts), drast and drastDb by one element pass per pixel.
  */
 import {DiffrastGL} from './gl_context';
 import {HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {interpolateSnippet} from './interpolate_program';
 import {elementProgram} from './passes';
+import {CornerStage} from './corner_tree';
 
 /** Incoming gradients: dy [N,H,W,A] on out and dyDa [N,H,W,2k] on outDa. */
 const GRADIENTS = `
@@ -17,47 +18,44 @@ vec2 daGradient(int pixel, int j) { return fetch2(uDyDa, pixel * NUM_DIFF + j); 
 `;
 
 /**
- * dattr's first stage (corner_tree.ts): per pixel, the key (its triangle id as rast stores it; 0
- * when it adds nothing) and what it adds to its three corners' attributes 4·uGroup .. 4·uGroup + 3.
+ * dattr's per-pixel stage (corner_tree.ts's CornerStage): what a pixel adds to its three corners'
+ * attributes 4·uGroup .. 4·uGroup + 3.
  */
-export function interpolateAttrGradProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
-  return elementProgram(
-    ctx,
-    `interpolate-dattr-${numDiff}`,
-    () => `${HEADER}${interpolateSnippet(numDiff)}${GRADIENTS}${OUTPUT_INDEX}
+export function interpolateAttrGradStage(numDiff: number): CornerStage {
+  return {
+    key: `interpolate-dattr-${numDiff}`,
+    source: `${interpolateSnippet(numDiff)}${GRADIENTS}
 uniform int uGroup;
-layout(location = 0) out vec4 outKey;
-layout(location = 1) out vec4 outCorner0;
-layout(location = 2) out vec4 outCorner1;
-layout(location = 3) out vec4 outCorner2;
-void main() {
-  int pixel = outputIndex();
-  outKey = outCorner0 = outCorner1 = outCorner2 = vec4(0.0);
+bool pixelCornerGradients(int pixel, out float key, out vec4 c0, out vec4 c1, out vec4 c2) {
+  key = 0.0;
+  c0 = c1 = c2 = vec4(0.0);
   ivec3 rows;
   vec2 uv;
-  if (!pixelCorners(pixel, rows, uv)) return;
+  if (!pixelCorners(pixel, rows, uv)) return false;
   vec4 dy = fetchGroup(uDy, pixel, uNumAttrs, 4 * uGroup);
-  vec4 c[3] = vec4[3](uv.x * dy, uv.y * dy, (1.0 - uv.x - uv.y) * dy);
+  c0 = uv.x * dy;
+  c1 = uv.y * dy;
+  c2 = (1.0 - uv.x - uv.y) * dy;
   if (NUM_DIFF > 0) {
     vec4 db = fetch4(uRastDb, pixel);
     for (int j = 0; j < NUM_DIFF; j++) {
-      int a = uDiffAttrs[j];
-      if (a / 4 != uGroup) continue;
+      // Attribute a's channel in this group, selected without indexing a vector by a variable
+      // (SwiftShader runs that lane by lane).
+      bvec4 channel = equal(ivec4(0, 1, 2, 3), ivec4(uDiffAttrs[j] - 4 * uGroup));
+      if (!any(channel)) continue;
       vec2 e = daGradient(pixel, j);
       float dU = dot(e, db.xy), dV = dot(e, db.zw);
-      c[0][a - 4 * uGroup] += dU;
-      c[1][a - 4 * uGroup] += dV;
-      c[2][a - 4 * uGroup] += -dU - dV;
+      c0 = mix(c0, c0 + dU, channel);
+      c1 = mix(c1, c1 + dV, channel);
+      c2 = mix(c2, c2 + (-dU - dV), channel);
     }
   }
-  if (c[0] == vec4(0.0) && c[1] == vec4(0.0) && c[2] == vec4(0.0)) return;
-  outKey.x = fetch(uRast, 4 * pixel + 3);
-  outCorner0 = c[0];
-  outCorner1 = c[1];
-  outCorner2 = c[2];
+  if (c0 == vec4(0.0) && c1 == vec4(0.0) && c2 == vec4(0.0)) return false;
+  key = fetch(uRast, 4 * pixel + 3);
+  return true;
 }
 `,
-  );
+  };
 }
 
 /**

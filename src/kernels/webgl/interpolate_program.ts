@@ -28,7 +28,7 @@ bool pixelCorners(int pixel, out ivec3 rows, out vec2 uv) {
   uv = r.xy;
   rows = ivec3(0);
   if (!triangleOfId(decodeId(r.w), rows)) return false;
-  rows += (pixel / uPixels) * uAttrStride;
+  rows += cellOf(pixel, uPixels).y * uAttrStride;  // (the image: a float quotient, see FETCH)
   return true;
 }
 float attrAt(int row, int a) { return fetch(uAttr, row * uNumAttrs + a); }

@@ -3,7 +3,8 @@
  * gradient) summed per triangle, then gathered per vertex: where triangles cover a few pixels each,
  * corner_tree.ts's blocks rarely lie on one triangle and it scatters three points per pixel; here
  * each pixel blends one point (its three corner values at once, into three targets) into its
- * triangle's slot, and one fragment per vertex adds up the slots of its triangles through a
+ * triangle's slot, the values found by the caller's stage in the point's vertex shader (no
+ * per-pixel scratch pass), and one fragment per vertex adds up the slots of its triangles through a
  * vertex → (triangle, corner) list built on the CPU from tri. Sums: per slot in the order points
  * blend, per vertex in list order (docs/backends.md#summation-order).
  */
@@ -11,10 +12,10 @@ import type {TensorInfo} from '@tensorflow/tfjs-core';
 
 import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
-import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
-import {CornerGradients, scatterCornerGradients} from './corner_tree';
+import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
 
 /**
@@ -66,19 +67,17 @@ function buildList(indices: ArrayLike<number>, numVertices: number, numTriangles
   return {first, entries};
 }
 
-/** Pixel p's point: its three corner values into its triangle's slot (n·uSlotsPerImage + t)·uGroups + uGroup. */
-function slotProgram(ctx: DiffrastGL): GlProgram {
+/**
+ * Pixel p's point: the stage's three corner values (run here, in the vertex shader: no per-pixel
+ * scratch) into its triangle's slot (n·uSlotsPerImage + t)·uGroups + uGroup.
+ */
+function slotProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
   return ctx.program(
-    'triangle-gather-slots',
-    () => `${HEADER}${FETCH}${TRIANGLE_ID}
-uniform sampler2D uKeys;
-uniform sampler2D uCorner0;
-uniform sampler2D uCorner1;
-uniform sampler2D uCorner2;
+    `triangle-gather-slots-${stage.key}`,
+    () => `${HEADER}${stage.source}
 uniform int uPixelsPerImage;
 uniform int uSlotsPerImage;
 uniform int uGroups;
-uniform int uGroup;
 uniform int uTargetWidth;
 uniform int uTargetHeight;
 flat out vec4 vCorner0;
@@ -87,10 +86,9 @@ flat out vec4 vCorner2;
 void main() {
   gl_PointSize = 1.0;
   int p = gl_VertexID;
-  float key = fetchTexel(uKeys, p).x;
-  if (key == 0.0) {
+  float key;
+  if (!pixelCornerGradients(p, key, vCorner0, vCorner1, vCorner2)) {
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
-    vCorner0 = vCorner1 = vCorner2 = vec4(0.0);
     return;
   }
   int n = p / uPixelsPerImage;
@@ -98,9 +96,6 @@ void main() {
   int row = texel / uTargetWidth;
   vec2 q = (vec2(texel - row * uTargetWidth, row) + 0.5) / vec2(uTargetWidth, uTargetHeight);
   gl_Position = vec4(2.0 * q - 1.0, 0.0, 1.0);
-  vCorner0 = fetchTexel(uCorner0, p);
-  vCorner1 = fetchTexel(uCorner1, p);
-  vCorner2 = fetchTexel(uCorner2, p);
 }
 `,
     () => `${HEADER}
@@ -156,7 +151,7 @@ void main() {
 /**
  * Writes the corner gradients of `g` over [images, height, width] pixels, every group, into
  * `target` (texels row·groups + group; a zeroed scatterTarget): gathered through `list` where
- * given, else by corner_tree.ts group by group. `g.first` runs with uGroup set to each group.
+ * given, else by corner_tree.ts group by group. `g.stage` runs with uGroup set to each group.
  */
 export function addCornerGradients(
   s: GlSession,
@@ -182,17 +177,14 @@ export function addCornerGradients(
     scratchGrid(s, `triangle-gather.slots${k}`, (g.rowStride > 0 ? images : 1) * g.numTriangles * groups),
   );
   s.clear(slots.map(t => t.texture));
-  const perPixel = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
-    scratchGrid(s, `triangle-gather.${name}`, pixels),
-  );
   for (let group = 0; group < groups; group++) {
-    elementPass(s, g.first, perPixel, {...g.uniforms, uGroup: group}, g.textures);
     s.draw({
-      program: slotProgram(s.ctx),
+      program: slotProgram(s.ctx, g.stage),
       targets: slots.map(t => t.texture),
       viewport: [0, 0, slots[0].width, slots[0].height],
       blend: true,
       uniforms: {
+        ...g.uniforms,
         uPixelsPerImage: height * width,
         uSlotsPerImage: slotsPerImage,
         uGroups: groups,
@@ -200,12 +192,7 @@ export function addCornerGradients(
         uTargetWidth: slots[0].width,
         uTargetHeight: slots[0].height,
       },
-      textures: {
-        uKeys: perPixel[0].texture,
-        uCorner0: perPixel[1].texture,
-        uCorner1: perPixel[2].texture,
-        uCorner2: perPixel[3].texture,
-      },
+      textures: g.textures,
       mode: s.gl.POINTS,
       count: pixels,
     });
