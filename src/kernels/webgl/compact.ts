@@ -41,15 +41,11 @@ export function itemCountProgram(ctx: DiffrastGL, key: string, source: () => str
     () => `${HEADER}${FETCH}${OUTPUT_INDEX}${source()}
 uniform int uItems;
 out vec4 outCounts;
+// Straight-line: SwiftShader runs a vector indexed by a loop variable lane by lane.
 void main() {
-  int t = outputIndex() - uOutStart;
-  vec4 counts = vec4(0.0);
-  for (int m = 0; m < 4; m++) {
-    int item = 4 * t + m;
-    if (item >= uItems) break;
-    counts[m] = itemPoints(item);
-  }
-  outCounts = counts;
+  int item = 4 * (outputIndex() - uOutStart);  // (below uItems: the pass has ⌈uItems / 4⌉ texels)
+  outCounts = vec4(itemPoints(item), item + 1 < uItems ? itemPoints(item + 1) : 0.0,
+                   item + 2 < uItems ? itemPoints(item + 2) : 0.0, item + 3 < uItems ? itemPoints(item + 3) : 0.0);
 }
 `,
   );

@@ -24,10 +24,11 @@ uniform int uPixels;
 uniform int uDiffAttrs[${Math.max(numDiff, 1)}];  // the listed attributes (NUM_DIFF of them)
 const int NUM_DIFF = ${numDiff};
 bool pixelCorners(int pixel, out ivec3 rows, out vec2 uv) {
-  vec4 r = fetch4(uRast, pixel);
-  uv = r.xy;
+  uv = vec2(0.0);
   rows = ivec3(0);
-  if (!triangleOfId(decodeId(r.w), rows)) return false;
+  // The id first: background pixels read nothing else.
+  if (!triangleOfId(decodeId(fetch(uRast, 4 * pixel + 3)), rows)) return false;
+  uv = fetch2(uRast, 2 * pixel);
   rows += cellOf(pixel, uPixels).y * uAttrStride;  // (the image: a float quotient, see FETCH)
   return true;
 }

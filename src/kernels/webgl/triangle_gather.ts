@@ -138,7 +138,7 @@ void main() {
   vec4 sum = vec4(0.0);
   for (int e = int(fetch(uFirst, v)); e < end; e++) {
     int code = int(fetch(uEntries, e));
-    int t = code / 3, k = code - 3 * t;
+    int t = cellOf(code, 3).y, k = code - 3 * t;  // (a float quotient: see FETCH)
     int slot = (n * uSlotsPerImage + t) * uGroups + g;
     sum += k == 0 ? fetchTexel(uSlots0, slot) : k == 1 ? fetchTexel(uSlots1, slot) : fetchTexel(uSlots2, slot);
   }
