@@ -4,9 +4,14 @@ import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
 import {GlSession, runGL} from './gl_session';
-import {antialiasCandidatesProgram, antialiasItemsProgram, antialiasProgram} from './antialias_program';
+import {
+  antialiasBlendProgram,
+  antialiasItemsProgram,
+  antialiasLiveProgram,
+  antialiasProgram,
+} from './antialias_program';
 import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
-import {Pyramid} from './compact';
+import {countPyramid, Pyramid} from './compact';
 import {
   channelGroupPass,
   copyFlatProgram,
@@ -73,6 +78,20 @@ export function storedItems(
   return grids;
 }
 
+/**
+ * The stored items of the `candidates` candidates (the others are pairs without an item) counted into
+ * a pyramid: the passes after the items pass draw their points for the items alone.
+ */
+export function liveItems(s: GlSession, candidates: number, items: ScratchGrid): Pyramid {
+  const first = {
+    program: antialiasLiveProgram(s.ctx),
+    uniforms: {uItems: candidates},
+    textures: {uStoredItems: items.texture},
+  };
+  // (Never null: the candidates' own pyramid was exact, and a compacted draw is always taken.)
+  return countPyramid(s, candidates, candidates, first, 1, 'antialias.live')!;
+}
+
 export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Antialias, s => {
     const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
@@ -82,18 +101,27 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const pyramid = bound && silhouetteCandidates(s, bound);
     if (bound && !pyramid) {
       channelGroupPass(s, antialiasProgram(s.ctx), out, bound.uniforms.uChannels, bound.uniforms, bound.textures);
-    } else if (!bound || pyramid!.total === 0) {
-      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: base.textures.uColor});
-    } else {
-      const {uniforms, textures} = bound;
-      const [items] = storedItems(s, pyramid!, bound);
-      const channels = uniforms.uChannels;
-      const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
-      const program = antialiasCandidatesProgram(s.ctx);
-      const points = pyramid!.total * groupsOf(channels);
-      scatter(s, target, program, points, uniforms, {uColor: textures.uColor, uItems: items.texture});
-      copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
+      return out.info;
     }
+    const [items] = pyramid ? storedItems(s, pyramid, bound!) : [];
+    const live = items && liveItems(s, pyramid!.total, items);
+    if (!live || live.total === 0) {
+      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: base.textures.uColor});
+      return out.info;
+    }
+    const {uniforms, textures} = bound!;
+    const channels = uniforms.uChannels;
+    const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
+    const groups = groupsOf(channels);
+    scatter(
+      s,
+      target,
+      antialiasBlendProgram(s.ctx),
+      live.total * groups,
+      {...uniforms, ...live.uniforms, uGroups: groups},
+      {uColor: textures.uColor, uStoredItems: items.texture, ...live.textures},
+    );
+    copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
     return out.info;
   });
 

@@ -3,7 +3,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings, storedItems} from './Antialias';
+import {antialiasBindings, liveItems, storedItems} from './Antialias';
 import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
 import {silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
 import {copyFlatProgram, copyToTensors, elementPass, groupsOf} from './passes';
@@ -11,8 +11,8 @@ import {groupTarget, scatter, scatterTarget} from './scatter';
 
 /**
  * antialias's backward (docs/antialias.md#backward) on the silhouette candidates alone
- * (antialias_silhouette.ts): dcolor starts as dy and each item moves α·dy(dest) from P0 to P1;
- * dpos gets each item's two endpoint gradients.
+ * (antialias_silhouette.ts), then on their items alone (liveItems): dcolor starts as dy and each
+ * item moves α·dy(dest) from P0 to P1; dpos gets each item's two endpoint gradients.
  */
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, AntialiasGrad, s => {
@@ -27,20 +27,29 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     // (silhouetteCandidates is null only without float blending, refused above.)
     const pyramid = bound && silhouetteCandidates(s, bound);
     const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound!, all.uDy) : [];
-    if (items) {
+    const live = items && liveItems(s, pyramid!.total, items);
+    const some = live && live.total > 0;
+    if (some) {
       const channels = uniforms.uChannels;
+      const groups = groupsOf(channels);
       const target = groupTarget(s, 'antialias-grad.dcolor', all.uDy, dcolor.size / channels, channels);
-      const count = 2 * groupsOf(channels) * pyramid!.total;
-      scatter(s, target, antialiasColorGradProgram(s.ctx), count, uniforms, {uDy: all.uDy, uItems: items.texture});
+      scatter(
+        s,
+        target,
+        antialiasColorGradProgram(s.ctx),
+        2 * groups * live.total,
+        {...uniforms, ...live.uniforms, uGroups: groups},
+        {uDy: all.uDy, uStoredItems: items.texture, ...live.textures},
+      );
       copyToTensors(s, [target], {cols: channels, base: 0}, [dcolor]);
     } else {
       elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
     }
     if (dpos.size > 0) {
       const target = scatterTarget(s, posRows);
-      if (items) {
-        const ends = {uEnd0: end0.texture, uEnd1: end1.texture};
-        scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * pyramid!.total, {}, ends);
+      if (some) {
+        const textures = {uEnd0: end0.texture, uEnd1: end1.texture, ...live.textures};
+        scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * live.total, live.uniforms, textures);
       }
       copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     }

@@ -11,7 +11,7 @@ import {GlProgram} from './gl_program';
 import {BARYCENTRIC} from './glsl_raster';
 import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
-import {COMPACTED_ITEM} from './compact';
+import {COMPACTED_ITEM, itemCountProgram} from './compact';
 import {CANDIDATE_ITEM} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
@@ -226,42 +226,55 @@ void main() {
   );
 }
 
-/** GLSL: item k as antialiasItemsProgram stored it in uItems. Needs FETCH, TEXEL_INDEX, uImageSize. */
-export const STORED_ITEM = `
-uniform sampler2D uItems;
-bool storedItem(int k, out int p0, out int p1, out int dest, out float alpha) {
-  vec4 t = fetchTexel(uItems, k);
+/**
+ * GLSL: the live item behind point i of a compacted draw (liveItems' pyramid, COMPACTED_ITEM) as
+ * antialiasItemsProgram stored it in uStoredItems. Needs FETCH, TEXEL_INDEX, uImageSize.
+ */
+export const STORED_ITEM = `${COMPACTED_ITEM}
+uniform sampler2D uStoredItems;
+void storedItem(int i, out int p0, out int p1, out int dest, out float alpha) {
+  int rank;
+  vec4 t = fetchTexel(uStoredItems, compactedItem(i, rank));
   p0 = decodeTexel(t.x);
   p1 = t.z != 0.0 ? p0 + uImageSize.x : p0 + 1;
   dest = t.y > 0.0 ? p0 : p1;
   alpha = t.y;
-  return t.x != 0.0;
 }
 `;
 
+/** The pyramid's level 1 over the candidates' stored items: 1 per item, 0 per candidate without one. */
+export function antialiasLiveProgram(ctx: DiffrastGL): GlProgram {
+  return itemCountProgram(
+    ctx,
+    'antialias-live',
+    () => `
+uniform sampler2D uStoredItems;
+float itemPoints(int k) { return fetchTexel(uStoredItems, k).x != 0.0 ? 1.0 : 0.0; }
+`,
+  );
+}
+
 /**
- * The forward blend into a group target (scatter.ts's groupTarget) holding color: a point per candidate
- * and group of four channels adds the stored item's α·(color(P1) − color(P0)) to its pixel dest.
+ * The forward blend into a group target (scatter.ts's groupTarget) holding color: a point per live
+ * item and group of four channels adds α·(color(P1) − color(P0)) to its pixel dest.
  */
-export function antialiasCandidatesProgram(ctx: DiffrastGL): GlProgram {
+export function antialiasBlendProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
     ctx,
-    'antialias-candidates',
+    'antialias-blend',
     () => `${FETCH}${TEXEL_INDEX}
 uniform ivec2 uImageSize;
 uniform int uChannels;
+uniform int uGroups;
 uniform sampler2D uColor;
 ${STORED_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
-  texel = 0;
-  value = vec4(0.0);
-  int groups = (uChannels + 3) / 4;
-  int k = point / groups, g = point - k * groups;
+  ivec2 gi = cellOf(point, uGroups);  // (group, live item)
   int p0, p1, dest;
   float alpha;
-  if (!storedItem(k, p0, p1, dest, alpha)) return false;
-  texel = dest * groups + g;
-  value = alpha * (fetchGroup(uColor, p1, uChannels, 4 * g) - fetchGroup(uColor, p0, uChannels, 4 * g));
+  storedItem(gi.y, p0, p1, dest, alpha);
+  texel = dest * uGroups + gi.x;
+  value = alpha * (fetchGroup(uColor, p1, uChannels, 4 * gi.x) - fetchGroup(uColor, p0, uChannels, 4 * gi.x));
   return true;
 }
 `,

@@ -88,8 +88,9 @@ export interface FirstCount {
 
 /**
  * The live points of `items` items (at most `points` in all), counted by `first` and summed into a
- * pyramid; null when more than `maxShare` of the points are live (a compacted draw would not pay) or
- * counts could be inexact.
+ * pyramid (scratch textures `name`.odd and .even: one name per pyramid alive at a time); null when
+ * more than `maxShare` of the points are live (a compacted draw would not pay) or counts could be
+ * inexact.
  */
 export function countPyramid(
   s: GlSession,
@@ -97,6 +98,7 @@ export function countPyramid(
   points: number,
   first: FirstCount,
   maxShare = LIVE_SHARE,
+  name = 'compact',
 ): Pyramid | null {
   const sizes: number[] = [];
   for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
@@ -113,8 +115,8 @@ export function countPyramid(
     base[i + 1] = used[odd];
     used[odd] += n;
   });
-  const odd = scratchGrid(s, 'compact.odd', used[1]);
-  const even = scratchGrid(s, 'compact.even', used[0]);
+  const odd = scratchGrid(s, `${name}.odd`, used[1]);
+  const even = scratchGrid(s, `${name}.even`, used[0]);
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even);
   elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
   for (let l = 2; l <= sizes.length; l++) {
