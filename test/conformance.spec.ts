@@ -1306,6 +1306,31 @@ r[0] = select(0.0, 1.0, covers(edgeFunctions(c, f), e.alpha, e.beta, sign(screen
         bad.expectNone('depthAt');
       });
 
+      /** Each case's (u, v, z/w) and rastDb against the cpu's resolvePixel, within 1e-4 scaled by its conditioning. */
+      function expectResolvedLikeCpu(out: number[][], name: string): void {
+        const bad = new Mismatches();
+        const rast = new Float32Array(4),
+          db = new Float32Array(4);
+        RASTER_CASES.forEach((c, i) => {
+          const {p, fx, fy, alpha, beta, kappa} = referenceEdges(c);
+          rm.resolvePixel(p, fx, fy, c.width, c.height, rast, db, 0, {a: new Float64Array(3), alpha, beta});
+          const dbMax = Math.max(...db.map(Math.abs));
+          for (let k = 0; k < 3; k++) {
+            bad.check(
+              Math.abs(out[i][k] - rast[k]) <= 1e-4 * kappa,
+              () => `${label(c)} rast[${k}]: ${out[i][k]}, want ${rast[k]}`,
+            );
+          }
+          for (let k = 0; k < 4; k++) {
+            bad.check(
+              Math.abs(out[i][3 + k] - db[k]) <= 1e-4 * dbMax * kappa,
+              () => `${label(c)} rastDb[${k}]: ${out[i][3 + k]}, want ${db[k]}`,
+            );
+          }
+        });
+        bad.expectNone(name);
+      }
+
       it('resolvePixel', async () => {
         const out = await run(
           'resolvePixel',
@@ -1329,27 +1354,7 @@ for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
             storage: WGSL_POS,
           },
         );
-        const bad = new Mismatches();
-        const rast = new Float32Array(4),
-          db = new Float32Array(4);
-        RASTER_CASES.forEach((c, i) => {
-          const {p, fx, fy, alpha, beta, kappa} = referenceEdges(c);
-          rm.resolvePixel(p, fx, fy, c.width, c.height, rast, db, 0, {a: new Float64Array(3), alpha, beta});
-          const dbMax = Math.max(...db.map(Math.abs));
-          for (let k = 0; k < 3; k++) {
-            bad.check(
-              Math.abs(out[i][k] - rast[k]) <= 1e-4 * kappa,
-              () => `${label(c)} rast[${k}]: ${out[i][k]}, want ${rast[k]}`,
-            );
-          }
-          for (let k = 0; k < 4; k++) {
-            bad.check(
-              Math.abs(out[i][3 + k] - db[k]) <= 1e-4 * dbMax * kappa,
-              () => `${label(c)} rastDb[${k}]: ${out[i][3 + k]}, want ${db[k]}`,
-            );
-          }
-        });
-        bad.expectNone('resolvePixel');
+        expectResolvedLikeCpu(out, 'resolvePixel');
       });
 
       // Hardware coverage's resolve: the planes about the reference pixel's center, moved to each case's pixel.
@@ -1381,27 +1386,7 @@ for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
             storage: WGSL_POS,
           },
         );
-        const bad = new Mismatches();
-        const rast = new Float32Array(4),
-          db = new Float32Array(4);
-        RASTER_CASES.forEach((c, i) => {
-          const {p, fx, fy, alpha, beta, kappa} = referenceEdges(c);
-          rm.resolvePixel(p, fx, fy, c.width, c.height, rast, db, 0, {a: new Float64Array(3), alpha, beta});
-          const dbMax = Math.max(...db.map(Math.abs));
-          for (let k = 0; k < 3; k++) {
-            bad.check(
-              Math.abs(out[i][k] - rast[k]) <= 1e-4 * kappa,
-              () => `${label(c)} rast[${k}]: ${out[i][k]}, want ${rast[k]}`,
-            );
-          }
-          for (let k = 0; k < 4; k++) {
-            bad.check(
-              Math.abs(out[i][3 + k] - db[k]) <= 1e-4 * dbMax * kappa,
-              () => `${label(c)} rastDb[${k}]: ${out[i][3 + k]}, want ${db[k]}`,
-            );
-          }
-        });
-        bad.expectNone('trianglePlanes');
+        expectResolvedLikeCpu(out, 'trianglePlanes');
       });
 
       it('resolvePixelGrad', async () => {
