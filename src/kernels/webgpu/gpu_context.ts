@@ -145,8 +145,17 @@ export class Uniforms {
 }
 
 /** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
-export type StorageSpec = [name: string, type: string, access?: 'read' | 'read_write' | 'texture' | 'uniform'];
+export type StorageSpec = [name: string, type: string, access?: Access];
 type Resource = GPUBuffer | GPUTextureView;
+type Access = 'read' | 'read_write' | 'texture' | 'uniform';
+
+/** Per kind of binding: its WGSL declaration's qualifier and its bind group layout entry. */
+const ACCESS: {[a in Access]: {qualifier: string; entry: Pick<GPUBindGroupLayoutEntry, 'buffer' | 'texture'>}} = {
+  read: {qualifier: 'var<storage, read>', entry: {buffer: {type: 'read-only-storage'}}},
+  read_write: {qualifier: 'var<storage, read_write>', entry: {buffer: {type: 'storage'}}},
+  uniform: {qualifier: 'var<uniform>', entry: {buffer: {type: 'uniform'}}},
+  texture: {qualifier: 'var', entry: {texture: {sampleType: 'uint'}}},
+};
 
 /**
  * A program's bind group 0: the uniforms at binding 0, then buffers 1..n (storage, or small uniform tables: a
@@ -164,12 +173,9 @@ export class Bindings {
     this.wgsl =
       uniforms.wgsl +
       storage
-        .map(([name, type, access], i) =>
-          access === 'texture'
-            ? `@group(0) @binding(${i + 1}) var ${name}: ${type};`
-            : access === 'uniform'
-              ? `@group(0) @binding(${i + 1}) var<uniform> ${name}: ${type};`
-              : `@group(0) @binding(${i + 1}) var<storage, ${access ?? 'read'}> ${name}: ${type};`,
+        .map(
+          ([name, type, access = 'read'], i) =>
+            `@group(0) @binding(${i + 1}) ${ACCESS[access].qualifier} ${name}: ${type};`,
         )
         .join('\n') +
       '\n';
@@ -179,17 +185,11 @@ export class Bindings {
     return device.createBindGroupLayout({
       entries: [
         {binding: 0, visibility, buffer: {type: 'uniform'}},
-        ...this.storage.map(([, , access], i): GPUBindGroupLayoutEntry =>
-          access === 'texture'
-            ? {binding: i + 1, visibility, texture: {sampleType: 'uint'}}
-            : {
-                binding: i + 1,
-                visibility,
-                buffer: {
-                  type: access === 'read_write' ? 'storage' : access === 'uniform' ? 'uniform' : 'read-only-storage',
-                },
-              },
-        ),
+        ...this.storage.map(([, , access = 'read'], i): GPUBindGroupLayoutEntry => ({
+          binding: i + 1,
+          visibility,
+          ...ACCESS[access].entry,
+        })),
       ],
     });
   }
