@@ -126,6 +126,12 @@ layout(location = 0) out vec4 outKey;
 layout(location = 1) out vec4 outCorner0;
 layout(location = 2) out vec4 outCorner1;
 layout(location = 3) out vec4 outCorner2;
+// The four children's values in one corner texture, c the first's cell and d the one below it (children past
+// the level's edge add nothing), summed in the same order for every corner.
+vec4 childSum(sampler2D corner, int c, int d, bool right, bool down) {
+  return fetchTexel(corner, c) + (right ? fetchTexel(corner, c + 1) : vec4(0.0)) +
+         (down ? fetchTexel(corner, d) : vec4(0.0)) + (right && down ? fetchTexel(corner, d + 1) : vec4(0.0));
+}
 void main() {
   ivec3 xyn = imagePixel(outputIndex() - uLevelBase[uLevel], uLevelSize[uLevel]);
   ivec2 below = uLevelSize[uLevel - 1], child = 2 * xyn.xy;
@@ -140,12 +146,9 @@ void main() {
   outKey = vec4(mixed ? -1.0 : key, 0.0, 0.0, 0.0);
   outCorner0 = outCorner1 = outCorner2 = vec4(0.0);
   if (mixed || key == 0.0) return;
-  outCorner0 = fetchTexel(uCorner0, c) + (right ? fetchTexel(uCorner0, c + 1) : vec4(0.0)) +
-               (down ? fetchTexel(uCorner0, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner0, d + 1) : vec4(0.0));
-  outCorner1 = fetchTexel(uCorner1, c) + (right ? fetchTexel(uCorner1, c + 1) : vec4(0.0)) +
-               (down ? fetchTexel(uCorner1, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner1, d + 1) : vec4(0.0));
-  outCorner2 = fetchTexel(uCorner2, c) + (right ? fetchTexel(uCorner2, c + 1) : vec4(0.0)) +
-               (down ? fetchTexel(uCorner2, d) : vec4(0.0)) + (right && down ? fetchTexel(uCorner2, d + 1) : vec4(0.0));
+  outCorner0 = childSum(uCorner0, c, d, right, down);
+  outCorner1 = childSum(uCorner1, c, d, right, down);
+  outCorner2 = childSum(uCorner2, c, d, right, down);
 }
 `,
   );
