@@ -12,7 +12,7 @@ import {BARYCENTRIC} from './glsl_raster';
 import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
 import {COMPACTED_ITEM, itemCountProgram} from './compact';
-import {CANDIDATE_ITEM} from './antialias_silhouette';
+import {CANDIDATE_ITEM, PAIR_OWNER} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
 
@@ -21,7 +21,7 @@ import {shaderFloat} from '../shared/raster';
  * uNumVertices, uNumTriangles, and the pre-pass's (withSilhouettes): uPosTexels (pos, a texel per
  * row), uFlags (per image and triangle: flag, corners), uFlagStride (T instanced, 0 range).
  */
-export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${BARYCENTRIC}
+export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${PAIR_OWNER}
 uniform sampler2D uRast;
 uniform sampler2D uColor;
 uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
@@ -86,7 +86,7 @@ bool evaluateItem(int n, int x0, int y0, bool vertical, out Item it) {
   vec2 r0 = fetch2(uRast, 2 * it.p0 + 1), r1 = fetch2(uRast, 2 * it.p1 + 1);  // (z/w, id)
   int id0 = decodeId(r0.y), id1 = decodeId(r1.y);
   if (id0 == id1) return false;
-  bool ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.x < r0.x));
+  bool ownerIsP0 = pairOwnerIsP0(id0, r0.x, id1, r1.x);
   int id = ownerIsP0 ? id0 : id1;
   if (id > uNumTriangles) return false;
   // (flag, corners): an unflagged owner (or an invalid triangle) surely has no silhouette edge.

@@ -16,6 +16,14 @@ import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid} from './passes';
 
 /**
+ * GLSL: which pixel of a pair owns it (docs/antialias.md#work-items): the covered one, or of two covered the
+ * nearer (z/w; P0 on ties). Used by the candidates' count and by evaluateItem.
+ */
+export const PAIR_OWNER = `
+bool pairOwnerIsP0(int id0, float zw0, int id1, float zw1) { return id1 == 0 || (id0 != 0 && !(zw1 < zw0)); }
+`;
+
+/**
  * Each vertex row in pixel units about the image center, (x/w·W/2, y/w·H/2, w, 0), and as it is (a
  * texel per row: one fetch where pos takes four).
  */
@@ -93,7 +101,7 @@ function candidatesProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'antialias-candidates',
-    () => `${HEADER}${FETCH}${TRIANGLE_ID}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${TRIANGLE_ID}${OUTPUT_INDEX}${PAIR_OWNER}
 uniform sampler2D uRast;
 uniform sampler2D uFlags;
 uniform ivec2 uImageSize;
@@ -103,8 +111,7 @@ uniform int uFlagStride;  // flags per image: T (instanced) or 0 (one set)
 out vec4 outCounts;
 vec2 rastAt(int p) { vec2 r = fetch2(uRast, 2 * p + 1); return vec2(r.x, decodeId(r.y)); }  // (z/w, id)
 float candidate(int n, vec2 r0, vec2 r1) {
-  bool ownerIsP0 = r1.y == 0.0 || (r0.y != 0.0 && !(r1.x < r0.x));
-  int id = int(ownerIsP0 ? r0.y : r1.y);
+  int id = int(pairOwnerIsP0(int(r0.y), r0.x, int(r1.y), r1.x) ? r0.y : r1.y);
   return r0.y != r1.y && id <= uNumTriangles && fetchTexel(uFlags, n * uFlagStride + id - 1).x != 0.0 ? 1.0 : 0.0;
 }
 void main() {

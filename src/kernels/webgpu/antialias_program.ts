@@ -7,7 +7,7 @@
  * The gather adds in the same order as a per-pixel pass, so color and dcolor need no atomics.
  */
 import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Uniforms} from './gpu_context';
-import {ANTIALIAS_WGSL, ITEM_WGSL} from './wgsl_antialias';
+import {ANTIALIAS_WGSL, ITEM_WGSL, PAIR_OWNER_WGSL} from './wgsl_antialias';
 import {CORNERS_WGSL} from './wgsl_raster';
 import {SIDE_TOLERANCE} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
@@ -99,8 +99,7 @@ fn isCandidate(n: i32, p0: i32, p1: i32) -> bool {
   let id0 = decodeId(r0.w);
   let id1 = decodeId(r1.w);
   if (id0 == id1) { return false; }
-  let ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.z < r0.z));  // as evaluateItem decides
-  let t = select(id1, id0, ownerIsP0) - 1;
+  let t = select(id1, id0, pairOwnerIsP0(id0, r0.z, id1, r1.z)) - 1;
   if (t >= U.numTriangles) { return false; }
   return flags[select(n * U.numTriangles, 0, U.rangeMode != 0) + t] != 0u;
 }
@@ -287,7 +286,7 @@ function evaluatePairs(call: GpuCall, a: AntialiasGpuArgs): Pairs {
   const candidates = call.computePipeline(
     'antialias/candidates',
     candidatesBindings,
-    () => ID_WGSL + APPEND_WGSL + CANDIDATES_WGSL,
+    () => ID_WGSL + APPEND_WGSL + PAIR_OWNER_WGSL + CANDIDATES_WGSL,
   );
   call.dispatch(candidates, [u, scene[0], flags, list], groups2d(a.width, a.height, a.numImages));
   recordListArgs(call, list);

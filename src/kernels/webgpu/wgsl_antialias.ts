@@ -33,8 +33,16 @@ fn crossingGrad(it: Item, dAlpha: f32) -> vec4f {
 }
 `;
 
+/**
+ * Which pixel of a pair owns it (docs/antialias.md#work-items): the covered one, or of two covered the nearer
+ * (z/w; P0 on ties). Used by the candidates' list and by evaluateItem.
+ */
+export const PAIR_OWNER_WGSL = `
+fn pairOwnerIsP0(id0: i32, zw0: f32, id1: i32, zw1: f32) -> bool { return id1 == 0 || (id0 != 0 && !(zw1 < zw0)); }
+`;
+
 /** Evaluating an item (needs ITEM_WGSL and CORNERS_WGSL). */
-export const ANTIALIAS_WGSL = `
+export const ANTIALIAS_WGSL = `${PAIR_OWNER_WGSL}
 const REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
 // Which side of the line e1 → e2 the point p lies on (sign).
 fn side(e1: vec2f, e2: vec2f, p: vec2f) -> f32 {
@@ -63,7 +71,7 @@ fn evaluateItem(n: i32, x0: i32, y0: i32, vertical: bool, item: ptr<function, It
   let id0 = decodeId(r0.w);
   let id1 = decodeId(r1.w);
   if (id0 == id1) { return false; }
-  let ownerIsP0 = id1 == 0 || (id0 != 0 && !(r1.z < r0.z));
+  let ownerIsP0 = pairOwnerIsP0(id0, r0.z, id1, r1.z);
   let t = select(id1, id0, ownerIsP0) - 1;
   if (t >= U.numTriangles) { return false; }
   let k = triangleIndices(t, U.numVertices);
