@@ -167,7 +167,23 @@ async function own<T>(l: Live, step: () => T | Promise<T>): Promise<T> {
   }
 }
 
-export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseResult> {
+/**
+ * A case whose entries are set up and called once (the first call compiles and decides the skip), ready for
+ * timed rounds: runCase runs one alone; the A/B runner (bench/ab.mjs) opens the same case in two revisions
+ * and alternates their rounds, so that load from other work hits both alike.
+ */
+export interface OpenCase {
+  /** Warm-up calls, fewer for slow entries. */
+  warm(calls: number): Promise<void>;
+  /** One timed call of every live entry. */
+  round(): Promise<void>;
+  /** A soak case's memory run (instead of warm and rounds). */
+  soak(): Promise<void>;
+  /** Medians, breakdowns and teardown; the case's result. */
+  close(): Promise<CaseResult>;
+}
+
+export async function openCase(c: BenchCase, options: RunOptions): Promise<OpenCase> {
   const t0 = performance.now();
   const kind = c.kind ?? 'time';
   const entries = c.entries();
@@ -233,16 +249,48 @@ export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseRe
       await finish(l);
     }
   }
-  if (kind === 'soak') {
-    const stopAt = t0 + (options.timeLeftMs ?? Infinity);
-    for (const [k, l] of live.entries()) {
-      // The entries share what is left of the budget.
-      await soak(l, c.soakIterations ?? 500, performance.now() + (stopAt - performance.now()) / (live.length - k));
-    }
+  let closed = false;
+  return {
+    async warm(calls) {
+      // The first call (above) was a warm-up too; slow entries get fewer extra ones.
+      for (const l of live) {
+        const extra = Math.min(calls, Math.ceil(5000 / Math.max(1, l.result.firstCallMs ?? 0)));
+        for (let i = 0; i < extra; i++) await timedCall(l);
+      }
+    },
+    async round() {
+      for (const l of live) {
+        const ms = await timedCall(l);
+        if (ms == null) continue;
+        l.samples.push(ms[0]);
+        if (ms[1] != null) l.cpuSamples.push(ms[1]);
+        if (ms[2] != null) l.faultSamples.push(ms[2]);
+      }
+    },
+    async soak() {
+      const stopAt = t0 + (options.timeLeftMs ?? Infinity);
+      for (const [k, l] of live.entries()) {
+        // The entries share what is left of the budget.
+        await soak(l, c.soakIterations ?? 500, performance.now() + (stopAt - performance.now()) / (live.length - k));
+      }
+    },
+    async close() {
+      if (!closed && kind === 'time') for (const l of live) await conclude(l);
+      closed = true;
+      return {id: c.id, op: c.op, kind, params: c.params, entries: results, wallMs: performance.now() - t0};
+    },
+  };
+}
+
+export async function runCase(c: BenchCase, options: RunOptions): Promise<CaseResult> {
+  const open = await openCase(c, options);
+  if ((c.kind ?? 'time') === 'soak') {
+    await open.soak();
   } else {
-    await timeInterleaved(live, options);
+    await open.warm(options.warmup);
+    for (let i = 0; i < options.reps; i++) await open.round();
   }
-  return {id: c.id, op: c.op, kind, params: c.params, entries: results, wallMs: performance.now() - t0};
+  return open.close();
 }
 
 /** The process's CPU time so far in ms, in Node (undefined in a page). */
@@ -258,59 +306,44 @@ function pageFaults(): number | undefined {
   return process.resourceUsage().minorPageFault;
 }
 
-/** Warm-up, then `reps` rounds that each time one call of every live entry. */
-async function timeInterleaved(live: Live[], {warmup, reps}: RunOptions) {
-  /** One call: its wall time, and its CPU time and page faults where known. */
-  const call = async (l: Live): Promise<[number, number | undefined, number | undefined] | undefined> => {
-    if (l.result.status !== 'ok') return undefined;
-    try {
-      await activate(l.timed);
-      const faults = pageFaults();
-      const cpu = cpuTimeMs();
-      const start = performance.now();
-      await own(l, () => l.timed.run());
-      const wall = performance.now() - start;
-      return [wall, cpu == null ? undefined : cpuTimeMs()! - cpu, faults == null ? undefined : pageFaults()! - faults];
-    } catch (e) {
-      Object.assign(l.result, {status: 'failed', note: describeError(e)});
-      return undefined;
-    }
-  };
-  // The first call (in runCase) was a warm-up too; slow entries get fewer extra ones.
-  for (const l of live) {
-    const extra = Math.min(warmup, Math.ceil(5000 / Math.max(1, l.result.firstCallMs ?? 0)));
-    for (let i = 0; i < extra; i++) await call(l);
+/** One call: its wall time, and its CPU time and page faults where known. */
+async function timedCall(l: Live): Promise<[number, number | undefined, number | undefined] | undefined> {
+  if (l.result.status !== 'ok') return undefined;
+  try {
+    await activate(l.timed);
+    const faults = pageFaults();
+    const cpu = cpuTimeMs();
+    const start = performance.now();
+    await own(l, () => l.timed.run());
+    const wall = performance.now() - start;
+    return [wall, cpu == null ? undefined : cpuTimeMs()! - cpu, faults == null ? undefined : pageFaults()! - faults];
+  } catch (e) {
+    Object.assign(l.result, {status: 'failed', note: describeError(e)});
+    return undefined;
   }
-  for (let i = 0; i < reps; i++) {
-    for (const l of live) {
-      const ms = await call(l);
-      if (ms == null) continue;
-      l.samples.push(ms[0]);
-      if (ms[1] != null) l.cpuSamples.push(ms[1]);
-      if (ms[2] != null) l.faultSamples.push(ms[2]);
+}
+
+/** An entry's medians and samples from its timed rounds, its breakdown call, its teardown. */
+async function conclude(l: Live) {
+  if (l.result.status === 'ok') {
+    l.result.medianMs = median(l.samples) * (l.timed.scale ?? 1);
+    if (l.timed.scale) Object.assign(l.result, {measuredMedianMs: median(l.samples), note: l.timed.scaleNote});
+    l.result.samplesMs = l.samples.map(ms => Math.round(ms * 100) / 100);
+    if (l.cpuSamples.length) {
+      l.result.cpuMedianMs = median(l.cpuSamples) * (l.timed.scale ?? 1);
+      l.result.cpuSamplesMs = l.cpuSamples.map(ms => Math.round(ms * 100) / 100);
     }
-  }
-  for (const l of live) {
-    if (l.result.status === 'ok') {
-      l.result.medianMs = median(l.samples) * (l.timed.scale ?? 1);
-      if (l.timed.scale) Object.assign(l.result, {measuredMedianMs: median(l.samples), note: l.timed.scaleNote});
-      l.result.samplesMs = l.samples.map(ms => Math.round(ms * 100) / 100);
-      if (l.cpuSamples.length) {
-        l.result.cpuMedianMs = median(l.cpuSamples) * (l.timed.scale ?? 1);
-        l.result.cpuSamplesMs = l.cpuSamples.map(ms => Math.round(ms * 100) / 100);
-      }
-      if (l.faultSamples.length) l.result.pageFaultsMedian = median(l.faultSamples) * (l.timed.scale ?? 1);
-      if (l.timed.breakdown) {
-        try {
-          await activate(l.timed);
-          l.result.breakdownMs = await own(l, () => l.timed.breakdown!());
-        } catch (e) {
-          l.result.note = `breakdown failed: ${describeError(e)}`;
-        }
+    if (l.faultSamples.length) l.result.pageFaultsMedian = median(l.faultSamples) * (l.timed.scale ?? 1);
+    if (l.timed.breakdown) {
+      try {
+        await activate(l.timed);
+        l.result.breakdownMs = await own(l, () => l.timed.breakdown!());
+      } catch (e) {
+        l.result.note = `breakdown failed: ${describeError(e)}`;
       }
     }
-    await finish(l);
   }
+  await finish(l);
 }
 
 /** Memory after many calls (up to `iterations`, until `stopAt`): tensors and bytes at checkpoints, and the time per call. */

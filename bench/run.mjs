@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The benchmark: `npm run bench [-- --quick] [--reps N] [--warmup N] [--limit S] [--budget MIN] [--only REGEX] [--no-page] [--no-node] [--save]`.
+// `--ab REV`: this checkout's library against REV's, the two alternating round by round (bench/ab.mjs).
 //
 // Bundles bench/page.ts and bench/node.ts (with src/ and tfjs) using esbuild; runs the cpu, wasm and
 // webgpu (Dawn) rows in Node through bench/runner.mjs (as the packed bench does, see bench/pack.mjs), then
@@ -15,6 +16,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {serve} from '../demo/tools/server.mjs';
 import {launchChromium} from '../scripts/chromium.mjs';
 import {ensureDependencies} from '../scripts/test-setup.mjs';
+import {runAB} from './ab.mjs';
 import {bundleNode, bundlePage} from './bundle.mjs';
 import {markdownReport, terminalReport} from './report.mjs';
 import {
@@ -33,8 +35,9 @@ import {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  `usage: npm run bench -- ${OPTIONS_USAGE} [--no-page] [--no-node] [--save] | --report RESULTS.json\n` +
-  "  results go to out/bench/results/<date>.json and .md; --save writes them into bench/results/ (the repository's)";
+  `usage: npm run bench -- ${OPTIONS_USAGE} [--no-page] [--no-node] [--save | --ab REV] | --report RESULTS.json\n` +
+  "  results go to out/bench/results/<date>.json and .md; --save writes them into bench/results/ (the repository's)\n" +
+  "  --ab REV: this checkout's src/ (B) against REV's (A), rounds alternating, ratios B ÷ A to out/bench/ab/";
 
 /** The Node (cpu, wasm, webgpu on Dawn) rows' share of the budget. */
 const NODE_SHARE = 0.4;
@@ -103,6 +106,7 @@ async function main() {
       '--no-node': o => (o.node = false),
       '--save': o => (o.save = true),
       '--report': (o, value) => (o.report = value()),
+      '--ab': (o, value) => (o.ab = value()),
     }),
   };
   if (o.report) {
@@ -115,6 +119,7 @@ async function main() {
   const t0 = Date.now();
   const depError = ensureDependencies(root, say);
   if (depError) fail(depError);
+  if (o.ab) return runAB(o, root);
   const outDir = path.join(root, 'out', 'bench');
   fs.mkdirSync(outDir, {recursive: true});
   await bundlePage(path.join(outDir, 'page.js'));

@@ -142,13 +142,26 @@ const isGrowthCell = c =>
  * targets' cells, then every other cell; each tier from the cheapest (pixels × triangles) up, so
  * that a spent budget cuts the grid's top.
  */
-function runOrder(cases) {
+export function runOrder(cases) {
   const cost = c => c.params.height * c.params.width * Math.max(c.params.triangles, 1000);
   const tier = c => (c.target ? 0 : isGrowthCell(c) ? 1 : 2);
   return cases
     .map((c, i) => ({c, i}))
     .sort((a, b) => tier(a.c) - tier(b.c) || (a.c.target ? a.i - b.i : cost(a.c) - cost(b.c) || a.i - b.i))
     .map(({c}) => c);
+}
+
+/** What a session's run/open of case `c` is given: counts, limits, and the entries to skip given the cells `done`. */
+export function caseOptions(c, o, deadline, done) {
+  const limit = callLimit(c, o);
+  return {
+    warmup: o.warmup,
+    reps: o.reps,
+    limitMs: o.limitMs,
+    callLimitMs: limit,
+    timeLeftMs: deadline - Date.now(),
+    skip: skipsFor(c, done, limit),
+  };
 }
 
 /**
@@ -172,15 +185,7 @@ export async function runAll(where, cases, o, deadline, runOne, restart) {
       continue;
     }
     const load = os.loadavg()[0];
-    const limit = callLimit(c, o);
-    const options = {
-      warmup: o.warmup,
-      reps: o.reps,
-      limitMs: o.limitMs,
-      callLimitMs: limit,
-      timeLeftMs: deadline - Date.now(),
-      skip: skipsFor(c, results, limit),
-    };
+    const options = caseOptions(c, o, deadline, results);
     let r;
     try {
       r = await runOne(c.id, options);
@@ -206,8 +211,8 @@ export async function runAll(where, cases, o, deadline, runOne, restart) {
  * The Node rows (cpu, wasm, webgpu on Dawn) through the session a bundle of bench/node.ts exposes
  * (globalThis.diffrastBench): lists the cases, says which WebGPU adapter Dawn gave, runs them.
  */
-export async function runNode(o, deadline) {
-  // No Vulkan driver installed: Dawn runs on SwiftShader's, as the tests do (README "GPU in Node").
+/** No Vulkan driver installed: Dawn runs on SwiftShader's, as the tests do (README "GPU in Node"). */
+export function useSwiftShaderIfNoVulkan() {
   // (The Vulkan loader's system folders of driver files, as src/node_webgpu.ts's diagnosis reads them.)
   const icds = [
     '/etc/xdg/vulkan/icd.d',
@@ -218,6 +223,10 @@ export async function runNode(o, deadline) {
   const driver = icds.some(d => fs.existsSync(d) && fs.readdirSync(d).length);
   const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
   if (!named && !driver && fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+}
+
+export async function runNode(o, deadline) {
+  useSwiftShaderIfNoVulkan();
   const session = globalThis.diffrastBench;
   const {cases, info} = await session.list(o.quick);
   const selected = cases.filter(c => !o.only || o.only.test(c.id));
