@@ -91,11 +91,19 @@ export interface InterpolateAttrs extends InputNames {
 }
 /**
  * InterpolateGrad: the forward inputs plus dy (on out) and dyDa (on outDa, with rastDb).
- * Outputs [dattr, drast] and, with rastDb, drastDb.
+ * Outputs [dattr, drast] and, with rastDb, drastDb: those that attrs.outputs names, in that order.
  */
 export interface InterpolateGradInputs extends InterpolateInputs {
   dy: TensorInfo;
   dyDa?: TensorInfo;
+}
+export interface InterpolateGradAttrs extends InterpolateAttrs {
+  /** 'attr': dattr alone; 'rast': drast (and drastDb); absent: all. */
+  outputs?: 'attr' | 'rast';
+}
+/** Which of InterpolateGrad's outputs a call makes. */
+export function interpolateGradOutputs(attrs: InterpolateGradAttrs): {attr: boolean; rast: boolean} {
+  return {attr: attrs.outputs !== 'rast', rast: attrs.outputs !== 'attr'};
 }
 
 /** How {@link texture} filters (docs/texture.md#filter-modes). */

@@ -123,12 +123,14 @@ tf.registerGradient({
     const {
       inputs: {attr, rast, tri, rastDb},
     } = savedInputs(saved, {inputNames});
-    // One kernel computes every input's gradient; tfjs disposes whatever is not used.
-    const [dattr, drast, drastDb] = runKernel(
-      InterpolateGrad,
-      {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined},
-      {diffAttrs},
-    );
-    return gradMap({inputNames}, saved, {attr: () => dattr, rast: () => drast, rastDb: () => drastDb});
+    const named = {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined};
+    // rast's and rastDb's gradients come from one pass (tfjs disposes what it does not use); attr's only when
+    // tfjs asks for it: a constant attribute (a fit's uv) needs none, and it is the costly one.
+    const [drast, drastDb] = runKernel(InterpolateGrad, named, {diffAttrs, outputs: 'rast'});
+    return gradMap({inputNames}, saved, {
+      attr: () => runKernel(InterpolateGrad, named, {diffAttrs, outputs: 'attr'})[0],
+      rast: () => drast,
+      rastDb: () => drastDb,
+    });
   },
 });

@@ -1,6 +1,12 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {InterpolateAttrs, InterpolateGrad, InterpolateGradInputs, unpackInputs} from '../names';
+import {
+  InterpolateGrad,
+  InterpolateGradAttrs,
+  InterpolateGradInputs,
+  interpolateGradOutputs,
+  unpackInputs,
+} from '../names';
 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
@@ -14,17 +20,18 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const named = unpackInputs<InterpolateGradInputs>(inputs, attrs!);
     const {attr, rast, rastDb} = named;
     // Without the incoming outDa gradient, the listed attributes get none through it.
-    const diffAttrs = rastDb && named.dyDa ? (attrs as unknown as InterpolateAttrs).diffAttrs : [];
+    const diffAttrs = rastDb && named.dyDa ? (attrs as unknown as InterpolateGradAttrs).diffAttrs : [];
+    const wants = interpolateGradOutputs(attrs as unknown as InterpolateGradAttrs);
     const {uniforms, textures, layout} = interpolateBindings(s, named, diffAttrs);
     const dyT = s.input(named.dy),
       dyDaT = diffAttrs.length > 0 ? s.input(named.dyDa!) : null;
     const allTextures = {...textures, uDy: dyT.texture, uDyDa: dyDaT?.texture ?? null};
-    const dattr = s.output(attr.shape),
-      drast = s.output(rast.shape),
-      drastDb = rastDb ? s.output(rast.shape) : null;
+    const dattr = wants.attr ? s.output(attr.shape) : null,
+      drast = wants.rast ? s.output(rast.shape) : null,
+      drastDb = wants.rast && rastDb ? s.output(rast.shape) : null;
     const [n, h, w] = rast.shape;
     const groups = groupsOf(uniforms.uNumAttrs);
-    if (dattr.size > 0) {
+    if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
       const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w);
       const target = scatterTarget(s, layout.attrRows * groups);
@@ -48,10 +55,12 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       );
       copyToTensors(s, [target], {cols: uniforms.uNumAttrs, base: 0}, [dattr]);
     }
-    const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
-    elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
-    copyToTensors(s, drastDb ? grids : grids.slice(0, 1), {cols: 4, base: 0}, drastDb ? [drast, drastDb] : [drast]);
-    return [dattr.info, drast.info, ...(drastDb ? [drastDb.info] : [])] as TensorInfo[];
+    if (drast) {
+      const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
+      elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
+      copyToTensors(s, drastDb ? grids : grids.slice(0, 1), {cols: 4, base: 0}, drastDb ? [drast, drastDb] : [drast]);
+    }
+    return [dattr, drast, drastDb].filter(o => o != null).map(o => o.info) as TensorInfo[];
   });
 
 export const interpolateGradConfig: KernelConfig = {

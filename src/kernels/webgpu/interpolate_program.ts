@@ -270,30 +270,33 @@ export function recordInterpolateGrad(call: GpuCall, a: InterpolateGradGpuArgs) 
   const values = uniformValues(a, hasDb);
   const u = () => call.uniforms(uniforms, values);
   const diff = diffBuffer(call, a.diff);
-  const pixel = specialisedPipeline(
-    call,
-    'interpolate/grad-pixel',
-    pixelGradBindings,
-    SPECIALISED,
-    values,
-    LIB + PIXEL_GRAD_WGSL,
-  );
-  call.dispatch(
-    pixel,
-    [
-      u(),
-      call.bind(a.attr),
-      call.bind(a.rast),
-      call.bind(a.tri),
-      call.bind(a.dy),
-      call.bind(a.dyDa),
-      diff,
-      call.bindOutput(a.drast),
-      call.bindOutput(a.drastDb),
-    ],
-    groups2d(a.width, a.height, a.numImages),
-  );
-  if (a.drastDb && !hasDb) call.encoder.clearBuffer(a.drastDb);
+  // drast and drastDb, unless only dattr is asked for.
+  if (a.drast) {
+    const pixel = specialisedPipeline(
+      call,
+      'interpolate/grad-pixel',
+      pixelGradBindings,
+      SPECIALISED,
+      values,
+      LIB + PIXEL_GRAD_WGSL,
+    );
+    call.dispatch(
+      pixel,
+      [
+        u(),
+        call.bind(a.attr),
+        call.bind(a.rast),
+        call.bind(a.tri),
+        call.bind(a.dy),
+        call.bind(a.dyDa),
+        diff,
+        call.bindOutput(a.drast),
+        call.bindOutput(a.drastDb),
+      ],
+      groups2d(a.width, a.height, a.numImages),
+    );
+    if (a.drastDb && !hasDb) call.encoder.clearBuffer(a.drastDb);
+  }
   if (!a.dattr) return;
   const scatter = specialisedPipeline(
     call,
