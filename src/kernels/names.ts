@@ -143,7 +143,10 @@ export interface TextureMipGradAttrs {
   inWidth: number;
 }
 
-/** Antialias: inputs color, rast, pos, tri, topo (see TopologyHash). Output [N,H,W,C]. */
+/**
+ * Antialias: inputs color, rast, pos, tri, topo (see TopologyHash). Output [N,H,W,C]; a backend may add a
+ * second, which the op hides and saves for AntialiasGrad's `list` (webgl: its live items).
+ */
 export interface AntialiasInputs {
   color: TensorInfo;
   rast: TensorInfo;
@@ -159,6 +162,8 @@ export interface AntialiasAttrs extends InputNames {
 /** AntialiasGrad: the forward inputs plus dy. Outputs [dcolor, dpos], dpos not yet scaled by posGradientBoost. */
 export interface AntialiasGradInputs extends AntialiasInputs {
   dy: TensorInfo;
+  /** The forward's second output, where its backend made one (absent: the kernel works without it). */
+  list?: TensorInfo;
 }
 
 /** Mip level ℓ ≥ 1 travels as input `level<ℓ>`. */

@@ -174,6 +174,7 @@ export function antialias(
     const attrs: Omit<AntialiasAttrs, 'inputNames'> = {posGradientBoost};
     // rast enters through triangle ids and a depth comparison: its gradient is zero everywhere. Passed
     // as is, tfjs would add an image of zeros to rast's gradient on every backward pass.
+    // (A second output, if any, is the backend's own, for the gradient: the tidy disposes it.)
     return runKernel(Antialias, {color: c, rast: withoutGradient(r), pos: p, tri: t, topo}, attrs)[0] as tf.Tensor4D;
   });
 }
@@ -181,12 +182,16 @@ export function antialias(
 tf.registerGradient({
   kernelName: Antialias,
   saveAllInputs: true,
-  gradFunc: (dy, saved, attrs) => {
+  // A backend's second output (webgl: the live items it found) goes to AntialiasGrad, which need not find them again.
+  outputsToSave: [false, true],
+  gradFunc: (dys, saved, attrs) => {
     const {inputNames, posGradientBoost} = attrs as unknown as AntialiasAttrs;
     const {
       inputs: {color, rast, pos, tri, topo},
+      outputs: [list],
     } = savedInputs(saved, {inputNames});
-    const [dcolor, dpos] = runKernel(AntialiasGrad, {color, rast, pos, tri, topo, dy: dy as tf.Tensor});
+    const dy = Array.isArray(dys) ? dys[0] : dys;
+    const [dcolor, dpos] = runKernel(AntialiasGrad, {color, rast, pos, tri, topo, dy, list});
     // The boost is applied here, once, rather than by every backend's kernel.
     return gradMap({inputNames}, saved, {
       color: () => dcolor,

@@ -1,26 +1,20 @@
-import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {GlSession, runGL} from './gl_session';
+import {GlSession, GlTensor, runGL} from './gl_session';
+import {GlProgram, UniformValues} from './gl_program';
 import {
   antialiasBlendProgram,
   antialiasItemsProgram,
+  antialiasListProgram,
   antialiasLiveProgram,
   antialiasProgram,
 } from './antialias_program';
 import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
-import {countPyramid, Pyramid} from './compact';
-import {
-  channelGroupPass,
-  copyFlatProgram,
-  copyToTensors,
-  elementPass,
-  groupsOf,
-  ScratchGrid,
-  scratchGrid,
-} from './passes';
+import {countPyramid} from './compact';
+import {channelGroupPass, copyFlatProgram, copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {groupTarget, scatter} from './scatter';
 
 /**
@@ -53,76 +47,116 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs): Antial
   };
 }
 
+/** The live list's shape for `live` items: three texels each (LIVE_ITEM). */
+const listShape = (live: number) => [3, live, 4];
+
+/** The forward's hidden output when it made no live list (it gathered): the backward makes its own. */
+const NO_LIST = [0];
+
+/** Whether the forward's hidden output is a live list. */
+export const isList = (list: TensorInfo | undefined): list is TensorInfo => list != null && list.shape.length === 3;
+
 /**
- * The candidates' items (antialiasItemsProgram) into scratch grids: the items and, given dy, their
- * endpoint gradients; none without candidates.
+ * The live list (LIVE_ITEM): every item of the image, found among the silhouette candidates, into a
+ * tensor that `make` allocates (after draws: GlSession.afterDrawing): the forward's hidden output, which tfjs saves for the backward, or the
+ * backward's own when it was called without one. Null when the candidates could not be compacted
+ * (silhouetteCandidates).
  */
-export function storedItems(
+export function liveList(
   s: GlSession,
-  pyramid: Pyramid,
-  bound: AntialiasItemsBound,
-  dy?: WebGLTexture | null,
-): ScratchGrid[] {
-  const withGrads = dy !== undefined;
-  if (pyramid.total === 0) return [];
-  const names = withGrads ? ['items', 'end0', 'end1'] : ['items'];
-  const grids = names.map(name => scratchGrid(s, `antialias.${name}`, pyramid.total));
-  const program = antialiasItemsProgram(s.ctx, withGrads);
+  bound: AntialiasItemsBound | null,
+  make: (shape: number[]) => GlTensor,
+): GlTensor | null {
+  if (!bound) return make(listShape(0));
+  const candidates = silhouetteCandidates(s, bound);
+  if (!candidates) return null;
+  if (candidates.total === 0) return make(listShape(0));
+  const names = ['pairs', 'edges', 'crossings'];
+  const items = names.map(name => scratchGrid(s, `antialias.${name}`, candidates.total));
   elementPass(
     s,
-    program,
-    grids,
-    {...bound.uniforms, ...pyramid.uniforms},
-    {...bound.textures, ...pyramid.textures, uDy: dy ?? null},
+    antialiasItemsProgram(s.ctx),
+    items,
+    {...bound.uniforms, ...candidates.uniforms},
+    {...bound.textures, ...candidates.textures},
   );
-  return grids;
+  const first = {
+    program: antialiasLiveProgram(s.ctx),
+    uniforms: {uItems: candidates.total},
+    textures: {uPairs: items[0].texture},
+  };
+  // (Never null: the candidates' own pyramid was exact, and a compacted draw is always taken.)
+  const live = countPyramid(s, candidates.total, candidates.total, first, 1, 'antialias.live')!;
+  const list = make(listShape(live.total));
+  if (live.total === 0) return list;
+  const dense = names.map(name => scratchGrid(s, `antialias.list.${name}`, live.total));
+  const [uPairs, uEdges, uCrossings] = items.map(grid => grid.texture);
+  elementPass(s, antialiasListProgram(s.ctx), dense, live.uniforms, {uPairs, uEdges, uCrossings, ...live.textures});
+  dense.forEach((grid, j) =>
+    copyToTensors(s, [grid], {cols: 4, base: 0}, [list], 4 * j * live.total, 4 * (j + 1) * live.total),
+  );
+  return list;
+}
+
+/** The bindings of `list` for LIVE_ITEM, and its number of items. */
+export function listBindings(list: GlTensor) {
+  const live = list.info.shape[1];
+  return {live, uniforms: {uLive: live}, textures: {uList: list.texture}};
 }
 
 /**
- * The stored items of the `candidates` candidates (the others are pairs without an item) counted into
- * a pyramid: the passes after the items pass draw their points for the items alone.
+ * `out` [..., channels] as `source` plus what `program` scatters (`points` points per group of four
+ * channels, uGroups set), through a group target (scatter.ts's groupTarget); a copy without points.
  */
-export function liveItems(s: GlSession, candidates: number, items: ScratchGrid): Pyramid {
-  const first = {
-    program: antialiasLiveProgram(s.ctx),
-    uniforms: {uItems: candidates},
-    textures: {uStoredItems: items.texture},
-  };
-  // (Never null: the candidates' own pyramid was exact, and a compacted draw is always taken.)
-  return countPyramid(s, candidates, candidates, first, 1, 'antialias.live')!;
+export function scatterOntoImage(
+  s: GlSession,
+  out: GlTensor,
+  source: WebGLTexture | null,
+  channels: number,
+  program: GlProgram,
+  points: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
+  if (points === 0) {
+    elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: source});
+    return;
+  }
+  const groups = groupsOf(channels);
+  const target = groupTarget(s, `${program.label}.image`, source, out.size / channels, channels);
+  scatter(s, target, program, points * groups, {...uniforms, uGroups: groups}, textures);
+  copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
 }
 
+/**
+ * antialias (docs/antialias.md) as a scatter of its live items onto color; its second output, hidden by
+ * the op, is the live list, which the backward reuses (ops/antialias.ts saves it).
+ */
 export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Antialias, s => {
     const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
     const base = antialiasBindings(s, named);
+    const {uniforms, textures} = base;
     const out = s.output(named.color.shape);
     const bound = withSilhouettes(s, base);
-    const pyramid = bound && silhouetteCandidates(s, bound);
-    if (bound && !pyramid) {
-      channelGroupPass(s, antialiasProgram(s.ctx), out, bound.uniforms.uChannels, bound.uniforms, bound.textures);
-      return out.info;
+    const list = liveList(s, bound, shape => s.afterDrawing(() => s.output(shape)));
+    if (!list) {
+      // Without float blending, or too many candidates to count exactly: a gather over every pixel's items.
+      channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, bound!.uniforms, bound!.textures);
+      return [out.info, s.output(NO_LIST).info];
     }
-    const [items] = pyramid ? storedItems(s, pyramid, bound!) : [];
-    const live = items && liveItems(s, pyramid!.total, items);
-    if (!live || live.total === 0) {
-      elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: base.textures.uColor});
-      return out.info;
-    }
-    const {uniforms, textures} = bound!;
-    const channels = uniforms.uChannels;
-    const target = groupTarget(s, 'antialias.out', textures.uColor, out.size / channels, channels);
-    const groups = groupsOf(channels);
-    scatter(
+    const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
+    scatterOntoImage(
       s,
-      target,
+      out,
+      textures.uColor,
+      uniforms.uChannels,
       antialiasBlendProgram(s.ctx),
-      live.total * groups,
-      {...uniforms, ...live.uniforms, uGroups: groups},
-      {uColor: textures.uColor, uStoredItems: items.texture, ...live.textures},
+      live,
+      {...uniforms, ...listUniforms},
+      {uColor: textures.uColor, ...listTextures},
     );
-    copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
-    return out.info;
+    return [out.info, list.info];
   });
 
 export const antialiasConfig: KernelConfig = {kernelName: Antialias, backendName: 'webgl', kernelFunc: antialiasWebGL};

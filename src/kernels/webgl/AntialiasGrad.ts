@@ -3,53 +3,58 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings, liveItems, storedItems} from './Antialias';
-import {antialiasColorGradProgram, antialiasPosGradProgram} from './antialias_grad_program';
-import {silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
-import {copyFlatProgram, copyToTensors, elementPass, groupsOf} from './passes';
-import {groupTarget, scatter, scatterTarget} from './scatter';
+import {antialiasBindings, isList, listBindings, liveList, scatterOntoImage} from './Antialias';
+import {antialiasColorGradProgram, antialiasEndsProgram, antialiasPosGradProgram} from './antialias_grad_program';
+import {withSilhouettes} from './antialias_silhouette';
+import {copyToTensors, elementPass, scratchGrid} from './passes';
+import {scatter, scatterTarget} from './scatter';
 
 /**
- * antialias's backward (docs/antialias.md#backward) on the silhouette candidates alone
- * (antialias_silhouette.ts), then on their items alone (liveItems): dcolor starts as dy and each
- * item moves α·dy(dest) from P0 to P1; dpos gets each item's two endpoint gradients.
+ * antialias's backward (docs/antialias.md#backward) over the forward's live list (or its own, made the
+ * same way, when called without one): dcolor starts as dy and each item moves α·dy(dest) from P0 to P1;
+ * dpos gets each item's two endpoint gradients.
  */
 export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, AntialiasGrad, s => {
     requireFloatBlend(s);
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
     const base = antialiasBindings(s, named);
-    const {uniforms, posRows} = base;
-    const all = {...base.textures, uDy: s.input(named.dy).texture};
+    const {uniforms, textures, posRows} = base;
+    const dy = s.input(named.dy).texture;
     const dcolor = s.output(named.color.shape),
       dpos = s.output(named.pos.shape);
-    const bound = withSilhouettes(s, base);
-    // (silhouetteCandidates is null only without float blending, refused above.)
-    const pyramid = bound && silhouetteCandidates(s, bound);
-    const [items, end0, end1] = pyramid ? storedItems(s, pyramid, bound!, all.uDy) : [];
-    const live = items && liveItems(s, pyramid!.total, items);
-    const some = live && live.total > 0;
-    if (some) {
-      const channels = uniforms.uChannels;
-      const groups = groupsOf(channels);
-      const target = groupTarget(s, 'antialias-grad.dcolor', all.uDy, dcolor.size / channels, channels);
-      scatter(
-        s,
-        target,
-        antialiasColorGradProgram(s.ctx),
-        2 * groups * live.total,
-        {...uniforms, ...live.uniforms, uGroups: groups},
-        {uDy: all.uDy, uStoredItems: items.texture, ...live.textures},
+    const list =
+      (isList(named.list)
+        ? s.input(named.list)
+        : liveList(s, withSilhouettes(s, base), shape => s.afterDrawing(() => s.intermediate(shape)))) ??
+      s.fail(
+        `${named.color.shape.slice(0, 3).reduce((a, b) => a * b)} pixels are too many to count the silhouette ` +
+          'candidates of exactly; use a smaller batch or resolution',
       );
-      copyToTensors(s, [target], {cols: channels, base: 0}, [dcolor]);
-    } else {
-      elementPass(s, copyFlatProgram(s.ctx), [dcolor], {}, {uSource: all.uDy});
-    }
+    const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
+    scatterOntoImage(
+      s,
+      dcolor,
+      dy,
+      uniforms.uChannels,
+      antialiasColorGradProgram(s.ctx),
+      2 * live,
+      {...uniforms, ...listUniforms},
+      {uDy: dy, ...listTextures},
+    );
     if (dpos.size > 0) {
       const target = scatterTarget(s, posRows);
-      if (some) {
-        const textures = {uEnd0: end0.texture, uEnd1: end1.texture, ...live.textures};
-        scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * live.total, live.uniforms, textures);
+      if (live > 0) {
+        const ends = ['end0', 'end1'].map(name => scratchGrid(s, `antialias.${name}`, live));
+        elementPass(
+          s,
+          antialiasEndsProgram(s.ctx),
+          ends,
+          {...uniforms, ...listUniforms},
+          {uColor: textures.uColor, uPos: textures.uPos, uDy: dy, ...listTextures},
+        );
+        const [uEnd0, uEnd1] = ends.map(grid => grid.texture);
+        scatter(s, target, antialiasPosGradProgram(s.ctx), 2 * live, {}, {uEnd0, uEnd1});
       }
       copyToTensors(s, [target], {cols: 4, base: 0}, [dpos]);
     }

@@ -1,13 +1,19 @@
 /**
- * antialias's backward passes (docs/antialias.md#backward) as point scatters over the silhouette
- * candidates' stored items (antialiasItemsProgram with grads).
+ * antialias's backward passes (docs/antialias.md#backward) over the live list (LIVE_ITEM): the
+ * endpoint gradients of each item, then point scatters adding them up.
  */
 import {DiffrastGL} from './gl_context';
-import {FETCH} from './glsl_common';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {STORED_ITEM} from './antialias_program';
-import {COMPACTED_ITEM} from './compact';
+import {ITEM, LIVE_ITEM} from './antialias_program';
+import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
+
+/** dy, a [pixels, uChannels] tensor. Needs FETCH and uChannels. */
+const DY = `
+uniform sampler2D uDy;
+float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
+`;
 
 /**
  * dcolor into a group target (scatter.ts's groupTarget) holding dy: two points per live item and group of
@@ -17,21 +23,18 @@ export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
     ctx,
     'antialias-dcolor',
-    () => `${FETCH}${TEXEL_INDEX}
+    () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
-uniform int uChannels;
 uniform sampler2D uDy;
-${STORED_ITEM}
+${LIVE_ITEM}
 uniform int uGroups;
 bool contribution(int point, out int texel, out vec4 value) {
   ivec2 ri = cellOf(point, 2 * uGroups);  // (end·groups + group, live item)
   bool end0 = ri.x < uGroups;
   int g = end0 ? ri.x : ri.x - uGroups;
-  int p0, p1, dest;
-  float alpha;
-  storedItem(ri.y, p0, p1, dest, alpha);
-  vec4 d = alpha * fetchGroup(uDy, dest, uChannels, 4 * g);
-  texel = (end0 ? p0 : p1) * uGroups + g;
+  Item it = livePair(ri.y);
+  vec4 d = it.alpha * fetchGroup(uDy, it.dest, uChannels, 4 * g);
+  texel = (end0 ? it.p0 : it.p1) * uGroups + g;
   value = end0 ? -d : d;
   return true;
 }
@@ -39,18 +42,59 @@ bool contribution(int point, out int texel, out vec4 value) {
   );
 }
 
-/** dpos: two points per live item, the stored gradients of its edge's endpoints (none if not stored). */
+/**
+ * Per live item, the gradients of its edge's two endpoints as (dx, dy, encoded pos row, dw); zeros when the
+ * crossing was clamped or dL/dα is 0 (no gradient).
+ */
+export function antialiasEndsProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'antialias-ends',
+    () => `${HEADER}${FETCH}${TEXEL_INDEX}${ITEM}${DY}${OUTPUT_INDEX}
+uniform ivec2 uImageSize;
+uniform sampler2D uPos;
+${LIVE_ITEM}
+layout(location = 0) out vec4 outEnd0;
+layout(location = 1) out vec4 outEnd1;
+// dL/dα: Σ over channels of dy(dest)·(color(P1) − color(P0)).
+float alphaGrad(Item it) {
+  float dd = 0.0;
+  for (int c = 0; c < uChannels; c++) dd += dyAt(it.dest, c) * (color(it.p1, c) - color(it.p0, c));
+  return dd;
+}
+// The gradient of pos row \`row\` from the item's on that endpoint, g (along, across the pair axis).
+vec4 endpointGrad(Item it, vec2 g, int row) {
+  if (it.vertical) g = g.yx;
+  vec4 q = fetch4(uPos, row);
+  vec2 size = vec2(uImageSize);
+  vec2 dxy = g * size / (2.0 * q.w);
+  return vec4(dxy, encodeTexel(row), -dot(g * q.xy, size / 2.0) / (q.w * q.w));
+}
+void main() {
+  Item it = liveItem(outputIndex() - uOutStart);
+  outEnd0 = outEnd1 = vec4(0.0);
+  if (it.clamped) return;
+  float dd = alphaGrad(it);
+  if (dd == 0.0) return;
+  vec4 ends = crossingGrad(it, dd);
+  outEnd0 = endpointGrad(it, ends.xy, it.v1);
+  outEnd1 = endpointGrad(it, ends.zw, it.v2);
+}
+`,
+  );
+}
+
+/** dpos: two points per live item, its endpoints' gradients (antialiasEndsProgram; none without a row). */
 export function antialiasPosGradProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
     ctx,
     'antialias-dpos',
-    () => `${FETCH}${TEXEL_INDEX}${COMPACTED_ITEM}
+    () => `${FETCH}${TEXEL_INDEX}
 uniform sampler2D uEnd0;
 uniform sampler2D uEnd1;
 bool contribution(int point, out int texel, out vec4 value) {
-  int rank;
-  int k = compactedItem(point >> 1, rank);
-  value = (point & 1) == 0 ? fetchTexel(uEnd0, k) : fetchTexel(uEnd1, k);
+  int i = point >> 1;
+  value = (point & 1) == 0 ? fetchTexel(uEnd0, i) : fetchTexel(uEnd1, i);
   texel = decodeTexel(value.z);
   bool some = value.z != 0.0;
   value.z = 0.0;

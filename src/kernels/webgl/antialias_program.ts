@@ -17,23 +17,10 @@ import {DB_EPSILON, REACH} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
 
 /**
- * Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels,
- * uNumVertices, uNumTriangles, and the pre-pass's (withSilhouettes): uPosTexels (pos, a texel per
- * row), uFlags (per image and triangle: flag, corners), uFlagStride (T instanced, 0 range).
+ * An item (docs/antialias.md#work-items) and what every pass that has one needs: its gradient on its
+ * edge's endpoints (crossingGrad), and color (uColor, a [pixels, uChannels] tensor). Needs FETCH.
  */
-export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${PAIR_OWNER}
-uniform sampler2D uRast;
-uniform sampler2D uColor;
-uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
-uniform sampler2D uPosTexels;
-uniform sampler2D uFlags;
-uniform ivec2 uImageSize;
-uniform int uVertexStride;
-uniform int uFlagStride;
-uniform int uChannels;
-uniform int uNumVertices;
-uniform int uNumTriangles;
-
+export const ITEM = `
 // One blended pixel pair: out[dest] += alpha·(color[p1] − color[p0]).
 struct Item {
   int p0;
@@ -49,8 +36,37 @@ struct Item {
   bool vertical;
 };
 
-const float REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
 const float DB_EPSILON = ${shaderFloat(DB_EPSILON)};  // keeps the crossing's denominator away from zero
+// dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dα.
+vec4 crossingGrad(Item it, float dAlpha) {
+  float dX = -dAlpha;  // α = ds·(½ − ds·X) = ds/2 − X
+  float db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * DB_EPSILON;
+  return vec4(dX * it.e2.y, dX * (it.crossing - it.e2.x), -dX * it.e1.y, dX * (it.e1.x - it.crossing)) / db;
+}
+
+uniform sampler2D uColor;
+uniform int uChannels;
+float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
+vec4 colors(int p, int c0) { return fetchGroup(uColor, p, uChannels, c0); }
+`;
+
+/**
+ * Work items. Uniforms: uImageSize (W, H), uVertexStride (V instanced, 0 range), uChannels,
+ * uNumVertices, uNumTriangles, and the pre-pass's (withSilhouettes): uPosTexels (pos, a texel per
+ * row), uFlags (per image and triangle: flag, corners), uFlagStride (T instanced, 0 range).
+ */
+export const ANTIALIAS_ITEMS = `${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${PAIR_OWNER}${ITEM}
+uniform sampler2D uRast;
+uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
+uniform sampler2D uPosTexels;
+uniform sampler2D uFlags;
+uniform ivec2 uImageSize;
+uniform int uVertexStride;
+uniform int uFlagStride;
+uniform int uNumVertices;
+uniform int uNumTriangles;
+
+const float REACH = ${shaderFloat(REACH)};  // crossings this far outside the pair still count, clamped
 
 vec4 vertexPos(int row) { return fetchTexel(uPosTexels, row); }
 
@@ -130,16 +146,6 @@ bool pixelItem(int p, int m, out Item it) {
   ivec3 xyn = imagePixel(p, uImageSize);
   return evaluateItem(xyn.z, m == 2 ? xyn.x - 1 : xyn.x, m == 3 ? xyn.y - 1 : xyn.y, m == 1 || m == 3, it);
 }
-
-// dL/d(e1.along, e1.across, e2.along, e2.across) of an item given dL/dα.
-vec4 crossingGrad(Item it, float dAlpha) {
-  float dX = -dAlpha;  // α = ds·(½ − ds·X) = ds/2 − X
-  float db = it.e2.y - it.e1.y + sign(it.e2.y - it.e1.y) * DB_EPSILON;
-  return vec4(dX * it.e2.y, dX * (it.crossing - it.e2.x), -dX * it.e1.y, dX * (it.e1.x - it.crossing)) / db;
-}
-
-float color(int p, int c) { return fetch(uColor, p * uChannels + c); }
-vec4 colors(int p, int c0) { return fetchGroup(uColor, p, uChannels, c0); }
 `;
 
 /** The forward blend as a gather (without float blending): one fragment per pixel and group of four channels. */
@@ -163,96 +169,101 @@ void main() {
   );
 }
 
-/** dy, for the backward passes. Needs FETCH and uChannels. */
-export const DY = `
-uniform sampler2D uDy;
-float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
-`;
-
-/** dL/dα of an item (Σ over channels of dy(dest)·(color(P1) − color(P0))), and its gradient on its edge's endpoints. */
-const ITEM_GRAD = `
-float alphaGrad(Item it) {
-  float dd = 0.0;
-  for (int c = 0; c < uChannels; c++) dd += dyAt(it.dest, c) * (color(it.p1, c) - color(it.p0, c));
-  return dd;
-}
-// The item's gradient on its edge's endpoint 0 or 1 as (dx, dy, encoded pos row, dw).
-vec4 endpointGrad(Item it, float dd, int end) {
-  vec4 ends = crossingGrad(it, dd);
-  vec2 g = end == 0 ? ends.xy : ends.zw;
-  if (it.vertical) g = g.yx;
-  int row = end == 0 ? it.v1 : it.v2;
-  vec4 q = vertexPos(row);
-  vec2 size = vec2(uImageSize);
-  vec2 dxy = g * size / (2.0 * q.w);
-  return vec4(dxy, encodeTexel(row), -dot(g * q.xy, size / 2.0) / (q.w * q.w));
-}
-`;
-
 /**
- * Each silhouette candidate's item (antialias_silhouette.ts), evaluated once: one fragment per
- * candidate writes (P0 encoded by TEXEL_INDEX or 0 when there is no item, α, vertical, 0) and,
- * `withGrads`, its two endpoint gradients (dx, dy, encoded pos row or 0, dw); the points of the
- * passes that add them up only fetch these.
+ * Each silhouette candidate's item (antialias_silhouette.ts), evaluated once: one fragment per candidate
+ * writes the item's three texels of the live list (LIVE_ITEM), or zeros when it has none.
  */
-export function antialiasItemsProgram(ctx: DiffrastGL, withGrads: boolean): GlProgram {
+export function antialiasItemsProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
-    `antialias-items${withGrads ? '-grads' : ''}`,
-    () => `${HEADER}${ANTIALIAS_ITEMS}${TEXEL_INDEX}${withGrads ? DY + ITEM_GRAD : ''}${COMPACTED_ITEM}${CANDIDATE_ITEM}${OUTPUT_INDEX}
-layout(location = 0) out vec4 outItem;
-${withGrads ? 'layout(location = 1) out vec4 outEnd0;\nlayout(location = 2) out vec4 outEnd1;' : ''}
+    'antialias-items',
+    () => `${HEADER}${ANTIALIAS_ITEMS}${TEXEL_INDEX}${COMPACTED_ITEM}${CANDIDATE_ITEM}${OUTPUT_INDEX}
+layout(location = 0) out vec4 outPair;
+layout(location = 1) out vec4 outEdge;
+layout(location = 2) out vec4 outCrossing;
 void main() {
   int k = outputIndex() - uOutStart;
-  outItem = vec4(0.0);
-  ${withGrads ? 'outEnd0 = outEnd1 = vec4(0.0);' : ''}
+  outPair = outEdge = outCrossing = vec4(0.0);
   int n, x, y;
   bool vertical;
   candidateItem(k, n, x, y, vertical);
   Item it;
   if (!evaluateItem(n, x, y, vertical, it)) return;
-  outItem = vec4(encodeTexel(it.p0), it.alpha, vertical ? 1.0 : 0.0, 0.0);
-  ${
-    withGrads
-      ? `if (it.clamped) return;
-  float dd = alphaGrad(it);
-  if (dd == 0.0) return;
-  outEnd0 = endpointGrad(it, dd, 0);
-  outEnd1 = endpointGrad(it, dd, 1);`
-      : ''
-  }
+  outPair = vec4(encodeTexel(it.p0), it.alpha, vertical ? 1.0 : 0.0, it.clamped ? 1.0 : 0.0);
+  outEdge = vec4(it.e1, it.e2);
+  outCrossing = vec4(it.crossing, encodeTexel(it.v1), encodeTexel(it.v2), 0.0);
+}
+`,
+  );
+}
+
+/** The pyramid's level 1 over the candidates' items: 1 per item, 0 per candidate without one. */
+export function antialiasLiveProgram(ctx: DiffrastGL): GlProgram {
+  return itemCountProgram(
+    ctx,
+    'antialias-live',
+    () => `
+uniform sampler2D uPairs;
+float itemPoints(int k) { return fetchTexel(uPairs, k).x != 0.0 ? 1.0 : 0.0; }
+`,
+  );
+}
+
+/**
+ * The live list: live item i's three texels (antialiasItemsProgram's, at candidate compactedItem(i) of the
+ * live pyramid) into texel i of three grids, which the kernel copies into a [3, live, 4] tensor.
+ */
+export function antialiasListProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'antialias-list',
+    () => `${HEADER}${FETCH}${COMPACTED_ITEM}${OUTPUT_INDEX}
+uniform sampler2D uPairs;
+uniform sampler2D uEdges;
+uniform sampler2D uCrossings;
+layout(location = 0) out vec4 outPair;
+layout(location = 1) out vec4 outEdge;
+layout(location = 2) out vec4 outCrossing;
+void main() {
+  int rank;
+  int k = compactedItem(outputIndex() - uOutStart, rank);
+  outPair = fetchTexel(uPairs, k);
+  outEdge = fetchTexel(uEdges, k);
+  outCrossing = fetchTexel(uCrossings, k);
 }
 `,
   );
 }
 
 /**
- * GLSL: the live item behind point i of a compacted draw (liveItems' pyramid, COMPACTED_ITEM) as
- * antialiasItemsProgram stored it in uStoredItems. Needs FETCH, TEXEL_INDEX, uImageSize.
+ * GLSL: live item i of the live list uList, a [3, uLive, 4] tensor (antialias's hidden output): its pixel
+ * pair and α (livePair), and with its edge (liveItem). Needs FETCH, TEXEL_INDEX, ITEM, uImageSize.
  */
-export const STORED_ITEM = `${COMPACTED_ITEM}
-uniform sampler2D uStoredItems;
-void storedItem(int i, out int p0, out int p1, out int dest, out float alpha) {
-  int rank;
-  vec4 t = fetchTexel(uStoredItems, compactedItem(i, rank));
-  p0 = decodeTexel(t.x);
-  p1 = t.z != 0.0 ? p0 + uImageSize.x : p0 + 1;
-  dest = t.y > 0.0 ? p0 : p1;
-  alpha = t.y;
+export const LIVE_ITEM = `
+uniform sampler2D uList;
+uniform int uLive;
+Item livePair(int i) {
+  vec4 t = fetch4(uList, i);  // (P0 encoded, α, vertical, clamped)
+  Item it = Item(0, 0, 0, 0.0, true, 0, 0, vec2(0.0), vec2(0.0), 0.0, false);
+  it.p0 = decodeTexel(t.x);
+  it.vertical = t.z != 0.0;
+  it.p1 = it.vertical ? it.p0 + uImageSize.x : it.p0 + 1;
+  it.alpha = t.y;
+  it.dest = t.y > 0.0 ? it.p0 : it.p1;
+  it.clamped = t.w != 0.0;
+  return it;
+}
+Item liveItem(int i) {
+  Item it = livePair(i);
+  vec4 edge = fetch4(uList, uLive + i), crossing = fetch4(uList, 2 * uLive + i);
+  it.e1 = edge.xy;
+  it.e2 = edge.zw;
+  it.crossing = crossing.x;
+  it.v1 = decodeTexel(crossing.y);
+  it.v2 = decodeTexel(crossing.z);
+  return it;
 }
 `;
-
-/** The pyramid's level 1 over the candidates' stored items: 1 per item, 0 per candidate without one. */
-export function antialiasLiveProgram(ctx: DiffrastGL): GlProgram {
-  return itemCountProgram(
-    ctx,
-    'antialias-live',
-    () => `
-uniform sampler2D uStoredItems;
-float itemPoints(int k) { return fetchTexel(uStoredItems, k).x != 0.0 ? 1.0 : 0.0; }
-`,
-  );
-}
 
 /**
  * The forward blend into a group target (scatter.ts's groupTarget) holding color: a point per live
@@ -262,19 +273,15 @@ export function antialiasBlendProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
     ctx,
     'antialias-blend',
-    () => `${FETCH}${TEXEL_INDEX}
+    () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
-uniform int uChannels;
 uniform int uGroups;
-uniform sampler2D uColor;
-${STORED_ITEM}
+${LIVE_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
   ivec2 gi = cellOf(point, uGroups);  // (group, live item)
-  int p0, p1, dest;
-  float alpha;
-  storedItem(gi.y, p0, p1, dest, alpha);
-  texel = dest * uGroups + gi.x;
-  value = alpha * (fetchGroup(uColor, p1, uChannels, 4 * gi.x) - fetchGroup(uColor, p0, uChannels, 4 * gi.x));
+  Item it = livePair(gi.y);
+  texel = it.dest * uGroups + gi.x;
+  value = it.alpha * (colors(it.p1, 4 * gi.x) - colors(it.p0, 4 * gi.x));
   return true;
 }
 `,

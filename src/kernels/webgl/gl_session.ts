@@ -305,6 +305,21 @@ export class GlSession {
     return {info, texture: d.texture!.texture, texShape: d.texShape!, size};
   }
 
+  /**
+   * Allocates outputs or intermediates (`allocate`) after draws, for a size the draws decide. Allocating
+   * creates or reuses a tfjs texture and nothing else: the only state it touches is the active unit's
+   * texture binding, which the session saved when its draws bound that unit.
+   */
+  afterDrawing<T>(allocate: () => T): T {
+    const drawing = this.drawing;
+    this.drawing = false;
+    try {
+      return allocate();
+    } finally {
+      this.drawing = drawing;
+    }
+  }
+
   /** A float32 tensor for intermediate results (on the GPU), disposed when the kernel ends. */
   intermediate(shape: number[]): GlTensor {
     const t = this.output(shape);
