@@ -5,7 +5,7 @@ import {attributeLayout} from '../shared/layout';
 
 import {GlSession, GlTensor, runGL} from './gl_session';
 import {interpolateDaProgram, interpolateProgram} from './interpolate_program';
-import {elementPass} from './passes';
+import {channelGroupPass, elementPass} from './passes';
 
 /** The uniforms and textures of interpolateSnippet, for forward and backward passes. */
 export function interpolateBindings(s: GlSession, inputs: InterpolateInputs, diffAttrs: number[]) {
@@ -44,7 +44,10 @@ export const interpolateWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const out = s.output([n, h, w, uniforms.uNumAttrs]),
       outDa = s.output([n, h, w, 2 * diffAttrs.length]);
     elementPass(s, interpolateProgram(s.ctx), [out], uniforms, textures);
-    if (outDa.size > 0) elementPass(s, interpolateDaProgram(s.ctx, diffAttrs.length), [outDa], uniforms, textures);
+    if (outDa.size > 0) {
+      const program = interpolateDaProgram(s.ctx, diffAttrs.length);
+      channelGroupPass(s, program, outDa, 2 * diffAttrs.length, uniforms, textures);
+    }
     return [out.info, outDa.info] as TensorInfo[];
   });
 

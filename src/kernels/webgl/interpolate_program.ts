@@ -60,23 +60,31 @@ void main() {
   );
 }
 
-/** outDa: (dA/dX, dA/dY) of each listed attribute. */
+/**
+ * outDa: (dA/dX, dA/dY) of each listed attribute, one fragment per pixel and pair of listed attributes
+ * (channelGroupPass: the pixel's triangle, attributes and rastDb are read once for four channels).
+ */
 export function interpolateDaProgram(ctx: DiffrastGL, numDiff: number): GlProgram {
   return elementProgram(
     ctx,
     `interpolate-da-${numDiff}`,
     () => `${HEADER}${interpolateSnippet(numDiff)}${OUTPUT_INDEX}
-out float outValue;
+out vec4 outValue;
+// (dA/dX, dA/dY) of attribute a: (du/dX·d0 + dv/dX·d1, du/dY·d0 + dv/dY·d1).
+vec2 screenDerivatives(ivec3 rows, int a, vec4 db) {
+  vec2 d = attrDifferences(rows, a);
+  return vec2(db.x * d.x + db.z * d.y, db.y * d.x + db.w * d.y);
+}
 void main() {
-  ivec2 pk = outputCell(2 * NUM_DIFF);
-  int pixel = pk.x, j = pk.y / 2, axis = pk.y % 2;
+  ivec2 pg = outputCell((NUM_DIFF + 1) / 2);
+  int pixel = pg.x, j = 2 * pg.y;
   ivec3 rows;
   vec2 uv;
-  outValue = 0.0;
+  outValue = vec4(0.0);
   if (!pixelCorners(pixel, rows, uv)) return;
-  vec2 d = attrDifferences(rows, uDiffAttrs[j]);
   vec4 db = fetch4(uRastDb, pixel);
-  outValue = axis == 0 ? db.x * d.x + db.z * d.y : db.y * d.x + db.w * d.y;
+  outValue.xy = screenDerivatives(rows, uDiffAttrs[j], db);
+  if (j + 1 < NUM_DIFF) outValue.zw = screenDerivatives(rows, uDiffAttrs[j + 1], db);
 }
 `,
   );
