@@ -4,15 +4,17 @@ import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} 
 import {imageTriangles, meshLayout, validTriangle} from '../shared/layout';
 import {decodeTriangleId, encodeTriangleId} from '../shared/triangle_id';
 
-import {keptFloat64} from './scratch';
+import {keptFloat64, keptInt32} from './scratch';
 import {read, withOutputs} from './tensor_io';
 import {
   clippedBounds,
   Corners,
+  coveredSpan,
   covers,
   depthAt,
   edgeFunctions,
   edgeGradients,
+  edgeRoundingBound,
   firstPixel,
   lastPixel,
   loadCorners,
@@ -46,11 +48,11 @@ function projectedBounds(p: Corners, out: Float64Array): Float64Array {
 }
 
 /**
- * Depth-tests every triangle of one image against `depth`, resolving each fragment that wins into
- * `rast` and `db` at offset `out` (a later winner overwrites it: with small triangles, cheaper than
- * loading every pixel's triangle again in a pass of its own). With `peel` (the previous layer's rast
- * for this image), fragments at or in front of its depth, and those of its own triangle, are
- * discarded, and its empty pixels stay empty. `winding` (see drawnWinding) skips culled triangles.
+ * Depth-tests every triangle of one image against `depth`, keeping in `winner` the triangle of each
+ * pixel's nearest fragment (its depth in `depth`; pixels no fragment reached keep Infinity there).
+ * With `peel` (the previous layer's rast for this image, at offset `out`), fragments at or in front of
+ * its depth, and those of its own triangle, are discarded, and its empty pixels stay empty. `winding`
+ * (see drawnWinding) skips culled triangles.
  */
 function coverImage(
   pos: Float32Array,
@@ -64,14 +66,14 @@ function coverImage(
   peel: Float32Array | null,
   out: number,
   depth: Float64Array,
+  winner: Int32Array,
   winding: number,
-  rast: Float32Array,
-  db: Float32Array,
 ) {
   const p: Corners = new Float64Array(12);
   const scratch = rasterScratch();
   const {a, alpha, beta} = scratch;
-  const box = new Float64Array(4);
+  const box = new Float64Array(4),
+    span = new Float64Array(2);
   const centersX = pixelCenters(width),
     centersY = pixelCenters(height);
   for (let t = first; t < first + count; t++) {
@@ -88,25 +90,73 @@ function coverImage(
     const y0 = firstPixel(bounds[2], height),
       y1 = lastPixel(bounds[3], height);
     edgeGradients(p, alpha, beta);
+    const bound = edgeRoundingBound(p);
     for (let py = y0; py <= y1; py++) {
       const fy = centersY[py];
-      for (let px = x0; px <= x1; px++) {
+      // Only the pixels of the row that can pass the exact test (two thirds of the box's fail it on the fit's
+      // perturbed sphere).
+      let first = x0,
+        last = x1;
+      if (bound < Infinity) {
+        coveredSpan(p, alpha, s, bound, centersX[x0], fy, a, span);
+        first = Math.max(x0, firstPixel(span[0], width));
+        last = Math.min(x1, lastPixel(span[1], width));
+      }
+      for (let px = first; px <= last; px++) {
         edgeFunctions(p, centersX[px], fy, a);
         if (!covers(a, alpha, beta, s)) continue;
         const zw = depthAt(p, a);
         if (!(zw >= -1 && zw <= 1)) continue; // near and far clip planes
         const pix = py * width + px;
-        const o = out + 4 * pix;
         if (peel) {
+          const o = out + 4 * pix;
           const previous = decodeTriangleId(peel[o + 3]);
           if (previous === 0 || Math.fround(zw) <= peel[o + 2] || previous === t + 1) continue;
         }
         if (zw < depth[pix]) {
           depth[pix] = zw;
-          resolvePixel(p, centersX[px], fy, width, height, rast, db, o, scratch);
-          rast[o + 3] = encodeTriangleId(t + 1);
+          winner[pix] = t;
         }
       }
+    }
+  }
+}
+
+/**
+ * Resolves each pixel `coverImage` found a fragment for into `rast` and `db` at offset `out`, once, with
+ * its nearest triangle (fragments can win the depth test several times per pixel: four on average on the
+ * fit's perturbed sphere).
+ */
+function resolveImage(
+  pos: Float32Array,
+  tri: Int32Array,
+  base: number,
+  height: number,
+  width: number,
+  out: number,
+  depth: Float64Array,
+  winner: Int32Array,
+  rast: Float32Array,
+  db: Float32Array,
+) {
+  const p: Corners = new Float64Array(12);
+  const scratch = rasterScratch();
+  const centersX = pixelCenters(width),
+    centersY = pixelCenters(height);
+  let loaded = -1;
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const pix = py * width + px;
+      if (depth[pix] === Infinity) continue;
+      const t = winner[pix];
+      if (t !== loaded) {
+        loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
+        edgeGradients(p, scratch.alpha, scratch.beta);
+        loaded = t;
+      }
+      const o = out + 4 * pix;
+      resolvePixel(p, centersX[px], centersY[py], width, height, rast, db, o, scratch);
+      rast[o + 3] = encodeTriangleId(t + 1);
     }
   }
 }
@@ -124,26 +174,14 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
       triV = read(backend, tri) as Int32Array;
     const peelV = peel ? (read(backend, peel) as Float32Array) : null;
     // Depth test in float64 (docs/rasterize.md#resolve); each image starts from a cleared depth.
-    const depth = keptFloat64(backend, 'rasterize depth', pixels);
+    const depth = keptFloat64(backend, 'rasterize depth', pixels),
+      winner = keptInt32(backend, 'rasterize winner', pixels);
     for (let n = 0; n < numImages; n++) {
       const {first, count, base} = imageTriangles(layout, ranges, n);
+      const out = n * pixels * 4;
       depth.fill(Infinity);
-      coverImage(
-        posV,
-        triV,
-        first,
-        count,
-        base,
-        numVertices,
-        height,
-        width,
-        peelV,
-        n * pixels * 4,
-        depth,
-        winding,
-        rast,
-        db,
-      );
+      coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, out, depth, winner, winding);
+      resolveImage(posV, triV, base, height, width, out, depth, winner, rast, db);
     }
   });
 };

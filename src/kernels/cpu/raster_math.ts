@@ -66,15 +66,61 @@ export function coversEdge(a: number, alpha: number, beta: number, s: number): b
 
 /** Coverage (docs/rasterize.md#coverage): inside all three edges, each with coversEdge's tie rule. */
 export function covers(a: ArrayLike<number>, alpha: ArrayLike<number>, beta: ArrayLike<number>, s: number): boolean {
-  // Strictly inside or outside some edge decides without the tie rule (one branch, not three).
-  const e = Math.min(s * a[0], s * a[1], s * a[2]);
-  if (e > 0) return true;
-  if (e < 0) return false;
+  // Strictly inside all edges, or strictly outside one, decides without the tie rule.
+  const e0 = s * a[0],
+    e1 = s * a[1],
+    e2 = s * a[2];
+  if (e0 > 0 && e1 > 0 && e2 > 0) return true;
+  if (e0 < 0 || e1 < 0 || e2 < 0) return false;
   return (
     coversEdge(a[0], alpha[0], beta[0], s) &&
     coversEdge(a[1], alpha[1], beta[1], s) &&
     coversEdge(a[2], alpha[2], beta[2], s)
   );
+}
+
+/**
+ * A bound on how far edgeFunctions' rounded a_k can be from the exact (affine) a_k, plus the rounding of
+ * edgeGradients' α_k over a whole row, for pixel centers in [−1, 1]²: each is a few units in the last place of
+ * M² (M: the corners' largest |x| + |w| or |y| + |w|); 1e-13·M² leaves a factor of 50. Infinity (no bound:
+ * test every pixel) for corners so large that a_k could overflow.
+ */
+export function edgeRoundingBound(p: Corners): number {
+  let m = 0;
+  for (let c = 0; c < 3; c++) {
+    const w = Math.abs(p[4 * c + 3]);
+    m = Math.max(m, Math.abs(p[4 * c]) + w, Math.abs(p[4 * c + 1]) + w);
+  }
+  return m < 1e100 ? 1e-13 * m * m : Infinity;
+}
+
+/**
+ * The NDC interval [span[0], span[1]] of row `fy` outside which every pixel center fails `covers`: some s·a_k
+ * is negative there by more than `bound` (edgeRoundingBound) on the exact, affine a_k = a_k(fx0) + α_k·(fx − fx0).
+ * Pixels inside still take the exact test; the interval only spares those that cannot pass it. `a` is scratch.
+ */
+export function coveredSpan(
+  p: Corners,
+  alpha: ArrayLike<number>,
+  s: number,
+  bound: number,
+  fx0: number,
+  fy: number,
+  a: Float64Array,
+  span: Float64Array,
+) {
+  edgeFunctions(p, fx0, fy, a);
+  let lo = -Infinity,
+    hi = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const slope = s * alpha[k];
+    // s·a_k(fx0) + slope·(fx − fx0) ≥ −bound, solved for fx; a flat edge (slope 0) bounds nothing here.
+    const x = fx0 + (-bound - s * a[k]) / slope;
+    if (slope > 0) lo = Math.max(lo, x);
+    else if (slope < 0) hi = Math.min(hi, x);
+  }
+  span[0] = lo;
+  span[1] = hi;
 }
 
 /** z/w at the point whose edge functions are `a`: Σ z_k·a_k / Σ w_k·a_k (docs/rasterize.md#resolve). */

@@ -5,16 +5,30 @@
  * Kept in a WeakMap keyed by the backend: released with it. Kernels are synchronous, so one array
  * per backend and purpose is never in use twice at once.
  */
-const kept = new Map<string, WeakMap<object, Float64Array>>();
+const kept = new Map<string, WeakMap<object, Float64Array | Int32Array>>();
 
-/** A float64 array of `length` for `purpose`, reused across calls on `backend` (contents undefined). */
-export function keptFloat64(backend: object, purpose: string, length: number): Float64Array {
+function keptArray<T extends Float64Array | Int32Array>(
+  backend: object,
+  purpose: string,
+  length: number,
+  make: (length: number) => T,
+): T {
   if (!kept.has(purpose)) kept.set(purpose, new WeakMap());
   const byBackend = kept.get(purpose)!;
-  let array = byBackend.get(backend);
+  let array = byBackend.get(backend) as T | undefined;
   if (array == null || array.length !== length) {
-    array = new Float64Array(length);
+    array = make(length);
     byBackend.set(backend, array);
   }
   return array;
+}
+
+/** A float64 array of `length` for `purpose`, reused across calls on `backend` (contents undefined). */
+export function keptFloat64(backend: object, purpose: string, length: number): Float64Array {
+  return keptArray(backend, purpose, length, n => new Float64Array(n));
+}
+
+/** An int32 array of `length` for `purpose`, reused across calls on `backend` (contents undefined). */
+export function keptInt32(backend: object, purpose: string, length: number): Int32Array {
+  return keptArray(backend, purpose, length, n => new Int32Array(n));
 }
