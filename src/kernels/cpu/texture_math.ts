@@ -104,9 +104,14 @@ export function wrapIndex(i: number, size: number): number {
 /**
  * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
  * (docs/texture.md#level-of-detail), from the footprint (ds/dX, ds/dY, dt/dX, dt/dY) on a level-0 texture of
- * width × height texels; writes dlod/d(footprint) into `grad` (zeros where not finite).
+ * width × height texels; writes dlod/d(footprint) into `grad` (zeros where not finite) unless it is null (a forward).
  */
-export function lodFromDerivatives(fp: ArrayLike<number>, width: number, height: number, grad: Float64Array): number {
+export function lodFromDerivatives(
+  fp: ArrayLike<number>,
+  width: number,
+  height: number,
+  grad: Float64Array | null,
+): number {
   const dsX = fp[0],
     dsY = fp[1],
     dtX = fp[2],
@@ -123,6 +128,8 @@ export function lodFromDerivatives(fp: ArrayLike<number>, width: number, height:
   const half = (A - B) / 2;
   const r = Math.sqrt(half * half + C * C);
   const lambda = (A + B) / 2 + r;
+  const lod = 0.5 * Math.log2(lambda);
+  if (!grad) return lod;
   const k = 1 / (2 * LN2 * lambda);
   const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
   const g = grad;
@@ -131,7 +138,7 @@ export function lodFromDerivatives(fp: ArrayLike<number>, width: number, height:
   g[2] = H * (tx + (half * tx + C * ty) * ir) * k;
   g[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
   for (let i = 0; i < 4; i++) if (!Number.isFinite(g[i])) g[i] = 0;
-  return 0.5 * Math.log2(lambda);
+  return lod;
 }
 
 /** The mip levels a lookup reads (docs/texture.md#level-of-detail): l0, l1 (equal when one level), the weight f of
@@ -206,7 +213,7 @@ export class TexturePixel {
   evaluate(pix: number, out: Float32Array | null, dy: Float32Array | null, grads: TextureGrads | null) {
     const {scene} = this;
     const C = scene.channels;
-    const L = this.setupLookup(pix);
+    const L = this.setupLookup(pix, dy != null);
     if (!L.valid) return; // no direction: output 0, no gradient
 
     if (scene.filterMode === 'nearest') {
@@ -333,9 +340,10 @@ export class TexturePixel {
 
   /**
    * What pixel `pix`'s lookup reads (docs/texture.md#lookup): its texture, face, clamped (s, t) and levels; the
-   * cube projection's Jacobian into `jac` and dlod/d(footprint) into `lodGrad` (zeros where not computed).
+   * cube projection's Jacobian into `jac` and, with `withLodGrad` (a backward's), dlod/d(footprint) into `lodGrad`
+   * (zeros where not computed).
    */
-  setupLookup(pix: number): Lookup {
+  setupLookup(pix: number, withLodGrad = true): Lookup {
     const {scene} = this;
     const L = this.lookup;
     L.valid = false;
@@ -369,7 +377,8 @@ export class TexturePixel {
     if (scene.filterMode !== 'linear') {
       if (scene.uvDa) {
         const level0 = scene.levels[0];
-        lod = lodFromDerivatives(this.texcoordDerivatives(pix), level0.width, level0.height, this.lodGrad);
+        const grad = withLodGrad ? this.lodGrad : null;
+        lod = lodFromDerivatives(this.texcoordDerivatives(pix), level0.width, level0.height, grad);
       }
       if (scene.bias) lod += scene.bias[pix];
     }
