@@ -488,6 +488,40 @@ describeEachBackend(
       }
     });
 
+    it("runs antialias's gradient on the forward's list of items, as it would finding them again", async () => {
+      const rng = new Rng(22);
+      // Three separate triangles: every edge is a silhouette.
+      const pos = tf.tensor3d([Array.from({length: 9}, () => [rng.uniform(-1, 1), rng.uniform(-1, 1), 0, 1])]);
+      const tri = tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7, 8], [3, 3], 'int32');
+      const hash = dr.antialiasConstructTopologyHash(tri);
+      const {rast, rastDb} = dr.rasterize(pos, tri, [9, 11]);
+      const color = tf.tensor4d(rng.array(9 * 11 * 3, 0, 1), [1, 9, 11, 3]);
+      const dy = tf.tensor4d(rng.array(9 * 11 * 3, -1, 1), [1, 9, 11, 3]);
+      const grad = spyOn(tf.getKernel(k.AntialiasGrad, 'webgl')!, 'kernelFunc').and.callThrough();
+      const viaOp = tf.grads((c: tf.Tensor, p: tf.Tensor) =>
+        tf.sum(tf.mul(dr.antialias(c, rast, p, tri, {topologyHash: hash}), dy)),
+      )([color, pos]);
+      expect(grad).toHaveBeenCalledTimes(1);
+      const {inputs, attrs} = grad.calls.argsFor(0)[0];
+      const names = (attrs as unknown as k.InputNames).inputNames;
+      expect(names).toContain('list');
+      const list = (inputs as unknown as tf.TensorInfo[])[names.indexOf('list')];
+      expect(list.shape[0]).toBe(3);
+      expect(list.shape[1]).toBeGreaterThan(0); // items found
+      const {list: packed, inputNames} = k.packInputs({color, rast, pos, tri, topo: hash.opposite, dy});
+      const direct = tf.engine().runKernel(
+        k.AntialiasGrad,
+        packed as unknown as tf.NamedTensorMap,
+        {
+          inputNames,
+          posGradientBoost: 1,
+        } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      for (let i = 0; i < 2; i++) expect(await viaOp[i].data()).toEqual(await direct[i].data());
+      tf.dispose([pos, tri, rast, rastDb, color, dy, ...viaOp, ...direct]);
+      hash.dispose();
+    });
+
     describe('limits and failures', () => {
       it('refuses resolutions beyond the context and outputs beyond one texture, by name', () => {
         const max = maxResolution();
