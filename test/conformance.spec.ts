@@ -1367,20 +1367,20 @@ for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
           {
             snippets: GLSL_RASTER + TRIANGLE_PLANES,
             body: `${GLSL_RASTER_ARGS}ivec2 origin = referencePixel(P[0], P[1], P[2], size);
-Planes pl = trianglePlanes(P[0], P[1], P[2], pixelCenter(origin, size));
-vec2 d = vec2(2 * (ivec2(int(arg(12)), int(arg(13))) - origin)) / vec2(size);
+Planes pl = trianglePlanes(P[0], P[1], P[2], origin, size);
+vec2 d = vec2(ivec2(int(arg(12)), int(arg(13))) - origin);
 vec3 uvz;
 vec4 db;
-resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz, vec2(size), uvz, db);
+resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz, uvz, db);
 for (int k = 0; k < 3; k++) r[k] = uvz[k];
 for (int k = 0; k < 4; k++) r[3 + k] = db[k];`,
           },
           {
             snippets: WGSL_RASTER + TRIANGLE_PLANES_WGSL,
             body: `${WGSL_RASTER_ARGS}let origin = referencePixel(c, size);
-let pl = trianglePlanes(c, pixelCenter(origin, size));
-let d = vec2f(2 * (vec2<i32>(i32(arg(12)), i32(arg(13))) - origin)) / vec2f(size);
-let res = resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz, vec2f(size));
+let pl = trianglePlanes(c, origin, size);
+let d = vec2f(vec2<i32>(i32(arg(12)), i32(arg(13))) - origin);
+let res = resolveEdges(pl.at + pl.dx * d.x + pl.dy * d.y, pl.dx.xyz, pl.dy.xyz);
 for (var k = 0; k < 3; k++) { r[k] = res.rast[k]; }
 for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
             storage: WGSL_POS,

@@ -85,34 +85,35 @@ float depthAt(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
   return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);
 }
 // rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel, from e = (a_0, a_1, A = Σ a_k,
-// z/w) there and the screen gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k); size = (W, H).
-void resolveEdges(vec4 e, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
-  float A = e.z;
-  float u = clamp(e.x / A, 0.0, 1.0), v = clamp(e.y / A, 0.0, 1.0);
+// z/w) there and the gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. One division:
+// the fragment shaders run this for every shaded fragment, and a division costs SwiftShader several multiplies.
+void resolveEdges(vec4 e, vec3 alpha, vec3 beta, out vec3 uvz, out vec4 db) {
+  float r = 1.0 / e.z;
+  float u = clamp(e.x * r, 0.0, 1.0), v = clamp(e.y * r, 0.0, 1.0);
   if (u + v > 1.0) {
     float s = u + v;
     u /= s;
     v /= s;
   }
   uvz = vec3(u, v, clamp(e.w, -1.0, 1.0));
-  vec2 c = 2.0 / size;
-  db = vec4(c.x * (alpha.x - u * alpha.z), c.y * (beta.x - u * beta.z), c.x * (alpha.y - v * alpha.z),
-            c.y * (beta.y - v * beta.z)) / A;
+  db = vec4(alpha.x - u * alpha.z, beta.x - u * beta.z, alpha.y - v * alpha.z, beta.y - v * beta.z) * r;
 }
-// resolveEdges for the edge functions a at the pixel and the edge gradients.
+// resolveEdges for the edge functions a at the pixel and the edge gradients along NDC x and y; size = (W, H).
 void resolvePixel(vec4 p0, vec4 p1, vec4 p2, vec3 a, vec3 alpha, vec3 beta, vec2 size, out vec3 uvz, out vec4 db) {
-  resolveEdges(vec4(a.xy, a.x + a.y + a.z, depthAt(p0, p1, p2, a)), vec3(alpha.xy, alpha.x + alpha.y + alpha.z),
-               vec3(beta.xy, beta.x + beta.y + beta.z), size, uvz, db);
+  vec2 c = 2.0 / size;  // NDC per pixel
+  resolveEdges(vec4(a.xy, a.x + a.y + a.z, depthAt(p0, p1, p2, a)), c.x * vec3(alpha.xy, alpha.x + alpha.y + alpha.z),
+               c.y * vec3(beta.xy, beta.x + beta.y + beta.z), uvz, db);
 }
 `;
 
 /**
- * A triangle's edge functions and depth as planes about the center c of a pixel near it, for hardware coverage's
- * flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at c, dx and dy their
- * derivatives along NDC x and y, so that at the center f of a pixel (a_0, a_1, A, z/w) = at + dx·(fx − cx) +
- * dy·(fy − cy). rastDb divides by A, which for a sliver is a small
- * difference of large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or
- * from corners moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
+ * A triangle's edge functions and depth as planes about the center c of a pixel near it (its reference pixel),
+ * for hardware coverage's flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at
+ * c, dx and dy their steps per pixel along X and Y, so that at the pixel (X, Y) (a_0, a_1, A, z/w) = at +
+ * dx·(X − cX) + dy·(Y − cY) (per pixel, not per NDC unit: the fragments then convert no coordinates, and
+ * dx, dy are the gradients resolveEdges takes). rastDb divides by A, which for a sliver is a small difference of
+ * large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or from corners
+ * moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
  * So A(c) and A's gradient (the normal N of the triangle's plane in (x, y, w)) are computed in hi + lo
  * float32 pairs (differences and products exact, sums carrying their rounding errors) and rounded once. A(f) =
  * det / w(f) changes with the depth w only, so the fragment's float32 update A(c) + ∇A·(f − c) is small
@@ -152,7 +153,8 @@ struct Planes {
 };
 // a·d − b·c in hi + lo, for a, b, c, d in hi + lo.
 vec2 crossHiLo(vec2 a, vec2 d, vec2 b, vec2 c) { return sumHiLo(productHiLo(a, d), -productHiLo(b, c)); }
-Planes trianglePlanes(vec4 p0, vec4 p1, vec4 p2, Center c) {
+Planes trianglePlanes(vec4 p0, vec4 p1, vec4 p2, ivec2 reference, ivec2 size) {
+  Center c = pixelCenter(reference, size);
   // A(f) = N·(fx, fy, 1) with N = E1 × E2 of the edge vectors E_k = p_k − p_0 in (x, y, w) (so ∂A/∂fx = N.x
   // = Σ α_k, ∂A/∂fy = N.y = Σ β_k), all in hi + lo.
   vec2 e1x = twoSum(p1.x, -p0.x), e1y = twoSum(p1.y, -p0.y), e1w = twoSum(p1.w, -p0.w);
@@ -165,8 +167,9 @@ Planes trianglePlanes(vec4 p0, vec4 p1, vec4 p2, Center c) {
   edgeGradients(q0, q1, q2, alpha, beta);
   // z/w = Σ z_k·a_k / Σ w_k·a_k, whose denominator is the same at every point.
   vec3 z = vec3(p0.z, p1.z, p2.z) / dot(vec3(p0.w, p1.w, p2.w), a);
-  return Planes(vec4(a.xy, A.x + A.y, dot(z, a)), vec4(alpha.xy, nx.x + nx.y, dot(z, alpha)),
-                vec4(beta.xy, ny.x + ny.y, dot(z, beta)));
+  vec2 step = 2.0 / vec2(size);  // NDC per pixel
+  return Planes(vec4(a.xy, A.x + A.y, dot(z, a)), step.x * vec4(alpha.xy, nx.x + nx.y, dot(z, alpha)),
+                step.y * vec4(beta.xy, ny.x + ny.y, dot(z, beta)));
 }
 `;
 

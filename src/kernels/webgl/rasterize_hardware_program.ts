@@ -63,7 +63,7 @@ void main() {
   if (uWinding != 0 && sign(det) != float(uWinding)) return;  // culled
   vTriangle = aTriangle;
   vReference = referencePixel(p0, p1, p2, uImageSize);
-  Planes planes = trianglePlanes(p0, p1, p2, pixelCenter(vReference, uImageSize));
+  Planes planes = trianglePlanes(p0, p1, p2, vReference, uImageSize);
   vAt = planes.at;
   vDx = planes.dx;
   vDy = planes.dy;
@@ -83,12 +83,12 @@ flat in ivec2 vReference;
 void main() {
   if (vTriangle < 0) discard;  // skipped (see the header)
   ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
-  vec2 d = vec2(2 * (px - vReference)) / vec2(uImageSize);  // the pixel's center − the reference pixel's
+  vec2 d = vec2(px - vReference);
   vec4 e = vAt + vDx * d.x + vDy * d.y;  // (a_0, a_1, A, z/w) at the pixel's center
   ${peel ? 'if (peeledAway(uImage, px, e.w)) discard;' : ''}
   vec3 uvz;
   vec4 db;
-  resolveEdges(e, vDx.xyz, vDy.xyz, vec2(uImageSize), uvz, db);
+  resolveEdges(e, vDx.xyz, vDy.xyz, uvz, db);
   writeResolved(uvz, db);
 }
 `;

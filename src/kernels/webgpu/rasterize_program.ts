@@ -243,18 +243,18 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
 fn flatOutputs(c: Corners, t: i32, k: vec3<i32>) -> Flat {
   let size = vec2<i32>(U.width, U.height);
   let r = referencePixel(c, size);
-  let planes = trianglePlanes(c, pixelCenter(r, size));
+  let planes = trianglePlanes(c, r, size);
   return Flat(vec4<i32>(t, r, 0), planes.at, planes.dx, planes.dy);
 }
 
 // (a_0, a_1, A, z/w) at the fragment's pixel center.
 fn edgesAt(in: VOut, px: vec2<i32>) -> vec4f {
-  let d = vec2f(2 * (px - in.ids.yz)) / vec2f(f32(U.width), f32(U.height));  // its center − the reference's
+  let d = vec2f(px - in.ids.yz);  // pixels from the reference pixel
   return in.f0 + in.f1 * d.x + in.f2 * d.y;
 }
 
 fn resolvedEdges(in: VOut, e: vec4f) -> Resolve {
-  let r = resolveEdges(e, in.f1.xyz, in.f2.xyz, vec2f(f32(U.width), f32(U.height)));
+  let r = resolveEdges(e, in.f1.xyz, in.f2.xyz);
   return Resolve(vec4f(r.rast.xyz, encodeId(u32(in.ids.x + 1))), r.db);
 }
 

@@ -78,39 +78,41 @@ fn depthAt(c: Corners, a: vec3f) -> f32 {
   return dot(vec3f(c.p0.z, c.p1.z, c.p2.z), a) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
 }
 struct Resolved { rast: vec4f, db: vec4f };
-// rast (u, v, z/w) and rastDb at a covered pixel, from e = (a_0, a_1, A = Σ a_k, z/w) there and the screen
-// gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k).
-fn resolveEdges(e: vec4f, alpha: vec3f, beta: vec3f, size: vec2f) -> Resolved {
-  let A = e.z;
-  var u = clamp(e.x / A, 0.0, 1.0);
-  var v = clamp(e.y / A, 0.0, 1.0);
+// rast (u, v, z/w) and rastDb at a covered pixel, from e = (a_0, a_1, A = Σ a_k, z/w) there and the gradients
+// (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. One division: the fragment shaders run this for
+// every shaded fragment, and a division costs SwiftShader several multiplies.
+fn resolveEdges(e: vec4f, alpha: vec3f, beta: vec3f) -> Resolved {
+  let r = 1.0 / e.z;
+  var u = clamp(e.x * r, 0.0, 1.0);
+  var v = clamp(e.y * r, 0.0, 1.0);
   if (u + v > 1.0) {
     let s = u + v;
     u /= s;
     v /= s;
   }
-  let d = 2.0 / size;
-  var r: Resolved;
-  r.rast = vec4f(u, v, clamp(e.w, -1.0, 1.0), 0.0);
-  r.db = vec4f(d.x * (alpha.x - u * alpha.z), d.y * (beta.x - u * beta.z), d.x * (alpha.y - v * alpha.z),
-               d.y * (beta.y - v * beta.z)) / A;
-  return r;
+  var res: Resolved;
+  res.rast = vec4f(u, v, clamp(e.w, -1.0, 1.0), 0.0);
+  res.db = vec4f(alpha.x - u * alpha.z, beta.x - u * beta.z, alpha.y - v * alpha.z, beta.y - v * beta.z) * r;
+  return res;
 }
-// resolveEdges for the edge functions a at the pixel center (edgeFunctions).
+// resolveEdges for the edge functions a at the pixel center (edgeFunctions); size = (W, H).
 fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
   let g = edgeGradients(c);
-  return resolveEdges(vec4f(a.xy, a.x + a.y + a.z, depthAt(c, a)), vec3f(g.alpha.xy, g.alpha.x + g.alpha.y + g.alpha.z),
-                      vec3f(g.beta.xy, g.beta.x + g.beta.y + g.beta.z), size);
+  let step = 2.0 / size;  // NDC per pixel
+  return resolveEdges(vec4f(a.xy, a.x + a.y + a.z, depthAt(c, a)),
+                      step.x * vec3f(g.alpha.xy, g.alpha.x + g.alpha.y + g.alpha.z),
+                      step.y * vec3f(g.beta.xy, g.beta.x + g.beta.y + g.beta.z));
 }
 `;
 
 /**
- * A triangle's edge functions and depth as planes about the center c of a pixel near it, for hardware coverage's
- * flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at c, dx and dy their
- * derivatives along NDC x and y, so that at the center f of a pixel (a_0, a_1, A, z/w) = at + dx·(fx − cx) +
- * dy·(fy − cy). rastDb divides by A, which for a sliver is a small
- * difference of large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or
- * from corners moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
+ * A triangle's edge functions and depth as planes about the center c of a pixel near it (its reference pixel),
+ * for hardware coverage's flat outputs (docs/rasterize.md#backend-differences): at = (a_0, a_1, A = Σ a_k, z/w) at
+ * c, dx and dy their steps per pixel along X and Y, so that at the pixel (X, Y) (a_0, a_1, A, z/w) = at +
+ * dx·(X − cX) + dy·(Y − cY) (per pixel, not per NDC unit: the fragments then convert no coordinates, and
+ * dx, dy are the gradients resolveEdges takes). rastDb divides by A, which for a sliver is a small difference of
+ * large products: formed in float32 from the corners, at each pixel (as edgeFunctions does) or from corners
+ * moved to c, it keeps too few digits (rastDb of a 0.04-pixel-wide sliver was off by 1.4·10⁻⁴).
  * So A(c) and A's gradient (the normal N of the triangle's plane in (x, y, w)) are computed in hi + lo
  * float32 pairs (differences and products exact, sums carrying their rounding errors) and rounded once. A(f) =
  * det / w(f) changes with the depth w only, so the fragment's float32 update A(c) + ∇A·(f − c) is small
@@ -152,7 +154,8 @@ fn referencePixel(c: Corners, size: vec2<i32>) -> vec2<i32> {
 struct Planes { at: vec4f, dx: vec4f, dy: vec4f };
 // a·d − b·c in hi + lo, for a, b, c, d in hi + lo.
 fn crossHiLo(a: vec2f, d: vec2f, b: vec2f, c: vec2f) -> vec2f { return sumHiLo(productHiLo(a, d), -productHiLo(b, c)); }
-fn trianglePlanes(c: Corners, f: Center) -> Planes {
+fn trianglePlanes(c: Corners, reference: vec2<i32>, size: vec2<i32>) -> Planes {
+  let f = pixelCenter(reference, size);
   // A(f) = N·(fx, fy, 1) with N = E1 × E2 of the edge vectors E_k = p_k − p_0 in (x, y, w) (so ∂A/∂fx = N.x
   // = Σ α_k, ∂A/∂fy = N.y = Σ β_k), all in hi + lo.
   let e1x = twoSum(c.p1.x, -c.p0.x);
@@ -172,8 +175,9 @@ fn trianglePlanes(c: Corners, f: Center) -> Planes {
   let g = edgeGradients(q);
   // z/w = Σ z_k·a_k / Σ w_k·a_k, whose denominator is the same at every point.
   let z = vec3f(c.p0.z, c.p1.z, c.p2.z) / dot(vec3f(c.p0.w, c.p1.w, c.p2.w), a);
-  return Planes(vec4f(a.xy, A.x + A.y, dot(z, a)), vec4f(g.alpha.xy, nx.x + nx.y, dot(z, g.alpha)),
-                vec4f(g.beta.xy, ny.x + ny.y, dot(z, g.beta)));
+  let step = 2.0 / vec2f(size);  // NDC per pixel
+  return Planes(vec4f(a.xy, A.x + A.y, dot(z, a)), step.x * vec4f(g.alpha.xy, nx.x + nx.y, dot(z, g.alpha)),
+                step.y * vec4f(g.beta.xy, ny.x + ny.y, dot(z, g.beta)));
 }
 `;
 
