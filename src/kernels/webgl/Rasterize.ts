@@ -63,6 +63,9 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       const positions = scratchGrid(s, 'raster.positions', posRows);
       elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
       const program = rasterHardwareProgram(s.ctx, peelT != null, elements != null);
+      // The pipeline culls too, so that culled faces shade no fragment; the vertex shader's determinant test
+      // stays the rule (the pipeline's, from snapped vertices, can differ for slivers).
+      const cull = uWinding > 0 ? s.gl.BACK : uWinding < 0 ? s.gl.FRONT : undefined;
       for (let n0 = 0; n0 < numImages; n0 += bands) {
         const n1 = Math.min(numImages, n0 + bands);
         for (let n = n0; n < n1; n++) {
@@ -88,6 +91,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
               uPositions: positions.texture,
               ...(peelT ? {uPrevious: peelT.texture} : {}),
             },
+            cull,
             mode: s.gl.TRIANGLES,
             elements: elements ?? undefined,
             first: 3 * (rangeMode ? ranges[2 * n] : 0),

@@ -91,6 +91,7 @@ export class DiffrastGL {
         ].map(p => gl.getParameter(p)),
         depthFunc: gl.getParameter(gl.DEPTH_FUNC),
         depthMask: gl.getParameter(gl.DEPTH_WRITEMASK),
+        cull: [gl.getParameter(gl.CULL_FACE_MODE), gl.getParameter(gl.FRONT_FACE)],
         pixelStore: PIXEL_STORE.map(([name, want]) => {
           const pname = (gl as unknown as {[k: string]: number})[name];
           return [pname, gl.getParameter(pname), want] as [number, number | boolean, number | boolean];
@@ -116,6 +117,8 @@ export interface Baseline {
   blend: number[];
   depthFunc: number;
   depthMask: boolean;
+  /** CULL_FACE_MODE and FRONT_FACE. */
+  cull: [number, number];
   /** Pixel store parameters that are not at the values a pixel-buffer copy needs. */
   pixelStore: Array<[number, number | boolean, number | boolean]>;
 }

@@ -43,6 +43,8 @@ export interface Draw {
   uniforms?: UniformValues;
   /** Every active sampler of the program must be given (null reads zeros). */
   textures?: {[sampler: string]: WebGLTexture | null};
+  /** Face culling by the pipeline: the face (gl.FRONT or gl.BACK) not drawn, counter-clockwise in NDC the front. */
+  cull?: number;
   /** Additive blending (ONE, ONE). */
   blend?: boolean;
   /** Clear the whole targets first: colour to 0, depth to 1. */
@@ -507,12 +509,21 @@ export class GlSession {
     this.attach(d.targets, d.depth);
     gl.viewport(...d.viewport);
     for (const cap of TOGGLED_CAPS) {
-      if (cap !== 'BLEND' && cap !== 'DEPTH_TEST') this.setCap(cap, false);
+      if (cap !== 'BLEND' && cap !== 'DEPTH_TEST' && cap !== 'CULL_FACE') this.setCap(cap, false);
     }
     this.setCap('BLEND', !!d.blend);
     this.setCap('DEPTH_TEST', !!d.depth);
+    this.setCap('CULL_FACE', d.cull != null);
     this.setColorMask();
     const baseline = this.ctx.baseline;
+    if (d.cull != null) {
+      this.save('cull', baseline.cull, v => {
+        gl.cullFace(v[0]);
+        gl.frontFace(v[1]);
+      });
+      gl.cullFace(d.cull);
+      gl.frontFace(gl.CCW);
+    }
     if (d.blend) {
       this.save('blend', baseline.blend, b => {
         gl.blendFuncSeparate(b[0], b[1], b[2], b[3]);

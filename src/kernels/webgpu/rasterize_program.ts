@@ -386,6 +386,7 @@ function renderPipeline(
   fragment: {entryPoint: string; targets: GPUColorTargetState[]},
   depthStencil?: GPUDepthStencilState,
   vertex: {entryPoint: string; buffers?: GPUVertexBufferLayout[]} = {entryPoint: 'vs'},
+  primitive: GPUPrimitiveState = {topology: 'triangle-list', cullMode: 'none'},
 ): GPURenderPipeline {
   const module = device.createShaderModule({code: bindings.wgsl + code, label: key});
   return device.createRenderPipeline({
@@ -395,7 +396,7 @@ function renderPipeline(
     }),
     vertex: {module, ...vertex},
     fragment: {module, ...fragment},
-    primitive: {topology: 'triangle-list', cullMode: 'none'},
+    primitive,
     depthStencil,
   });
 }
@@ -405,7 +406,13 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   const {width, height} = a;
   const peel = a.peel != null;
   const indexed = a.hardware && a.mesh != null;
-  const key = a.hardware ? `rasterize/hardware${indexed ? '-indexed' : ''}${peel ? '-peel' : ''}` : 'rasterize/exact';
+  // Hardware coverage: the pipeline culls too, so that culled faces shade no fragment; the vertex shader's
+  // determinant test stays the rule (the pipeline's, from snapped vertices, can differ for slivers). Our front
+  // (counter-clockwise in NDC) is clockwise to the pipeline, which sees y negated.
+  const cullMode: GPUCullMode = !a.hardware || a.winding === 0 ? 'none' : a.winding > 0 ? 'back' : 'front';
+  const key = a.hardware
+    ? `rasterize/hardware${indexed ? '-indexed' : ''}${peel ? '-peel' : ''}${cullMode === 'none' ? '' : `-cull-${cullMode}`}`
+    : 'rasterize/exact';
   const lib = ID_WGSL + TRIANGLE_WGSL + CORNERS_WGSL + RESOLVE_WGSL + RESOLVED_WGSL;
   const rgba32f: GPUColorTargetState[] = [{format: 'rgba32float'}, {format: 'rgba32float'}];
   const draw = call.pipeline(key, device =>
@@ -420,6 +427,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       {entryPoint: a.hardware && peel ? 'fsPeel' : 'fs', targets: a.hardware ? rgba32f : [{format: 'r32uint'}]},
       {format: 'depth32float', depthWriteEnabled: true, depthCompare: 'less'},
       indexed ? {entryPoint: 'vsIndexed', buffers: MESH_BUFFERS} : undefined,
+      {topology: 'triangle-list', cullMode, frontFace: 'cw'},
     ),
   );
   const resolve = a.hardware
