@@ -168,6 +168,16 @@ describeEachBackend('cameras', () => {
       'cameras.intrinsics: width must be a positive integer, got 0',
     );
     expectError(() => dr.cameras.compose([1, 2, 3]), 'cameras.compose: matrix 0 must be 4×4');
+    const [matrix, pos] = [tf.zeros([3, 4]), tf.zeros([2, 3]) as tf.Tensor2D];
+    expectError(
+      () => dr.mat4.transformPos(matrix, pos),
+      'mat4.transformPos: matrix must have shape [4,4] or [N,4,4] (or be 16 numbers), got [3,4]',
+    );
+    expectError(
+      () => dr.mat4.transformPos(dr.mat4.identity(), matrix as tf.Tensor2D),
+      'mat4.transformPos: pos must have shape [V,3], got [3,4]',
+    );
+    tf.dispose([matrix, pos]);
   });
 });
 

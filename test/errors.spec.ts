@@ -16,6 +16,8 @@ describe('kernel errors', () => {
       'textureConstructMip',
       'antialias',
       'antialias',
+      'mat4.transformPos',
+      'mat4.transformPos',
     ]);
   });
 

@@ -16,6 +16,8 @@ const PUBLIC_OP: {[kernelName: string]: string} = {
   [k.TextureMipGrad]: 'textureConstructMip',
   [k.Antialias]: 'antialias',
   [k.AntialiasGrad]: 'antialias',
+  [k.TransformPos]: 'mat4.transformPos',
+  [k.TransformPosGrad]: 'mat4.transformPos',
 };
 
 const GRADIENT_KERNELS = new Set([
@@ -24,6 +26,7 @@ const GRADIENT_KERNELS = new Set([
   k.TextureGrad,
   k.TextureMipGrad,
   k.AntialiasGrad,
+  k.TransformPosGrad,
 ]);
 
 /** The public op a kernel serves (a name that is no kernel of ours is returned as it is). */

@@ -19,6 +19,12 @@ export const TextureMip = 'DiffrastTextureMip';
 export const TextureMipGrad = 'DiffrastTextureMipGrad';
 export const Antialias = 'DiffrastAntialias';
 export const AntialiasGrad = 'DiffrastAntialiasGrad';
+/**
+ * mat4.transformPos on webgpu only (other backends use tfjs's matMul): inputs mats [N,4,4], pos [V,3] → [N,V,4];
+ * its gradient kernel: inputs mats, dy [N,V,4] → dpos [V,3].
+ */
+export const TransformPos = 'DiffrastTransformPos';
+export const TransformPosGrad = 'DiffrastTransformPosGrad';
 
 export const ALL_KERNELS = [
   Rasterize,
@@ -31,6 +37,8 @@ export const ALL_KERNELS = [
   TextureMipGrad,
   Antialias,
   AntialiasGrad,
+  TransformPos,
+  TransformPosGrad,
 ];
 
 /** Names the inputs of a kernel call; absent optional inputs are left out of the list. */

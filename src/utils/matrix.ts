@@ -4,6 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {TransformPos, TransformPosGrad} from '../kernels/names';
+import {checkShape, fail, shapeStr} from '../ops/checks';
+
 /** A 4×4 matrix: 16 numbers, row-major, acting on column vectors. */
 export type Mat4 = number[];
 
@@ -187,14 +190,20 @@ export function perspective(x = 0.4, near = 1, far = 50, aspect = 1): Mat4 {
 export function transformPos(matrix: Mat4 | tf.Tensor, pos: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
     const m = matrix instanceof tf.Tensor ? matrix : tf.tensor2d(matrix, [4, 4]);
+    if (!(m.rank === 2 || m.rank === 3) || m.shape[m.rank - 1] !== 4 || m.shape[m.rank - 2] !== 4) {
+      fail(OP, `matrix must have shape [4,4] or [N,4,4] (or be 16 numbers), got ${shapeStr(m.shape)}`);
+    }
+    checkShape(OP, 'pos', pos, [2], 3, '[V,3]');
     const mats = (m.rank === 2 ? tf.expandDims(m, 0) : m) as tf.Tensor3D;
     return backendProduct()(mats, pos);
   });
 }
 
-/** The one backend switch of the utilities: webgpu's matMul is slow on 4-wide outputs (see productElementwise). */
+const OP = 'mat4.transformPos';
+
+/** The one backend switch of the utilities: webgpu's matMul is slow on 4-wide outputs (see TransformPos). */
 function backendProduct(): (mats: tf.Tensor3D, pos: tf.Tensor2D) => tf.Tensor3D {
-  return tf.getBackend() === 'webgpu' ? productElementwise : productMatMul;
+  return tf.getBackend() === 'webgpu' ? productKernel : productMatMul;
 }
 
 /**
@@ -213,18 +222,30 @@ function productMatMul(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
 }
 
 /**
- * The same product in element-wise ops, for webgpu: there tfjs's matMul computes a 4-wide output in 32×32 tiles
- * synchronised by workgroup barriers (~0.2 s per product at 50k vertices where the GPU is emulated, three per
- * training step), and a sum over a short axis costs a workgroup per output. Each position is repeated once per
- * output row (its gradient: slices and adds), multiplied by the rows of M[n][:, :3] laid end to end, and the
- * three products of each row added as slices (results may differ from the other backends' in the last bit).
+ * The same product as one webgpu kernel (src/kernels/webgpu/transform_pos_program.ts says why), its position
+ * gradient another; results may differ from the other backends' in the last bit.
  */
-function productElementwise(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
-  const n = mats.shape[0],
-    v = pos.shape[0];
-  const rows = tf.reshape(tf.slice(mats, [0, 0, 0], [n, 4, 3]), [n, 1, 12]);
-  const translation = tf.reshape(tf.slice(mats, [0, 0, 3], [n, 4, 1]), [n, 1, 4]);
-  const products = tf.reshape(tf.mul(tf.expandDims(tf.tile(pos, [1, 4]), 0), rows), [n, v, 4, 3]);
-  const term = (k: number) => tf.slice(products, [0, 0, 0, k], [n, v, 4, 1]);
-  return tf.add(tf.reshape(tf.add(tf.add(term(0), term(1)), term(2)), [n, v, 4]), translation) as tf.Tensor3D;
+function productKernel(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
+  return tf.engine().runKernel(TransformPos, {mats, pos}) as tf.Tensor3D;
+}
+
+tf.registerGradient({
+  kernelName: TransformPos,
+  inputsToSave: ['mats', 'pos'],
+  gradFunc: (dy, saved) => {
+    const [mats, pos] = saved;
+    return {
+      mats: () => matrixGradient(dy as tf.Tensor3D, pos as tf.Tensor2D),
+      pos: () => tf.engine().runKernel(TransformPosGrad, {mats, dy: dy as tf.Tensor}) as tf.Tensor,
+    };
+  },
+});
+
+/** d M[n] = Σ_v dclip[n, v] ⊗ (p[v], 1): tfjs's ops (a camera's few parameters, not the fit's many vertices). */
+function matrixGradient(dy: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
+  const [n, v] = dy.shape;
+  const p = tf.broadcastTo(tf.expandDims(pos, 0), [n, v, 3]);
+  const linear = tf.matMul(dy, p, true, false);
+  const translation = tf.reshape(tf.sum(dy, 1), [n, 4, 1]);
+  return tf.concat([linear, translation], 2) as tf.Tensor3D;
 }

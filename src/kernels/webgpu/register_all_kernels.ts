@@ -14,6 +14,7 @@ import {textureConfig} from './Texture';
 import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig} from './TextureMip';
 import {textureMipGradConfig} from './TextureMipGrad';
+import {transformPosConfig, transformPosGradConfig} from './TransformPos';
 
 const kernelConfigs: KernelConfig[] = [
   rasterizeConfig,
@@ -26,6 +27,8 @@ const kernelConfigs: KernelConfig[] = [
   textureMipGradConfig,
   antialiasConfig,
   antialiasGradConfig,
+  transformPosConfig,
+  transformPosGradConfig,
 ];
 
 for (const config of kernelConfigs) registerKernel(config);
