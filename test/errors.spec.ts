@@ -14,6 +14,7 @@ describe('kernel errors', () => {
       'texture',
       'textureConstructMip',
       'textureConstructMip',
+      'textureConstructMip',
       'antialias',
       'antialias',
       'mat4.transformPos',

@@ -17,6 +17,11 @@ export const TextureGrad = 'DiffrastTextureGrad';
 /** One level of the mip pyramid: the 2×2 box average of the level above (docs/texture.md#mip-pyramid). */
 export const TextureMip = 'DiffrastTextureMip';
 export const TextureMipGrad = 'DiffrastTextureMipGrad';
+/**
+ * The whole pyramid's adjoint in one call, where a backend has it (webgpu): inputs dtex, then the levels' gradients
+ * 1..L (as `level<ℓ>`) → dtex + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ, nested from level L up.
+ */
+export const TextureMipAdjoint = 'DiffrastTextureMipAdjoint';
 export const Antialias = 'DiffrastAntialias';
 export const AntialiasGrad = 'DiffrastAntialiasGrad';
 /**
@@ -35,6 +40,7 @@ export const ALL_KERNELS = [
   TextureGrad,
   TextureMip,
   TextureMipGrad,
+  TextureMipAdjoint,
   Antialias,
   AntialiasGrad,
   TransformPos,

@@ -4,14 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {
-  BoundaryMode,
-  FilterMode,
-  Texture,
-  TextureAttrs,
-  TextureGrad,
-  TextureMip as TextureMipKernel,
-} from '../kernels/names';
+import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad, TextureMipAdjoint} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
 import {
@@ -27,7 +20,7 @@ import {
   TensorOrLike,
   toTensor,
 } from './checks';
-import {gradMap, runKernel, savedInputs} from './grad_util';
+import {gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
 /** Options of {@link texture} (docs/texture.md#options). */
@@ -81,28 +74,8 @@ const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'lin
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
 interface TextureGradAttrs extends TextureAttrs {
-  /**
-   * The levels came from a TextureMip that the tape does not connect to tex: push their gradients into tex
-   * through the adjoint here.
-   */
+  /** The levels are tex's pyramid (a TextureMip, or built here): push their gradients into tex through the adjoint. */
   mipGradToTex: boolean;
-}
-
-/**
- * Whether each level was made by textureConstructMip's kernel from the one above, starting at `tex`, on the tape
- * now recording. The tape then carries the levels' gradients into tex through that kernel's own gradient, the same
- * adjoint in the same order as pyramidAdjoint; adding it here too would make the tape push zeros through every level.
- */
-function builtOnTapeFrom(tex: tf.Tensor, levels: tf.Tensor[]): boolean {
-  const tape = tf.engine().state.activeTape;
-  if (tape == null) return false;
-  let above = tex;
-  for (const level of levels) {
-    const node = tape.find(n => n.kernelName === TextureMipKernel && n.outputs[0] === level);
-    if (node == null || Object.values(node.inputs)[0] !== above) return false;
-    above = level;
-  }
-  return true;
 }
 
 /**
@@ -173,7 +146,7 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
           );
         }
         levels = options.mip.levels.slice(0, maxMipLevel);
-        mipGradToTex = !builtOnTapeFrom(t, levels);
+        mipGradToTex = true;
       } else if (options.mip != null) {
         if (!Array.isArray(options.mip)) {
           fail(OP, `mip must be a textureConstructMip result or an array of level tensors, got ${typeof options.mip}`);
@@ -182,13 +155,17 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       } else {
         checkMipLevels(OP, t, maxMipLevel);
         levels = textureConstructMip(t, {maxMipLevel, cubeMode: cube}).levels;
+        mipGradToTex = true;
       }
       checkLevelShapes(t, levels, cube);
     }
     const attrs: Omit<TextureGradAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
+    // Levels of tex's pyramid reach tex through its adjoint in this op's gradient (one kernel where the backend has
+    // it), not through the tape's TextureMip nodes (a pass and an add per level).
+    const mips = mipGradToTex ? levels.map(withoutGradient) : levels;
     return runKernel(
       Texture,
-      {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined, mips: levels},
+      {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined, mips},
       attrs,
     )[0] as tf.Tensor4D;
   });
@@ -258,8 +235,15 @@ tf.registerGradient({
   },
 });
 
-/** d tex = dlevel_0 + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ (docs/texture.md#mip-pyramid). */
+/**
+ * d tex = dlevel_0 + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ (docs/texture.md#mip-pyramid), nested
+ * from the last level up: one TextureMipAdjoint kernel where the backend has one, else a step and an add per level
+ * (the same operations in the same order).
+ */
 function pyramidAdjoint(dtex: tf.Tensor, dlevels: tf.Tensor[], pyramid: tf.Tensor[]): tf.Tensor {
+  if (dlevels.length > 0 && tf.getKernel(TextureMipAdjoint, tf.getBackend())) {
+    return runKernel(TextureMipAdjoint, {dtex, mips: dlevels})[0];
+  }
   let acc: tf.Tensor | null = null;
   for (let l = dlevels.length; l >= 1; l--) {
     const here: tf.Tensor = acc ? tf.add(dlevels[l - 1], acc) : dlevels[l - 1];

@@ -13,6 +13,7 @@ import {rasterizeGradConfig} from './RasterizeGrad';
 import {textureConfig} from './Texture';
 import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig} from './TextureMip';
+import {textureMipAdjointConfig} from './TextureMipAdjoint';
 import {textureMipGradConfig} from './TextureMipGrad';
 import {transformPosConfig, transformPosGradConfig} from './TransformPos';
 
@@ -25,6 +26,7 @@ const kernelConfigs: KernelConfig[] = [
   textureGradConfig,
   textureMipConfig,
   textureMipGradConfig,
+  textureMipAdjointConfig,
   antialiasConfig,
   antialiasGradConfig,
   transformPosConfig,
