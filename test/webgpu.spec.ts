@@ -12,6 +12,8 @@ import {maxResolution} from '../src/kernels/limits';
 import {asWebGPU, GpuCall, runGPU} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
+import {runKernel} from '../src/ops/grad_util';
+import {mipLevelAdjoint} from '../src/ops/texture_mip';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {Rng} from './util/random';
@@ -152,6 +154,38 @@ describeEachBackend(
       tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, aOut, b.rast, b.rastDb, bOut, one, attrSmall]);
       tf.dispose([ref.rast, ref.rastDb]);
       buffers.forEach(buffer => buffer.destroy());
+    });
+
+    it("sums a mip pyramid's gradients into tex in one pass, bit for bit as the per-level steps and adds", async () => {
+      const rng = new Rng(5);
+      // Non-square with a side reaching 1 early, cube faces, a partial pyramid: [leading dims, H, W, C, levels].
+      const cases: Array<[number[], number, number, number, number]> = [
+        [[2], 4, 16, 1, 4],
+        [[1, 6], 8, 8, 2, 3],
+        [[1], 12, 12, 5, 2],
+      ];
+      for (const [lead, h, w, c, levels] of cases) {
+        const shapes = Array.from({length: levels + 1}, (_, l) => [
+          ...lead,
+          Math.max(h >> l, 1),
+          Math.max(w >> l, 1),
+          c,
+        ]);
+        const grads = shapes.map(s =>
+          tf.tensor(
+            Array.from({length: s.reduce((a, b) => a * b)}, () => rng.uniform(-1, 1)),
+            s,
+          ),
+        );
+        const steps = tf.tidy(() => {
+          let acc = grads[levels];
+          for (let l = levels; l >= 1; l--) acc = tf.add(grads[l - 1], mipLevelAdjoint(acc, shapes[l - 1]));
+          return acc;
+        });
+        const [onePass] = runKernel(k.TextureMipAdjoint, {dtex: grads[0], mips: grads.slice(1)});
+        await expectSame(onePass, steps);
+        tf.dispose([...grads, steps, onePass]);
+      }
     });
 
     describe('limits and failures', () => {

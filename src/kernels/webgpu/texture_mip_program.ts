@@ -3,7 +3,7 @@
  * over [..., H, W, C] images (cube faces are just more slices).
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
-import {MAX_LEVELS} from './texture_program';
+import {shaderFloat} from '../shared/raster';
 
 const uniforms = new Uniforms([
   ['height', 'i32'],
@@ -87,45 +87,56 @@ export function recordMipStep(
   );
 }
 
-const adjointUniforms = new Uniforms([
-  ['height', 'i32'],
-  ['width', 'i32'],
-  ['channels', 'i32'],
-  ['count', 'i32'],
-  ['numLevels', 'i32'],
-]);
+const adjointUniforms = new Uniforms([['count', 'i32']]);
 const adjointBindings = new Bindings(adjointUniforms, [
-  ['levels', `array<vec4<i32>, ${MAX_LEVELS}>`, 'uniform'],
   ['dtex', 'array<f32>'],
   ['dlevels', 'array<f32>'],
   ['dst', 'array<f32>', 'read_write'],
 ]);
 
+/** The weight of the box-filter step below a level of this size: ¼, or ½ once a side is 1. */
+const stepWeight = ([h, w]: [number, number]) => (h > 1 ? 0.5 : 1) * (w > 1 ? 0.5 : 1);
+
 /**
- * One texel of tex: the gradients of the texels below it in every level, nested from the last level up as the
- * per-level steps add them (dlevel_ℓ + w·acc, w the weight of the step below level ℓ), so the sums are the same.
- * levels[ℓ]: (offset in dlevels, height, width) of level ℓ, levels[0] tex's.
+ * One texel of level 1 and channel: the gradients of the texels below it in every level, nested from the last level
+ * up as the per-level steps add them (dlevel_ℓ + w·sum, w the weight of the step below level ℓ), so the sums are the
+ * same; then the (up to) four texels of tex above it. Sizes and offsets are constants, one statement per level: where
+ * the GPU is emulated, a loop over a table of them cost more than the steps it replaces, and a thread per texel of
+ * tex repeated the chain four times.
  */
-const ADJOINT_WGSL = `
-fn stepWeight(above: vec4<i32>) -> f32 { return select(1.0, 0.5, above.y > 1) * select(1.0, 0.5, above.z > 1); }
+function adjointWgsl(sizes: Array<[number, number]>, offsets: number[], channels: number): string {
+  const [[height, width], [h1, w1]] = sizes;
+  const level = (l: number) =>
+    `dlevels[${offsets[l - 1]} + ((slice * ${sizes[l][0]} + (j >> ${l - 1}u)) * ${sizes[l][1]} + (i >> ${l - 1}u)) * C + c]`;
+  const steps = [];
+  for (let l = sizes.length - 2; l >= 1; l--) {
+    steps.push(`acc = ${level(l)} + ${shaderFloat(stepWeight(sizes[l]))} * acc;`);
+  }
+  const above = [];
+  for (let dj = 0; dj < Math.min(height, 2); dj++) {
+    for (let di = 0; di < Math.min(width, 2); di++) {
+      above.push(`{
+    let at = ((slice * ${height} + ${height > 1 ? 2 : 1} * j + ${dj}) * ${width} + ${width > 1 ? 2 : 1} * i + ${di}) * C + c;
+    dst[at] = dtex[at] + ${shaderFloat(stepWeight(sizes[0]))} * acc;
+  }`);
+    }
+  }
+  return `
 @compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
                                                   @builtin(num_workgroups) groups: vec3u) {
   let e = linearIndex(g, groups);
   if (e >= U.count) { return; }
-  let C = U.channels;
+  let C = ${channels};
   let c = e % C;
-  let i = (e / C) % U.width;
-  let j = (e / C / U.width) % U.height;
-  let slice = e / C / U.width / U.height;
-  var acc = 0.0;
-  for (var l = U.numLevels; l >= 1; l--) {
-    let t = levels[l];
-    let here = dlevels[t.x + ((slice * t.y + (j >> u32(l))) * t.z + (i >> u32(l))) * C + c];
-    acc = here + stepWeight(levels[l]) * acc;
-  }
-  dst[e] = dtex[e] + stepWeight(levels[0]) * acc;
+  let i = (e / C) % ${w1};
+  let j = (e / C / ${w1}) % ${h1};
+  let slice = e / C / ${w1} / ${h1};
+  var acc = ${level(sizes.length - 1)};
+  ${steps.join('\n  ')}
+  ${above.join('\n  ')}
 }
 `;
+}
 
 /**
  * Records the pyramid's adjoint (docs/texture.md#mip-pyramid) into dst: dtex plus every level's gradient spread up to
@@ -142,30 +153,30 @@ export function recordPyramidAdjoint(
   count: number,
 ) {
   if (!dst || count === 0) return;
-  if (sizes.length > MAX_LEVELS) throw new Error(`has ${sizes.length} mip levels, more than ${MAX_LEVELS}`);
-  const table = new Int32Array(4 * MAX_LEVELS);
-  let offset = 0;
-  sizes.forEach(([h, w], l) => {
-    table.set([l === 0 ? 0 : offset, h, w, 0], 4 * l);
-    if (l > 0) offset += dlevels[l - 1].size;
-  });
-  const packed = call.scratchBuffer(4 * offset, 'the mip level gradients');
-  let at = 0;
-  for (const {buffer, size} of dlevels) {
-    if (buffer && size > 0) call.encoder.copyBufferToBuffer(buffer, 0, packed, 4 * at, 4 * size);
-    at += size;
+  if (dlevels.length === 0) {
+    if (dtex) call.encoder.copyBufferToBuffer(dtex, 0, dst, 0, 4 * count);
+    return;
   }
-  const pipeline = call.computePipeline('texture-mip/adjoint', adjointBindings, () => LINEAR_INDEX_WGSL + ADJOINT_WGSL);
-  const [height, width] = sizes[0];
+  const offsets: number[] = [];
+  let total = 0;
+  for (const {size} of dlevels) {
+    offsets.push(total);
+    total += size;
+  }
+  const packed = call.scratchBuffer(4 * total, 'the mip level gradients');
+  dlevels.forEach(({buffer, size}, l) => {
+    if (buffer && size > 0) call.encoder.copyBufferToBuffer(buffer, 0, packed, 4 * offsets[l], 4 * size);
+  });
+  const key = `texture-mip/adjoint/${sizes[0].join('x')},${channels},${offsets.join(',')}`;
+  const pipeline = call.computePipeline(
+    key,
+    adjointBindings,
+    () => LINEAR_INDEX_WGSL + adjointWgsl(sizes, offsets, channels),
+  );
+  const threads = dlevels[0].size;
   call.dispatch(
     pipeline,
-    [
-      call.uniforms(adjointUniforms, {height, width, channels, count, numLevels: sizes.length - 1}),
-      call.uniformData(table.buffer),
-      call.bind(dtex),
-      packed,
-      dst,
-    ],
-    groups1d(count),
+    [call.uniforms(adjointUniforms, {count: threads}), call.bind(dtex), packed, dst],
+    groups1d(threads),
   );
 }

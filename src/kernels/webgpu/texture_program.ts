@@ -26,7 +26,7 @@ const uniforms = new Uniforms([
 ]);
 
 /** Levels a lookup table holds (a uniform array has a fixed size; 2^31 texels a side would need 32). */
-export const MAX_LEVELS = 32;
+const MAX_LEVELS = 32;
 
 const LOOKUP_INPUTS: StorageSpec[] = [
   ['levels', `array<vec4<i32>, ${MAX_LEVELS}>`, 'uniform'],
