@@ -9,6 +9,7 @@ import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
 import {
   blockLayout,
+  blockPointSize,
   textureBlockBorderProgram,
   textureBlockCopyProgram,
   textureBlockScatterProgram,
@@ -50,7 +51,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
-      // Bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
+      // Bilinear taps: 2×2 blocks of texels (see blockLayout), drawn per quad of pixels.
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
       // The per-pixel gradients come from the same lookup where five outputs are allowed.
       pixelGradsDone = (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
@@ -73,11 +74,12 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           uSlots: slots,
           uGroupRows: blocks.groupRows,
           uTargetSize: [blocks.width, blocks.height],
-          uImageWidth: uv.shape[2],
+          uImageSize: [uv.shape[2], uv.shape[1]],
+          uMaxPoint: blockPointSize(pointSizes[1]),
         },
         textures: {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy},
         mode: s.gl.POINTS,
-        count: pixels * slots * groups,
+        count: uv.shape[0] * Math.ceil(uv.shape[1] / 2) * Math.ceil(uv.shape[2] / 2) * 4 * slots * groups,
       });
       const borders = layout.cube || boundaryMode !== 'zero';
       dlevels.forEach((d, l) => {
