@@ -16,12 +16,13 @@ uniform ivec2 uBelow;
 uniform int uChannels;
 // Texels of the level above per texel below, along x and y.
 ivec2 footprint() { return ivec2(uAbove.x > 1 ? 2 : 1, uAbove.y > 1 ? 2 : 1); }
-// The output element of an image stack of the given size: (x, y, slice, channel).
+// The output element of an image stack of the given size: (x, y, slice, channel). (cellOf: SwiftShader
+// runs integer divisions lane by lane.)
 ivec4 outputTexel(ivec2 size) {
-  ivec2 tc = outputCell(uChannels);
-  int perSlice = size.x * size.y;
-  int slice = tc.x / perSlice, rest = tc.x - slice * perSlice;
-  return ivec4(rest - (rest / size.x) * size.x, rest / size.x, slice, tc.y);
+  ivec2 ct = cellOf(outputIndex(), uChannels);  // (channel, texel)
+  ivec2 xr = cellOf(ct.y, size.x);               // (x, row of the stack)
+  ivec2 ys = cellOf(xr.y, size.y);               // (y, slice)
+  return ivec4(xr.x, ys.x, ys.y, ct.x);
 }
 int texelIndex(ivec4 t, ivec2 size) { return ((t.z * size.y + t.y) * size.x + t.x) * uChannels + t.w; }
 `;
@@ -54,7 +55,7 @@ out float outValue;
 void main() {
   ivec4 t = outputTexel(uAbove);
   ivec2 f = footprint();
-  outValue = fetch(uInput, texelIndex(ivec4(t.xy / f, t.zw), uBelow)) / float(f.x * f.y);
+  outValue = fetch(uInput, texelIndex(ivec4(t.xy >> (f - 1), t.zw), uBelow)) / float(f.x * f.y);  // (f: 1 or 2)
 }
 `,
   );
