@@ -9,7 +9,6 @@ import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings} from './Texture';
 import {
   blockLayout,
-  blockPointSize,
   textureBlockBorderProgram,
   textureBlockCopyProgram,
   textureBlockScatterProgram,
@@ -51,7 +50,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
-      // Bilinear taps: 2×2 blocks of texels (see blockLayout), drawn per quad of pixels.
+      // Bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
       // The per-pixel gradients come from the same lookup where five outputs are allowed.
       pixelGradsDone = (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
@@ -74,12 +73,11 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           uSlots: slots,
           uGroupRows: blocks.groupRows,
           uTargetSize: [blocks.width, blocks.height],
-          uImageSize: [uv.shape[2], uv.shape[1]],
-          uMaxPoint: blockPointSize(pointSizes[1]),
+          uImageWidth: uv.shape[2],
         },
         textures: {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy},
         mode: s.gl.POINTS,
-        count: uv.shape[0] * Math.ceil(uv.shape[1] / 2) * Math.ceil(uv.shape[2] / 2) * 4 * slots * groups,
+        count: pixels * slots * groups,
       });
       const borders = layout.cube || boundaryMode !== 'zero';
       dlevels.forEach((d, l) => {

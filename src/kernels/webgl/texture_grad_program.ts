@@ -91,11 +91,6 @@ bool contribution(int point, out int texel, out vec4 value) {
  * tap's weight goes a third to each other tap: docs/texture.md#cube-maps). Regions are stacked in
  * rows: group-major, then level, then texture (and face).
  */
-/** The largest point (cells a side, even) the block scatter draws for a quad of pixels, given the GL's largest. */
-export function blockPointSize(maxPointSize: number): number {
-  return Math.min(8, 2 * Math.floor(maxPointSize / 2));
-}
-
 export interface BlockLayout {
   /** Target width: level 0's width plus the border. */
   width: number;
@@ -156,12 +151,10 @@ void main() {
 }
 
 /**
- * The second stage, per 2×2 quad of image pixels, level slot and group of four channels: SwiftShader's
- * cost is per drawn point, nearly whatever its size, so where the quad's blocks (up to four) lie
- * within uMaxPoint × uMaxPoint cells of the target (blockPointSize), one point covering them all adds them (its
- * fragments sum the blocks that cover them, in pixel order, docs/backends.md#summation-order);
- * otherwise each pixel's block takes a point of size 2. Four vertices per quad: the first draws the
- * quad's point or its pixel's block, the others their pixels' blocks when the quad takes no point.
+ * The second stage: one point of size 2 per pixel, level slot and group of four channels. Runs of
+ * pixels in an image row with the same block (the same cell, fractions and weight: the background's
+ * uv = 0, clamped regions) take one point, adding the run's summed dy (docs/texture.md#backward); a
+ * run lies within an aligned segment of MAX_RUN pixels, so that a point sums at most MAX_RUN.
  */
 export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
   return ctx.program(
@@ -174,110 +167,55 @@ uniform int uChannels;
 uniform int uSlots;
 uniform int uGroupRows;
 uniform ivec2 uTargetSize;
-uniform ivec2 uImageSize;  // (W, H)
-uniform int uMaxPoint;  // the largest point drawn (even; 2: a point per pixel)
-// Per block the point adds (pixel m of the quad; one block: m = 0): its lower-left cell, (fx, fy, weight)
-// with weight 0 for none, and the pixel's dy.
-flat out ivec2 vCell[4];
-flat out vec3 vFracWeight[4];
-flat out vec4 vDy[4];
-int gSlot, gGroup;
-// Pixel m's block, if it has one: (its slot texel, its pixel) and the cell in this group's regions.
-bool pixelBlock(ivec3 quad, int m, out vec4 t, out int pixel, out ivec2 cell) {
-  ivec2 xy = 2 * quad.xy + ivec2(m & 1, m >> 1);
-  t = vec4(0.0);
-  pixel = 0;
-  cell = ivec2(0);
-  if (xy.x >= uImageSize.x || xy.y >= uImageSize.y) return false;
-  pixel = (quad.z * uImageSize.y + xy.y) * uImageSize.x + xy.x;
-  t = gSlot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
-  if (t.x == 0.0) return false;
-  int c = decodeTexel(t.x);
-  int row = c / uTargetSize.x;
-  cell = ivec2(c - row * uTargetSize.x, row + gGroup * uGroupRows);
-  return true;
-}
-void setBlock(int k, bool live, vec4 t, int pixel, ivec2 cell) {
-  vCell[k] = cell;
-  vFracWeight[k] = live ? t.yzw : vec3(0.0);
-  vDy[k] = live ? fetchGroup(uDy, pixel, uChannels, 4 * gGroup) : vec4(0.0);
-}
+uniform int uImageWidth;
+const int MAX_RUN = 16;
+flat out vec4 vDy;
+flat out vec3 vFracWeight;
+flat out ivec2 vCell;
 void main() {
   gl_PointSize = 2.0;
   int groups = (uChannels + 3) / 4;
-  int perQuad = 4 * groups * uSlots;
-  int q = gl_VertexID / perQuad, rest = gl_VertexID - q * perQuad;
-  gSlot = rest / (4 * groups);
-  rest -= gSlot * 4 * groups;
-  gGroup = rest / 4;
-  int k = rest - 4 * gGroup;  // this vertex's pixel in the quad
-  ivec2 quads = (uImageSize + 1) / 2;
-  int perImage = quads.x * quads.y, n = q / perImage, i = q - n * perImage, qy = i / quads.x;
-  ivec3 quad = ivec3(i - qy * quads.x, qy, n);
-  vec4 t0, t1, t2, t3;
-  int p0, p1, p2, p3;
-  ivec2 c0, c1, c2, c3;
-  bool l0 = pixelBlock(quad, 0, t0, p0, c0), l1 = pixelBlock(quad, 1, t1, p1, c1);
-  bool l2 = pixelBlock(quad, 2, t2, p2, c2), l3 = pixelBlock(quad, 3, t3, p3, c3);
-  ivec2 lo = ivec2(1 << 30), hi = ivec2(-(1 << 30));
-  if (l0) { lo = min(lo, c0); hi = max(hi, c0); }
-  if (l1) { lo = min(lo, c1); hi = max(hi, c1); }
-  if (l2) { lo = min(lo, c2); hi = max(hi, c2); }
-  if (l3) { lo = min(lo, c3); hi = max(hi, c3); }
-  ivec2 extent = hi - lo + 2;  // cells the blocks span
-  bool merged = (l0 || l1 || l2 || l3) && max(extent.x, extent.y) <= uMaxPoint;
-  setBlock(0, false, t0, p0, c0);
-  setBlock(1, false, t1, p1, c1);
-  setBlock(2, false, t2, p2, c2);
-  setBlock(3, false, t3, p3, c3);
-  bool mine = k == 0 ? l0 : k == 1 ? l1 : k == 2 ? l2 : l3;
-  if (merged ? k != 0 : !mine) {
+  int pixel = gl_VertexID / (uSlots * groups), rest = gl_VertexID - pixel * uSlots * groups;
+  int slot = rest / groups, g = rest - slot * groups;
+  vec4 t = slot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
+  vDy = vec4(0.0);
+  vFracWeight = vec3(0.0);
+  vCell = ivec2(0);
+  int x = cellOf(pixel, uImageWidth).x, run = 1;
+  if (t.x != 0.0 && x % MAX_RUN != 0) {
+    vec4 left = slot == 0 ? fetchTexel(uSlot0, pixel - 1) : fetchTexel(uSlot1, pixel - 1);
+    if (left == t) t.x = 0.0;  // within a run: its first pixel adds this one's dy
+  }
+  if (t.x == 0.0) {
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
     return;
   }
-  if (merged) {
-    int size = (max(extent.x, extent.y) + 1) / 2 * 2;
-    gl_PointSize = float(size);
-    setBlock(0, l0, t0, p0, c0);
-    setBlock(1, l1, t1, p1, c1);
-    setBlock(2, l2, t2, p2, c2);
-    setBlock(3, l3, t3, p3, c3);
-    // The point's center, kept inside the target (a point whose center is outside is dropped).
-    vec2 center = vec2(min(lo + size / 2, uTargetSize));
-    gl_Position = vec4(2.0 * center / vec2(uTargetSize) - 1.0, 0.0, 1.0);
-    return;
+  int cell = decodeTexel(t.x);
+  int row = cell / uTargetSize.x;
+  vCell = ivec2(cell - row * uTargetSize.x, row + g * uGroupRows);
+  vFracWeight = t.yzw;
+  vDy = fetchGroup(uDy, pixel, uChannels, 4 * g);
+  for (int r = 1; r < MAX_RUN; r++) {
+    if ((x + r) % MAX_RUN == 0 || x + r >= uImageWidth) break;
+    int q = pixel + r;
+    if ((slot == 0 ? fetchTexel(uSlot0, q) : fetchTexel(uSlot1, q)) != t) break;
+    vDy += fetchGroup(uDy, q, uChannels, 4 * g);
   }
-  ivec2 cell = k == 0 ? c0 : k == 1 ? c1 : k == 2 ? c2 : c3;
-  setBlock(0, true, k == 0 ? t0 : k == 1 ? t1 : k == 2 ? t2 : t3, k == 0 ? p0 : k == 1 ? p1 : k == 2 ? p2 : p3, cell);
   // The point's center is the corner the block's four cells share.
-  gl_Position = vec4(2.0 * vec2(cell + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
+  gl_Position = vec4(2.0 * vec2(vCell + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
 }
 `,
     () => `${HEADER}
-flat in ivec2 vCell[4];
-flat in vec3 vFracWeight[4];
-flat in vec4 vDy[4];
+flat in vec4 vDy;
+flat in vec3 vFracWeight;
+flat in ivec2 vCell;
 out vec4 outValue;
-// Block m's tap at this fragment's cell c, if it has one with a nonzero weight (as the tap-by-tap
-// scatter: a zero-weight tap adds nothing).
-bool addTap(ivec2 c, ivec2 cell, vec3 fw, vec4 dy, inout vec4 sum) {
-  ivec2 q = c - cell;  // (0 or 1, 0 or 1): the tap
-  if (fw.z == 0.0 || any(lessThan(q, ivec2(0))) || any(greaterThan(q, ivec2(1)))) return false;
-  vec2 f = fw.xy, g = 1.0 - f;
-  float w = (q.x == 1 ? f.x : g.x) * (q.y == 1 ? f.y : g.y);
-  if (w == 0.0) return false;
-  sum += (w * fw.z) * dy;
-  return true;
-}
 void main() {
-  ivec2 c = ivec2(gl_FragCoord.xy);
-  vec4 sum = vec4(0.0);
-  bool any = addTap(c, vCell[0], vFracWeight[0], vDy[0], sum);
-  any = addTap(c, vCell[1], vFracWeight[1], vDy[1], sum) || any;
-  any = addTap(c, vCell[2], vFracWeight[2], vDy[2], sum) || any;
-  any = addTap(c, vCell[3], vFracWeight[3], vDy[3], sum) || any;
-  if (!any) discard;
-  outValue = sum;
+  ivec2 q = ivec2(gl_FragCoord.xy) - vCell;  // (0 or 1, 0 or 1): the tap
+  vec2 f = vFracWeight.xy, g = 1.0 - f;
+  float w = (q.x == 1 ? f.x : g.x) * (q.y == 1 ? f.y : g.y);
+  if (w == 0.0) discard;  // as the tap-by-tap scatter: a zero-weight tap adds nothing
+  outValue = (w * vFracWeight.z) * vDy;
 }
 `,
   );
