@@ -143,7 +143,7 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     if (!list) {
       // Without float blending, or too many candidates to count exactly: a gather over every pixel's items.
       channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, bound!.uniforms, bound!.textures);
-      return [out.info, s.output(NO_LIST).info];
+      return [out.info, s.afterDrawing(() => s.output(NO_LIST)).info];
     }
     const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
     scatterOntoImage(
