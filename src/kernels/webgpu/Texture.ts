@@ -1,11 +1,15 @@
-import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+import {util} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
 
 import {gpuKernel, GpuCall} from './gpu_context';
 import {recordTexture, TextureGpuArgs} from './texture_program';
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** Each mip level's buffer and its number of elements. */
+export function levelBuffers(call: GpuCall, levels: TensorInfo[]) {
+  return levels.map(m => ({buffer: call.buffer(m), size: util.sizeFromShape(m.shape)}));
+}
 
 /** The buffers and sizes shared by texture's forward and backward kernels. */
 export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: TextureAttrs): TextureGpuArgs {
@@ -14,8 +18,8 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
   const [numImages, height, width] = uv.shape;
   return {
     tex: call.buffer(tex),
-    texSize: size(tex.shape),
-    mips: mips.map(m => ({buffer: call.buffer(m), size: size(m.shape)})),
+    texSize: util.sizeFromShape(tex.shape),
+    mips: levelBuffers(call, mips),
     uv: call.buffer(uv),
     uvDa: uvDa ? call.buffer(uvDa) : null,
     bias: mipLevelBias ? call.buffer(mipLevelBias) : null,

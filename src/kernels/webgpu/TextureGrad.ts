@@ -1,3 +1,4 @@
+import {util} from '@tensorflow/tfjs-core';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
@@ -5,8 +6,6 @@ import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../nam
 import {gpuKernel} from './gpu_context';
 import {textureArgs} from './Texture';
 import {recordTextureGrad} from './texture_program';
-
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inputs, attrs}) => {
   const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
@@ -18,13 +17,13 @@ export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inpu
   const pixelOutputs = [uv, uvDa, mipLevelBias]
     .filter(t => t != null)
     .map(t => ({t: t!, out: call.output(t!.shape, 'a pixel gradient')}));
-  const total = pixelOutputs.reduce((s, p) => s + size(p.t.shape), 0);
+  const total = pixelOutputs.reduce((s, p) => s + util.sizeFromShape(p.t.shape), 0);
   const pixelGrads = call.scratchBuffer(4 * total, 'the pixel gradients');
   const dmips = mips.map(m => call.output(m.shape, 'a mip level gradient'));
   recordTextureGrad(call, a, dy, {pixelGrads, dtex: dtex.buffer, dmips: dmips.map(d => d.buffer)});
   let offset = 0;
   for (const {t, out} of pixelOutputs) {
-    const bytes = 4 * size(t.shape);
+    const bytes = 4 * util.sizeFromShape(t.shape);
     if (out.buffer) call.encoder.copyBufferToBuffer(pixelGrads, offset, out.buffer, 0, bytes);
     offset += bytes;
   }

@@ -1,12 +1,12 @@
+import {util} from '@tensorflow/tfjs-core';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {mipLevelSize} from '../shared/mip_sizes';
 import {TextureMipAdjoint, unpackInputs} from '../names';
 
 import {gpuKernel} from './gpu_context';
+import {levelBuffers} from './Texture';
 import {recordPyramidAdjoint} from './texture_mip_program';
-
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 export const textureMipAdjointWebGPU: KernelFunc = gpuKernel(TextureMipAdjoint, (call, {inputs, attrs}) => {
   const {dtex, mips} = unpackInputs<{dtex: TensorInfo; mips: TensorInfo[]}>(inputs, attrs);
@@ -16,11 +16,11 @@ export const textureMipAdjointWebGPU: KernelFunc = gpuKernel(TextureMipAdjoint, 
   recordPyramidAdjoint(
     call,
     call.buffer(dtex),
-    mips.map(m => ({buffer: call.buffer(m), size: size(m.shape)})),
+    levelBuffers(call, mips),
     out.buffer,
     Array.from({length: mips.length + 1}, (_, l) => mipLevelSize(height, width, l)),
     channels,
-    size(dtex.shape),
+    util.sizeFromShape(dtex.shape),
   );
   return out.info;
 });
