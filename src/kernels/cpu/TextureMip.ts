@@ -1,7 +1,7 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {TextureMip, TextureMipGrad, TextureMipGradAttrs, unpackInputs} from '../names';
-import {mipLevelSize} from '../shared/mip_sizes';
+import {mipBoxWeight, mipLevelSize} from '../shared/mip_sizes';
 
 import {read, withOutput} from './tensor_io';
 
@@ -17,7 +17,7 @@ function forEachBoxPair(
   fn: (outOffset: number, inOffset: number, weight: number) => void,
 ) {
   const [h2, w2] = mipLevelSize(height, width, 1);
-  const weight = 1 / ((height > 1 ? 2 : 1) * (width > 1 ? 2 : 1));
+  const weight = mipBoxWeight(height, width);
   for (let b = 0; b < slices; b++) {
     for (let j = 0; j < height; j++) {
       for (let i = 0; i < width; i++) {

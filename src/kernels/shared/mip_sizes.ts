@@ -7,6 +7,11 @@ export function mipLevelSize(height: number, width: number, level: number): [num
   return [Math.max(height >> level, 1), Math.max(width >> level, 1)];
 }
 
+/** The box filter's weight from a height × width level to the one below: ¼, or ½ once a side is 1 (1 at 1×1). */
+export function mipBoxWeight(height: number, width: number): number {
+  return (height > 1 ? 0.5 : 1) * (width > 1 ? 0.5 : 1);
+}
+
 /**
  * The number of levels below level 0 a pyramid gets: down to 1×1, or `maxMipLevel` if smaller.
  * Returns null with the sizes so far when a side > 1 is odd before that (the box filter would

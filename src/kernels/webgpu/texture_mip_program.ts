@@ -3,6 +3,7 @@
  * over [..., H, W, C] images (cube faces are just more slices).
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
+import {mipBoxWeight} from '../shared/mip_sizes';
 import {shaderFloat} from '../shared/raster';
 
 const uniforms = new Uniforms([
@@ -94,9 +95,6 @@ const adjointBindings = new Bindings(adjointUniforms, [
   ['dst', 'array<f32>', 'read_write'],
 ]);
 
-/** The weight of the box-filter step below a level of this size: ¼, or ½ once a side is 1. */
-const stepWeight = ([h, w]: [number, number]) => (h > 1 ? 0.5 : 1) * (w > 1 ? 0.5 : 1);
-
 /**
  * One texel of level 1 and channel: the gradients of the texels below it in every level, nested from the last level
  * up as the per-level steps add them (dlevel_ℓ + w·sum, w the weight of the step below level ℓ), so the sums are the
@@ -110,14 +108,14 @@ function adjointWgsl(sizes: Array<[number, number]>, offsets: number[], channels
     `dlevels[${offsets[l - 1]} + ((slice * ${sizes[l][0]} + (j >> ${l - 1}u)) * ${sizes[l][1]} + (i >> ${l - 1}u)) * C + c]`;
   const steps = [];
   for (let l = sizes.length - 2; l >= 1; l--) {
-    steps.push(`acc = ${level(l)} + ${shaderFloat(stepWeight(sizes[l]))} * acc;`);
+    steps.push(`acc = ${level(l)} + ${shaderFloat(mipBoxWeight(...sizes[l]))} * acc;`);
   }
   const above = [];
   for (let dj = 0; dj < Math.min(height, 2); dj++) {
     for (let di = 0; di < Math.min(width, 2); di++) {
       above.push(`{
     let at = ((slice * ${height} + ${height > 1 ? 2 : 1} * j + ${dj}) * ${width} + ${width > 1 ? 2 : 1} * i + ${di}) * C + c;
-    dst[at] = dtex[at] + ${shaderFloat(stepWeight(sizes[0]))} * acc;
+    dst[at] = dtex[at] + ${shaderFloat(mipBoxWeight(...sizes[0]))} * acc;
   }`);
     }
   }
