@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as dr from '../src/index';
 import type {BoundaryMode, FilterMode} from '../src/index';
 
+import {TextureGrad} from '../src/kernels/names';
+
 import {describeEachBackend} from './util/backends';
 import {expectError} from './util/errors';
 import {checkGradient} from './util/fd';
@@ -239,6 +241,78 @@ describeEachBackend('texture', () => {
         expect(c[i]).toBeCloseTo(a[i], 4);
       }
       mip.dispose();
+    });
+
+    it('are made only when asked for: the same values, and no texel scatter for the pixels alone', async () => {
+      // tfjs asks for the gradients of the inputs on the differentiated path only (a constant texture's: none).
+      const {tex, uv, uvDa, bias} = inputs(12, 8, 3, false);
+      const levels = dr.textureConstructMip(tex).levels;
+      const cubeIn = inputs(13, 4, 2, true);
+      const cases: Array<{name: string; f: (x: tf.Tensor[]) => tf.Tensor; xs: tf.Tensor[]}> = [
+        {
+          name: 'built pyramid',
+          f: ([t, u, d, b]) => dr.texture(t, u, {uvDa: d, mipLevelBias: b}),
+          xs: [tex, uv, uvDa, bias],
+        },
+        {
+          name: 'mip array',
+          f: ([t, u, d, ...ls]) => dr.texture(t, u, {uvDa: d, mip: ls, filterMode: 'linear-mipmap-linear'}),
+          xs: [tex, uv, uvDa, ...levels],
+        },
+        {name: 'linear', f: ([t, u]) => dr.texture(t, u, {boundaryMode: 'clamp'}), xs: [tex, uv]},
+        {
+          name: 'cube',
+          f: ([t, u, d]) => dr.texture(t, u, {uvDa: d, boundaryMode: 'cube'}),
+          xs: [cubeIn.tex, cubeIn.uv, cubeIn.uvDa],
+        },
+      ];
+      const dys = new Rng(14).array(N * H * W * 3, -1, 1);
+      for (const {name, f, xs} of cases) {
+        const loss = (...x: tf.Tensor[]) => {
+          const out = f(x);
+          return tf.sum(tf.mul(out, tf.tensor(dys.slice(0, out.size), out.shape)));
+        };
+        // Every gradient from one call, as before the thunks asked: the reference.
+        const all = await Promise.all(
+          tf
+            .grads(loss)(xs)
+            .map(async g => Array.from(await g.data())),
+        );
+        // Each input alone, the pixels' pair, and (mip array) a level with uv, which asks for the texels after the
+        // pixels; each bit for bit the reference.
+        const subsets = [...xs.map((_, i) => [i]), ...(xs.length > 2 ? [[1, 2]] : [])];
+        if (name === 'mip array') subsets.push([1, 3]);
+        for (const subset of subsets) {
+          const before = tf.memory().numTensors;
+          const profile = await tf.profile(() => {
+            const gs = tf.grads((...x: tf.Tensor[]) => loss(...xs.map((v, i) => x[subset.indexOf(i)] ?? v)))(
+              subset.map(i => xs[i]),
+            );
+            return gs;
+          });
+          const gs = profile.result as tf.Tensor[];
+          for (let j = 0; j < subset.length; j++) {
+            expect(Array.from(await gs[j].data()))
+              .withContext(`${name}: input ${subset[j]} of [${subset}]`)
+              .toEqual(all[subset[j]]);
+          }
+          tf.dispose(gs);
+          // What a thunk made for others that tfjs did not ask for goes with the backward pass.
+          expect(tf.memory().numTensors).withContext(`${name}: tensors left by [${subset}]`).toBe(before);
+          // Without tex among them, no call makes a texel gradient (tex's shape among its outputs).
+          const calls = profile.kernels.filter(kc => kc.name === TextureGrad);
+          const texelCalls = calls.filter(kc => kc.outputShapes.some(sh => sh.join() === xs[0].shape.join()));
+          const wantsTexels = subset.some(i => i === 0 || (name === 'mip array' && i >= 3));
+          const wantsPixelsFirst = subset[0] > 0 && subset[0] < 3;
+          // One call, but for a level after uv: the pixels' call, then the texels'.
+          const expectedCalls = wantsTexels && wantsPixelsFirst ? 2 : 1;
+          expect(calls.length).withContext(`${name}: TextureGrad calls for [${subset}]`).toBe(expectedCalls);
+          expect(texelCalls.length)
+            .withContext(`${name}: texel gradients for [${subset}]`)
+            .toBe(wantsTexels ? 1 : 0);
+        }
+      }
+      tf.dispose([...levels, tex, uv, uvDa, bias, cubeIn.tex, cubeIn.uv, cubeIn.uvDa, cubeIn.bias]);
     });
 
     it('sum over the batch for a shared texture', async () => {

@@ -143,11 +143,19 @@ export interface TextureAttrs extends InputNames {
 }
 /**
  * TextureGrad: the forward inputs plus dy. Outputs, in order: dtex, duv, then duvDa and
- * dmipLevelBias when those inputs came, then one gradient per mip level. Inputs that docs/texture.md#backward
- * gives no gradient in the chosen mode get zeros.
+ * dmipLevelBias when those inputs came, then one gradient per mip level; those that attrs.outputs names, in that
+ * order. Inputs that docs/texture.md#backward gives no gradient in the chosen mode get zeros.
  */
 export interface TextureGradInputs extends TextureInputs {
   dy: TensorInfo;
+}
+export interface TextureGradAttrs extends TextureAttrs {
+  /** 'texels': dtex and the mip levels' (the scatter); 'pixels': duv, duvDa, dmipLevelBias; absent: all. */
+  outputs?: 'texels' | 'pixels';
+}
+/** Which of TextureGrad's outputs a call makes. */
+export function textureGradOutputs(attrs: TextureGradAttrs): {texels: boolean; pixels: boolean} {
+  return {texels: attrs.outputs !== 'pixels', pixels: attrs.outputs !== 'texels'};
 }
 
 /** TextureMip: input x [..., H, W, C] → [..., max(H>>1,1), max(W>>1,1), C]. */

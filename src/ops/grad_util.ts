@@ -63,3 +63,26 @@ export function withoutGradient<T extends tf.Tensor>(t: T): T {
   engine.backend.incRef(t.dataId);
   return engine.makeTensorFromTensorInfo({dataId: t.dataId, shape: t.shape, dtype: t.dtype}) as T;
 }
+
+/**
+ * Lets a gradient function's thunks share what one of them made. tfjs runs each thunk in a tidy of its own, which
+ * disposes what the thunk made but did not return; the returned function moves `tensors` made in the running thunk
+ * to the scope the gradient function itself ran in (tfjs's backward pass), where a later thunk can still return
+ * them and whose end disposes those none returned, as it does the outputs of kernels run by the gradient function.
+ * Call the factory in the gradient function, the result in a thunk.
+ */
+export function forLaterThunks(): (tensors: tf.Tensor[]) => void {
+  const engine = tf.engine();
+  const home = engine.state.activeScope;
+  return tensors => {
+    const here = engine.state.activeScope;
+    if (here == null || here === home) return;
+    const ids = new Set(tensors.map(t => t.id));
+    here.track = here.track.filter(t => !ids.has(t.id));
+    if (home == null) return; // (untracked, as any tensor made outside a scope)
+    for (const t of tensors) {
+      t.scopeId = home.id;
+      home.track.push(t);
+    }
+  };
+}

@@ -20,7 +20,7 @@ import {
   TensorOrLike,
   toTensor,
 } from './checks';
-import {gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
+import {forLaterThunks, gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
 /** Options of {@link texture} (docs/texture.md#options). */
@@ -73,7 +73,7 @@ const OPTIONS = optionNames<TextureOptions>({
 const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as const;
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
-interface TextureGradAttrs extends TextureAttrs {
+interface TextureOpAttrs extends TextureAttrs {
   /** The levels are tex's pyramid (a TextureMip, or built here): push their gradients into tex through the adjoint. */
   mipGradToTex: boolean;
 }
@@ -159,7 +159,7 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       }
       checkLevelShapes(t, levels, cube);
     }
-    const attrs: Omit<TextureGradAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
+    const attrs: Omit<TextureOpAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
     // Levels of tex's pyramid reach tex through its adjoint in this op's gradient (one kernel where the backend has
     // it), not through the tape's TextureMip nodes (a pass and an add per level).
     const mips = mipGradToTex ? levels.map(withoutGradient) : levels;
@@ -203,32 +203,55 @@ tf.registerGradient({
   kernelName: Texture,
   saveAllInputs: true,
   gradFunc: (dy, saved, attrs) => {
-    const {inputNames, filterMode, boundaryMode, mipGradToTex} = attrs as unknown as TextureGradAttrs;
+    const {inputNames, filterMode, boundaryMode, mipGradToTex} = attrs as unknown as TextureOpAttrs;
     const {
       inputs: {tex, uv, uvDa, mipLevelBias},
       levels,
     } = savedInputs(saved, {inputNames});
-    const grads = runKernel(
-      TextureGrad,
-      {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor},
-      {filterMode, boundaryMode},
-    );
-    let k = 0;
-    let dtex = grads[k++];
-    const duv = grads[k++];
-    const duvDa = uvDa ? grads[k++] : undefined;
-    const dbias = mipLevelBias ? grads[k++] : undefined;
-    const dlevels = grads.slice(k);
-    if (mipGradToTex) dtex = pyramidAdjoint(dtex, dlevels, [tex, ...levels]);
-    const levelFns = mipGradToTex ? [] : dlevels.map(d => () => d);
+    const named = {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor};
+    const numPixelGrads = 1 + (uvDa ? 1 : 0) + (mipLevelBias ? 1 : 0);
+    // Each gradient only when tfjs asks for it, which it does in input order (tex first): the texels' (the costly
+    // scatter) in tex's thunk or a mip level's, the pixels' (uv, uvDa, mipLevelBias) in theirs. A texel call makes
+    // the pixels' too unless they are made already (one pass finds each pixel's lookup once for both), and keeps
+    // them for their thunks; without tex's, as in a fit of the pose on a constant texture, no texel scatter runs.
+    const keep = forLaterThunks();
+    let texelGrads: tf.Tensor[] | null = null,
+      pixelGrads: tf.Tensor[] | null = null;
+    const texels = (): tf.Tensor[] => {
+      if (texelGrads) return texelGrads;
+      if (pixelGrads) {
+        texelGrads = runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs: 'texels'});
+      } else {
+        const all = runKernel(TextureGrad, named, {filterMode, boundaryMode});
+        texelGrads = [all[0], ...all.slice(1 + numPixelGrads)];
+        pixelGrads = all.slice(1, 1 + numPixelGrads);
+        keep(pixelGrads);
+      }
+      // A mip array's levels have thunks of their own.
+      if (!mipGradToTex) keep(texelGrads);
+      return texelGrads;
+    };
+    const pixels = (): tf.Tensor[] => {
+      if (!pixelGrads) {
+        pixelGrads = runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs: 'pixels'});
+        keep(pixelGrads);
+      }
+      return pixelGrads;
+    };
+    const levelFns = mipGradToTex ? [] : levels.map((_, l) => () => texels()[1 + l]);
+    const uvDaAt = 1,
+      biasAt = uvDa ? 2 : 1;
     return gradMap(
       {inputNames},
       saved,
       {
-        tex: () => dtex,
-        uv: () => duv,
-        uvDa: () => duvDa!,
-        mipLevelBias: () => dbias!,
+        tex: () => {
+          const [dtex, ...dlevels] = texels();
+          return mipGradToTex ? pyramidAdjoint(dtex, dlevels, [tex, ...levels]) : dtex;
+        },
+        uv: () => pixels()[0],
+        uvDa: () => pixels()[uvDaAt],
+        mipLevelBias: () => pixels()[biasAt],
       },
       levelFns,
     );

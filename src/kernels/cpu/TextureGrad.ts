@@ -1,6 +1,6 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
+import {TextureGrad, TextureGradAttrs, TextureGradInputs, textureGradOutputs, unpackInputs} from '../names';
 
 import {read, withOutputs} from './tensor_io';
 import {textureScene} from './Texture';
@@ -9,17 +9,22 @@ import {TexturePixel, TextureGrads} from './texture_math';
 export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
   const {tex, uv, uvDa, mipLevelBias, mips} = named;
-  // Outputs in order: tex, uv, then uvDa and mipLevelBias when given, then the mip levels.
-  const specs = [tex, uv, uvDa, mipLevelBias, ...mips].filter(t => t != null).map(t => ({shape: t.shape}));
+  const wants = textureGradOutputs(attrs as unknown as TextureGradAttrs);
+  // Outputs in order: tex, uv, then uvDa and mipLevelBias when given, then the mip levels (those asked for).
+  const pixelInputs = wants.pixels ? [uv, uvDa, mipLevelBias] : [];
+  const texelInputs = wants.texels ? [tex, ...mips] : [];
+  const specs = [...texelInputs.slice(0, 1), ...pixelInputs, ...texelInputs.slice(1)]
+    .filter(t => t != null)
+    .map(t => ({shape: t.shape}));
   return withOutputs(backend, specs, arrays => {
-    const scene = textureScene(backend, named, attrs as unknown as TextureAttrs);
+    const scene = textureScene(backend, named, attrs as unknown as TextureGradAttrs);
     const dy = read(backend, named.dy) as Float32Array;
-    let k = 2;
+    let k = wants.texels ? 1 : 0;
     const grads: TextureGrads = {
-      uv: arrays[1],
-      uvDa: uvDa ? arrays[k++] : null,
-      bias: mipLevelBias ? arrays[k++] : null,
-      levels: [arrays[0], ...arrays.slice(k)],
+      uv: wants.pixels ? arrays[k++] : null,
+      uvDa: wants.pixels && uvDa ? arrays[k++] : null,
+      bias: wants.pixels && mipLevelBias ? arrays[k++] : null,
+      levels: wants.texels ? [arrays[0], ...arrays.slice(k)] : null,
     };
     const pixel = new TexturePixel(scene);
     const [n, h, w] = uv.shape;

@@ -33,10 +33,11 @@ export interface TextureScene {
  * Where gradients go in the backward pass, straight into the kernel's float32 outputs: a pixel's own uv, uvDa
  * and bias gradients get one or two terms each; a texel gathers from the pixels that read it, a float32 sum
  * whose rounding (about 1e-7 of the summed magnitudes per term) is far below what finite differences resolve.
+ * `levels` null: no texel gradients (no scatter); `uv` null: none of the pixels' (uv, uvDa, bias).
  */
 export interface TextureGrads {
-  levels: Float32Array[];
-  uv: Float32Array;
+  levels: Float32Array[] | null;
+  uv: Float32Array | null;
   uvDa: Float32Array | null;
   bias: Float32Array | null;
 }
@@ -213,14 +214,14 @@ export class TexturePixel {
   evaluate(pix: number, out: Float32Array | null, dy: Float32Array | null, grads: TextureGrads | null) {
     const {scene} = this;
     const C = scene.channels;
-    const L = this.setupLookup(pix, dy != null);
+    const L = this.setupLookup(pix, dy != null && grads!.uv != null); // dlod only for the pixels' gradients
     if (!L.valid) return; // no direction: output 0, no gradient
 
     if (scene.filterMode === 'nearest') {
       const tap = this.lookupTaps(L, 0);
       if (!dy) {
         for (let c = 0; c < C; c++) out![pix * C + c] = tap.value(scene.levels[0].data, 0, c);
-      } else {
+      } else if (grads!.levels) {
         for (let c = 0; c < C; c++) tap.scatter(grads!.levels[0], 0, c, dy[pix * C + c]);
       }
       return;
@@ -260,14 +261,17 @@ export class TexturePixel {
   }
 
   /**
-   * The backward of a bilinear or trilinear lookup set up by `setupLookup`: texels, then (s, t), then the level.
-   * Each level's tap values are computed in the same walk over its texels as their gradients (dLod needs them).
+   * The backward of a bilinear or trilinear lookup set up by `setupLookup`: texels, then (s, t), then the level,
+   * those of `g` that are not null. Each level's tap values are computed in the same walk over its texels as their
+   * gradients (dLod needs them).
    */
   private backward(pix: number, dy: Float32Array, g: TextureGrads) {
     const {scene} = this;
     const C = scene.channels;
     const L = this.lookup;
     const {face, l0, l1, lodActive, used} = L;
+    const texels = g.levels,
+      duv = g.uv;
     let ds = 0,
       dt = 0;
     for (let k = 0; k < used; k++) {
@@ -278,7 +282,7 @@ export class TexturePixel {
       const lw = levelWeight(L, k);
       if (tap.isSimple()) {
         // The common case, one texel per tap, read and written directly.
-        const grad = g.levels[levelIndex];
+        const grad = texels ? texels[levelIndex] : null;
         const tw = tap.weights,
           w0 = tw[0],
           w1 = tw[1],
@@ -296,10 +300,13 @@ export class TexturePixel {
           val[c] = w0 * t00 + w1 * t10 + w2 * t01 + w3 * t11;
           const gc = lw * dy[pix * C + c];
           if (gc === 0) continue;
-          grad[o0 + c] += w0 * gc;
-          grad[o1 + c] += w1 * gc;
-          grad[o2 + c] += w2 * gc;
-          grad[o3 + c] += w3 * gc;
+          if (grad) {
+            grad[o0 + c] += w0 * gc;
+            grad[o1 + c] += w1 * gc;
+            grad[o2 + c] += w2 * gc;
+            grad[o3 + c] += w3 * gc;
+          }
+          if (!duv) continue;
           const cross = t11 + t00 - t10 - t01;
           ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
           dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
@@ -315,12 +322,14 @@ export class TexturePixel {
         val[c] = tw[0] * t00 + tw[1] * t10 + tw[2] * t01 + tw[3] * t11;
         const gc = lw * dy[pix * C + c];
         if (gc === 0) continue;
-        for (let q = 0; q < 4; q++) tap.scatter(g.levels[levelIndex], q, c, tap.weights[q] * gc);
+        if (texels) for (let q = 0; q < 4; q++) tap.scatter(texels[levelIndex], q, c, tap.weights[q] * gc);
+        if (!duv) continue;
         const cross = t11 + t00 - t10 - t01;
         ds += gc * tap.dxds * (t10 - t00 + tap.fy * cross);
         dt += gc * tap.dydt * (t01 - t00 + tap.fx * cross);
       }
     }
+    if (!duv) return;
     let dLod = 0;
     if (lodActive && used === 2) {
       for (let c = 0; c < C; c++) dLod += dy[pix * C + c] * (this.values[1][c] - this.values[0][c]);
@@ -328,10 +337,10 @@ export class TexturePixel {
     if (scene.cube) {
       if (L.sClamped) ds = 0;
       if (L.tClamped) dt = 0;
-      for (let k = 0; k < 3; k++) g.uv[3 * pix + k] += ds * this.jac[0][k] + dt * this.jac[1][k];
+      for (let k = 0; k < 3; k++) duv[3 * pix + k] += ds * this.jac[0][k] + dt * this.jac[1][k];
     } else {
-      g.uv[2 * pix] += ds;
-      g.uv[2 * pix + 1] += dt;
+      duv[2 * pix] += ds;
+      duv[2 * pix + 1] += dt;
     }
     if (dLod === 0) return;
     if (g.bias) g.bias[pix] += dLod;
@@ -610,7 +619,7 @@ export class TexturePixel {
           dY = uvDa[6 * pix + 2 * m + 1];
         acc += hs[m][c] * (gsX * dX + gsY * dY) + ht[m][c] * (gtX * dX + gtY * dY);
       }
-      g.uv[3 * pix + c] += acc;
+      g.uv![3 * pix + c] += acc;
     }
   }
 }

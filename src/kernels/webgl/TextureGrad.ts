@@ -1,7 +1,14 @@
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {util} from '@tensorflow/tfjs-core';
 
-import {TextureAttrs, TextureGrad, TextureGradInputs, unpackInputs} from '../names';
+import {
+  TextureAttrs,
+  TextureGrad,
+  TextureGradAttrs,
+  TextureGradInputs,
+  textureGradOutputs,
+  unpackInputs,
+} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
@@ -24,6 +31,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     requireFloatBlend(s);
     const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
     const {filterMode, boundaryMode} = attrs as unknown as TextureAttrs;
+    const wants = textureGradOutputs(attrs as unknown as TextureGradAttrs);
     const {tex, uv, uvDa, mipLevelBias, mips} = named;
     const {layout, uniforms, textures, texels, texelBase, fillTexels} = textureBindings(
       s,
@@ -32,10 +40,10 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     );
     textures.uDy = s.input(named.dy).texture;
     const levels = [tex, ...mips];
-    const dlevels = levels.map(l => s.output(l.shape));
-    const duv = s.output(uv.shape);
-    const duvDa = uvDa ? s.output(uvDa.shape) : null;
-    const dbias = mipLevelBias ? s.output(mipLevelBias.shape) : null;
+    const dlevels = wants.texels ? levels.map(l => s.output(l.shape)) : [];
+    const duv = wants.pixels ? s.output(uv.shape) : null;
+    const duvDa = wants.pixels && uvDa ? s.output(uvDa.shape) : null;
+    const dbias = wants.pixels && mipLevelBias ? s.output(mipLevelBias.shape) : null;
     fillTexels();
 
     const channels = uniforms.uChannels,
@@ -46,14 +54,18 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
     const blocks = blockLayout(sizes, tex.shape[0] * (layout.cube ? 6 : 1), groups);
     const max = s.ctx.maxRenderSize;
-    const pixelGrids = ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
+    const pixelGrids = wants.pixels
+      ? ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels))
+      : [];
     let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
-    if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
+    if (!wants.texels) {
+      // The per-pixel gradients alone (below): no texel scatter.
+    } else if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
       // Bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
       // The per-pixel gradients come from the same lookup where five outputs are allowed.
-      pixelGradsDone = (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
+      pixelGradsDone = wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
       elementPass(
         s,
         textureBlocksProgram(s.ctx, layout, pixelGradsDone),
@@ -120,19 +132,19 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
 
     // Per-pixel gradients: all of a pixel's at once, then each output's components picked out
     // (2-D duvDa is a grid as it is).
-    if (!pixelGradsDone) elementPass(s, texturePixelGradProgram(s.ctx, layout), pixelGrids, uniforms, textures);
+    if (wants.pixels && !pixelGradsDone) {
+      elementPass(s, texturePixelGradProgram(s.ctx, layout), pixelGrids, uniforms, textures);
+    }
     const select = texturePixelGradSelectProgram(s.ctx);
-    const gridTextures = {uUvBias: pixelGrids[0].texture, uUvDa: pixelGrids[1].texture, uUvDa2: pixelGrids[2].texture};
+    const [uUvBias, uUvDa, uUvDa2] = pixelGrids.map(g => g.texture);
+    const gridTextures = {uUvBias, uUvDa, uUvDa2};
     [duv, duvDa, dbias].forEach((out, which) => {
       if (!out) return;
       if (which === 1 && !layout.cube) return copyToTensors(s, [pixelGrids[1]], {cols: 4, base: 0}, [out]);
       const components = which === 2 ? 1 : out.info.shape[3];
       elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
     });
-    const outs: TensorInfo[] = [dlevels[0].info, duv.info];
-    if (duvDa) outs.push(duvDa.info);
-    if (dbias) outs.push(dbias.info);
-    return outs.concat(dlevels.slice(1).map(d => d.info));
+    return [dlevels[0], duv, duvDa, dbias, ...dlevels.slice(1)].filter(o => o != null).map(o => o.info) as TensorInfo[];
   });
 
 export const textureGradConfig: KernelConfig = {
