@@ -26,13 +26,13 @@ export interface Target {
   view: GPUTextureView;
 }
 
-interface RenderTargets {
-  width: number;
-  height: number;
-  id: Target;
-  rast: Target;
-  db: Target;
-  depth: Target;
+/** rasterize's scratch render targets: triangle ids (exact coverage), rast, rastDb and depth. */
+export type TargetKind = 'id' | 'rast' | 'db' | 'depth';
+function targetFormat(kind: TargetKind): {format: GPUTextureFormat; usage: number} {
+  const {RENDER_ATTACHMENT, COPY_SRC, TEXTURE_BINDING} = GPUTextureUsage;
+  if (kind === 'id') return {format: 'r32uint', usage: RENDER_ATTACHMENT | TEXTURE_BINDING};
+  if (kind === 'depth') return {format: 'depth32float', usage: RENDER_ATTACHMENT};
+  return {format: 'rgba32float', usage: RENDER_ATTACHMENT | COPY_SRC};
 }
 
 interface DeviceState {
@@ -41,8 +41,12 @@ interface DeviceState {
   pipelines: Map<string, GPUComputePipeline | GPURenderPipeline>;
   /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
   dummy: GPUBuffer;
-  /** Scratch render targets for rasterize, grown on demand up to KEPT_TARGET_PIXELS and kept. */
-  targets: RenderTargets | null;
+  /**
+   * Scratch render targets for rasterize, per kind, made when first needed and kept, all of one size (a render
+   * pass's attachments must match): the largest asked for, up to KEPT_TARGET_PIXELS.
+   */
+  targets: {[k in TargetKind]?: Target};
+  targetSize: [width: number, height: number];
   /** Compute passes timed under PROFILE_FLAG, not yet read (takePassTimes). */
   pendingTimes: PendingTime[];
   /** Uniform buffers by content, never written after creation: calls with the same values share one. */
@@ -55,8 +59,11 @@ interface DeviceState {
 
 /** Uniform buffers kept per device (each 16–64 bytes). */
 const MAX_UNIFORM_BUFFERS = 256;
-/** Render targets up to this many pixels (40 MB of them) are kept per device; larger ones live for one call. */
-const KEPT_TARGET_PIXELS = 1024 * 1024;
+/**
+ * Render targets up to this many pixels are kept per device (36 bytes a pixel with hardware coverage, 151 MB at
+ * 2048²; exact coverage adds 4); larger ones live for one call.
+ */
+const KEPT_TARGET_PIXELS = 2048 * 2048;
 
 /**
  * When true, every compute and render pass of our kernels is timed with timestamp queries (where the device
@@ -98,7 +105,8 @@ function deviceState(device: GPUDevice): DeviceState {
       lostReason: null,
       pipelines: new Map(),
       dummy: device.createBuffer({size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM}),
-      targets: null,
+      targets: {},
+      targetSize: [0, 0],
       pendingTimes: [],
       uniforms: new Map(),
       kept: new KeptPerTensor(),
@@ -541,36 +549,29 @@ ${LINEAR_INDEX_WGSL}
   }
 
   /**
-   * Scratch render targets of at least width × height: rasterize's r32uint triangle ids and their
-   * depth32float buffer, and its two rgba32float targets (rast and rastDb). Kept per device (grown when
-   * needed) up to KEPT_TARGET_PIXELS, since reallocating them per call costs as much as a small draw;
-   * larger ones (160 MB at 2048²) are destroyed after the call, where the draw dwarfs their allocation.
+   * A scratch render target of `kind` (targetFormat) of at least width × height: rasterize's triangle ids (exact
+   * coverage only), rast, rastDb and depth. Kept per device and kind (grown when needed) up to KEPT_TARGET_PIXELS:
+   * making them per call costs as much as a small draw, and at 2048² more than the draw (the pass that first
+   * writes fresh memory pays for it: docs/performance.md); larger ones are destroyed after the call.
    */
-  renderTargets(width: number, height: number): RenderTargets {
-    const t = this.state.targets;
-    if (t && t.width >= width && t.height >= height) return t;
-    const grown = [Math.max(width, t?.width ?? 0), Math.max(height, t?.height ?? 0)];
-    const keep = grown[0] * grown[1] <= KEPT_TARGET_PIXELS;
-    const [w, h] = keep ? grown : [width, height];
-    const target = (format: GPUTextureFormat, usage: number): Target => {
-      const texture = this.device.createTexture({size: [w, h], format, usage});
-      if (!keep) this.scratchTextures.push(texture);
+  renderTarget(kind: TargetKind, width: number, height: number): Target {
+    const [w, h] = [Math.max(width, this.state.targetSize[0]), Math.max(height, this.state.targetSize[1])];
+    const make = (size: [number, number]) => {
+      const texture = this.device.createTexture({size, ...targetFormat(kind)});
       return {texture, view: texture.createView()};
     };
-    const color = () => target('rgba32float', GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC);
-    const made = {
-      width: w,
-      height: h,
-      id: target('r32uint', GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING),
-      rast: color(),
-      db: color(),
-      depth: target('depth32float', GPUTextureUsage.RENDER_ATTACHMENT),
-    };
-    if (keep) {
-      [t?.id, t?.rast, t?.db, t?.depth].forEach(old => old?.texture.destroy());
-      this.state.targets = made;
+    if (w * h > KEPT_TARGET_PIXELS) {
+      // (So is every other target this call asks for: the same size, the same kept size.)
+      const made = make([width, height]);
+      this.scratchTextures.push(made.texture);
+      return made;
     }
-    return made;
+    if (w !== this.state.targetSize[0] || h !== this.state.targetSize[1]) {
+      Object.values(this.state.targets).forEach(t => t.texture.destroy());
+      this.state.targets = {};
+      this.state.targetSize = [w, h];
+    }
+    return (this.state.targets[kind] ??= make([w, h]));
   }
 
   /**

@@ -438,10 +438,11 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
           targets: rgba32f,
         }),
       );
-  const targets = call.renderTargets(width, height);
-  const idView = targets.id.view,
-    depthView = targets.depth.view,
-    colorViews = [targets.rast.view, targets.db.view];
+  const [rastTarget, dbTarget, depth] = (['rast', 'db', 'depth'] as const).map(k =>
+    call.renderTarget(k, width, height),
+  );
+  const idView = resolve ? call.renderTarget('id', width, height).view : null,
+    colorViews = [rastTarget.view, dbTarget.view];
   const common = {numVertices: a.numVertices, width, height, rangeMode: a.rangeMode ? 1 : 0};
   const drawGroup = call.bindGroup(draw, [
     call.uniforms(drawBindings.uniforms, {...common, peel: peel ? 1 : 0, winding: a.winding}),
@@ -451,6 +452,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   ]);
   const resolveGroup =
     resolve &&
+    idView &&
     call.bindGroup(resolve, [
       call.uniforms(resolveBindings.uniforms, common),
       call.bind(a.pos),
@@ -465,8 +467,8 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
   });
   for (let n = 0; n < a.numImages; n++) {
     const pass = call.beginRenderPass(key, {
-      colorAttachments: (resolve ? [idView] : colorViews).map(cleared),
-      depthStencilAttachment: {view: depthView, depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1},
+      colorAttachments: (idView ? [idView] : colorViews).map(cleared),
+      depthStencilAttachment: {view: depth.view, depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1},
     });
     pass.setViewport(0, 0, width, height, 0, 1);
     pass.setScissorRect(0, 0, width, height);
@@ -493,7 +495,7 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
       second.draw(3, 1, 0, n);
       second.end();
     }
-    call.copyImage(targets.rast.texture, a.rast, n, width, height);
-    call.copyImage(targets.db.texture, a.rastDb, n, width, height);
+    call.copyImage(rastTarget.texture, a.rast, n, width, height);
+    call.copyImage(dbTarget.texture, a.rastDb, n, width, height);
   }
 }
