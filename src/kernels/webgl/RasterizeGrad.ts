@@ -19,7 +19,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const ddbT = ddb ? s.input(ddb) : null;
     const dpos = s.output(pos.shape);
     if (dpos.size === 0) return dpos.info;
-    const list = vertexTriangles(s, tri, numVertices, numTriangles, numImages * height * width);
+    const list = vertexTriangles(s, tri, numVertices, numTriangles, numImages * height * width, true);
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
     addCornerGradients(
@@ -43,6 +43,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         tri: triT.texture,
         numVertices,
         numTriangles,
+        box: true,
       },
       list,
     );

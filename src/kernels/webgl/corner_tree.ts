@@ -237,7 +237,7 @@ export interface CornerStage {
 }
 
 /** Level 0 of the tree: the stage's key (output 0, x) and three corner values (outputs 1–3) per pixel. */
-function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
+export function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
   return elementProgram(
     ctx,
     stage.key,
@@ -269,6 +269,8 @@ export interface CornerGradients {
   tri: WebGLTexture | null;
   numVertices: number;
   numTriangles: number;
+  /** The stage has the clip-space positions (VERTEX_FETCH's uPos, uVertexStride, uImageSize): triangle_walk.ts walks boxes. */
+  box?: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The rasterize backward pass's per-pixel stage (corner_tree.ts's CornerStage): dL/d(x, y, w) of a
  * pixel's triangle's three corners at once, summed per block of pixels on one triangle
- * (corner_tree.ts) or per triangle (triangle_gather.ts) into dpos.
+ * (corner_tree.ts) or per triangle (triangle_gather.ts, triangle_walk.ts) into dpos.
  */
 import {FETCH, TRIANGLE_ID} from './glsl_common';
 import {BARYCENTRIC, RESOLVE_GRAD, VERTEX_FETCH} from './glsl_raster';

@@ -17,6 +17,7 @@ import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
+import {walkBands, walkCornerGradients, walkSlots, WALK_MAX_TRIANGLES} from './triangle_walk';
 
 /**
  * Gather when the image has fewer pixels than this per triangle: the tree would stop at blocks of
@@ -27,17 +28,22 @@ const GATHER_PIXELS_PER_TRIANGLE = 16;
 /** List entries (3·triangle + corner) are float32 texels: exact below 2^24. */
 const EXACT_ENTRY = 1 << 24;
 
-/** Which (triangle, corner) pairs each vertex is: entries first[v] .. first[v + 1] − 1 of `entries`. */
+/**
+ * Which (triangle, corner) pairs each vertex is: entries first[v] .. first[v + 1] − 1 of `entries`; and how
+ * the slots are filled (`walk`: by triangle_walk.ts, else by points).
+ */
 export interface VertexTriangles {
   first: WebGLTexture;
   entries: WebGLTexture;
+  walk: boolean;
 }
 
 /**
  * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
- * `pixels` pixels (all images) and the list can be kept, else null. Built on the CPU from tri's
- * values and kept on the GPU per tri tensor (GlSession.keptTextures): a fit's constant tri is read,
- * sorted and uploaded once.
+ * `pixels` pixels (all images), or else if the mesh is few enough triangles to walk (triangle_walk.ts;
+ * `box`: the caller's stage has positions, CornerGradients.box), and the list can be kept; else null.
+ * Built on the CPU from tri's values and kept on the GPU per tri tensor (GlSession.keptTextures): a
+ * fit's constant tri is read, sorted and uploaded once.
  */
 export function vertexTriangles(
   s: GlSession,
@@ -45,14 +51,16 @@ export function vertexTriangles(
   numVertices: number,
   numTriangles: number,
   pixels: number,
+  box = false,
 ): VertexTriangles | null {
-  if (pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles || 3 * numTriangles >= EXACT_ENTRY) return null;
+  const walk = pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles;
+  if ((walk && (!box || numTriangles > WALK_MAX_TRIANGLES)) || 3 * numTriangles >= EXACT_ENTRY) return null;
   const bytes = 4 * (numVertices + 1 + Math.max(1, 3 * numTriangles));
   const textures = s.keptTextures(tri, `triangle-gather:${numVertices}`, bytes, values => {
     const {first, entries} = buildList(values, numVertices, numTriangles);
     return [first, entries];
   });
-  return textures && {first: textures[0], entries: textures[1]};
+  return textures && {first: textures[0], entries: textures[1], walk};
 }
 
 function buildList(indices: ArrayLike<number>, numVertices: number, numTriangles: number) {
@@ -114,7 +122,10 @@ void main() {
   );
 }
 
-/** Target texel row·uGroups + g: the sum of the slots of row's vertex's (triangle, corner) pairs. */
+/**
+ * Target texel row·uGroups + g: the sum of the slots of row's vertex's (triangle, corner) pairs, each pair's
+ * uBands slots in order; slot (cell, g) is texel cell·uCellStep + g·uGroupStep, cell = (n·uSlotsPerImage + t)·uBands + b.
+ */
 function gatherProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
@@ -128,6 +139,9 @@ uniform sampler2D uSlots2;
 uniform int uRowStride;  // vertices per image when each image has its own rows, else 0
 uniform int uSlotsPerImage;
 uniform int uGroups;
+uniform int uBands;
+uniform int uCellStep;
+uniform int uGroupStep;
 out vec4 outValue;
 void main() {
   int texel = outputIndex();
@@ -139,8 +153,9 @@ void main() {
   for (int e = int(fetch(uFirst, v)); e < end; e++) {
     int code = int(fetch(uEntries, e));
     int t = cellOf(code, 3).y, k = code - 3 * t;  // (a float quotient: see FETCH)
-    int slot = (n * uSlotsPerImage + t) * uGroups + g;
-    sum += k == 0 ? fetchTexel(uSlots0, slot) : k == 1 ? fetchTexel(uSlots1, slot) : fetchTexel(uSlots2, slot);
+    int slot = (n * uSlotsPerImage + t) * uBands * uCellStep + g * uGroupStep;
+    for (int b = 0; b < uBands; b++, slot += uCellStep)
+      sum += k == 0 ? fetchTexel(uSlots0, slot) : k == 1 ? fetchTexel(uSlots1, slot) : fetchTexel(uSlots2, slot);
   }
   outValue = sum;
 }
@@ -151,7 +166,8 @@ void main() {
 /**
  * Writes the corner gradients of `g` over [images, height, width] pixels, every group, into
  * `target` (texels row·groups + group; a zeroed scatterTarget): gathered through `list` where
- * given, else by corner_tree.ts group by group. `g.stage` runs with uGroup set to each group.
+ * given (its slots filled by points, or by triangle_walk.ts), else by corner_tree.ts group by group.
+ * `g.stage` runs with uGroup set to each group.
  */
 export function addCornerGradients(
   s: GlSession,
@@ -173,35 +189,50 @@ export function addCornerGradients(
   }
   const pixels = images * height * width;
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
+  const bands = list.walk ? walkBands(height, g.numTriangles) : {bands: 1, rows: height};
+  const cells = (g.rowStride > 0 ? images : 1) * g.numTriangles * bands.bands;
   const slots = ['0', '1', '2'].map(k =>
-    scratchGrid(s, `triangle-gather.slots${k}`, (g.rowStride > 0 ? images : 1) * g.numTriangles * groups),
+    list.walk
+      ? walkSlots(s, `triangle-walk.slots${k}`, cells * groups, bands.bands)
+      : scratchGrid(s, `triangle-gather.slots${k}`, cells * groups),
   );
-  s.clear(slots.map(t => t.texture));
-  for (let group = 0; group < groups; group++) {
-    s.draw({
-      program: slotProgram(s.ctx, g.stage),
-      targets: slots.map(t => t.texture),
-      viewport: [0, 0, slots[0].width, slots[0].height],
-      blend: true,
-      uniforms: {
-        ...g.uniforms,
-        uPixelsPerImage: height * width,
-        uSlotsPerImage: slotsPerImage,
-        uGroups: groups,
-        uGroup: group,
-        uTargetWidth: slots[0].width,
-        uTargetHeight: slots[0].height,
-      },
-      textures: g.textures,
-      mode: s.gl.POINTS,
-      count: pixels,
-    });
+  if (list.walk) {
+    walkCornerGradients(s, slots, images, height, width, groups, g, bands);
+  } else {
+    s.clear(slots.map(t => t.texture));
+    for (let group = 0; group < groups; group++) {
+      s.draw({
+        program: slotProgram(s.ctx, g.stage),
+        targets: slots.map(t => t.texture),
+        viewport: [0, 0, slots[0].width, slots[0].height],
+        blend: true,
+        uniforms: {
+          ...g.uniforms,
+          uPixelsPerImage: height * width,
+          uSlotsPerImage: slotsPerImage,
+          uGroups: groups,
+          uGroup: group,
+          uTargetWidth: slots[0].width,
+          uTargetHeight: slots[0].height,
+        },
+        textures: g.textures,
+        mode: s.gl.POINTS,
+        count: pixels,
+      });
+    }
   }
   elementPass(
     s,
     gatherProgram(s.ctx),
     [target],
-    {uRowStride: g.rowStride, uSlotsPerImage: slotsPerImage, uGroups: groups},
+    {
+      uRowStride: g.rowStride,
+      uSlotsPerImage: slotsPerImage,
+      uGroups: groups,
+      uBands: bands.bands,
+      uCellStep: list.walk ? 1 : groups,
+      uGroupStep: list.walk ? cells : 1,
+    },
     {
       uFirst: list.first,
       uEntries: list.entries,
