@@ -165,7 +165,7 @@ fn peeledAway(image: i32, px: i32, py: i32, id: i32, zw: f32) -> bool {
 const VERTEX_WGSL = `
 // The triangle as the fragments of each mode need it (flatOutputs).
 struct Flat {
-  ids: vec4<i32>,  // triangle, then exact: its three vertex indices; hardware: its reference pixel
+  ids: vec4<i32>,  // triangle, then exact: its three vertex indices; hardware: flatOutputs
   f0: vec4f,       // exact: its corners; hardware: its planes at, dx, dy (trianglePlanes)
   f1: vec4f,
   f2: vec4f,
@@ -240,33 +240,37 @@ fn drawnCorner(c: Corners, corner: u32) -> Placed {
   return Placed(vec4f(p.x, p.y, 0.5 * (p.z + p.w), p.w), true);
 }
 
+// ids = (triangle, its reference pixel's center as f32 bits, its encoded id as f32 bits): what the fragments need
+// of them, computed once per vertex instead of per fragment.
 fn flatOutputs(c: Corners, t: i32, k: vec3<i32>) -> Flat {
   let size = vec2<i32>(U.width, U.height);
   let r = referencePixel(c, size);
   let planes = trianglePlanes(c, r, size);
-  return Flat(vec4<i32>(t, r, 0), planes.at, planes.dx, planes.dy);
+  let center = bitcast<vec2<i32>>(vec2f(r) + 0.5);
+  return Flat(vec4<i32>(t, center, bitcast<i32>(encodeId(u32(t + 1)))), planes.at, planes.dx, planes.dy);
 }
 
-// (a_0, a_1, A, z/w) at the fragment's pixel center.
-fn edgesAt(in: VOut, px: vec2<i32>) -> vec4f {
-  let d = vec2f(px - in.ids.yz);  // pixels from the reference pixel
+// (a_0, a_1, A, z/w) at the fragment's pixel center: position.xy is that center, (X + ½, Y + ½), so the offset
+// from the reference pixel's center is exact.
+fn edgesAt(in: VOut) -> vec4f {
+  let d = in.position.xy - bitcast<vec2f>(in.ids.yz);
   return in.f0 + in.f1 * d.x + in.f2 * d.y;
 }
 
 fn resolvedEdges(in: VOut, e: vec4f) -> Resolve {
   let r = resolveEdges(e, in.f1.xyz, in.f2.xyz);
-  return Resolve(vec4f(r.rast.xyz, encodeId(u32(in.ids.x + 1))), r.db);
+  return Resolve(vec4f(r.rast.xyz, bitcast<f32>(in.ids.w)), r.db);
 }
 
 @fragment fn fs(in: VOut) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
-  return resolvedEdges(in, edgesAt(in, fragmentPixel(in)));
+  return resolvedEdges(in, edgesAt(in));
 }
 
 @fragment fn fsPeel(in: VOut) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
   let px = fragmentPixel(in);
-  let e = edgesAt(in, px);
+  let e = edgesAt(in);
   if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, e.w)) { discard; }
   return resolvedEdges(in, e);
 }

@@ -79,21 +79,16 @@ fn depthAt(c: Corners, a: vec3f) -> f32 {
 }
 struct Resolved { rast: vec4f, db: vec4f };
 // rast (u, v, z/w) and rastDb at a covered pixel, from e = (a_0, a_1, A = Σ a_k, z/w) there and the gradients
-// (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. One division: the fragment shaders run this for
-// every shaded fragment, and a division costs SwiftShader several multiplies.
+// (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. The fragment shaders run this for every shaded
+// fragment: one division by A, and straight-line code of values only (no branch, no variable: an emulated GPU
+// keeps variables in memory and runs both sides of a branch), u + v > 1 dividing by max(u + v, 1).
 fn resolveEdges(e: vec4f, alpha: vec3f, beta: vec3f) -> Resolved {
   let r = 1.0 / e.z;
-  var u = clamp(e.x * r, 0.0, 1.0);
-  var v = clamp(e.y * r, 0.0, 1.0);
-  if (u + v > 1.0) {
-    let s = u + v;
-    u /= s;
-    v /= s;
-  }
-  var res: Resolved;
-  res.rast = vec4f(u, v, clamp(e.w, -1.0, 1.0), 0.0);
-  res.db = vec4f(alpha.x - u * alpha.z, beta.x - u * beta.z, alpha.y - v * alpha.z, beta.y - v * beta.z) * r;
-  return res;
+  let clamped = clamp(e.xy * r, vec2f(0.0), vec2f(1.0));
+  let uv = clamped / max(clamped.x + clamped.y, 1.0);
+  return Resolved(vec4f(uv, clamp(e.w, -1.0, 1.0), 0.0),
+                  vec4f(alpha.x - uv.x * alpha.z, beta.x - uv.x * beta.z, alpha.y - uv.y * alpha.z,
+                        beta.y - uv.y * beta.z) * r);
 }
 // resolveEdges for the edge functions a at the pixel center (edgeFunctions); size = (W, H).
 fn resolvePixel(c: Corners, a: vec3f, size: vec2f) -> Resolved {
