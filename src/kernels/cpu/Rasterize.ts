@@ -49,7 +49,8 @@ function projectedBounds(p: Corners, out: Float64Array): Float64Array {
 
 /**
  * Depth-tests every triangle of one image against `depth`, keeping in `winner` the triangle of each
- * pixel's nearest fragment (its depth in `depth`; pixels no fragment reached keep Infinity there).
+ * pixel's nearest fragment (its depth in `depth`); pixels no fragment reached keep winner −1 (and their depth is
+ * never read: only winner is cleared per image, half the bytes, and the resolve scans it alone).
  * With `peel` (the previous layer's rast for this image, at offset `out`), fragments at or in front of
  * its depth, and those of its own triangle, are discarded, and its empty pixels stay empty. `winding`
  * (see drawnWinding) skips culled triangles.
@@ -113,7 +114,7 @@ function coverImage(
           const previous = decodeTriangleId(peel[o + 3]);
           if (previous === 0 || Math.fround(zw) <= peel[o + 2] || previous === t + 1) continue;
         }
-        if (zw < depth[pix]) {
+        if (winner[pix] < 0 || zw < depth[pix]) {
           depth[pix] = zw;
           winner[pix] = t;
         }
@@ -134,7 +135,6 @@ function resolveImage(
   height: number,
   width: number,
   out: number,
-  depth: Float64Array,
   winner: Int32Array,
   rast: Float32Array,
   db: Float32Array,
@@ -147,8 +147,8 @@ function resolveImage(
   for (let py = 0; py < height; py++) {
     for (let px = 0; px < width; px++) {
       const pix = py * width + px;
-      if (depth[pix] === Infinity) continue;
       const t = winner[pix];
+      if (t < 0) continue;
       if (t !== loaded) {
         loadCorners(pos, base, tri[3 * t], tri[3 * t + 1], tri[3 * t + 2], p);
         edgeGradients(p, scratch.alpha, scratch.beta);
@@ -173,15 +173,15 @@ export const rasterizeCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const posV = read(backend, pos) as Float32Array,
       triV = read(backend, tri) as Int32Array;
     const peelV = peel ? (read(backend, peel) as Float32Array) : null;
-    // Depth test in float64 (docs/rasterize.md#resolve); each image starts from a cleared depth.
+    // Depth test in float64 (docs/rasterize.md#resolve); each image starts with no winner.
     const depth = keptFloat64(backend, 'rasterize depth', pixels),
       winner = keptInt32(backend, 'rasterize winner', pixels);
     for (let n = 0; n < numImages; n++) {
       const {first, count, base} = imageTriangles(layout, ranges, n);
       const out = n * pixels * 4;
-      depth.fill(Infinity);
+      winner.fill(-1);
       coverImage(posV, triV, first, count, base, numVertices, height, width, peelV, out, depth, winner, winding);
-      resolveImage(posV, triV, base, height, width, out, depth, winner, rast, db);
+      resolveImage(posV, triV, base, height, width, out, winner, rast, db);
     }
   });
 };
