@@ -63,9 +63,15 @@ export function forEachAntialiasItem(scene: AntialiasScene, visit: (item: Antial
   }
 }
 
-/** Which side of the line e1 → e2 the point p lies on (sign). */
-export function side(e1: Float64Array, e2: Float64Array, p: Float64Array): number {
-  return (e2[0] - e1[0]) * (p[1] - e1[1]) - (e2[1] - e1[1]) * (p[0] - e1[0]);
+/**
+ * Whether p and q lie strictly on the same side of the line e1 → e2: the product of their sides (the sign of
+ * (e2 − e1) × (point − e1)) is positive. A boolean, not the sides: a float result of a call V8 does not inline is a
+ * heap allocation, and this runs for nearly every pixel pair of a fine mesh.
+ */
+export function sameSide(e1: Float64Array, e2: Float64Array, p: Float64Array, q: Float64Array): boolean {
+  const ex = e2[0] - e1[0],
+    ey = e2[1] - e1[1];
+  return (ex * (p[1] - e1[1]) - ey * (p[0] - e1[0])) * (ex * (q[1] - e1[1]) - ey * (q[0] - e1[0])) > 0;
 }
 
 /**
@@ -80,15 +86,16 @@ export class AntialiasItems {
   constructor(private readonly scene: AntialiasScene) {}
 
   /**
-   * Vertex v in pixel units relative to the owner pixel's center (ox, oy), swapped (y, x) for a vertical pair, into
-   * c; false if w ≤ 0.
+   * Vertex v in pixel units relative to the center of the owner pixel (column ix, row iy), swapped (y, x) for a
+   * vertical pair, into c; false if w ≤ 0. (The pixel's integer indices, not its center: float arguments of a call
+   * V8 does not inline are heap allocations.)
    */
-  pixelCoords(v: number, ox: number, oy: number, vertical: boolean, c: Float64Array): boolean {
+  pixelCoords(v: number, ix: number, iy: number, vertical: boolean, c: Float64Array): boolean {
     const {pos, width, height} = this.scene;
     const w = pos[4 * v + 3];
     if (!(w > 0)) return false;
-    const px = ((pos[4 * v] / w + 1) * width) / 2 - ox,
-      py = ((pos[4 * v + 1] / w + 1) * height) / 2 - oy;
+    const px = ((pos[4 * v] / w + 1) * width) / 2 - (ix + 0.5),
+      py = ((pos[4 * v + 1] / w + 1) * height) / 2 - (iy + 0.5);
     c[0] = vertical ? py : px;
     c[1] = vertical ? px : py;
     return true;
@@ -110,13 +117,13 @@ export class AntialiasItems {
     const t = (ownerIsP0 ? id0 : id1) - 1;
     if (t >= tri.length / 3 || !validTriangle(tri, t, numVertices)) return false;
     const ds = ownerIsP0 ? 1 : -1;
-    // The owner pixel's center.
-    const ox = x0 + (ownerIsP0 || vertical ? 0 : 1) + 0.5,
-      oy = y0 + (ownerIsP0 || !vertical ? 0 : 1) + 0.5;
+    // The owner pixel.
+    const ix = x0 + (ownerIsP0 || vertical ? 0 : 1),
+      iy = y0 + (ownerIsP0 || !vertical ? 0 : 1);
     const base = n * this.scene.vertexStride;
     const c = this.c;
     for (let q = 0; q < 3; q++) {
-      if (!this.pixelCoords(base + tri[3 * t + q], ox, oy, vertical, c[q])) return false;
+      if (!this.pixelCoords(base + tri[3 * t + q], ix, iy, vertical, c[q])) return false;
     }
     let best = -Infinity,
       e = -1;
@@ -139,8 +146,8 @@ export class AntialiasItems {
     if (
       o >= 0 &&
       o < numVertices &&
-      this.pixelCoords(base + o, ox, oy, vertical, this.oc) &&
-      !(side(c1, c2, c[e]) * side(c1, c2, this.oc) > 0)
+      this.pixelCoords(base + o, ix, iy, vertical, this.oc) &&
+      !sameSide(c1, c2, c[e], this.oc)
     )
       return false;
     const alpha = ds * (0.5 - Math.min(Math.max(best, 0), 1));
