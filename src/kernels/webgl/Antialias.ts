@@ -3,7 +3,7 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {GlSession, GlTensor, runGL} from './gl_session';
+import {GlSession, GlTensor, requireFloatBlend, runGL} from './gl_session';
 import {GlProgram, UniformValues} from './gl_program';
 import {
   antialiasBlendProgram,
@@ -14,8 +14,9 @@ import {
 } from './antialias_program';
 import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
 import {countPyramid} from './compact';
-import {channelGroupPass, copyFlatProgram, copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
-import {groupTarget, scatter} from './scatter';
+import {channelGroupPass, copyToTensors, elementPass, scratchGrid} from './passes';
+import {scatter} from './scatter';
+import {copyTensorTexture} from './buffer_copy';
 
 /**
  * The uniforms and textures of antialias's passes, for the forward and backward kernels, before the
@@ -30,6 +31,7 @@ export function antialiasBindings(s: GlSession, inputs: AntialiasInputs): Antial
   return {
     posRows,
     images,
+    color: colorT,
     uniforms: {
       uImageSize: [width, height],
       uVertexStride: vertexStride,
@@ -105,27 +107,36 @@ export function listBindings(list: GlTensor) {
 }
 
 /**
- * `out` [..., channels] as `source` plus what `program` scatters (`points` points per group of four
- * channels, uGroups set), through a group target (scatter.ts's groupTarget); a copy without points.
+ * `out` [..., channels] as `source` (a tensor of out's shape) plus what `program` scatters (`points` points per
+ * channel): source copied into out (a GPU memory copy), then the points blended into out's own texture, each
+ * element's sum in the same order as through a scratch target (and no full-image pass either way).
  */
 export function scatterOntoImage(
   s: GlSession,
   out: GlTensor,
-  source: WebGLTexture | null,
+  source: GlTensor,
   channels: number,
   program: GlProgram,
   points: number,
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
 ) {
-  if (points === 0) {
-    elementPass(s, copyFlatProgram(s.ctx), [out], {}, {uSource: source});
-    return;
+  if (out.size === 0) return;
+  if (source.texShape[0] !== out.texShape[0] || source.texShape[1] !== out.texShape[1]) {
+    s.fail(`expected a source of the output's texture shape [${out.texShape}], got [${source.texShape}]`);
   }
-  const groups = groupsOf(channels);
-  const target = groupTarget(s, `${program.label}.image`, source, out.size / channels, channels);
-  scatter(s, target, program, points * groups, {...uniforms, uGroups: groups}, textures);
-  copyToTensors(s, [target], {cols: channels, base: 0}, [out]);
+  copyTensorTexture(s, source.texture!, out);
+  if (points === 0) return;
+  requireFloatBlend(s);
+  const [height, width] = out.texShape;
+  scatter(
+    s,
+    {texture: out.texture!, texShape: out.texShape, size: out.size, width, height},
+    program,
+    points * channels,
+    uniforms,
+    textures,
+  );
 }
 
 /**
@@ -149,7 +160,7 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     scatterOntoImage(
       s,
       out,
-      textures.uColor,
+      base.color,
       uniforms.uChannels,
       antialiasBlendProgram(s.ctx),
       live,

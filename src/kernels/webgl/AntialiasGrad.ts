@@ -20,7 +20,8 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
     const base = antialiasBindings(s, named);
     const {uniforms, textures, posRows} = base;
-    const dy = s.input(named.dy).texture;
+    const dyT = s.input(named.dy),
+      dy = dyT.texture;
     const dcolor = s.output(named.color.shape),
       dpos = s.output(named.pos.shape);
     const list =
@@ -35,7 +36,7 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     scatterOntoImage(
       s,
       dcolor,
-      dy,
+      dyT,
       uniforms.uChannels,
       antialiasColorGradProgram(s.ctx),
       2 * live,

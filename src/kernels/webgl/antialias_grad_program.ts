@@ -16,8 +16,8 @@ float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
 `;
 
 /**
- * dcolor into a group target (scatter.ts's groupTarget) holding dy: two points per live item and group of
- * four channels, −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
+ * dcolor, blended into the output holding dy (Antialias.ts's scatterOntoImage): two points per live item and
+ * channel, −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
  */
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
@@ -25,17 +25,16 @@ export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
     'antialias-dcolor',
     () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
-uniform sampler2D uDy;
+${DY}
 ${LIVE_ITEM}
-uniform int uGroups;
 bool contribution(int point, out int texel, out vec4 value) {
-  ivec2 ri = cellOf(point, 2 * uGroups);  // (end·groups + group, live item)
-  bool end0 = ri.x < uGroups;
-  int g = end0 ? ri.x : ri.x - uGroups;
+  ivec2 ri = cellOf(point, 2 * uChannels);  // (end·channels + channel, live item)
+  bool end0 = ri.x < uChannels;
+  int c = end0 ? ri.x : ri.x - uChannels;
   Item it = livePair(ri.y);
-  vec4 d = it.alpha * fetchGroup(uDy, it.dest, uChannels, 4 * g);
-  texel = (end0 ? it.p0 : it.p1) * uGroups + g;
-  value = end0 ? -d : d;
+  float d = it.alpha * dyAt(it.dest, c);
+  texel = (end0 ? it.p0 : it.p1) * uChannels + c;
+  value = vec4(end0 ? -d : d, 0.0, 0.0, 0.0);
   return true;
 }
 `,

@@ -266,8 +266,8 @@ Item liveItem(int i) {
 `;
 
 /**
- * The forward blend into a group target (scatter.ts's groupTarget) holding color: a point per live
- * item and group of four channels adds α·(color(P1) − color(P0)) to its pixel dest.
+ * The forward blend into the output holding color (Antialias.ts's scatterOntoImage): a point per live item
+ * and channel adds α·(color(P1) − color(P0)) to its pixel dest.
  */
 export function antialiasBlendProgram(ctx: DiffrastGL): GlProgram {
   return scatterProgram(
@@ -275,13 +275,12 @@ export function antialiasBlendProgram(ctx: DiffrastGL): GlProgram {
     'antialias-blend',
     () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
-uniform int uGroups;
 ${LIVE_ITEM}
 bool contribution(int point, out int texel, out vec4 value) {
-  ivec2 gi = cellOf(point, uGroups);  // (group, live item)
-  Item it = livePair(gi.y);
-  texel = it.dest * uGroups + gi.x;
-  value = it.alpha * (colors(it.p1, 4 * gi.x) - colors(it.p0, 4 * gi.x));
+  ivec2 ci = cellOf(point, uChannels);  // (channel, live item)
+  Item it = livePair(ci.y);
+  texel = it.dest * uChannels + ci.x;
+  value = vec4(it.alpha * (color(it.p1, ci.x) - color(it.p0, ci.x)), 0.0, 0.0, 0.0);
   return true;
 }
 `,

@@ -10,7 +10,7 @@
 import {countPyramid, Pyramid} from './compact';
 import {DiffrastGL} from './gl_context';
 import {GlProgram} from './gl_program';
-import {GlSession} from './gl_session';
+import {GlSession, GlTensor} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid} from './passes';
@@ -144,6 +144,8 @@ export interface AntialiasBound {
     uNumTriangles: number;
   };
   textures: {[sampler: string]: WebGLTexture | null};
+  /** color's texture and texture shape. */
+  color: GlTensor;
   posRows: number;
   images: number;
 }
