@@ -70,15 +70,71 @@ const gradBindings = new Bindings(uniforms, [
   ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
 
-/** The backward pass's helpers: flushing a slot's sum, and one pixel's duv, duvDa and dbias. */
-const GRAD_WGSL = `
+/**
+ * A vec4f of channels 4g..4g+3 (0 past the last) of the element at address \`at\` of \`arr\`: straight-line reads of the
+ * channels that exist (the channel count is known when a program is generated).
+ */
+function channelGroup(arr: string, at: string, g: number, channels: number): string {
+  const read = (i: number) => (4 * g + i < channels ? `${arr}[${at} + ${4 * g + i}]` : '0.0');
+  return `vec4f(${[0, 1, 2, 3].map(read).join(', ')})`;
+}
+
+/**
+ * The backward pass's helpers: a lookup's tap values as registers (each texel read once), one pixel's duv, duvDa and
+ * dbias, and a level's taps and weights in texel-parity slots for the scatter.
+ */
+function gradHelpersWgsl(channels: number): string {
+  const chunks = Math.ceil(channels / 4);
+  const groups = Array.from({length: chunks}, (_, g) => g);
+  const tapValues = groups.map(
+    g => `
+// Channels ${4 * g}..${4 * g + 3} of the four taps of t, one column per tap (a tap off the texture reads 0).
+fn tapValues${g}(t: Taps) -> mat4x4f {
+  var m = mat4x4f(${[0, 1, 2, 3]
+    .map(q => `select(vec4f(0.0), ${channelGroup('texels', `max(t.addr[${q}], 0)`, g, channels)}, t.addr[${q}] >= 0)`)
+    .join(',\n                  ')});
+  if (U.cube != 0 && t.corner >= 0) {  // the missing cube corner reads the mean of the other three
+    var s = vec4f(0.0);
+    ${[0, 1, 2, 3].map(q => `if (t.corner != ${q}) { s += m[${q}]; }`).join('\n    ')}
+    ${[0, 1, 2, 3].map(q => `if (t.corner == ${q}) { m[${q}] = s / 3.0; }`).join('\n    ')}
+  }
+  return m;
+}`,
+  );
+  const pixelGroups = groups.map(
+    g => `
+  {
+    let d = ${channelGroup('dy', 'pix * C', g, channels)};
+    let m0 = tapValues${g}(t0);
+    dst += levelUvGradient(t0, m0, levelWeight(k, 0) * d);
+    if (k.used == 2) {
+      let m1 = tapValues${g}(t1);
+      dst += levelUvGradient(t1, m1, levelWeight(k, 1) * d);
+      dLod += dot(d, m1 * tapWeights(t1) - m0 * tapWeights(t0));
+    }
+  }`,
+  );
+  return `
 var<private> chunk: i32;
 fn flushSlot(key: i32, g: vec4f) {
   if (key < 0) { return; }
-  for (var i = 0; i < 4; i++) {
+  ${
+    chunks === 1
+      ? Array.from({length: channels}, (_, i) => `addDtex(key + ${i}, g[${i}]);`).join('\n  ')
+      : `for (var i = 0; i < 4; i++) {
     if (4 * chunk + i >= U.channels) { break; }
     addDtex(key + 4 * chunk + i, g[i]);
+  }`
   }
+}
+${tapValues.join('\n')}
+// Σ over a group of channels of gc·d(bilerp)/d(s, t) at one level, gc the channels' dy times the level's weight.
+fn levelUvGradient(t: Taps, m: mat4x4f, gc: vec4f) -> vec2f {
+  let cross = m[3] + m[0] - m[1] - m[2];
+  let live = gc != vec4f(0.0);  // a channel without gradient adds nothing (not 0·∞)
+  let ds = select(vec4f(0.0), gc * ((m[1] - m[0]) + t.frac.y * cross), live);
+  let dt = select(vec4f(0.0), gc * ((m[2] - m[0]) + t.frac.x * cross), live);
+  return t.scale * vec2f(ds.x + ds.y + ds.z + ds.w, dt.x + dt.y + dt.z + dt.w);
 }
 fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: vec3f, e: vec3f) {
   let M = d[major];
@@ -101,25 +157,8 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
   if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
   if (!k.valid || U.filterMode == ${FILTER_CODES.nearest}) { return; }
   var dst = vec2f(0.0);
-  var dLod = 0.0;
-  for (var slot = 0; slot < k.used; slot++) {
-    var t = t0;
-    if (slot == 1) { t = t1; }
-    let lw = levelWeight(k, slot);
-    for (var c = 0; c < C; c++) {
-      let gc = lw * dy[pix * C + c];
-      if (gc == 0.0) { continue; }
-      let t00 = tapValue(t, 0, c);
-      let t10 = tapValue(t, 1, c);
-      let t01 = tapValue(t, 2, c);
-      let t11 = tapValue(t, 3, c);
-      let cross = t11 + t00 - t10 - t01;
-      dst += gc * t.scale * vec2f((t10 - t00) + t.frac.y * cross, (t01 - t00) + t.frac.x * cross);
-    }
-  }
-  if (k.lodActive && k.used == 2) {
-    for (var c = 0; c < C; c++) { dLod += dy[pix * C + c] * (filtered(t1, c) - filtered(t0, c)); }
-  }
+  var dLod = 0.0;${pixelGroups.join('')}
+  if (!(k.lodActive && k.used == 2)) { dLod = 0.0; }
   if (U.cube != 0) {
     if (k.stClamped.x) { dst.x = 0.0; }
     if (k.stClamped.y) { dst.y = 0.0; }
@@ -152,57 +191,58 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
   hessianTerm(&acc, F[3], F[0], f32(F[4]), k.dir, et);
   for (var a = 0; a < 3; a++) { grads[3 * pix + a] += acc[a]; }
 }
+
+// A level's tap addresses (-1: none) and weights (times the level's weight lw) in texel-parity slots: slot s holds the
+// tap whose texel has (i & 1) + 2·(j & 1) = s, so that a texel keeps its slot while a run's footprint moves one texel
+// on. The missing cube corner reads the mean of the other three taps: its weight goes to them, a third each.
+struct Scatter { addr: vec4<i32>, w: vec4f };
+fn scatterTaps(t: Taps, lw: f32) -> Scatter {
+  var r = Scatter(t.addr, lw * tapWeights(t));
+  if (U.cube != 0 && t.corner >= 0) {
+    let corner = vec4<i32>(0, 1, 2, 3) == vec4<i32>(t.corner);
+    let share = dot(r.w, select(vec4f(0.0), vec4f(1.0), corner)) / 3.0;
+    r = Scatter(select(r.addr, vec4<i32>(-1), corner), select(r.w + share, vec4f(0.0), corner));
+  }
+  if ((t.parity & 1) != 0) { r = Scatter(r.addr.yxwz, r.w.yxwz); }
+  if ((t.parity & 2) != 0) { r = Scatter(r.addr.zwxy, r.w.zwxy); }
+  return r;
+}
 `;
+}
 
 /**
  * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
  * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
  * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer laid out as \`texels\`
- * (\`dtex\`): 4 · \`levels\` slots (a level's four taps) each sum while their texel stays the same along the
+ * (\`dtex\`): per level, four texel-parity slots (scatterTaps) each sum while their texel stays the same along the
  * run, a slot's key being the texel's element address. Straight-line, each slot its own variables: where the GPU
  * is emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs (so each
- * atomic add written in the loop costs every pixel: one buffer for all levels, and the cube corner's only in cube
- * programs).
+ * atomic add written in the loop costs every pixel: one buffer for all levels).
  */
-function gradMainWgsl(levels: number): string {
-  const slots = Array.from({length: 4 * levels}, (_, s) => s);
-  const taps = (slot: number) =>
-    [0, 1, 2, 3]
-      .map(
-        q => `
-      {
-        let gq = w${slot}[${q}] * dyc;
-        if (U.cube != 0 && t${slot}.corner == ${q}) {
-          cornerFlush(t${slot}, ${q}, gq);
-        } else if (t${slot}.addr[${q}] >= 0) {
-          accumulate(&key${4 * slot + q}, &sum${4 * slot + q}, t${slot}.addr[${q}], gq);
-        }
-      }`,
-      )
-      .join('');
+function gradMainWgsl(levels: number, channels: number): string {
+  const chunks = Math.ceil(channels / 4);
+  const level = (l: number) => `
+    {
+      let s = scatterTaps(t${l}, levelWeight(k, ${l}));
+      let a = ${l === 0 ? 's.addr' : 'select(vec4<i32>(-1), s.addr, k.used == 2)'};
+      let fresh = (a >= vec4<i32>(0)) & (a != key${l});${[0, 1, 2, 3]
+        .map(
+          q => `
+      if (fresh[${q}] && key${l}[${q}] >= 0) { flushSlot(key${l}[${q}], sum${l}_${q}); }
+      sum${l}_${q} = select(select(sum${l}_${q} + s.w[${q}] * dyc, s.w[${q}] * dyc, fresh[${q}]), sum${l}_${q}, a[${q}] < 0);`,
+        )
+        .join('')}
+      key${l} = select(key${l}, a, fresh);
+    }`;
+  const lv = Array.from({length: levels}, (_, l) => l);
   return `
-fn accumulate(key: ptr<function, i32>, sum: ptr<function, vec4f>, at: i32, g: vec4f) {
-  if (*key != at) {
-    flushSlot(*key, *sum);
-    *key = at;
-    *sum = vec4f(0.0);
-  }
-  *sum += g;
-}
-// The missing cube corner reads the mean of the other three taps.
-fn cornerFlush(t: Taps, q: i32, gq: vec4f) {
-  for (var p = 0; p < 4; p++) {
-    if (p != q && t.addr[p] >= 0) { flushSlot(t.addr[p], gq / 3.0); }
-  }
-}
-
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
-  let n = i32(g.z) / U.chunks;
-  chunk = i32(g.z) % U.chunks;
+  let n = i32(g.z) / ${chunks};
+  chunk = i32(g.z) % ${chunks};
   let py = i32(g.y);
   if (py >= U.height) { return; }
   let C = U.channels;
-  ${slots.map(s => `var key${s} = -1;\n  var sum${s} = vec4f(0.0);`).join('\n  ')}
+  ${lv.map(l => `var key${l} = vec4<i32>(-1);\n  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = vec4f(0.0);`).join(' ')}`).join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
@@ -216,21 +256,17 @@ fn cornerFlush(t: Taps, q: i32, gq: vec4f) {
     }
     if (chunk == 0) { pixelGradients(pix, k, t0, t1); }
     if (!k.valid) { continue; }
-    var dyc = vec4f(0.0);
+    ${
+      chunks === 1
+        ? `let dyc = ${channelGroup('dy', 'pix * C', 0, channels)};`
+        : `var dyc = vec4f(0.0);
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
-    }
-    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing
-    let w0 = levelWeight(k, 0) * tapWeights(t0);${taps(0)}${
-      levels === 2
-        ? `
-    if (k.used == 2) {
-      let w1 = levelWeight(k, 1) * tapWeights(t1);${taps(1)}
     }`
-        : ''
     }
+    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing${lv.map(level).join('')}
   }
-  ${slots.map(s => `flushSlot(key${s}, sum${s});`).join('\n  ')}
+  ${lv.map(l => [0, 1, 2, 3].map(q => `flushSlot(key${l}[${q}], sum${l}_${q});`).join(' ')).join('\n  ')}
 }
 `;
 }
@@ -360,7 +396,11 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
     gradBindings,
     SPECIALISED,
     u,
-    LIB + TEXTURE_READ_WGSL + atomicAddF32('addDtex', 'dtex') + GRAD_WGSL + gradMainWgsl(levelSlots),
+    LIB +
+      TEXTURE_READ_WGSL +
+      atomicAddF32('addDtex', 'dtex') +
+      gradHelpersWgsl(a.channels) +
+      gradMainWgsl(levelSlots, a.channels),
   );
   call.dispatch(
     pipeline,

@@ -69,6 +69,9 @@ struct Taps {
   corner: i32,
   level: i32,
   frac: vec2f,
+  // (i0 & 1) + 2·(j0 & 1) of tap 0's texel (i0, j0) before wrapping, 0 for nearest: which tap lands on a texel of
+  // which parity (the backward's slots)
+  parity: i32,
   // d(texel x)/ds and d(texel y)/dt: the level size, 0 where the coordinate was clamped
   scale: vec2f,
 };
@@ -88,6 +91,7 @@ fn nearestTaps(nt: i32, face: i32, st: vec2f) -> Taps {
   t.addr = vec4<i32>(-1);
   t.corner = -1;
   t.level = 0;
+  t.parity = 0;
   var s = st;
   if (U.boundaryMode == ${BOUNDARY_CODES.wrap}) { s -= floor(s); }
   let hw = levelSize(0);
@@ -121,6 +125,7 @@ fn bilinearTaps(l: i32, nt: i32, face: i32, st: vec2f) -> Taps {
   }
   let i0 = vec2<i32>(floor(x));
   t.frac = x - floor(x);
+  t.parity = (i0.x & 1) | ((i0.y & 1) << 1u);
   for (var q = 0; q < 4; q++) {
     var i = i0.x + (q & 1);
     var j = i0.y + (q >> 1u);
