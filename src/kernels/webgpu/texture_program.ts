@@ -216,25 +216,47 @@ fn scatterTaps(t: Taps, lw: f32) -> Scatter {
  * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer laid out as \`texels\`
  * (\`dtex\`): per level, four texel-parity slots (scatterTaps) each sum while their texel stays the same along the
  * run, a slot's key being the texel's element address. Straight-line, each slot its own variables: where the GPU
- * is emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs (so each
- * atomic add written in the loop costs every pixel: one buffer for all levels).
+ * is emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs, so an
+ * atomic add written once per slot costs every pixel as if it ran (8 of them were half the pass's time at 512²).
+ * The slots whose texel changed hand their sums to one atomic add in a loop instead, which runs as many times as
+ * the lanes together have sums to add.
  */
 function gradMainWgsl(levels: number, channels: number): string {
   const chunks = Math.ceil(channels / 4);
+  const lv = Array.from({length: levels}, (_, l) => l);
+  const slots = lv.flatMap(l => [0, 1, 2, 3].map(q => ({l, q})));
   const level = (l: number) => `
     {
       let s = scatterTaps(t${l}, levelWeight(k, ${l}));
       let a = ${l === 0 ? 's.addr' : 'select(vec4<i32>(-1), s.addr, k.used == 2)'};
-      let fresh = (a >= vec4<i32>(0)) & (a != key${l});${[0, 1, 2, 3]
+      let fresh = (a >= vec4<i32>(0)) & (a != key${l});
+      pend${l} = select(vec4<i32>(-1), key${l}, fresh & (key${l} >= vec4<i32>(0)));${[0, 1, 2, 3]
         .map(
           q => `
-      if (fresh[${q}] && key${l}[${q}] >= 0) { flushSlot(key${l}[${q}], sum${l}_${q}); }
+      pendSum${l}_${q} = sum${l}_${q};
       sum${l}_${q} = select(select(sum${l}_${q} + s.w[${q}] * dyc, s.w[${q}] * dyc, fresh[${q}]), sum${l}_${q}, a[${q}] < 0);`,
         )
         .join('')}
       key${l} = select(key${l}, a, fresh);
     }`;
-  const lv = Array.from({length: levels}, (_, l) => l);
+  // The pending sums (pend: their keys, -1 none), one atomic add per turn of the loop.
+  const flushPending = `
+    loop {
+      var key = -1;
+      var sum = vec4f(0.0);${slots
+        .map(
+          ({l, q}) => `
+      {
+        let take = key < 0 && pend${l}[${q}] >= 0;
+        key = select(key, pend${l}[${q}], take);
+        sum = select(sum, pendSum${l}_${q}, take);
+        pend${l}[${q}] = select(pend${l}[${q}], -1, take);
+      }`,
+        )
+        .join('')}
+      if (key < 0) { break; }
+      flushSlot(key, sum);
+    }`;
   return `
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
   let n = i32(g.z) / ${chunks};
@@ -242,7 +264,13 @@ function gradMainWgsl(levels: number, channels: number): string {
   let py = i32(g.y);
   if (py >= U.height) { return; }
   let C = U.channels;
-  ${lv.map(l => `var key${l} = vec4<i32>(-1);\n  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = vec4f(0.0);`).join(' ')}`).join('\n  ')}
+  ${lv
+    .map(
+      l => `var key${l} = vec4<i32>(-1);
+  var pend${l} = vec4<i32>(-1);
+  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = vec4f(0.0);\n  var pendSum${l}_${q} = vec4f(0.0);`).join('\n  ')}`,
+    )
+    .join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
@@ -264,9 +292,10 @@ function gradMainWgsl(levels: number, channels: number): string {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }`
     }
-    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing${lv.map(level).join('')}
+    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing${lv.map(level).join('')}${flushPending}
   }
-  ${lv.map(l => [0, 1, 2, 3].map(q => `flushSlot(key${l}[${q}], sum${l}_${q});`).join(' ')).join('\n  ')}
+  ${slots.map(({l, q}) => `pendSum${l}_${q} = sum${l}_${q};`).join(' ')}
+  ${lv.map(l => `pend${l} = key${l};`).join(' ')}${flushPending}
 }
 `;
 }
