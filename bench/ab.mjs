@@ -12,6 +12,7 @@ import {fileURLToPath} from 'node:url';
 
 import {serve} from '../demo/tools/server.mjs';
 import {launchChromium} from '../scripts/chromium.mjs';
+import {browserCpuMs} from './browser_cpu.mjs';
 import {bundleNode, bundlePage} from './bundle.mjs';
 import {caseOptions, makeReport, runOrder, say, secs, useSwiftShaderIfNoVulkan} from './runner.mjs';
 
@@ -78,6 +79,7 @@ async function pageSession(browser, url) {
     if (m.type() === 'error') console.error(`[chromium ${url}] ${m.text()}`);
   });
   tab.on('pageerror', e => console.error(`[chromium ${url}] ${e.message}`));
+  await tab.exposeFunction('diffrastBrowserCpuMs', browserCpuMs);
   await tab.goto(url);
   await tab.waitForFunction(() => globalThis.diffrastBench, null, {timeout: 120_000});
   return {
@@ -133,7 +135,10 @@ const median = xs => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Each entry ok on both sides: medians, B ÷ A, and the per-round ratios' median and range (wall, and CPU in Node). */
+/**
+ * Each entry ok on both sides: medians, B ÷ A, and the per-round ratios' median and range (wall, and CPU: Node's
+ * process, the page's browser GPU and renderer processes).
+ */
 function entryRows(pair) {
   if (pair.failed) return [];
   return pair.b.entries.flatMap(eb => {
@@ -182,7 +187,8 @@ function markdown(report) {
       `before, ${report.machine.loadAverage.after.map(l => l.toFixed(1)).join(' ')} after; ${report.options.reps} ` +
       `alternating rounds per case, ${report.options.warmup} warm-up calls. B ÷ A < 1: B is faster. "paired": the ` +
       'median of the per-round ratios (the rounds alternate A B, B A, ...), with their range; yardsticks run the same ' +
-      'code in both and show the noise.',
+      'code in both and show the noise. "CPU": the same for CPU time (Node: the process; page: the browser\'s GPU ' +
+      'and renderer processes, where /proc tells), which other work on the machine disturbs less than wall time.',
     '',
     '| where | case | entry | A ms | B ms | B ÷ A (medians) | B ÷ A (paired) | range | CPU B ÷ A (paired) |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|',
