@@ -85,16 +85,15 @@ float depthAt(vec4 p0, vec4 p1, vec4 p2, vec3 a) {
   return dot(vec3(p0.z, p1.z, p2.z), a) / dot(vec3(p0.w, p1.w, p2.w), a);
 }
 // rast (u, v, z/w) and rastDb (du/dX, du/dY, dv/dX, dv/dY) at a covered pixel, from e = (a_0, a_1, A = Σ a_k,
-// z/w) there and the gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. One division:
-// the fragment shaders run this for every shaded fragment, and a division costs SwiftShader several multiplies.
+// z/w) there and the gradients (α_0, α_1, Σ α_k) and (β_0, β_1, Σ β_k) per pixel along X and Y. Straight-line, two
+// divisions: the fragment shaders run this for every shaded fragment, and SwiftShader runs both sides of a branch
+// (dividing by max(u + v, 1) leaves u and v unchanged when u + v ≤ 1).
 void resolveEdges(vec4 e, vec3 alpha, vec3 beta, out vec3 uvz, out vec4 db) {
   float r = 1.0 / e.z;
   float u = clamp(e.x * r, 0.0, 1.0), v = clamp(e.y * r, 0.0, 1.0);
-  if (u + v > 1.0) {
-    float s = u + v;
-    u /= s;
-    v /= s;
-  }
+  float s = 1.0 / max(u + v, 1.0);
+  u *= s;
+  v *= s;
   uvz = vec3(u, v, clamp(e.w, -1.0, 1.0));
   db = vec4(alpha.x - u * alpha.z, beta.x - u * beta.z, alpha.y - v * alpha.z, beta.y - v * beta.z) * r;
 }

@@ -11,7 +11,7 @@
  * each triangle's last (provoking) vertex, which provokes no other, gives the flat outputs. Every
  * vertex reads the three corners of one triangle (its attributes name it; the same work for all, so
  * no SIMD lanes wait on others) and sits at its own corner. A skipped triangle (degenerate,
- * non-finite or culled) cannot move its shared vertices: its provoking vertex flags it (triangle −1)
+ * non-finite or culled) cannot move its shared vertices: its provoking vertex flags it (id −1)
  * and its fragments are discarded. (SwiftShader runs depth tests after the fragment shader whether
  * or not it may discard: measured no slower.)
  */
@@ -22,7 +22,7 @@ import {BARYCENTRIC, TRIANGLE_PLANES, VERTEX_FETCH} from './glsl_raster';
 import {DRAW_FRAGMENT} from './glsl_raster_draw';
 import {elementProgram} from './passes';
 
-const vertex = (indexed: boolean) => `${HEADER}${FETCH}${VERTEX_FETCH}${BARYCENTRIC}${TRIANGLE_PLANES}
+const vertex = (indexed: boolean) => `${HEADER}${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}${TRIANGLE_PLANES}
 uniform sampler2D uPositions;  // pos, one RGBA texel per row (rasterPositionsProgram)
 ${
   indexed
@@ -41,18 +41,18 @@ void readVertex() {
 uniform int uBase;     // the image's first vertex row in pos
 uniform int uWinding;  // the determinant sign drawn (0: both), see drawnWinding
 uniform ivec2 uImageSize;
-// The triangle's planes about the center of its reference pixel (trianglePlanes).
+uniform int uBand;     // atlas band of the image
+// The triangle's planes about the center of its reference pixel (trianglePlanes), that center in the target's
+// window coordinates (gl_FragCoord's) and the triangle's id as rast stores it (−1: skipped).
 flat out vec4 vAt;
 flat out vec4 vDx;
 flat out vec4 vDy;
-flat out ivec2 vReference;
-flat out int vTriangle;
+flat out vec3 vReference;
 
 void main() {
   ${indexed ? '' : 'readVertex();'}
-  vTriangle = -1;
+  vReference = vec3(0.0, 0.0, -1.0);
   vAt = vDx = vDy = vec4(0.0);
-  vReference = ivec2(0);
   gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
   if (aTriangle < 0) return;  // an invalid triangle's: drawn three times, no area
   vec4 p0 = fetchTexel(uPositions, uBase + aCorners.x), p1 = fetchTexel(uPositions, uBase + aCorners.y),
@@ -61,15 +61,18 @@ void main() {
   float det = screenDeterminant(p0, p1, p2);
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
   if (uWinding != 0 && sign(det) != float(uWinding)) return;  // culled
-  vTriangle = aTriangle;
-  vReference = referencePixel(p0, p1, p2, uImageSize);
-  Planes planes = trianglePlanes(p0, p1, p2, vReference, uImageSize);
+  ivec2 reference = referencePixel(p0, p1, p2, uImageSize);
+  // Integers and halves: exact in float32 up to the render size.
+  vReference = vec3(vec2(reference) + vec2(0.5, 0.5 + float(uBand * uImageSize.y)), encodeId(aTriangle + 1));
+  Planes planes = trianglePlanes(p0, p1, p2, reference, uImageSize);
   vAt = planes.at;
   vDx = planes.dx;
   vDy = planes.dy;
 }
 `;
 
+// Per fragment only what each needs (SwiftShader runs every instruction for every fragment, hidden ones too): the
+// offset from the reference pixel straight from gl_FragCoord, the stored id from the vertex stage.
 function fragment(peel: boolean): string {
   return `${HEADER}${FETCH}${TRIANGLE_ID}${BARYCENTRIC}${DRAW_FRAGMENT}
 uniform int uBand;   // atlas band of the image
@@ -78,18 +81,22 @@ uniform int uImage;
 flat in vec4 vAt;
 flat in vec4 vDx;
 flat in vec4 vDy;
-flat in ivec2 vReference;
+flat in vec3 vReference;
 
 void main() {
-  if (vTriangle < 0) discard;  // skipped (see the header)
-  ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
-  vec2 d = vec2(px - vReference);
+  if (vReference.z < 0.0) discard;  // skipped (see the header)
+  vec2 d = gl_FragCoord.xy - vReference.xy;  // whole pixels, exactly
   vec4 e = vAt + vDx * d.x + vDy * d.y;  // (a_0, a_1, A, z/w) at the pixel's center
-  ${peel ? 'if (peeledAway(uImage, px, e.w)) discard;' : ''}
+  ${
+    peel
+      ? `ivec2 px = ivec2(gl_FragCoord.xy) - ivec2(0, uBand * uImageSize.y);
+  if (peeledAway(uImage, px, e.w, vReference.z)) discard;`
+      : ''
+  }
   vec3 uvz;
   vec4 db;
   resolveEdges(e, vDx.xyz, vDy.xyz, uvz, db);
-  writeResolved(uvz, db);
+  writeResolved(uvz, db, vReference.z);
 }
 `;
 }

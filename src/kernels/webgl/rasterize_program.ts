@@ -184,6 +184,7 @@ flat in vec4 vP0;
 flat in vec4 vP1;
 flat in vec4 vP2;
 flat in float vDeterminant;
+flat in int vTriangle;
 flat in int vImage;
 flat in int vBand;
 
@@ -196,12 +197,13 @@ void main() {
   if (!covers(a, alpha, beta, sign(vDeterminant))) discard;
   float zw = depthAt(vP0, vP1, vP2, a);
   if (!(zw >= -1.0 && zw <= 1.0)) discard;  // near and far planes
-  if (uPeel && peeledAway(vImage, px, zw)) discard;
+  float id = encodeId(vTriangle + 1);
+  if (uPeel && peeledAway(vImage, px, zw, id)) discard;
   gl_FragDepth = 0.5 * zw + 0.5;
   vec3 uvz;
   vec4 db;
   resolvePixel(vP0, vP1, vP2, a, alpha, beta, vec2(uImageSize), uvz, db);
-  writeResolved(uvz, db);
+  writeResolved(uvz, db, id);
 }
 `;
 
