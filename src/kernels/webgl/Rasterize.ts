@@ -6,7 +6,7 @@ import {provokingMesh, provokingMeshBytes} from '../shared/provoking';
 
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
-import {copyToTensors, elementPass, scratchGrid} from './passes';
+import {copyToTensors, elementPass, scratchGrid, shiftGrid} from './passes';
 import {rasterHardwareProgram, rasterPositionsProgram} from './rasterize_hardware_program';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
 
@@ -60,7 +60,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
 
     if (hardware) {
       // pos as RGBA texels, then one draw per image, into its band (see rasterize_hardware_program.ts).
-      const positions = scratchGrid(s, 'raster.positions', posRows);
+      const positions = shiftGrid(s, 'raster.positions', posRows);
       elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
       const program = rasterHardwareProgram(s.ctx, peelT != null, elements != null);
       // The pipeline culls too, so that culled faces shade no fragment; the vertex shader's determinant test
@@ -84,6 +84,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
               uWinding,
               uBand: n - n0,
               uImage: n,
+              uPositionsShift: positions.shift,
             },
             textures: {
               uPos: posT.texture,

@@ -49,6 +49,10 @@ vec4 fetch4(sampler2D s, int i) {
 vec4 fetchTexel(sampler2D s, int i) {
   return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0);
 }
+// fetchTexel for a texture 2^shift texels wide (shiftGrid): a mask and a shift.
+vec4 fetchShifted(sampler2D s, int i, int shift) {
+  return texelFetch(s, ivec2(i & ((1 << shift) - 1), i >> shift), 0);
+}
 `;
 
 /**

@@ -30,8 +30,22 @@ export interface ScratchGrid extends PassTarget {
 }
 
 export function scratchGrid(s: GlSession, name: string, texels: number): ScratchGrid {
+  return gridOfWidth(s, name, texels, Math.max(1, Math.min(texels, s.ctx.maxRenderSize)));
+}
+
+/**
+ * A scratch grid whose width is 2^shift: a shader finds texel i at (i & (2^shift − 1), i >> shift), two integer
+ * operations instead of cellOf's float quotient and corrections (and no textureSize query).
+ */
+export function shiftGrid(s: GlSession, name: string, texels: number): ScratchGrid & {shift: number} {
+  // The least power of two that holds a row of them all, unless that is wider than a target may be.
+  let shift = Math.ceil(Math.log2(Math.max(1, Math.min(texels, s.ctx.maxRenderSize))));
+  if (2 ** shift > s.ctx.maxRenderSize) shift--;
+  return {...gridOfWidth(s, name, texels, 2 ** shift), shift};
+}
+
+function gridOfWidth(s: GlSession, name: string, texels: number, width: number): ScratchGrid {
   const max = s.ctx.maxRenderSize;
-  const width = Math.max(1, Math.min(texels, max));
   const height = Math.max(1, Math.ceil(texels / width));
   if (height > max) {
     s.fail(

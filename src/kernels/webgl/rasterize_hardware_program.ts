@@ -24,6 +24,7 @@ import {elementProgram} from './passes';
 
 const vertex = (indexed: boolean) => `${HEADER}${FETCH}${TRIANGLE_ID}${VERTEX_FETCH}${BARYCENTRIC}${TRIANGLE_PLANES}
 uniform sampler2D uPositions;  // pos, one RGBA texel per row (rasterPositionsProgram)
+uniform int uPositionsShift;   // its width is 2^uPositionsShift (shiftGrid)
 ${
   indexed
     ? `layout(location = 0) in int aTriangle;   // the triangle whose corners this vertex reads, −1: none
@@ -55,8 +56,9 @@ void main() {
   vAt = vDx = vDy = vec4(0.0);
   gl_Position = vec4(0.0, 0.0, 0.0, 1.0);
   if (aTriangle < 0) return;  // an invalid triangle's: drawn three times, no area
-  vec4 p0 = fetchTexel(uPositions, uBase + aCorners.x), p1 = fetchTexel(uPositions, uBase + aCorners.y),
-       p2 = fetchTexel(uPositions, uBase + aCorners.z);
+  vec4 p0 = fetchShifted(uPositions, uBase + aCorners.x, uPositionsShift),
+       p1 = fetchShifted(uPositions, uBase + aCorners.y, uPositionsShift),
+       p2 = fetchShifted(uPositions, uBase + aCorners.z, uPositionsShift);
   gl_Position = aCorners.w == 0 ? p0 : aCorners.w == 1 ? p1 : p2;
   float det = screenDeterminant(p0, p1, p2);
   if (!(det != 0.0) || isinf(det) || isnan(det)) return;  // edge-on, degenerate or non-finite
