@@ -10,6 +10,8 @@ import {
   unpackInputs,
 } from '../names';
 
+import {countPyramid} from './compact';
+import {GlProgram, UniformValues} from './gl_program';
 import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {gridSamplers, scatter, scatterTarget} from './scatter';
@@ -18,6 +20,8 @@ import {
   blockLayout,
   textureBlockBorderProgram,
   textureBlockCopyProgram,
+  textureBlockRestCountProgram,
+  textureBlockRestProgram,
   textureBlockScatterProgram,
   textureBlocksProgram,
   texturePixelGradProgram,
@@ -25,6 +29,9 @@ import {
   textureTapsProgram,
   textureTexelGradProgram,
 } from './texture_grad_program';
+
+/** Cells a side of the largest point the block scatter draws for a quad of pixels. */
+const MAX_BLOCK_POINT = 8;
 
 export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, TextureGrad, s => {
@@ -62,7 +69,8 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     if (!wants.texels) {
       // The per-pixel gradients alone (below): no texel scatter.
     } else if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
-      // Bilinear taps: one 2×2 point per pixel, level slot and group (see blockLayout).
+      // Bilinear taps: a pixel's four are a 2×2 block of cells (see blockLayout); one point per 2×2 quad of pixels,
+      // level slot and group adds the blocks that lie close together, a 2×2 point each the others.
       const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
       // The per-pixel gradients come from the same lookup where five outputs are allowed.
       pixelGradsDone = wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
@@ -75,22 +83,42 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       );
       const target = s.scratchTexture('texture-grad.block-target', blocks.width, blocks.height);
       s.clear([target]);
-      s.draw({
-        program: textureBlockScatterProgram(s.ctx),
-        targets: [target],
-        viewport: [0, 0, blocks.width, blocks.height],
-        blend: true,
-        uniforms: {
-          uChannels: channels,
-          uSlots: slots,
-          uGroupRows: blocks.groupRows,
-          uTargetSize: [blocks.width, blocks.height],
-          uImageWidth: uv.shape[2],
-        },
-        textures: {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy},
-        mode: s.gl.POINTS,
-        count: pixels * slots * groups,
-      });
+      const quadSlots = uv.shape[0] * Math.ceil(uv.shape[1] / 2) * Math.ceil(uv.shape[2] / 2) * slots;
+      const scatterUniforms = {
+        uChannels: channels,
+        uSlots: slots,
+        uGroupRows: blocks.groupRows,
+        uTargetSize: [blocks.width, blocks.height],
+        uImageSize: [uv.shape[2], uv.shape[1]],
+        uMaxPoint: Math.min(MAX_BLOCK_POINT, Math.floor(pointSizes[1])),
+      };
+      const slotTextures = {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy};
+      const drawBlocks = (program: GlProgram, count: number, more: UniformValues = {}, moreTextures = {}) =>
+        s.draw({
+          program,
+          targets: [target],
+          viewport: [0, 0, blocks.width, blocks.height],
+          blend: true,
+          uniforms: {...scatterUniforms, ...more},
+          textures: {...slotTextures, ...moreTextures},
+          mode: s.gl.POINTS,
+          count,
+        });
+      drawBlocks(textureBlockScatterProgram(s.ctx), quadSlots * groups);
+      // The blocks no quad point added: few (silhouettes, wrapped seams), so compacted.
+      const rest = countPyramid(
+        s,
+        4 * quadSlots,
+        4 * quadSlots * groups,
+        {program: textureBlockRestCountProgram(s.ctx), uniforms: scatterUniforms, textures: slotTextures},
+        1,
+        'texture-grad.rest',
+      );
+      if (rest) {
+        if (rest.total > 0) drawBlocks(textureBlockRestProgram(s.ctx, true), rest.total, rest.uniforms, rest.textures);
+      } else {
+        drawBlocks(textureBlockRestProgram(s.ctx, false), 4 * quadSlots * groups);
+      }
       const borders = layout.cube || boundaryMode !== 'zero';
       dlevels.forEach((d, l) => {
         const cells = {

@@ -10,6 +10,7 @@ import {CUBE_FACES, cubeNeighbourTexel} from '../shared/cube';
 
 import {BOUNDARY_MODES, layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
 import {elementProgram} from './passes';
+import {COMPACTED_ITEM} from './compact';
 import {FOUR_GRIDS, scatterProgram, TEXEL_INDEX} from './scatter';
 
 /**
@@ -151,73 +152,200 @@ void main() {
 }
 
 /**
- * The second stage: one point of size 2 per pixel, level slot and group of four channels. Runs of
- * pixels in an image row with the same block (the same cell, fractions and weight: the background's
- * uv = 0, clamped regions) take one point, adding the run's summed dy (docs/texture.md#backward); a
- * run lies within an aligned segment of MAX_RUN pixels, so that a point sums at most MAX_RUN.
+ * The second stage's GLSL, per 2×2 quad of image pixels and level slot (a quad slot: quad · uSlots + slot):
+ * its pixels' blocks, and the quad's point: the first pixel with a block and, in pixel order, each other
+ * pixel whose block keeps the point within uMaxPoint × uMaxPoint cells. Needs FETCH and TEXEL_INDEX.
  */
-export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
-  return ctx.program(
-    'texture-block-scatter',
-    () => `${HEADER}${FETCH}${TEXEL_INDEX}
+const QUAD_BLOCKS = `
 uniform sampler2D uSlot0;
 uniform sampler2D uSlot1;
 uniform sampler2D uDy;
 uniform int uChannels;
 uniform int uSlots;
 uniform int uGroupRows;
-uniform ivec2 uTargetSize;
-uniform int uImageWidth;
-const int MAX_RUN = 16;
-flat out vec4 vDy;
-flat out vec3 vFracWeight;
-flat out ivec2 vCell;
+uniform ivec2 uTargetSize;  // (width, height): every group's regions
+uniform ivec2 uImageSize;  // (W, H)
+uniform int uMaxPoint;     // cells a side of the largest point drawn (≥ 2)
+// Pixel m (x + 2y) of quad slot qs as (its flat index, or −1 past the image's edge; slot).
+ivec2 quadPixel(int qs, int m) {
+  ivec2 ss = cellOf(qs, uSlots);  // (slot, quad)
+  ivec2 quads = (uImageSize + 1) / 2;
+  ivec3 q = imagePixel(ss.y, quads);
+  ivec2 xy = 2 * q.xy + ivec2(m & 1, m >> 1);
+  if (xy.x >= uImageSize.x || xy.y >= uImageSize.y) return ivec2(-1, ss.x);
+  return ivec2((q.z * uImageSize.y + xy.y) * uImageSize.x + xy.x, ss.x);
+}
+// A pixel's block in a slot (textureBlocksProgram's texel; x = 0: none).
+vec4 slotTexel(ivec2 ps) {
+  if (ps.x < 0) return vec4(0.0);
+  return ps.y == 0 ? fetchTexel(uSlot0, ps.x) : fetchTexel(uSlot1, ps.x);
+}
+// The block's lower-left cell in group 0's regions.
+ivec2 blockCell(vec4 t) { return cellOf(decodeTexel(t.x), uTargetSize.x); }
+// Adds the block at cell c to the point's box (lower-left cells lo, hi of its blocks) if the point still
+// spans at most uMaxPoint cells a side.
+bool joinBox(inout ivec4 box, ivec2 c) {
+  ivec4 b = ivec4(min(box.xy, c), max(box.zw, c));
+  if (any(greaterThan(b.zw - b.xy + 2, ivec2(uMaxPoint)))) return false;
+  box = b;
+  return true;
+}
+// Which of the quad's blocks (t0 .. t3) its point adds, and their box.
+bvec4 pointBlocks(vec4 t0, vec4 t1, vec4 t2, vec4 t3, out ivec4 box) {
+  box = ivec4(1 << 30, 1 << 30, -(1 << 30), -(1 << 30));
+  bvec4 added = bvec4(false);
+  if (t0.x != 0.0) added.x = joinBox(box, blockCell(t0));
+  if (t1.x != 0.0) added.y = joinBox(box, blockCell(t1));
+  if (t2.x != 0.0) added.z = joinBox(box, blockCell(t2));
+  if (t3.x != 0.0) added.w = joinBox(box, blockCell(t3));
+  return added;
+}
+`;
+
+/** What a block point hands its fragments: per block (up to four), its lower-left cell, (fx, fy, weight) and dy. */
+const BLOCK_VARYINGS = `
+flat VARYING ivec2 vCell[4];
+flat VARYING vec3 vFracWeight[4];
+flat VARYING vec4 vDy[4];
+`;
+
+/**
+ * The second stage: one point per quad slot and group of four channels, adding the blocks of the quad's
+ * point (QUAD_BLOCKS; SwiftShader's cost is per drawn point, and a fragment sums up to four blocks); its
+ * fragments sum the blocks that cover them in pixel order, so the last bits differ from a pixel-by-pixel
+ * scatter (docs/backends.md#summation-order). The other blocks go through textureBlockRestProgram.
+ */
+export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
+  return ctx.program(
+    'texture-block-scatter',
+    () => `${HEADER}${FETCH}${TEXEL_INDEX}${QUAD_BLOCKS}${BLOCK_VARYINGS.replace(/VARYING/g, 'out')}
+void setBlock(int k, bool added, vec4 t, int pixel, int g) {
+  ivec2 c = blockCell(t);
+  vCell[k] = ivec2(c.x, c.y + g * uGroupRows);
+  vFracWeight[k] = added ? t.yzw : vec3(0.0);
+  vDy[k] = added ? fetchGroup(uDy, pixel, uChannels, 4 * g) : vec4(0.0);
+}
 void main() {
-  gl_PointSize = 2.0;
-  int groups = (uChannels + 3) / 4;
-  int pixel = gl_VertexID / (uSlots * groups), rest = gl_VertexID - pixel * uSlots * groups;
-  int slot = rest / groups, g = rest - slot * groups;
-  vec4 t = slot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
-  vDy = vec4(0.0);
-  vFracWeight = vec3(0.0);
-  vCell = ivec2(0);
-  int x = cellOf(pixel, uImageWidth).x, run = 1;
-  if (t.x != 0.0 && x % MAX_RUN != 0) {
-    vec4 left = slot == 0 ? fetchTexel(uSlot0, pixel - 1) : fetchTexel(uSlot1, pixel - 1);
-    if (left == t) t.x = 0.0;  // within a run: its first pixel adds this one's dy
-  }
-  if (t.x == 0.0) {
+  ivec2 gq = cellOf(gl_VertexID, (uChannels + 3) / 4);  // (group, quad slot)
+  int g = gq.x;
+  ivec2 p0 = quadPixel(gq.y, 0), p1 = quadPixel(gq.y, 1), p2 = quadPixel(gq.y, 2), p3 = quadPixel(gq.y, 3);
+  vec4 t0 = slotTexel(p0), t1 = slotTexel(p1), t2 = slotTexel(p2), t3 = slotTexel(p3);
+  ivec4 box;
+  bvec4 added = pointBlocks(t0, t1, t2, t3, box);
+  setBlock(0, added.x, t0, p0.x, g);
+  setBlock(1, added.y, t1, p1.x, g);
+  setBlock(2, added.z, t2, p2.x, g);
+  setBlock(3, added.w, t3, p3.x, g);
+  if (!any(added)) {
+    gl_PointSize = 1.0;
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
     return;
   }
-  int cell = decodeTexel(t.x);
-  int row = cell / uTargetSize.x;
-  vCell = ivec2(cell - row * uTargetSize.x, row + g * uGroupRows);
-  vFracWeight = t.yzw;
-  vDy = fetchGroup(uDy, pixel, uChannels, 4 * g);
-  for (int r = 1; r < MAX_RUN; r++) {
-    if ((x + r) % MAX_RUN == 0 || x + r >= uImageWidth) break;
-    int q = pixel + r;
-    if ((slot == 0 ? fetchTexel(uSlot0, q) : fetchTexel(uSlot1, q)) != t) break;
-    vDy += fetchGroup(uDy, q, uChannels, 4 * g);
-  }
-  // The point's center is the corner the block's four cells share.
-  gl_Position = vec4(2.0 * vec2(vCell + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
+  ivec2 extent = box.zw - box.xy + 2;
+  int size = max(extent.x, extent.y);
+  gl_PointSize = float(size);
+  // Covers cells box.xy .. box.xy + size − 1; its center kept inside the target (one outside is dropped).
+  vec2 center = min(vec2(box.x, box.y + g * uGroupRows) + 0.5 * float(size), vec2(uTargetSize));
+  gl_Position = vec4(2.0 * center / vec2(uTargetSize) - 1.0, 0.0, 1.0);
 }
 `,
-    () => `${HEADER}
-flat in vec4 vDy;
-flat in vec3 vFracWeight;
-flat in ivec2 vCell;
+    () => BLOCK_FRAGMENT,
+  );
+}
+
+/** A block point's fragment: the sum of the taps of its blocks that land on the fragment's cell. */
+const BLOCK_FRAGMENT = `${HEADER}${BLOCK_VARYINGS.replace(/VARYING/g, 'in')}
 out vec4 outValue;
-void main() {
-  ivec2 q = ivec2(gl_FragCoord.xy) - vCell;  // (0 or 1, 0 or 1): the tap
-  vec2 f = vFracWeight.xy, g = 1.0 - f;
+// Block k's tap at cell c, if it has one with a nonzero weight (as a tap-by-tap scatter: a zero-weight
+// tap adds nothing).
+bool addTap(ivec2 c, ivec2 cell, vec3 fw, vec4 dy, inout vec4 sum) {
+  ivec2 q = c - cell;  // (0 or 1, 0 or 1): the tap
+  if (fw.z == 0.0 || any(lessThan(q, ivec2(0))) || any(greaterThan(q, ivec2(1)))) return false;
+  vec2 f = fw.xy, g = 1.0 - f;
   float w = (q.x == 1 ? f.x : g.x) * (q.y == 1 ? f.y : g.y);
-  if (w == 0.0) discard;  // as the tap-by-tap scatter: a zero-weight tap adds nothing
-  outValue = (w * vFracWeight.z) * vDy;
+  if (w == 0.0) return false;
+  sum += (w * fw.z) * dy;
+  return true;
+}
+void main() {
+  ivec2 c = ivec2(gl_FragCoord.xy);
+  vec4 sum = vec4(0.0);
+  bool hit = addTap(c, vCell[0], vFracWeight[0], vDy[0], sum);
+  hit = addTap(c, vCell[1], vFracWeight[1], vDy[1], sum) || hit;
+  hit = addTap(c, vCell[2], vFracWeight[2], vDy[2], sum) || hit;
+  hit = addTap(c, vCell[3], vFracWeight[3], vDy[3], sum) || hit;
+  if (!hit) discard;
+  outValue = sum;
+}
+`;
+
+/**
+ * The blocks no quad point adds (where a quad's blocks lie far apart: silhouettes, wrapped seams,
+ * strong minification), counted per quad slot for the compacted draw: per texel t, the count
+ * (groups per block) of each pixel of quad slot t.
+ */
+export function textureBlockRestCountProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'texture-block-rest-count',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${TEXEL_INDEX}${QUAD_BLOCKS}
+out vec4 outCounts;
+void main() {
+  int qs = outputIndex() - uOutStart;
+  vec4 t0 = slotTexel(quadPixel(qs, 0)), t1 = slotTexel(quadPixel(qs, 1));
+  vec4 t2 = slotTexel(quadPixel(qs, 2)), t3 = slotTexel(quadPixel(qs, 3));
+  ivec4 box;
+  bvec4 added = pointBlocks(t0, t1, t2, t3, box);
+  bvec4 rest = bvec4(t0.x != 0.0 && !added.x, t1.x != 0.0 && !added.y, t2.x != 0.0 && !added.z, t3.x != 0.0 && !added.w);
+  outCounts = vec4(rest) * float((uChannels + 3) / 4);
 }
 `,
+  );
+}
+
+/**
+ * The rest: one point of size 2 per block no quad point adds and group of four channels, from a compacted
+ * list (compact.ts; items: pixel m of quad slot qs is item 4·qs + m, its points the groups), or, when
+ * `compacted` is false, one vertex per pixel slot and group, dropped unless its block is one of the rest.
+ */
+export function textureBlockRestProgram(ctx: DiffrastGL, compacted: boolean): GlProgram {
+  return ctx.program(
+    `texture-block-rest${compacted ? '-compacted' : ''}`,
+    () => `${HEADER}${FETCH}${TEXEL_INDEX}${QUAD_BLOCKS}${compacted ? COMPACTED_ITEM : ''}${BLOCK_VARYINGS.replace(/VARYING/g, 'out')}
+void main() {
+  gl_PointSize = 2.0;
+  int item, g;
+  ${compacted ? 'item = compactedItem(gl_VertexID, g);' : 'ivec2 gi = cellOf(gl_VertexID, (uChannels + 3) / 4);\n  g = gi.x;\n  item = gi.y;'}
+  ivec2 mq = cellOf(item, 4);  // (pixel of the quad, quad slot)
+  ivec2 ps = quadPixel(mq.y, mq.x);
+  vec4 t = slotTexel(ps);
+  vFracWeight[1] = vFracWeight[2] = vFracWeight[3] = vec3(0.0);
+  vCell[1] = vCell[2] = vCell[3] = ivec2(0);
+  vDy[1] = vDy[2] = vDy[3] = vec4(0.0);
+  bool rest = true;
+  if (!${compacted}) {
+    vec4 t0 = slotTexel(quadPixel(mq.y, 0)), t1 = slotTexel(quadPixel(mq.y, 1));
+    vec4 t2 = slotTexel(quadPixel(mq.y, 2)), t3 = slotTexel(quadPixel(mq.y, 3));
+    ivec4 box;
+    bvec4 added = pointBlocks(t0, t1, t2, t3, box);
+    rest = t.x != 0.0 && !(mq.x == 0 ? added.x : mq.x == 1 ? added.y : mq.x == 2 ? added.z : added.w);
+  }
+  if (!rest) {
+    vCell[0] = ivec2(0);
+    vFracWeight[0] = vec3(0.0);
+    vDy[0] = vec4(0.0);
+    gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
+    return;
+  }
+  ivec2 c = blockCell(t);
+  vCell[0] = ivec2(c.x, c.y + g * uGroupRows);
+  vFracWeight[0] = t.yzw;
+  vDy[0] = fetchGroup(uDy, ps.x, uChannels, 4 * g);
+  // The point's center is the corner the block's four cells share.
+  gl_Position = vec4(2.0 * vec2(vCell[0] + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
+}
+`,
+    () => BLOCK_FRAGMENT,
   );
 }
 
