@@ -90,8 +90,8 @@ export interface EntryResult {
   cpuSamplesMs?: number[];
   /**
    * In Node: the median of the process's minor page faults per timed call. Each is a first touch of a fresh
-   * 4 KB page, as a fresh output of 32 MB or more always is (glibc maps such blocks anew), and costs some 10 µs
-   * on this virtual machine: at 2048² they are much of a cpu call's time.
+   * 4 KB page, as a fresh output of 32 MB or more always is (glibc maps such blocks anew), and costs 1.4–2.1 µs
+   * of system time on this virtual machine (docs/performance.md#cpu-and-wasm-in-node).
    */
   pageFaultsMedian?: number;
   /** The first, untimed call (compiles shaders; decides the 30 s skip). */
