@@ -315,6 +315,24 @@ describeEachBackend('texture', () => {
       tf.dispose([...levels, tex, uv, uvDa, bias, cubeIn.tex, cubeIn.uv, cubeIn.uvDa, cubeIn.bias]);
     });
 
+    it('give the texel under a lookup its whole gradient, the first and last texels too', async () => {
+      // Lookups at the centers of texels (0, 0) and (3, 3) of a 4×4 texture: weight 1 there, 0 on the other taps.
+      const uv = tf.tensor4d([0.5 / 4, 0.5 / 4, 3.5 / 4, 3.5 / 4], [1, 1, 2, 2]);
+      const dy = tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2]);
+      const tex = tf.tensor4d(new Rng(7).array(32, -1, 1), [1, 4, 4, 2]);
+      const expected = new Array(32).fill(0);
+      [expected[0], expected[1], expected[30], expected[31]] = [1, 2, 3, 4];
+      for (const filterMode of ['nearest', 'linear'] as FilterMode[]) {
+        for (const boundaryMode of ['wrap', 'clamp', 'zero'] as BoundaryMode[]) {
+          const dtex = tf.grad(t => tf.sum(tf.mul(dr.texture(t, uv, {filterMode, boundaryMode}), dy)))(tex);
+          const got = Array.from(await dtex.data());
+          dtex.dispose();
+          got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6, `${filterMode} / ${boundaryMode}, element ${i}`));
+        }
+      }
+      tf.dispose([uv, dy, tex]);
+    });
+
     it('sum over the batch for a shared texture', async () => {
       const {rng, tex, uv, uvDa} = inputs(8, 8, 1, false, 1);
       await checkGradient({f: t => dr.texture(t, uv, {uvDa}), x: tex, h: 1e-2, coords: some(rng, tex.size, 40)});
