@@ -12,7 +12,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession, requireFloatBlend} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
-import {elementPass, elementProgram, groupsOf, scratchGrid, ScratchGrid} from './passes';
+import {elementProgram, scratchGrid, ScratchGrid} from './passes';
 
 /**
  * A target texel as a float that render targets store exactly: the index's bits with bit 30 set,
@@ -108,19 +108,6 @@ export function scatter(
     mode: s.gl.POINTS,
     count: points,
   });
-}
-
-/**
- * A scatter target holding a [rows, cols] tensor as texel row·groups + ⌊c/4⌋, channel c % 4 (copy it back
- * with copyToTensors, layout {cols, base: 0}): one point per row and group of four columns adds all four,
- * where a point per element would draw up to four times as many. Starts as `source`'s values, so that
- * every element's sum runs in the same order as blending into the tensor itself.
- */
-export function groupTarget(s: GlSession, name: string, source: WebGLTexture | null, rows: number, cols: number) {
-  requireFloatBlend(s);
-  const target = scratchGrid(s, name, rows * groupsOf(cols));
-  elementPass(s, groupsFromTensorProgram(s.ctx), [target], {uCols: cols}, {uSource: source});
-  return target;
 }
 
 /** Row r of a [rows, cols] tensor uSource into texels uOutStart + r·groups .. (groups of four columns). */
