@@ -97,19 +97,6 @@ export function groupsOf(cols: number): number {
   return Math.max(1, Math.ceil(cols / 4));
 }
 
-/** Element i of uSource into element uOutStart + i (a flat copy between tfjs tensors). */
-export function copyFlatProgram(ctx: DiffrastGL): GlProgram {
-  return elementProgram(
-    ctx,
-    'copy-flat',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
-uniform sampler2D uSource;
-out float outValue;
-void main() { outValue = fetch(uSource, outputIndex() - uOutStart); }
-`,
-  );
-}
-
 function copyProgram(ctx: DiffrastGL, count: number): GlProgram {
   return elementProgram(ctx, `copy-padded-${count}`, () => {
     const ks = Array.from({length: count}, (_, k) => k);
