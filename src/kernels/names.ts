@@ -153,6 +153,10 @@ export interface TextureGradAttrs extends TextureAttrs {
   /** 'texels': dtex and the mip levels' (the scatter); 'pixels': duv, duvDa, dmipLevelBias; absent: all. */
   outputs?: 'texels' | 'pixels';
 }
+/** TextureGrad's outputs in their order: texels[0] (dtex), the pixels' given (duv, duvDa, dmipLevelBias), texels[1..]. */
+export function textureGradOrder<T>(texels: readonly T[], pixels: readonly (T | null | undefined)[]): T[] {
+  return [texels[0], ...pixels, ...texels.slice(1)].filter((t): t is T => t != null);
+}
 /** Which of TextureGrad's outputs a call makes. */
 export function textureGradOutputs(attrs: TextureGradAttrs): {texels: boolean; pixels: boolean} {
   return {texels: attrs.outputs !== 'pixels', pixels: attrs.outputs !== 'texels'};

@@ -1,6 +1,13 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {TextureGrad, TextureGradAttrs, TextureGradInputs, textureGradOutputs, unpackInputs} from '../names';
+import {
+  TextureGrad,
+  TextureGradAttrs,
+  TextureGradInputs,
+  textureGradOrder,
+  textureGradOutputs,
+  unpackInputs,
+} from '../names';
 
 import {read, withOutputs} from './tensor_io';
 import {textureScene} from './Texture';
@@ -13,9 +20,7 @@ export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   // Outputs in order: tex, uv, then uvDa and mipLevelBias when given, then the mip levels (those asked for).
   const pixelInputs = wants.pixels ? [uv, uvDa, mipLevelBias] : [];
   const texelInputs = wants.texels ? [tex, ...mips] : [];
-  const specs = [...texelInputs.slice(0, 1), ...pixelInputs, ...texelInputs.slice(1)]
-    .filter(t => t != null)
-    .map(t => ({shape: t.shape}));
+  const specs = textureGradOrder(texelInputs, pixelInputs).map(t => ({shape: t.shape}));
   return withOutputs(backend, specs, arrays => {
     const scene = textureScene(backend, named, attrs as unknown as TextureGradAttrs);
     const dy = read(backend, named.dy) as Float32Array;

@@ -1,4 +1,4 @@
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 import {util} from '@tensorflow/tfjs-core';
 
 import {
@@ -6,6 +6,7 @@ import {
   TextureGrad,
   TextureGradAttrs,
   TextureGradInputs,
+  textureGradOrder,
   textureGradOutputs,
   unpackInputs,
 } from '../names';
@@ -172,7 +173,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       const components = which === 2 ? 1 : out.info.shape[3];
       elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
     });
-    return [dlevels[0], duv, duvDa, dbias, ...dlevels.slice(1)].filter(o => o != null).map(o => o.info) as TensorInfo[];
+    return textureGradOrder(dlevels, [duv, duvDa, dbias]).map(o => o.info);
   });
 
 export const textureGradConfig: KernelConfig = {

@@ -1,11 +1,12 @@
 import {util} from '@tensorflow/tfjs-core';
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {
   TextureAttrs,
   TextureGrad,
   TextureGradAttrs,
   TextureGradInputs,
+  textureGradOrder,
   textureGradOutputs,
   unpackInputs,
 } from '../names';
@@ -42,7 +43,11 @@ export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inpu
     if (out.buffer) call.encoder.copyBufferToBuffer(pixelGrads, offset, out.buffer, 0, bytes);
     offset += bytes;
   }
-  return [dtex, ...pixelOutputs.map(p => p.out), ...dmips].filter(o => o != null).map(o => o.info) as TensorInfo[];
+  const texelOutputs = dtex ? [dtex, ...dmips] : [];
+  return textureGradOrder(
+    texelOutputs,
+    pixelOutputs.map(p => p.out),
+  ).map(o => o.info);
 });
 
 export const textureGradConfig: KernelConfig = {
