@@ -157,6 +157,10 @@ export interface TextureGradAttrs extends TextureAttrs {
 export function textureGradOrder<T>(texels: readonly T[], pixels: readonly (T | null | undefined)[]): T[] {
   return [texels[0], ...pixels, ...texels.slice(1)].filter((t): t is T => t != null);
 }
+/** textureGradOrder undone for a call that made every output, `numPixels` of them the pixels'. */
+export function textureGradSplit<T>(all: readonly T[], numPixels: number): {texels: T[]; pixels: T[]} {
+  return {texels: [all[0], ...all.slice(1 + numPixels)], pixels: all.slice(1, 1 + numPixels)};
+}
 /** Which of TextureGrad's outputs a call makes. */
 export function textureGradOutputs(attrs: TextureGradAttrs): {texels: boolean; pixels: boolean} {
   return {texels: attrs.outputs !== 'pixels', pixels: attrs.outputs !== 'texels'};

@@ -4,7 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BoundaryMode, FilterMode, Texture, TextureAttrs, TextureGrad, TextureMipAdjoint} from '../kernels/names';
+import {
+  BoundaryMode,
+  FilterMode,
+  Texture,
+  TextureAttrs,
+  TextureGrad,
+  textureGradSplit,
+  TextureMipAdjoint,
+} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
 import {
@@ -222,9 +230,10 @@ tf.registerGradient({
       if (pixelGrads) {
         texelGrads = runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs: 'texels'});
       } else {
-        const all = runKernel(TextureGrad, named, {filterMode, boundaryMode});
-        texelGrads = [all[0], ...all.slice(1 + numPixelGrads)];
-        pixelGrads = all.slice(1, 1 + numPixelGrads);
+        ({texels: texelGrads, pixels: pixelGrads} = textureGradSplit(
+          runKernel(TextureGrad, named, {filterMode, boundaryMode}),
+          numPixelGrads,
+        ));
         keep(pixelGrads);
       }
       // A mip array's levels have thunks of their own.
