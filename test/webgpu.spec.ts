@@ -188,6 +188,43 @@ describeEachBackend(
       }
     });
 
+    it("runs antialias's gradient on the forward's list of pairs and their α, as it would finding them again", async () => {
+      const rng = new Rng(22);
+      const {pos, tri} = mesh(22, 3); // three separate triangles: every edge is a silhouette
+      const hash = dr.antialiasConstructTopologyHash(tri);
+      const {rast, rastDb} = dr.rasterize(pos, tri, [9, 11]);
+      const color = tf.tensor4d(rng.array(9 * 11 * 3, 0, 1), [1, 9, 11, 3]);
+      const dy = tf.tensor4d(rng.array(9 * 11 * 3, -1, 1), [1, 9, 11, 3]);
+      const grad = spyOn(tf.getKernel(k.AntialiasGrad, 'webgpu')!, 'kernelFunc').and.callThrough();
+      const viaOp = tf.grads((c: tf.Tensor, p: tf.Tensor) =>
+        tf.sum(tf.mul(dr.antialias(c, rast, p, tri, {topologyHash: hash}), dy)),
+      )([color, pos]);
+      expect(grad).toHaveBeenCalledTimes(1);
+      const {inputs, attrs} = grad.calls.argsFor(0)[0];
+      const names = (attrs as unknown as k.InputNames).inputNames;
+      expect(names).toContain('list');
+      // The list (work_list.ts: 4 u32, then one per pair), padded to 256 bytes, then an α per pair.
+      const pairs = 2 * 9 * 11;
+      const list = (inputs as unknown as tf.TensorInfo[])[names.indexOf('list')];
+      expect(list.shape).toEqual([Math.ceil((4 * (4 + pairs)) / 256) * 64 + pairs]);
+      const {list: packed, inputNames} = k.packInputs({color, rast, pos, tri, topo: hash.opposite, dy});
+      const direct = tf
+        .engine()
+        .runKernel(
+          k.AntialiasGrad,
+          packed as unknown as tf.NamedTensorMap,
+          {inputNames, posGradientBoost: 1} as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+      // dcolor is a gather (the same sums in the same order); dpos float32 atomic adds in the threads' order.
+      await expectSame(viaOp[0], direct[0]);
+      const [a, b] = [await viaOp[1].data(), await direct[1].data()];
+      const scale = Math.max(...Array.from(b, Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-6 * scale, `dpos[${i}]`));
+      tf.dispose([pos, tri, rast, rastDb, color, dy, ...viaOp, ...direct]);
+      hash.dispose();
+    });
+
     describe('limits and failures', () => {
       it('refuses an output beyond maxStorageBufferBindingSize / maxBufferSize by name, leaving no tensors', () => {
         const device = deviceOf(),

@@ -175,7 +175,8 @@ export interface TextureMipGradAttrs {
 
 /**
  * Antialias: inputs color, rast, pos, tri, topo (see TopologyHash). Output [N,H,W,C]; a backend may add a
- * second, which the op hides and saves for AntialiasGrad's `list` (webgl: its live items).
+ * second, which the op hides and saves for AntialiasGrad's `list` (webgl: its live items; webgpu: its candidate
+ * pairs and their α).
  */
 export interface AntialiasInputs {
   color: TensorInfo;

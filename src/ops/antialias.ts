@@ -182,7 +182,8 @@ export function antialias(
 tf.registerGradient({
   kernelName: Antialias,
   saveAllInputs: true,
-  // A backend's second output (webgl: the live items it found) goes to AntialiasGrad, which need not find them again.
+  // A backend's second output (webgl: the live items it found; webgpu: its candidate pairs and their α) goes to
+  // AntialiasGrad, which need not find them again.
   outputsToSave: [false, true],
   gradFunc: (dys, saved, attrs) => {
     const {inputNames, posGradientBoost} = attrs as unknown as AntialiasAttrs;

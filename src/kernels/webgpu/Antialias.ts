@@ -1,9 +1,9 @@
-import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {Antialias, AntialiasInputs, unpackInputs} from '../names';
 import {meshLayout} from '../shared/layout';
 
-import {AntialiasGpuArgs, recordAntialias} from './antialias_program';
+import {AntialiasGpuArgs, listShape, recordAntialias} from './antialias_program';
 import {gpuKernel, GpuCall} from './gpu_context';
 
 /** The buffers and sizes shared by antialias's forward and backward kernels. */
@@ -31,8 +31,10 @@ export const antialiasWebGPU: KernelFunc = gpuKernel(Antialias, (call, {inputs, 
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named);
   const out = call.output(named.color.shape, 'the output');
-  recordAntialias(call, a, out.buffer);
-  return out.info;
+  // The hidden second output (ops/antialias.ts saves it for the backward): the list of candidate pairs.
+  const list = call.output(listShape(a), 'the list of candidate pixel pairs');
+  recordAntialias(call, a, out.buffer, list.buffer);
+  return [out.info, list.info] as TensorInfo[];
 });
 
 export const antialiasConfig: KernelConfig = {

@@ -5,8 +5,10 @@
  * item (keeping its α, and in the backward scattering its position gradient); and only the two
  * pixels of each listed item gather the items around them — every other pixel is a copy.
  * The gather adds in the same order as a per-pixel pass, so color and dcolor need no atomics.
+ * The forward's list and its α per pair are its hidden second output: the backward runs on them and
+ * finds no pairs of its own.
  */
-import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Uniforms} from './gpu_context';
+import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Resource, Uniforms} from './gpu_context';
 import {ANTIALIAS_WGSL, ITEM_WGSL, PAIR_OWNER_WGSL} from './wgsl_antialias';
 import {CORNERS_WGSL} from './wgsl_raster';
 import {SIDE_TOLERANCE} from '../shared/antialias';
@@ -15,11 +17,13 @@ import {atomicAddF32, ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {
   APPEND_LIST,
   APPEND_WGSL,
+  clearList,
   dispatchOverList,
   LIST_ITEM_WGSL,
+  listLength,
   READ_LIST,
+  listArgs,
   recordListArgs,
-  workList,
 } from './work_list';
 
 const uniforms = new Uniforms([
@@ -252,17 +256,25 @@ export interface AntialiasGpuArgs {
 
 const imageBytes = (a: AntialiasGpuArgs) => 4 * a.numImages * a.height * a.width * a.channels;
 
-/** The list of candidate pairs and an α per pair (0 where no item), after the flags and candidates passes. */
-interface Pairs {
-  list: GPUBuffer;
-  alphas: GPUBuffer;
+/** Pixel pairs of the images: pair 2·p (pixel p and its right neighbour), 2·p + 1 (p and the pixel above). */
+const pairCount = (a: AntialiasGpuArgs) => 2 * a.numImages * a.height * a.width;
+
+/** Where the α per pair start in the forward's hidden output (bytes; a binding's offset is a multiple of 256). */
+const alphaOffset = (a: AntialiasGpuArgs) => Math.ceil((4 * listLength(pairCount(a))) / 256) * 256;
+
+/**
+ * The forward's hidden output, as float32 elements: its list of candidate pairs (work_list.ts's layout), then
+ * from alphaOffset its α per pair.
+ */
+export const listShape = (a: AntialiasGpuArgs) => [alphaOffset(a) / 4 + pairCount(a)];
+
+/** The passes' uniforms and the scene's bindings (rast, pos, tri, topo). */
+interface Scene {
   uniforms: GPUBuffer;
-  /** The scene's bindings: rast, pos, tri, topo. */
   scene: GPUBuffer[];
 }
 
-/** Flags the triangles, lists the candidate pairs and evaluates their items' α. */
-function evaluatePairs(call: GpuCall, a: AntialiasGpuArgs): Pairs {
+function sceneOf(call: GpuCall, a: AntialiasGpuArgs): Scene {
   const u = call.uniforms(uniforms, {
     width: a.width,
     height: a.height,
@@ -272,8 +284,14 @@ function evaluatePairs(call: GpuCall, a: AntialiasGpuArgs): Pairs {
     rangeMode: a.rangeMode ? 1 : 0,
     numImages: a.numImages,
   });
-  const scene = [call.bind(a.rast), call.bind(a.pos), call.bind(a.tri), call.bind(a.topo)];
-  const pairs = 2 * a.numImages * a.height * a.width;
+  return {uniforms: u, scene: [call.bind(a.rast), call.bind(a.pos), call.bind(a.tri), call.bind(a.topo)]};
+}
+
+/**
+ * Flags the triangles and lists the candidate pairs into `list` (a buffer of listShape's size) with the
+ * arguments of the dispatches over it; returns the buffer those dispatches read their arguments from.
+ */
+function listPairs(call: GpuCall, a: AntialiasGpuArgs, s: Scene, list: GPUBuffer): GPUBuffer {
   const flagCount = (a.rangeMode ? 1 : a.numImages) * a.numTriangles;
   const flags = call.scratchBuffer(4 * flagCount, 'the antialias triangle flags');
   const flagsPipeline = call.computePipeline(
@@ -281,20 +299,22 @@ function evaluatePairs(call: GpuCall, a: AntialiasGpuArgs): Pairs {
     flagsBindings,
     () => ID_WGSL + TRIANGLE_WGSL + LINEAR_INDEX_WGSL + FLAGS_WGSL,
   );
-  call.dispatch(flagsPipeline, [u, ...scene.slice(1), flags], groups1d(flagCount));
-  const list = workList(call, pairs, 'the antialias pair list');
+  call.dispatch(flagsPipeline, [s.uniforms, ...s.scene.slice(1), flags], groups1d(flagCount));
+  clearList(call, list);
   const candidates = call.computePipeline(
     'antialias/candidates',
     candidatesBindings,
     () => ID_WGSL + APPEND_WGSL + PAIR_OWNER_WGSL + CANDIDATES_WGSL,
   );
-  call.dispatch(candidates, [u, scene[0], flags, list], groups2d(a.width, a.height, a.numImages));
-  recordListArgs(call, list);
-  const alphas = call.scratchBuffer(4 * pairs, 'the antialias alphas');
+  call.dispatch(candidates, [s.uniforms, s.scene[0], flags, list], groups2d(a.width, a.height, a.numImages));
+  return recordListArgs(call, list);
+}
+
+/** An α per pair, 0 where no item (written by the item passes over the list). */
+function alphaBuffer(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer {
+  const alphas = call.scratchBuffer(4 * pairCount(a), 'the antialias alphas');
   call.encoder.clearBuffer(alphas);
-  const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
-  dispatchOverList(call, items, [u, ...scene, list, alphas], list);
-  return {list, alphas, uniforms: u, scene};
+  return alphas;
 }
 
 const itemsCode =
@@ -304,35 +324,57 @@ const itemsCode =
 const gatherCode = (source: string, result: string, term: string) => () =>
   LIST_ITEM_WGSL + GATHER_WGSL.replace('SOURCE', source).replace('RESULT', result).replace('TERM', term);
 
-export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null) {
-  if (!out || !a.color) return;
-  const p = evaluatePairs(call, a);
+/** The forward into `out`, its list of pairs and their α into `saved` (listShape's size: the hidden output). */
+export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null, saved: GPUBuffer | null) {
+  if (!out || !a.color || !saved) return;
+  const s = sceneOf(call, a);
+  const args = listPairs(call, a, s, saved);
+  const alphas = alphaBuffer(call, a);
+  const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
+  dispatchOverList(call, items, [s.uniforms, ...s.scene, saved, alphas], args);
+  call.encoder.copyBufferToBuffer(alphas, 0, saved, alphaOffset(a), 4 * pairCount(a));
   call.encoder.copyBufferToBuffer(a.color, 0, out, 0, imageBytes(a));
   const gather = call.computePipeline(
     'antialias/gather',
     forwardGatherBindings,
     gatherCode('color', 'out', FORWARD_TERM),
   );
-  dispatchOverList(call, gather, [p.uniforms, p.list, p.alphas, a.color, out], p.list);
+  dispatchOverList(call, gather, [s.uniforms, saved, alphas, a.color, out], args);
 }
 
+/**
+ * The backward over `saved`, the forward's hidden output (listShape's size), or when null over the pairs and
+ * α found again as the forward finds them.
+ */
 export function recordAntialiasGrad(
   call: GpuCall,
   a: AntialiasGpuArgs,
   dy: GPUBuffer | null,
   dcolor: GPUBuffer | null,
   dpos: GPUBuffer | null,
+  saved: GPUBuffer | null,
 ) {
   if (dpos) call.encoder.clearBuffer(dpos);
   if (!dcolor || !dy || !a.color) return;
-  const p = evaluatePairs(call, a);
+  const s = sceneOf(call, a);
+  let list: GPUBuffer, args: GPUBuffer, alphas: Resource;
+  if (saved) {
+    [list, args] = [saved, listArgs(call, saved)];
+    alphas = {buffer: saved, offset: alphaOffset(a), size: 4 * pairCount(a)};
+  } else {
+    list = call.scratchBuffer(4 * listLength(pairCount(a)), 'the antialias pair list');
+    args = listPairs(call, a, s, list);
+    alphas = alphaBuffer(call, a);
+    const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
+    dispatchOverList(call, items, [s.uniforms, ...s.scene, list, alphas], args);
+  }
   if (dpos) {
     const scatter = call.computePipeline(
       'antialias/grad-dpos',
       dposBindings,
       itemsCode(DPOS_ITEM, atomicAddF32('addDpos', 'dpos') + SCATTER_WGSL),
     );
-    dispatchOverList(call, scatter, [p.uniforms, ...p.scene, p.list, a.color, dy, dpos], p.list);
+    dispatchOverList(call, scatter, [s.uniforms, ...s.scene, list, a.color, dy, dpos], args);
   }
   call.encoder.copyBufferToBuffer(dy, 0, dcolor, 0, imageBytes(a));
   const gather = call.computePipeline(
@@ -340,5 +382,5 @@ export function recordAntialiasGrad(
     gradGatherBindings,
     gatherCode('dy', 'dcolor', GRAD_TERM),
   );
-  dispatchOverList(call, gather, [p.uniforms, p.list, p.alphas, a.color, dy, dcolor], p.list);
+  dispatchOverList(call, gather, [s.uniforms, list, alphas, a.color, dy, dcolor], args);
 }

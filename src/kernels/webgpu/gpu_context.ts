@@ -154,7 +154,8 @@ export class Uniforms {
 
 /** A binding after the uniforms: its WGSL name and type, and how the shader uses it. */
 export type StorageSpec = [name: string, type: string, access?: Access];
-type Resource = GPUBuffer | GPUTextureView;
+/** What a binding takes: a whole buffer, a range of one (`{buffer, offset, size}`), or a texture view. */
+export type Resource = GPUBuffer | GPUBufferBinding | GPUTextureView;
 type Access = 'read' | 'read_write' | 'texture' | 'uniform';
 
 /** Per kind of binding: its WGSL declaration's qualifier and its bind group layout entry. */
@@ -488,7 +489,7 @@ ${LINEAR_INDEX_WGSL}
   }
 
   /** Binds `buffers` (uniforms first) and dispatches; `groups` counts workgroups. */
-  dispatch(pipeline: GPUComputePipeline, buffers: GPUBuffer[], groups: [number, number, number]) {
+  dispatch(pipeline: GPUComputePipeline, buffers: Resource[], groups: [number, number, number]) {
     if (groups.some(g => g === 0)) return;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some(g => g > limit)) {
@@ -504,11 +505,11 @@ ${LINEAR_INDEX_WGSL}
    * Like dispatch, with the workgroup counts read on the GPU from three u32 of `args` at byte
    * `offset` (written by an earlier pass: work lists whose length only the GPU knows).
    */
-  dispatchIndirect(pipeline: GPUComputePipeline, buffers: GPUBuffer[], args: GPUBuffer, offset: number) {
+  dispatchIndirect(pipeline: GPUComputePipeline, buffers: Resource[], args: GPUBuffer, offset: number) {
     this.computePass(pipeline, buffers, pass => pass.dispatchWorkgroupsIndirect(args, offset));
   }
 
-  private computePass(pipeline: GPUComputePipeline, buffers: GPUBuffer[], run: (pass: GPUComputePassEncoder) => void) {
+  private computePass(pipeline: GPUComputePipeline, buffers: Resource[], run: (pass: GPUComputePassEncoder) => void) {
     const timestampWrites = this.timestampWrites(pipeline.label);
     const pass = this.encoder.beginComputePass(timestampWrites ? {timestampWrites} : undefined);
     pass.setPipeline(pipeline);

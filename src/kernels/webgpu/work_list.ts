@@ -6,13 +6,14 @@
  * A list is one u32 buffer bound as \`list\`: u32 0 holds the length (appended to atomically),
  * u32 1..3 the workgroup counts of an indirect dispatch over it, the items follow from u32 4.
  */
-import {Bindings, GpuCall, LINEAR_INDEX_WGSL, Uniforms, WORKGROUP_1D} from './gpu_context';
+import {Bindings, GpuCall, LINEAR_INDEX_WGSL, Resource, Uniforms, WORKGROUP_1D} from './gpu_context';
 
-/** An empty list for at most `capacity` items. */
-export function workList(call: GpuCall, capacity: number, what: string): GPUBuffer {
-  const list = call.scratchBuffer(4 * (4 + capacity), what, GPUBufferUsage.INDIRECT);
+/** The size in u32 of a list for at most `capacity` items. */
+export const listLength = (capacity: number) => 4 + capacity;
+
+/** Empties `list` before the pass that fills it. */
+export function clearList(call: GpuCall, list: GPUBuffer) {
   call.encoder.clearBuffer(list, 0, 16);
-  return list;
 }
 
 /** The binding of a list in the pass that fills it. */
@@ -55,13 +56,24 @@ const ARGS_WGSL = `
 }
 `;
 
-/** After the pass that fills the list: makes the arguments of every later `dispatchOverList`. */
-export function recordListArgs(call: GpuCall, list: GPUBuffer) {
+/**
+ * After the pass that fills the list: makes the arguments of every later `dispatchOverList`, and returns them
+ * in a buffer of their own (a tensor's buffer, which a list may be, cannot be an indirect dispatch's).
+ */
+export function recordListArgs(call: GpuCall, list: GPUBuffer): GPUBuffer {
   const pipeline = call.computePipeline('work-list/args', argsBindings, () => ARGS_WGSL);
   call.dispatch(pipeline, [call.uniforms(argsBindings.uniforms, {unused: 0}), list], [1, 1, 1]);
+  return listArgs(call, list);
 }
 
-/** Dispatches `pipeline` with one thread per listed item (`listItem` in the shader). */
-export function dispatchOverList(call: GpuCall, pipeline: GPUComputePipeline, buffers: GPUBuffer[], list: GPUBuffer) {
-  call.dispatchIndirect(pipeline, buffers, list, 4);
+/** The arguments `recordListArgs` wrote into `list`, copied into a buffer an indirect dispatch may read. */
+export function listArgs(call: GpuCall, list: GPUBuffer): GPUBuffer {
+  const args = call.scratchBuffer(16, 'the dispatch arguments of a work list', GPUBufferUsage.INDIRECT);
+  call.encoder.copyBufferToBuffer(list, 0, args, 0, 16);
+  return args;
+}
+
+/** Dispatches `pipeline` with one thread per listed item (`listItem` in the shader); `args` from recordListArgs. */
+export function dispatchOverList(call: GpuCall, pipeline: GPUComputePipeline, buffers: Resource[], args: GPUBuffer) {
+  call.dispatchIndirect(pipeline, buffers, args, 4);
 }
