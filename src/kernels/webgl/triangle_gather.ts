@@ -17,6 +17,7 @@ import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
+import {boxCornerGradients} from './triangle_boxes';
 import {walkBands, walkCornerGradients, walkSlots, WALK_MAX_TRIANGLES} from './triangle_walk';
 
 /**
@@ -198,6 +199,8 @@ export function addCornerGradients(
   );
   if (list.walk) {
     walkCornerGradients(s, slots, images, height, width, groups, g, bands);
+  } else if (g.box && groups === 1) {
+    boxCornerGradients(s, slots, images, height, width, g);
   } else {
     s.clear(slots.map(t => t.texture));
     for (let group = 0; group < groups; group++) {

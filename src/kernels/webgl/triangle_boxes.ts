@@ -1,0 +1,305 @@
+/**
+ * Corner gradients of many small triangles whose stage has the positions (rasterize's position gradient:
+ * CornerGradients.box), where triangle_gather.ts would draw one point per pixel into its triangle's slot.
+ * Points cost ~0.2 µs each here even when dropped and ~0.7 µs drawn, a fragment of an element pass a tenth
+ * of that: so corner_tree.ts's first pass puts each pixel's key and three corner values into scratch grids,
+ * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
+ * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included) into its
+ * slot. A triangle whose box holds more than BOX_MAX_PIXELS pixels, or that has a corner not in front of the
+ * eye, is flagged instead; a count of the flags read back (compact.ts's pyramid) decides whether their pixels'
+ * points are drawn, blended onto the slots as triangle_gather.ts's are. The walk adds a triangle's pixels in
+ * row-major order, the order in which their points blend: the same sums.
+ */
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
+import {CornerGradients, firstProgram} from './corner_tree';
+import {VERTEX_FETCH} from './glsl_raster';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
+
+/** A triangle's box is walked by its fragment when it holds at most this many pixels (per image), else in chunks of as many. */
+const BOX_MAX_PIXELS = 64;
+/**
+ * Larger boxes are walked by points of this many pixels each (compacted) while they add up to at most this many
+ * times the image's pixels; else their pixels are points.
+ */
+const CHUNKED_PIXELS = 8;
+/** Pixels whose centers lie this far (in pixels) outside a triangle's bounds are in its box. */
+const BOX_MARGIN = 0.25;
+
+/** The three per-pixel grids' readers: texel i of a grid 2^uShift wide. */
+const PIXEL_GRIDS = `
+uniform sampler2D uKeys;
+uniform sampler2D uCorner0;
+uniform sampler2D uCorner1;
+uniform sampler2D uCorner2;
+uniform int uShift;
+ivec2 gridCell(int i) { return ivec2(i & ((1 << uShift) - 1), i >> uShift); }
+`;
+
+/**
+ * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, PIXEL_GRIDS). Cell (n·uSlotsPerImage + t)
+ * (instanced: each image its own cells) or t (every image's pixels of t in one cell).
+ */
+const BOX_WALK = `
+uniform int uImages;
+uniform ivec2 uWalkSize;  // (width, height) of an image
+uniform int uSlotsPerImage;
+uniform int uVertexStride;
+uniform int uMaxPixels;
+uniform int uChunk;
+uniform float uMargin;
+// The cell's triangle and its images [n0, n1).
+int cellTriangle(int cell, out int n0, out int n1) {
+  int n = uSlotsPerImage > 0 ? cell / uSlotsPerImage : 0;
+  n0 = n;
+  n1 = uSlotsPerImage > 0 ? n + 1 : uImages;
+  return cell - n * uSlotsPerImage;
+}
+// The columns and rows [lo, lo + size) of image n that may hold triangle t's pixels (empty for an invalid
+// triangle): its tight box, true, or the whole image, false, when that is unknown (a corner not in front of the eye,
+// or not finite).
+bool triangleBox(int n, int t, out ivec2 lo, out ivec2 size) {
+  lo = ivec2(0);
+  size = ivec2(0);
+  ivec3 k = triangleCorners(t);
+  if (!validCorners(k)) return true;
+  size = uWalkSize;
+  int base = n * uVertexStride;
+  vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
+  if (!(p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0)) return false;
+  vec2 h = 0.5 * vec2(uWalkSize);
+  // Pixel (X, Y)'s center is at NDC ((2X + 1)/W − 1, ...): X = (x/w + 1)·W/2 − ½.
+  vec2 a = (p0.xy / p0.w + 1.0) * h - 0.5, b = (p1.xy / p1.w + 1.0) * h - 0.5, c = (p2.xy / p2.w + 1.0) * h - 0.5;
+  vec2 mn = ceil(min(min(a, b), c) - uMargin), mx = floor(max(max(a, b), c) + uMargin);
+  if (any(isnan(mn)) || any(isnan(mx)) || any(isinf(mn)) || any(isinf(mx))) return false;
+  lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize)));
+  size = max(ivec2(clamp(mx, vec2(-1.0), vec2(uWalkSize - 1))) - lo + 1, ivec2(0));
+  return true;
+}
+// Whether the first pass walks the box (else it is left to chunks of uChunk pixels), and how many chunks.
+bool walkedWhole(bool known, int pixels, out int chunks) {
+  bool whole = known && pixels <= uMaxPixels;
+  chunks = whole ? 0 : (pixels + uChunk - 1) / uChunk;
+  return whole;
+}
+// Adds the corner values of the box's pixels j0 .. j0 + count − 1 (row-major) with the key to s0 .. s2.
+void walkPixels(int n, ivec2 lo, ivec2 size, int j0, int count, float key, inout vec4 s0, inout vec4 s1, inout vec4 s2) {
+  int y = j0 / max(size.x, 1), x = j0 - y * size.x;
+  int i = (n * uWalkSize.y + lo.y + y) * uWalkSize.x + lo.x + x;
+  // One loop (SwiftShader runs a loop as often as its longest lane needs).
+  for (int j = 0; j < count; j++) {
+    ivec2 c = gridCell(i);
+    if (texelFetch(uKeys, c, 0).x == key) {
+      s0 += texelFetch(uCorner0, c, 0);
+      s1 += texelFetch(uCorner1, c, 0);
+      s2 += texelFetch(uCorner2, c, 0);
+    }
+    bool wrap = ++x == size.x;
+    x = wrap ? 0 : x;
+    i += wrap ? uWalkSize.x - size.x + 1 : 1;
+  }
+}
+`;
+
+/**
+ * Per cell: outputs 0–2 the sums of corner values of its triangle's pixels in the boxes walked whole, output 3 (x)
+ * the number of chunks left to the chunk points.
+ */
+function boxProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'triangle-boxes',
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${PIXEL_GRIDS}${BOX_WALK}
+layout(location = 0) out vec4 outCorner0;
+layout(location = 1) out vec4 outCorner1;
+layout(location = 2) out vec4 outCorner2;
+layout(location = 3) out vec4 outChunks;
+void main() {
+  int n0, n1;
+  int t = cellTriangle(outputIndex() - uOutStart, n0, n1);
+  float key = float(t + 1);  // (the keys are ids as rast stores them: exact floats below 2^24)
+  vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0);
+  int chunks = 0;
+  for (int n = n0; n < n1; n++) {
+    ivec2 lo, size;
+    bool known = triangleBox(n, t, lo, size);
+    int pixels = size.x * size.y, more;
+    walkPixels(n, lo, size, 0, walkedWhole(known, pixels, more) ? pixels : 0, key, s0, s1, s2);
+    chunks += more;
+  }
+  outCorner0 = s0;
+  outCorner1 = s1;
+  outCorner2 = s2;
+  outChunks = vec4(float(chunks), 0.0, 0.0, 0.0);
+}
+`,
+  );
+}
+
+/** The three corner outputs of a point draw into the slots. */
+const SLOT_FRAGMENT = `${HEADER}
+flat in vec4 vCorner0;
+flat in vec4 vCorner1;
+flat in vec4 vCorner2;
+layout(location = 0) out vec4 outCorner0;
+layout(location = 1) out vec4 outCorner1;
+layout(location = 2) out vec4 outCorner2;
+void main() {
+  outCorner0 = vCorner0;
+  outCorner1 = vCorner1;
+  outCorner2 = vCorner2;
+}
+`;
+
+/** Point (varying) to the center of slot texel `cell`. */
+const SLOT_POINT = `
+uniform int uTargetWidth;
+uniform int uTargetHeight;
+vec4 slotPosition(int cell) {
+  int row = cell / uTargetWidth;
+  vec2 q = (vec2(cell - row * uTargetWidth, row) + 0.5) / vec2(uTargetWidth, uTargetHeight);
+  return vec4(2.0 * q - 1.0, 0.0, 1.0);
+}
+`;
+
+/** Chunk point k of the compacted draw: the sums of its uChunk pixels of its cell's box into the cell's slot. */
+function chunkPointProgram(ctx: DiffrastGL): GlProgram {
+  return ctx.program(
+    'triangle-boxes-chunks',
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${PIXEL_GRIDS}${BOX_WALK}${COMPACTED_ITEM}${SLOT_POINT}
+flat out vec4 vCorner0;
+flat out vec4 vCorner1;
+flat out vec4 vCorner2;
+void main() {
+  gl_PointSize = 1.0;
+  int rank, n0, n1;
+  int cell = compactedItem(gl_VertexID, rank);
+  int t = cellTriangle(cell, n0, n1);
+  vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0);
+  for (int n = n0; n < n1; n++) {
+    ivec2 lo, size;
+    bool known = triangleBox(n, t, lo, size);
+    int pixels = size.x * size.y, chunks;
+    walkedWhole(known, pixels, chunks);
+    if (rank < chunks) {
+      int j0 = rank * uChunk;
+      walkPixels(n, lo, size, j0, min(uChunk, pixels - j0), float(t + 1), s0, s1, s2);
+      break;
+    }
+    rank -= chunks;
+  }
+  vCorner0 = s0;
+  vCorner1 = s1;
+  vCorner2 = s2;
+  gl_Position = slotPosition(cell);
+}
+`,
+    () => SLOT_FRAGMENT,
+  );
+}
+
+/** Pixel p's point, if its triangle has chunks left: its three corner values into the triangle's slot. */
+function flaggedPointProgram(ctx: DiffrastGL): GlProgram {
+  return ctx.program(
+    'triangle-boxes-points',
+    () => `${HEADER}${FETCH}${PIXEL_GRIDS}${SLOT_POINT}
+uniform sampler2D uChunks;
+uniform int uPixelsPerImage;
+uniform int uSlotsPerImage;
+flat out vec4 vCorner0;
+flat out vec4 vCorner1;
+flat out vec4 vCorner2;
+void main() {
+  gl_PointSize = 1.0;
+  int p = gl_VertexID;
+  ivec2 c = gridCell(p);
+  int t = int(texelFetch(uKeys, c, 0).x) - 1;
+  int cell = (uSlotsPerImage > 0 ? (p / uPixelsPerImage) * uSlotsPerImage : 0) + t;
+  vCorner0 = texelFetch(uCorner0, c, 0);
+  vCorner1 = texelFetch(uCorner1, c, 0);
+  vCorner2 = texelFetch(uCorner2, c, 0);
+  gl_Position = t < 0 || fetchTexel(uChunks, cell).x == 0.0 ? vec4(2.0, 2.0, 0.0, 1.0) : slotPosition(cell);
+}
+`,
+    () => SLOT_FRAGMENT,
+  );
+}
+
+/**
+ * The sums of `g`'s corner values (one group of four columns) over [images, height, width] pixels per triangle
+ * into `slots` (three grids of cells texels, cells = (each image its rows ? images : 1)·T: cell n·T + t or t), as
+ * triangle_gather.ts's vertex pass reads them.
+ */
+export function boxCornerGradients(
+  s: GlSession,
+  slots: ScratchGrid[],
+  images: number,
+  height: number,
+  width: number,
+  g: CornerGradients,
+) {
+  const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
+  const cells = slots[0].size;
+  const pixelCount = images * height * width;
+  const pixels = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
+    shiftGrid(s, `triangle-boxes.${name}`, pixelCount),
+  );
+  const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
+  elementPass(s, firstProgram(s.ctx, g.stage), pixels, {...g.uniforms, uGroup: 0}, g.textures);
+  const uniforms = {
+    uNumVertices: g.numVertices,
+    uNumTriangles: g.numTriangles,
+    uVertexStride: (g.uniforms.uVertexStride as number) ?? 0,
+    uImages: images,
+    uWalkSize: [width, height],
+    uSlotsPerImage: slotsPerImage,
+    uMaxPixels: BOX_MAX_PIXELS,
+    uChunk: BOX_MAX_PIXELS,
+    uMargin: BOX_MARGIN,
+    uShift: pixels[0].shift,
+    uPixelsPerImage: height * width,
+    uTargetWidth: slots[0].width,
+    uTargetHeight: slots[0].height,
+  };
+  const textures = {
+    uKeys: pixels[0].texture,
+    uCorner0: pixels[1].texture,
+    uCorner1: pixels[2].texture,
+    uCorner2: pixels[3].texture,
+    uPos: g.textures.uPos,
+    uTri: g.tri,
+    uChunks: chunks.texture,
+  };
+  elementPass(s, boxProgram(s.ctx), [...slots, chunks], uniforms, textures);
+  const pyramid = countPyramid(
+    s,
+    cells,
+    cells,
+    {
+      program: itemCountProgram(
+        s.ctx,
+        'triangle-boxes-count',
+        () => `uniform sampler2D uChunks;\nfloat itemPoints(int item) { return fetchTexel(uChunks, item).x; }\n`,
+      ),
+      uniforms: {uItems: cells},
+      textures: {uChunks: chunks.texture},
+    },
+    Infinity,
+    'triangle-boxes.count',
+  );
+  if (pyramid?.total === 0) return;
+  const chunked = pyramid && pyramid.total * BOX_MAX_PIXELS <= CHUNKED_PIXELS * pixelCount ? pyramid : null;
+  s.draw({
+    program: chunked ? chunkPointProgram(s.ctx) : flaggedPointProgram(s.ctx),
+    targets: slots.map(t => t.texture),
+    viewport: [0, 0, slots[0].width, slots[0].height],
+    blend: true,
+    uniforms: chunked ? {...uniforms, ...chunked.uniforms} : uniforms,
+    textures: chunked ? {...textures, ...chunked.textures} : textures,
+    mode: s.gl.POINTS,
+    count: chunked ? chunked.total : pixelCount,
+  });
+}
