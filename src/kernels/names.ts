@@ -18,7 +18,7 @@ export const TextureGrad = 'DiffrastTextureGrad';
 export const TextureMip = 'DiffrastTextureMip';
 export const TextureMipGrad = 'DiffrastTextureMipGrad';
 /**
- * The whole pyramid's adjoint in one call, where a backend has it (webgpu): inputs dtex, then the levels' gradients
+ * The whole pyramid's adjoint in one call, where a backend has it (webgpu, webgl): inputs dtex, then the levels' gradients
  * 1..L (as `level<ℓ>`) → dtex + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ, nested from level L up.
  */
 export const TextureMipAdjoint = 'DiffrastTextureMipAdjoint';

@@ -1,12 +1,13 @@
 /**
  * One mip step (docs/texture.md#mip-pyramid) and its adjoint, as element passes over [..., H, W, C] images: the
  * 2×2 box average (½ pairs when a side is 1), and the spreading of a level's gradient back over
- * the texels it averaged.
+ * the texels it averaged; and the whole pyramid's adjoint in two passes.
  */
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {elementProgram} from './passes';
+import {mipBoxWeight} from '../shared/mip_sizes';
 
 /** Sizes of the level above (uAbove = (W, H)) and below, and the channel count. Needs OUTPUT_INDEX. */
 const MIP_SIZES = `
@@ -59,4 +60,66 @@ void main() {
 }
 `,
   );
+}
+
+/**
+ * The pyramid's adjoint (TextureMipAdjoint) in two passes, sizes compiled in. First, per element of level 1, the
+ * levels' gradients summed from the last level up as the per-level steps add them (S_ℓ = dlevel_ℓ + w_ℓ · S_ℓ₊₁,
+ * w_ℓ the weight of the step below level ℓ: the same operations as the step's division and tf.add) into a scratch
+ * grid, one texel per element. `sizes`: (height, width) of levels 0..L (L ≥ 1); the levels are bound as uLevel1 ..
+ * uLevelL.
+ */
+export function textureMipSumProgram(ctx: DiffrastGL, sizes: Array<[number, number]>, channels: number): GlProgram {
+  const L = sizes.length - 1;
+  const [h1, w1] = sizes[1];
+  const level = (l: number) =>
+    `fetch(uLevel${l}, ((slice * ${sizes[l][0]} + (j >> ${l - 1})) * ${sizes[l][1]} + (i >> ${l - 1})) * C + c)`;
+  const steps: string[] = [];
+  for (let l = L - 1; l >= 1; l--) steps.push(`acc = ${level(l)} + ${glslFloat(mipBoxWeight(...sizes[l]))} * acc;`);
+  return elementProgram(
+    ctx,
+    `texture-mip-sum-${sizes[0].join('x')}-${L}-${channels}`,
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+${Array.from({length: L}, (_, l) => `uniform sampler2D uLevel${l + 1};`).join('\n')}
+out vec4 outSum;
+void main() {
+  const int C = ${channels};
+  ivec2 ce = cellOf(outputIndex(), C);  // (channel, texel)
+  ivec2 ir = cellOf(ce.y, ${w1});         // (i, row of the stack)
+  ivec2 js = cellOf(ir.y, ${h1});         // (j, slice)
+  int c = ce.x, i = ir.x, j = js.x, slice = js.y;
+  float acc = ${level(L)};
+  ${steps.join('\n  ')}
+  outSum = vec4(acc);
+}
+`,
+  );
+}
+
+/** Then per element of tex: dtex + w₀ · S₁ at the level-1 texel below it. */
+export function textureMipAdjointProgram(ctx: DiffrastGL, sizes: Array<[number, number]>, channels: number): GlProgram {
+  const [[height, width], [h1, w1]] = sizes;
+  return elementProgram(
+    ctx,
+    `texture-mip-adjoint-${height}x${width}-${channels}`,
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uDtex;
+uniform sampler2D uSums;
+out float outValue;
+void main() {
+  const int C = ${channels};
+  int e = outputIndex();
+  ivec2 ce = cellOf(e, C);           // (channel, texel)
+  ivec2 xr = cellOf(ce.y, ${width});  // (x, row of the stack)
+  ivec2 ys = cellOf(xr.y, ${height}); // (y, slice)
+  int below = ((ys.y * ${h1} + (ys.x >> 1)) * ${w1} + (xr.x >> 1)) * C + ce.x;
+  outValue = fetch(uDtex, e) + ${glslFloat(mipBoxWeight(height, width))} * fetchTexel(uSums, below).x;
+}
+`,
+  );
+}
+
+/** A float literal GLSL reads back exactly (the weights are ¼, ½ or 1). */
+function glslFloat(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : `${x}`;
 }
