@@ -4,6 +4,7 @@ import {drawnWinding, Rasterize, RasterizeAttrs, RasterizeInputs, unpackInputs} 
 import {meshLayout} from '../shared/layout';
 import {provokingMesh, provokingMeshBytes} from '../shared/provoking';
 
+import {copyTensorToTexels} from './buffer_copy';
 import {BOX_BATCH} from './gl_context';
 import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid, shiftGrid} from './passes';
@@ -59,9 +60,11 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       );
 
     if (hardware) {
-      // pos as RGBA texels, then one draw per image, into its band (see rasterize_hardware_program.ts).
+      // pos as RGBA texels (a memory copy where the context allows it, else a pass), then one draw per image, into its band (see rasterize_hardware_program.ts).
       const positions = shiftGrid(s, 'raster.positions', posRows);
-      elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
+      if (!copyTensorToTexels(s, posT, posRows, positions)) {
+        elementPass(s, rasterPositionsProgram(s.ctx), [positions], {}, {uPos: posT.texture});
+      }
       const program = rasterHardwareProgram(s.ctx, peelT != null, elements != null);
       // The pipeline culls too, so that culled faces shade no fragment; the vertex shader's determinant test
       // stays the rule (the pipeline's, from snapped vertices, can differ for slivers).

@@ -1,6 +1,6 @@
 /**
  * Copying dense RGBA32F texels into a tfjs tensor without a shader: readPixels into a GPU pixel
- * buffer, then texSubImage2D from it into the tensor's R32F texture. Both are memory copies on the
+ * buffer, then texSubImage2D from it into the tensor's R32F texture (and the reverse). Both are memory copies on the
  * GPU side (no CPU round trip); on SwiftShader they are ~10× faster than a copy pass.
  */
 import {GlSession} from './gl_session';
@@ -58,6 +58,46 @@ export function copyTexelsToTensor(
     }
     s.unbindPixelBuffer(gl.PIXEL_UNPACK_BUFFER);
   });
+}
+
+/**
+ * Copies elements [0, 4·count) of `input` (a tfjs tensor's R32F texture, unpacked) into texels [0, count) of
+ * `grid` (RGBA32F, row-major, `grid.width` wide): the reverse of copyTexelsToTensor. False, having copied
+ * nothing, when this context cannot read an R32F texture as RED / FLOAT (WebGL 2 leaves that format to the
+ * implementation); the caller then copies by a pass.
+ */
+export function copyTensorToTexels(
+  s: GlSession,
+  input: {texture: WebGLTexture | null; texShape: [number, number]},
+  count: number,
+  grid: {texture: WebGLTexture; width: number},
+): boolean {
+  if (count <= 0) return true;
+  const gl = s.gl;
+  s.readFrom(input.texture!);
+  s.ctx.readsRedFloat ??=
+    gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT) === gl.RED &&
+    gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE) === gl.FLOAT;
+  if (!s.ctx.readsRedFloat) return false;
+  s.timed('copy to texels', () => {
+    const bytes = 16 * count;
+    s.bindPixelBuffer(gl.PIXEL_PACK_BUFFER, bytes);
+    let offset = 0;
+    for (const [x, y, w, h] of rectangles(0, 4 * count, input.texShape[1])) {
+      gl.readPixels(x, y, w, h, gl.RED, gl.FLOAT, offset);
+      offset += 4 * w * h;
+    }
+    s.unbindPixelBuffer(gl.PIXEL_PACK_BUFFER);
+    s.bindPixelBuffer(gl.PIXEL_UNPACK_BUFFER, bytes);
+    s.bindForUpdate(grid.texture);
+    offset = 0;
+    for (const [x, y, w, h] of rectangles(0, count, grid.width)) {
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, w, h, gl.RGBA, gl.FLOAT, offset);
+      offset += 16 * w * h;
+    }
+    s.unbindPixelBuffer(gl.PIXEL_UNPACK_BUFFER);
+  });
+  return true;
 }
 
 /**

@@ -49,6 +49,11 @@ export class DiffrastGL {
   readonly kept = new KeptPerTensor<KeptGL>();
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
+  /**
+   * Whether readPixels reads an R32F attachment as RED / FLOAT here (copyTensorToTexels), asked once: the query
+   * is a round trip to the GPU process.
+   */
+  readsRedFloat: boolean | null = null;
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
