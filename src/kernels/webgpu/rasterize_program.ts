@@ -206,23 +206,20 @@ fn setFlat(out: ptr<function, VOut>, f: Flat) {
 
 struct Placed { at: vec4f, ok: bool };
 
-// Hardware coverage, indexed (see the header): a vertex reads the corners of one triangle (−1: none) and
-// sits at its corner corners.w; the flat outputs are the provoking (first) vertex's.
+// Hardware coverage, indexed (see the header): a vertex reads the corners of one triangle (−1: none) and sits at its
+// corner corners.w; the flat outputs are the provoking (first) vertex's, triangle −1 when it is skipped (invalid,
+// edge-on, degenerate, non-finite or culled: its fragments are discarded). Straight-line code of values (no early
+// return, no variable): an emulated GPU runs every branch anyway and keeps variables in memory.
 @vertex fn vsIndexed(@location(0) triangle: i32, @location(1) corners: vec4<i32>,
                      @builtin(instance_index) image: u32) -> VOut {
-  var out: VOut;
-  out.image = i32(image);
-  out.ids = vec4<i32>(-1);
-  out.position = vec4f(0.0, 0.0, 0.5, 1.0);
-  if (triangle < 0) { return out; }  // an invalid triangle's: drawn three times, no area
   let c = loadCorners(select(i32(image) * U.numVertices, 0, U.rangeMode != 0), corners.xyz);
-  let p = drawnCorner(c, u32(corners.w));
-  out.position = vec4f(p.at.x, -p.at.y, p.at.z, p.at.w);
+  let p = drawnCorner(c, u32(corners.w)).at;
   let det = screenDeterminant(c);
-  if (det == 0.0 || !isFiniteF(det)) { return out; }  // edge-on, degenerate or non-finite
-  if (U.winding != 0 && sign(det) != f32(U.winding)) { return out; }  // culled
-  setFlat(&out, flatOutputs(c, triangle, corners.xyz));
-  return out;
+  let valid = triangle >= 0;  // else an invalid triangle's: drawn three times at one point, no area
+  let drawn = valid & (det != 0.0) & isFiniteF(det) & ((U.winding == 0) | (sign(det) == f32(U.winding)));
+  let f = flatOutputs(c, triangle, corners.xyz);
+  return VOut(select(vec4f(0.0, 0.0, 0.5, 1.0), vec4f(p.x, -p.y, p.z, p.w), valid), select(vec4<i32>(-1), f.ids, drawn),
+              f.f0, f.f1, f.f2, i32(image));
 }
 
 // The pixel a fragment shades and its exact center.
@@ -250,28 +247,38 @@ fn flatOutputs(c: Corners, t: i32, k: vec3<i32>) -> Flat {
   return Flat(vec4<i32>(t, center, bitcast<i32>(encodeId(u32(t + 1)))), planes.at, planes.dx, planes.dy);
 }
 
+// What the fragments read of VOut: not the image, which only depth peeling needs (an input the shader declares
+// costs each fragment its copy).
+struct FIn {
+  @builtin(position) position: vec4f,
+  @location(0) @interpolate(flat) ids: vec4<i32>,
+  @location(1) @interpolate(flat) f0: vec4f,
+  @location(2) @interpolate(flat) f1: vec4f,
+  @location(3) @interpolate(flat) f2: vec4f,
+};
+
 // (a_0, a_1, A, z/w) at the fragment's pixel center: position.xy is that center, (X + ½, Y + ½), so the offset
 // from the reference pixel's center is exact.
-fn edgesAt(in: VOut) -> vec4f {
+fn edgesAt(in: FIn) -> vec4f {
   let d = in.position.xy - bitcast<vec2f>(in.ids.yz);
   return in.f0 + in.f1 * d.x + in.f2 * d.y;
 }
 
-fn resolvedEdges(in: VOut, e: vec4f) -> Resolve {
+fn resolvedEdges(in: FIn, e: vec4f) -> Resolve {
   let r = resolveEdges(e, in.f1.xyz, in.f2.xyz);
   return Resolve(vec4f(r.rast.xyz, bitcast<f32>(in.ids.w)), r.db);
 }
 
-@fragment fn fs(in: VOut) -> Resolve {
+@fragment fn fs(in: FIn) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
   return resolvedEdges(in, edgesAt(in));
 }
 
-@fragment fn fsPeel(in: VOut) -> Resolve {
+@fragment fn fsPeel(in: FIn, @location(4) @interpolate(flat) image: i32) -> Resolve {
   if (in.ids.x < 0) { discard; }  // skipped (vsIndexed)
-  let px = fragmentPixel(in);
+  let px = vec2<i32>(in.position.xy);
   let e = edgesAt(in);
-  if (peeledAway(in.image, px.x, px.y, in.ids.x + 1, e.w)) { discard; }
+  if (peeledAway(image, px.x, px.y, in.ids.x + 1, e.w)) { discard; }
   return resolvedEdges(in, e);
 }
 `;
