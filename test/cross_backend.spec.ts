@@ -351,29 +351,58 @@ describeEachBackend(
       }
     });
 
-    it('antialias and its gradient', async () => {
-      const [rast] = cpuRast;
-      const topo = await (async () => {
-        const hash = dr.antialiasConstructTopologyHash(tf.tensor2d(tri.values, tri.shape as [number, number], 'int32'));
-        const values = (await hash.opposite.data()) as Int32Array;
-        hash.dispose();
-        return {values, shape: tri.shape};
-      })();
-      const color = f32(rng.array(2 * H * W * 3, 0, 1), [2, H, W, 3]);
-      const inputs = {color, rast, pos, tri, topo};
+    /** tri's topology (the vertex across each edge), as the kernels take it. */
+    async function topology() {
+      const hash = dr.antialiasConstructTopologyHash(tf.tensor2d(tri.values, tri.shape as [number, number], 'int32'));
+      const values = (await hash.opposite.data()) as Int32Array;
+      hash.dispose();
+      return {values, shape: tri.shape};
+    }
+
+    /** antialias and its gradient on `backend` against the cpu; returns how many elements antialias changed. */
+    async function compareAntialias(
+      inputs: Arrays & {color: {values: Float32Array; shape: number[]}},
+      dy: {values: Float32Array; shape: number[]},
+      what: string,
+    ) {
       const attrs = {posGradientBoost: 1.5};
       const [g] = await runOn(backend, k.Antialias, inputs, attrs),
         [c] = await runOn('cpu', k.Antialias, inputs, attrs);
-      expectClose(g.values, c.values, 'antialias output');
-      const grad = {...inputs, dy: f32(rng.array(2 * H * W * 3, -1, 1), [2, H, W, 3])};
-      const gg = await runOn(backend, k.AntialiasGrad, grad, attrs),
-        cg = await runOn('cpu', k.AntialiasGrad, grad, attrs);
-      gg.forEach((x, i) => expectClose(x.values, cg[i].values, `antialias gradient ${i}`));
-      // Sanity of the scene: it has silhouette pixels.
+      expectClose(g.values, c.values, `antialias output${what}`);
+      const gg = await runOn(backend, k.AntialiasGrad, {...inputs, dy}, attrs),
+        cg = await runOn('cpu', k.AntialiasGrad, {...inputs, dy}, attrs);
+      gg.forEach((x, i) => expectClose(x.values, cg[i].values, `antialias gradient ${i}${what}`));
       let changed = 0;
-      for (let i = 0; i < c.values.length; i++) if (c.values[i] !== color.values[i]) changed++;
+      for (let i = 0; i < c.values.length; i++) if (c.values[i] !== inputs.color.values[i]) changed++;
+      return changed;
+    }
+
+    it('antialias and its gradient', async () => {
+      const [rast] = cpuRast;
+      const color = f32(rng.array(2 * H * W * 3, 0, 1), [2, H, W, 3]);
+      const inputs = {color, rast, pos, tri, topo: await topology()};
+      const changed = await compareAntialias(inputs, f32(rng.array(2 * H * W * 3, -1, 1), [2, H, W, 3]), '');
+      // Sanity of the scene: it has silhouette pixels.
       expect(changed).toBeGreaterThan(50);
       expect(decodeTriangleId(rast.values[3])).toBeGreaterThanOrEqual(0);
+    });
+
+    it('antialias and its gradient on an image of more pixels than a texture row holds', async () => {
+      // tfjs lays out [1, 192, 192, C] as 192 texture rows of 192·C texels where a row cannot hold all 36864 pixels
+      // (up to a maximum texture size of 32768), so webgl blends each pixel's channels as runs of up to four texels
+      // (line_scatter.ts); the scene above, a texture row per pixel, takes them one by one. C = 5: runs of 4 and 1.
+      const local = new Rng(7);
+      const size = 192;
+      const one = f32(Array.from(pos.values.slice(0, pos.values.length / 2)), [1, ...pos.shape.slice(1)]);
+      const [rast] = await runOn('cpu', k.Rasterize, {pos: one, tri}, {height: size, width: size, ranges: []});
+      const topo = await topology();
+      for (const channels of [3, 5]) {
+        const shape = [1, size, size, channels];
+        const color = f32(local.array(size * size * channels, 0, 1), shape);
+        const dy = f32(local.array(size * size * channels, -1, 1), shape);
+        const changed = await compareAntialias({color, rast, pos: one, tri, topo}, dy, ` (${channels} channels)`);
+        expect(changed).toBeGreaterThan(200);
+      }
     });
 
     const texModes: Array<[k.FilterMode, k.BoundaryMode]> = [];

@@ -15,7 +15,7 @@ import {
 import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouettes} from './antialias_silhouette';
 import {countPyramid} from './compact';
 import {channelGroupPass, copyToTensors, elementPass, scratchGrid} from './passes';
-import {scatter} from './scatter';
+import {lineRunWidth, lineScatter} from './line_scatter';
 import {copyTensorTexture} from './buffer_copy';
 
 /**
@@ -107,9 +107,10 @@ export function listBindings(list: GlTensor) {
 }
 
 /**
- * `out` [..., channels] as `source` (a tensor of out's shape) plus what `program` scatters (`points` points per
- * channel): source copied into out (a GPU memory copy), then the points blended into out's own texture, each
- * element's sum in the same order as through a scratch target (and no full-image pass either way).
+ * `out` [..., channels] as `source` (a tensor of out's shape) plus what `program` scatters (`ends` lines per live
+ * item and run of channels, line_scatter.ts): source copied into out (a GPU memory copy), then the lines blended
+ * into out's own texture, each element's sum in item order as through a scratch target (and no full-image pass
+ * either way).
  */
 export function scatterOntoImage(
   s: GlSession,
@@ -117,7 +118,8 @@ export function scatterOntoImage(
   source: GlTensor,
   channels: number,
   program: GlProgram,
-  points: number,
+  live: number,
+  ends: number,
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
 ) {
@@ -126,15 +128,16 @@ export function scatterOntoImage(
     s.fail(`expected a source of the output's texture shape [${out.texShape}], got [${source.texShape}]`);
   }
   copyTensorTexture(s, source.texture!, out);
-  if (points === 0) return;
+  if (live === 0) return;
   requireFloatBlend(s);
   const [height, width] = out.texShape;
-  scatter(
+  const runWidth = lineRunWidth(width, channels);
+  lineScatter(
     s,
-    {texture: out.texture!, texShape: out.texShape, size: out.size, width, height},
+    {texture: out.texture!, width, height},
     program,
-    points * channels,
-    uniforms,
+    live * ends * Math.ceil(channels / runWidth),
+    {...uniforms, uRunWidth: runWidth},
     textures,
   );
 }
@@ -164,6 +167,7 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       uniforms.uChannels,
       antialiasBlendProgram(s.ctx),
       live,
+      1,
       {...uniforms, ...listUniforms},
       {uColor: textures.uColor, ...listTextures},
     );

@@ -39,7 +39,8 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       dyT,
       uniforms.uChannels,
       antialiasColorGradProgram(s.ctx),
-      2 * live,
+      live,
+      2,
       {...uniforms, ...listUniforms},
       {uDy: dy, ...listTextures},
     );

@@ -8,33 +8,38 @@ import {GlProgram} from './gl_program';
 import {ITEM, LIVE_ITEM} from './antialias_program';
 import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
+import {lineScatterProgram} from './line_scatter';
 
 /** dy, a [pixels, uChannels] tensor. Needs FETCH and uChannels. */
 const DY = `
 uniform sampler2D uDy;
 float dyAt(int p, int c) { return fetch(uDy, p * uChannels + c); }
+vec4 dyGroup(int p, int c0) { return fetchGroup(uDy, p, uChannels, c0); }
 `;
 
 /**
- * dcolor, blended into the output holding dy (Antialias.ts's scatterOntoImage): two points per live item and
- * channel, −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
+ * dcolor, blended into the output holding dy (Antialias.ts's scatterOntoImage): two lines per live item and run of
+ * uRunWidth channels (line_scatter.ts), −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
  */
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(
+  return lineScatterProgram(
     ctx,
     'antialias-dcolor',
     () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
+uniform int uRunWidth;
 ${DY}
 ${LIVE_ITEM}
-bool contribution(int point, out int texel, out vec4 value) {
-  ivec2 ri = cellOf(point, 2 * uChannels);  // (end·channels + channel, live item)
-  bool end0 = ri.x < uChannels;
-  int c = end0 ? ri.x : ri.x - uChannels;
+bool contribution(int line, out int texel, out int count, out vec4 values) {
+  int runs = (uChannels + uRunWidth - 1) / uRunWidth;
+  ivec2 ri = cellOf(line, 2 * runs);  // (end·runs + run, live item)
+  bool end0 = ri.x < runs;
+  int c0 = uRunWidth * (end0 ? ri.x : ri.x - runs);
   Item it = livePair(ri.y);
-  float d = it.alpha * dyAt(it.dest, c);
-  texel = (end0 ? it.p0 : it.p1) * uChannels + c;
-  value = vec4(end0 ? -d : d, 0.0, 0.0, 0.0);
+  vec4 d = it.alpha * dyGroup(it.dest, c0);
+  count = min(uRunWidth, uChannels - c0);
+  texel = (end0 ? it.p0 : it.p1) * uChannels + c0;
+  values = end0 ? -d : d;
   return true;
 }
 `,

@@ -10,7 +10,8 @@ import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {BARYCENTRIC} from './glsl_raster';
 import {elementProgram} from './passes';
-import {scatterProgram, TEXEL_INDEX} from './scatter';
+import {TEXEL_INDEX} from './scatter';
+import {lineScatterProgram} from './line_scatter';
 import {COMPACTED_ITEM, itemCountProgram} from './compact';
 import {CANDIDATE_ITEM, PAIR_OWNER} from './antialias_silhouette';
 import {DB_EPSILON, REACH} from '../shared/antialias';
@@ -266,21 +267,24 @@ Item liveItem(int i) {
 `;
 
 /**
- * The forward blend into the output holding color (Antialias.ts's scatterOntoImage): a point per live item
- * and channel adds α·(color(P1) − color(P0)) to its pixel dest.
+ * The forward blend into the output holding color (Antialias.ts's scatterOntoImage): a line per live item and run
+ * of uRunWidth channels (line_scatter.ts) adds α·(color(P1) − color(P0)) to its pixel dest.
  */
 export function antialiasBlendProgram(ctx: DiffrastGL): GlProgram {
-  return scatterProgram(
+  return lineScatterProgram(
     ctx,
     'antialias-blend',
     () => `${FETCH}${TEXEL_INDEX}${ITEM}
 uniform ivec2 uImageSize;
+uniform int uRunWidth;
 ${LIVE_ITEM}
-bool contribution(int point, out int texel, out vec4 value) {
-  ivec2 ci = cellOf(point, uChannels);  // (channel, live item)
-  Item it = livePair(ci.y);
-  texel = it.dest * uChannels + ci.x;
-  value = vec4(it.alpha * (color(it.p1, ci.x) - color(it.p0, ci.x)), 0.0, 0.0, 0.0);
+bool contribution(int line, out int texel, out int count, out vec4 values) {
+  ivec2 ri = cellOf(line, (uChannels + uRunWidth - 1) / uRunWidth);  // (run, live item)
+  Item it = livePair(ri.y);
+  int c0 = uRunWidth * ri.x;
+  count = min(uRunWidth, uChannels - c0);
+  texel = it.dest * uChannels + c0;
+  values = it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
   return true;
 }
 `,
