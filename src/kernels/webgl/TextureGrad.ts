@@ -62,9 +62,14 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
     const blocks = blockLayout(sizes, tex.shape[0] * (layout.cube ? 6 : 1), groups);
     const max = s.ctx.maxRenderSize;
-    const pixelGrids = wants.pixels
-      ? ['uvBias', 'uvDa', 'uvDa2'].map(name => scratchGrid(s, `texture-grad.${name}`, pixels))
-      : [];
+    const pixelGradGrids = {uvDa: duvDa != null, uvDa2: duvDa != null && layout.cube};
+    const pixelGridNames = [
+      'uvBias',
+      ...(pixelGradGrids.uvDa ? ['uvDa'] : []),
+      ...(pixelGradGrids.uvDa2 ? ['uvDa2'] : []),
+    ];
+    const pixelGrids = wants.pixels ? pixelGridNames.map(name => scratchGrid(s, `texture-grad.${name}`, pixels)) : [];
+    const pixelGrid = (name: string) => pixelGrids[pixelGridNames.indexOf(name)];
     let pixelGradsDone = false;
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (!wants.texels) {
@@ -72,12 +77,13 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     } else if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
       // Bilinear taps: a pixel's four are a 2×2 block of cells (see blockLayout); one point per 2×2 quad of pixels,
       // level slot and group adds the blocks that lie close together, a 2×2 point each the others.
-      const slotGrids = [0, 1].map(k => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
-      // The per-pixel gradients come from the same lookup where five outputs are allowed.
-      pixelGradsDone = wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 5;
+      const slotGrids = Array.from({length: slots}, (_, k) => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
+      // The per-pixel gradients come from the same lookup where that many outputs are allowed.
+      pixelGradsDone =
+        wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= slots + pixelGrids.length;
       elementPass(
         s,
-        textureBlocksProgram(s.ctx, layout, pixelGradsDone),
+        textureBlocksProgram(s.ctx, layout, slots, pixelGradsDone ? pixelGradGrids : null),
         pixelGradsDone ? [...slotGrids, ...pixelGrids] : slotGrids,
         {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
         textures,
@@ -93,7 +99,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         uImageSize: [uv.shape[2], uv.shape[1]],
         uMaxPoint: Math.min(MAX_BLOCK_POINT, Math.floor(pointSizes[1])),
       };
-      const slotTextures = {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[1].texture, uDy: textures.uDy};
+      const slotTextures = {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[slots - 1].texture, uDy: textures.uDy};
       const drawBlocks = (program: GlProgram, count: number, more: UniformValues = {}, moreTextures = {}) =>
         s.draw({
           program,
@@ -162,14 +168,14 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     // Per-pixel gradients: all of a pixel's at once, then each output's components picked out
     // (2-D duvDa is a grid as it is).
     if (wants.pixels && !pixelGradsDone) {
-      elementPass(s, texturePixelGradProgram(s.ctx, layout), pixelGrids, uniforms, textures);
+      elementPass(s, texturePixelGradProgram(s.ctx, layout, pixelGradGrids), pixelGrids, uniforms, textures);
     }
     const select = texturePixelGradSelectProgram(s.ctx);
-    const [uUvBias, uUvDa, uUvDa2] = pixelGrids.map(g => g.texture);
+    const [uUvBias, uUvDa, uUvDa2] = ['uvBias', 'uvDa', 'uvDa2'].map(name => pixelGrid(name)?.texture ?? null);
     const gridTextures = {uUvBias, uUvDa, uUvDa2};
     [duv, duvDa, dbias].forEach((out, which) => {
       if (!out) return;
-      if (which === 1 && !layout.cube) return copyToTensors(s, [pixelGrids[1]], {cols: 4, base: 0}, [out]);
+      if (which === 1 && !layout.cube) return copyToTensors(s, [pixelGrid('uvDa')], {cols: 4, base: 0}, [out]);
       const components = which === 2 ? 1 : out.info.shape[3];
       elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
     });

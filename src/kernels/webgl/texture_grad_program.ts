@@ -117,15 +117,20 @@ export function blockLayout(levelSizes: Array<[number, number]>, slices: number,
  * The block scatter's first stage: per pixel and level slot, the block's lower-left cell in the
  * target (group 0; encoded by TEXEL_INDEX, 0: nothing to add), (fx, fy) and the slot's weight.
  */
-export function textureBlocksProgram(ctx: DiffrastGL, layout: TextureLayout, withPixelGrads: boolean): GlProgram {
+export function textureBlocksProgram(
+  ctx: DiffrastGL,
+  layout: TextureLayout,
+  slots: number,
+  pixelGrads: PixelGradGrids | null,
+): GlProgram {
   return elementProgram(
     ctx,
-    `texture-blocks-${layoutKey(layout)}${withPixelGrads ? '-dpixel' : ''}`,
+    `texture-blocks-${layoutKey(layout)}-${slots}${pixelGrads ? `-dpixel-${pixelGradsKey(pixelGrads)}` : ''}`,
     () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
 uniform int uLevelRow[NUM_LEVELS];
 uniform int uBlockWidth;
 layout(location = 0) out vec4 outSlot0;
-layout(location = 1) out vec4 outSlot1;
+${slots === 2 ? 'layout(location = 1) out vec4 outSlot1;' : ''}
 vec4 block(Lookup L, Taps b, int k) {
   if (!L.valid || k >= L.used) return vec4(0.0);
   float weight = levelWeight(L, k);
@@ -137,15 +142,15 @@ vec4 block(Lookup L, Taps b, int k) {
   int row = uLevelRow[level] + slice * (size.y + 2) + b.base.y + 1;
   return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
 }
-${withPixelGrads ? PIXEL_GRAD_OUTPUTS.replace(/location = (\d)/g, (_, k) => `location = ${2 + Number(k)}`) : ''}
+${pixelGrads ? pixelGradOutputs(slots, pixelGrads) : ''}
 void main() {
   int pixel = outputIndex();
   Lookup L = setupLookup(pixel);
   Taps b0 = lookupTaps(L, 0), b1 = b0;
   if (L.used == 2) b1 = lookupTaps(L, 1);
   outSlot0 = block(L, b0, 0);
-  outSlot1 = block(L, b1, 1);
-  ${withPixelGrads ? 'writePixelGradients(L, b0, b1, pixel);' : ''}
+  ${slots === 2 ? 'outSlot1 = block(L, b1, 1);' : ''}
+  ${pixelGrads ? 'writePixelGradients(L, b0, b1, pixel);' : ''}
 }
 `,
   );
@@ -515,14 +520,24 @@ void main() {
 }
 
 /**
- * Every per-pixel gradient of a pixel at once (one lookup, not one per component), into three
- * scratch grids, one texel per pixel: (duv.xyz, dbias), duvDa.xyzw, (the cube's last two duvDa,
- * 0, 0). Also written by the block scatter's first stage where five outputs are allowed.
+ * The per-pixel grids a lookup writes, one texel per pixel: (duv.xyz, dbias) always; duvDa.xyzw where duvDa is asked
+ * for (`uvDa`); the cube's last two duvDa, 0, 0 (`uvDa2`). Grids no output reads are not written.
  */
-const PIXEL_GRAD_OUTPUTS = `
-layout(location = 0) out vec4 outUvBias;
-layout(location = 1) out vec4 outUvDa;
-layout(location = 2) out vec4 outUvDa2;
+export interface PixelGradGrids {
+  uvDa: boolean;
+  uvDa2: boolean;
+}
+
+const pixelGradsKey = (g: PixelGradGrids) => `${g.uvDa ? 'a' : ''}${g.uvDa2 ? 'b' : ''}`;
+
+/**
+ * Every per-pixel gradient of a pixel at once (one lookup, not one per component), into the grids `g` asks for, from
+ * output location `first` on. Also written by the block scatter's first stage where that many outputs are allowed.
+ */
+function pixelGradOutputs(first: number, g: PixelGradGrids): string {
+  const names = ['outUvBias', ...(g.uvDa ? ['outUvDa'] : []), ...(g.uvDa2 ? ['outUvDa2'] : [])];
+  return `
+${names.map((name, k) => `layout(location = ${first + k}) out vec4 ${name};`).join('\n')}
 void writePixelGradients(Lookup L, Taps b0, Taps b1, int pixel) {
   vec3 duv;
   vec4 duvDa;
@@ -530,16 +545,17 @@ void writePixelGradients(Lookup L, Taps b0, Taps b1, int pixel) {
   float dbias;
   pixelGradients(L, b0, b1, pixel, duv, duvDa, duvDa2, dbias);
   outUvBias = vec4(duv, dbias);
-  outUvDa = duvDa;
-  outUvDa2 = vec4(duvDa2, 0.0, 0.0);
+  ${g.uvDa ? 'outUvDa = duvDa;' : ''}
+  ${g.uvDa2 ? 'outUvDa2 = vec4(duvDa2, 0.0, 0.0);' : ''}
 }
 `;
+}
 
-export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout): GlProgram {
+export function texturePixelGradProgram(ctx: DiffrastGL, layout: TextureLayout, g: PixelGradGrids): GlProgram {
   return elementProgram(
     ctx,
-    `texture-dpixel-${layoutKey(layout)}`,
-    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${PIXEL_GRAD_OUTPUTS}
+    `texture-dpixel-${layoutKey(layout)}-${pixelGradsKey(g)}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${pixelGradOutputs(0, g)}
 void main() {
   int pixel = outputIndex();
   Lookup L = setupLookup(pixel);
