@@ -6,9 +6,11 @@
  * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
  * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included) into its
  * slot. A triangle whose box holds more than BOX_MAX_PIXELS pixels, or that has a corner not in front of the
- * eye, is flagged instead; a count of the flags read back (compact.ts's pyramid) decides whether their pixels'
- * points are drawn, blended onto the slots as triangle_gather.ts's are. The walk adds a triangle's pixels in
- * row-major order, the order in which their points blend: the same sums.
+ * eye (its box: the image), is left to compacted points that walk its box in chunks of CHUNK_PIXELS (their
+ * count read back from compact.ts's pyramid), or, when those would walk more than CHUNKED_PIXELS times the
+ * image, to one point per pixel of such triangles. Both kinds of point blend onto the slots. A triangle walked
+ * whole adds its pixels in row-major order, the order in which their points blend: the same sums; chunks add
+ * theirs per chunk (docs/backends.md#summation-order).
  */
 import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
@@ -19,12 +21,11 @@ import {CornerGradients, firstProgram} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 
-/** A triangle's box is walked by its fragment when it holds at most this many pixels (per image), else in chunks of as many. */
+/** A triangle's box is walked by its fragment when it holds at most this many pixels (per image). */
 const BOX_MAX_PIXELS = 64;
-/**
- * Larger boxes are walked by points of this many pixels each (compacted) while they add up to at most this many
- * times the image's pixels; else their pixels are points.
- */
+/** Else by points walking this many pixels of it each. */
+const CHUNK_PIXELS = 64;
+/** While the chunks add up to at most this many times the image's pixels; else their pixels are points. */
 const CHUNKED_PIXELS = 8;
 /** Pixels whose centers lie this far (in pixels) outside a triangle's bounds are in its box. */
 const BOX_MARGIN = 0.25;
@@ -257,7 +258,7 @@ export function boxCornerGradients(
     uWalkSize: [width, height],
     uSlotsPerImage: slotsPerImage,
     uMaxPixels: BOX_MAX_PIXELS,
-    uChunk: BOX_MAX_PIXELS,
+    uChunk: CHUNK_PIXELS,
     uMargin: BOX_MARGIN,
     uShift: pixels[0].shift,
     uPixelsPerImage: height * width,
@@ -291,7 +292,7 @@ export function boxCornerGradients(
     'triangle-boxes.count',
   );
   if (pyramid?.total === 0) return;
-  const chunked = pyramid && pyramid.total * BOX_MAX_PIXELS <= CHUNKED_PIXELS * pixelCount ? pyramid : null;
+  const chunked = pyramid && pyramid.total * CHUNK_PIXELS <= CHUNKED_PIXELS * pixelCount ? pyramid : null;
   s.draw({
     program: chunked ? chunkPointProgram(s.ctx) : flaggedPointProgram(s.ctx),
     targets: slots.map(t => t.texture),
