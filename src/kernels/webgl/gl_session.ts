@@ -151,7 +151,12 @@ export class GlSession {
     const backend = this.backend;
     let use = info;
     const data = backend.texData.get(info.dataId);
-    if (data.isPacked || data.slice != null) {
+    if (data.isPacked && data.slice == null) {
+      // tfjs's unpack program alone: the copy program below, given a packed input, has tfjs unpack it first and
+      // then copies the result (two full passes, of every packed 512² image of a fit iteration, for one).
+      use = backend.unpackTensor(info);
+      this.intermediates.push(use);
+    } else if (data.slice != null) {
       use = backend.runWebGLProgram(
         {variableNames: ['A'], outputShape: info.shape, userCode: 'void main() { setOutput(getAAtOutCoords()); }'},
         [info],
