@@ -2,11 +2,15 @@ import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
 import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
 
+import {DiffrastGL} from './gl_context';
 import {GlSession, runGL} from './gl_session';
 import {BOUNDARY_MODES, FILTER_MODES, TextureLayout} from './glsl_texture';
 import {channelGroupPass, elementPass, groupsOf, scratchGrid} from './passes';
 import {groupsFromTensorProgram} from './scatter';
 import {textureProgram} from './texture_program';
+
+/** Per context: the texture 'texture.texels' last packed and the dataIds of the levels it holds (see fillTexels). */
+const packedTexels = new WeakMap<DiffrastGL, unknown[]>();
 
 /**
  * The uniforms and textures of textureSnippet, for the forward and backward passes. Every level is
@@ -50,6 +54,12 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
     fillTexels() {
       const grid = scratchGrid(s, 'texture.texels', texels);
       textures.uTexels = grid.texture;
+      // What the grid holds: tensors never change their values, so the same levels packed into the same texture
+      // (a forward's, for its backward) need no second packing.
+      const holds = [grid.texture, ...[tex, ...mips].map(l => l.dataId)];
+      const had = packedTexels.get(s.ctx);
+      if (had && had.length === holds.length && had.every((x, i) => x === holds[i])) return;
+      packedTexels.delete(s.ctx);
       levels.forEach((l, i) =>
         elementPass(
           s,
@@ -61,6 +71,7 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
           texelBase[i] + (l.size / channels) * groups,
         ),
       );
+      packedTexels.set(s.ctx, holds);
     },
   };
 }
