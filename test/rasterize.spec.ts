@@ -348,6 +348,38 @@ describeEachBackend('rasterize', backend => {
     expect(await rastDb.abs().max().data()).toEqual(new Float32Array([0]));
   });
 
+  for (const coverage of COVERAGES)
+    it(`skips triangles whose vertices are not finite (${coverage} coverage)`, async () => {
+      // docs/rasterize.md#triangles. A pipeline left to itself draws some of them: [0, 1, 5]'s w = ∞ puts
+      // vertex 5 at the NDC origin, a triangle of a quarter of the screen.
+      const pos = tf.tensor3d([
+        [
+          [-1, -1, 0, 1],
+          [1, -1, 0, 1],
+          [-1, 1, 0, 1],
+          [NaN, 0, 0, 1],
+          [Infinity, 1, 0, 1],
+          [0, 0, 0, Infinity],
+          [0.5, 0.5, NaN, 1],
+        ],
+      ]);
+      const tri = tf.tensor2d(
+        [
+          [0, 1, 3],
+          [0, 1, 4],
+          [0, 1, 5],
+          [1, 2, 6],
+          [4, 5, 2],
+        ],
+        [5, 3],
+        'int32',
+      );
+      const {rast, rastDb} = dr.rasterize(pos, tri, [8, 8], {coverage});
+      expect(await rast.abs().max().data()).toEqual(new Float32Array([0]));
+      expect(await rastDb.abs().max().data()).toEqual(new Float32Array([0]));
+      tf.dispose([pos, tri, rast, rastDb]);
+    });
+
   it('draws the same from a tri held on the CPU and one computed on the GPU (folded mesh, culled, skipped)', async () => {
     // webgpu draws a tri computed on the GPU as three vertices per triangle until it has read it back.
     const {clip: vertices, numVertices, tri} = foldedGrid();
