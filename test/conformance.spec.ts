@@ -12,6 +12,7 @@ import {
   chooseLevels,
   levelWeight,
   lodFromDerivatives,
+  Lookup,
   Taps,
   TextureScene,
   TexturePixel,
@@ -853,10 +854,7 @@ for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
             pixel.bilinearTaps(
               tap,
               {width: sizes[level][0], height: sizes[level][1], data: new Float32Array(0)},
-              nt,
-              face,
-              s,
-              t,
+              Object.assign(new Lookup(), {nt, face, s, t}),
             );
             const corner = Array.from(tap.counts).indexOf(3);
             const texels = [0, 1, 2, 3].map(q => (q === corner || tap.counts[q] === 0 ? -1 : tap.offsets[3 * q]));
@@ -898,7 +896,7 @@ for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
           const bad = new Mismatches();
           cases.forEach(([s, t, face, , nt], i) => {
             const tap = new Taps();
-            pixel.nearestTaps(tap, nt, face, s, t);
+            pixel.nearestTaps(tap, Object.assign(new Lookup(), {nt, face, s, t}));
             const want = tap.counts[0] === 1 ? tap.offsets[0] : -1;
             bad.check(out[i][0] === want, () => `(${s}, ${t}) face ${face} nt ${nt}: ${out[i][0]}, want ${want}`);
           });
@@ -1055,7 +1053,8 @@ for (var k = 0; k < 4; k++) { r[k] = g[k]; }`,
         );
         const bad = new Mismatches();
         cases.forEach(([lod, code, maxLevel], i) => {
-          const c = chooseLevels(lod, filters[code - 1], maxLevel);
+          const c = new Lookup();
+          chooseLevels(lod, filters[code - 1], maxLevel, c);
           const want = [c.l0, c.l1, c.f, c.lodActive ? 1 : 0];
           bad.check(
             want.every((w, k) => out[i][k] === w),
@@ -1313,7 +1312,12 @@ r[0] = select(0.0, 1.0, covers(edgeFunctions(c, f), e.alpha, e.beta, sign(screen
           db = new Float32Array(4);
         RASTER_CASES.forEach((c, i) => {
           const {p, fx, fy, alpha, beta, kappa} = referenceEdges(c);
-          rm.resolvePixel(p, fx, fy, c.width, c.height, rast, db, 0, {a: new Float64Array(3), alpha, beta});
+          rm.resolvePixel(p, c.width, c.height, rast, db, 0, {
+            center: Float64Array.of(fx, fy),
+            a: new Float64Array(3),
+            alpha,
+            beta,
+          });
           const dbMax = Math.max(...db.map(Math.abs));
           for (let k = 0; k < 3; k++) {
             bad.check(
@@ -1415,19 +1419,9 @@ for (var k = 0; k < 3; k++) { r[3 * k] = dp[k].x; r[3 * k + 1] = dp[k].y; r[3 * 
           const {p, fx, fy, kappa} = referenceEdges(c);
           dp.fill(0);
           rm.edgeGradients(p, scratch.alpha, scratch.beta);
-          rm.resolvePixelGrad(
-            p,
-            fx,
-            fy,
-            c.width,
-            c.height,
-            c.g[0],
-            c.g[1],
-            c.hasDb ? c.g.slice(2) : null,
-            0,
-            dp,
-            scratch,
-          );
+          scratch.center[0] = fx;
+          scratch.center[1] = fy;
+          rm.resolvePixelGrad(p, c.width, c.height, c.g, c.hasDb ? c.g.slice(2) : null, 0, dp, scratch);
           const want = [0, 1, 2].flatMap(k => [dp[4 * k], dp[4 * k + 1], dp[4 * k + 3]]);
           const max = Math.max(...want.map(Math.abs));
           for (let k = 0; k < 9; k++) {

@@ -155,7 +155,9 @@ function resolveImage(
         loaded = t;
       }
       const o = out + 4 * pix;
-      resolvePixel(p, centersX[px], centersY[py], width, height, rast, db, o, scratch);
+      scratch.center[0] = centersX[px];
+      scratch.center[1] = centersY[py];
+      resolvePixel(p, width, height, rast, db, o, scratch);
       rast[o + 3] = encodeTriangleId(t + 1);
     }
   }

@@ -55,7 +55,9 @@ export const rasterizeGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
             loadCorners(posV, base, triV[3 * t], triV[3 * t + 1], triV[3 * t + 2], p);
             edgeGradients(p, scratch.alpha, scratch.beta);
           }
-          resolvePixelGrad(p, centersX[px], fy, width, height, dyV[o], dyV[o + 1], gdb, o, dp, scratch);
+          scratch.center[0] = centersX[px];
+          scratch.center[1] = fy;
+          resolvePixelGrad(p, width, height, dyV, gdb, o, dp, scratch);
         }
       }
     }

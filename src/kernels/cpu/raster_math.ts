@@ -204,13 +204,13 @@ export function pixelCenters(size: number): Float64Array {
 
 /**
  * Resolves a covered pixel (docs/rasterize.md#resolve, #derivatives) into `rast` (u, v, z/w) and `db`
- * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both. `scratch.alpha` and `scratch.beta`
- * must hold the triangle's edgeGradients (constant over the screen: the caller computes them once).
+ * (du/dX, du/dY, dv/dX, dv/dY), writing at offset `o` of both. `scratch.center` holds the pixel center (fx, fy);
+ * `scratch.alpha` and `scratch.beta` the triangle's edgeGradients (constant over the screen: the caller computes
+ * them once). (Numbers in scratch, not arguments: V8 does not inline this, and a float argument would be an
+ * allocation per pixel.)
  */
 export function resolvePixel(
   p: Corners,
-  fx: number,
-  fy: number,
   width: number,
   height: number,
   rast: Float32Array,
@@ -218,8 +218,8 @@ export function resolvePixel(
   o: number,
   scratch: RasterScratch,
 ) {
-  const {a, alpha, beta} = scratch;
-  edgeFunctions(p, fx, fy, a);
+  const {a, alpha, beta, center} = scratch;
+  edgeFunctions(p, center[0], center[1], a);
   const A = a[0] + a[1] + a[2];
   let u = a[0] / A,
     v = a[1] / A;
@@ -245,24 +245,26 @@ export function resolvePixel(
 }
 
 /**
- * The backward of resolvePixel (docs/rasterize.md#backward): the gradient of one pixel's (u, v) and, when `gdb` holds
- * rastDb gradients (at offset `o`), of its (du/dX, du/dY, dv/dX, dv/dY), with respect to the triangle's x, y, w;
- * added into dp (12 entries, z untouched). With `gdb`, `scratch.alpha` and `scratch.beta` must hold the triangle's
+ * The backward of resolvePixel (docs/rasterize.md#backward): the gradient of one pixel's (u, v) (given in `dy` at
+ * offset `o`) and, when `gdb` holds rastDb gradients (at offset `o`), of its (du/dX, du/dY, dv/dX, dv/dY), with
+ * respect to the triangle's x, y, w; added into dp (12 entries, z untouched). `scratch.center` holds the pixel
+ * center (fx, fy), as for resolvePixel; with `gdb`, `scratch.alpha` and `scratch.beta` must hold the triangle's
  * edgeGradients (constant over the screen: the caller computes them once per triangle).
  */
 export function resolvePixelGrad(
   p: Corners,
-  fx: number,
-  fy: number,
   width: number,
   height: number,
-  gu: number,
-  gv: number,
+  dy: ArrayLike<number>,
   gdb: ArrayLike<number> | null,
   o: number,
   dp: Float64Array,
   scratch: RasterScratch,
 ) {
+  const fx = scratch.center[0],
+    fy = scratch.center[1],
+    gu = dy[o],
+    gv = dy[o + 1];
   const q0x = p[0] - fx * p[3],
     q0y = p[1] - fy * p[3];
   const q1x = p[4] - fx * p[7],
@@ -344,11 +346,13 @@ export function resolvePixelGrad(
 }
 
 export interface RasterScratch {
+  /** The pixel center (fx, fy) in NDC, for resolvePixel and resolvePixelGrad. */
+  center: Float64Array;
   a: Float64Array;
   alpha: Float64Array;
   beta: Float64Array;
 }
 
 export function rasterScratch(): RasterScratch {
-  return {a: new Float64Array(3), alpha: new Float64Array(3), beta: new Float64Array(3)};
+  return {center: new Float64Array(2), a: new Float64Array(3), alpha: new Float64Array(3), beta: new Float64Array(3)};
 }

@@ -106,6 +106,8 @@ export function wrapIndex(i: number, size: number): number {
  * lod = ½·log2 λ with λ the larger eigenvalue of the texel-space footprint's Gram matrix
  * (docs/texture.md#level-of-detail), from the footprint (ds/dX, ds/dY, dt/dX, dt/dY) on a level-0 texture of
  * width × height texels; writes dlod/d(footprint) into `grad` (zeros where not finite) unless it is null (a forward).
+ * Small enough for V8 to inline into the per-pixel loop (its result would otherwise be an allocation per pixel):
+ * the Gram matrix and the gradient are in the helpers below, which pass their numbers in `GRAM`.
  */
 export function lodFromDerivatives(
   fp: ArrayLike<number>,
@@ -113,43 +115,59 @@ export function lodFromDerivatives(
   height: number,
   grad: Float64Array | null,
 ): number {
-  const dsX = fp[0],
-    dsY = fp[1],
-    dtX = fp[2],
-    dtY = fp[3];
-  const W = width,
-    H = height;
-  const sx = dsX * W,
-    sy = dsY * W,
-    tx = dtX * H,
-    ty = dtY * H;
+  footprintGram(fp, width, height);
+  if (grad) lodGradient(width, height, grad);
+  return 0.5 * Math.log2(GRAM[7]);
+}
+
+/** sx, sy, tx, ty (the footprint in texels), (A − B)/2, C, r and λ of the last footprintGram. */
+const GRAM = new Float64Array(8);
+
+function footprintGram(fp: ArrayLike<number>, W: number, H: number) {
+  const sx = fp[0] * W,
+    sy = fp[1] * W,
+    tx = fp[2] * H,
+    ty = fp[3] * H;
   const A = sx * sx + tx * tx,
     B = sy * sy + ty * ty,
     C = sx * sy + tx * ty;
   const half = (A - B) / 2;
   const r = Math.sqrt(half * half + C * C);
-  const lambda = (A + B) / 2 + r;
-  const lod = 0.5 * Math.log2(lambda);
-  if (!grad) return lod;
-  const k = 1 / (2 * LN2 * lambda);
-  const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
-  const g = grad;
-  g[0] = W * (sx + (half * sx + C * sy) * ir) * k;
-  g[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
-  g[2] = H * (tx + (half * tx + C * ty) * ir) * k;
-  g[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
-  for (let i = 0; i < 4; i++) if (!Number.isFinite(g[i])) g[i] = 0;
-  return lod;
+  const g = GRAM;
+  g[0] = sx;
+  g[1] = sy;
+  g[2] = tx;
+  g[3] = ty;
+  g[4] = half;
+  g[5] = C;
+  g[6] = r;
+  g[7] = (A + B) / 2 + r;
 }
 
-/** The mip levels a lookup reads (docs/texture.md#level-of-detail): l0, l1 (equal when one level), the weight f of
- * l1, and whether lod gets a gradient (strictly between 0 and the last level, linear-mipmap-linear only). */
-export function chooseLevels(
-  lod: number,
-  filterMode: FilterMode,
-  maxLevel: number,
-): {l0: number; l1: number; f: number; lodActive: boolean} {
-  const lodActive = filterMode === 'linear-mipmap-linear' && lod > 0 && lod < maxLevel;
+/** dlod/d(footprint) of the last footprintGram into `grad`, zeros where not finite. */
+function lodGradient(W: number, H: number, grad: Float64Array) {
+  const G = GRAM;
+  const sx = G[0],
+    sy = G[1],
+    tx = G[2],
+    ty = G[3],
+    half = G[4],
+    C = G[5],
+    r = G[6];
+  const k = 1 / (2 * LN2 * G[7]);
+  const ir = r > 0 ? 1 / r : 0; // at r = 0 the r-terms' numerators vanish too
+  grad[0] = W * (sx + (half * sx + C * sy) * ir) * k;
+  grad[1] = W * (sy + (-half * sy + C * sx) * ir) * k;
+  grad[2] = H * (tx + (half * tx + C * ty) * ir) * k;
+  grad[3] = H * (ty + (-half * ty + C * tx) * ir) * k;
+  for (let i = 0; i < 4; i++) if (!Number.isFinite(grad[i])) grad[i] = 0;
+}
+
+/** The mip levels a lookup reads (docs/texture.md#level-of-detail), into `L`: l0, l1 (equal when one level), the
+ * weight f of l1, how many levels are used, and whether lod gets a gradient (strictly between 0 and the last level,
+ * linear-mipmap-linear only). Written into `L`, not returned: a per-pixel result object was an allocation. */
+export function chooseLevels(lod: number, filterMode: FilterMode, maxLevel: number, L: Lookup) {
+  L.lodActive = filterMode === 'linear-mipmap-linear' && lod > 0 && lod < maxLevel;
   lod = lod > 0 ? Math.min(lod, maxLevel) : 0; // also maps NaN to 0
   let l0 = 0,
     l1 = 0,
@@ -161,7 +179,10 @@ export function chooseLevels(
     l1 = Math.min(l0 + 1, maxLevel);
     f = lod - l0;
   }
-  return {l0, l1, f, lodActive};
+  L.l0 = l0;
+  L.l1 = l1;
+  L.f = f;
+  L.used = l1 !== l0 ? 2 : 1;
 }
 
 /** What one pixel's lookup reads, as {@link TexturePixel.setupLookup} leaves it. */
@@ -365,17 +386,7 @@ export class TexturePixel {
     const lg = this.lodGrad;
     lg[0] = lg[1] = lg[2] = lg[3] = 0; // (not fill(): a builtin call per pixel)
     if (scene.cube) {
-      const d = this.dir;
-      for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
-      L.face = cubeFaceOf(d[0], d[1], d[2]);
-      const finite = Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2]);
-      if (!finite || d[CUBE_FACES[L.face].major] === 0) return L;
-      const [s, t] = cubeFaceCoords(L.face, d);
-      L.sClamped = !(s > 0 && s < 1);
-      L.tClamped = !(t > 0 && t < 1);
-      L.s = Math.min(Math.max(s, 0), 1);
-      L.t = Math.min(Math.max(t, 0), 1);
-      this.cubeJacobian(L.face);
+      if (!this.setupCube(pix, L)) return L;
     } else {
       L.s = scene.uv[2 * pix];
       L.t = scene.uv[2 * pix + 1];
@@ -391,13 +402,28 @@ export class TexturePixel {
       }
       if (scene.bias) lod += scene.bias[pix];
     }
-    const {l0, l1, f, lodActive} = chooseLevels(lod, scene.filterMode, scene.levels.length - 1);
-    L.l0 = l0;
-    L.l1 = l1;
-    L.f = f;
-    L.lodActive = lodActive;
-    L.used = l1 !== l0 ? 2 : 1;
+    chooseLevels(lod, scene.filterMode, scene.levels.length - 1, L);
     return L;
+  }
+
+  /**
+   * A cube lookup's face, clamped (s, t) and the projection's Jacobian, into `L` and `jac`; false for a direction
+   * without a face. (Apart from setupLookup: the flat path stays small enough for V8 to inline.)
+   */
+  private setupCube(pix: number, L: Lookup): boolean {
+    const {scene} = this;
+    const d = this.dir;
+    for (let k = 0; k < 3; k++) d[k] = scene.uv[3 * pix + k];
+    L.face = cubeFaceOf(d[0], d[1], d[2]);
+    const finite = Number.isFinite(d[0]) && Number.isFinite(d[1]) && Number.isFinite(d[2]);
+    if (!finite || d[CUBE_FACES[L.face].major] === 0) return false;
+    const [s, t] = cubeFaceCoords(L.face, d);
+    L.sClamped = !(s > 0 && s < 1);
+    L.tClamped = !(t > 0 && t < 1);
+    L.s = Math.min(Math.max(s, 0), 1);
+    L.t = Math.min(Math.max(t, 0), 1);
+    this.cubeJacobian(L.face);
+    return true;
   }
 
   /**
@@ -408,13 +434,15 @@ export class TexturePixel {
     const tap = this.taps[slot];
     const nearest = this.scene.filterMode === 'nearest';
     tap.level = nearest ? 0 : slot === 1 ? L.l1 : L.l0;
-    if (nearest) this.nearestTaps(tap, L.nt, L.face, L.s, L.t);
-    else this.bilinearTaps(tap, this.scene.levels[tap.level], L.nt, L.face, L.s, L.t);
+    if (nearest) this.nearestTaps(tap, L);
+    else this.bilinearTaps(tap, this.scene.levels[tap.level], L);
     return tap;
   }
 
   /** Nearest texel of level 0 (docs/texture.md#lookup), as tap 0 of a lookup with weights (1, 0, 0, 0). */
-  nearestTaps(tap: Taps, nt: number, face: number, s: number, t: number) {
+  nearestTaps(tap: Taps, L: Lookup) {
+    const {nt, face} = L;
+    let {s, t} = L;
     const {boundaryMode} = this.scene;
     const {height: h, width: w} = this.scene.levels[0];
     tap.counts.fill(0);
@@ -441,8 +469,13 @@ export class TexturePixel {
     return ((slice * h + j) * w + i) * this.scene.channels;
   }
 
-  /** The four taps of a bilinear lookup at (s, t) of one level, with boundary handling. */
-  bilinearTaps(tap: Taps, level: TexLevel, nt: number, face: number, s: number, t: number) {
+  /**
+   * The four taps of a bilinear lookup at `L`'s (s, t) of one level, with boundary handling. (`L`, not its
+   * numbers: float arguments of a call V8 does not inline are each an allocation.)
+   */
+  bilinearTaps(tap: Taps, level: TexLevel, L: Lookup) {
+    const {nt} = L;
+    let {s, t} = L;
     const {boundaryMode, cube} = this.scene;
     const {height: h, width: w} = level;
     if (boundaryMode === 'wrap') {
@@ -463,44 +496,50 @@ export class TexturePixel {
     const i0 = Math.floor(x),
       j0 = Math.floor(y);
     tap.setWeights(x - i0, y - j0);
-    if (!cube) {
-      // Flat textures: boundary handling per axis, for two columns and two rows.
-      const C = this.scene.channels;
-      let ia = i0,
-        ib = i0 + 1,
-        ja = j0,
-        jb = j0 + 1;
-      if (boundaryMode === 'zero') {
-        const inA = ia >= 0 && ia < w,
-          inB = ib >= 0 && ib < w,
-          rowA = ja >= 0 && ja < h,
-          rowB = jb >= 0 && jb < h;
-        const ra = (nt * h + ja) * w,
-          rb = (nt * h + jb) * w;
-        tap.setTap(0, inA && rowA ? (ra + ia) * C : -1);
-        tap.setTap(1, inB && rowA ? (ra + ib) * C : -1);
-        tap.setTap(2, inA && rowB ? (rb + ia) * C : -1);
-        tap.setTap(3, inB && rowB ? (rb + ib) * C : -1);
-        return;
-      }
-      if (boundaryMode === 'wrap') {
-        ia = wrapIndex(ia, w);
-        ib = wrapIndex(ib, w);
-        ja = wrapIndex(ja, h);
-        jb = wrapIndex(jb, h);
-      }
-      ia = Math.min(Math.max(ia, 0), w - 1);
-      ib = Math.min(Math.max(ib, 0), w - 1);
-      ja = Math.min(Math.max(ja, 0), h - 1);
-      jb = Math.min(Math.max(jb, 0), h - 1);
+    if (cube) this.cubeTaps(tap, nt, L.face, i0, j0, h, w);
+    else this.flatTaps(tap, nt, i0, j0, h, w);
+  }
+
+  /** bilinearTaps' taps on a flat texture: boundary handling per axis, for two columns and two rows. */
+  private flatTaps(tap: Taps, nt: number, i0: number, j0: number, h: number, w: number) {
+    const {boundaryMode, channels: C} = this.scene;
+    let ia = i0,
+      ib = i0 + 1,
+      ja = j0,
+      jb = j0 + 1;
+    if (boundaryMode === 'zero') {
+      const inA = ia >= 0 && ia < w,
+        inB = ib >= 0 && ib < w,
+        rowA = ja >= 0 && ja < h,
+        rowB = jb >= 0 && jb < h;
       const ra = (nt * h + ja) * w,
         rb = (nt * h + jb) * w;
-      tap.setTap(0, (ra + ia) * C);
-      tap.setTap(1, (ra + ib) * C);
-      tap.setTap(2, (rb + ia) * C);
-      tap.setTap(3, (rb + ib) * C);
+      tap.setTap(0, inA && rowA ? (ra + ia) * C : -1);
+      tap.setTap(1, inB && rowA ? (ra + ib) * C : -1);
+      tap.setTap(2, inA && rowB ? (rb + ia) * C : -1);
+      tap.setTap(3, inB && rowB ? (rb + ib) * C : -1);
       return;
     }
+    if (boundaryMode === 'wrap') {
+      ia = wrapIndex(ia, w);
+      ib = wrapIndex(ib, w);
+      ja = wrapIndex(ja, h);
+      jb = wrapIndex(jb, h);
+    }
+    ia = Math.min(Math.max(ia, 0), w - 1);
+    ib = Math.min(Math.max(ib, 0), w - 1);
+    ja = Math.min(Math.max(ja, 0), h - 1);
+    jb = Math.min(Math.max(jb, 0), h - 1);
+    const ra = (nt * h + ja) * w,
+      rb = (nt * h + jb) * w;
+    tap.setTap(0, (ra + ia) * C);
+    tap.setTap(1, (ra + ib) * C);
+    tap.setTap(2, (rb + ia) * C);
+    tap.setTap(3, (rb + ib) * C);
+  }
+
+  /** bilinearTaps' taps on a cube face: a texel across an edge is read on the neighbouring face. */
+  private cubeTaps(tap: Taps, nt: number, face: number, i0: number, j0: number, h: number, w: number) {
     let corner = -1;
     for (let q = 0; q < 4; q++) {
       const i = i0 + (q & 1),
@@ -574,21 +613,29 @@ export class TexturePixel {
     return out;
   }
 
-  /** Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). */
+  /**
+   * Pushes dL/dlod into uvDa and, for cube maps, into the direction (the level depends on it). The flat case is
+   * apart from the cube's so that this stays small enough for V8 to inline (dLod would be an allocation).
+   */
   private lodBackward(pix: number, dLod: number, face: number, g: TextureGrads) {
-    const gsX = dLod * this.lodGrad[0],
-      gsY = dLod * this.lodGrad[1],
-      gtX = dLod * this.lodGrad[2],
-      gtY = dLod * this.lodGrad[3];
-    const uvDa = this.scene.uvDa!,
-      duvDa = g.uvDa!;
-    if (!this.scene.cube) {
-      duvDa[4 * pix] += gsX;
-      duvDa[4 * pix + 1] += gsY;
-      duvDa[4 * pix + 2] += gtX;
-      duvDa[4 * pix + 3] += gtY;
+    const lg = this.lodGrad;
+    for (let i = 0; i < 4; i++) lg[i] *= dLod; // now dL/d(ds/dX, ds/dY, dt/dX, dt/dY)
+    if (this.scene.cube) {
+      this.cubeLodBackward(pix, face, g);
       return;
     }
+    const duvDa = g.uvDa!;
+    for (let i = 0; i < 4; i++) duvDa[4 * pix + i] += lg[i];
+  }
+
+  /** lodBackward on a cube map, from lodGrad scaled by dL/dlod. */
+  private cubeLodBackward(pix: number, face: number, g: TextureGrads) {
+    const gsX = this.lodGrad[0],
+      gsY = this.lodGrad[1],
+      gtX = this.lodGrad[2],
+      gtY = this.lodGrad[3];
+    const uvDa = this.scene.uvDa!,
+      duvDa = g.uvDa!;
     const [js, jt] = this.jac;
     for (let k = 0; k < 3; k++) {
       duvDa[6 * pix + 2 * k] += gsX * js[k] + gtX * jt[k];
