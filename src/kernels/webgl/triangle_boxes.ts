@@ -140,8 +140,8 @@ void main() {
   );
 }
 
-/** The three corner outputs of a point draw into the slots. */
-const SLOT_FRAGMENT = `${HEADER}
+/** The three corner outputs of a point draw into the slots (here and triangle_gather.ts's slot pass). */
+export const CORNER_SLOT_FRAGMENT = `${HEADER}
 flat in vec4 vCorner0;
 flat in vec4 vCorner1;
 flat in vec4 vCorner2;
@@ -198,7 +198,7 @@ void main() {
   gl_Position = slotPosition(cell);
 }
 `,
-    () => SLOT_FRAGMENT,
+    () => CORNER_SLOT_FRAGMENT,
   );
 }
 
@@ -225,7 +225,7 @@ void main() {
   gl_Position = t < 0 || fetchTexel(uChunks, cell).x == 0.0 ? vec4(2.0, 2.0, 0.0, 1.0) : slotPosition(cell);
 }
 `,
-    () => SLOT_FRAGMENT,
+    () => CORNER_SLOT_FRAGMENT,
   );
 }
 

@@ -17,7 +17,7 @@ import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
-import {boxCornerGradients} from './triangle_boxes';
+import {boxCornerGradients, CORNER_SLOT_FRAGMENT} from './triangle_boxes';
 import {walkBands, walkCornerGradients, walkSlots, WALK_MAX_TRIANGLES} from './triangle_walk';
 
 /**
@@ -107,19 +107,7 @@ void main() {
   gl_Position = vec4(2.0 * q - 1.0, 0.0, 1.0);
 }
 `,
-    () => `${HEADER}
-flat in vec4 vCorner0;
-flat in vec4 vCorner1;
-flat in vec4 vCorner2;
-layout(location = 0) out vec4 outCorner0;
-layout(location = 1) out vec4 outCorner1;
-layout(location = 2) out vec4 outCorner2;
-void main() {
-  outCorner0 = vCorner0;
-  outCorner1 = vCorner1;
-  outCorner2 = vCorner2;
-}
-`,
+    () => CORNER_SLOT_FRAGMENT,
   );
 }
 
