@@ -10,10 +10,9 @@ import {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
 import * as k from '../src/kernels/names';
-import {runKernel} from '../src/ops/grad_util';
-import {mipLevelAdjoint} from '../src/ops/texture_mip';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
+import {antialiasGradTwoWays, expectMipAdjointAsSteps} from './util/gpu_kernels';
 import {mayDiffer} from './util/coverage';
 import {Rng} from './util/random';
 
@@ -491,44 +490,7 @@ describeEachBackend(
     });
 
     it("sums a mip pyramid's gradients into tex in two passes, bit for bit as the per-level steps and adds", async () => {
-      const rng = new Rng(5);
-      // Non-square with a side reaching 1 early, cube faces, a partial pyramid, one level: [leading dims, H, W, C, levels].
-      const cases: Array<[number[], number, number, number, number]> = [
-        [[2], 4, 16, 1, 4],
-        [[1, 6], 8, 8, 2, 3],
-        [[1], 12, 12, 5, 2],
-        [[1], 8, 4, 3, 1],
-      ];
-      for (const [lead, h, w, c, levels] of cases) {
-        const shapes = Array.from({length: levels + 1}, (_, l) => [
-          ...lead,
-          Math.max(h >> l, 1),
-          Math.max(w >> l, 1),
-          c,
-        ]);
-        const grads = shapes.map(s =>
-          tf.tensor(
-            rng.array(
-              s.reduce((a, b) => a * b),
-              -1,
-              1,
-            ),
-            s,
-          ),
-        );
-        const steps = tf.tidy(() => {
-          let acc = grads[levels];
-          for (let l = levels; l >= 1; l--) acc = tf.add(grads[l - 1], mipLevelAdjoint(acc, shapes[l - 1]));
-          return acc;
-        });
-        const [twoPasses] = runKernel(k.TextureMipAdjoint, {dtex: grads[0], mips: grads.slice(1)});
-        const [x, y] = [await twoPasses.data(), await steps.data()];
-        expect(x.length).toBe(y.length);
-        let differ = 0;
-        for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ++;
-        expect(differ).toBe(0, `elements that differ, ${shapes[0]} with ${levels} levels`);
-        tf.dispose([...grads, steps, twoPasses]);
-      }
+      await expectMipAdjointAsSteps();
     });
 
     it("runs antialias's gradient on the forward's list of items, as it would finding them again", async () => {
@@ -536,33 +498,12 @@ describeEachBackend(
       // Three separate triangles: every edge is a silhouette.
       const pos = tf.tensor3d([Array.from({length: 9}, () => [rng.uniform(-1, 1), rng.uniform(-1, 1), 0, 1])]);
       const tri = tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7, 8], [3, 3], 'int32');
-      const hash = dr.antialiasConstructTopologyHash(tri);
-      const {rast, rastDb} = dr.rasterize(pos, tri, [9, 11]);
-      const color = tf.tensor4d(rng.array(9 * 11 * 3, 0, 1), [1, 9, 11, 3]);
-      const dy = tf.tensor4d(rng.array(9 * 11 * 3, -1, 1), [1, 9, 11, 3]);
-      const grad = spyOn(tf.getKernel(k.AntialiasGrad, 'webgl')!, 'kernelFunc').and.callThrough();
-      const viaOp = tf.grads((c: tf.Tensor, p: tf.Tensor) =>
-        tf.sum(tf.mul(dr.antialias(c, rast, p, tri, {topologyHash: hash}), dy)),
-      )([color, pos]);
-      expect(grad).toHaveBeenCalledTimes(1);
-      const {inputs, attrs} = grad.calls.argsFor(0)[0];
-      const names = (attrs as unknown as k.InputNames).inputNames;
-      expect(names).toContain('list');
-      const list = (inputs as unknown as tf.TensorInfo[])[names.indexOf('list')];
+      const {viaOp, direct, list, dispose} = antialiasGradTwoWays('webgl', rng, pos, tri);
       expect(list.shape[0]).toBe(3);
       expect(list.shape[1]).toBeGreaterThan(0); // items found
-      const {list: packed, inputNames} = k.packInputs({color, rast, pos, tri, topo: hash.opposite, dy});
-      const direct = tf.engine().runKernel(
-        k.AntialiasGrad,
-        packed as unknown as tf.NamedTensorMap,
-        {
-          inputNames,
-          posGradientBoost: 1,
-        } as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor[];
       for (let i = 0; i < 2; i++) expect(await viaOp[i].data()).toEqual(await direct[i].data());
-      tf.dispose([pos, tri, rast, rastDb, color, dy, ...viaOp, ...direct]);
-      hash.dispose();
+      dispose();
+      tf.dispose([pos, tri]);
     });
 
     describe('limits and failures', () => {

@@ -12,10 +12,9 @@ import {maxResolution} from '../src/kernels/limits';
 import {asWebGPU, GpuCall, runGPU} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
-import {runKernel} from '../src/ops/grad_util';
-import {mipLevelAdjoint} from '../src/ops/texture_mip';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
+import {antialiasGradTwoWays, expectMipAdjointAsSteps, expectSameBits} from './util/gpu_kernels';
 import {Rng} from './util/random';
 
 const deviceOf = () => (tf.backend() as any).device as GPUDevice;
@@ -37,14 +36,6 @@ function mesh(seed: number, numTri: number) {
   return {pos, tri};
 }
 
-async function expectSame(a: tf.Tensor, b: tf.Tensor) {
-  const [x, y] = [await a.data(), await b.data()];
-  expect(x.length).toBe(y.length);
-  let differ = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ++;
-  expect(differ).toBe(0, 'elements that differ');
-}
-
 describeEachBackend(
   'webgpu backend',
   () => {
@@ -58,8 +49,8 @@ describeEachBackend(
       const tri2 = tf.sub(tf.add(tri, seven), seven); // an int32 GPU buffer
       expect((tf.backend() as any).tensorMap.get(tri2.dataId).resource).toBeInstanceOf(GPUBuffer);
       const out = dr.rasterize(pos2, tri2, [32, 32]);
-      await expectSame(out.rast, ref.rast);
-      await expectSame(out.rastDb, ref.rastDb);
+      await expectSameBits(out.rast, ref.rast);
+      await expectSameBits(out.rastDb, ref.rastDb);
       // The same through a gradient: dy made by a tf op right before the backward kernel.
       const attr = tf.tensor2d(
         Array.from({length: pos.shape[1] * 2}, (_, i) => (i % 7) / 7),
@@ -157,72 +148,24 @@ describeEachBackend(
     });
 
     it("sums a mip pyramid's gradients into tex in one pass, bit for bit as the per-level steps and adds", async () => {
-      const rng = new Rng(5);
-      // Non-square with a side reaching 1 early, cube faces, a partial pyramid: [leading dims, H, W, C, levels].
-      const cases: Array<[number[], number, number, number, number]> = [
-        [[2], 4, 16, 1, 4],
-        [[1, 6], 8, 8, 2, 3],
-        [[1], 12, 12, 5, 2],
-      ];
-      for (const [lead, h, w, c, levels] of cases) {
-        const shapes = Array.from({length: levels + 1}, (_, l) => [
-          ...lead,
-          Math.max(h >> l, 1),
-          Math.max(w >> l, 1),
-          c,
-        ]);
-        const grads = shapes.map(s =>
-          tf.tensor(
-            Array.from({length: s.reduce((a, b) => a * b)}, () => rng.uniform(-1, 1)),
-            s,
-          ),
-        );
-        const steps = tf.tidy(() => {
-          let acc = grads[levels];
-          for (let l = levels; l >= 1; l--) acc = tf.add(grads[l - 1], mipLevelAdjoint(acc, shapes[l - 1]));
-          return acc;
-        });
-        const [onePass] = runKernel(k.TextureMipAdjoint, {dtex: grads[0], mips: grads.slice(1)});
-        await expectSame(onePass, steps);
-        tf.dispose([...grads, steps, onePass]);
-      }
+      await expectMipAdjointAsSteps();
     });
 
     it("runs antialias's gradient on the forward's list of pairs and their α, as it would finding them again", async () => {
       const rng = new Rng(22);
       const {pos, tri} = mesh(22, 3); // three separate triangles: every edge is a silhouette
-      const hash = dr.antialiasConstructTopologyHash(tri);
-      const {rast, rastDb} = dr.rasterize(pos, tri, [9, 11]);
-      const color = tf.tensor4d(rng.array(9 * 11 * 3, 0, 1), [1, 9, 11, 3]);
-      const dy = tf.tensor4d(rng.array(9 * 11 * 3, -1, 1), [1, 9, 11, 3]);
-      const grad = spyOn(tf.getKernel(k.AntialiasGrad, 'webgpu')!, 'kernelFunc').and.callThrough();
-      const viaOp = tf.grads((c: tf.Tensor, p: tf.Tensor) =>
-        tf.sum(tf.mul(dr.antialias(c, rast, p, tri, {topologyHash: hash}), dy)),
-      )([color, pos]);
-      expect(grad).toHaveBeenCalledTimes(1);
-      const {inputs, attrs} = grad.calls.argsFor(0)[0];
-      const names = (attrs as unknown as k.InputNames).inputNames;
-      expect(names).toContain('list');
+      const {viaOp, direct, list, dispose} = antialiasGradTwoWays('webgpu', rng, pos, tri);
       // The list (work_list.ts: 4 u32, then one per pair), padded to 256 bytes, then an α per pair.
       const pairs = 2 * 9 * 11;
-      const list = (inputs as unknown as tf.TensorInfo[])[names.indexOf('list')];
       expect(list.shape).toEqual([Math.ceil((4 * (4 + pairs)) / 256) * 64 + pairs]);
-      const {list: packed, inputNames} = k.packInputs({color, rast, pos, tri, topo: hash.opposite, dy});
-      const direct = tf
-        .engine()
-        .runKernel(
-          k.AntialiasGrad,
-          packed as unknown as tf.NamedTensorMap,
-          {inputNames, posGradientBoost: 1} as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
       // dcolor is a gather (the same sums in the same order); dpos float32 atomic adds in the threads' order.
-      await expectSame(viaOp[0], direct[0]);
+      await expectSameBits(viaOp[0], direct[0]);
       const [a, b] = [await viaOp[1].data(), await direct[1].data()];
       const scale = Math.max(...Array.from(b, Math.abs));
       expect(scale).toBeGreaterThan(0);
       a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-6 * scale, `dpos[${i}]`));
-      tf.dispose([pos, tri, rast, rastDb, color, dy, ...viaOp, ...direct]);
-      hash.dispose();
+      dispose();
+      tf.dispose([pos, tri]);
     });
 
     describe('limits and failures', () => {
