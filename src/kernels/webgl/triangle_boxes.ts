@@ -20,6 +20,7 @@ import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
 import {CornerGradients, firstProgram} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
+import {SCREEN_CORNERS} from './triangle_walk';
 
 /** A triangle's box is walked by its fragment when it holds at most this many pixels (per image). */
 const BOX_MAX_PIXELS = 64;
@@ -52,6 +53,7 @@ uniform int uVertexStride;
 uniform int uMaxPixels;
 uniform int uChunk;
 uniform float uMargin;
+${SCREEN_CORNERS}
 // The cell's triangle and its images [n0, n1).
 int cellTriangle(int cell, out int n0, out int n1) {
   int n = uSlotsPerImage > 0 ? cell / uSlotsPerImage : 0;
@@ -68,12 +70,8 @@ bool triangleBox(int n, int t, out ivec2 lo, out ivec2 size) {
   ivec3 k = triangleCorners(t);
   if (!validCorners(k)) return true;
   size = uWalkSize;
-  int base = n * uVertexStride;
-  vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
-  if (!(p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0)) return false;
-  vec2 h = 0.5 * vec2(uWalkSize);
-  // Pixel (X, Y)'s center is at NDC ((2X + 1)/W − 1, ...): X = (x/w + 1)·W/2 − ½.
-  vec2 a = (p0.xy / p0.w + 1.0) * h - 0.5, b = (p1.xy / p1.w + 1.0) * h - 0.5, c = (p2.xy / p2.w + 1.0) * h - 0.5;
+  vec2 a, b, c;
+  if (!screenCorners(n, k, a, b, c)) return false;
   vec2 mn = ceil(min(min(a, b), c) - uMargin), mx = floor(max(max(a, b), c) + uMargin);
   if (any(isnan(mn)) || any(isnan(mx)) || any(isinf(mn)) || any(isinf(mx))) return false;
   lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize)));

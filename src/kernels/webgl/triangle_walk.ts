@@ -20,6 +20,24 @@ import {CornerGradients, firstProgram} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid, ScratchGrid} from './passes';
 
+/**
+ * Triangle k's corners in image n, in pixels (pixel X's center at X), and whether all three lie in front of the eye
+ * (else a, b and c mean nothing). Needs VERTEX_FETCH and the uniforms uWalkSize (an image's width, height) and
+ * uVertexStride; triangle_boxes.ts's tight boxes use it too.
+ */
+export const SCREEN_CORNERS = `
+bool screenCorners(int n, ivec3 k, out vec2 a, out vec2 b, out vec2 c) {
+  int base = n * uVertexStride;
+  vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
+  vec2 h = 0.5 * vec2(uWalkSize);
+  // Pixel (X, Y)'s center is at NDC ((2X + 1)/W − 1, ...): X = (x/w + 1)·W/2 − ½.
+  a = (p0.xy / p0.w + 1.0) * h - 0.5;
+  b = (p1.xy / p1.w + 1.0) * h - 0.5;
+  c = (p2.xy / p2.w + 1.0) * h - 0.5;
+  return p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0;
+}
+`;
+
 /** Meshes of at most this many triangles are walked. */
 export const WALK_MAX_TRIANGLES = 64;
 /** About this many fragments per image: bands of rows per triangle (SwiftShader shares fragments among its threads). */
@@ -70,6 +88,7 @@ uniform int uSlotsPerImage;
 uniform int uBands;
 uniform int uBandRows;
 uniform int uVertexStride;
+${SCREEN_CORNERS}
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
@@ -82,12 +101,8 @@ void walkBox(int n, int t, out ivec2 lo, out ivec2 hi) {
     hi = ivec2(-1);
     return;
   }
-  int base = n * uVertexStride;
-  vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
-  if (!(p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0)) return;
-  vec2 h = 0.5 * vec2(uWalkSize);
-  // Pixel (X, Y)'s center is at NDC ((2X + 1)/W − 1, ...): X = (x/w + 1)·W/2 − ½.
-  vec2 a = (p0.xy / p0.w + 1.0) * h - 0.5, b = (p1.xy / p1.w + 1.0) * h - 0.5, c = (p2.xy / p2.w + 1.0) * h - 0.5;
+  vec2 a, b, c;
+  if (!screenCorners(n, k, a, b, c)) return;
   vec2 mn = floor(min(min(a, b), c)) - 1.0, mx = ceil(max(max(a, b), c)) + 1.0;
   if (any(isnan(mn)) || any(isnan(mx))) return;
   lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize - 1)));
