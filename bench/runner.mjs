@@ -274,9 +274,13 @@ export function makeReport({o, t0, loadBefore, browser = null, node = null, case
   };
 }
 
-/** A results file's name: the date, then what kind of run it was. */
+/** A results file's name: the UTC date and start time (so no run overwrites another), then what kind of run it was. */
 export const resultsStem = report =>
-  report.date.slice(0, 10) + (report.options.quick ? '-quick' : '') + (report.options.only ? '-partial' : '');
+  report.date.slice(0, 10) +
+  '-' +
+  report.date.slice(11, 16).replace(':', '') +
+  (report.options.quick ? '-quick' : '') +
+  (report.options.only ? '-partial' : '');
 
 /** What the run will do, before it does it. */
 export function sayPlan(o) {
