@@ -9,6 +9,7 @@ import {MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 
 import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
+import {diffrastGL} from '../src/kernels/webgl/gl_context';
 import * as k from '../src/kernels/names';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
@@ -312,6 +313,33 @@ describeEachBackend(
         expect(out[0]).toBeCloseTo(expected, 5);
       }
       tf.dispose([pos, tri, attr, packed, many, slice, small, rast]);
+    });
+
+    it("keeps a packed input's unpacked values for the next kernels while it lives, each tensor its own", async () => {
+      const kept = diffrastGL(tf.backend() as never).kept;
+      const rng = new Rng(7);
+      const values = () => Array.from({length: 6 * 10 * 3}, () => rng.uniform(0, 1));
+      const plain = [values(), values()].map(v => tf.tensor4d(v, [1, 6, 10, 3]));
+      // The same values twice, packed (a packed add's outputs), one shape: each read must find its own.
+      const packed = plain.map(t => tf.add(t, tf.zerosLike(t)));
+      packed.forEach(t => expect(texData(t).isPacked).toBe(true, 'the packed case is packed'));
+      const mip = (t: tf.Tensor) => dr.textureConstructMip(t, {maxMipLevel: 1}).levels[0];
+      const unpacks = spyOn(tf.backend() as any, 'unpackTensor').and.callThrough();
+      const outs = [0, 1].flatMap(i => [mip(packed[i]), mip(packed[i])]);
+      expect(unpacks.calls.count()).toBe(2, 'one unpack per tensor');
+      packed.forEach(t => expect(kept.peek(t.dataId, 'unpacked')).toBeDefined());
+      for (let i = 0; i < 2; i++) {
+        const reference = await mip(plain[i]).data();
+        expect(await outs[2 * i].data()).toEqual(reference);
+        expect(await outs[2 * i + 1].data()).toEqual(reference);
+      }
+      // Freed at the next call after the tensor's disposal.
+      const texture = kept.peek(packed[0].dataId, 'unpacked')!.textures[0];
+      packed[0].dispose();
+      tf.dispose(mip(packed[1]));
+      expect(kept.peek(packed[0].dataId, 'unpacked')).toBeUndefined();
+      expect(glOf().isTexture(texture)).toBe(false);
+      tf.dispose([...plain, packed[1], ...outs]);
     });
 
     for (const coverage of ['exact', 'hardware'] as const)

@@ -16,7 +16,6 @@ import {AntialiasBound, AntialiasItemsBound, silhouetteCandidates, withSilhouett
 import {countPyramid} from './compact';
 import {channelGroupPass, copyToTensors, elementPass, scratchGrid} from './passes';
 import {lineRunWidth, lineScatter} from './line_scatter';
-import {copyTensorTexture} from './buffer_copy';
 
 /**
  * The uniforms and textures of antialias's passes, for the forward and backward kernels, before the
@@ -127,7 +126,7 @@ export function scatterOntoImage(
   if (source.texShape[0] !== out.texShape[0] || source.texShape[1] !== out.texShape[1]) {
     s.fail(`expected a source of the output's texture shape [${out.texShape}], got [${source.texShape}]`);
   }
-  copyTensorTexture(s, source.texture!, out);
+  s.copyTexture(source.texture!, out);
   if (live === 0) return;
   requireFloatBlend(s);
   const [height, width] = out.texShape;

@@ -99,20 +99,3 @@ export function copyTensorToTexels(
   });
   return true;
 }
-
-/**
- * Copies a tfjs tensor's R32F texture into another's of the same texture shape (copyTexSubImage2D from the
- * source attached for reading: a GPU memory copy, where a copy pass runs a fragment per element).
- */
-export function copyTensorTexture(
-  s: GlSession,
-  source: WebGLTexture,
-  output: {texture: WebGLTexture | null; texShape: [number, number]},
-) {
-  s.timed('copy tensor', () => {
-    const gl = s.gl;
-    s.readFrom(source);
-    s.bindForUpdate(output.texture!);
-    gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 0, 0, output.texShape[1], output.texShape[0]);
-  });
-}

@@ -147,6 +147,8 @@ export interface KeptGL {
   vao: WebGLVertexArrayObject | null;
   buffers: WebGLBuffer[];
   textures: WebGLTexture[];
+  /** [rows, columns] of textures[0], where it holds a tensor in tfjs's unpacked layout (GlSession.unpacked). */
+  texShape?: [number, number];
 }
 
 export interface Scratch {

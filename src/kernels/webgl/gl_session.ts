@@ -86,6 +86,8 @@ export class GlSession {
   private readonly saved = new Set<string>();
   private readonly intermediates: TensorInfo[] = [];
   private readonly outputs: TensorInfo[] = [];
+  /** Unpacked inputs to copy into their kept textures when the kernel's draws are done (see unpacked). */
+  private readonly pendingCopies: Array<{made: GlTensor; to: WebGLTexture}> = [];
   private drawing = false;
   private attached = 0;
   private depthAttached = false;
@@ -152,6 +154,8 @@ export class GlSession {
     let use = info;
     const data = backend.texData.get(info.dataId);
     if (data.isPacked && data.slice == null) {
+      const kept = this.unpacked(info, size);
+      if (kept) return kept;
       // tfjs's unpack program alone: the copy program below, given a packed input, has tfjs unpack it first and
       // then copies the result (two full passes, of every packed 512² image of a fit iteration, for one).
       use = backend.unpackTensor(info);
@@ -168,6 +172,32 @@ export class GlSession {
     }
     const d = backend.texData.get(use.dataId);
     return {info: use, texture: d.texture!.texture, texShape: d.texShape!, size};
+  }
+
+  /**
+   * A packed input's values in tfjs's unpacked layout, kept per tensor (see kept) while it lives: a fit's texture,
+   * which Adam leaves packed, is read by the mip pyramid, the lookup and its gradient, its clip-space positions by
+   * rasterize, antialias and their gradients, and each of those reads would otherwise run tfjs's unpack program
+   * (a fragment per element) again. Made by that program and a GPU memory copy of its result into our own
+   * texture (once the kernel's draws are done: copyKept), since a tfjs tensor kept across kernels would count as
+   * their leak; the kernel that made it reads that result. Null when the kept budget has no room.
+   */
+  private unpacked(info: TensorInfo, size: number): GlTensor | null {
+    let made: GlTensor | null = null;
+    const kept = this.ctx.kept.get(this.keptObjects(), info.dataId, 'unpacked', 4 * size, () => {
+      const use = this.backend.unpackTensor(info);
+      this.intermediates.push(use);
+      const d = this.backend.texData.get(use.dataId);
+      const texShape = d.texShape! as [number, number];
+      made = {info: use, texture: d.texture!.texture, texShape, size};
+      const texture = this.newTexture(this.gl.R32F, texShape[1], texShape[0]);
+      this.pendingCopies.push({made, to: texture});
+      return {value: {vao: null, buffers: [], textures: [texture], texShape}, bytes: 4 * texShape[0] * texShape[1]};
+    });
+    if (!kept) return null;
+    // (Made by this kernel, for this or an earlier input of the same tensor: not yet copied.)
+    made ??= this.pendingCopies.find(c => c.to === kept.textures[0])?.made ?? null;
+    return made ?? {info, texture: kept.textures[0], texShape: kept.texShape!, size};
   }
 
   /**
@@ -252,9 +282,17 @@ export class GlSession {
     bound: number,
     make: (values: ArrayLike<number>) => {value: KeptGL; bytes: number},
   ): KeptGL | null {
+    const backend = this.backend;
+    return this.ctx.kept.get(this.keptObjects(), owner.dataId, key, bound, () =>
+      make((backend.texData.get(owner.dataId).values ?? backend.readSync(owner.dataId)) as ArrayLike<number>),
+    );
+  }
+
+  /** What the kept store asks of our GL objects: whether their tensor lives, and how to free them. */
+  private keptObjects() {
     const gl = this.gl,
       backend = this.backend;
-    const objects = {
+    return {
       alive: (dataId: object) => backend.texData.has(dataId as never),
       free: ({vao, buffers, textures}: KeptGL) => {
         if (vao) gl.deleteVertexArray(vao);
@@ -262,9 +300,6 @@ export class GlSession {
         textures.forEach(t => gl.deleteTexture(t));
       },
     };
-    return this.ctx.kept.get(objects, owner.dataId, key, bound, () =>
-      make((backend.texData.get(owner.dataId).values ?? backend.readSync(owner.dataId)) as ArrayLike<number>),
-    );
   }
 
   /**
@@ -277,20 +312,30 @@ export class GlSession {
     const height = Math.max(1, Math.ceil(values.length / width));
     const texels = new Float32Array(width * height);
     texels.set(values);
-    const texture = gl.createTexture()!;
+    const texture = this.newTexture(gl.R32F, width, height);
     const was = {
       texture: gl.getParameter(gl.TEXTURE_BINDING_2D),
       unpack: gl.getParameter(gl.PIXEL_UNPACK_BUFFER_BINDING),
     };
     gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
     gl.bindTexture(gl.TEXTURE_2D, texture);
-    defineTexture(gl, gl.R32F, width, height);
     const pixelStore = this.ctx.baseline.pixelStore;
     for (const [pname, , want] of pixelStore) gl.pixelStorei(pname, want as number);
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RED, gl.FLOAT, texels);
     for (const [pname, have] of pixelStore) gl.pixelStorei(pname, have as number);
     gl.bindTexture(gl.TEXTURE_2D, was.texture);
     gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, was.unpack);
+    return texture;
+  }
+
+  /** A texture of ours (defineTexture), the GL state left as it was (tfjs may still run programs after). */
+  private newTexture(format: number, width: number, height: number): WebGLTexture {
+    const gl = this.gl;
+    const texture = gl.createTexture()!;
+    const was = gl.getParameter(gl.TEXTURE_BINDING_2D);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    defineTexture(gl, format, width, height);
+    gl.bindTexture(gl.TEXTURE_2D, was);
     return texture;
   }
 
@@ -507,6 +552,25 @@ export class GlSession {
     this.bindTexture(0, texture);
   }
 
+  /**
+   * Copies an R32F texture into another of the same texture shape (copyTexSubImage2D from the source attached for
+   * reading: a GPU memory copy, where a copy pass runs a fragment per element).
+   */
+  copyTexture(source: WebGLTexture, output: {texture: WebGLTexture | null; texShape: [number, number]}) {
+    this.timed('copy tensor', () => {
+      this.readFrom(source);
+      this.bindForUpdate(output.texture!);
+      this.gl.copyTexSubImage2D(this.gl.TEXTURE_2D, 0, 0, 0, 0, 0, output.texShape[1], output.texShape[0]);
+    });
+  }
+
+  /** The copies into kept unpacked inputs (see unpacked), once the kernel's draws are done. */
+  copyKept() {
+    for (const {made, to} of this.pendingCopies)
+      this.copyTexture(made.texture!, {texture: to, texShape: made.texShape});
+    this.pendingCopies.length = 0;
+  }
+
   /** Runs one draw call with everything it needs set, and nothing else assumed. */
   draw(d: Draw) {
     const gl = this.gl;
@@ -665,7 +729,10 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
   let result: T;
   try {
     result = body(session);
+    session.copyKept();
   } catch (e) {
+    // (A kept unpacked input must hold its values before the intermediate goes.)
+    session.copyKept();
     session.restore();
     session.disposeIntermediates();
     session.disposeOutputs();
