@@ -168,6 +168,33 @@ describeEachBackend(
       tf.dispose([pos, tri]);
     });
 
+    it("lists in antialias's hidden output exactly the pairs that hold an item, not every candidate", async () => {
+      const {pos, tri} = mesh(22, 3); // three separate triangles: every edge is a silhouette, every pair a candidate
+      const hash = dr.antialiasConstructTopologyHash(tri);
+      const {rast, rastDb} = dr.rasterize(pos, tri, [9, 11]);
+      const color = tf.tensor4d(new Rng(23).array(9 * 11 * 3, 0, 1), [1, 9, 11, 3]);
+      const {list: packed, inputNames} = k.packInputs({color, rast, pos, tri, topo: hash.opposite});
+      const [out, saved] = tf.engine().runKernel(
+        k.Antialias,
+        packed as unknown as tf.NamedTensorMap,
+        {
+          inputNames,
+          posGradientBoost: 1,
+        } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      // The list (work_list.ts: 4 u32, then one per item), padded to 256 bytes, then an α per pair.
+      const pairs = 2 * 9 * 11;
+      const alphaAt = Math.ceil((4 * (4 + pairs)) / 256) * 64;
+      const values = (await saved.data()) as Float32Array;
+      const listed = new Uint32Array(values.buffer, values.byteOffset, 4 + pairs);
+      const items = Array.from(listed.subarray(4, 4 + listed[0])).sort((x, y) => x - y);
+      const withAlpha = Array.from(values.subarray(alphaAt), (alpha, pair) => (alpha !== 0 ? pair : -1));
+      expect(items.length).toBeGreaterThan(0);
+      expect(items).toEqual(withAlpha.filter(pair => pair >= 0)); // (no item of this scene has α exactly 0)
+      tf.dispose([pos, tri, rast, rastDb, color, out, saved]);
+      hash.dispose();
+    });
+
     describe('limits and failures', () => {
       it('refuses an output beyond maxStorageBufferBindingSize / maxBufferSize by name, leaving no tensors', () => {
         const device = deviceOf(),

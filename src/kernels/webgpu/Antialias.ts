@@ -31,8 +31,8 @@ export const antialiasWebGPU: KernelFunc = gpuKernel(Antialias, (call, {inputs, 
   const named = unpackInputs<AntialiasInputs>(inputs, attrs!);
   const a = antialiasArgs(call, named);
   const out = call.output(named.color.shape, 'the output');
-  // The hidden second output (ops/antialias.ts saves it for the backward): the list of candidate pairs.
-  const list = call.output(listShape(a), 'the list of candidate pixel pairs');
+  // The hidden second output (ops/antialias.ts saves it for the backward): the list of item pairs and their α.
+  const list = call.output(listShape(a), 'the list of item pixel pairs');
   recordAntialias(call, a, out.buffer, list.buffer);
   return [out.info, list.info] as TensorInfo[];
 });

@@ -1,12 +1,13 @@
 /**
- * Antialias on WebGPU (docs/antialias.md), on a compacted list of the pixel pairs that can hold an
- * item: a pass over the triangles marks the edges that may be silhouettes; a pass over the pixels
- * lists each pair of differing ids whose owner has such an edge; only listed pairs evaluate their
- * item (keeping its α, and in the backward scattering its position gradient); and only the two
- * pixels of each listed item gather the items around them — every other pixel is a copy.
+ * Antialias on WebGPU (docs/antialias.md), on compacted lists of pixel pairs: a pass over the triangles
+ * marks the edges that may be silhouettes; a pass over the pixels lists each pair of differing ids whose
+ * owner has such an edge (the candidates); only candidates evaluate their item, keeping its α and listing
+ * the pairs that hold one (the items: in a fit's crumpled mesh about a third of the candidates); the
+ * passes after run on the items alone: only the two pixels of each item gather the items around them
+ * (every other pixel is a copy), and the backward scatters each item's position gradient.
  * The gather adds in the same order as a per-pixel pass, so color and dcolor need no atomics.
- * The forward's list and its α per pair are its hidden second output: the backward runs on them and
- * finds no pairs of its own.
+ * The forward's list of items and its α per pair are its hidden second output: the backward runs on
+ * them and finds no pairs of its own.
  */
 import {Bindings, GpuCall, groups1d, groups2d, LINEAR_INDEX_WGSL, Resource, Uniforms} from './gpu_context';
 import {ANTIALIAS_WGSL, ITEM_WGSL, PAIR_OWNER_WGSL} from './wgsl_antialias';
@@ -15,8 +16,8 @@ import {SIDE_TOLERANCE} from '../shared/antialias';
 import {shaderFloat} from '../shared/raster';
 import {atomicAddF32, ID_WGSL, TRIANGLE_WGSL} from './wgsl_common';
 import {
-  APPEND_LIST,
-  APPEND_WGSL,
+  appendList,
+  appendWgsl,
   clearList,
   dispatchOverList,
   LIST_ITEM_WGSL,
@@ -95,7 +96,7 @@ fn candidateEdges(n: i32, t: i32) -> u32 {
 `;
 
 /** Lists pair 2·p0 (p0 and its right neighbour) and 2·p0 + 1 (p0 and the pixel above) when they may hold an item. */
-const candidatesBindings = new Bindings(uniforms, [['rast', 'array<vec4f>'], ['flags', 'array<u32>'], APPEND_LIST]);
+const candidatesBindings = new Bindings(uniforms, [['rast', 'array<vec4f>'], ['flags', 'array<u32>'], appendList()]);
 const CANDIDATES_WGSL = `
 fn isCandidate(n: i32, p0: i32, p1: i32) -> bool {
   let r0 = rast[p0];
@@ -118,7 +119,7 @@ fn isCandidate(n: i32, p0: i32, p1: i32) -> bool {
 }
 `;
 
-/** One thread per listed pair: its item's α (0: none). */
+/** One thread per listed pair: its item's α (0: none); ALPHA_ITEM also lists the pair when it holds an item. */
 const ITEMS_WGSL = `
 fn listedItem(pair: i32, it: ptr<function, Item>) -> bool {
   let p0 = pair / 2;
@@ -134,7 +135,10 @@ fn listedItem(pair: i32, it: ptr<function, Item>) -> bool {
 `;
 const ALPHA_ITEM = `
   var it: Item;
-  if (listedItem(pair, &it)) { alphas[pair] = it.alpha; }`;
+  if (listedItem(pair, &it)) {
+    alphas[pair] = it.alpha;
+    appendItem(u32(pair));
+  }`;
 /** The backward's position gradient, one thread per listed pair (the item evaluated again: they are few). */
 const DPOS_ITEM = `
   var it: Item;
@@ -217,6 +221,7 @@ const itemsBindings = new Bindings(uniforms, [
   ...MESH,
   READ_LIST,
   ['alphas', 'array<f32>', 'read_write'],
+  appendList('items'),
 ]);
 const dposBindings = new Bindings(uniforms, [
   ['rast', 'array<vec4f>'],
@@ -263,7 +268,7 @@ const pairCount = (a: AntialiasGpuArgs) => 2 * a.numImages * a.height * a.width;
 const alphaOffset = (a: AntialiasGpuArgs) => Math.ceil((4 * listLength(pairCount(a))) / 256) * 256;
 
 /**
- * The forward's hidden output, as float32 elements: its list of candidate pairs (work_list.ts's layout), then
+ * The forward's hidden output, as float32 elements: its list of the pairs that hold an item (work_list.ts's layout), then
  * from alphaOffset its α per pair.
  */
 export const listShape = (a: AntialiasGpuArgs) => [alphaOffset(a) / 4 + pairCount(a)];
@@ -288,10 +293,11 @@ function sceneOf(call: GpuCall, a: AntialiasGpuArgs): Scene {
 }
 
 /**
- * Flags the triangles and lists the candidate pairs into `list` (a buffer of listShape's size) with the
- * arguments of the dispatches over it; returns the buffer those dispatches read their arguments from.
+ * Flags the triangles and lists the candidate pairs into a scratch list; returns it and the buffer the
+ * dispatches over it read their arguments from.
  */
-function listPairs(call: GpuCall, a: AntialiasGpuArgs, s: Scene, list: GPUBuffer): GPUBuffer {
+function listCandidates(call: GpuCall, a: AntialiasGpuArgs, s: Scene): {list: GPUBuffer; args: GPUBuffer} {
+  const list = call.scratchBuffer(4 * listLength(pairCount(a)), 'the antialias candidate list');
   const flagCount = (a.rangeMode ? 1 : a.numImages) * a.numTriangles;
   const flags = call.scratchBuffer(4 * flagCount, 'the antialias triangle flags');
   const flagsPipeline = call.computePipeline(
@@ -304,17 +310,30 @@ function listPairs(call: GpuCall, a: AntialiasGpuArgs, s: Scene, list: GPUBuffer
   const candidates = call.computePipeline(
     'antialias/candidates',
     candidatesBindings,
-    () => ID_WGSL + APPEND_WGSL + PAIR_OWNER_WGSL + CANDIDATES_WGSL,
+    () => ID_WGSL + appendWgsl() + PAIR_OWNER_WGSL + CANDIDATES_WGSL,
   );
   call.dispatch(candidates, [s.uniforms, s.scene[0], flags, list], groups2d(a.width, a.height, a.numImages));
-  return recordListArgs(call, list);
+  return {list, args: recordListArgs(call, list)};
 }
 
-/** An α per pair, 0 where no item (written by the item passes over the list). */
-function alphaBuffer(call: GpuCall, a: AntialiasGpuArgs): GPUBuffer {
+/**
+ * Finds the items: evaluates the candidates' items into an α per pair (0 where none) and lists the pairs that
+ * hold one into \`items\` (a list of listLength(pairCount) u32); returns the α and the arguments of the dispatches
+ * over \`items\`.
+ */
+function listItems(
+  call: GpuCall,
+  a: AntialiasGpuArgs,
+  s: Scene,
+  items: GPUBuffer,
+): {alphas: GPUBuffer; args: GPUBuffer} {
+  const candidates = listCandidates(call, a, s);
   const alphas = call.scratchBuffer(4 * pairCount(a), 'the antialias alphas');
   call.encoder.clearBuffer(alphas);
-  return alphas;
+  clearList(call, items);
+  const pipeline = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM, appendWgsl('items')));
+  dispatchOverList(call, pipeline, [s.uniforms, ...s.scene, candidates.list, alphas, items], candidates.args);
+  return {alphas, args: recordListArgs(call, items)};
 }
 
 const itemsCode =
@@ -324,14 +343,11 @@ const itemsCode =
 const gatherCode = (source: string, result: string, term: string) => () =>
   LIST_ITEM_WGSL + GATHER_WGSL.replace('SOURCE', source).replace('RESULT', result).replace('TERM', term);
 
-/** The forward into `out`, its list of pairs and their α into `saved` (listShape's size: the hidden output). */
+/** The forward into `out`, its list of items and the α per pair into `saved` (listShape's size: the hidden output). */
 export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuffer | null, saved: GPUBuffer | null) {
   if (!out || !a.color || !saved) return;
   const s = sceneOf(call, a);
-  const args = listPairs(call, a, s, saved);
-  const alphas = alphaBuffer(call, a);
-  const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
-  dispatchOverList(call, items, [s.uniforms, ...s.scene, saved, alphas], args);
+  const {alphas, args} = listItems(call, a, s, saved);
   call.encoder.copyBufferToBuffer(alphas, 0, saved, alphaOffset(a), 4 * pairCount(a));
   call.encoder.copyBufferToBuffer(a.color, 0, out, 0, imageBytes(a));
   const gather = call.computePipeline(
@@ -343,7 +359,7 @@ export function recordAntialias(call: GpuCall, a: AntialiasGpuArgs, out: GPUBuff
 }
 
 /**
- * The backward over `saved`, the forward's hidden output (listShape's size), or when null over the pairs and
+ * The backward over `saved`, the forward's hidden output (listShape's size), or when null over the items and
  * α found again as the forward finds them.
  */
 export function recordAntialiasGrad(
@@ -362,11 +378,8 @@ export function recordAntialiasGrad(
     [list, args] = [saved, listArgs(call, saved)];
     alphas = {buffer: saved, offset: alphaOffset(a), size: 4 * pairCount(a)};
   } else {
-    list = call.scratchBuffer(4 * listLength(pairCount(a)), 'the antialias pair list');
-    args = listPairs(call, a, s, list);
-    alphas = alphaBuffer(call, a);
-    const items = call.computePipeline('antialias/items', itemsBindings, itemsCode(ALPHA_ITEM));
-    dispatchOverList(call, items, [s.uniforms, ...s.scene, list, alphas], args);
+    list = call.scratchBuffer(4 * listLength(pairCount(a)), 'the antialias item list');
+    ({alphas, args} = listItems(call, a, s, list));
   }
   if (dpos) {
     const scatter = call.computePipeline(

@@ -16,19 +16,18 @@ export function clearList(call: GpuCall, list: GPUBuffer) {
   call.encoder.clearBuffer(list, 0, 16);
 }
 
-/** The binding of a list in the pass that fills it. */
-export const APPEND_LIST: [string, string, 'read_write'] = ['list', 'array<atomic<u32>>', 'read_write'];
+/** The binding of a list named \`name\` in the pass that fills it. */
+export const appendList = (name = 'list'): [string, string, 'read_write'] => [name, 'array<atomic<u32>>', 'read_write'];
 /** The binding of a list in the passes over it. */
 export const READ_LIST: [string, string] = ['list', 'array<u32>'];
 
 /**
- * \`fn appendItem(i: u32)\`: appends i to the list. One global atomic per item and no barrier:
- * lists are short next to the passes that fill them, and barriers are costly where the GPU is
- * emulated.
+ * \`fn appendItem(i: u32)\`: appends i to the list bound as \`name\` (appendList). One global atomic per item and
+ * no barrier: lists are short next to the passes that fill them, and barriers are costly where the GPU is emulated.
  */
-export const APPEND_WGSL = `
+export const appendWgsl = (name = 'list') => `
 fn appendItem(i: u32) {
-  atomicStore(&list[4u + atomicAdd(&list[0], 1u)], i);
+  atomicStore(&${name}[4u + atomicAdd(&${name}[0], 1u)], i);
 }
 `;
 
