@@ -20,6 +20,7 @@ import {elementPass, elementProgram, scratchGrid} from './passes';
  * nearer (z/w; P0 on ties). Used by the candidates' count and by evaluateItem.
  */
 export const PAIR_OWNER = `
+const int HORIZONTAL_PAIRS = 1, VERTICAL_PAIRS = 2;  // a triangle's flag's bits (flagsProgram)
 bool pairOwnerIsP0(int id0, float zw0, int id1, float zw1) { return id1 == 0 || (id0 != 0 && !(zw1 < zw0)); }
 `;
 
@@ -46,17 +47,21 @@ void main() {
 }
 
 /**
- * Per image (instanced; one set in range mode) and triangle: (flag, corners), the flag 1 unless the
+ * Per image (instanced; one set in range mode) and triangle: (flag, corners), the flag 0 when the
  * triangle is invalid or every edge surely is no silhouette. evaluateItem's test (the neighbour's far vertex on the owner's side, in a pixel frame
  * about a pixel center) is made here once per triangle about the image center; an edge is clear
  * only when the two far vertices are on opposite sides by a margin far above the rounding of
- * either frame (a few float32 ulps of the coordinates and lengths), so no item is lost.
+ * either frame (a few float32 ulps of the coordinates and lengths), so no item is lost. Else the
+ * flag holds which pairs an edge that may be a silhouette can serve (evaluateItem takes an edge only
+ * at least 45° steep to the pair's axis): HORIZONTAL_PAIRS where one may be as steep as wide or steeper,
+ * VERTICAL_PAIRS where one may be as wide as steep or wider, both by the same margin (and both where a
+ * vertex lies behind the eye); a pair is a candidate only when its owner's flag has its bit.
  */
 function flagsProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'antialias-flags',
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${PAIR_OWNER}
 uniform sampler2D uProj;
 uniform sampler2D uTopo;  // [T,3]: the vertex across edge e of triangle t, or −1
 uniform int uVertexStride;
@@ -65,16 +70,20 @@ const float SIDE_MARGIN = 1e-4;
 out vec4 outFlag;
 float side(vec2 e1, vec2 e2, vec2 p) { return (e2.x - e1.x) * (p.y - e1.y) - (e2.y - e1.y) * (p.x - e1.x); }
 float extent(vec4 c) { return max(abs(c.x), abs(c.y)); }
-// Edge c1 → c2 of a triangle whose third vertex is c, with vertex o across it.
-bool maySilhouette(vec4 c1, vec4 c2, vec4 c, int o, int base) {
-  if (o < 0 || o >= uNumVertices) return true;
-  vec4 f = fetchTexel(uProj, base + o);
-  if (!(c1.z > 0.0 && c2.z > 0.0 && c.z > 0.0 && f.z > 0.0)) return true;
+// Edge c1 → c2 of a triangle whose third vertex is c, with vertex o across it: the pairs it may serve as a
+// silhouette (PAIR_BITS), none when it surely is none.
+int maySilhouette(vec4 c1, vec4 c2, vec4 c, int o, int base) {
+  vec4 f = o < 0 || o >= uNumVertices ? vec4(0.0, 0.0, 1.0, 0.0) : fetchTexel(uProj, base + o);
+  if (!(c1.z > 0.0 && c2.z > 0.0 && c.z > 0.0 && f.z > 0.0)) return HORIZONTAL_PAIRS | VERTICAL_PAIRS;
   float scale = max(max(extent(c1), extent(c2)), max(extent(c), extent(f))) + uReach;
+  vec2 d = abs(c2.xy - c1.xy);
+  int pairs = (d.y >= d.x - SIDE_MARGIN * scale ? HORIZONTAL_PAIRS : 0) |
+              (d.x >= d.y - SIDE_MARGIN * scale ? VERTICAL_PAIRS : 0);
+  if (o < 0 || o >= uNumVertices) return pairs;
   float sc = side(c1.xy, c2.xy, c.xy), sf = side(c1.xy, c2.xy, f.xy);
   float l = length(c2.xy - c1.xy);
-  return !(sc * sf < 0.0 && abs(sc) > SIDE_MARGIN * scale * (l + length(c.xy - c1.xy)) &&
-           abs(sf) > SIDE_MARGIN * scale * (l + length(f.xy - c1.xy)));
+  return sc * sf < 0.0 && abs(sc) > SIDE_MARGIN * scale * (l + length(c.xy - c1.xy)) &&
+         abs(sf) > SIDE_MARGIN * scale * (l + length(f.xy - c1.xy)) ? 0 : pairs;
 }
 void main() {
   int i = outputIndex() - uOutStart;
@@ -86,8 +95,8 @@ void main() {
   int base = n * uVertexStride;
   vec4 c0 = fetchTexel(uProj, base + k.x), c1 = fetchTexel(uProj, base + k.y), c2 = fetchTexel(uProj, base + k.z);
   ivec3 o = ivec3(fetch3(uTopo, t));
-  if (maySilhouette(c1, c2, c0, o.x, base) || maySilhouette(c2, c0, c1, o.y, base) ||
-      maySilhouette(c0, c1, c2, o.z, base)) outFlag.x = 1.0;
+  outFlag.x = float(maySilhouette(c1, c2, c0, o.x, base) | maySilhouette(c2, c0, c1, o.y, base) |
+                    maySilhouette(c0, c1, c2, o.z, base));
 }
 `,
   );
@@ -95,7 +104,7 @@ void main() {
 
 /**
  * The pyramid's level 1: per texel t, the candidates among items 4t .. 4t + 3 (pixels 2t, 2t + 1):
- * pairs whose ids differ and whose owner (as evaluateItem picks it) is flagged.
+ * pairs whose ids differ and whose owner (as evaluateItem picks it) is flagged for pairs of their axis.
  */
 function candidatesProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
@@ -110,9 +119,10 @@ uniform int uNumTriangles;
 uniform int uFlagStride;  // flags per image: T (instanced) or 0 (one set)
 out vec4 outCounts;
 vec2 rastAt(int p) { vec2 r = fetch2(uRast, 2 * p + 1); return vec2(r.x, decodeId(r.y)); }  // (z/w, id)
-float candidate(int n, vec2 r0, vec2 r1) {
+float candidate(int n, vec2 r0, vec2 r1, int axis) {
   int id = int(pairOwnerIsP0(int(r0.y), r0.x, int(r1.y), r1.x) ? r0.y : r1.y);
-  return r0.y != r1.y && id <= uNumTriangles && fetchTexel(uFlags, n * uFlagStride + id - 1).x != 0.0 ? 1.0 : 0.0;
+  return r0.y != r1.y && id <= uNumTriangles &&
+    (int(fetchTexel(uFlags, n * uFlagStride + id - 1).x) & axis) != 0 ? 1.0 : 0.0;
 }
 void main() {
   int t = outputIndex() - uOutStart;
@@ -121,12 +131,12 @@ void main() {
   int p = 2 * t;
   ivec3 xyn = imagePixel(p, uImageSize);
   vec2 r = rastAt(p), right = rastAt(p + 1), up = rastAt(p + uImageSize.x);
-  if (xyn.x + 1 < uImageSize.x) counts.x = candidate(xyn.z, r, right);
-  if (xyn.y + 1 < uImageSize.y) counts.y = candidate(xyn.z, r, up);
+  if (xyn.x + 1 < uImageSize.x) counts.x = candidate(xyn.z, r, right, HORIZONTAL_PAIRS);
+  if (xyn.y + 1 < uImageSize.y) counts.y = candidate(xyn.z, r, up, VERTICAL_PAIRS);
   if (p + 1 < uPixels) {
     xyn = imagePixel(p + 1, uImageSize);
-    if (xyn.x + 1 < uImageSize.x) counts.z = candidate(xyn.z, right, rastAt(p + 2));
-    if (xyn.y + 1 < uImageSize.y) counts.w = candidate(xyn.z, right, rastAt(p + 1 + uImageSize.x));
+    if (xyn.x + 1 < uImageSize.x) counts.z = candidate(xyn.z, right, rastAt(p + 2), HORIZONTAL_PAIRS);
+    if (xyn.y + 1 < uImageSize.y) counts.w = candidate(xyn.z, right, rastAt(p + 1 + uImageSize.x), VERTICAL_PAIRS);
   }
   outCounts = counts;
 }
