@@ -316,7 +316,7 @@ describeEachBackend(
     });
 
     it("keeps a packed input's unpacked values for the next kernels while it lives, each tensor its own", async () => {
-      const kept = diffrastGL(tf.backend() as never).kept;
+      const kept = diffrastGL(tf.backend() as never).unpacked;
       const rng = new Rng(7);
       const values = () => Array.from({length: 6 * 10 * 3}, () => rng.uniform(0, 1));
       const plain = [values(), values()].map(v => tf.tensor4d(v, [1, 6, 10, 3]));

@@ -47,6 +47,11 @@ export class DiffrastGL {
   boxIndices: WebGLBuffer | null = null;
   /** GL objects derived from input tensors' values (GlSession.meshArrays, keptTextures). */
   readonly kept = new KeptPerTensor<KeptGL>();
+  /**
+   * Unpacked copies of packed inputs (GlSession.unpacked), in a store of their own under the same budget: a large
+   * texture must not push a mesh's kept arrays out (making them again reads tri back).
+   */
+  readonly unpacked = new KeptPerTensor<KeptGL>();
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
   /**

@@ -175,7 +175,7 @@ export class GlSession {
   }
 
   /**
-   * A packed input's values in tfjs's unpacked layout, kept per tensor (see kept) while it lives: a fit's texture,
+   * A packed input's values in tfjs's unpacked layout, kept per tensor (see kept; DiffrastGL.unpacked) while it lives: a fit's texture,
    * which Adam leaves packed, is read by the mip pyramid, the lookup and its gradient, its clip-space positions by
    * rasterize, antialias and their gradients, and each of those reads would otherwise run tfjs's unpack program
    * (a fragment per element) again. Made by that program and a GPU memory copy of its result into our own
@@ -184,7 +184,7 @@ export class GlSession {
    */
   private unpacked(info: TensorInfo, size: number): GlTensor | null {
     let made: GlTensor | null = null;
-    const kept = this.ctx.kept.get(this.keptObjects(), info.dataId, 'unpacked', 4 * size, () => {
+    const kept = this.ctx.unpacked.get(this.keptObjects(), info.dataId, 'unpacked', 4 * size, () => {
       const use = this.backend.unpackTensor(info);
       this.intermediates.push(use);
       const d = this.backend.texData.get(use.dataId);
