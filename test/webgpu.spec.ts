@@ -9,7 +9,7 @@ import {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 
 import * as dr from '../src/index';
 import {maxResolution} from '../src/kernels/limits';
-import {asWebGPU, GpuCall, runGPU} from '../src/kernels/webgpu/gpu_context';
+import {asWebGPU, GpuCall, KEPT_TARGET_PIXELS_FLAG, keptTargetSizes, runGPU} from '../src/kernels/webgpu/gpu_context';
 import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
@@ -145,6 +145,38 @@ describeEachBackend(
       tf.dispose([pos, attr, far, tri, a.rast, a.rastDb, aOut, b.rast, b.rastDb, bOut, one, attrSmall]);
       tf.dispose([ref.rast, ref.rastDb]);
       buffers.forEach(buffer => buffer.destroy());
+    });
+
+    it('keeps render targets per size, of the size of the call, the least recently used dropped past the budget', async () => {
+      // A render pass clears its targets whole: a call smaller than the last must not draw into (and clear) larger
+      // ones. Its results are those of the same call into targets of its own, made fresh.
+      const {pos, tri} = mesh(3, 60);
+      const sizes = () => keptTargetSizes(tf.backend());
+      const draw = (n: number) => dr.rasterize(pos, tri, [n, n], {cullMode: 'none'});
+      tf.env().set(KEPT_TARGET_PIXELS_FLAG, 48 * 48 + 32 * 32);
+      try {
+        const first = draw(32);
+        const big = draw(48);
+        expect(sizes()).toEqual(['32x32', '48x48']);
+        const again = draw(32);
+        expect(sizes()).toEqual(['48x48', '32x32']);
+        await expectSameBits(again.rast, first.rast, ', rast');
+        await expectSameBits(again.rastDb, first.rastDb, ', rastDb');
+        // 40² more would pass the budget: 48², used least recently, goes.
+        const other = draw(40);
+        expect(sizes()).toEqual(['32x32', '40x40']);
+        // A call of more pixels than the budget keeps none of its own and drops nothing.
+        const beyond = draw(64);
+        expect(sizes()).toEqual(['32x32', '40x40']);
+        const bigAgain = draw(48);
+        expect(sizes()).toEqual(['48x48']);
+        await expectSameBits(bigAgain.rast, big.rast, ', rast at 48²');
+        expect((await beyond.rast.data()).some(v => v !== 0)).toBe(true);
+        tf.dispose([first, big, again, other, beyond, bigAgain].flatMap(r => [r.rast, r.rastDb]));
+      } finally {
+        tf.env().set(KEPT_TARGET_PIXELS_FLAG, 2048 * 2048);
+        tf.dispose([pos, tri]);
+      }
     });
 
     it("sums a mip pyramid's gradients into tex in one pass, bit for bit as the per-level steps and adds", async () => {

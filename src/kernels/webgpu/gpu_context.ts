@@ -42,11 +42,12 @@ interface DeviceState {
   /** A 16-byte buffer bound where an optional or empty input has nothing to bind. */
   dummy: GPUBuffer;
   /**
-   * Scratch render targets for rasterize, per kind, made when first needed and kept, all of one size (a render
-   * pass's attachments must match): the largest asked for, up to KEPT_TARGET_PIXELS.
+   * Scratch render targets for rasterize, per size (`${width}x${height}`, exactly the call's: a render pass clears
+   * its attachments whole, so a larger target would cost clearing pixels the call never draws) and kind, made when
+   * first needed; least recently used size first. The most recently used sizes are kept while their pixels sum
+   * to at most KEPT_TARGET_PIXELS_FLAG's.
    */
-  targets: {[k in TargetKind]?: Target};
-  targetSize: [width: number, height: number];
+  targets: Map<string, {pixels: number; kinds: {[k in TargetKind]?: Target}}>;
   /** Compute passes timed under PROFILE_FLAG, not yet read (takePassTimes). */
   pendingTimes: PendingTime[];
   /** Uniform buffers by content, never written after creation: calls with the same values share one. */
@@ -60,10 +61,11 @@ interface DeviceState {
 /** Uniform buffers kept per device (each 16–64 bytes). */
 const MAX_UNIFORM_BUFFERS = 256;
 /**
- * Render targets up to this many pixels are kept per device (36 bytes a pixel with hardware coverage, 151 MB at
- * 2048²; exact coverage adds 4); larger ones live for one call.
+ * Render targets are kept per device up to this many pixels in all (36 bytes a pixel with hardware coverage, 151 MB
+ * at 2048²; exact coverage adds 4); a call of more pixels makes its own, for that call.
  */
-const KEPT_TARGET_PIXELS = 2048 * 2048;
+export const KEPT_TARGET_PIXELS_FLAG = 'DIFFRAST_WEBGPU_KEPT_TARGET_PIXELS';
+env().registerFlag(KEPT_TARGET_PIXELS_FLAG, () => 2048 * 2048);
 
 /**
  * When true, every compute and render pass of our kernels is timed with timestamp queries (where the device
@@ -105,8 +107,7 @@ function deviceState(device: GPUDevice): DeviceState {
       lostReason: null,
       pipelines: new Map(),
       dummy: device.createBuffer({size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM}),
-      targets: {},
-      targetSize: [0, 0],
+      targets: new Map(),
       pendingTimes: [],
       uniforms: new Map(),
       kept: new KeptPerTensor(),
@@ -550,29 +551,38 @@ ${LINEAR_INDEX_WGSL}
   }
 
   /**
-   * A scratch render target of `kind` (targetFormat) of at least width × height: rasterize's triangle ids (exact
-   * coverage only), rast, rastDb and depth. Kept per device and kind (grown when needed) up to KEPT_TARGET_PIXELS:
-   * making them per call costs as much as a small draw, and at 2048² more than the draw (the pass that first
-   * writes fresh memory pays for it: docs/performance.md); larger ones are destroyed after the call.
+   * A scratch render target of `kind` (targetFormat) of width × height: rasterize's triangle ids (exact coverage
+   * only), rast, rastDb and depth. Kept per device, size and kind (DeviceState.targets): making them per call costs
+   * as much as a small draw, and at 2048² more than the draw (the pass that first writes fresh memory pays for it:
+   * docs/performance.md). Sizes used less recently are destroyed once the kept ones exceed KEPT_TARGET_PIXELS_FLAG's
+   * pixels; a call beyond it gets targets destroyed after the call.
    */
   renderTarget(kind: TargetKind, width: number, height: number): Target {
-    const [w, h] = [Math.max(width, this.state.targetSize[0]), Math.max(height, this.state.targetSize[1])];
-    const make = (size: [number, number]) => {
-      const texture = this.device.createTexture({size, ...targetFormat(kind)});
+    const make = () => {
+      const texture = this.device.createTexture({size: [width, height], ...targetFormat(kind)});
       return {texture, view: texture.createView()};
     };
-    if (w * h > KEPT_TARGET_PIXELS) {
-      // (So is every other target this call asks for: the same size, the same kept size.)
-      const made = make([width, height]);
+    const pixels = width * height,
+      budget = env().getNumber(KEPT_TARGET_PIXELS_FLAG);
+    if (pixels > budget) {
+      const made = make();
       this.scratchTextures.push(made.texture);
       return made;
     }
-    if (w !== this.state.targetSize[0] || h !== this.state.targetSize[1]) {
-      Object.values(this.state.targets).forEach(t => t.texture.destroy());
-      this.state.targets = {};
-      this.state.targetSize = [w, h];
+    const targets = this.state.targets,
+      key = `${width}x${height}`;
+    const set = targets.get(key) ?? {pixels, kinds: {}};
+    targets.delete(key);
+    targets.set(key, set);
+    let kept = 0;
+    targets.forEach(t => (kept += t.pixels));
+    for (const [k, t] of targets) {
+      if (kept <= budget || k === key) break;
+      Object.values(t.kinds).forEach(({texture}) => texture.destroy());
+      targets.delete(k);
+      kept -= t.pixels;
     }
-    return (this.state.targets[kind] ??= make([w, h]));
+    return (set.kinds[kind] ??= make());
   }
 
   /**
@@ -666,6 +676,11 @@ const convertBindings = (from: string, to: string) =>
     ['src', `array<${from}>`],
     ['dst', `array<${to}>`, 'read_write'],
   ]);
+
+/** The sizes of the device's kept render targets (GpuCall.renderTarget), least recently used first, for specs. */
+export function keptTargetSizes(backend: unknown): string[] {
+  return [...deviceState(asWebGPU(backend).device).targets.keys()];
+}
 
 /** The device's kept data (docs/backends.md#kept-data), for specs. */
 export function keptData(backend: unknown): KeptPerTensor<GPUBuffer[]> {
