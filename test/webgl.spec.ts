@@ -517,6 +517,99 @@ describeEachBackend(
       }
     });
 
+    it("sums interpolate's attribute gradient over the screen boxes of the mesh its rast was drawn from, as the cpu does", async () => {
+      // A 12×12 grid of small triangles under three large ones, one with a corner behind the eye (triangle_boxes.ts:
+      // boxes, chunks, and the image-wide box), or the large ones alone (triangle_walk.ts); rast from webgl's
+      // rasterize, so that interpolate's gradient knows the positions behind it (rast_source.ts).
+      const rng = new Rng(31);
+      const [H, W, G] = [40, 36, 12];
+      const grid: number[] = [],
+        small: number[] = [];
+      for (let j = 0; j <= G; j++)
+        for (let i = 0; i <= G; i++)
+          grid.push(-0.9 + (1.8 * i) / G + rng.uniform(-0.03, 0.03), -0.9 + (1.8 * j) / G, 0.5, 1);
+      for (let j = 0; j < G; j++)
+        for (let i = 0; i < G; i++) {
+          const a = j * (G + 1) + i;
+          small.push(a, a + 1, a + G + 2, a, a + G + 2, a + G + 1);
+        }
+      const large = [-0.95, -0.95, -0.5, 1, 0.3, -0.8, -0.5, 1, -0.6, 0.4, -0.5, 1];
+      large.push(0.2, 0.1, -0.6, 1, 0.9, 0.9, -0.6, 1, 0.5, 0.95, -0.6, 1);
+      large.push(0.1, -0.2, -0.2, 1, 0.8, -0.6, -0.2, 1, 0.4, 0.3, 0.3, -0.5);
+      const flat = [...grid, ...large];
+      const V = flat.length / 4;
+      // Image 1: the mesh moved by a few pixels, its corners scaled by their own w (the same projection, other depths).
+      const moved = flat.map(
+        (x, i) => (x + (i % 4 === 0 ? 0.2 : i % 4 === 1 ? -0.15 : 0)) * (1 + 0.5 * ((i >> 2) % 3)),
+      );
+      const largeTri = Array.from({length: 9}, (_, i) => V - 9 + i);
+      const grad = async (backend: string, named: {[name: string]: tf.Tensor}) => {
+        await tf.setBackend(backend);
+        const {list, inputNames} = k.packInputs(named);
+        const attrs = {diffAttrs: [1], outputs: 'attr', inputNames} as unknown as tf.NamedAttrMap;
+        const [dattr] = tf
+          .engine()
+          .runKernel(k.InterpolateGrad, list as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
+        const values = await dattr.data();
+        dattr.dispose();
+        return values;
+      };
+      for (const indices of [[...small, ...largeTri], largeTri]) {
+        const T = indices.length / 3;
+        for (const ranges of [
+          undefined,
+          [
+            [0, T],
+            [1, T - 1],
+          ],
+        ]) {
+          await tf.setBackend('webgl');
+          const pos = ranges ? tf.tensor2d(flat, [V, 4]) : tf.tensor3d([...flat, ...moved], [2, V, 4]);
+          const tri = tf.tensor2d(indices, [T, 3], 'int32');
+          const {rast, rastDb} = dr.rasterize(pos, tri, [H, W], ranges ? {ranges} : {});
+          for (const attrShape of ranges
+            ? [[V, 3]]
+            : [
+                [V, 3],
+                [2, V, 3],
+              ]) {
+            await tf.setBackend('webgl');
+            const inputs = {
+              attr: tf.tensor(
+                rng.array(
+                  attrShape.reduce((a, b) => a * b),
+                  -1,
+                  1,
+                ),
+                attrShape,
+              ),
+              rast,
+              tri,
+              rastDb,
+              dy: tf.tensor4d(rng.array(2 * H * W * 3, -1, 1), [2, H, W, 3]),
+              dyDa: tf.tensor4d(rng.array(2 * H * W * 2, -1, 1), [2, H, W, 2]),
+            };
+            const gpu = await grad('webgl', inputs);
+            const values = await Promise.all(Object.values(inputs).map(t => t.data()));
+            await tf.setBackend('cpu');
+            const onCpu = Object.fromEntries(
+              Object.entries(inputs).map(([name, t], i) => [name, tf.tensor(values[i], t.shape, t.dtype)]),
+            );
+            const cpu = await grad('cpu', onCpu);
+            tf.dispose(Object.values(onCpu));
+            const what = `${T} triangles, ${ranges ? 'range mode' : 'instanced'}, attr [${attrShape}]`;
+            const scale = Math.max(...Array.from(cpu, Math.abs));
+            expect(scale).toBeGreaterThan(0, what);
+            for (let i = 0; i < cpu.length; i++)
+              expect(Math.abs(gpu[i] - cpu[i])).toBeLessThan(1e-4 * scale, `${what}: dattr[${i}]`);
+            tf.dispose([inputs.attr, inputs.dy, inputs.dyDa]);
+          }
+          await tf.setBackend('webgl');
+          tf.dispose([pos, tri, rast, rastDb]);
+        }
+      }
+    });
+
     it("sums a mip pyramid's gradients into tex in two passes, bit for bit as the per-level steps and adds", async () => {
       await expectMipAdjointAsSteps();
     });

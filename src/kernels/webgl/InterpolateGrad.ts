@@ -12,6 +12,7 @@ import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
 import {interpolateAttrGradStage, interpolateRastGradProgram} from './interpolate_grad_program';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
+import {rastScreenMesh} from './rast_source';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatterTarget} from './scatter';
 
@@ -33,7 +34,8 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const groups = groupsOf(uniforms.uNumAttrs);
     if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
-      const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w);
+      const screen = rastScreenMesh(s, rast, numVertices, numTriangles);
+      const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null);
       const target = scatterTarget(s, layout.attrRows * groups);
       addCornerGradients(
         s,
@@ -50,6 +52,7 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           tri: allTextures.uTri,
           numVertices,
           numTriangles,
+          screen: screen ?? undefined,
         },
         list,
       );

@@ -10,6 +10,7 @@ import {runGL} from './gl_session';
 import {copyToTensors, elementPass, scratchGrid, shiftGrid} from './passes';
 import {rasterHardwareProgram, rasterPositionsProgram} from './rasterize_hardware_program';
 import {rasterProgram, rasterSetupPrograms} from './rasterize_program';
+import {rememberRastSource} from './rast_source';
 
 export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Rasterize, s => {
@@ -38,6 +39,7 @@ export const rasterizeWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const rast = s.output([numImages, height, width, 4]),
       db = s.output([numImages, height, width, 4]);
     if (rast.size === 0) return [rast.info, db.info];
+    rememberRastSource(rast.info, pos, tri);
 
     // Images go to bands of one atlas, as many as fit; each batch of bands is one draw (range mode:
     // one per image) and one copy into the outputs.

@@ -43,7 +43,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         tri: triT.texture,
         numVertices,
         numTriangles,
-        box: true,
+        screen: {pos: posT.texture, tri: triT.texture, vertexStride},
       },
       list,
     );

@@ -269,8 +269,18 @@ export interface CornerGradients {
   tri: WebGLTexture | null;
   numVertices: number;
   numTriangles: number;
-  /** The stage has the clip-space positions (VERTEX_FETCH's uPos, uVertexStride, uImageSize): triangle_walk.ts walks boxes. */
-  box?: boolean;
+  /** Where the triangles lie on screen, when known: triangle_walk.ts and triangle_boxes.ts walk their boxes. */
+  screen?: ScreenMesh;
+}
+
+/**
+ * The clip-space positions and triangles that rast was drawn from (VERTEX_FETCH's uPos and uTri, with the
+ * CornerGradients' numVertices and numTriangles), and how far apart two images' vertices lie in pos (0: shared).
+ */
+export interface ScreenMesh {
+  pos: WebGLTexture | null;
+  tri: WebGLTexture | null;
+  vertexStride: number;
 }
 
 /**

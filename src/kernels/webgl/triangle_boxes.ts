@@ -1,6 +1,6 @@
 /**
  * Corner gradients of many small triangles whose stage has the positions (rasterize's position gradient:
- * CornerGradients.box), where triangle_gather.ts would draw one point per pixel into its triangle's slot.
+ * CornerGradients.screen), where triangle_gather.ts would draw one point per pixel into its triangle's slot.
  * Points cost ~0.2 µs each here even when dropped and ~0.7 µs drawn, a fragment of an element pass a tenth
  * of that: so corner_tree.ts's first pass puts each pixel's key and three corner values into scratch grids,
  * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
@@ -17,7 +17,7 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
-import {CornerGradients, firstProgram} from './corner_tree';
+import {CornerGradients, firstProgram, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {SCREEN_CORNERS} from './triangle_walk';
@@ -239,6 +239,7 @@ export function boxCornerGradients(
   height: number,
   width: number,
   g: CornerGradients,
+  screen: ScreenMesh,
 ) {
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = slots[0].size;
@@ -251,7 +252,7 @@ export function boxCornerGradients(
   const uniforms = {
     uNumVertices: g.numVertices,
     uNumTriangles: g.numTriangles,
-    uVertexStride: (g.uniforms.uVertexStride as number) ?? 0,
+    uVertexStride: screen.vertexStride,
     uImages: images,
     uWalkSize: [width, height],
     uSlotsPerImage: slotsPerImage,
@@ -268,8 +269,8 @@ export function boxCornerGradients(
     uCorner0: pixels[1].texture,
     uCorner1: pixels[2].texture,
     uCorner2: pixels[3].texture,
-    uPos: g.textures.uPos,
-    uTri: g.tri,
+    uPos: screen.pos,
+    uTri: screen.tri,
     uChunks: chunks.texture,
   };
   elementPass(s, boxProgram(s.ctx), [...slots, chunks], uniforms, textures);

@@ -42,7 +42,7 @@ export interface VertexTriangles {
 /**
  * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
  * `pixels` pixels (all images), or else if the mesh is few enough triangles to walk (triangle_walk.ts;
- * `box`: the caller's stage has positions, CornerGradients.box), and the list can be kept; else null.
+ * `screen`: the triangles' screen positions are known, CornerGradients.screen), and the list can be kept; else null.
  * Built on the CPU from tri's values and kept on the GPU per tri tensor (GlSession.keptTextures): a
  * fit's constant tri is read, sorted and uploaded once.
  */
@@ -52,10 +52,10 @@ export function vertexTriangles(
   numVertices: number,
   numTriangles: number,
   pixels: number,
-  box = false,
+  screen: boolean,
 ): VertexTriangles | null {
   const walk = pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles;
-  if ((walk && (!box || numTriangles > WALK_MAX_TRIANGLES)) || 3 * numTriangles >= EXACT_ENTRY) return null;
+  if ((walk && (!screen || numTriangles > WALK_MAX_TRIANGLES)) || 3 * numTriangles >= EXACT_ENTRY) return null;
   const bytes = 4 * (numVertices + 1 + Math.max(1, 3 * numTriangles));
   const textures = s.keptTextures(tri, `triangle-gather:${numVertices}`, bytes, values => {
     const {first, entries} = buildList(values, numVertices, numTriangles);
@@ -186,9 +186,9 @@ export function addCornerGradients(
       : scratchGrid(s, `triangle-gather.slots${k}`, cells * groups),
   );
   if (list.walk) {
-    walkCornerGradients(s, slots, images, height, width, groups, g, bands);
-  } else if (g.box && groups === 1) {
-    boxCornerGradients(s, slots, images, height, width, g);
+    walkCornerGradients(s, slots, images, height, width, groups, g, bands, g.screen!);
+  } else if (g.screen && groups === 1) {
+    boxCornerGradients(s, slots, images, height, width, g, g.screen);
   } else {
     s.clear(slots.map(t => t.texture));
     for (let group = 0; group < groups; group++) {

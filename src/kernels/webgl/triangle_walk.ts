@@ -1,6 +1,6 @@
 /**
  * Corner gradients of a mesh of few triangles whose stage has the positions (rasterize's position
- * gradient: CornerGradients.box): corner_tree.ts's first pass puts each pixel's key and three corner values
+ * gradient: CornerGradients.screen): corner_tree.ts's first pass puts each pixel's key and three corner values
  * into scratch grids, then one fragment per (triangle, band of image rows) walks the pixels of the band
  * within the triangle's screen box and sums the values of its triangle's pixels; triangle_gather.ts's
  * vertex pass adds up each vertex's (triangle, corner) slots, band by band. For a few large triangles that
@@ -16,7 +16,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {CornerGradients, firstProgram} from './corner_tree';
+import {CornerGradients, firstProgram, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid, ScratchGrid} from './passes';
 
@@ -155,6 +155,7 @@ export function walkCornerGradients(
   groups: number,
   g: CornerGradients,
   bands: {bands: number; rows: number},
+  screen: ScreenMesh,
 ) {
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = (slotsPerImage > 0 ? images : 1) * g.numTriangles * bands.bands;
@@ -170,7 +171,7 @@ export function walkCornerGradients(
       {
         uNumVertices: g.numVertices,
         uNumTriangles: g.numTriangles,
-        uVertexStride: (g.uniforms.uVertexStride as number) ?? 0,
+        uVertexStride: screen.vertexStride,
         uImages: images,
         uWalkSize: [width, height],
         uSlotsPerImage: slotsPerImage,
@@ -182,8 +183,8 @@ export function walkCornerGradients(
         uCorner0: pixels[1].texture,
         uCorner1: pixels[2].texture,
         uCorner2: pixels[3].texture,
-        uPos: g.textures.uPos,
-        uTri: g.tri,
+        uPos: screen.pos,
+        uTri: screen.tri,
       },
       group * cells,
       (group + 1) * cells,
