@@ -41,6 +41,12 @@ const SOAK_SIZE = 64;
 /** Where the soft rasterizer runs: its work is pixels × triangles (see softras.ts). */
 const SOFTRAS_MAX_SIZE = 512,
   SOFTRAS_MAX_TRIANGLES = 5_000;
+/**
+ * Issue 15's growth rows compare 512² with 2048² in Node: there a 512² sample times as many calls as cover the
+ * pixels of one 2048² call, for every entry alike (BenchCase.samplePixels, bench/harness.ts's SAMPLE_MAX_MS).
+ */
+const GROWTH_FROM = 512,
+  GROWTH_TO = 2048;
 
 type Build = (name: string, role: Timed['role'], backend: string) => Timed;
 
@@ -63,6 +69,11 @@ function perBackend(o: CaseOptions, make: (subject: string, backend: string) => 
     const subject = o.where === 'node' ? `${b} (Node)` : b;
     return o.unavailable[b] ? {...make(subject, b), unavailable: `${b}: ${o.unavailable[b]}`} : make(subject, b);
   });
+}
+
+/** The growth rows' smaller cells in Node: samples of GROWTH_TO² pixels. */
+function growthSample(o: CaseOptions, size: number): Partial<BenchCase> {
+  return o.where === 'node' && size === GROWTH_FROM ? {samplePixels: GROWTH_TO * GROWTH_TO} : {};
 }
 
 const scenes = new Map<number | string, Scene>();
@@ -136,7 +147,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
               ...floors,
             ];
           },
-          {target},
+          {target, ...growthSample(o, size)},
         );
       }
     }
@@ -159,7 +170,7 @@ export function benchCases(o: CaseOptions): BenchCase[] {
               }));
         return [...subjects(o, (name, role, backend) => packageRender(name, role, backend, s, size, size)), ...softras];
       },
-      {target: size === 256 && triangles === 5_000},
+      {target: size === 256 && triangles === 5_000, ...growthSample(o, size)},
     );
   }
 

@@ -51,6 +51,12 @@ export interface BenchCase {
    * skipped when all of their calls would not finish within it.
    */
   target?: boolean;
+  /**
+   * Output pixels each timed sample covers (Node, the 512² cells of the growth rows: the pixels of one 2048² call):
+   * a sample then times `samplePixels / (height × width)` calls of an entry back to back, at most SAMPLE_MAX_MS of
+   * them, and records their mean. See SAMPLE_MAX_MS for why.
+   */
+  samplePixels?: number;
   /** Built lazily: scenes and tensors only when the case runs. */
   entries(): Timed[];
 }
@@ -100,6 +106,8 @@ export interface EntryResult {
   callMs?: number;
   /** The second call when one was made to decide (no compiling in it). */
   warmCallMs?: number;
+  /** Calls per timed sample (BenchCase.samplePixels), when more than one: each sample is their mean. */
+  callsPerSample?: number;
   /** The entry's Timed.scale: its calls time 1/scale of the work. */
   scale?: number;
   /** With a scale: the median actually measured (medianMs is this × scale). */
@@ -183,6 +191,19 @@ export interface OpenCase {
   close(): Promise<CaseResult>;
 }
 
+/**
+ * The longest a sample of several calls may take (BenchCase.samplePixels). A growth row compares a 2048² call
+ * with a 512² call, ours and tf.add's alike; one sample at each size would not be measured the same way: V8
+ * collects garbage (a scavenge and a mark-compact) when the external memory allocated since its last collection
+ * (typed arrays: a call's fresh outputs) passes a limit, and charges it to whichever call crosses it. Each 2048²
+ * call allocates 64–128 MB and so pays its own collection, while at 512² a collection comes every few calls,
+ * set off by whichever entry of the round crosses the limit: single 512² samples were bimodal (tf.add [cpu]
+ * with rasterize's output, 2026-12-07 00:07: 32–34 ms or 50–53 ms, alternating), and the median landed on either
+ * mode from one run to the next (tf.add's own growth 11.0× or 16.9×). Sixteen calls per sample allocate what one
+ * 2048² call does, so both sizes meet the collector alike and each entry pays for its own garbage.
+ */
+const SAMPLE_MAX_MS = 2000;
+
 export async function openCase(c: BenchCase, options: RunOptions): Promise<OpenCase> {
   const t0 = performance.now();
   const kind = c.kind ?? 'time';
@@ -250,17 +271,30 @@ export async function openCase(c: BenchCase, options: RunOptions): Promise<OpenC
     }
   }
   let closed = false;
+  // Calls per timed sample: one, or for samplePixels as many as make up those pixels, the same for every entry
+  // of the case, fewer if the slowest entry's sample would pass SAMPLE_MAX_MS (set after the warm-up calls, from
+  // each entry's last one: its CPU time where known, which other processes' load does not inflate).
+  let calls = 1;
+  const pixelCalls = Math.max(1, Math.round((c.samplePixels ?? 0) / (c.params.height * c.params.width)));
   return {
-    async warm(calls) {
+    async warm(count) {
       // The first call (above) was a warm-up too; slow entries get fewer extra ones.
+      let slowest = 0;
       for (const l of live) {
-        const extra = Math.min(calls, Math.ceil(5000 / Math.max(1, l.result.firstCallMs ?? 0)));
-        for (let i = 0; i < extra; i++) await timedCall(l);
+        const extra = Math.min(count, Math.ceil(5000 / Math.max(1, l.result.firstCallMs ?? 0)));
+        let last = l.result.warmCallMs ?? l.result.firstCallMs ?? 0;
+        for (let i = 0; i < extra; i++) {
+          const ms = await timedCall(l, 1);
+          if (ms) last = ms[1] ?? ms[0];
+        }
+        slowest = Math.max(slowest, last);
       }
+      calls = Math.max(1, Math.min(pixelCalls, Math.floor(SAMPLE_MAX_MS / Math.max(1, slowest))));
+      if (calls > 1) for (const l of live) l.result.callsPerSample = calls;
     },
     async round() {
       for (const l of live) {
-        const ms = await timedCall(l);
+        const ms = await timedCall(l, calls);
         if (ms == null) continue;
         l.samples.push(ms[0]);
         if (ms[1] != null) l.cpuSamples.push(ms[1]);
@@ -313,18 +347,25 @@ function pageFaults(): number | undefined {
   return process.resourceUsage().minorPageFault;
 }
 
-/** One call: its wall time, and its CPU time and page faults where known. */
-async function timedCall(l: Live): Promise<[number, number | undefined, number | undefined] | undefined> {
+/** `calls` calls back to back: per call, their mean wall time, and CPU time and page faults where known. */
+async function timedCall(
+  l: Live,
+  calls: number,
+): Promise<[number, number | undefined, number | undefined] | undefined> {
   if (l.result.status !== 'ok') return undefined;
   try {
     await activate(l.timed);
     const faults = pageFaults();
     const cpu = await cpuTimeMs();
     const start = performance.now();
-    await own(l, () => l.timed.run());
-    const wall = performance.now() - start;
+    for (let i = 0; i < calls; i++) await own(l, () => l.timed.run());
+    const wall = (performance.now() - start) / calls;
     const cpuAfter = cpu == null ? undefined : await cpuTimeMs();
-    return [wall, cpuAfter == null ? undefined : cpuAfter - cpu!, faults == null ? undefined : pageFaults()! - faults];
+    return [
+      wall,
+      cpuAfter == null ? undefined : (cpuAfter - cpu!) / calls,
+      faults == null ? undefined : (pageFaults()! - faults) / calls,
+    ];
   } catch (e) {
     Object.assign(l.result, {status: 'failed', note: describeError(e)});
     return undefined;

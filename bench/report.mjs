@@ -159,6 +159,8 @@ export function growth(report) {
         ...grow(t),
         cpu: grow(t, 'cpuMedianMs'),
         faults: faults(t),
+        // Calls per 512² sample (bench/harness.ts's SAMPLE_MAX_MS), the same for the subject and tf.add.
+        calls: at(name, 512, t, 'callsPerSample') ?? 1,
       }));
       const triangles = [256, 512, 1024, 2048].map(s => ({
         at: s,
@@ -176,7 +178,8 @@ const ratioOf = (a, b) => (a != null && b != null ? a / b : null);
 function faultsText(faults) {
   if (!faults || faults.flat().some(f => f == null)) return '';
   const [[s0, s1], [a0, a1]] = faults;
-  return `; page faults per call 512² → 2048²: ${s0} → ${s1}, tf.add's ${a0} → ${a1}`;
+  const n = Math.round;
+  return `; page faults per call 512² → 2048²: ${n(s0)} → ${n(s1)}, tf.add's ${n(a0)} → ${n(a1)}`;
 }
 
 /** For a missed target: the subject's most expensive passes (DIFFRAST_WEBGL_PROFILE / DIFFRAST_WEBGPU_PROFILE), if measured. */
@@ -314,7 +317,7 @@ export function targets(report) {
       const byCpu = g.pixels.some(x => x.cpu.x != null && x.cpu.add != null);
       const p = worst(
         g.pixels
-          .map(x => (byCpu ? {at: x.at, ...x.cpu, faults: x.faults} : x))
+          .map(x => (byCpu ? {at: x.at, ...x.cpu, faults: x.faults, calls: x.calls} : x))
           .filter(x => x.x != null && x.add != null)
           .map(x => ({...x, x: ratioOf(x.x, x.add)})),
       );
@@ -326,6 +329,7 @@ export function targets(report) {
           met: p.x <= CPU_GROWTH,
           detail:
             `worst at ${p.at} triangles: ${fmtX(p.x * p.add)} against tf.add's ${fmtX(p.add)}${byCpu ? ' (process CPU time)' : ' (wall time)'}` +
+            (p.calls > 1 ? `, 512² samples of ${p.calls} calls` : '') +
             faultsText(p.faults),
         });
       else missing(g.subject, what, g.op);
