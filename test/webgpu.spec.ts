@@ -179,6 +179,33 @@ describeEachBackend(
       }
     });
 
+    it("exact coverage: the resolve pass writes every pixel of the targets it does not clear (a previous call's left none)", async () => {
+      const tri = tf.tensor2d([[0, 1, 2]], [1, 3], 'int32');
+      const small = tf.tensor3d([
+        [
+          [-0.3, -0.3, 0, 1],
+          [0.2, -0.3, 0, 1],
+          [-0.3, 0.25, 0, 1],
+        ],
+      ]);
+      const big = tf.tensor3d([
+        [
+          [-1, -1, 0.5, 1],
+          [3, -1, 0.5, 1],
+          [-1, 3, 0.5, 1],
+        ],
+      ]);
+      const draw = (pos: tf.Tensor) => dr.rasterize(pos, tri, [20, 28], {coverage: 'exact'});
+      const first = draw(small);
+      const cover = draw(big);
+      expect((await cover.rast.data()).every((v, i) => i % 4 !== 3 || v !== 0)).toBe(true);
+      const again = draw(small);
+      await expectSameBits(again.rast, first.rast, ', rast');
+      await expectSameBits(again.rastDb, first.rastDb, ', rastDb');
+      expect((await again.rast.data()).filter((v, i) => i % 4 === 3 && v === 0).length).toBeGreaterThan(400);
+      tf.dispose([tri, small, big, ...[first, cover, again].flatMap(r => [r.rast, r.rastDb])]);
+    });
+
     it("sums a mip pyramid's gradients into tex in one pass, bit for bit as the per-level steps and adds", async () => {
       await expectMipAdjointAsSteps();
     });

@@ -498,7 +498,11 @@ export function recordRasterize(call: GpuCall, a: RasterizeGpuArgs) {
     }
     pass.end();
     if (resolve && resolveGroup) {
-      const second = call.beginRenderPass('rasterize/resolve', {colorAttachments: colorViews.map(cleared)});
+      // Its triangle covers the targets, which are the call's size (GpuCall.renderTarget), and writes every pixel
+      // (zeros where no triangle is): nothing to clear (a clear of rgba32float is per pixel on SwiftShader).
+      const second = call.beginRenderPass('rasterize/resolve', {
+        colorAttachments: colorViews.map(view => ({view, loadOp: 'load', storeOp: 'store'})),
+      });
       second.setViewport(0, 0, width, height, 0, 1);
       second.setScissorRect(0, 0, width, height);
       second.setPipeline(resolve);
