@@ -217,7 +217,8 @@ function productMatMul(mats: tf.Tensor3D, pos: tf.Tensor2D): tf.Tensor3D {
   // the batch's shape, not its own.)
   const p = n > 1 ? tf.broadcastTo(tf.expandDims(pos, 0), [n, pos.shape[0], 3]) : tf.expandDims(pos, 0);
   const linear = tf.matMul(p, tf.slice(mats, [0, 0, 0], [n, 4, 3]), false, true);
-  const translation = tf.matMul(tf.ones([1, pos.shape[0], 1]), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
+  // tf.fill, not tf.ones: a Fill kernel on the backend (a pass on webgl), where tf.ones uploads V floats per call.
+  const translation = tf.matMul(tf.fill([1, pos.shape[0], 1], 1), tf.slice(mats, [0, 0, 3], [n, 4, 1]), false, true);
   return tf.add(linear, translation) as tf.Tensor3D;
 }
 
