@@ -92,6 +92,16 @@ const TRIANGLES: Array<{name: string; tri: Tri; sizes: Array<[number, number]>; 
     sizes: [[8, 8]],
   },
   {
+    // A corner exactly on the eye plane: its projection is infinite (0·∞ must not reach the reference pixel).
+    name: 'a corner at w = 0',
+    tri: [
+      [-0.5, -0.4, 0.2, 1],
+      [0.6, -0.5, 0.4, 1],
+      [0.1, 0.3, 0.1, 0],
+    ],
+    sizes: [[8, 8]],
+  },
+  {
     name: 'crossing w = 0',
     tri: [
       [-0.5, -0.4, 0.2, 1],
@@ -1359,6 +1369,47 @@ for (var k = 0; k < 4; k++) { r[3 + k] = res.db[k]; }`,
           },
         );
         expectResolvedLikeCpu(out, 'resolvePixel');
+      });
+
+      // Any pixel would do for the planes' precision, but it must be a pixel: a corner on the eye plane (w = 0)
+      // has an infinite projection, which must not reach the centroid as 0·∞ = NaN (a NaN's floor, clamp and
+      // integer conversion are undefined in GLSL and WGSL). Within one pixel of the float64 centroid: floor at a
+      // pixel border may round either way in float32.
+      it('referencePixel (the centroid of the corners in front of the eye, in the image)', async () => {
+        const rows = TRIANGLES.flatMap(t => t.sizes.map(([w, h]) => [...t.tri.flat().map(f32), 0, 0, w, h]));
+        const out = await run(
+          'referencePixel',
+          gl,
+          rows,
+          2,
+          {
+            snippets: GLSL_RASTER + TRIANGLE_PLANES,
+            body: `${GLSL_RASTER_ARGS}ivec2 origin = referencePixel(P[0], P[1], P[2], size);
+r[0] = float(origin.x);
+r[1] = float(origin.y);`,
+          },
+          {
+            snippets: WGSL_RASTER + TRIANGLE_PLANES_WGSL,
+            body: `${WGSL_RASTER_ARGS}let origin = referencePixel(c, size);
+r[0] = f32(origin.x);
+r[1] = f32(origin.y);`,
+            storage: WGSL_POS,
+          },
+        );
+        const bad = new Mismatches();
+        rows.forEach((row, i) => {
+          const front = [0, 1, 2].filter(k => row[4 * k + 3] > 0);
+          [0, 1].forEach(axis => {
+            const size = row[14 + axis];
+            const sum = front.reduce((s, k) => s + row[4 * k + axis] / row[4 * k + 3], 0);
+            const want = Math.min(
+              Math.max(Math.floor(((sum / Math.max(front.length, 1) + 1) / 2) * size), 0),
+              size - 1,
+            );
+            bad.check(Math.abs(out[i][axis] - want) <= 1, () => `row ${i} axis ${axis}: ${out[i][axis]}, want ${want}`);
+          });
+        });
+        bad.expectNone('referencePixel');
       });
 
       // Hardware coverage's resolve: the planes about the reference pixel's center, moved to each case's pixel.

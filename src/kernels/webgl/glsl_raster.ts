@@ -140,9 +140,11 @@ vec2 productHiLo(vec2 a, vec2 b) {
 // The pixel about which trianglePlanes takes a triangle's planes: the one under the centroid of its corners in
 // front of the eye, clamped to the image (any pixel would do; a near one keeps the fragments' updates small).
 ivec2 referencePixel(vec4 p0, vec4 p1, vec4 p2, ivec2 size) {
-  vec3 front = vec3(greaterThan(vec3(p0.w, p1.w, p2.w), vec3(0.0)));
-  vec2 sum = front.x * (p0.xy / p0.w) + front.y * (p1.xy / p1.w) + front.z * (p2.xy / p2.w);
-  vec2 ndc = sum / max(front.x + front.y + front.z, 1.0);
+  // Corners behind (or on) the eye plane are selected away, not multiplied by 0: a corner at w = 0 projects to
+  // ±∞ (or NaN), and 0·∞ = NaN would make the pixel undefined.
+  vec2 sum = (p0.w > 0.0 ? p0.xy / p0.w : vec2(0.0)) + (p1.w > 0.0 ? p1.xy / p1.w : vec2(0.0)) +
+             (p2.w > 0.0 ? p2.xy / p2.w : vec2(0.0));
+  vec2 ndc = sum / max(dot(vec3(greaterThan(vec3(p0.w, p1.w, p2.w), vec3(0.0))), vec3(1.0)), 1.0);
   return ivec2(clamp(floor((ndc + 1.0) * 0.5 * vec2(size)), vec2(0.0), vec2(size - 1)));
 }
 struct Planes {

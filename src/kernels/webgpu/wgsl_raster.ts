@@ -141,9 +141,12 @@ fn productHiLo(a: vec2f, b: vec2f) -> vec2f {
 // front of the eye, clamped to the image (any pixel would do; a near one keeps the fragments' updates small).
 fn referencePixel(c: Corners, size: vec2<i32>) -> vec2<i32> {
   let s = vec2f(size);
-  let front = vec3f(vec3<bool>(c.p0.w > 0.0, c.p1.w > 0.0, c.p2.w > 0.0));
-  let sum = front.x * (c.p0.xy / c.p0.w) + front.y * (c.p1.xy / c.p1.w) + front.z * (c.p2.xy / c.p2.w);
-  let ndc = sum / max(front.x + front.y + front.z, 1.0);
+  // Corners behind (or on) the eye plane are selected away, not multiplied by 0: a corner at w = 0 projects to
+  // ±∞ (or NaN), and 0·∞ = NaN would make the pixel undefined.
+  let front = vec3<bool>(c.p0.w > 0.0, c.p1.w > 0.0, c.p2.w > 0.0);
+  let sum = select(vec2f(0.0), c.p0.xy / c.p0.w, front.x) + select(vec2f(0.0), c.p1.xy / c.p1.w, front.y) +
+            select(vec2f(0.0), c.p2.xy / c.p2.w, front.z);
+  let ndc = sum / max(dot(vec3f(front), vec3f(1.0)), 1.0);
   return vec2<i32>(clamp(floor((ndc + 1.0) * 0.5 * s), vec2f(0.0), s - 1.0));
 }
 struct Planes { at: vec4f, dx: vec4f, dy: vec4f };
