@@ -236,17 +236,14 @@ export interface CornerStage {
   source: string;
 }
 
-/** Level 0 of the tree: the stage's key (output 0, x) and three corner values (outputs 1–3) per pixel. */
-export function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
-  return elementProgram(
-    ctx,
-    stage.key,
-    () => `${HEADER}${stage.source}${OUTPUT_INDEX}
+/** The stage's key (output 0, x) and three corner values (outputs 1–3) of the fragment's pixel. */
+const firstFragment = (stage: CornerStage) => `${HEADER}${stage.source}${OUTPUT_INDEX}
 layout(location = 0) out vec4 outKey;
 layout(location = 1) out vec4 outCorner0;
 layout(location = 2) out vec4 outCorner1;
 layout(location = 3) out vec4 outCorner2;
 void main() {
+  if (int(gl_FragCoord.x) >= uOutWidth) discard;  // (a tile past the grid's edge)
   float key;
   vec4 c0, c1, c2;
   bool adds = pixelCornerGradients(outputIndex(), key, c0, c1, c2);
@@ -255,8 +252,72 @@ void main() {
   outCorner1 = c1;
   outCorner2 = c2;
 }
+`;
+
+/** Level 0 of the tree: firstFragment per pixel. */
+export function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
+  return elementProgram(ctx, stage.key, () => firstFragment(stage));
+}
+
+/** The side of the tiles of pixelGrids's points. */
+const TILE = 8;
+
+/**
+ * One point per TILE×TILE tile of the grids, of that size, where a pixel of the tile is drawn (rast's id not 0):
+ * firstFragment runs on those tiles only (an element pass runs it, all of it, on every pixel).
+ */
+function tileProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
+  return ctx.program(
+    `${stage.key}-tiles`,
+    () => `${HEADER}${stage.source}
+uniform int uOutWidth;
+uniform int uOutEnd;
+uniform ivec2 uTiles;  // per row, rows
+void main() {
+  int row = gl_VertexID / uTiles.x;
+  ivec2 corner = ${TILE} * ivec2(gl_VertexID - row * uTiles.x, row);
+  bool drawn = false;
+  for (int j = 0; j < ${TILE * TILE}; j++) {
+    ivec2 c = corner + ivec2(j % ${TILE}, j / ${TILE});
+    int i = c.y * uOutWidth + c.x;
+    if (c.x < uOutWidth && i < uOutEnd && fetch(uRast, 4 * i + 3) != 0.0) {
+      drawn = true;
+      break;
+    }
+  }
+  gl_PointSize = float(${TILE});
+  vec2 center = (vec2(corner) + 0.5 * float(${TILE})) / vec2(${TILE} * uTiles);
+  gl_Position = drawn ? vec4(2.0 * center - 1.0, 0.0, 1.0) : vec4(2.0, 2.0, 0.0, 1.0);  // (outside: dropped)
+}
 `,
+    () => firstFragment(stage),
   );
+}
+
+/**
+ * The stage's key and three corner values of every pixel into `grids` (four of one shape; the stage declares
+ * rast's uRast): zeros where no pixel of a TILE×TILE tile of the grids is drawn, else firstFragment, by one point
+ * per tile that has one (a background pixel costs its tile's check, not the stage).
+ */
+export function pixelGrids(
+  s: GlSession,
+  stage: CornerStage,
+  grids: ScratchGrid[],
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
+  const {width, height, size} = grids[0];
+  const tiles = [Math.ceil(width / TILE), Math.ceil(height / TILE)];
+  s.clear(grids.map(g => g.texture));
+  s.draw({
+    program: tileProgram(s.ctx, stage),
+    targets: grids.map(g => g.texture),
+    viewport: [0, 0, TILE * tiles[0], TILE * tiles[1]],
+    uniforms: {...uniforms, uOutWidth: width, uOutStart: 0, uOutEnd: size, uTiles: tiles},
+    textures,
+    mode: s.gl.POINTS,
+    count: tiles[0] * tiles[1],
+  });
 }
 
 export interface CornerGradients {

@@ -17,7 +17,7 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
-import {CornerGradients, firstProgram, ScreenMesh} from './corner_tree';
+import {CornerGradients, pixelGrids, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {SCREEN_CORNERS} from './triangle_walk';
@@ -248,7 +248,7 @@ export function boxCornerGradients(
     shiftGrid(s, `triangle-boxes.${name}`, pixelCount),
   );
   const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
-  elementPass(s, firstProgram(s.ctx, g.stage), pixels, {...g.uniforms, uGroup: 0}, g.textures);
+  pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
   const uniforms = {
     uNumVertices: g.numVertices,
     uNumTriangles: g.numTriangles,

@@ -16,7 +16,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {CornerGradients, firstProgram, ScreenMesh} from './corner_tree';
+import {CornerGradients, pixelGrids, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, scratchGrid, ScratchGrid} from './passes';
 
@@ -163,7 +163,7 @@ export function walkCornerGradients(
     scratchGrid(s, `triangle-walk.${name}`, images * height * width),
   );
   for (let group = 0; group < groups; group++) {
-    elementPass(s, firstProgram(s.ctx, g.stage), pixels, {...g.uniforms, uGroup: group}, g.textures);
+    pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: group}, g.textures);
     elementPass(
       s,
       walkProgram(s.ctx),
