@@ -24,6 +24,7 @@ vec2 daGradient(int pixel, int j) { return fetch2(uDyDa, pixel * NUM_DIFF + j); 
 export function interpolateAttrGradStage(numDiff: number): CornerStage {
   return {
     key: `interpolate-dattr-${numDiff}`,
+    tiled: false,
     source: `${interpolateSnippet(numDiff)}${GRADIENTS}
 uniform int uGroup;
 bool pixelCornerGradients(int pixel, out float key, out vec4 c0, out vec4 c1, out vec4 c2) {

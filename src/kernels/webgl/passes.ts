@@ -37,10 +37,12 @@ export function scratchGrid(s: GlSession, name: string, texels: number): Scratch
  * A scratch grid whose width is 2^shift: a shader finds texel i at (i & (2^shift − 1), i >> shift), two integer
  * operations instead of cellOf's float quotient and corrections (and no textureSize query).
  */
-export function shiftGrid(s: GlSession, name: string, texels: number): ScratchGrid & {shift: number} {
-  // The least power of two that holds a row of them all, unless that is wider than a target may be.
-  let shift = Math.ceil(Math.log2(Math.max(1, Math.min(texels, s.ctx.maxRenderSize))));
-  if (2 ** shift > s.ctx.maxRenderSize) shift--;
+export function shiftGrid(s: GlSession, name: string, texels: number, row = texels): ScratchGrid & {shift: number} {
+  // The least power of two that holds `row` texels (by default all) and lets the rows fit a target, unless that
+  // is wider than a target may be.
+  const max = s.ctx.maxRenderSize;
+  let shift = Math.ceil(Math.log2(Math.max(1, Math.min(texels, Math.max(row, Math.ceil(texels / max))))));
+  if (2 ** shift > max) shift--;
   return {...gridOfWidth(s, name, texels, 2 ** shift), shift};
 }
 

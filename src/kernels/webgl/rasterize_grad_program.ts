@@ -45,4 +45,4 @@ bool pixelCornerGradients(int pixel, out float key, out vec4 c0, out vec4 c1, ou
 }
 `;
 
-export const RASTERIZE_GRAD_STAGE: CornerStage = {key: 'rasterize-grad', source: SOURCE};
+export const RASTERIZE_GRAD_STAGE: CornerStage = {key: 'rasterize-grad', source: SOURCE, tiled: true};

@@ -245,7 +245,7 @@ export function boxCornerGradients(
   const cells = slots[0].size;
   const pixelCount = images * height * width;
   const pixels = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
-    shiftGrid(s, `triangle-boxes.${name}`, pixelCount),
+    shiftGrid(s, `triangle-boxes.${name}`, pixelCount, width),
   );
   const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
   pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);

@@ -18,7 +18,7 @@ import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {CornerGradients, pixelGrids, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
-import {elementPass, elementProgram, scratchGrid, ScratchGrid} from './passes';
+import {elementPass, elementProgram, ScratchGrid, shiftGrid} from './passes';
 
 /**
  * Triangle k's corners in image n, in pixels (pixel X's center at X), and whether all three lie in front of the eye
@@ -160,7 +160,7 @@ export function walkCornerGradients(
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = (slotsPerImage > 0 ? images : 1) * g.numTriangles * bands.bands;
   const pixels = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
-    scratchGrid(s, `triangle-walk.${name}`, images * height * width),
+    shiftGrid(s, `triangle-walk.${name}`, images * height * width, width),
   );
   for (let group = 0; group < groups; group++) {
     pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: group}, g.textures);
