@@ -6,7 +6,14 @@
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, StorageSpec, Uniforms, WORKGROUP_1D} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, specialisedPipeline} from './wgsl_common';
-import {BOUNDARY_CODES, FILTER_CODES, TEXTURE_LOOKUP_WGSL, TEXTURE_READ_WGSL} from './wgsl_texture';
+import {
+  BOUNDARY_CODES,
+  channelGroup,
+  FILTER_CODES,
+  TEXTURE_LOOKUP_WGSL,
+  TEXTURE_READ_WGSL,
+  tapValuesWgsl,
+} from './wgsl_texture';
 import {BoundaryMode, FilterMode} from '../names';
 
 const uniforms = new Uniforms([
@@ -71,40 +78,16 @@ const gradBindings = new Bindings(uniforms, [
 ]);
 
 /**
- * A vec4f of channels 4g..4g+3 (0 past the last) of the element at address \`at\` of \`arr\`: straight-line reads of the
- * channels that exist (the channel count is known when a program is generated).
- */
-function channelGroup(arr: string, at: string, g: number, channels: number): string {
-  const read = (i: number) => (4 * g + i < channels ? `${arr}[${at} + ${4 * g + i}]` : '0.0');
-  return `vec4f(${[0, 1, 2, 3].map(read).join(', ')})`;
-}
-
-/**
  * The backward pass's helpers: a lookup's tap values as registers (each texel read once), one pixel's duv, duvDa and
  * dbias, and a level's taps and weights in texel-parity slots for the scatter.
  */
 function gradHelpersWgsl(channels: number): string {
   const chunks = Math.ceil(channels / 4);
   const groups = Array.from({length: chunks}, (_, g) => g);
-  const tapValues = groups.map(
-    g => `
-// Channels ${4 * g}..${4 * g + 3} of the four taps of t, one column per tap (a tap off the texture reads 0).
-fn tapValues${g}(t: Taps) -> mat4x4f {
-  var m = mat4x4f(${[0, 1, 2, 3]
-    .map(q => `select(vec4f(0.0), ${channelGroup('texels', `max(t.addr[${q}], 0)`, g, channels)}, t.addr[${q}] >= 0)`)
-    .join(',\n                  ')});
-  if (U.cube != 0 && t.corner >= 0) {  // the missing cube corner reads the mean of the other three
-    var s = vec4f(0.0);
-    ${[0, 1, 2, 3].map(q => `if (t.corner != ${q}) { s += m[${q}]; }`).join('\n    ')}
-    ${[0, 1, 2, 3].map(q => `if (t.corner == ${q}) { m[${q}] = s / 3.0; }`).join('\n    ')}
-  }
-  return m;
-}`,
-  );
   const pixelGroups = groups.map(
     g => `
   {
-    let d = ${channelGroup('dy', 'pix * C', g, channels)};
+    let d = ${g === 0 ? 'dy0' : channelGroup('dy', 'pix * C', g, channels)};
     let m0 = tapValues${g}(t0);
     dst += levelUvGradient(t0, m0, levelWeight(k, 0) * d);
     if (k.used == 2) {
@@ -116,18 +99,20 @@ fn tapValues${g}(t: Taps) -> mat4x4f {
   );
   return `
 var<private> chunk: i32;
-fn flushSlot(key: i32, g: vec4f) {
+fn flushSlot(key: i32, g: ${sumType(channels)}) {
   if (key < 0) { return; }
   ${
     chunks === 1
-      ? Array.from({length: channels}, (_, i) => `addDtex(key + ${i}, g[${i}]);`).join('\n  ')
+      ? Array.from({length: channels}, (_, i) => `addDtex(key + ${i}, ${channels === 1 ? 'g' : `g[${i}]`});`).join(
+          '\n  ',
+        )
       : `for (var i = 0; i < 4; i++) {
     if (4 * chunk + i >= U.channels) { break; }
     addDtex(key + 4 * chunk + i, g[i]);
   }`
   }
 }
-${tapValues.join('\n')}
+${tapValuesWgsl(channels)}
 // Σ over a group of channels of gc·d(bilerp)/d(s, t) at one level, gc the channels' dy times the level's weight.
 fn levelUvGradient(t: Taps, m: mat4x4f, gc: vec4f) -> vec2f {
   let cross = m[3] + m[0] - m[1] - m[2];
@@ -144,37 +129,41 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   (*acc)[axis] += sgn * mixed * e[major];
 }
 
-// duv, duvDa and dbias of one pixel, into three consecutive regions of \`grads\` laid out as those tensors. In
-// 2-D the level does not feed back into uv; for cube maps it does (through the projection's Hessian).
-fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps) {
+// duv, duvDa and dbias of one pixel (dy0: its dy's first four channels), into three consecutive regions of \`grads\` laid out as those tensors. In
+// 2-D the level does not feed back into uv, and each output is written once, whatever the branch (SwiftShader runs
+// every branch, and a write costs as much as a texel read); for cube maps the level does feed back (through the
+// projection's Hessian).
+fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps, dy0: vec4f) {
   let C = U.channels;
   let uvDim = select(2, 3, U.cube != 0);
   let daDim = 2 * uvDim;
   let daAt = U.count * uvDim;
   let biasAt = daAt + select(0, U.count * daDim, U.hasDa != 0);
+  let live = k.valid && U.filterMode != ${FILTER_CODES.nearest};
+  var dst = vec2f(0.0);
+  var dLod = 0.0;${pixelGroups.join('')}
+  if (!(live && k.lodActive && k.used == 2)) { dLod = 0.0; }
+  if (U.cube == 0) {
+    grads[2 * pix] = select(0.0, dst.x, live);
+    grads[2 * pix + 1] = select(0.0, dst.y, live);
+    if (U.hasBias != 0) { grads[biasAt + pix] = dLod; }
+    if (U.hasDa != 0) {
+      let gl = select(vec4f(0.0), dLod * k.lodGrad, dLod != 0.0);  // d/d(ds/dX, ds/dY, dt/dX, dt/dY)
+      ${[0, 1, 2, 3].map(i => `grads[daAt + 4 * pix + ${i}] = gl[${i}];`).join('\n      ')}
+    }
+    return;
+  }
   for (var i = 0; i < uvDim; i++) { grads[pix * uvDim + i] = 0.0; }
   if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { grads[daAt + pix * daDim + i] = 0.0; } }
   if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
-  if (!k.valid || U.filterMode == ${FILTER_CODES.nearest}) { return; }
-  var dst = vec2f(0.0);
-  var dLod = 0.0;${pixelGroups.join('')}
-  if (!(k.lodActive && k.used == 2)) { dLod = 0.0; }
-  if (U.cube != 0) {
-    if (k.stClamped.x) { dst.x = 0.0; }
-    if (k.stClamped.y) { dst.y = 0.0; }
-    for (var a = 0; a < 3; a++) { grads[3 * pix + a] = dst.x * k.js[a] + dst.y * k.jt[a]; }
-  } else {
-    grads[2 * pix] = dst.x;
-    grads[2 * pix + 1] = dst.y;
-  }
+  if (!live) { return; }
+  if (k.stClamped.x) { dst.x = 0.0; }
+  if (k.stClamped.y) { dst.y = 0.0; }
+  for (var a = 0; a < 3; a++) { grads[3 * pix + a] = dst.x * k.js[a] + dst.y * k.jt[a]; }
   if (dLod == 0.0) { return; }
   if (U.hasBias != 0) { grads[biasAt + pix] = dLod; }
   if (U.hasDa == 0) { return; }
   let gl = dLod * k.lodGrad;  // d/d(ds/dX, ds/dY, dt/dX, dt/dY)
-  if (U.cube == 0) {
-    for (var i = 0; i < 4; i++) { grads[daAt + 4 * pix + i] = gl[i]; }
-    return;
-  }
   var es = vec3f(0.0);  // per direction component m: Σ over X, Y of the s-row gradient · uvDa
   var et = vec3f(0.0);
   for (var a = 0; a < 3; a++) {
@@ -223,38 +212,38 @@ fn scatterTaps(t: Taps, lw: f32) -> Scatter {
  */
 function gradMainWgsl(levels: number, channels: number): string {
   const chunks = Math.ceil(channels / 4);
+  const S = sumType(channels);
   const lv = Array.from({length: levels}, (_, l) => l);
   const slots = lv.flatMap(l => [0, 1, 2, 3].map(q => ({l, q})));
-  const level = (l: number) => `
-    {
-      let s = scatterTaps(t${l}, levelWeight(k, ${l}));
-      let a = ${l === 0 ? 's.addr' : 'select(vec4<i32>(-1), s.addr, k.used == 2)'};
-      let fresh = (a >= vec4<i32>(0)) & (a != key${l});
-      pend${l} = select(vec4<i32>(-1), key${l}, fresh & (key${l} >= vec4<i32>(0)));${[0, 1, 2, 3]
-        .map(
-          q => `
-      pendSum${l}_${q} = sum${l}_${q};
-      sum${l}_${q} = select(select(sum${l}_${q} + s.w[${q}] * dyc, s.w[${q}] * dyc, fresh[${q}]), sum${l}_${q}, a[${q}] < 0);`,
-        )
-        .join('')}
-      key${l} = select(key${l}, a, fresh);
-    }`;
+  // A level's taps: which slots' texels change (fresh), the old texels' keys to flush (pend) while their sums wait.
+  const taps = (l: number) => `
+    let s${l} = scatterTaps(t${l}, levelWeight(k, ${l}));
+    let a${l} = ${l === 0 ? 's0.addr' : 'select(vec4<i32>(-1), s1.addr, k.used == 2)'};
+    let fresh${l} = (a${l} >= vec4<i32>(0)) & (a${l} != key${l});
+    pend${l} = select(vec4<i32>(-1), key${l}, fresh${l} & (key${l} >= vec4<i32>(0)));`;
+  // After the flush: each slot restarts its sum where its texel changed, else adds to it.
+  const add = (l: number) => `${[0, 1, 2, 3]
+    .map(
+      q => `
+    sum${l}_${q} = select(select(sum${l}_${q} + s${l}.w[${q}] * dyc, s${l}.w[${q}] * dyc, fresh${l}[${q}]), sum${l}_${q}, a${l}[${q}] < 0);`,
+    )
+    .join('')}
+    key${l} = select(key${l}, a${l}, fresh${l});`;
   // The pending sums (pend: their keys, -1 none), one atomic add per turn of the loop.
   const flushPending = `
-    loop {
+    while (${lv.map(l => `any(pend${l} >= vec4<i32>(0))`).join(' || ')}) {
       var key = -1;
-      var sum = vec4f(0.0);${slots
+      var sum = ${S}(0.0);${slots
         .map(
           ({l, q}) => `
       {
         let take = key < 0 && pend${l}[${q}] >= 0;
         key = select(key, pend${l}[${q}], take);
-        sum = select(sum, pendSum${l}_${q}, take);
+        sum = select(sum, sum${l}_${q}, take);
         pend${l}[${q}] = select(pend${l}[${q}], -1, take);
       }`,
         )
         .join('')}
-      if (key < 0) { break; }
       flushSlot(key, sum);
     }`;
   return `
@@ -268,7 +257,7 @@ function gradMainWgsl(levels: number, channels: number): string {
     .map(
       l => `var key${l} = vec4<i32>(-1);
   var pend${l} = vec4<i32>(-1);
-  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = vec4f(0.0);\n  var pendSum${l}_${q} = vec4f(0.0);`).join('\n  ')}`,
+  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = ${S}(0.0);`).join('\n  ')}`,
     )
     .join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
@@ -282,22 +271,30 @@ function gradMainWgsl(levels: number, channels: number): string {
       t1 = t0;
       if (k.used == 2) { t1 = lookupTaps(k, 1); }
     }
-    if (chunk == 0) { pixelGradients(pix, k, t0, t1); }
-    if (!k.valid) { continue; }
     ${
       chunks === 1
-        ? `let dyc = ${channelGroup('dy', 'pix * C', 0, channels)};`
-        : `var dyc = vec4f(0.0);
+        ? `let dyc = ${S}(${Array.from({length: channels}, (_, i) => `dy[pix * C + ${i}]`).join(', ')});
+    if (chunk == 0) { pixelGradients(pix, k, t0, t1, ${channels >= 4 ? 'dyc' : `vec4f(dyc${', 0.0'.repeat(4 - Math.max(channels, 1))})`}); }
+    if (!k.valid) { continue; }`
+        : `if (chunk == 0) { pixelGradients(pix, k, t0, t1, ${channelGroup('dy', 'pix * C', 0, channels)}); }
+    if (!k.valid) { continue; }
+    var dyc = vec4f(0.0);
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }`
     }
-    if (all(dyc == vec4f(0.0))) { continue; }  // contributes nothing${lv.map(level).join('')}${flushPending}
+    if (all(dyc == ${S}(0.0))) { continue; }  // contributes nothing${lv.map(taps).join('')}${flushPending}${lv
+      .map(add)
+      .join('')}
   }
-  ${slots.map(({l, q}) => `pendSum${l}_${q} = sum${l}_${q};`).join(' ')}
   ${lv.map(l => `pend${l} = key${l};`).join(' ')}${flushPending}
 }
 `;
+}
+
+/** The type of a slot's sum: the channels of a group (f32 for one channel, vec4f when there are several groups). */
+function sumType(channels: number): string {
+  return channels <= 1 ? 'f32' : `vec${Math.min(channels, 4)}f`;
 }
 const LIB = ID_WGSL + LINEAR_INDEX_WGSL + TEXTURE_LOOKUP_WGSL;
 
@@ -425,11 +422,7 @@ export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffe
     gradBindings,
     SPECIALISED,
     u,
-    LIB +
-      TEXTURE_READ_WGSL +
-      atomicAddF32('addDtex', 'dtex') +
-      gradHelpersWgsl(a.channels) +
-      gradMainWgsl(levelSlots, a.channels),
+    LIB + atomicAddF32('addDtex', 'dtex') + gradHelpersWgsl(a.channels) + gradMainWgsl(levelSlots, a.channels),
   );
   call.dispatch(
     pipeline,

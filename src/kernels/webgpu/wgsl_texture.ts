@@ -126,6 +126,13 @@ fn bilinearTaps(l: i32, nt: i32, face: i32, st: vec2f) -> Taps {
   let i0 = vec2<i32>(floor(x));
   t.frac = x - floor(x);
   t.parity = (i0.x & 1) | ((i0.y & 1) << 1u);
+  // Wrapped once per axis (i0 and i0 + 1): the second is the first's successor, 0 past the last texel.
+  var w0 = vec2<i32>(0);
+  var w1 = vec2<i32>(0);
+  if (U.boundaryMode == ${BOUNDARY_CODES.wrap}) {
+    w0 = vec2<i32>(wrapIndex(i0.x, hw.y), wrapIndex(i0.y, hw.x));
+    w1 = select(w0 + 1, vec2<i32>(0), w0 + 1 >= vec2<i32>(hw.y, hw.x));
+  }
   for (var q = 0; q < 4; q++) {
     var i = i0.x + (q & 1);
     var j = i0.y + (q >> 1u);
@@ -147,8 +154,8 @@ fn bilinearTaps(l: i32, nt: i32, face: i32, st: vec2f) -> Taps {
       continue;
     }
     if (U.boundaryMode == ${BOUNDARY_CODES.wrap}) {
-      i = wrapIndex(i, hw.y);
-      j = wrapIndex(j, hw.x);
+      i = select(w0.x, w1.x, (q & 1) != 0);
+      j = select(w0.y, w1.y, (q >> 1u) != 0);
     }
     t.addr[q] = texelAddr(l, nt, face, clamp(i, 0, hw.y - 1), clamp(j, 0, hw.x - 1));
   }
@@ -324,6 +331,40 @@ fn filtered(t: Taps, c: i32) -> f32 {
   return w.x * tapValue(t, 0, c) + w.y * tapValue(t, 1, c) + w.z * tapValue(t, 2, c) + w.w * tapValue(t, 3, c);
 }
 `;
+
+/**
+ * A vec4f of channels 4g..4g+3 (0 past the last) of the element at address \`at\` of \`arr\`: straight-line reads of the
+ * channels that exist (the channel count is known when a program is generated).
+ */
+export function channelGroup(arr: string, at: string, g: number, channels: number): string {
+  const read = (i: number) => (4 * g + i < channels ? `${arr}[${at} + ${4 * g + i}]` : '0.0');
+  return `vec4f(${[0, 1, 2, 3].map(read).join(', ')})`;
+}
+
+/**
+ * Reading tap values (needs \`texels\`): per group g of four channels \`fn tapValues<g>(t: Taps) -> mat4x4f\`, the
+ * group's channels of the four taps of t, one column per tap, each texel read once into registers (a tap off the
+ * texture reads 0; the missing cube corner the mean of the other three). \`m * tapWeights(t)\` is the bilinear value.
+ * The test on U.cube, a constant where a program is specialised on it, drops the cube corner from the programs
+ * that cannot need it (SwiftShader runs both sides of a branch).
+ */
+export function tapValuesWgsl(channels: number): string {
+  return Array.from(
+    {length: Math.ceil(channels / 4)},
+    (_, g) => `
+fn tapValues${g}(t: Taps) -> mat4x4f {
+  var m = mat4x4f(${[0, 1, 2, 3]
+    .map(q => `select(vec4f(0.0), ${channelGroup('texels', `max(t.addr[${q}], 0)`, g, channels)}, t.addr[${q}] >= 0)`)
+    .join(',\n                  ')});
+  if (U.cube != 0 && t.corner >= 0) {
+    var s = vec4f(0.0);
+    ${[0, 1, 2, 3].map(q => `if (t.corner != ${q}) { s += m[${q}]; }`).join('\n    ')}
+    ${[0, 1, 2, 3].map(q => `if (t.corner == ${q}) { m[${q}] = s / 3.0; }`).join('\n    ')}
+  }
+  return m;
+}`,
+  ).join('\n');
+}
 
 export const TEXTURE_LOOKUP_WGSL = CUBE_WGSL + LOOKUP_WGSL;
 export const TEXTURE_READ_WGSL = TEXEL_WGSL;
