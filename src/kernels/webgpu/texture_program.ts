@@ -6,14 +6,7 @@
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, StorageSpec, Uniforms, WORKGROUP_1D} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, specialisedPipeline} from './wgsl_common';
-import {
-  BOUNDARY_CODES,
-  channelGroup,
-  FILTER_CODES,
-  TEXTURE_LOOKUP_WGSL,
-  TEXTURE_READ_WGSL,
-  tapValuesWgsl,
-} from './wgsl_texture';
+import {BOUNDARY_CODES, channelGroup, FILTER_CODES, TEXTURE_LOOKUP_WGSL, tapValuesWgsl} from './wgsl_texture';
 import {BoundaryMode, FilterMode} from '../names';
 
 const uniforms = new Uniforms([
@@ -48,26 +41,39 @@ const forwardBindings = new Bindings(uniforms, [
   ['out', 'array<f32>', 'read_write'],
 ]);
 
-const FORWARD_WGSL = `
+/**
+ * The lookup, a thread per pixel, straight-line: both level slots' taps are read once per group of four channels and
+ * blended by select (where the GPU is emulated, every branch runs: a branch per level count read the first level's
+ * texels twice and wrote every output three times).
+ */
+function forwardWgsl(channels: number): string {
+  const groups = Array.from({length: Math.ceil(channels / 4)}, (_, g) => g);
+  return `
 @compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
                                                   @builtin(num_workgroups) groups: vec3u) {
   let pix = linearIndex(g, groups);
   if (pix >= U.count) { return; }
-  let C = U.channels;
   let k = setupLookup(pix);
-  if (!k.valid) {
-    for (var c = 0; c < C; c++) { out[pix * C + c] = 0.0; }
-    return;
-  }
-  let t0 = lookupTaps(k, 0);
-  if (k.used == 1) {
-    for (var c = 0; c < C; c++) { out[pix * C + c] = filtered(t0, c); }
-    return;
-  }
-  let t1 = lookupTaps(k, 1);
-  for (var c = 0; c < C; c++) { out[pix * C + c] = (1.0 - k.f) * filtered(t0, c) + k.f * filtered(t1, c); }
+  var t0: Taps;
+  var t1: Taps;
+  if (k.valid) {
+    t0 = lookupTaps(k, 0);
+    t1 = t0;
+    if (k.used == 2) { t1 = lookupTaps(k, 1); }
+  }${groups
+    .map(
+      g => `
+  {
+    let v0 = tapValues${g}(t0) * tapWeights(t0);
+    let v1 = tapValues${g}(t1) * tapWeights(t1);
+    let v = select(select((1.0 - k.f) * v0 + k.f * v1, v0, k.used == 1), vec4f(0.0), !k.valid);
+    ${Array.from({length: Math.min(4, channels - 4 * g)}, (_, i) => `out[pix * ${channels} + ${4 * g + i}] = v[${i}];`).join('\n    ')}
+  }`,
+    )
+    .join('')}
 }
 `;
+}
 
 const gradBindings = new Bindings(uniforms, [
   ...LOOKUP_INPUTS,
@@ -383,7 +389,7 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
     forwardBindings,
     SPECIALISED,
     uniformValues(a),
-    LIB + TEXTURE_READ_WGSL + FORWARD_WGSL,
+    LIB + tapValuesWgsl(a.channels) + forwardWgsl(a.channels),
   );
   const u = uniformValues(a);
   call.dispatch(

@@ -310,29 +310,6 @@ fn levelWeight(k: Lookup, slot: i32) -> f32 {
 `;
 
 /**
- * Reading tap values: needs \`texels\`. The test on U.cube, a constant where a program is specialised on it, drops
- * the cube corner from the programs that cannot need it (SwiftShader runs both sides of a branch).
- */
-const TEXEL_WGSL = `
-fn tapValue(t: Taps, q: i32, c: i32) -> f32 {
-  if (U.cube != 0 && q == t.corner) {
-    var s = 0.0;
-    for (var p = 0; p < 4; p++) {
-      if (p != q && t.addr[p] >= 0) { s += texels[t.addr[p] + c]; }
-    }
-    return s / 3.0;
-  }
-  if (t.addr[q] < 0) { return 0.0; }
-  return texels[t.addr[q] + c];
-}
-// Bilinear value of channel c (nearest: tap 0).
-fn filtered(t: Taps, c: i32) -> f32 {
-  let w = tapWeights(t);
-  return w.x * tapValue(t, 0, c) + w.y * tapValue(t, 1, c) + w.z * tapValue(t, 2, c) + w.w * tapValue(t, 3, c);
-}
-`;
-
-/**
  * A vec4f of channels 4g..4g+3 (0 past the last) of the element at address \`at\` of \`arr\`: straight-line reads of the
  * channels that exist (the channel count is known when a program is generated).
  */
@@ -367,4 +344,3 @@ fn tapValues${g}(t: Taps) -> mat4x4f {
 }
 
 export const TEXTURE_LOOKUP_WGSL = CUBE_WGSL + LOOKUP_WGSL;
-export const TEXTURE_READ_WGSL = TEXEL_WGSL;
