@@ -38,10 +38,11 @@ export function scratchGrid(s: GlSession, name: string, texels: number): Scratch
  * operations instead of cellOf's float quotient and corrections (and no textureSize query).
  */
 export function shiftGrid(s: GlSession, name: string, texels: number, row = texels): ScratchGrid & {shift: number} {
-  // The least power of two that holds `row` texels (by default all) and lets the rows fit a target, unless that
-  // is wider than a target may be.
+  // The least power of two that holds `row` texels (by default all) and lets the rows fit a target, but never
+  // wider than a target may be (clamped before rounding up: e.g. 50k vertices' rows must not make a grid 2^16 wide,
+  // which WebGL refuses, leaving an empty texture and a draw of nothing).
   const max = s.ctx.maxRenderSize;
-  let shift = Math.ceil(Math.log2(Math.max(1, Math.min(texels, Math.max(row, Math.ceil(texels / max))))));
+  let shift = Math.ceil(Math.log2(Math.max(1, Math.min(texels, max, Math.max(row, Math.ceil(texels / max))))));
   if (2 ** shift > max) shift--;
   return {...gridOfWidth(s, name, texels, 2 ** shift), shift};
 }
