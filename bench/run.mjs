@@ -6,7 +6,7 @@
 // webgpu (Dawn) rows in Node through bench/runner.mjs (as the packed bench does, see bench/pack.mjs), then
 // the webgl and webgpu rows with their yardsticks in headless Chromium (Debian's, as the tests find or
 // install it), one case per call so that a crashed page costs one case; prints the tables and writes
-// out/bench/results/<date>-<HHMM>.json and .md (with --save: bench/results/, the measured files the README
+// out/bench/results/<date>-<HHMMSS>.json and .md (with --save: bench/results/, the measured files the README
 // quotes, kept in the repository).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,7 +36,7 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
   `usage: npm run bench -- ${OPTIONS_USAGE} [--no-page] [--no-node] [--save | --ab REV] | --report RESULTS.json\n` +
-  "  results go to out/bench/results/<date>-<HHMM>.json and .md; --save writes them into bench/results/ (the repository's)\n" +
+  "  results go to out/bench/results/<date>-<HHMMSS>.json and .md; --save writes them into bench/results/ (the repository's)\n" +
   "  --ab REV: this checkout's src/ (B) against REV's (A), rounds alternating, ratios B ÷ A to out/bench/ab/";
 
 /** The Node (cpu, wasm, webgpu on Dawn) rows' share of the budget. */

@@ -274,11 +274,11 @@ export function makeReport({o, t0, loadBefore, browser = null, node = null, case
   };
 }
 
-/** A results file's name: the UTC date and start time (so no run overwrites another), then what kind of run it was. */
+/** A results file's name: the UTC date and time to the second (so no run overwrites another), then what kind of run it was. */
 export const resultsStem = report =>
   report.date.slice(0, 10) +
   '-' +
-  report.date.slice(11, 16).replace(':', '') +
+  report.date.slice(11, 19).replaceAll(':', '') +
   (report.options.quick ? '-quick' : '') +
   (report.options.only ? '-partial' : '');
 

@@ -24,7 +24,7 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const USAGE =
   `usage: node bench.mjs ${OPTIONS_USAGE} [--json PATH]\n` +
-  '  prints the adapter and the tables; writes the results (JSON, and its tables as .md) to PATH, by default to results-<date>-<HHMM>.json beside bench.mjs';
+  '  prints the adapter and the tables; writes the results (JSON, and its tables as .md) to PATH, by default to results-<date>-<HHMMSS>.json beside bench.mjs';
 
 /** Where the `webgpu` package's JS (in this bundle) loads dawn.node from: its own layout, beside bench.mjs. */
 function dawnNodeMissing() {
