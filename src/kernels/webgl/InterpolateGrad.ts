@@ -13,13 +13,18 @@ import {interpolateBindings} from './Interpolate';
 import {interpolateAttrGradStage, interpolateRastGradProgram} from './interpolate_grad_program';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 import {rastScreenMesh} from './rast_source';
+import {WALK_MAX_TRIANGLES} from './triangle_walk';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {scatterTarget} from './scatter';
 
 /**
  * dattr is summed over the screen boxes of the triangles rast was drawn from where it knows them (rast_source.ts)
- * and there are at most as many triangles as pixels; beyond that a box fragment per triangle costs more than the
- * point per pixel it saves (1M triangles at 512²: 1.26x the points' GPU-process CPU time, 01:17).
+ * and there are more than WALK_MAX_TRIANGLES and at most as many triangles as pixels; beyond that a box fragment
+ * per triangle costs more than the point per pixel it saves (1M triangles at 512²: 1.26x the points' GPU-process
+ * CPU time, 01:17). Not for the few triangles triangle_walk.ts would walk: with it the cube sample's webgl fit
+ * (res 16, 2000 iterations) ended at a mean vertex error of 0.026 instead of 7.5e-5 (converged by iteration 1000,
+ * then knocked off after 1400), although single steps agree with the quad tree's gradients to the digits checked;
+ * the cause is not found (docs/performance.md).
  */
 export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, InterpolateGrad, s => {
@@ -39,7 +44,8 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const groups = groupsOf(uniforms.uNumAttrs);
     if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
-      const screen = numTriangles <= n * h * w ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
+      const few = numTriangles <= WALK_MAX_TRIANGLES;
+      const screen = numTriangles <= n * h * w && !few ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
       const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null);
       const target = scatterTarget(s, layout.attrRows * groups);
       addCornerGradients(
