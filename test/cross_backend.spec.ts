@@ -15,6 +15,7 @@ import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
 import {describeEachBackend} from './util/backends';
 import {Image, mayDiffer} from './util/coverage';
+import {gridUnderLarge} from './util/boxes_scene';
 import {Rng} from './util/random';
 
 type Arrays = {
@@ -332,23 +333,9 @@ describeEachBackend(
     // A fine grid of well-formed triangles of a few pixels each (summed per triangle, then gathered per vertex) under
     // a few large ones, one with a corner behind the eye.
     it('rasterize gradient of small and large triangles: instanced, range mode', async () => {
-      const G = 16;
-      const grid: number[] = [],
-        indices: number[] = [];
-      for (let j = 0; j <= G; j++)
-        for (let i = 0; i <= G; i++) grid.push(-0.9 + (1.8 * i) / G, -0.9 + (1.8 * j) / G, 0.5, 1);
-      for (let j = 0; j < G; j++)
-        for (let i = 0; i < G; i++) {
-          const a = j * (G + 1) + i;
-          indices.push(a, a + 1, a + G + 2, a, a + G + 2, a + G + 1);
-        }
-      const large = [-0.95, -0.95, -0.5, 1, 0.3, -0.8, -0.5, 1, -0.6, 0.4, -0.5, 1];
-      large.push(0.2, 0.1, -0.6, 1, 0.9, 0.9, -0.6, 1, 0.5, 0.95, -0.6, 1);
-      large.push(0.1, -0.2, -0.2, 1, 0.8, -0.6, -0.2, 1, 0.4, 0.3, 0.3, -0.5);
-      const V = grid.length / 4 + 9;
-      for (let v = V - 9; v < V; v++) indices.push(v);
+      const {vertices: flat, small, large, V} = gridUnderLarge(16);
+      const indices = [...small, ...large];
       const T = indices.length / 3;
-      const flat = [...grid, ...large];
       // Image 1: the corners moved a little and scaled by their own w (the same projection, other depths).
       const moved = flat.map((x, i) => (x + (i % 4 < 2 ? rng.uniform(-0.01, 0.01) : 0)) * (1 + 0.5 * ((i >> 2) % 3)));
       const smallTri = i32(indices, [T, 3]);

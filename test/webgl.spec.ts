@@ -15,6 +15,7 @@ import * as k from '../src/kernels/names';
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
 import {antialiasGradTwoWays, expectMipAdjointAsSteps} from './util/gpu_kernels';
 import {mayDiffer} from './util/coverage';
+import {gridUnderLarge} from './util/boxes_scene';
 import {Rng} from './util/random';
 
 const glOf = () => (tf.backend() as any).gpgpu.gl as WebGL2RenderingContext;
@@ -519,30 +520,16 @@ describeEachBackend(
 
     it("sums interpolate's attribute gradient over the screen boxes of the mesh its rast was drawn from, as the cpu does", async () => {
       // A 12×12 grid of small triangles under three large ones, one with a corner behind the eye (triangle_boxes.ts:
-      // boxes, chunks, and the image-wide box), or the large ones alone (triangle_walk.ts); rast from webgl's
-      // rasterize, so that interpolate's gradient knows the positions behind it (rast_source.ts).
+      // boxes, chunks, and the image-wide box), or the large ones alone (at most 64 triangles: the quad tree, not
+      // the walk); rast from webgl's rasterize, so that interpolate's gradient knows the positions behind it
+      // (rast_source.ts).
       const rng = new Rng(31);
-      const [H, W, G] = [40, 36, 12];
-      const grid: number[] = [],
-        small: number[] = [];
-      for (let j = 0; j <= G; j++)
-        for (let i = 0; i <= G; i++)
-          grid.push(-0.9 + (1.8 * i) / G + rng.uniform(-0.03, 0.03), -0.9 + (1.8 * j) / G, 0.5, 1);
-      for (let j = 0; j < G; j++)
-        for (let i = 0; i < G; i++) {
-          const a = j * (G + 1) + i;
-          small.push(a, a + 1, a + G + 2, a, a + G + 2, a + G + 1);
-        }
-      const large = [-0.95, -0.95, -0.5, 1, 0.3, -0.8, -0.5, 1, -0.6, 0.4, -0.5, 1];
-      large.push(0.2, 0.1, -0.6, 1, 0.9, 0.9, -0.6, 1, 0.5, 0.95, -0.6, 1);
-      large.push(0.1, -0.2, -0.2, 1, 0.8, -0.6, -0.2, 1, 0.4, 0.3, 0.3, -0.5);
-      const flat = [...grid, ...large];
-      const V = flat.length / 4;
+      const [H, W] = [40, 36];
+      const {vertices: flat, small, large: largeTri, V} = gridUnderLarge(12, () => rng.uniform(-0.03, 0.03));
       // Image 1: the mesh moved by a few pixels, its corners scaled by their own w (the same projection, other depths).
       const moved = flat.map(
         (x, i) => (x + (i % 4 === 0 ? 0.2 : i % 4 === 1 ? -0.15 : 0)) * (1 + 0.5 * ((i >> 2) % 3)),
       );
-      const largeTri = Array.from({length: 9}, (_, i) => V - 9 + i);
       const grad = async (backend: string, named: {[name: string]: tf.Tensor}) => {
         await tf.setBackend(backend);
         const {list, inputNames} = k.packInputs(named);

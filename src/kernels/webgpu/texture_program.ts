@@ -41,6 +41,16 @@ const forwardBindings = new Bindings(uniforms, [
   ['out', 'array<f32>', 'read_write'],
 ]);
 
+/** Pixel pix's lookup k and the taps of its level slots (t1 = t0 where one level is used), as both passes need. */
+const PIXEL_TAPS = `let k = setupLookup(pix);
+  var t0: Taps;
+  var t1: Taps;
+  if (k.valid) {
+    t0 = lookupTaps(k, 0);
+    t1 = t0;
+    if (k.used == 2) { t1 = lookupTaps(k, 1); }
+  }`;
+
 /**
  * The lookup, a thread per pixel, straight-line: both level slots' taps are read once per group of four channels and
  * blended by select (where the GPU is emulated, every branch runs: a branch per level count read the first level's
@@ -53,14 +63,7 @@ function forwardWgsl(channels: number): string {
                                                   @builtin(num_workgroups) groups: vec3u) {
   let pix = linearIndex(g, groups);
   if (pix >= U.count) { return; }
-  let k = setupLookup(pix);
-  var t0: Taps;
-  var t1: Taps;
-  if (k.valid) {
-    t0 = lookupTaps(k, 0);
-    t1 = t0;
-    if (k.used == 2) { t1 = lookupTaps(k, 1); }
-  }${groups
+  ${PIXEL_TAPS}${groups
     .map(
       g => `
   {
@@ -269,14 +272,7 @@ function gradMainWgsl(levels: number, channels: number): string {
   let x0 = i32(g.x) * ${RUN_LENGTH};
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
-    let k = setupLookup(pix);
-    var t0: Taps;
-    var t1: Taps;
-    if (k.valid) {
-      t0 = lookupTaps(k, 0);
-      t1 = t0;
-      if (k.used == 2) { t1 = lookupTaps(k, 1); }
-    }
+    ${PIXEL_TAPS}
     ${
       chunks === 1
         ? `let dyc = ${S}(${Array.from({length: channels}, (_, i) => `dy[pix * C + ${i}]`).join(', ')});
