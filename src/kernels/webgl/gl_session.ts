@@ -725,6 +725,11 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
         'lacks (or WEBGL_FORCE_F16_TEXTURES is set); half floats cannot hold triangle ids exactly',
     );
   }
+  // Under tfjs's DEBUG or IS_TEST (every spec), a GL error in the kernel's calls fails it: WebGL otherwise skips the
+  // call (e.g. a texture wider than allowed) and the kernel returns zeros. Off elsewhere: getError waits for the GPU
+  // process. Errors pending from before are not this kernel's.
+  const checkErrors = env().getBool('DEBUG') || env().getBool('IS_TEST');
+  if (checkErrors) while (gl.getError() !== gl.NO_ERROR && !gl.isContextLost());
   const session = new GlSession(diffrastGL(backend), backend, kernel);
   let result: T;
   try {
@@ -743,6 +748,15 @@ export function runGL<T>(backendIn: unknown, kernel: string, body: (s: GlSession
   if (gl.isContextLost()) {
     session.disposeOutputs();
     throw lostError(kernel);
+  }
+  const error = checkErrors ? gl.getError() : gl.NO_ERROR;
+  if (error !== gl.NO_ERROR) {
+    session.disposeOutputs();
+    throw kernelError(
+      kernel,
+      'webgl',
+      `WebGL error 0x${error.toString(16)} in its GL calls (checked under DEBUG or IS_TEST)`,
+    );
   }
   return result;
 }
