@@ -44,8 +44,8 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const groups = groupsOf(uniforms.uNumAttrs);
     if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
-      const few = numTriangles <= WALK_MAX_TRIANGLES;
-      const screen = numTriangles <= n * h * w && !few ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
+      const boxes = numTriangles > WALK_MAX_TRIANGLES && numTriangles <= n * h * w;
+      const screen = boxes ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
       const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null);
       const target = scatterTarget(s, layout.attrRows * groups);
       addCornerGradients(

@@ -1,7 +1,7 @@
 /**
  * Which positions and triangles each rast that webgl's rasterize made was drawn from, so that a later kernel
- * reading that rast (interpolate's backward) can find each triangle's screen box (triangle_walk.ts,
- * triangle_boxes.ts) without being given pos. Keyed on the rast tensor's dataId; an entry counts only while
+ * reading that rast (interpolate's backward, for more than WALK_MAX_TRIANGLES triangles) can find each triangle's
+ * screen box (triangle_boxes.ts) without being given pos. Keyed on the rast tensor's dataId; an entry counts only while
  * pos and tri still live (tensors never change their values, so a live pos is the one rast was drawn from).
  */
 import type {TensorInfo} from '@tensorflow/tfjs-core';
