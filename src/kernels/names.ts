@@ -127,7 +127,9 @@ export type BoundaryMode = 'wrap' | 'clamp' | 'zero' | 'cube';
 
 /**
  * Texture: inputs tex, uv, optional uvDa and mipLevelBias, then the mip levels 1..L (`level1`,
- * `level2`, …). Output [N,H,W,C].
+ * `level2`, …). Output [N,H,W,C]; a backend may add a second, which the op hides and saves for TextureGrad's
+ * `lookup` (webgl: each pixel's taps and its output's derivatives, where the attribute `recording` says a gradient
+ * may follow). Its shape and content are the backend's own.
  */
 export interface TextureInputs {
   tex: TensorInfo;
@@ -141,6 +143,11 @@ export interface TextureAttrs extends InputNames {
   filterMode: FilterMode;
   boundaryMode: BoundaryMode;
 }
+/** Texture's attributes: TextureAttrs and whether tfjs records a gradient tape (absent: false). */
+export interface TextureForwardAttrs extends TextureAttrs {
+  /** True when the op runs under a gradient tape: a backend makes its second output only then. */
+  recording?: boolean;
+}
 /**
  * TextureGrad: the forward inputs plus dy. Outputs, in order: dtex, duv, then duvDa and
  * dmipLevelBias when those inputs came, then one gradient per mip level; those that attrs.outputs names, in that
@@ -148,6 +155,8 @@ export interface TextureAttrs extends InputNames {
  */
 export interface TextureGradInputs extends TextureInputs {
   dy: TensorInfo;
+  /** The forward's second output, where its backend made one (absent: the kernel works without it). */
+  lookup?: TensorInfo;
 }
 export interface TextureGradAttrs extends TextureAttrs {
   /** 'texels': dtex and the mip levels' (the scatter); 'pixels': duv, duvDa, dmipLevelBias; absent: all. */

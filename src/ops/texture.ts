@@ -8,7 +8,7 @@ import {
   BoundaryMode,
   FilterMode,
   Texture,
-  TextureAttrs,
+  TextureForwardAttrs,
   TextureGrad,
   textureGradSplit,
   TextureMipAdjoint,
@@ -81,7 +81,7 @@ const OPTIONS = optionNames<TextureOptions>({
 const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as const;
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
-interface TextureOpAttrs extends TextureAttrs {
+interface TextureOpAttrs extends TextureForwardAttrs {
   /** The levels are tex's pyramid (a TextureMip, or built here): push their gradients into tex through the adjoint. */
   mipGradToTex: boolean;
 }
@@ -167,7 +167,11 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       }
       checkLevelShapes(t, levels, cube);
     }
-    const attrs: Omit<TextureOpAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex};
+    // Whether tfjs records this call for a gradient (its own test, Engine.isTapeOn): only then may a backend's
+    // hidden second output, for the backward, be worth its cost.
+    const {gradientDepth, kernelDepth} = tf.engine().state;
+    const recording = gradientDepth > 0 && kernelDepth === 0;
+    const attrs: Omit<TextureOpAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex, recording};
     // Levels of tex's pyramid reach tex through its adjoint in this op's gradient (one kernel where the backend has
     // it), not through the tape's TextureMip nodes (a pass and an add per level).
     const mips = mipGradToTex ? levels.map(withoutGradient) : levels;
@@ -175,7 +179,7 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
       Texture,
       {tex: t, uv: u, uvDa: mipmapped ? uvDa : undefined, mipLevelBias: mipmapped ? bias : undefined, mips},
       attrs,
-    )[0] as tf.Tensor4D;
+    )[0] as tf.Tensor4D; // (a second output, if any, is the backend's own, for the gradient: the tidy disposes it)
   });
 }
 
@@ -210,13 +214,18 @@ function checkLevelShapes(tex: tf.Tensor, levels: tf.Tensor[], cube: boolean) {
 tf.registerGradient({
   kernelName: Texture,
   saveAllInputs: true,
-  gradFunc: (dy, saved, attrs) => {
+  // A backend's second output (webgl: each pixel's taps and derivatives) goes to TextureGrad's `lookup`, which then
+  // need not find them again; the cpu, wasm and webgpu kernels make none (webgpu may: its own content).
+  outputsToSave: [false, true],
+  gradFunc: (dys, saved, attrs) => {
     const {inputNames, filterMode, boundaryMode, mipGradToTex} = attrs as unknown as TextureOpAttrs;
     const {
       inputs: {tex, uv, uvDa, mipLevelBias},
       levels,
+      outputs: [lookup],
     } = savedInputs(saved, {inputNames});
-    const named = {tex, uv, uvDa, mipLevelBias, mips: levels, dy: dy as tf.Tensor};
+    const dy = Array.isArray(dys) ? dys[0] : dys;
+    const named = {tex, uv, uvDa, mipLevelBias, mips: levels, dy, lookup};
     const numPixelGrads = 1 + (uvDa ? 1 : 0) + (mipLevelBias ? 1 : 0);
     // Each gradient only when tfjs asks for it, which it does in input order (tex first): the texels' (the costly
     // scatter) in tex's thunk or a mip level's, the pixels' (uv, uvDa, mipLevelBias) in theirs. A texel call makes
