@@ -105,22 +105,24 @@ export function listBindings(list: GlTensor) {
   return {live, uniforms: {uLive: live}, textures: {uList: list.texture}};
 }
 
+/** A scatter-add's target: an output's texture and its size in texels. */
+export interface ImageTarget {
+  texture: WebGLTexture;
+  width: number;
+  height: number;
+}
+
 /**
- * `out` [..., channels] as `source` (a tensor of out's shape) plus what `program` scatters (`ends` lines per live
- * item and run of channels, line_scatter.ts): source copied into out (a GPU memory copy), then the lines blended
- * into out's own texture, each element's sum in item order as through a scratch target (and no full-image pass
- * either way).
+ * `out` as `source` (a tensor of out's shape) plus what `draw` scatters onto it when there are live items: source
+ * copied into out (a GPU memory copy), then the draw's primitives blended into out's own texture, each element's sum
+ * in item order as through a scratch target (and no full-image pass either way).
  */
 export function scatterOntoImage(
   s: GlSession,
   out: GlTensor,
   source: GlTensor,
-  channels: number,
-  program: GlProgram,
   live: number,
-  ends: number,
-  uniforms: UniformValues,
-  textures: {[sampler: string]: WebGLTexture | null},
+  draw: (target: ImageTarget) => void,
 ) {
   if (out.size === 0) return;
   if (source.texShape[0] !== out.texShape[0] || source.texShape[1] !== out.texShape[1]) {
@@ -130,10 +132,27 @@ export function scatterOntoImage(
   if (live === 0) return;
   requireFloatBlend(s);
   const [height, width] = out.texShape;
-  const runWidth = lineRunWidth(width, channels);
+  draw({texture: out.texture!, width, height});
+}
+
+/**
+ * Draws `ends` lines of `program` per live item and run of channels (line_scatter.ts) onto `target`, an image of
+ * `channels` channels.
+ */
+export function lineRunsOnto(
+  s: GlSession,
+  target: ImageTarget,
+  channels: number,
+  program: GlProgram,
+  live: number,
+  ends: number,
+  uniforms: UniformValues,
+  textures: {[sampler: string]: WebGLTexture | null},
+) {
+  const runWidth = lineRunWidth(target.width, channels);
   lineScatter(
     s,
-    {texture: out.texture!, width, height},
+    target,
     program,
     live * ends * Math.ceil(channels / runWidth),
     {...uniforms, uRunWidth: runWidth},
@@ -159,16 +178,17 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       return [out.info, s.afterDrawing(() => s.output(NO_LIST)).info];
     }
     const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
-    scatterOntoImage(
-      s,
-      out,
-      base.color,
-      uniforms.uChannels,
-      antialiasBlendProgram(s.ctx),
-      live,
-      1,
-      {...uniforms, ...listUniforms},
-      {uColor: textures.uColor, ...listTextures},
+    scatterOntoImage(s, out, base.color, live, target =>
+      lineRunsOnto(
+        s,
+        target,
+        uniforms.uChannels,
+        antialiasBlendProgram(s.ctx),
+        live,
+        1,
+        {...uniforms, ...listUniforms},
+        {uColor: textures.uColor, ...listTextures},
+      ),
     );
     return [out.info, list.info];
   });

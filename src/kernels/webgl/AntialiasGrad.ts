@@ -3,8 +3,14 @@ import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import {AntialiasGrad, AntialiasGradInputs, unpackInputs} from '../names';
 
 import {requireFloatBlend, runGL} from './gl_session';
-import {antialiasBindings, isList, listBindings, liveList, scatterOntoImage} from './Antialias';
-import {antialiasColorGradProgram, antialiasEndsProgram, antialiasPosGradProgram} from './antialias_grad_program';
+import {antialiasBindings, isList, lineRunsOnto, listBindings, liveList, scatterOntoImage} from './Antialias';
+import {
+  antialiasColorGradProgram,
+  antialiasColorPairsProgram,
+  antialiasEndsProgram,
+  antialiasPosGradProgram,
+} from './antialias_grad_program';
+import {pairScatter, pairScatterFits} from './pair_scatter';
 import {withSilhouettes} from './antialias_silhouette';
 import {copyToTensors, elementPass, scratchGrid} from './passes';
 import {scatter, scatterTarget} from './scatter';
@@ -33,16 +39,36 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           'candidates of exactly; use a smaller batch or resolution',
       );
     const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
-    scatterOntoImage(
-      s,
-      dcolor,
-      dyT,
-      uniforms.uChannels,
-      antialiasColorGradProgram(s.ctx),
-      live,
-      2,
-      {...uniforms, ...listUniforms},
-      {uDy: dy, ...listTextures},
+    // One triangle per item onto both its pixels' channels where the layout allows (pair_scatter.ts), else a line per
+    // pixel and run of channels.
+    const [, , width, channels] = named.color.shape;
+    const pairs = pairScatterFits(dcolor.texShape, width, channels);
+    scatterOntoImage(s, dcolor, dyT, live, target =>
+      pairs
+        ? pairScatter(
+            s,
+            target,
+            antialiasColorPairsProgram(s.ctx),
+            live,
+            {...uniforms, ...listUniforms},
+            {
+              uDy: dy,
+              ...listTextures,
+            },
+          )
+        : lineRunsOnto(
+            s,
+            target,
+            channels,
+            antialiasColorGradProgram(s.ctx),
+            live,
+            2,
+            {...uniforms, ...listUniforms},
+            {
+              uDy: dy,
+              ...listTextures,
+            },
+          ),
     );
     if (dpos.size > 0) {
       const target = scatterTarget(s, posRows);

@@ -9,6 +9,7 @@ import {ITEM, LIVE_ITEM} from './antialias_program';
 import {elementProgram} from './passes';
 import {scatterProgram, TEXEL_INDEX} from './scatter';
 import {lineScatterProgram} from './line_scatter';
+import {pairScatterProgram} from './pair_scatter';
 
 /** dy, a [pixels, uChannels] tensor. Needs FETCH and uChannels. */
 const DY = `
@@ -18,8 +19,8 @@ vec4 dyGroup(int p, int c0) { return fetchGroup(uDy, p, uChannels, c0); }
 `;
 
 /**
- * dcolor, blended into the output holding dy (Antialias.ts's scatterOntoImage): two lines per live item and run of
- * uRunWidth channels (line_scatter.ts), −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
+ * dcolor, blended into the output holding dy (Antialias.ts's scatterOntoImage) where pair_scatter.ts does not fit: two
+ * lines per live item and run of uRunWidth channels (line_scatter.ts), −α·dy(dest) onto P0 and +α·dy(dest) onto P1.
  */
 export function antialiasColorGradProgram(ctx: DiffrastGL): GlProgram {
   return lineScatterProgram(
@@ -40,6 +41,30 @@ bool contribution(int line, out int texel, out int count, out vec4 values) {
   count = min(uRunWidth, uChannels - c0);
   texel = (end0 ? it.p0 : it.p1) * uChannels + c0;
   values = end0 ? -d : d;
+  return true;
+}
+`,
+  );
+}
+
+/**
+ * dcolor where pair_scatter.ts fits (at most four channels, an image row per texel row): one triangle per live item,
+ * −α·dy(dest) onto P0's channels and +α·dy(dest) onto P1's.
+ */
+export function antialiasColorPairsProgram(ctx: DiffrastGL): GlProgram {
+  return pairScatterProgram(
+    ctx,
+    'antialias-dcolor',
+    () => `${FETCH}${TEXEL_INDEX}${ITEM}
+uniform ivec2 uImageSize;
+${DY}
+${LIVE_ITEM}
+bool contribution(int pair, out int texel, out bool vertical, out vec4 first, out vec4 second) {
+  Item it = livePair(pair);
+  second = it.alpha * dyGroup(it.dest, 0);
+  first = -second;
+  texel = it.p0 * uChannels;
+  vertical = it.vertical;
   return true;
 }
 `,
