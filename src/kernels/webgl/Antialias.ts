@@ -6,6 +6,7 @@ import {meshLayout} from '../shared/layout';
 import {GlSession, GlTensor, requireFloatBlend, runGL} from './gl_session';
 import {GlProgram, UniformValues} from './gl_program';
 import {
+  antialiasBlendGridProgram,
   antialiasBlendProgram,
   antialiasItemsProgram,
   antialiasListProgram,
@@ -61,12 +62,14 @@ export const isList = (list: TensorInfo | undefined): list is TensorInfo => list
  * The live list (LIVE_ITEM): every item of the image, found among the silhouette candidates, into a
  * tensor that `make` allocates (after draws: GlSession.afterDrawing): the forward's hidden output, which tfjs saves for the backward, or the
  * backward's own when it was called without one. Null when the candidates could not be compacted
- * (silhouetteCandidates).
+ * (silhouetteCandidates). With `blends` (at most four channels), the list pass also writes each item's blend, and
+ * `blends` gets the grids BLEND_GRIDS reads (none when no item lives).
  */
 export function liveList(
   s: GlSession,
   bound: AntialiasItemsBound | null,
   make: (shape: number[]) => GlTensor,
+  blends?: {[sampler: string]: WebGLTexture | null},
 ): GlTensor | null {
   if (!bound) return make(listShape(0));
   const candidates = silhouetteCandidates(s, bound);
@@ -90,12 +93,23 @@ export function liveList(
   const live = countPyramid(s, candidates.total, candidates.total, first, 1, 'antialias.live')!;
   const list = make(listShape(live.total));
   if (live.total === 0) return list;
-  const dense = names.map(name => scratchGrid(s, `antialias.list.${name}`, live.total));
-  const [uPairs, uEdges, uCrossings] = items.map(grid => grid.texture);
-  elementPass(s, antialiasListProgram(s.ctx), dense, live.uniforms, {uPairs, uEdges, uCrossings, ...live.textures});
-  dense.forEach((grid, j) =>
-    copyToTensors(s, [grid], {cols: 4, base: 0}, [list], 4 * j * live.total, 4 * (j + 1) * live.total),
+  const dense = [...names, ...(blends ? ['blends'] : [])].map(name =>
+    scratchGrid(s, `antialias.list.${name}`, live.total),
   );
+  const [uPairs, uEdges, uCrossings] = items.map(grid => grid.texture);
+  elementPass(
+    s,
+    antialiasListProgram(s.ctx, blends != null),
+    dense,
+    {...live.uniforms, ...(blends ? bound.uniforms : {})},
+    {uPairs, uEdges, uCrossings, ...live.textures, ...(blends ? {uColor: bound.textures.uColor} : {})},
+  );
+  if (blends) Object.assign(blends, {uListPairs: dense[0].texture, uListBlends: dense[3].texture});
+  dense
+    .slice(0, names.length)
+    .forEach((grid, j) =>
+      copyToTensors(s, [grid], {cols: 4, base: 0}, [list], 4 * j * live.total, 4 * (j + 1) * live.total),
+    );
   return list;
 }
 
@@ -171,24 +185,28 @@ export const antialiasWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const {uniforms, textures} = base;
     const out = s.output(named.color.shape);
     const bound = withSilhouettes(s, base);
-    const list = liveList(s, bound, shape => s.afterDrawing(() => s.output(shape)));
+    const blends: {[sampler: string]: WebGLTexture | null} | undefined = uniforms.uChannels <= 4 ? {} : undefined;
+    const list = liveList(s, bound, shape => s.afterDrawing(() => s.output(shape)), blends);
     if (!list) {
       // Without float blending, or too many candidates to count exactly: a gather over every pixel's items.
       channelGroupPass(s, antialiasProgram(s.ctx), out, uniforms.uChannels, bound!.uniforms, bound!.textures);
       return [out.info, s.afterDrawing(() => s.output(NO_LIST)).info];
     }
     const {live, uniforms: listUniforms, textures: listTextures} = listBindings(list);
+    // Where the list pass left each item's blend, the lines fetch it; else they compute it.
     scatterOntoImage(s, out, base.color, live, target =>
-      lineRunsOnto(
-        s,
-        target,
-        uniforms.uChannels,
-        antialiasBlendProgram(s.ctx),
-        live,
-        1,
-        {...uniforms, ...listUniforms},
-        {uColor: textures.uColor, ...listTextures},
-      ),
+      blends
+        ? lineRunsOnto(s, target, uniforms.uChannels, antialiasBlendGridProgram(s.ctx), live, 1, uniforms, blends)
+        : lineRunsOnto(
+            s,
+            target,
+            uniforms.uChannels,
+            antialiasBlendProgram(s.ctx),
+            live,
+            1,
+            {...uniforms, ...listUniforms},
+            {uColor: textures.uColor, ...listTextures},
+          ),
     );
     return [out.info, list.info];
   });

@@ -212,29 +212,52 @@ float itemPoints(int k) { return fetchTexel(uPairs, k).x != 0.0 ? 1.0 : 0.0; }
 
 /**
  * The live list: live item i's three texels (antialiasItemsProgram's, at candidate compactedItem(i) of the
- * live pyramid) into texel i of three grids, which the kernel copies into a [3, live, 4] tensor.
+ * live pyramid) into texel i of three grids, which the kernel copies into a [3, live, 4] tensor. With `blend`
+ * (at most four channels), a fourth grid gets the item's blend, α·(color(P1) − color(P0)) (BLEND_GRIDS).
  */
-export function antialiasListProgram(ctx: DiffrastGL): GlProgram {
+export function antialiasListProgram(ctx: DiffrastGL, blend: boolean): GlProgram {
   return elementProgram(
     ctx,
-    'antialias-list',
-    () => `${HEADER}${FETCH}${COMPACTED_ITEM}${OUTPUT_INDEX}
+    blend ? 'antialias-list-blend' : 'antialias-list',
+    () => `${HEADER}${FETCH}${COMPACTED_ITEM}${OUTPUT_INDEX}${blend ? `${TEXEL_INDEX}${ITEM}\nuniform ivec2 uImageSize;` : ''}
 uniform sampler2D uPairs;
 uniform sampler2D uEdges;
 uniform sampler2D uCrossings;
 layout(location = 0) out vec4 outPair;
 layout(location = 1) out vec4 outEdge;
 layout(location = 2) out vec4 outCrossing;
+${blend ? 'layout(location = 3) out vec4 outBlend;' : ''}
 void main() {
   int rank;
   int k = compactedItem(outputIndex() - uOutStart, rank);
   outPair = fetchTexel(uPairs, k);
   outEdge = fetchTexel(uEdges, k);
-  outCrossing = fetchTexel(uCrossings, k);
+  outCrossing = fetchTexel(uCrossings, k);${
+    blend
+      ? `
+  int p0 = decodeTexel(outPair.x), p1 = outPair.z != 0.0 ? p0 + uImageSize.x : p0 + 1;
+  outBlend = outPair.y * (colors(p1, 0) - colors(p0, 0));`
+      : ''
+  }
 }
 `,
   );
 }
+
+/**
+ * GLSL: the live list's pairs and blends as the forward's list pass left them in its grids (antialiasListProgram
+ * with blend): live item i's destination pixel and its blend. Needs FETCH, TEXEL_INDEX, uImageSize.
+ */
+export const BLEND_GRIDS = `
+uniform sampler2D uListPairs;
+uniform sampler2D uListBlends;
+int blendDest(int i) {
+  vec4 t = fetchTexel(uListPairs, i);  // (P0 encoded, α, vertical, clamped)
+  int p0 = decodeTexel(t.x);
+  return t.y > 0.0 ? p0 : t.z != 0.0 ? p0 + uImageSize.x : p0 + 1;
+}
+vec4 blendOf(int i) { return fetchTexel(uListBlends, i); }
+`;
 
 /**
  * GLSL: live item i of the live list uList, a [3, uLive, 4] tensor (antialias's hidden output): its pixel
@@ -285,6 +308,33 @@ bool contribution(int line, out int texel, out int count, out vec4 values) {
   count = min(uRunWidth, uChannels - c0);
   texel = it.dest * uChannels + c0;
   values = it.alpha * (colors(it.p1, c0) - colors(it.p0, c0));
+  return true;
+}
+`,
+  );
+}
+
+/**
+ * The forward blend where the list pass left each live item's blend in a grid (at most four channels,
+ * BLEND_GRIDS): as antialiasBlendProgram's lines, each vertex fetching two texels instead of the item and both
+ * pixels' colors.
+ */
+export function antialiasBlendGridProgram(ctx: DiffrastGL): GlProgram {
+  return lineScatterProgram(
+    ctx,
+    'antialias-blend-grid',
+    () => `${FETCH}${TEXEL_INDEX}
+uniform ivec2 uImageSize;
+uniform int uChannels;
+uniform int uRunWidth;
+${BLEND_GRIDS}
+bool contribution(int line, out int texel, out int count, out vec4 values) {
+  ivec2 ri = cellOf(line, (uChannels + uRunWidth - 1) / uRunWidth);  // (run, live item)
+  int c0 = uRunWidth * ri.x;
+  vec4 b = blendOf(ri.y);
+  count = min(uRunWidth, uChannels - c0);
+  texel = blendDest(ri.y) * uChannels + c0;
+  values = c0 == 0 ? b : c0 == 1 ? b.yzww : c0 == 2 ? b.zwww : b.wwww;
   return true;
 }
 `,
