@@ -26,7 +26,7 @@ export const antialiasGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const named = unpackInputs<AntialiasGradInputs>(inputs, attrs!);
     const base = antialiasBindings(s, named);
     const {uniforms, textures, posRows} = base;
-    const dyT = s.input(named.dy),
+    const dyT = s.input(named.dy, false),
       dy = dyT.texture;
     const dcolor = s.output(named.color.shape),
       dpos = s.output(named.pos.shape);

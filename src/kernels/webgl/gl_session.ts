@@ -145,8 +145,11 @@ export class GlSession {
   /**
    * An input's texture in tfjs's unpacked layout. Packed tensors, shallow slices and values still
    * on the CPU (tfjs keeps small tensors there and passes them as uniforms) become a texture first.
+   * `shared`: whether other kernels are likely to read the tensor too, so that a packed one's unpacked values are
+   * kept for them (see unpacked); not for a gradient's dy, which its kernel alone reads: keeping it would cost a
+   * texture and a copy of it per call.
    */
-  input(info: TensorInfo): GlTensor {
+  input(info: TensorInfo, shared = true): GlTensor {
     this.beforeDrawing('input');
     const size = util.sizeFromShape(info.shape);
     if (size === 0) return {info, texture: null, texShape: [1, 1], size};
@@ -154,7 +157,7 @@ export class GlSession {
     let use = info;
     const data = backend.texData.get(info.dataId);
     if (data.isPacked && data.slice == null) {
-      const kept = this.unpacked(info, size);
+      const kept = shared ? this.unpacked(info, size) : null;
       if (kept) return kept;
       // tfjs's unpack program alone: the copy program below, given a packed input, has tfjs unpack it first and
       // then copies the result (two full passes, of every packed 512² image of a fit iteration, for one).
