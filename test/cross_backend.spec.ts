@@ -393,12 +393,13 @@ describeEachBackend(
       // tfjs lays out [1, 192, 192, C] as 192 texture rows of 192·C texels where a row cannot hold all 36864 pixels
       // (up to a maximum texture size of 32768), so webgl blends each pixel's channels as runs of up to four texels
       // (line_scatter.ts); the scene above, a texture row per pixel, takes them one by one. C = 5: runs of 4 and 1.
+      // With C <= 4 webgl's colour gradient draws a triangle per item over both pixels (pair_scatter.ts).
       const local = new Rng(7);
       const size = 192;
       const one = f32(Array.from(pos.values.slice(0, pos.values.length / 2)), [1, ...pos.shape.slice(1)]);
       const [rast] = await runOn('cpu', k.Rasterize, {pos: one, tri}, {height: size, width: size, ranges: []});
       const topo = await topology();
-      for (const channels of [3, 5]) {
+      for (const channels of [1, 3, 4, 5]) {
         const shape = [1, size, size, channels];
         const color = f32(local.array(size * size * channels, 0, 1), shape);
         const dy = f32(local.array(size * size * channels, -1, 1), shape);
