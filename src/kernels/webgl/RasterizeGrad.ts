@@ -5,7 +5,7 @@ import {meshLayout} from '../shared/layout';
 
 import {runGL} from './gl_session';
 import {copyToTensors} from './passes';
-import {RASTERIZE_GRAD_STAGE} from './rasterize_grad_program';
+import {rasterizeGradStage} from './rasterize_grad_program';
 import {scatterTarget} from './scatter';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 
@@ -19,9 +19,19 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const ddbT = ddb ? s.input(ddb) : null;
     const dpos = s.output(pos.shape);
     if (dpos.size === 0) return dpos.info;
-    const list = vertexTriangles(s, tri, numVertices, numTriangles, numImages * height * width, true);
+    const pixels = numImages * height * width;
+    const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true);
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
+    const stage = rasterizeGradStage(s, {
+      images: numImages,
+      pixels,
+      numVertices,
+      numTriangles,
+      vertexStride,
+      pos: posT.texture,
+      tri: triT.texture,
+    });
     addCornerGradients(
       s,
       target,
@@ -30,9 +40,16 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       width,
       1,
       {
-        stage: RASTERIZE_GRAD_STAGE,
-        uniforms: {...mesh, uHasDb: ddbT != null, uImageSize: [width, height], uVertexStride: vertexStride},
+        stage: stage.stage,
+        uniforms: {
+          ...mesh,
+          ...stage.uniforms,
+          uHasDb: ddbT != null,
+          uImageSize: [width, height],
+          uVertexStride: vertexStride,
+        },
         textures: {
+          ...stage.textures,
           uPos: posT.texture,
           uTri: triT.texture,
           uRast: rastT.texture,
