@@ -2,7 +2,7 @@
  * Corner gradients of a mesh of few triangles whose stage has the positions (rasterize's position
  * gradient: CornerGradients.screen): corner_tree.ts's first pass puts each pixel's key and three corner values
  * into scratch grids, then one fragment per (triangle, band of image rows) walks the pixels of the band
- * within the triangle's screen box and sums the values of its triangle's pixels; triangle_gather.ts's
+ * within the triangle's screen box, each row cut to the triangle's span, and sums the values of its triangle's pixels; triangle_gather.ts's
  * vertex pass adds up each vertex's (triangle, corner) slots, band by band. For a few large triangles that
  * is one per-pixel pass and some hundred fragments, where the quad tree made a pass per level, a count
  * pyramid read back to the CPU and a scatter. Each band's sum runs over its pixels row by row
@@ -38,6 +38,13 @@ bool screenCorners(int n, ivec3 k, out vec2 a, out vec2 b, out vec2 c) {
 }
 `;
 
+/**
+ * A row's walk is cut to the columns within this many pixels of the triangle (its box alone, the cube's large
+ * triangles at 512², holds about twice the triangle's pixels), where its corners lie within SPAN_LIMIT pixels of the
+ * image's corner.
+ */
+const SPAN_MARGIN = 1;
+const SPAN_LIMIT = 65536;
 /** Meshes of at most this many triangles are walked. */
 export const WALK_MAX_TRIANGLES = 64;
 /** About this many fragments per image: bands of rows per triangle (SwiftShader shares fragments among its threads). */
@@ -71,7 +78,8 @@ export function walkSlots(s: GlSession, name: string, cells: number, bands: numb
  * Slot uGroup·cells + (n·uSlotsPerImage + t)·uBands + b: the sums of corner values (outputs 0–2) of triangle
  * t's pixels in rows b·uBandRows .. of image n (each image when uSlotsPerImage > 0, else all images), within
  * the triangle's screen box, one pixel wider (pixels a hair outside a triangle may be its own under hardware
- * coverage), or the whole band where a corner is not in front of the eye.
+ * coverage), each row cut to the columns within SPAN_MARGIN of the triangle; or the whole band where a corner is
+ * not in front of the eye.
  */
 function walkProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
@@ -92,21 +100,34 @@ ${SCREEN_CORNERS}
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
-// Columns and rows [lo, hi] of image n that triangle t may hold.
-void walkBox(int n, int t, out ivec2 lo, out ivec2 hi) {
+// Columns and rows [lo, hi] of image n that triangle t may hold; its corners a, b, c in pixels and s the sign of its
+// winding where a row's span is to be cut to it (clipToEdge), else s = 0 (every column of the box).
+void walkBox(int n, int t, out ivec2 lo, out ivec2 hi, out vec2 a, out vec2 b, out vec2 c, out float s) {
   lo = ivec2(0);
   hi = uWalkSize - 1;
+  s = 0.0;
   ivec3 k = triangleCorners(t);
   if (!validCorners(k)) {
     hi = ivec2(-1);
     return;
   }
-  vec2 a, b, c;
   if (!screenCorners(n, k, a, b, c)) return;
   vec2 mn = floor(min(min(a, b), c)) - 1.0, mx = ceil(max(max(a, b), c)) + 1.0;
   if (any(isnan(mn)) || any(isnan(mx))) return;
   lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize - 1)));
   hi = ivec2(clamp(mx, vec2(-1.0), vec2(uWalkSize - 1)));
+  // Spans only for corners within SPAN_LIMIT pixels (there the rounding of clipToEdge's terms stays far below its
+  // margin) and a triangle with area.
+  vec2 far = max(max(abs(a), abs(b)), abs(c));
+  s = max(far.x, far.y) <= ${SPAN_LIMIT}.0 ? sign((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)) : 0.0;
+}
+// Narrows the columns [xl, xh] of row Y to those whose centers lie within SPAN_MARGIN pixels of the inner side of
+// the edge from p along e (the side where s·cross(e, X − p) > 0): s·e.y·(x − p.x) ≤ s·e.x·(Y − p.y) + margin·|e|.
+void clipToEdge(vec2 p, vec2 e, float s, float Y, inout float xl, inout float xh) {
+  float k = s * e.y, rhs = s * e.x * (Y - p.y) + ${SPAN_MARGIN}.0 * length(e);
+  if (k > 0.0) xh = min(xh, p.x + rhs / k);
+  if (k < 0.0) xl = max(xl, p.x + rhs / k);
+  if (k == 0.0 && rhs < 0.0) xh = xl - 1.0;
 }
 void main() {
   int cell = outputIndex() - uOutStart;
@@ -119,12 +140,21 @@ void main() {
   int pixelsPerImage = uWalkSize.x * uWalkSize.y, gridWidth = textureSize(uKeys, 0).x;
   for (int n = n0; n < n1; n++) {
     ivec2 lo, hi;
-    walkBox(n, t, lo, hi);
+    vec2 p0, p1, p2;
+    float s;
+    walkBox(n, t, lo, hi, p0, p1, p2, s);
     int y0 = max(lo.y, b * uBandRows), y1 = min(hi.y, b * uBandRows + uBandRows - 1);
     for (int y = y0; y <= y1; y++) {
+      float xl = float(lo.x), xh = float(hi.x), Y = float(y);
+      if (s != 0.0) {
+        clipToEdge(p0, p1 - p0, s, Y, xl, xh);
+        clipToEdge(p1, p2 - p1, s, Y, xl, xh);
+        clipToEdge(p2, p0 - p2, s, Y, xl, xh);
+      }
+      int x0 = int(ceil(xl)), x1 = int(floor(xh));
       // The row's texels of the grids (all of one shape), stepped along without a division per pixel.
-      ivec2 c = cellOf(n * pixelsPerImage + y * uWalkSize.x + lo.x, gridWidth);
-      for (int x = lo.x; x <= hi.x; x++) {
+      ivec2 c = cellOf(n * pixelsPerImage + y * uWalkSize.x + x0, gridWidth);
+      for (int x = x0; x <= x1; x++) {
         if (texelFetch(uKeys, c, 0).x == key) {
           s0 += texelFetch(uCorner0, c, 0);
           s1 += texelFetch(uCorner1, c, 0);
