@@ -296,12 +296,17 @@ describeEachBackend(
         const [g] = await runOn(backend, k.RasterizeGrad, inputs, {});
         const [c] = await runOn('cpu', k.RasterizeGrad, inputs, {});
         expectClose(g.values, c.values, `dpos (${what})`);
+        // Six attributes take two chunks of four on webgpu; at most four, one chunk, with the rast gradients.
         const attrShapes =
           what === 'range'
-            ? [[V, 6]]
+            ? [
+                [V, 6],
+                [V, 4],
+              ]
             : [
                 [V, 6],
                 [2, V, 6],
+                [2, V, 3],
               ];
         for (const shape of attrShapes) {
           const attr = f32(
@@ -317,15 +322,25 @@ describeEachBackend(
             rast,
             tri: denseTri,
             rastDb,
-            dy: f32(rng.array(2 * H * W * 6, -1, 1), [2, H, W, 6]),
+            dy: f32(rng.array(2 * H * W * shape[shape.length - 1], -1, 1), [2, H, W, shape[shape.length - 1]]),
             dyDa: f32(rng.array(2 * H * W * 4, -1, 1), [2, H, W, 4]),
           };
-          const diff = {diffAttrs: [5, 1]};
-          const gg = await runOn(backend, k.InterpolateGrad, grad, diff),
-            cg = await runOn('cpu', k.InterpolateGrad, grad, diff);
-          gg.forEach((x, i) =>
-            expectClose(x.values, cg[i].values, `interpolate gradient ${i} (${what}, attr ${shape})`),
-          );
+          const diff = {diffAttrs: [shape[shape.length - 1] - 1, 1]};
+          // And without rastDb (no derivatives).
+          for (const [inputs, attrs] of [
+            [grad, diff],
+            [{attr, rast, tri: denseTri, dy: grad.dy}, {diffAttrs: []}],
+          ] as const) {
+            const gg = await runOn(backend, k.InterpolateGrad, inputs, attrs),
+              cg = await runOn('cpu', k.InterpolateGrad, inputs, attrs);
+            gg.forEach((x, i) =>
+              expectClose(
+                x.values,
+                cg[i].values,
+                `interpolate gradient ${i} (${what}, attr ${shape}, ${Object.keys(inputs).length} inputs)`,
+              ),
+            );
+          }
         }
       }
     });
