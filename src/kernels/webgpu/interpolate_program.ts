@@ -1,6 +1,7 @@
 /**
- * Interpolate on WebGPU (docs/interpolate.md): the forward pass and the two backward passes (per-pixel
- * gradients of rast and rastDb; the attribute scatter, pre-reduced per triangle like rasterize's).
+ * Interpolate on WebGPU (docs/interpolate.md): the forward pass and the backward passes: the attribute scatter,
+ * pre-reduced per triangle like rasterize's, which also writes the gradients of rast and rastDb when the call asks
+ * for both and the attributes fit one chunk; else those come from a per-pixel pass of their own.
  */
 import {Bindings, GpuCall, groups2d, Uniforms} from './gpu_context';
 import {
