@@ -38,6 +38,12 @@ export const cube: Sample = {
       options: ['per-vertex', 'per-face'],
       help: 'per-vertex: interpolated; per-face: flat, through a separate color index buffer',
     },
+    coverage: {
+      label: 'coverage',
+      default: 'hardware',
+      options: ['hardware', 'exact'],
+      help: "rasterize's coverage on webgl/webgpu (the cpu is exact either way); demo/TARGETS.md says why the check uses exact",
+    },
     lr: {label: 'learning rate', default: 1e-2, help: 'Adam, decayed ×10 every 2000 iterations (floor ×0.01)'},
     seed: {label: 'seed', default: 1},
   },
@@ -59,13 +65,14 @@ async function createCube(s: Settings): Promise<Trainer> {
   const colTrue = randomColors();
   const pos = variable(tf.tensor2d(mesh.positions.map(p => p.map(x => x + rng.uniform(-0.5, 0.5)))));
   const col = variable(randomColors());
+  const coverage = s.coverage as dr.Coverage;
   const lr = s.lr as number;
   const optimizer = adam(lr);
   let iteration = 0;
 
   function render(mvp: dr.mat4.Mat4, p: tf.Tensor2D, c: tf.Tensor2D, size: number): tf.Tensor4D {
     const clip = dr.mat4.transformPos(mvp, p);
-    const {rast} = dr.rasterize(clip, tri, [size, size]);
+    const {rast} = dr.rasterize(clip, tri, [size, size], {coverage});
     const {out} = dr.interpolate(c, rast, colorTri);
     return dr.antialias(out, rast, clip, tri, {topologyHash: hash});
   }

@@ -24,9 +24,11 @@ const PAGES = {
   model: {res: 32, texture: 32},
 };
 const TARGETS = {
-  // The README's own setting (2000 iterations): with hardware coverage the path to the bound is longer
-  // than with exact coverage (seed 1: 0.0226 after 300 iterations, 9e-6 after 1000, 2.4e-6 after 2000).
-  cube: {given: {res: 16}, expect: {'mean vertex error': ['<', 0.02]}},
+  // The README's setting (2000 iterations) on exact coverage: under hardware coverage a converged fit can be
+  // knocked off by a tie of coverage at one silhouette pixel between the estimate's and the target's renders, so
+  // whether the seed-1 run ends under the bound turns on the last bits of any gradient (demo/TARGETS.md). Exact
+  // coverage's run ends at ~2e-7 however the sums round; this checks the method, not the rounding.
+  cube: {given: {res: 16, coverage: 'exact'}, expect: {'mean vertex error': ['<', 0.02]}},
   earth: {given: {texture: 256, res: 32, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
   envphong: {
     given: {subdivisions: 3, env: 16, res: 32, lr: 0.05, iters: 100},
