@@ -56,10 +56,6 @@ const forwardBindings = new Bindings(uniforms, [
   ['outDa', 'array<f32>', 'read_write'],
 ]);
 
-/**
- * One write per output element: an empty pixel's zeros come from select, not from a branch of their own (where the
- * GPU is emulated both sides of a branch run, so zeros written in one would be a second write of every element).
- */
 const FORWARD_WGSL = `
 @compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) g: vec3u) {
   let n = i32(g.z);
@@ -68,20 +64,23 @@ const FORWARD_WGSL = `
   let A = U.numAttrs;
   let D = 2 * U.numDiff;
   let p = pixelTriangle(n, o);
-  let c = select(vec3<i32>(0), p.corners, p.ok);
+  if (!p.ok) {
+    for (var a = 0; a < A; a++) { out[o * A + a] = 0.0; }
+    for (var j = 0; j < D; j++) { outDa[o * D + j] = 0.0; }
+    return;
+  }
   let w = vec3f(p.uv, 1.0 - p.uv.x - p.uv.y);
   for (var a = 0; a < A; a++) {
-    let s = vec3f(attr[c.x + a], attr[c.y + a], attr[c.z + a]);
-    out[o * A + a] = select(0.0, dot(w, s), p.ok);
+    out[o * A + a] = dot(w, vec3f(attr[p.corners.x + a], attr[p.corners.y + a], attr[p.corners.z + a]));
   }
   if (U.hasDb == 0) { return; }
   let db = rastDb[o];
   for (var j = 0; j < U.numDiff; j++) {
     let a = diff[j];
-    let d0 = attr[c.x + a] - attr[c.z + a];
-    let d1 = attr[c.y + a] - attr[c.z + a];
-    outDa[o * D + 2 * j] = select(0.0, db.x * d0 + db.z * d1, p.ok);
-    outDa[o * D + 2 * j + 1] = select(0.0, db.y * d0 + db.w * d1, p.ok);
+    let d0 = attr[p.corners.x + a] - attr[p.corners.z + a];
+    let d1 = attr[p.corners.y + a] - attr[p.corners.z + a];
+    outDa[o * D + 2 * j] = db.x * d0 + db.z * d1;
+    outDa[o * D + 2 * j + 1] = db.y * d0 + db.w * d1;
   }
 }
 `;
