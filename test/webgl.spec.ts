@@ -522,7 +522,7 @@ describeEachBackend(
       // A 12×12 grid of small triangles under three large ones, one with a corner behind the eye (triangle_boxes.ts:
       // boxes, chunks, and the image-wide box), or the large ones alone (at most 64 triangles: the quad tree, not
       // the walk); rast from webgl's rasterize, so that interpolate's gradient knows the positions behind it
-      // (rast_source.ts).
+      // (rast_source.ts). drast and drastDb too: with the boxes, one per-pixel pass writes them and the boxes' grids.
       const rng = new Rng(31);
       const [H, W] = [40, 36];
       const {vertices: flat, small, large: largeTri, V} = gridUnderLarge(12, () => rng.uniform(-0.03, 0.03));
@@ -533,12 +533,12 @@ describeEachBackend(
       const grad = async (backend: string, named: {[name: string]: tf.Tensor}) => {
         await tf.setBackend(backend);
         const {list, inputNames} = k.packInputs(named);
-        const attrs = {diffAttrs: [1], outputs: 'attr', inputNames} as unknown as tf.NamedAttrMap;
-        const [dattr] = tf
+        const attrs = {diffAttrs: [1], inputNames} as unknown as tf.NamedAttrMap;
+        const outs = tf
           .engine()
           .runKernel(k.InterpolateGrad, list as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
-        const values = await dattr.data();
-        dattr.dispose();
+        const values = await Promise.all(outs.map(t => t.data()));
+        tf.dispose(outs);
         return values;
       };
       for (const indices of [[...small, ...largeTri], largeTri]) {
@@ -585,10 +585,13 @@ describeEachBackend(
             const cpu = await grad('cpu', onCpu);
             tf.dispose(Object.values(onCpu));
             const what = `${T} triangles, ${ranges ? 'range mode' : 'instanced'}, attr [${attrShape}]`;
-            const scale = Math.max(...Array.from(cpu, Math.abs));
-            expect(scale).toBeGreaterThan(0, what);
-            for (let i = 0; i < cpu.length; i++)
-              expect(Math.abs(gpu[i] - cpu[i])).toBeLessThan(1e-4 * scale, `${what}: dattr[${i}]`);
+            expect(gpu.length).toBe(3, what);
+            ['dattr', 'drast', 'drastDb'].forEach((name, o) => {
+              const scale = Math.max(...Array.from(cpu[o], Math.abs));
+              expect(scale).toBeGreaterThan(0, `${what}: ${name}`);
+              for (let i = 0; i < cpu[o].length; i++)
+                expect(Math.abs(gpu[o][i] - cpu[o][i])).toBeLessThan(1e-4 * scale, `${what}: ${name}[${i}]`);
+            });
             tf.dispose([inputs.attr, inputs.dy, inputs.dyDa]);
           }
           await tf.setBackend('webgl');

@@ -10,21 +10,25 @@ import {
 
 import {runGL} from './gl_session';
 import {interpolateBindings} from './Interpolate';
-import {interpolateAttrGradStage, interpolateRastGradProgram} from './interpolate_grad_program';
+import {
+  interpolateAttrGradStage,
+  interpolatePixelGradProgram,
+  interpolateRastGradProgram,
+} from './interpolate_grad_program';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 import {rastScreenMesh} from './rast_source';
 import {WALK_MAX_TRIANGLES} from './triangle_walk';
-import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
+import {copyToTensors, elementPass, groupsOf, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {scatterTarget} from './scatter';
 
 /**
  * dattr is summed over the screen boxes of the triangles rast was drawn from where it knows them (rast_source.ts)
  * and there are more than WALK_MAX_TRIANGLES and at most as many triangles as pixels; beyond that a box fragment
  * per triangle costs more than the point per pixel it saves (1M triangles at 512²: 1.26x the points' GPU-process
- * CPU time, 01:17). Not for the few triangles triangle_walk.ts would walk: with it the cube sample's webgl fit
- * (res 16, 2000 iterations) ended at a mean vertex error of 0.026 instead of 7.5e-5 (converged by iteration 1000,
- * then knocked off after 1400), although single steps agree with the quad tree's gradients to the digits checked;
- * the cause is not found (docs/performance.md).
+ * CPU time, 01:17). Not for the few triangles triangle_walk.ts would walk: its sums are right (the same gradients
+ * as the quad tree's to float rounding on every iteration of the cube sample), but the sample's webgl fit (hardware
+ * coverage, res 16, seed 1) passes or fails its 0.02 target by how the gradients round: a tie of hardware coverage
+ * after convergence knocks it off or not, and with the walk it ends at 0.026 (docs/performance.md).
  */
 export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, InterpolateGrad, s => {
@@ -42,12 +46,15 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       drastDb = wants.rast && rastDb ? s.output(rast.shape) : null;
     const [n, h, w] = rast.shape;
     const groups = groupsOf(uniforms.uNumAttrs);
+    // drast and drastDb's grids when the box walk's per-pixel pass wrote them too.
+    const fused: {grids?: ScratchGrid[]} = {};
     if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
       const boxes = numTriangles > WALK_MAX_TRIANGLES && numTriangles <= n * h * w;
       const screen = boxes ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
       const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null);
       const target = scatterTarget(s, layout.attrRows * groups);
+      const fuse = drast && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 6;
       addCornerGradients(
         s,
         target,
@@ -66,12 +73,23 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           screen: screen ?? undefined,
         },
         list,
+        fuse
+          ? pixels => {
+              const grids = ['rast', 'db'].map(name => shiftGrid(s, `interpolate-grad.${name}`, n * h * w, w));
+              const program = interpolatePixelGradProgram(s.ctx, diffAttrs.length);
+              elementPass(s, program, [...pixels, ...grids], {...uniforms, uGroup: 0}, allTextures);
+              fused.grids = grids;
+            }
+          : undefined,
       );
       copyToTensors(s, [target], {cols: uniforms.uNumAttrs, base: 0}, [dattr]);
     }
     if (drast) {
-      const grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
-      elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
+      let grids = fused.grids;
+      if (!grids) {
+        grids = ['rast', 'db'].map(name => scratchGrid(s, `interpolate-grad.${name}`, n * h * w));
+        elementPass(s, interpolateRastGradProgram(s.ctx, diffAttrs.length), grids, uniforms, allTextures);
+      }
       copyToTensors(s, drastDb ? grids : grids.slice(0, 1), {cols: 4, base: 0}, drastDb ? [drast, drastDb] : [drast]);
     }
     return [dattr, drast, drastDb].filter(o => o != null).map(o => o.info) as TensorInfo[];

@@ -3,8 +3,10 @@
  * vertex shader drops it as when it is drawn, so a scatter where few points carry anything is paid
  * for by the points that do not (corner_tree.ts; antialias's silhouette candidates). Here the live
  * contributions are counted into a pyramid (level 1: the counts of four items per texel; each
- * level above: the sums of four texels below), the total is read back (one texel), and a draw of
- * exactly that many points finds each point's item by walking the pyramid down from the top.
+ * level above: the sums of four texels below), and a draw of exactly that many points finds each
+ * point's item by walking the pyramid down from the top. The total is read back first, from one
+ * pass summing level 1 into at most TOTAL_TEXELS texels: the levels above are built only when a
+ * compacted draw will walk them (each level is a pass, ~1 ms of SwiftShader's overhead however small).
  *
  * The walk costs a fetch per level per point, so a compacted draw pays only when most points
  * would be dropped: `countPyramid` returns null otherwise.
@@ -21,8 +23,13 @@ const MAX_LEVELS = 16;
 const LIVE_SHARE = 0.5;
 /** Counts are float32 texels: every partial sum is exact when the total is below 2^24. */
 const EXACT_COUNT = 1 << 24;
+/** The total is read back as the sums of at most this many runs of level 1's texels (one row of a read). */
+const TOTAL_TEXELS = 1024;
 
-/** The pyramid's levels alternate between two textures (a pass must not read the texture it writes). */
+/**
+ * The pyramid's levels alternate between two textures (a pass must not read the texture it writes). With a total
+ * of 0 only level 1 is built (no point walks it).
+ */
 export interface Pyramid {
   total: number;
   uniforms: {uPyrBase: number[]; uTop: number};
@@ -76,6 +83,30 @@ void main() {
   );
 }
 
+/** Texel t: the total of level 1's texels t·uFan .. (t + 1)·uFan − 1 (below uCount), in x. */
+function totalProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'compact-total',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uLevel1;
+uniform int uCount;
+uniform int uFan;
+out vec4 outTotal;
+void main() {
+  int t = outputIndex() - uOutStart;
+  float total = 0.0;
+  int end = min(uCount, (t + 1) * uFan);
+  for (int i = t * uFan; i < end; i++) {
+    vec4 v = fetchTexel(uLevel1, i);
+    total += v.x + v.y + v.z + v.w;
+  }
+  outTotal = vec4(total, 0.0, 0.0, 0.0);
+}
+`,
+  );
+}
+
 /**
  * Level 1 of a pyramid: an element program writing, per texel t, the numbers of live points of
  * items 4t .. 4t + 3 (an itemCountProgram; uItems is set by the caller).
@@ -119,7 +150,15 @@ export function countPyramid(
   const even = scratchGrid(s, `${name}.even`, used[0]);
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even);
   elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
-  for (let l = 2; l <= sizes.length; l++) {
+  const fan = Math.ceil(sizes[0] / TOTAL_TEXELS),
+    runs = Math.ceil(sizes[0] / fan);
+  const runTotals = scratchGrid(s, `${name}.total`, runs);
+  elementPass(s, totalProgram(s.ctx), [runTotals], {uCount: sizes[0], uFan: fan}, {uLevel1: odd.texture});
+  const texels = s.readTexels(runTotals, 0, runs);
+  let total = 0;
+  for (let t = 0; t < runs; t++) total += texels[4 * t];
+  if (total >= EXACT_COUNT || total > maxShare * points) return null;
+  for (let l = 2; l <= sizes.length && total > 0; l++) {
     elementPass(
       s,
       reduceProgram(s.ctx),
@@ -130,13 +169,9 @@ export function countPyramid(
       base[l] + 1 * sizes[l - 1],
     );
   }
-  const top = sizes.length;
-  const totals = s.readTexel(levelGrid(top), base[top]);
-  const total = totals[0] + totals[1] + totals[2] + totals[3];
-  if (total >= EXACT_COUNT || total > maxShare * points) return null;
   return {
     total,
-    uniforms: {uPyrBase: base, uTop: top},
+    uniforms: {uPyrBase: base, uTop: sizes.length},
     textures: {uPyrOdd: odd.texture, uPyrEven: even.texture},
   };
 }

@@ -513,16 +513,19 @@ export class GlSession {
     this.gl.readBuffer(this.gl.COLOR_ATTACHMENT0);
   }
 
-  /** Texel i (row-major) of one of our RGBA32F textures, read back: a synchronous GPU round trip. */
-  readTexel(grid: {texture: WebGLTexture; width: number}, i: number): Float32Array {
+  /**
+   * Texels i .. i + count − 1 (row-major, all in one row) of one of our RGBA32F textures, read back: a synchronous
+   * GPU round trip.
+   */
+  readTexels(grid: {texture: WebGLTexture; width: number}, i: number, count: number): Float32Array {
     const gl = this.gl;
     this.readFrom(grid.texture);
     const target = gl.PIXEL_PACK_BUFFER;
     this.save(`buffer:${target}`, gl.getParameter(gl.PIXEL_PACK_BUFFER_BINDING), b => gl.bindBuffer(target, b));
     gl.bindBuffer(target, null);
-    const texel = new Float32Array(4);
-    gl.readPixels(i % grid.width, Math.floor(i / grid.width), 1, 1, gl.RGBA, gl.FLOAT, texel);
-    return texel;
+    const texels = new Float32Array(4 * count);
+    gl.readPixels(i % grid.width, Math.floor(i / grid.width), count, 1, gl.RGBA, gl.FLOAT, texels);
+    return texels;
   }
 
   /** Our pixel buffer, at least `bytes` long, bound to `target` (PIXEL_PACK or PIXEL_UNPACK). */

@@ -228,9 +228,16 @@ void main() {
 }
 
 /**
+ * Fills the four per-pixel grids (key, three corner values; of one shape) as corner_tree.ts's pixelGrids would
+ * with the stage's group 0, in a pass of the caller's that may write more of the same shape
+ * (interpolate_grad_program.ts's interpolatePixelGradProgram).
+ */
+export type PixelFill = (grids: ScratchGrid[]) => void;
+
+/**
  * The sums of `g`'s corner values (one group of four columns) over [images, height, width] pixels per triangle
  * into `slots` (three grids of cells texels, cells = (each image its rows ? images : 1)·T: cell n·T + t or t), as
- * triangle_gather.ts's vertex pass reads them.
+ * triangle_gather.ts's vertex pass reads them. The pixel grids by `fillPixels` where given.
  */
 export function boxCornerGradients(
   s: GlSession,
@@ -240,6 +247,7 @@ export function boxCornerGradients(
   width: number,
   g: CornerGradients,
   screen: ScreenMesh,
+  fillPixels?: PixelFill,
 ) {
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = slots[0].size;
@@ -248,7 +256,8 @@ export function boxCornerGradients(
     shiftGrid(s, `triangle-boxes.${name}`, pixelCount, width),
   );
   const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
-  pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
+  if (fillPixels) fillPixels(pixels);
+  else pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
   const uniforms = {
     uNumVertices: g.numVertices,
     uNumTriangles: g.numTriangles,

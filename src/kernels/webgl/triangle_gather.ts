@@ -17,7 +17,7 @@ import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
-import {boxCornerGradients, CORNER_SLOT_FRAGMENT} from './triangle_boxes';
+import {boxCornerGradients, CORNER_SLOT_FRAGMENT, PixelFill} from './triangle_boxes';
 import {walkBands, walkCornerGradients, walkSlots, WALK_MAX_TRIANGLES} from './triangle_walk';
 
 /**
@@ -156,7 +156,8 @@ void main() {
  * Writes the corner gradients of `g` over [images, height, width] pixels, every group, into
  * `target` (texels row·groups + group; a zeroed scatterTarget): gathered through `list` where
  * given (its slots filled by points, or by triangle_walk.ts), else by corner_tree.ts group by group.
- * `g.stage` runs with uGroup set to each group.
+ * `g.stage` runs with uGroup set to each group. `fillPixels`: how triangle_boxes.ts fills its pixel grids, where it
+ * walks the boxes.
  */
 export function addCornerGradients(
   s: GlSession,
@@ -167,6 +168,7 @@ export function addCornerGradients(
   groups: number,
   g: CornerGradients,
   list: VertexTriangles | null,
+  fillPixels?: PixelFill,
 ) {
   if (!list) {
     for (let group = 0; group < groups; group++)
@@ -188,7 +190,7 @@ export function addCornerGradients(
   if (list.walk) {
     walkCornerGradients(s, slots, images, height, width, groups, g, bands, g.screen!);
   } else if (g.screen && groups === 1) {
-    boxCornerGradients(s, slots, images, height, width, g, g.screen);
+    boxCornerGradients(s, slots, images, height, width, g, g.screen, fillPixels);
   } else {
     s.clear(slots.map(t => t.texture));
     for (let group = 0; group < groups; group++) {
