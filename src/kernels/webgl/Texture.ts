@@ -1,12 +1,16 @@
 import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
 
-import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
+import {Texture, TextureAttrs, TextureForwardAttrs, TextureInputs, unpackInputs} from '../names';
+
+import {copyTexelsToTensor} from './buffer_copy';
 
 import {DiffrastGL} from './gl_context';
 import {GlSession, runGL} from './gl_session';
 import {BOUNDARY_MODES, FILTER_MODES, TextureLayout} from './glsl_texture';
-import {channelGroupPass, elementPass, groupsOf, scratchGrid} from './passes';
+import {channelGroupPass, copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {groupsFromTensorProgram} from './scatter';
+import {blockLayout, BlockLayout} from './texture_grad_program';
+import {savedPlanes} from './texture_lookup';
 import {textureProgram} from './texture_program';
 
 /** Per context: the texture 'texture.texels' last packed and the dataIds of the levels it holds (see fillTexels). */
@@ -76,15 +80,43 @@ export function textureBindings(s: GlSession, inputs: TextureInputs, attrs: Text
   };
 }
 
+/** The block scatter's layout of the texel gradients of `inputs`' levels (texture_grad_program.ts). */
+export function textureBlockLayout(inputs: TextureInputs, cube: boolean): BlockLayout {
+  const {tex, mips} = inputs;
+  const r = tex.shape.length;
+  const sizes = [tex, ...mips].map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
+  return blockLayout(sizes, tex.shape[0] * (cube ? 6 : 1), groupsOf(tex.shape[r - 1]));
+}
+
 export const textureWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, Texture, s => {
     const named = unpackInputs<TextureInputs>(inputs, attrs!);
+    const {filterMode, recording} = attrs as unknown as TextureForwardAttrs;
     const {layout, uniforms, textures, fillTexels} = textureBindings(s, named, attrs as unknown as TextureAttrs);
     const [n, h, w] = named.uv.shape;
-    const out = s.output([n, h, w, uniforms.uChannels]);
+    const channels = uniforms.uChannels,
+      pixels = n * h * w;
+    const out = s.output([n, h, w, channels]);
+    // Under a gradient tape, the lookup's planes for the backward (texture_lookup.ts), where they are saved.
+    const blocks = recording ? textureBlockLayout(named, layout.cube) : null;
+    const planes = blocks ? savedPlanes(s, {cube: layout.cube, filterMode, channels, blocks, pixels}) : null;
+    const lookup = planes ? s.output([planes.length, pixels, 4]) : null;
     fillTexels();
-    channelGroupPass(s, textureProgram(s.ctx, layout), out, uniforms.uChannels, uniforms, textures);
-    return out.info;
+    if (!planes || !lookup || !blocks) {
+      channelGroupPass(s, textureProgram(s.ctx, layout), out, channels, uniforms, textures);
+      return out.info;
+    }
+    const grids = ['value', ...planes].map(name => scratchGrid(s, `texture.${name}`, pixels));
+    elementPass(
+      s,
+      textureProgram(s.ctx, layout, planes),
+      grids,
+      {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
+      textures,
+    );
+    copyToTensors(s, [grids[0]], {cols: channels, base: 0}, [out]);
+    grids.slice(1).forEach((g, k) => copyTexelsToTensor(s, g.texture, g.width, 0, pixels, lookup, 4 * k * pixels));
+    return [out.info, lookup.info];
   });
 
 export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'webgl', kernelFunc: textureWebGL};

@@ -11,14 +11,14 @@ import {
   unpackInputs,
 } from '../names';
 
+import {copyTensorToTexels} from './buffer_copy';
 import {countPyramid} from './compact';
 import {GlProgram, UniformValues} from './gl_program';
 import {requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {gridSamplers, scatter, scatterTarget} from './scatter';
-import {textureBindings} from './Texture';
+import {textureBindings, textureBlockLayout} from './Texture';
 import {
-  blockLayout,
   textureBlockBorderProgram,
   textureBlockCopyProgram,
   textureBlockRestCountProgram,
@@ -30,6 +30,7 @@ import {
   textureTapsProgram,
   textureTexelGradProgram,
 } from './texture_grad_program';
+import {blockScatterFits, LookupPlane, savedPlanes, texturePixelGradLookupProgram} from './texture_lookup';
 
 /** Cells a side of the largest point the block scatter draws for a quad of pixels. */
 const MAX_BLOCK_POINT = 8;
@@ -40,7 +41,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const named = unpackInputs<TextureGradInputs>(inputs, attrs!);
     const {filterMode, boundaryMode} = attrs as unknown as TextureAttrs;
     const wants = textureGradOutputs(attrs as unknown as TextureGradAttrs);
-    const {tex, uv, uvDa, mipLevelBias, mips} = named;
+    const {tex, uv, uvDa, mipLevelBias, mips, lookup} = named;
     const {layout, uniforms, textures, texels, texelBase, fillTexels} = textureBindings(
       s,
       named,
@@ -60,8 +61,11 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1;
     const r = tex.shape.length;
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
-    const blocks = blockLayout(sizes, tex.shape[0] * (layout.cube ? 6 : 1), groups);
-    const max = s.ctx.maxRenderSize;
+    const blocks = textureBlockLayout(named, layout.cube);
+    // The forward's saved lookup (texture_lookup.ts), where it made one for these inputs here.
+    const planes = lookup ? savedPlanes(s, {cube: layout.cube, filterMode, channels, blocks, pixels}) : null;
+    const saved = planes && lookup!.shape.join() === [planes.length, pixels, 4].join() ? s.input(lookup!) : null;
+    const planeAt = (p: LookupPlane) => planes!.indexOf(p);
     const pixelGradGrids = {uvDa: duvDa != null, uvDa2: duvDa != null && layout.cube};
     const pixelGridNames = [
       'uvBias',
@@ -74,20 +78,26 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (!wants.texels) {
       // The per-pixel gradients alone (below): no texel scatter.
-    } else if (filterMode !== 'nearest' && blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2) {
+    } else if (filterMode !== 'nearest' && blockScatterFits(s, blocks)) {
       // Bilinear taps: a pixel's four are a 2×2 block of cells (see blockLayout); one point per 2×2 quad of pixels,
       // level slot and group adds the blocks that lie close together, a 2×2 point each the others.
       const slotGrids = Array.from({length: slots}, (_, k) => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
+      // The blocks the forward saved, by memory copies; else found here.
+      const copied =
+        saved != null &&
+        slotGrids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(k ? 'slot1' : 'slot0')));
       // The per-pixel gradients come from the same lookup where that many outputs are allowed.
       pixelGradsDone =
-        wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= slots + pixelGrids.length;
-      elementPass(
-        s,
-        textureBlocksProgram(s.ctx, layout, slots, pixelGradsDone ? pixelGradGrids : null),
-        pixelGradsDone ? [...slotGrids, ...pixelGrids] : slotGrids,
-        {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
-        textures,
-      );
+        !saved && wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= slots + pixelGrids.length;
+      if (!copied) {
+        elementPass(
+          s,
+          textureBlocksProgram(s.ctx, layout, slots, pixelGradsDone ? pixelGradGrids : null),
+          pixelGradsDone ? [...slotGrids, ...pixelGrids] : slotGrids,
+          {...uniforms, uLevelRow: blocks.levelRows, uBlockWidth: blocks.width},
+          textures,
+        );
+      }
       const target = s.scratchTexture('texture-grad.block-target', blocks.width, blocks.height);
       s.clear([target]);
       const quadSlots = uv.shape[0] * Math.ceil(uv.shape[1] / 2) * Math.ceil(uv.shape[2] / 2) * slots;
@@ -165,6 +175,22 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: texelBase[l]}, [d]));
     }
 
+    if (wants.pixels && saved) {
+      // Per-pixel gradients from the saved derivatives and dy, into the grids the lookup's pass would fill.
+      const names: LookupPlane[] = ['ds', 'dt', ...(slots === 2 ? (['dlod'] as const) : [])];
+      const grids = names.map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
+      if (grids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(names[k])))) {
+        const [uDs, uDt, uDlod] = grids.map(g => g.texture);
+        elementPass(
+          s,
+          texturePixelGradLookupProgram(s.ctx, pixelGradGrids.uvDa),
+          pixelGrids,
+          {uChannels: channels, uTexSize: sizes[0]},
+          {uDs, uDt, uDlod: uDlod ?? null, uDy: textures.uDy, uUvDa: textures.uUvDa},
+        );
+        pixelGradsDone = true;
+      }
+    }
     // Per-pixel gradients: all of a pixel's at once, then each output's components picked out
     // (2-D duvDa is a grid as it is).
     if (wants.pixels && !pixelGradsDone) {

@@ -61,16 +61,17 @@ export function copyTexelsToTensor(
 }
 
 /**
- * Copies elements [0, 4·count) of `input` (a tfjs tensor's R32F texture, unpacked) into texels [0, count) of
- * `grid` (RGBA32F, row-major, `grid.width` wide): the reverse of copyTexelsToTensor. False, having copied
- * nothing, when this context cannot read an R32F texture as RED / FLOAT (WebGL 2 leaves that format to the
- * implementation); the caller then copies by a pass.
+ * Copies elements [elementStart, elementStart + 4·count) of `input` (a tfjs tensor's R32F texture, unpacked) into
+ * texels [0, count) of `grid` (RGBA32F, row-major, `grid.width` wide): the reverse of copyTexelsToTensor. False,
+ * having copied nothing, when this context cannot read an R32F texture as RED / FLOAT (WebGL 2 leaves that format to
+ * the implementation); the caller then copies by a pass.
  */
 export function copyTensorToTexels(
   s: GlSession,
   input: {texture: WebGLTexture | null; texShape: [number, number]},
   count: number,
   grid: {texture: WebGLTexture; width: number},
+  elementStart = 0,
 ): boolean {
   if (count <= 0) return true;
   const gl = s.gl;
@@ -83,7 +84,7 @@ export function copyTensorToTexels(
     const bytes = 16 * count;
     s.bindPixelBuffer(gl.PIXEL_PACK_BUFFER, bytes);
     let offset = 0;
-    for (const [x, y, w, h] of rectangles(0, 4 * count, input.texShape[1])) {
+    for (const [x, y, w, h] of rectangles(elementStart, 4 * count, input.texShape[1])) {
       gl.readPixels(x, y, w, h, gl.RED, gl.FLOAT, offset);
       offset += 4 * w * h;
     }

@@ -32,6 +32,46 @@ const ivec3 FACE_EDGES[24] = ivec3[24](${edges});
 `;
 }
 
+/**
+ * One group of channels' share of a pixel's gradients, per channel (lanes): dy times the lookup's valueDerivatives
+ * ds, dt and dlod; a channel whose dy is 0 adds nothing to ds and dt (as on the cpu, even where its taps are not
+ * finite). In textureSnippet; alone for the backward from the forward's saved derivatives (texture_lookup.ts).
+ */
+export const PIXEL_GRADIENT_SUMS = `
+void addPixelGradients(vec4 dy, vec4 ds, vec4 dt, vec4 dlod, inout vec4 dsc, inout vec4 dtc, inout vec4 dLodc) {
+  bvec4 skip = equal(dy, vec4(0.0));
+  dsc += mix(dy * ds, vec4(0.0), skip);
+  dtc += mix(dy * dt, vec4(0.0), skip);
+  dLodc += dy * dlod;
+}
+`;
+
+/** The level of detail from the texture coordinates' derivatives, and its gradient. In textureSnippet. */
+export const LOD_FROM_DERIVATIVES = `
+const float LN2 = ${shaderFloat(LN2)};
+const float LOD_LIMIT = ${shaderFloat(LOD_LIMIT)};
+// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix, from the
+// footprint d = (ds/dX, ds/dY, dt/dX, dt/dY) on a level 0 of size (w, h); grad = dlod/dd.
+float lodFromDerivatives(vec4 d, vec2 size, out vec4 grad) {
+  float sx = d.x * size.x, sy = d.y * size.x, tx = d.z * size.y, ty = d.w * size.y;
+  float A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
+  float h = (A - B) / 2.0;
+  float r = sqrt(h * h + C * C);
+  float lambda = (A + B) / 2.0 + r;
+  float k = 1.0 / (2.0 * LN2 * lambda);
+  float ir = r > 0.0 ? 1.0 / r : 0.0;  // at r = 0 the r-terms' numerators vanish too
+  vec4 g = vec4(size.x * (sx + (h * sx + C * sy) * ir), size.x * (sy + (-h * sy + C * sx) * ir),
+                size.y * (tx + (h * tx + C * ty) * ir), size.y * (ty + (-h * ty + C * tx) * ir)) * k;
+  for (int i = 0; i < 4; i++) if (isnan(g[i]) || isinf(g[i])) g[i] = 0.0;
+  grad = g;
+  // log2 of 0 or infinity is undefined in GLSL (SwiftShader's log2(0) is −127): the limits explicitly.
+  if (isinf(lambda)) return LOD_LIMIT;
+  if (!(lambda > 0.0)) return -LOD_LIMIT;
+  return 0.5 * log2(lambda);
+}
+
+`;
+
 /** What a texture program is compiled for. */
 export interface TextureLayout {
   cube: boolean;
@@ -46,8 +86,6 @@ export function layoutKey({cube, numLevels}: TextureLayout): string {
 export function textureSnippet({cube, numLevels}: TextureLayout): string {
   return `${FETCH}
 const bool CUBE = ${cube};
-const float LN2 = ${shaderFloat(LN2)};
-const float LOD_LIMIT = ${shaderFloat(LOD_LIMIT)};
 const int NUM_LEVELS = ${numLevels};
 ${FILTER_MODES.map((m, i) => `const int ${m.toUpperCase().replace(/-/g, '_')} = ${i};`).join('\n')}
 ${BOUNDARY_MODES.map((m, i) => `const int BOUNDARY_${m.toUpperCase()} = ${i};`).join('\n')}
@@ -216,27 +254,7 @@ vec4 texcoordDerivatives(Lookup L, int pixel) {
   return vec4(dot(L.js, dX), dot(L.js, dY), dot(L.jt, dX), dot(L.jt, dY));
 }
 
-// lod = ½·log2 λ, λ the larger eigenvalue of the texel-space footprint's Gram matrix, from the
-// footprint d = (ds/dX, ds/dY, dt/dX, dt/dY) on a level 0 of size (w, h); grad = dlod/dd.
-float lodFromDerivatives(vec4 d, vec2 size, out vec4 grad) {
-  float sx = d.x * size.x, sy = d.y * size.x, tx = d.z * size.y, ty = d.w * size.y;
-  float A = sx * sx + tx * tx, B = sy * sy + ty * ty, C = sx * sy + tx * ty;
-  float h = (A - B) / 2.0;
-  float r = sqrt(h * h + C * C);
-  float lambda = (A + B) / 2.0 + r;
-  float k = 1.0 / (2.0 * LN2 * lambda);
-  float ir = r > 0.0 ? 1.0 / r : 0.0;  // at r = 0 the r-terms' numerators vanish too
-  vec4 g = vec4(size.x * (sx + (h * sx + C * sy) * ir), size.x * (sy + (-h * sy + C * sx) * ir),
-                size.y * (tx + (h * tx + C * ty) * ir), size.y * (ty + (-h * ty + C * tx) * ir)) * k;
-  for (int i = 0; i < 4; i++) if (isnan(g[i]) || isinf(g[i])) g[i] = 0.0;
-  grad = g;
-  // log2 of 0 or infinity is undefined in GLSL (SwiftShader's log2(0) is −127): the limits explicitly.
-  if (isinf(lambda)) return LOD_LIMIT;
-  if (!(lambda > 0.0)) return -LOD_LIMIT;
-  return 0.5 * log2(lambda);
-}
-
-// The levels a lookup reads: l0, l1 (equal when one), the weight f of l1, and whether lod gets a
+${LOD_FROM_DERIVATIVES}// The levels a lookup reads: l0, l1 (equal when one), the weight f of l1, and whether lod gets a
 // gradient (strictly between 0 and the last level, linear-mipmap-linear only).
 void chooseLevels(float lod, int filterMode, int maxLevel, out int l0, out int l1, out float f, out bool lodActive) {
   lodActive = filterMode == LINEAR_MIPMAP_LINEAR && lod > 0.0 && lod < float(maxLevel);
@@ -321,7 +339,32 @@ vec4 textureValue(Lookup L, Taps b0, Taps b1, int g) {
   return L.used == 2 ? (1.0 - L.f) * v0 + L.f * filtered(b1, tapValues(b1, g)) : v0;
 }
 
-// The gradients of one pixel's lookup (with the taps of its slots) for incoming dy [N,H,W,C]: duv (2 or 3
+// The derivatives of channels 4g .. 4g + 3 of a lookup's value (bilinear filters), as much of the per-pixel gradients
+// as does not depend on dy: d/ds and d/dt of the texture coordinates (the level sizes and slot weights in; a slot of
+// weight 0 adds nothing, even where its taps are not finite) and d/dlod, bilerp(l1) − bilerp(l0) where the level
+// fraction gets a gradient (else 0). Also the value itself (textureValue's).
+void valueDerivatives(Lookup L, Taps b0, Taps b1, int g, out vec4 value, out vec4 ds, out vec4 dt, out vec4 dlod) {
+  value = ds = dt = dlod = vec4(0.0);
+  if (!L.valid) return;
+  vec4 v0 = vec4(0.0);
+  for (int k = 0; k < L.used; k++) {
+    Taps b = b0;  // (no ?: on structs in WebGL)
+    if (k == 1) b = b1;
+    mat4 t = tapValues(b, g);
+    float w = levelWeight(L, k);
+    vec4 cross = t[3] + t[0] - t[1] - t[2];
+    if (w != 0.0) {
+      ds += (w * b.scale.x) * ((t[1] - t[0]) + b.frac.y * cross);
+      dt += (w * b.scale.y) * ((t[2] - t[0]) + b.frac.x * cross);
+    }
+    vec4 v = filtered(b, t);
+    value += w * v;
+    if (k == 0) v0 = v;
+    else if (L.lodActive) dlod = v - v0;
+  }
+}
+
+${PIXEL_GRADIENT_SUMS}// The gradients of one pixel's lookup (with the taps of its slots) for incoming dy [N,H,W,C]: duv (2 or 3
 // components), duvDa (4 or 6: xyzw then the cube's last two in duvDa2) and dbias.
 uniform sampler2D uDy;
 void pixelGradients(Lookup L, Taps b0, Taps b1, int pixel, out vec3 duv, out vec4 duvDa, out vec2 duvDa2,
@@ -331,24 +374,12 @@ void pixelGradients(Lookup L, Taps b0, Taps b1, int pixel, out vec3 duv, out vec
   duvDa2 = vec2(0.0);
   dbias = 0.0;
   if (!L.valid || uFilter == NEAREST) return;
-  // Per channel of a group (lanes), summed over the lanes at the end; a channel whose gc is 0
-  // adds nothing to ds and dt (as on the cpu, even where its taps are not finite).
+  // Per channel of a group (lanes), summed over the lanes at the end.
   vec4 dsc = vec4(0.0), dtc = vec4(0.0), dLodc = vec4(0.0);
   for (int g = 0; g < channelGroups(); g++) {
-    vec4 dy = fetchGroup(uDy, pixel, uChannels, 4 * g);
-    vec4 v0 = vec4(0.0);
-    for (int k = 0; k < L.used; k++) {
-      Taps b = b0;  // (no ?: on structs in WebGL)
-      if (k == 1) b = b1;
-      mat4 t = tapValues(b, g);
-      vec4 gc = levelWeight(L, k) * dy;
-      bvec4 skip = equal(gc, vec4(0.0));
-      vec4 cross = t[3] + t[0] - t[1] - t[2];
-      dsc += mix(gc * b.scale.x * ((t[1] - t[0]) + b.frac.y * cross), vec4(0.0), skip);
-      dtc += mix(gc * b.scale.y * ((t[2] - t[0]) + b.frac.x * cross), vec4(0.0), skip);
-      if (k == 0) v0 = filtered(b, t);
-      else dLodc += dy * (filtered(b, t) - v0);
-    }
+    vec4 value, ds, dt, dlod;
+    valueDerivatives(L, b0, b1, g, value, ds, dt, dlod);
+    addPixelGradients(fetchGroup(uDy, pixel, uChannels, 4 * g), ds, dt, dlod, dsc, dtc, dLodc);
   }
   float ds = dot(dsc, vec4(1.0)), dt = dot(dtc, vec4(1.0)), dLod = dot(dLodc, vec4(1.0));
   if (!L.lodActive) dLod = 0.0;

@@ -114,23 +114,12 @@ export function blockLayout(levelSizes: Array<[number, number]>, slices: number,
 }
 
 /**
- * The block scatter's first stage: per pixel and level slot, the block's lower-left cell in the
- * target (group 0; encoded by TEXEL_INDEX, 0: nothing to add), (fx, fy) and the slot's weight.
+ * A pixel's block in level slot k: its lower-left cell in the block target (group 0; encoded by TEXEL_INDEX, 0:
+ * nothing to add), (fx, fy) and the slot's weight. Needs textureSnippet; uniforms from blockLayout.
  */
-export function textureBlocksProgram(
-  ctx: DiffrastGL,
-  layout: TextureLayout,
-  slots: number,
-  pixelGrads: PixelGradGrids | null,
-): GlProgram {
-  return elementProgram(
-    ctx,
-    `texture-blocks-${layoutKey(layout)}-${slots}${pixelGrads ? `-dpixel-${pixelGradsKey(pixelGrads)}` : ''}`,
-    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${TEXEL_INDEX}
+export const SLOT_BLOCK = `${TEXEL_INDEX}
 uniform int uLevelRow[NUM_LEVELS];
 uniform int uBlockWidth;
-layout(location = 0) out vec4 outSlot0;
-${slots === 2 ? 'layout(location = 1) out vec4 outSlot1;' : ''}
 vec4 block(Lookup L, Taps b, int k) {
   if (!L.valid || k >= L.used) return vec4(0.0);
   float weight = levelWeight(L, k);
@@ -142,6 +131,24 @@ vec4 block(Lookup L, Taps b, int k) {
   int row = uLevelRow[level] + slice * (size.y + 2) + b.base.y + 1;
   return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
 }
+`;
+
+/**
+ * The block scatter's first stage: per pixel and level slot, its block (SLOT_BLOCK), and where that many outputs are
+ * allowed its per-pixel gradients.
+ */
+export function textureBlocksProgram(
+  ctx: DiffrastGL,
+  layout: TextureLayout,
+  slots: number,
+  pixelGrads: PixelGradGrids | null,
+): GlProgram {
+  return elementProgram(
+    ctx,
+    `texture-blocks-${layoutKey(layout)}-${slots}${pixelGrads ? `-dpixel-${pixelGradsKey(pixelGrads)}` : ''}`,
+    () => `${HEADER}${textureSnippet(layout)}${OUTPUT_INDEX}${SLOT_BLOCK}
+layout(location = 0) out vec4 outSlot0;
+${slots === 2 ? 'layout(location = 1) out vec4 outSlot1;' : ''}
 ${pixelGrads ? pixelGradOutputs(slots, pixelGrads) : ''}
 void main() {
   int pixel = outputIndex();

@@ -1,0 +1,99 @@
+/**
+ * texture's saved lookup on webgl (docs/texture.md#backward): what the forward, under a gradient tape, hands its
+ * backward as the op's hidden second output, so that the backward need not find each pixel's lookup and read its
+ * texels again. A float32 tensor [K, P, 4] (P = N·H·W pixels): plane k holds one RGBA value per pixel, written by the
+ * forward's lookup pass as its fragment output 1 + k (`lookupPlanes` names them in order):
+ * - slot0, slot1: the pixel's block in each level slot (SLOT_BLOCK), the block scatter's first stage;
+ * - ds, dt, dlod: the value's derivatives per channel (valueDerivatives), which dy turns into duv, dbias and, with
+ *   dlod/duvDa found again from uvDa (a few fetches: not worth a plane, and WebGL 2 promises only four draw buffers),
+ *   duvDa.
+ * Saved for 2-D textures of at most four channels under the bilinear filters, where the block scatter runs; cube maps,
+ * more channels and nearest (no per-pixel gradients) find their lookup again in the backward.
+ */
+import {FilterMode} from '../names';
+
+import {DiffrastGL} from './gl_context';
+import {GlSession} from './gl_session';
+import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
+import {GlProgram} from './gl_program';
+import {LOD_FROM_DERIVATIVES, PIXEL_GRADIENT_SUMS} from './glsl_texture';
+import {elementProgram, groupsOf} from './passes';
+import {BlockLayout} from './texture_grad_program';
+
+export type LookupPlane = 'slot0' | 'ds' | 'dt' | 'slot1' | 'dlod';
+
+/** The planes saved for a lookup in `filterMode`, in their order. */
+export function lookupPlanes(filterMode: FilterMode): LookupPlane[] {
+  return ['slot0', 'ds', 'dt', ...(filterMode === 'linear-mipmap-linear' ? (['slot1', 'dlod'] as const) : [])];
+}
+
+/** Whether the texel gradient's block scatter runs for `blocks` here (else one point per tap). */
+export function blockScatterFits(s: GlSession, blocks: BlockLayout): boolean {
+  const max = s.ctx.maxRenderSize;
+  const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
+  return blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2;
+}
+
+/**
+ * The planes a lookup of `pixels` pixels saves here, or null where none is saved: cube maps, nearest, more than four
+ * channels, no block scatter, fewer draw buffers than the value and the planes, or a tensor larger than a texture.
+ */
+export function savedPlanes(
+  s: GlSession,
+  opts: {
+    cube: boolean;
+    filterMode: FilterMode;
+
+    channels: number;
+    blocks: BlockLayout;
+    pixels: number;
+  },
+): LookupPlane[] | null {
+  if (opts.cube || opts.filterMode === 'nearest' || groupsOf(opts.channels) !== 1) return null;
+  if (!blockScatterFits(s, opts.blocks)) return null;
+  const planes = lookupPlanes(opts.filterMode);
+  if ((s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) < 1 + planes.length) return null;
+  const max = s.ctx.maxTextureSize;
+  if (planes.length * opts.pixels * 4 > max * max) return null;
+  return planes;
+}
+
+/**
+ * Per-pixel gradients from a saved lookup, one fragment per pixel: dy and the planes ds, dt and dlod (copied into grids;
+ * dlod null where not saved) into the grids textureBlocksProgram's gradients fill, (duv, 0, dbias) and, with `uvDa`,
+ * duvDa (dlod/duvDa found again from uvDa).
+ */
+export function texturePixelGradLookupProgram(ctx: DiffrastGL, uvDa: boolean): GlProgram {
+  return elementProgram(
+    ctx,
+    `texture-dpixel-lookup${uvDa ? '-a' : ''}`,
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${PIXEL_GRADIENT_SUMS}${LOD_FROM_DERIVATIVES}
+uniform sampler2D uDs;
+uniform sampler2D uDt;
+uniform sampler2D uDlod;
+uniform sampler2D uDy;
+uniform sampler2D uUvDa;
+uniform int uChannels;
+uniform vec2 uTexSize;  // (w, h) of level 0
+layout(location = 0) out vec4 outUvBias;
+${uvDa ? 'layout(location = 1) out vec4 outUvDa;' : ''}
+void main() {
+  int pixel = outputIndex();
+  vec4 dlod = fetchTexel(uDlod, pixel);
+  vec4 dsc = vec4(0.0), dtc = vec4(0.0), dLodc = vec4(0.0);
+  addPixelGradients(fetchGroup(uDy, pixel, uChannels, 0), fetchTexel(uDs, pixel), fetchTexel(uDt, pixel), dlod, dsc,
+                    dtc, dLodc);
+  // dlod is 0 where the level fraction gets no gradient (where the backward's own lookup makes dLod 0).
+  float dLod = all(equal(dlod, vec4(0.0))) ? 0.0 : dot(dLodc, vec4(1.0));
+  outUvBias = vec4(dot(dsc, vec4(1.0)), dot(dtc, vec4(1.0)), 0.0, dLod);
+  ${
+    uvDa
+      ? `vec4 lodGrad;
+  lodFromDerivatives(fetch4(uUvDa, pixel), uTexSize, lodGrad);
+  outUvDa = dLod == 0.0 ? vec4(0.0) : dLod * lodGrad;`
+      : ''
+  }
+}
+`,
+  );
+}
