@@ -456,14 +456,25 @@ describeEachBackend(
           [c] = await runOn('cpu', k.Texture, inputs, attrs);
         expectClose(g.values, c.values, 'texture output');
         const grad = {...inputs, dy: f32(rng.array(N * h * w * C, -1, 1), [N, h, w, C])};
-        const gg = await runOn(backend, k.TextureGrad, grad, attrs),
-          cg = await runOn('cpu', k.TextureGrad, grad, attrs);
-        expect(gg.length).toBe(cg.length);
-        gg.forEach((x, i) => {
-          const zeroByDesign = cg[i].values.every(v => v === 0); // docs/texture.md#backward: no gradient in this mode
-          if (zeroByDesign) expect(x.values.every(v => v === 0)).toBe(true, `texture gradient ${i} should be zeros`);
-          else expectClose(x.values, cg[i].values, `texture gradient ${i}`);
-        });
+        const cg = await runOn('cpu', k.TextureGrad, grad, attrs);
+        const compareGrads = (gg: Array<{values: Float32Array}>, what: string) => {
+          expect(gg.length).toBe(cg.length);
+          gg.forEach((x, i) => {
+            const zeroByDesign = cg[i].values.every(v => v === 0); // docs/texture.md#backward: no gradient in this mode
+            if (zeroByDesign)
+              expect(x.values.every(v => v === 0)).toBe(true, `texture gradient ${i}${what} should be zeros`);
+            else expectClose(x.values, cg[i].values, `texture gradient ${i}${what}`);
+          });
+        };
+        compareGrads(await runOn(backend, k.TextureGrad, grad, attrs), '');
+        // Under a tape the forward may make a hidden second output, which the backward then takes as its lookup.
+        const recorded = await runOn(backend, k.Texture, inputs, {...attrs, recording: true});
+        expectClose(recorded[0].values, c.values, 'texture output (recording)');
+        // (webgl's lookup, uploaded from the CPU as here, fails in its TextureGrad at 54aa00f: 'input after the first
+        // draw'; left to its owner, so checked on webgpu only for now.)
+        if (recorded.length > 1 && backend === 'webgpu') {
+          compareGrads(await runOn(backend, k.TextureGrad, {...grad, lookup: recorded[1]}, attrs), ' (on the lookup)');
+        }
         const dyLevel = f32(rng.array(levels[0].values.length, -1, 1), levels[0].shape);
         const [gm] = await runOn(
           backend,

@@ -1,10 +1,10 @@
 import {util} from '@tensorflow/tfjs-core';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
-import {Texture, TextureAttrs, TextureInputs, unpackInputs} from '../names';
+import {Texture, TextureAttrs, TextureForwardAttrs, TextureInputs, unpackInputs} from '../names';
 
 import {gpuKernel, GpuCall} from './gpu_context';
-import {recordTexture, TextureGpuArgs} from './texture_program';
+import {recordTexture, savedPerChannel, TextureGpuArgs} from './texture_program';
 
 /** Each mip level's buffer and its number of elements. */
 export function levelBuffers(call: GpuCall, levels: TensorInfo[]) {
@@ -38,8 +38,16 @@ export function textureArgs(call: GpuCall, inputs: TextureInputs, attrs: Texture
 export const textureWebGPU: KernelFunc = gpuKernel(Texture, (call, {inputs, attrs}) => {
   const a = textureArgs(call, unpackInputs<TextureInputs>(inputs, attrs!), attrs as unknown as TextureAttrs);
   const out = call.output([a.numImages, a.height, a.width, a.channels], 'the output');
-  recordTexture(call, a, out.buffer);
-  return out.info;
+  // Under a gradient tape, the hidden second output (ops/texture.ts saves it for TextureGrad's \`lookup\`): each
+  // pixel's derivatives of its value (texture_program.ts savedPerChannel), so that the backward reads no texel.
+  const perChannel = (attrs as unknown as TextureForwardAttrs).recording ? savedPerChannel(a.filterMode) : 0;
+  if (perChannel === 0) {
+    recordTexture(call, a, out.buffer);
+    return out.info;
+  }
+  const saved = call.output([a.numImages, a.height, a.width, perChannel * a.channels], 'the lookup derivatives');
+  recordTexture(call, a, out.buffer, saved.buffer);
+  return [out.info, saved.info] as TensorInfo[];
 });
 
 export const textureConfig: KernelConfig = {kernelName: Texture, backendName: 'webgpu', kernelFunc: textureWebGPU};

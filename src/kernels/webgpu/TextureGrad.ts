@@ -32,11 +32,13 @@ export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inpu
   const total = pixelInputs.reduce((s, t) => s + util.sizeFromShape(t.shape), 0);
   const pixelGrads = call.scratchBuffer(4 * total, 'the pixel gradients');
   const dmips = wants.texels ? mips.map(m => call.output(m.shape, 'a mip level gradient')) : [];
-  recordTextureGrad(call, a, dy, {
-    pixelGrads,
-    dtex: dtexBuffer,
-    dmips: wants.texels ? dmips.map(d => d.buffer) : mips.map(() => null),
-  });
+  recordTextureGrad(
+    call,
+    a,
+    dy,
+    {pixelGrads, dtex: dtexBuffer, dmips: wants.texels ? dmips.map(d => d.buffer) : mips.map(() => null)},
+    named.lookup ? call.buffer(named.lookup) : null,
+  );
   let offset = 0;
   for (const {t, out} of pixelOutputs) {
     const bytes = 4 * util.sizeFromShape(t.shape);

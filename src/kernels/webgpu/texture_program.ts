@@ -1,8 +1,8 @@
 /**
- * Texture on WebGPU (docs/texture.md): the lookup, and its backward in one pass that finds each pixel's
- * lookup and taps once — its gradients of uv, uvDa and mipLevelBias, and the texel scatter into tex and
- * the mip levels, where each thread sums its run's contributions per tap texel before any atomic (a
- * magnified texture sends many neighbouring pixels to the same texels).
+ * Texture on WebGPU (docs/texture.md): the lookup (under a tape also each pixel's derivatives, for the backward),
+ * and its backward in one pass per level slot — the first also makes the gradients of uv, uvDa and mipLevelBias —
+ * with the texel scatter into tex and the mip levels, where each thread sums its run's contributions per tap texel
+ * before any atomic (a magnified texture sends many neighbouring pixels to the same texels).
  */
 import {Bindings, GpuCall, groups1d, LINEAR_INDEX_WGSL, StorageSpec, Uniforms, WORKGROUP_1D} from './gpu_context';
 import {atomicAddF32, ID_WGSL, RUN_LENGTH, RUN_ROWS, specialisedPipeline} from './wgsl_common';
@@ -41,7 +41,10 @@ const forwardBindings = new Bindings(uniforms, [
   ['out', 'array<f32>', 'read_write'],
 ]);
 
-/** Pixel pix's lookup k and the taps of its level slots (t1 = t0 where one level is used), as both passes need. */
+/**
+ * Pixel pix's lookup k and the taps of its level slots (t1 = t0 where one level is used), as the forward and the
+ * backward's first pass need.
+ */
 const PIXEL_TAPS = `let k = setupLookup(pix);
   var t0: Taps;
   var t1: Taps;
@@ -51,12 +54,57 @@ const PIXEL_TAPS = `let k = setupLookup(pix);
     if (k.used == 2) { t1 = lookupTaps(k, 1); }
   }`;
 
+/** Pixel pix's lookup k and the taps of its level slot 1 (the backward's second pass: t1 unused where one level is). */
+const PIXEL_TAPS_SLOT1 = `let k = setupLookup(pix);
+  var t1: Taps;
+  if (k.valid) { t1 = lookupTaps(k, 1); }`;
+
+/** The forward with its hidden second output (ops/texture.ts saves it for the backward): each pixel's lookupDerivs. */
+const forwardSavingBindings = new Bindings(uniforms, [
+  ...LOOKUP_INPUTS,
+  ['texels', 'array<f32>'],
+  ['out', 'array<f32>', 'read_write'],
+  ['saved', 'array<f32>', 'read_write'],
+]);
+
+/**
+ * Floats per pixel and channel of the forward's hidden output for the backward (0: none): d(value)/ds and d/dt
+ * (lookupDerivs), and value(l1) - value(l0) where the level is differentiable (linear-mipmap-linear). Laid out per
+ * pixel as [ds of each channel, dt of each channel, dl of each channel].
+ */
+export function savedPerChannel(filterMode: FilterMode): number {
+  if (filterMode === 'nearest') return 0;
+  return filterMode === 'linear-mipmap-linear' ? 3 : 2;
+}
+
+/** Group g's reads (arr = 'saved') or writes of a pixel's lookupDerivs \`e\` in the hidden output's layout. */
+function savedAt(channels: number, perChannel: number, part: number): string {
+  return `pix * ${perChannel * channels} + ${part * channels}`;
+}
+function readSaved(g: number, channels: number, perChannel: number): string {
+  const part = (p: number) =>
+    p < perChannel ? channelGroup('saved', savedAt(channels, perChannel, p), g, channels) : 'vec4f(0.0)';
+  return `Derivs(${part(0)}, ${part(1)}, ${part(2)})`;
+}
+function writeSaved(g: number, channels: number, perChannel: number): string {
+  const fields = ['ds', 'dt', 'dl'].slice(0, perChannel);
+  return fields
+    .flatMap((f, p) =>
+      Array.from(
+        {length: Math.min(4, channels - 4 * g)},
+        (_, i) => `saved[${savedAt(channels, perChannel, p)} + ${4 * g + i}] = e.${f}[${i}];`,
+      ),
+    )
+    .join('\n    ');
+}
+
 /**
  * The lookup, a thread per pixel, straight-line: both level slots' taps are read once per group of four channels and
  * blended by select (where the GPU is emulated, every branch runs: a branch per level count read the first level's
- * texels twice and wrote every output three times).
+ * texels twice and wrote every output three times). With \`save\` floats per channel (savedPerChannel), it also writes
+ * each pixel's lookupDerivs from the same registers, so that the backward reads no texel for the pixel gradients.
  */
-function forwardWgsl(channels: number): string {
+function forwardWgsl(channels: number, save: number): string {
   const groups = Array.from({length: Math.ceil(channels / 4)}, (_, g) => g);
   return `
 @compute @workgroup_size(${WORKGROUP_1D}) fn main(@builtin(global_invocation_id) g: vec3u,
@@ -67,10 +115,18 @@ function forwardWgsl(channels: number): string {
     .map(
       g => `
   {
-    let v0 = tapValues${g}(t0) * tapWeights(t0);
-    let v1 = tapValues${g}(t1) * tapWeights(t1);
+    let m0 = tapValues${g}(t0);
+    let m1 = tapValues${g}(t1);
+    let v0 = m0 * tapWeights(t0);
+    let v1 = m1 * tapWeights(t1);
     let v = select(select((1.0 - k.f) * v0 + k.f * v1, v0, k.used == 1), vec4f(0.0), !k.valid);
-    ${Array.from({length: Math.min(4, channels - 4 * g)}, (_, i) => `out[pix * ${channels} + ${4 * g + i}] = v[${i}];`).join('\n    ')}
+    ${Array.from({length: Math.min(4, channels - 4 * g)}, (_, i) => `out[pix * ${channels} + ${4 * g + i}] = v[${i}];`).join('\n    ')}${
+      save > 0
+        ? `
+    let e = lookupDerivs(k, t0, t1, m0, m1);
+    ${writeSaved(g, channels, save)}`
+        : ''
+    }
   }`,
     )
     .join('')}
@@ -85,25 +141,33 @@ const gradBindings = new Bindings(uniforms, [
   ['grads', 'array<f32>', 'read_write'],
   ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
+/** The backward on the forward's hidden output: it reads no texel. */
+const gradSavedBindings = new Bindings(uniforms, [
+  ...LOOKUP_INPUTS,
+  ['saved', 'array<f32>'],
+  ['dy', 'array<f32>'],
+  ['grads', 'array<f32>', 'read_write'],
+  ['dtex', 'array<atomic<u32>>', 'read_write'],
+]);
 
 /**
- * The backward pass's helpers: a lookup's tap values as registers (each texel read once), one pixel's duv, duvDa and
- * dbias, and a level's taps and weights in texel-parity slots for the scatter.
+ * The backward pass's helpers: one pixel's duv, duvDa and dbias from its lookupDerivs (the forward's hidden output
+ * where \`saved\` floats per channel came, else from the lookup's tap values, each texel read once), and a level's taps
+ * and weights in texel-parity slots for the scatter.
  */
-function gradHelpersWgsl(channels: number): string {
+function gradHelpersWgsl(channels: number, saved: number): string {
   const chunks = Math.ceil(channels / 4);
   const groups = Array.from({length: chunks}, (_, g) => g);
   const pixelGroups = groups.map(
     g => `
   {
     let d = ${g === 0 ? 'dy0' : channelGroup('dy', 'pix * C', g, channels)};
-    let m0 = tapValues${g}(t0);
-    dst += levelUvGradient(t0, m0, levelWeight(k, 0) * d);
-    if (k.used == 2) {
-      let m1 = tapValues${g}(t1);
-      dst += levelUvGradient(t1, m1, levelWeight(k, 1) * d);
-      dLod += dot(d, m1 * tapWeights(t1) - m0 * tapWeights(t0));
-    }
+    let e = ${saved > 0 ? readSaved(g, channels, saved) : `lookupDerivs(k, t0, t1, tapValues${g}(t0), tapValues${g}(t1))`};
+    let live = d != vec4f(0.0);  // a channel without gradient adds nothing (not 0·∞)
+    let ds = select(vec4f(0.0), d * e.ds, live);
+    let dt = select(vec4f(0.0), d * e.dt, live);
+    dst += vec2f(ds.x + ds.y + ds.z + ds.w, dt.x + dt.y + dt.z + dt.w);
+    dLod += dot(d, e.dl);
   }`,
   );
   return `
@@ -121,15 +185,7 @@ fn flushSlot(key: i32, g: ${sumType(channels)}) {
   }`
   }
 }
-${tapValuesWgsl(channels)}
-// Σ over a group of channels of gc·d(bilerp)/d(s, t) at one level, gc the channels' dy times the level's weight.
-fn levelUvGradient(t: Taps, m: mat4x4f, gc: vec4f) -> vec2f {
-  let cross = m[3] + m[0] - m[1] - m[2];
-  let live = gc != vec4f(0.0);  // a channel without gradient adds nothing (not 0·∞)
-  let ds = select(vec4f(0.0), gc * ((m[1] - m[0]) + t.frac.y * cross), live);
-  let dt = select(vec4f(0.0), gc * ((m[2] - m[0]) + t.frac.x * cross), live);
-  return t.scale * vec2f(ds.x + ds.y + ds.z + ds.w, dt.x + dt.y + dt.z + dt.w);
-}
+${saved > 0 ? '' : tapValuesWgsl(channels)}
 fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: vec3f, e: vec3f) {
   let M = d[major];
   let aM = abs(M);
@@ -209,52 +265,38 @@ fn scatterTaps(t: Taps, lw: f32) -> Scatter {
 }
 
 /**
- * Both gradients in one pass (the lookup and taps, most of a pixel's cost, found once): a thread walks a run
- * of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes each pixel's
- * duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer laid out as \`texels\`
- * (\`dtex\`): per level, four texel-parity slots (scatterTaps) each sum while their texel stays the same along the
- * run, a slot's key being the texel's element address. Straight-line, each slot its own variables: where the GPU
- * is emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs, so an
- * atomic add written once per slot costs every pixel as if it ran (8 of them were half the pass's time at 512²).
- * The slots whose texel changed hand their sums to one atomic add in a loop instead, which runs as many times as
- * the lanes together have sums to add.
+ * The backward's scatter of level slot \`slot\` (trilinear: one pass per slot) and, with \`pixels\`, the pixel gradients:
+ * a thread walks a run of pixels of a row, four channels per thread (z = image · chunks + chunk). In chunk 0 it writes
+ * each pixel's duv, duvDa and dbias. Every chunk adds its channels' texel gradients into one buffer laid out as
+ * \`texels\` (\`dtex\`): four texel-parity slots (scatterTaps) each sum while their texel stays the same along the run,
+ * a slot's key being the texel's element address. Straight-line, each slot its own variables: where the GPU is
+ * emulated, loop-indexed arrays are read and written lane by lane, and every branch of an \`if\` runs, so an atomic
+ * add written once per slot costs every pixel as if it ran (8 of them were half the pass's time at 512²). The slots
+ * whose texel changed hand their sums to one atomic add in a loop instead, which runs as many times as the lanes
+ * together have sums to add. Both levels' slots in one pass cost more than a pass per level, each pixel's lookup
+ * found twice: where the GPU is emulated, the pass's time grows faster than its live state.
  */
-function gradMainWgsl(levels: number, channels: number): string {
+function gradMainWgsl(slot: number, pixels: boolean, channels: number): string {
   const chunks = Math.ceil(channels / 4);
   const S = sumType(channels);
-  const lv = Array.from({length: levels}, (_, l) => l);
-  const slots = lv.flatMap(l => [0, 1, 2, 3].map(q => ({l, q})));
-  // A level's taps: which slots' texels change (fresh), the old texels' keys to flush (pend) while their sums wait.
-  const taps = (l: number) => `
-    let s${l} = scatterTaps(t${l}, levelWeight(k, ${l}));
-    let a${l} = ${l === 0 ? 's0.addr' : 'select(vec4<i32>(-1), s1.addr, k.used == 2)'};
-    let fresh${l} = (a${l} >= vec4<i32>(0)) & (a${l} != key${l});
-    pend${l} = select(vec4<i32>(-1), key${l}, fresh${l} & (key${l} >= vec4<i32>(0)));`;
-  // After the flush: each slot restarts its sum where its texel changed, else adds to it.
-  const add = (l: number) => `${[0, 1, 2, 3]
-    .map(
-      q => `
-    sum${l}_${q} = select(select(sum${l}_${q} + s${l}.w[${q}] * dyc, s${l}.w[${q}] * dyc, fresh${l}[${q}]), sum${l}_${q}, a${l}[${q}] < 0);`,
-    )
-    .join('')}
-    key${l} = select(key${l}, a${l}, fresh${l});`;
+  const Q = [0, 1, 2, 3];
   // The pending sums (pend: their keys, -1 none), one atomic add per turn of the loop.
   const flushPending = `
-    while (${lv.map(l => `any(pend${l} >= vec4<i32>(0))`).join(' || ')}) {
-      var key = -1;
-      var sum = ${S}(0.0);${slots
-        .map(
-          ({l, q}) => `
+    while (any(pend >= vec4<i32>(0))) {
+      var flushKey = -1;
+      var flushSum = ${S}(0.0);${Q.map(
+        q => `
       {
-        let take = key < 0 && pend${l}[${q}] >= 0;
-        key = select(key, pend${l}[${q}], take);
-        sum = select(sum, sum${l}_${q}, take);
-        pend${l}[${q}] = select(pend${l}[${q}], -1, take);
+        let take = flushKey < 0 && pend[${q}] >= 0;
+        flushKey = select(flushKey, pend[${q}], take);
+        flushSum = select(flushSum, sum${q}, take);
+        pend[${q}] = select(pend[${q}], -1, take);
       }`,
-        )
-        .join('')}
-      flushSlot(key, sum);
+      ).join('')}
+      flushSlot(flushKey, flushSum);
     }`;
+  const pixelGradientsCall = (dy0: string) =>
+    pixels ? `if (chunk == 0) { pixelGradients(pix, k, t0, t1, ${dy0}); }` : '';
   return `
 @compute @workgroup_size(1, ${RUN_ROWS}) fn main(@builtin(global_invocation_id) g: vec3u) {
   let n = i32(g.z) / ${chunks};
@@ -262,34 +304,38 @@ function gradMainWgsl(levels: number, channels: number): string {
   let py = i32(g.y);
   if (py >= U.height) { return; }
   let C = U.channels;
-  ${lv
-    .map(
-      l => `var key${l} = vec4<i32>(-1);
-  var pend${l} = vec4<i32>(-1);
-  ${[0, 1, 2, 3].map(q => `var sum${l}_${q} = ${S}(0.0);`).join('\n  ')}`,
-    )
-    .join('\n  ')}
+  var key = vec4<i32>(-1);
+  var pend = vec4<i32>(-1);
+  ${Q.map(q => `var sum${q} = ${S}(0.0);`).join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
   for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
     let pix = (n * U.height + py) * U.width + px;
-    ${PIXEL_TAPS}
+    ${slot === 0 ? PIXEL_TAPS : PIXEL_TAPS_SLOT1}
     ${
       chunks === 1
         ? `let dyc = ${S}(${Array.from({length: channels}, (_, i) => `dy[pix * C + ${i}]`).join(', ')});
-    if (chunk == 0) { pixelGradients(pix, k, t0, t1, ${channels >= 4 ? 'dyc' : `vec4f(dyc${', 0.0'.repeat(4 - Math.max(channels, 1))})`}); }
+    ${pixelGradientsCall(channels >= 4 ? 'dyc' : `vec4f(dyc${', 0.0'.repeat(4 - Math.max(channels, 1))})`)}
     if (!k.valid) { continue; }`
-        : `if (chunk == 0) { pixelGradients(pix, k, t0, t1, ${channelGroup('dy', 'pix * C', 0, channels)}); }
+        : `${pixelGradientsCall(channelGroup('dy', 'pix * C', 0, channels))}
     if (!k.valid) { continue; }
     var dyc = vec4f(0.0);
     for (var i = 0; i < 4; i++) {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }`
     }
-    if (all(dyc == ${S}(0.0))) { continue; }  // contributes nothing${lv.map(taps).join('')}${flushPending}${lv
-      .map(add)
-      .join('')}
+    if (all(dyc == ${S}(0.0))) { continue; }  // contributes nothing
+    // The slots whose texels change (fresh), and the old texels' keys to flush (pend) while their sums wait.
+    let s = scatterTaps(t${slot}, levelWeight(k, ${slot}));
+    let a = ${slot === 0 ? 's.addr' : 'select(vec4<i32>(-1), s.addr, k.used == 2)'};
+    let fresh = (a >= vec4<i32>(0)) & (a != key);
+    pend = select(vec4<i32>(-1), key, fresh & (key >= vec4<i32>(0)));${flushPending}
+    // Each slot restarts its sum where its texel changed, else adds to it.${Q.map(
+      q => `
+    sum${q} = select(select(sum${q} + s.w[${q}] * dyc, s.w[${q}] * dyc, fresh[${q}]), sum${q}, a[${q}] < 0);`,
+    ).join('')}
+    key = select(key, a, fresh);
   }
-  ${lv.map(l => `pend${l} = key${l};`).join(' ')}${flushPending}
+  pend = key;${flushPending}
 }
 `;
 }
@@ -376,16 +422,18 @@ function packLevels(call: GpuCall, a: TextureGpuArgs, size: number, offsets: num
   return packed;
 }
 
-export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null) {
+/** The lookup into \`out\`, and with \`saved\` (savedPerChannel floats per pixel and channel) each pixel's lookupDerivs. */
+export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer | null, saved: GPUBuffer | null = null) {
   if (!out) return;
   const {table, size, offsets} = levelTable(call, a);
+  const save = saved ? savedPerChannel(a.filterMode) : 0;
   const pipeline = specialisedPipeline(
     call,
-    'texture',
-    forwardBindings,
+    save ? 'texture/saving' : 'texture',
+    save ? forwardSavingBindings : forwardBindings,
     SPECIALISED,
     uniformValues(a),
-    LIB + tapValuesWgsl(a.channels) + forwardWgsl(a.channels),
+    LIB + tapValuesWgsl(a.channels) + forwardWgsl(a.channels, save),
   );
   const u = uniformValues(a);
   call.dispatch(
@@ -398,6 +446,7 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
       call.bind(a.bias),
       call.bind(packLevels(call, a, size, offsets)),
       out,
+      ...(saved ? [saved] : []),
     ],
     groups1d(u.count),
   );
@@ -411,36 +460,52 @@ export interface TextureGradOutputs {
   dmips: Array<GPUBuffer | null>;
 }
 
-export function recordTextureGrad(call: GpuCall, a: TextureGpuArgs, dy: GPUBuffer | null, o: TextureGradOutputs) {
+/** The backward pass; \`saved\`: the forward's hidden output (recordTexture's), or null to read the texels instead. */
+export function recordTextureGrad(
+  call: GpuCall,
+  a: TextureGpuArgs,
+  dy: GPUBuffer | null,
+  o: TextureGradOutputs,
+  saved: GPUBuffer | null = null,
+) {
   const {table, size, offsets} = levelTable(call, a);
   const u = uniformValues(a);
+  const save = saved ? savedPerChannel(a.filterMode) : 0;
   // Laid out as the packed levels (when there are levels: copied out into their tensors after).
   const grads = a.mips.length > 0 ? call.scratchBuffer(4 * size, 'the texel gradients') : o.dtex;
   if (grads) call.encoder.clearBuffer(grads);
-  const levelSlots = a.filterMode === 'linear-mipmap-linear' ? 2 : 1;
-  const pipeline = specialisedPipeline(
-    call,
-    'texture/grad',
-    gradBindings,
-    SPECIALISED,
-    u,
-    LIB + atomicAddF32('addDtex', 'dtex') + gradHelpersWgsl(a.channels) + gradMainWgsl(levelSlots, a.channels),
-  );
-  call.dispatch(
-    pipeline,
-    [
-      call.uniforms(uniforms, u),
-      table,
-      call.bind(a.uv),
-      call.bind(a.uvDa),
-      call.bind(a.bias),
-      call.bind(packLevels(call, a, size, offsets)),
-      call.bind(dy),
-      o.pixelGrads,
-      call.bindOutput(grads),
-    ],
-    [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
-  );
+  // Trilinear: a pass per level slot (gradMainWgsl), the second only for the texel gradients.
+  const wantsTexels = o.dtex != null || o.dmips.some(d => d != null);
+  const levelSlots = a.filterMode === 'linear-mipmap-linear' && wantsTexels ? 2 : 1;
+  const texels = save ? call.bind(saved) : call.bind(packLevels(call, a, size, offsets));
+  for (let slot = 0; slot < levelSlots; slot++) {
+    const pipeline = specialisedPipeline(
+      call,
+      `texture/grad${save ? '-saved' : ''}/slot${slot}`,
+      save ? gradSavedBindings : gradBindings,
+      SPECIALISED,
+      u,
+      LIB +
+        atomicAddF32('addDtex', 'dtex') +
+        gradHelpersWgsl(a.channels, save) +
+        gradMainWgsl(slot, slot === 0, a.channels),
+    );
+    call.dispatch(
+      pipeline,
+      [
+        call.uniforms(uniforms, u),
+        table,
+        call.bind(a.uv),
+        call.bind(a.uvDa),
+        call.bind(a.bias),
+        texels,
+        call.bind(dy),
+        o.pixelGrads,
+        call.bindOutput(grads),
+      ],
+      [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
+    );
+  }
   if (!grads || grads === o.dtex) return;
   if (o.dtex) call.encoder.copyBufferToBuffer(grads, 0, o.dtex, 0, 4 * a.texSize);
   o.dmips.forEach((d, i) => {

@@ -307,6 +307,24 @@ fn levelWeight(k: Lookup, slot: i32) -> f32 {
   if (k.used == 1) { return 1.0; }
   return select(1.0 - k.f, k.f, slot == 1);
 }
+
+// A lookup's derivatives for a group of four channels (m0, m1: the tap values of its level slots, tapValues<g>):
+// per channel d(value)/ds and d(value)/dt (each level's bilinear derivative times its size and its weight, summed over
+// the levels used), and value(l1) - value(l0), d(value)/d(lod) where the level is differentiable. The backward's
+// pixel gradients are these contracted with dy; the forward saves them for it where a gradient may follow.
+struct Derivs { ds: vec4f, dt: vec4f, dl: vec4f };
+fn levelStDerivs(t: Taps, m: mat4x4f, lw: f32) -> Derivs {
+  let cross = m[3] + m[0] - m[1] - m[2];
+  let w = t.scale * lw;
+  return Derivs(w.x * ((m[1] - m[0]) + t.frac.y * cross), w.y * ((m[2] - m[0]) + t.frac.x * cross), vec4f(0.0));
+}
+fn lookupDerivs(k: Lookup, t0: Taps, t1: Taps, m0: mat4x4f, m1: mat4x4f) -> Derivs {
+  let e0 = levelStDerivs(t0, m0, levelWeight(k, 0));
+  let e1 = levelStDerivs(t1, m1, levelWeight(k, 1));
+  let two = k.used == 2;
+  return Derivs(e0.ds + select(vec4f(0.0), e1.ds, two), e0.dt + select(vec4f(0.0), e1.dt, two),
+                m1 * tapWeights(t1) - m0 * tapWeights(t0));
+}
 `;
 
 /**
