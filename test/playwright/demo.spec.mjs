@@ -24,10 +24,9 @@ const PAGES = {
   model: {res: 32, texture: 32},
 };
 const TARGETS = {
-  // The README's setting (2000 iterations) on exact coverage: under hardware coverage a converged fit can be
-  // knocked off by a tie of coverage at one silhouette pixel between the estimate's and the target's renders, so
-  // whether the seed-1 run ends under the bound turns on the last bits of any gradient (demo/TARGETS.md). Exact
-  // coverage's run ends at ~2e-7 however the sums round; this checks the method, not the rounding.
+  // The README's setting (2000 iterations; the sample's default, exact coverage: under hardware coverage whether
+  // a converged fit is knocked off by a tie at a silhouette pixel turns on the last bits of any gradient,
+  // demo/TARGETS.md).
   cube: {given: {res: 16, coverage: 'exact'}, expect: {'mean vertex error': ['<', 0.02]}},
   earth: {given: {texture: 256, res: 32, iters: 60}, expect: {'mipmap gain (dB)': ['>=', 3]}},
   envphong: {
