@@ -520,9 +520,11 @@ describeEachBackend(
 
     it("sums interpolate's attribute gradient over the screen boxes of the mesh its rast was drawn from, as the cpu does", async () => {
       // A 12×12 grid of small triangles under three large ones, one with a corner behind the eye (triangle_boxes.ts:
-      // boxes, chunks, and the image-wide box), or the large ones alone (at most 64 triangles: the quad tree, not
-      // the walk); rast from webgl's rasterize, so that interpolate's gradient knows the positions behind it
-      // (rast_source.ts). drast and drastDb too: with the boxes, one per-pixel pass writes them and the boxes' grids.
+      // boxes, chunks, and the image-wide box); 72 of the small ones and the large ones (a mid-size mesh, ≥ 16
+      // pixels per triangle: the boxes too, not the quad tree); or the large ones alone (at most 64 triangles:
+      // triangle_walk.ts's walk); rast from webgl's rasterize, so that interpolate's gradient knows the positions
+      // behind it (rast_source.ts). drast and drastDb too: with the boxes, one per-pixel pass writes them and the
+      // boxes' grids.
       const rng = new Rng(31);
       const [H, W] = [40, 36];
       const {vertices: flat, small, large: largeTri, V} = gridUnderLarge(12, () => rng.uniform(-0.03, 0.03));
@@ -541,7 +543,7 @@ describeEachBackend(
         tf.dispose(outs);
         return values;
       };
-      for (const indices of [[...small, ...largeTri], largeTri]) {
+      for (const indices of [[...small, ...largeTri], [...small.slice(0, 3 * 72), ...largeTri], largeTri]) {
         const T = indices.length / 3;
         for (const ranges of [
           undefined,

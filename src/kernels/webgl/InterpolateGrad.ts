@@ -17,18 +17,14 @@ import {
 } from './interpolate_grad_program';
 import {addCornerGradients, vertexTriangles} from './triangle_gather';
 import {rastScreenMesh} from './rast_source';
-import {WALK_MAX_TRIANGLES} from './triangle_walk';
 import {copyToTensors, elementPass, groupsOf, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {scatterTarget} from './scatter';
 
 /**
- * dattr is summed over the screen boxes of the triangles rast was drawn from where it knows them (rast_source.ts)
- * and there are more than WALK_MAX_TRIANGLES and at most as many triangles as pixels; beyond that a box fragment
- * per triangle costs more than the point per pixel it saves (1M triangles at 512²: 1.26x the points' GPU-process
- * CPU time, 01:17). Not for the few triangles triangle_walk.ts would walk: its sums are right (the same gradients
- * as the quad tree's to float rounding on every iteration of the cube sample), but the sample's webgl fit (hardware
- * coverage, res 16, seed 1) passes or fails its 0.02 target by how the gradients round: a tie of hardware coverage
- * after convergence knocks it off or not, and with the walk it ends at 0.026 (docs/performance.md).
+ * dattr is summed per triangle over the screen of the triangles rast was drawn from where it knows them
+ * (rast_source.ts) and there are at most as many triangles as pixels (triangle_gather.ts's vertexTriangles picks the
+ * walk, the boxes or the quad tree); beyond that a box fragment per triangle costs more than the point per pixel it
+ * saves (1M triangles at 512²: 1.26x the points' GPU-process CPU time, 01:17).
  */
 export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, InterpolateGrad, s => {
@@ -50,9 +46,9 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const fused: {grids?: ScratchGrid[]} = {};
     if (dattr && dattr.size > 0) {
       const {uNumVertices: numVertices, uNumTriangles: numTriangles} = uniforms;
-      const boxes = numTriangles > WALK_MAX_TRIANGLES && numTriangles <= n * h * w;
+      const boxes = numTriangles <= n * h * w;
       const screen = boxes ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
-      const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null);
+      const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null, groups);
       const target = scatterTarget(s, layout.attrRows * groups);
       const fuse = drast && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 6;
       addCornerGradients(

@@ -20,7 +20,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const dpos = s.output(pos.shape);
     if (dpos.size === 0) return dpos.info;
     const pixels = numImages * height * width;
-    const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true);
+    const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true, 1);
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
     const stage = rasterizeGradStage(s, {

@@ -1,8 +1,8 @@
 /**
- * Which positions and triangles each rast that webgl's rasterize made was drawn from, so that a later kernel
- * reading that rast (interpolate's backward, for more than WALK_MAX_TRIANGLES triangles) can find each triangle's
- * screen box (triangle_boxes.ts) without being given pos. Keyed on the rast tensor's dataId; an entry counts only while
- * pos and tri still live (tensors never change their values, so a live pos is the one rast was drawn from).
+ * Which positions and triangles each rast that webgl's rasterize made was drawn from, so that a later kernel reading
+ * that rast (interpolate's backward) can walk or box each triangle's screen (triangle_walk.ts, triangle_boxes.ts)
+ * without being given pos. Keyed on the rast tensor's dataId; an entry counts only while pos and tri still live
+ * (tensors never change their values, so a live pos is the one rast was drawn from).
  */
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 

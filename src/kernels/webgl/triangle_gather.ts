@@ -41,8 +41,10 @@ export interface VertexTriangles {
 
 /**
  * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
- * `pixels` pixels (all images), or else if the mesh is few enough triangles to walk (triangle_walk.ts;
- * `screen`: the triangles' screen positions are known, CornerGradients.screen), and the list can be kept; else null.
+ * `pixels` pixels (all images), or else, where the triangles' screen positions are known (`screen`,
+ * CornerGradients.screen), if the mesh is few enough triangles to walk (triangle_walk.ts) or its corner
+ * gradients are one group (`groups`), which the screen boxes sum (triangle_boxes.ts: cheaper than the quad tree's
+ * passes over every pixel for the mid-size meshes between); and the list can be kept; else null (the quad tree).
  * Built on the CPU from tri's values and kept on the GPU per tri tensor (GlSession.keptTextures): a
  * fit's constant tri is read, sorted and uploaded once.
  */
@@ -53,9 +55,11 @@ export function vertexTriangles(
   numTriangles: number,
   pixels: number,
   screen: boolean,
+  groups: number,
 ): VertexTriangles | null {
-  const walk = pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles;
-  if ((walk && (!screen || numTriangles > WALK_MAX_TRIANGLES)) || 3 * numTriangles >= EXACT_ENTRY) return null;
+  const sparse = pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles;
+  const walk = sparse && numTriangles <= WALK_MAX_TRIANGLES;
+  if ((sparse && !(screen && (walk || groups === 1))) || 3 * numTriangles >= EXACT_ENTRY) return null;
   const bytes = 4 * (numVertices + 1 + Math.max(1, 3 * numTriangles));
   const textures = s.keptTextures(tri, `triangle-gather:${numVertices}`, bytes, values => {
     const {first, entries} = buildList(values, numVertices, numTriangles);
