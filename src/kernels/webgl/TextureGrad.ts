@@ -53,7 +53,6 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const duv = wants.pixels ? s.output(uv.shape) : null;
     const duvDa = wants.pixels && uvDa ? s.output(uvDa.shape) : null;
     const dbias = wants.pixels && mipLevelBias ? s.output(mipLevelBias.shape) : null;
-    fillTexels();
 
     const channels = uniforms.uChannels,
       groups = groupsOf(channels);
@@ -62,9 +61,11 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const r = tex.shape.length;
     const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
     const blocks = textureBlockLayout(named, layout.cube);
-    // The forward's saved lookup (texture_lookup.ts), where it made one for these inputs here.
+    // The forward's saved lookup (texture_lookup.ts), where it made one for these inputs here; an input, so taken
+    // before the first draw (fillTexels) like every other (a lookup that lives on the CPU is uploaded here).
     const planes = lookup ? savedPlanes(s, {cube: layout.cube, filterMode, channels, blocks, pixels}) : null;
     const saved = planes && lookup!.shape.join() === [planes.length, pixels, 4].join() ? s.input(lookup!) : null;
+    fillTexels();
     const planeAt = (p: LookupPlane) => planes!.indexOf(p);
     const pixelGradGrids = {uvDa: duvDa != null, uvDa2: duvDa != null && layout.cube};
     const pixelGridNames = [
