@@ -19,6 +19,7 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {HEADER} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
+import {scatter} from './scatter';
 
 /** Whether a target of texture shape `texShape` takes pairs of an image `width` pixels wide with `channels` channels. */
 export function pairScatterFits(texShape: [number, number], width: number, channels: number): boolean {
@@ -97,14 +98,5 @@ export function pairScatter(
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
 ) {
-  s.draw({
-    program,
-    targets: [target.texture],
-    viewport: [0, 0, target.width, target.height],
-    blend: true,
-    uniforms: {...uniforms, uTargetWidth: target.width, uTargetHeight: target.height},
-    textures,
-    mode: s.gl.TRIANGLES,
-    count: 3 * pairs,
-  });
+  scatter(s, target, program, 3 * pairs, uniforms, textures, s.gl.TRIANGLES);
 }

@@ -89,14 +89,15 @@ export function scatterTarget(s: GlSession, texels: number): ScratchGrid {
   return target;
 }
 
-/** Draws `points` points of `program` into the target, adding their values. */
+/** Draws `count` vertices of `program` (points, unless `mode` says otherwise) into the target, adding their values. */
 export function scatter(
   s: GlSession,
-  target: ScratchGrid,
+  target: Pick<ScratchGrid, 'texture' | 'width' | 'height'>,
   program: GlProgram,
-  points: number,
+  count: number,
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
+  mode: number = s.gl.POINTS,
 ) {
   s.draw({
     program,
@@ -105,8 +106,8 @@ export function scatter(
     blend: true,
     uniforms: {...uniforms, uTargetWidth: target.width, uTargetHeight: target.height},
     textures,
-    mode: s.gl.POINTS,
-    count: points,
+    mode,
+    count,
   });
 }
 
