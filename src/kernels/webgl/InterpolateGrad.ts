@@ -50,7 +50,7 @@ export const interpolateGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       const screen = boxes ? rastScreenMesh(s, rast, numVertices, numTriangles) : null;
       const list = vertexTriangles(s, named.tri, numVertices, numTriangles, n * h * w, screen != null, groups);
       const target = scatterTarget(s, layout.attrRows * groups);
-      const fuse = drast && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= 6;
+      const fuse = drast && s.ctx.maxDrawBuffers >= 6;
       addCornerGradients(
         s,
         target,

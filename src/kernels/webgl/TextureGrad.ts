@@ -76,7 +76,6 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const pixelGrids = wants.pixels ? pixelGridNames.map(name => scratchGrid(s, `texture-grad.${name}`, pixels)) : [];
     const pixelGrid = (name: string) => pixelGrids[pixelGridNames.indexOf(name)];
     let pixelGradsDone = false;
-    const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
     if (!wants.texels) {
       // The per-pixel gradients alone (below): no texel scatter.
     } else if (filterMode !== 'nearest' && blockScatterFits(s, blocks)) {
@@ -88,8 +87,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         saved != null &&
         slotGrids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(k ? 'slot1' : 'slot0')));
       // The per-pixel gradients come from the same lookup where that many outputs are allowed.
-      pixelGradsDone =
-        !saved && wants.pixels && (s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) >= slots + pixelGrids.length;
+      pixelGradsDone = !saved && wants.pixels && s.ctx.maxDrawBuffers >= slots + pixelGrids.length;
       if (!copied) {
         elementPass(
           s,
@@ -108,7 +106,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         uGroupRows: blocks.groupRows,
         uTargetSize: [blocks.width, blocks.height],
         uImageSize: [uv.shape[2], uv.shape[1]],
-        uMaxPoint: Math.min(MAX_BLOCK_POINT, Math.floor(pointSizes[1])),
+        uMaxPoint: Math.min(MAX_BLOCK_POINT, Math.floor(s.ctx.maxPointSize)),
       };
       const slotTextures = {uSlot0: slotGrids[0].texture, uSlot1: slotGrids[slots - 1].texture, uDy: textures.uDy};
       const drawBlocks = (program: GlProgram, count: number, more: UniformValues = {}, moreTextures = {}) =>

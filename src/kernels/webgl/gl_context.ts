@@ -29,6 +29,10 @@ interface PendingTime {
 export class DiffrastGL {
   readonly maxTextureSize: number;
   readonly maxRenderSize: number;
+  /** Fragment outputs a draw may have (WebGL 2 promises 4; SwiftShader offers 6). */
+  readonly maxDrawBuffers: number;
+  /** The largest point size a draw may ask for. */
+  readonly maxPointSize: number;
   private readonly floatBlendExtension: boolean;
   readonly vao: WebGLVertexArrayObject;
   readonly framebuffer: WebGLFramebuffer;
@@ -69,6 +73,8 @@ export class DiffrastGL {
       viewport[0],
       viewport[1],
     );
+    this.maxDrawBuffers = gl.getParameter(gl.MAX_DRAW_BUFFERS);
+    this.maxPointSize = (gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE) as Float32Array)[1];
     // Enabling an extension is permanent for the context and changes no state tfjs relies on.
     this.floatBlendExtension = gl.getExtension('EXT_float_blend') != null;
     this.vao = gl.createVertexArray()!;

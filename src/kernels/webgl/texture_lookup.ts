@@ -30,8 +30,7 @@ export function lookupPlanes(filterMode: FilterMode): LookupPlane[] {
 /** Whether the texel gradient's block scatter runs for `blocks` here (else one point per tap). */
 export function blockScatterFits(s: GlSession, blocks: BlockLayout): boolean {
   const max = s.ctx.maxRenderSize;
-  const pointSizes = s.gl.getParameter(s.gl.ALIASED_POINT_SIZE_RANGE) as Float32Array;
-  return blocks.width <= max && blocks.height <= max && pointSizes[1] >= 2;
+  return blocks.width <= max && blocks.height <= max && s.ctx.maxPointSize >= 2;
 }
 
 /**
@@ -52,7 +51,7 @@ export function savedPlanes(
   if (opts.cube || opts.filterMode === 'nearest' || groupsOf(opts.channels) !== 1) return null;
   if (!blockScatterFits(s, opts.blocks)) return null;
   const planes = lookupPlanes(opts.filterMode);
-  if ((s.gl.getParameter(s.gl.MAX_DRAW_BUFFERS) as number) < 1 + planes.length) return null;
+  if (s.ctx.maxDrawBuffers < 1 + planes.length) return null;
   const max = s.ctx.maxTextureSize;
   if (planes.length * opts.pixels * 4 > max * max) return null;
   return planes;
