@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
+import {InterpolateGrad} from '../src/kernels/names';
 
 import {describeEachBackend} from './util/backends';
 import {expectError} from './util/errors';
@@ -148,6 +149,60 @@ describeEachBackend('interpolate', () => {
       await checkGradient({f: r => f(r, rastDb), x: rast, h: 1e-2, coords: uvCoords});
       await checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords.map(i => i + 2)});
       await checkGradient({f: db => f(rast, db), x: rastDb, h: 1e-2, coords: uvCoords});
+    });
+
+    it('are made only when asked for: the same values, one InterpolateGrad call for attr with rast', async () => {
+      // tfjs asks for gradients in input order: attr's call makes rast's and rastDb's too and keeps them for their
+      // thunks; rast's or rastDb's alone make no attribute gradient.
+      const {rng, tri, rast, rastDb, numVertices} = scene(24, 2);
+      const attr = tf.tensor2d(rng.array(numVertices * 3, -1, 1), [numVertices, 3]);
+      const dys = rng.array(2 * 12 * 10 * 7, -1, 1); // out: 3 channels, outDa: 2 per listed attribute
+      const loss = (a: tf.Tensor, r: tf.Tensor, db: tf.Tensor) => {
+        const {out, outDa} = dr.interpolate(a, r, tri, {rastDb: db, diffAttrs: [0, 2]});
+        const both = tf.concat([out, outDa], 3);
+        return tf.sum(tf.mul(both, tf.tensor(dys.slice(0, both.size), both.shape)));
+      };
+      const xs = [attr, rast, rastDb];
+      const all = await Promise.all(
+        tf
+          .grads(loss)(xs)
+          .map(async g => Array.from(await g.data())),
+      );
+      for (const subset of [[0], [1], [2], [0, 1], [0, 2], [1, 2]]) {
+        const before = tf.memory().numTensors;
+        const profile = await tf.profile(
+          () =>
+            tf.grads((...x: tf.Tensor[]) => {
+              const [a, r, db] = xs.map((v, i) => x[subset.indexOf(i)] ?? v);
+              return loss(a, r, db);
+            })(subset.map(i => xs[i])) as tf.Tensor[],
+        );
+        const gs = profile.result as tf.Tensor[];
+        for (let j = 0; j < subset.length; j++) {
+          const got = Array.from(await gs[j].data()),
+            want = all[subset[j]];
+          if (subset[j] === 0 && tf.getBackend() === 'webgpu') {
+            // webgpu sums attr's gradient with atomic adds in the threads' order, which moves the last bits from
+            // run to run (docs/backends.md): equal to float32 rounding of the largest magnitude.
+            const scale = Math.max(...want.map(Math.abs));
+            const worst = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
+            expect(worst)
+              .withContext(`input 0 of [${subset}]`)
+              .toBeLessThanOrEqual(1e-6 * scale);
+          } else {
+            expect(got).withContext(`input ${subset[j]} of [${subset}]`).toEqual(want);
+          }
+        }
+        tf.dispose(gs);
+        expect(tf.memory().numTensors).withContext(`tensors left by [${subset}]`).toBe(before);
+        const calls = profile.kernels.filter(kc => kc.name === InterpolateGrad);
+        const attrCalls = calls.filter(kc => kc.outputShapes.some(sh => sh.join() === attr.shape.join()));
+        expect(calls.length).withContext(`InterpolateGrad calls for [${subset}]`).toBe(1);
+        expect(attrCalls.length)
+          .withContext(`attribute gradients for [${subset}]`)
+          .toBe(subset.includes(0) ? 1 : 0);
+      }
+      tf.dispose([attr, rast, rastDb, tri]);
     });
 
     it('chain through rasterize to pos', async () => {

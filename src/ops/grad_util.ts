@@ -71,7 +71,7 @@ export function withoutGradient<T extends tf.Tensor>(t: T): T {
  * them and whose end disposes those none returned, as it does the outputs of kernels run by the gradient function.
  * Call the factory in the gradient function, the result in a thunk.
  */
-export function forLaterThunks(): (tensors: tf.Tensor[]) => void {
+function forLaterThunks(): (tensors: tf.Tensor[]) => void {
   const engine = tf.engine();
   const home = engine.state.activeScope;
   return tensors => {
@@ -84,5 +84,42 @@ export function forLaterThunks(): (tensors: tf.Tensor[]) => void {
       t.scopeId = home.id;
       home.track.push(t);
     }
+  };
+}
+
+/**
+ * Two groups of gradients one kernel makes together or apart (its attribute `outputs` names a group; without it the
+ * kernel makes both). tfjs asks for gradients in input order, the first group's first: when both are wanted, the
+ * first group's call makes both in one run (e.g. each pixel's lookup found once) and keeps the second group for its
+ * thunks; otherwise each call makes its own group. `split` divides a both-groups result; `keepFirst` when more than
+ * one thunk returns the first group's tensors. Make it in the gradient function, call `first`/`second` in thunks.
+ */
+export function gradientGroups<A extends string, B extends string>(
+  run: (outputs?: A | B) => tf.Tensor[],
+  [firstName, secondName]: [A, B],
+  split: (all: tf.Tensor[]) => [tf.Tensor[], tf.Tensor[]],
+  keepFirst: boolean,
+): {first: () => tf.Tensor[]; second: () => tf.Tensor[]} {
+  const keep = forLaterThunks();
+  let first: tf.Tensor[] | null = null,
+    second: tf.Tensor[] | null = null;
+  return {
+    first: () => {
+      if (first) return first;
+      if (second) first = run(firstName);
+      else {
+        [first, second] = split(run());
+        keep(second);
+      }
+      if (keepFirst) keep(first);
+      return first;
+    },
+    second: () => {
+      if (!second) {
+        second = run(secondName);
+        keep(second);
+      }
+      return second;
+    },
   };
 }

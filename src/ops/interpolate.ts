@@ -17,7 +17,7 @@ import {
   TensorOrLike,
   toTensor,
 } from './checks';
-import {forLaterThunks, gradMap, runKernel, savedInputs} from './grad_util';
+import {gradientGroups, gradMap, runKernel, savedInputs} from './grad_util';
 
 /** Options of {@link interpolate} (docs/interpolate.md#options). */
 export interface InterpolateOptions {
@@ -124,28 +124,17 @@ tf.registerGradient({
       inputs: {attr, rast, tri, rastDb},
     } = savedInputs(saved, {inputNames});
     const named = {attr, rast, tri, rastDb, dy, dyDa: rastDb ? dyDa : undefined};
-    // Each gradient only when tfjs asks for it, which it does in input order (attr first): attr's (the costly sum
-    // over pixels) in its thunk, which makes rast's and rastDb's too (one pass on webgpu: the pixels' triangles and
-    // attribute differences found once for both) and keeps them for their thunks; without attr's, as in a fit on a
-    // constant attribute (uv), rast's thunk makes them alone.
-    const keep = forLaterThunks();
-    let rastGrads: tf.Tensor[] | null = null;
-    const attrGrad = (): tf.Tensor => {
-      if (rastGrads) return runKernel(InterpolateGrad, named, {diffAttrs, outputs: 'attr'})[0];
-      const [dattr, ...rest] = runKernel(InterpolateGrad, named, {diffAttrs});
-      rastGrads = rest;
-      keep(rastGrads);
-      return dattr;
-    };
-    const rastGrad = (): tf.Tensor[] => {
-      if (!rastGrads) {
-        rastGrads = runKernel(InterpolateGrad, named, {diffAttrs, outputs: 'rast'});
-        keep(rastGrads);
-      }
-      return rastGrads;
-    };
+    // Each gradient only when tfjs asks for it (grad_util's gradientGroups): attr's (the costly sum over pixels) in its
+    // thunk, which makes rast's and rastDb's too (one pass on webgpu: the pixels' triangles and attribute differences
+    // found once for both); without attr's, as in a fit on a constant attribute (uv), rast's thunk makes them alone.
+    const {first: attrGrad, second: rastGrad} = gradientGroups(
+      outputs => runKernel(InterpolateGrad, named, {diffAttrs, outputs}),
+      ['attr', 'rast'],
+      ([dattr, ...rest]) => [[dattr], rest],
+      false,
+    );
     return gradMap({inputNames}, saved, {
-      attr: attrGrad,
+      attr: () => attrGrad()[0],
       rast: () => rastGrad()[0],
       rastDb: () => rastGrad()[1],
     });

@@ -28,7 +28,7 @@ import {
   TensorOrLike,
   toTensor,
 } from './checks';
-import {forLaterThunks, gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
+import {gradientGroups, gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
 import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
 
 /** Options of {@link texture} (docs/texture.md#options). */
@@ -227,35 +227,19 @@ tf.registerGradient({
     const dy = Array.isArray(dys) ? dys[0] : dys;
     const named = {tex, uv, uvDa, mipLevelBias, mips: levels, dy, lookup};
     const numPixelGrads = 1 + (uvDa ? 1 : 0) + (mipLevelBias ? 1 : 0);
-    // Each gradient only when tfjs asks for it, which it does in input order (tex first): the texels' (the costly
-    // scatter) in tex's thunk or a mip level's, the pixels' (uv, uvDa, mipLevelBias) in theirs. A texel call makes
-    // the pixels' too unless they are made already (one pass finds each pixel's lookup once for both), and keeps
-    // them for their thunks; without tex's, as in a fit of the pose on a constant texture, no texel scatter runs.
-    const keep = forLaterThunks();
-    let texelGrads: tf.Tensor[] | null = null,
-      pixelGrads: tf.Tensor[] | null = null;
-    const texels = (): tf.Tensor[] => {
-      if (texelGrads) return texelGrads;
-      if (pixelGrads) {
-        texelGrads = runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs: 'texels'});
-      } else {
-        ({texels: texelGrads, pixels: pixelGrads} = textureGradSplit(
-          runKernel(TextureGrad, named, {filterMode, boundaryMode}),
-          numPixelGrads,
-        ));
-        keep(pixelGrads);
-      }
-      // A mip array's levels have thunks of their own.
-      if (!mipGradToTex) keep(texelGrads);
-      return texelGrads;
-    };
-    const pixels = (): tf.Tensor[] => {
-      if (!pixelGrads) {
-        pixelGrads = runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs: 'pixels'});
-        keep(pixelGrads);
-      }
-      return pixelGrads;
-    };
+    // Each gradient only when tfjs asks for it (grad_util's gradientGroups): the texels' (the costly scatter) in tex's
+    // thunk or a mip level's, which makes the pixels' (uv, uvDa, mipLevelBias) too unless they are made already (one
+    // pass finds each pixel's lookup once for both); without tex's, as in a fit of the pose on a constant texture, no
+    // texel scatter runs. A mip array's levels have thunks of their own, so the texels' are kept for them.
+    const {first: texels, second: pixels} = gradientGroups(
+      outputs => runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs}),
+      ['texels', 'pixels'],
+      all => {
+        const {texels, pixels} = textureGradSplit(all, numPixelGrads);
+        return [texels, pixels];
+      },
+      !mipGradToTex,
+    );
     const levelFns = mipGradToTex ? [] : levels.map((_, l) => () => texels()[1 + l]);
     const uvDaAt = 1,
       biasAt = uvDa ? 2 : 1;
