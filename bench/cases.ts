@@ -5,7 +5,7 @@
  * same id in both, so the runner can put a cell's figures side by side.
  */
 import {BenchCase, Timed} from './harness';
-import {backward, CellInputs, forward, gradientPass, OP_CALLS} from './ops';
+import {backward, CellInputs, forward, gradientPass, OP_CALLS, tapedForward} from './ops';
 import {fitIteration} from './fit';
 import {packageRender, softRasRender} from './render';
 import {gridScene, MESH_SIZES, Scene, screenPlane} from './scenes';
@@ -61,6 +61,11 @@ function subjects(o: CaseOptions, build: Build): Timed[] {
     ...GPU_BACKENDS.map(b => ({...build(b, 'subject', b), unavailable: o.unavailable[b]})),
     build('cpu (page)', 'yardstick', 'cpu'),
   ];
+}
+
+/** The GPU subjects of a cell here: webgl and webgpu in the page, webgpu on Dawn in Node. */
+function gpuSubjects(o: CaseOptions, build: Build): Timed[] {
+  return subjects(o, build).filter(t => t.role === 'subject' && GPU_BACKENDS.includes(t.backend!));
 }
 
 /** A yardstick per subject backend here: (subject name, backend), skipping backends without our kernels. */
@@ -150,6 +155,23 @@ export function benchCases(o: CaseOptions): BenchCase[] {
           {target, ...growthSample(o, size)},
         );
       }
+    }
+    // The forward as a training step runs it, on a tape (bench/ops.ts's tapedForward), beside the rows above: only
+    // where issue 14 reads backward ÷ forward (and --quick's one cell), on the GPU subjects the ratio is read for.
+    const tapedCells = o.quick
+      ? cells
+      : cells.filter(c => c.size === BACKWARD_SIZE && BACKWARD_MESHES.includes(c.triangles));
+    for (const {triangles, size} of tapedCells) {
+      add(
+        `${call.op} forward (taped)`,
+        triangles,
+        size,
+        s =>
+          gpuSubjects(o, (name, role, backend) =>
+            tapedForward(name, role, backend, call, new CellInputs(s, size, size)),
+          ),
+        {target: o.where === 'page'},
+      );
     }
   }
 

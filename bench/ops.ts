@@ -214,19 +214,51 @@ interface EngineTape {
   state: {activeTape: TapeNode[] | null};
 }
 
-/** Records `call` on tfjs's tape (tfjs's own recording: the same kernels and saved tensors a training step has). */
+/**
+ * Records `call` on tfjs's tape as tf.grad and optimizer.minimize do (Engine.gradients: the tape on around a tidy
+ * named 'forward'), so the same kernels run, with the same attributes (texture's `recording`), and the same tensors
+ * are saved for the backward. (The tidy matters: a kernel run outside every scope, as textureConstructMip's are when
+ * no tidy encloses them, cannot be recorded; tfjs's own APIs never start a tape outside one.)
+ */
 function recordTape(call: () => tf.Tensor[]): {nodes: TapeNode[]; outputs: tf.Tensor[]} {
   const engine = tf.engine() as unknown as EngineTape;
   engine.startTape();
   let outputs: tf.Tensor[];
   try {
-    outputs = call();
+    outputs = tf.tidy('forward', call);
   } finally {
     engine.endTape();
   }
   const nodes = engine.state.activeTape ?? [];
   engine.state.activeTape = null;
   return {nodes, outputs};
+}
+
+/**
+ * The op's forward as a training step runs it (tf.grad, optimizer.minimize): recorded on tfjs's tape, which keeps a
+ * copy of what its gradient needs (inputs, and a backend's hidden output for the backward: texture's lookup on
+ * webgl and webgpu); that and the outputs are freed after the fence, as the backward would free them. The
+ * `forward` rows time the same call without a tape (inference).
+ */
+export function tapedForward(name: string, role: Timed['role'], backend: string, op: OpCall, inp: CellInputs): Timed {
+  const once = async () => {
+    const tape = recordTape(() => op.call(inp));
+    await backendFence();
+    tf.dispose(tape.outputs);
+    tape.nodes.forEach(n => tf.dispose(n.saved));
+  };
+  return {
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
+    // Every input, a mip pyramid and topology hash too, made untaped and untimed: a training step's would be
+    // constants or made by nodes of their own.
+    setup: () => tf.dispose(op.call(inp)),
+    run: once,
+    breakdown: async () => (await passTimes(once)) ?? {},
+    teardown: () => inp.dispose(),
+  };
 }
 
 /** The input indices of `node` that are the given tensors, in their order; throws when one is not an input. */
