@@ -6,7 +6,10 @@
  * level above: the sums of four texels below), and a draw of exactly that many points finds each
  * point's item by walking the pyramid down from the top. The total is read back first, from one
  * pass summing level 1 into at most TOTAL_TEXELS texels: the levels above are built only when a
- * compacted draw will walk them (each level is a pass, ~1 ms of SwiftShader's overhead however small).
+ * compacted draw will walk them. A pass costs ~0.6 ms of SwiftShader's overhead however small, so the
+ * levels are built a pass each only while they are large: from the first even level of at most
+ * BLOCK_TEXELS texels, one pass builds every level above it (the top block), each texel summing the
+ * texels of that level below it.
  *
  * The walk costs a fetch per level per point, so a compacted draw pays only when most points
  * would be dropped: `countPyramid` returns null otherwise.
@@ -25,15 +28,21 @@ const LIVE_SHARE = 0.5;
 const EXACT_COUNT = 1 << 24;
 /** The total is read back as the sums of at most this many runs of level 1's texels (one row of a read). */
 const TOTAL_TEXELS = 1024;
+/**
+ * The top block's levels are built from a level of at most this many texels, in one pass: a texel of level l sums
+ * 4^(l − 1 − base) texels of the base level per count, the top's one texel all of them.
+ */
+const BLOCK_TEXELS = 4096;
 
 /**
- * The pyramid's levels alternate between two textures (a pass must not read the texture it writes). With a total
- * of 0 only level 1 is built (no point walks it).
+ * The pyramid's levels 1 .. uBlock (even) alternate between two textures (a pass must not read the texture it
+ * writes); levels uBlock + 1 .. uTop, the top block, lie in a third. With a total of 0 only level 1 is built (no
+ * point walks it).
  */
 export interface Pyramid {
   total: number;
-  uniforms: {uPyrBase: number[]; uTop: number};
-  textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture};
+  uniforms: {uPyrBase: number[]; uTop: number; uBlock: number};
+  textures: {uPyrOdd: WebGLTexture; uPyrEven: WebGLTexture; uPyrTop: WebGLTexture};
 }
 
 /**
@@ -76,6 +85,44 @@ void main() {
     if (i >= uBelowCount) break;
     vec4 v = fetchTexel(uBelow, uBelowBase + i);
     counts[m] = v.x + v.y + v.z + v.w;
+  }
+  outCounts = counts;
+}
+`,
+  );
+}
+
+/**
+ * The top block (levels uFirst .. uLast, in order from texel 0 of their grid, level l from uPyrBase[l]): per texel of
+ * level l, the totals of its four children, each the sum of the base level's texels below it.
+ */
+function blockProgram(ctx: DiffrastGL): GlProgram {
+  return elementProgram(
+    ctx,
+    'compact-block',
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+uniform sampler2D uBelow;
+uniform int uBelowBase;
+uniform int uBelowCount;
+uniform int uFirst;
+uniform int uLast;
+uniform int uPyrBase[${MAX_LEVELS}];
+out vec4 outCounts;
+void main() {
+  int t = outputIndex() - uOutStart;
+  int l = uFirst;
+  for (int k = 0; k < ${MAX_LEVELS}; k++) if (k > uFirst && k <= uLast && t >= uPyrBase[k]) l = k;
+  int span = 1 << (2 * (l - uFirst));  // base texels per child
+  int first = 4 * (t - uPyrBase[l]) * span;
+  vec4 counts = vec4(0.0);
+  for (int m = 0; m < 4; m++) {
+    float total = 0.0;
+    int end = min(uBelowCount, first + (m + 1) * span);
+    for (int i = first + m * span; i < end; i++) {
+      vec4 v = fetchTexel(uBelow, uBelowBase + i);
+      total += v.x + v.y + v.z + v.w;
+    }
+    counts[m] = total;
   }
   outCounts = counts;
 }
@@ -136,18 +183,23 @@ export function countPyramid(
     sizes.push(n);
     if (n === 1) break;
   }
-  if (sizes.length % 2 === 1) sizes.push(1); // an even top: the walk reads the two textures in turn
+  if (sizes.length === 1) sizes.push(1); // a level 2: the walk reads the two textures in turn down to level 1
   if (sizes.length > MAX_LEVELS - 1) return null;
-  // Level l (1-based) lives in the odd texture when l is odd, at base[l].
+  // The first even level small enough (sizes[l - 1] is level l's); there is one: the top or the one below is ≤ 4.
+  let block = 2;
+  while (sizes[block - 1] > BLOCK_TEXELS) block += 2;
+  // Level l (1-based) lives at base[l]: up to block in the odd texture when l is odd, the even one when even; above
+  // block in the top block's texture.
   const base = new Array<number>(MAX_LEVELS).fill(0);
-  const used = [0, 0];
+  const used = [0, 0, 0];
   sizes.forEach((n, i) => {
-    const odd = (i + 1) % 2;
-    base[i + 1] = used[odd];
-    used[odd] += n;
+    const grid = i + 1 > block ? 2 : (i + 1) % 2;
+    base[i + 1] = used[grid];
+    used[grid] += n;
   });
   const odd = scratchGrid(s, `${name}.odd`, used[1]);
   const even = scratchGrid(s, `${name}.even`, used[0]);
+  const top = scratchGrid(s, `${name}.top`, used[2]);
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even);
   elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
   const fan = Math.ceil(sizes[0] / TOTAL_TEXELS),
@@ -158,7 +210,7 @@ export function countPyramid(
   let total = 0;
   for (let t = 0; t < runs; t++) total += texels[4 * t];
   if (total >= EXACT_COUNT || total > maxShare * points) return null;
-  for (let l = 2; l <= sizes.length && total > 0; l++) {
+  for (let l = 2; l <= block && total > 0; l++) {
     elementPass(
       s,
       reduceProgram(s.ctx),
@@ -169,23 +221,35 @@ export function countPyramid(
       base[l] + 1 * sizes[l - 1],
     );
   }
+  if (sizes.length > block && total > 0) {
+    elementPass(
+      s,
+      blockProgram(s.ctx),
+      [top],
+      {uBelowBase: base[block], uBelowCount: sizes[block - 1], uFirst: block + 1, uLast: sizes.length, uPyrBase: base},
+      {uBelow: even.texture},
+    );
+  }
   return {
     total,
-    uniforms: {uPyrBase: base, uTop: sizes.length},
-    textures: {uPyrOdd: odd.texture, uPyrEven: even.texture},
+    uniforms: {uPyrBase: base, uTop: sizes.length, uBlock: block},
+    textures: {uPyrOdd: odd.texture, uPyrEven: even.texture, uPyrTop: top.texture},
   };
 }
 
 /**
  * GLSL: the item of live point `point` of a compacted draw, and which of the item's live
- * contributions it is (0-based), by walking the pyramid from the top (an even level: each turn of
- * the loop reads an even level, then the odd one below, with no texture picked per lane). Needs FETCH.
+ * contributions it is (0-based), by walking the pyramid from the top: the top block's levels, then
+ * from uBlock (even) down each turn of the loop an even level and the odd one below, with no texture
+ * picked per lane. Needs FETCH.
  */
 export const COMPACTED_ITEM = `
 uniform sampler2D uPyrOdd;
 uniform sampler2D uPyrEven;
+uniform sampler2D uPyrTop;
 uniform int uPyrBase[${MAX_LEVELS}];
 uniform int uTop;
+uniform int uBlock;
 // Down one level from texel t of counts c: the child holding point k, k made relative to it.
 void pyramidStep(vec4 c, inout int t, inout int k) {
   ivec3 before = ivec3(c.x, c.x + c.y, c.x + c.y + c.z);  // points in the children before the 2nd, 3rd, 4th
@@ -195,7 +259,8 @@ void pyramidStep(vec4 c, inout int t, inout int k) {
 }
 int compactedItem(int point, out int rank) {
   int t = 0, k = point;
-  for (int l = uTop; l >= 2; l -= 2) {
+  for (int l = uTop; l > uBlock; l--) pyramidStep(fetchTexel(uPyrTop, uPyrBase[l] + t), t, k);
+  for (int l = uBlock; l >= 2; l -= 2) {
     pyramidStep(fetchTexel(uPyrEven, uPyrBase[l] + t), t, k);
     pyramidStep(fetchTexel(uPyrOdd, uPyrBase[l - 1] + t), t, k);
   }
