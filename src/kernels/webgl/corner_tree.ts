@@ -240,29 +240,72 @@ export interface CornerStage {
    * 31.5, so it runs on every pixel).
    */
   tiled: boolean;
+  /**
+   * Its corner values' z is always 0 (rasterize's (dx, dy, 0, dw)): pixelGrids may then write the key into corner
+   * 0's z instead of a grid of its own (KEYED_GRID_NAMES), one output and, for a reader, one fetch fewer per pixel.
+   */
+  freeZ?: boolean;
 }
 
-/** The stage's key (output 0, x) and three corner values (outputs 1–3) of the fragment's pixel. */
-const firstFragment = (stage: CornerStage) => `${HEADER}${stage.source}${OUTPUT_INDEX}
-layout(location = 0) out vec4 outKey;
-layout(location = 1) out vec4 outCorner0;
-layout(location = 2) out vec4 outCorner1;
-layout(location = 3) out vec4 outCorner2;
+/**
+ * The per-pixel grids as pixelGrids writes them: key, corner 0, 1, 2 (four grids), or, keyed (a stage with freeZ),
+ * corner 0 with the key in its z, corner 1, 2 (three grids).
+ */
+export const PIXEL_GRID_NAMES = ['keys', 'corner0', 'corner1', 'corner2'];
+export const KEYED_GRID_NAMES = ['corner0', 'corner1', 'corner2'];
+
+/**
+ * GLSL: the per-pixel grids' samplers and readers: texel i of a grid 2^uShift wide (gridCell); cell c's key, from the
+ * grid of keys or, keyed (KEYED_GRID_NAMES), from corner 0's z, which then reads as 0 (triangle_boxes.ts,
+ * triangle_walk.ts).
+ */
+export const pixelGridReaders = (keyed: boolean) => `
+${keyed ? '' : 'uniform sampler2D uKeys;'}
+uniform sampler2D uCorner0;
+uniform sampler2D uCorner1;
+uniform sampler2D uCorner2;
+uniform int uShift;
+ivec2 gridCell(int i) { return ivec2(i & ((1 << uShift) - 1), i >> uShift); }
+// Cell c's key, and what corner0 needs of the cell (keyed: its corner 0 value, z read as 0; else nothing).
+float pixelKey(ivec2 c, out vec4 v0) {
+${
+  keyed
+    ? `  v0 = texelFetch(uCorner0, c, 0);
+  float key = v0.z;
+  v0.z = 0.0;
+  return key;`
+    : `  v0 = vec4(0.0);
+  return texelFetch(uKeys, c, 0).x;`
+}
+}
+// Cell c's corner 0 value, v0 from pixelKey.
+vec4 corner0(ivec2 c, vec4 v0) { return ${keyed ? 'v0' : 'texelFetch(uCorner0, c, 0)'}; }
+`;
+
+/**
+ * The stage's key (output 0, x) and three corner values (outputs 1–3) of the fragment's pixel; keyed: the three
+ * corner values (outputs 0–2), the key in corner 0's z.
+ */
+const firstFragment = (stage: CornerStage, keyed: boolean) => `${HEADER}${stage.source}${OUTPUT_INDEX}
+${keyed ? '' : 'layout(location = 0) out vec4 outKey;'}
+layout(location = ${keyed ? 0 : 1}) out vec4 outCorner0;
+layout(location = ${keyed ? 1 : 2}) out vec4 outCorner1;
+layout(location = ${keyed ? 2 : 3}) out vec4 outCorner2;
 void main() {
   if (int(gl_FragCoord.x) >= uOutWidth) discard;  // (a tile past the grid's edge)
   float key;
   vec4 c0, c1, c2;
   bool adds = pixelCornerGradients(outputIndex(), key, c0, c1, c2);
-  outKey = vec4(adds ? key : 0.0, 0.0, 0.0, 0.0);
+  ${keyed ? 'c0.z = adds ? key : 0.0;' : 'outKey = vec4(adds ? key : 0.0, 0.0, 0.0, 0.0);'}
   outCorner0 = c0;
   outCorner1 = c1;
   outCorner2 = c2;
 }
 `;
 
-/** Level 0 of the tree: firstFragment per pixel. */
-export function firstProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
-  return elementProgram(ctx, stage.key, () => firstFragment(stage));
+/** Level 0 of the tree (and pixelGrids of an untiled stage): firstFragment per pixel. */
+export function firstProgram(ctx: DiffrastGL, stage: CornerStage, keyed = false): GlProgram {
+  return elementProgram(ctx, `${stage.key}${keyed ? '-keyed' : ''}`, () => firstFragment(stage, keyed));
 }
 
 /** The side of the tiles of pixelGrids's points. */
@@ -272,9 +315,9 @@ const TILE = 8;
  * One point per TILE×TILE tile of the grids, of that size, where a pixel of the tile is drawn (rast's id not 0):
  * firstFragment runs on those tiles only (an element pass runs it, all of it, on every pixel).
  */
-function tileProgram(ctx: DiffrastGL, stage: CornerStage): GlProgram {
+function tileProgram(ctx: DiffrastGL, stage: CornerStage, keyed: boolean): GlProgram {
   return ctx.program(
-    `${stage.key}-tiles`,
+    `${stage.key}-tiles${keyed ? '-keyed' : ''}`,
     () => `${HEADER}${stage.source}
 uniform int uOutWidth;
 uniform int uOutEnd;
@@ -296,14 +339,15 @@ void main() {
   gl_Position = drawn ? vec4(2.0 * center - 1.0, 0.0, 1.0) : vec4(2.0, 2.0, 0.0, 1.0);  // (outside: dropped)
 }
 `,
-    () => firstFragment(stage),
+    () => firstFragment(stage, keyed),
   );
 }
 
 /**
- * The stage's key and three corner values of every pixel into `grids` (four of one shape; the stage declares
- * rast's uRast). A tiled stage: zeros where no pixel of a TILE×TILE tile of the grids is drawn, else
- * firstFragment, by one point per tile that has one (a background pixel costs its tile's check, not the stage).
+ * The stage's key and three corner values of every pixel into `grids` (of one shape, named as PIXEL_GRID_NAMES, or
+ * as KEYED_GRID_NAMES for a stage with freeZ; the stage declares rast's uRast). A tiled stage: zeros where no pixel
+ * of a TILE×TILE tile of the grids is drawn, else firstFragment, by one point per tile that has one (a background
+ * pixel costs its tile's check, not the stage).
  */
 export function pixelGrids(
   s: GlSession,
@@ -312,18 +356,26 @@ export function pixelGrids(
   uniforms: UniformValues,
   textures: {[sampler: string]: WebGLTexture | null},
 ) {
+  const keyed = grids.length === KEYED_GRID_NAMES.length;
+  if (keyed && !stage.freeZ) throw new Error(`pixelGrids: ${stage.key} has no free z for the key`);
   if (!stage.tiled) {
-    elementPass(s, firstProgram(s.ctx, stage), grids, uniforms, textures);
+    elementPass(s, firstProgram(s.ctx, stage, keyed), grids, uniforms, textures);
     return;
   }
   const {width, height, size} = grids[0];
   const tiles = [Math.ceil(width / TILE), Math.ceil(height / TILE)];
   s.clear(grids.map(g => g.texture));
   s.draw({
-    program: tileProgram(s.ctx, stage),
+    program: tileProgram(s.ctx, stage, keyed),
     targets: grids.map(g => g.texture),
     viewport: [0, 0, TILE * tiles[0], TILE * tiles[1]],
-    uniforms: {...uniforms, uOutWidth: width, uOutStart: 0, uOutEnd: size, uTiles: tiles},
+    uniforms: {
+      ...uniforms,
+      uOutWidth: width,
+      uOutStart: 0,
+      uOutEnd: size,
+      uTiles: tiles,
+    },
     textures,
     mode: s.gl.POINTS,
     count: tiles[0] * tiles[1],
@@ -370,9 +422,7 @@ export function scatterCornerGradients(
 ) {
   const t = treeLayout(images, height, width, g.numTriangles);
   const sets = t.used.map((cells, set) =>
-    cells === 0
-      ? null
-      : ['keys', 'corner0', 'corner1', 'corner2'].map(name => scratchGrid(s, `corner-tree.${set}.${name}`, cells)),
+    cells === 0 ? null : PIXEL_GRID_NAMES.map(name => scratchGrid(s, `corner-tree.${set}.${name}`, cells)),
   );
   const tree = treeUniforms(t);
   elementPass(
@@ -393,18 +443,30 @@ export function scatterCornerGradients(
       levelProgram(s.ctx),
       here,
       {...tree, uLevel: l},
-      {uKeys: below[0].texture, uCorner0: below[1].texture, uCorner1: below[2].texture, uCorner2: below[3].texture},
+      {
+        uKeys: below[0].texture,
+        uCorner0: below[1].texture,
+        uCorner1: below[2].texture,
+        uCorner2: below[3].texture,
+      },
       t.bases[l],
       t.bases[l] + images * w * h,
     );
   }
-  const keys = {uKeysEven: sets[0]![0].texture, uKeysOdd: sets[1]?.[0].texture ?? null};
+  const keys = {
+    uKeysEven: sets[0]![0].texture,
+    uKeysOdd: sets[1]?.[0].texture ?? null,
+  };
   const pyramid = countPyramid(s, t.items, 3 * t.items, {
     program: countProgram(s.ctx),
     uniforms: {...tree, uItems: t.items},
     textures: keys,
   });
-  const textures: {[sampler: string]: WebGLTexture | null} = {...keys, uTri: g.tri, uPos: null};
+  const textures: {[sampler: string]: WebGLTexture | null} = {
+    ...keys,
+    uTri: g.tri,
+    uPos: null,
+  };
   (['Even', 'Odd'] as const).forEach((parity, set) =>
     [0, 1, 2].forEach(k => (textures[`uCorner${k}${parity}`] = sets[set]?.[k + 1].texture ?? null)),
   );

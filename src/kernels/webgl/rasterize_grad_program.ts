@@ -119,8 +119,8 @@ bool pixelCornerGradients(int pixel, out float key, out vec4 c0, out vec4 c1, ou
 `;
 
 const STAGES = {
-  direct: {key: 'rasterize-grad', source: `${COMMON}${DIRECT}${STAGE}`, tiled: true},
-  table: {key: 'rasterize-grad-table', source: `${COMMON}${TABLE}${STAGE}`, tiled: true},
+  direct: {key: 'rasterize-grad', source: `${COMMON}${DIRECT}${STAGE}`, tiled: true, freeZ: true},
+  table: {key: 'rasterize-grad-table', source: `${COMMON}${TABLE}${STAGE}`, tiled: true, freeZ: true},
 } satisfies {[name: string]: CornerStage};
 
 /**

@@ -2,7 +2,8 @@
  * Corner gradients of many small triangles whose stage has the positions (rasterize's position gradient:
  * CornerGradients.screen), where triangle_gather.ts would draw one point per pixel into its triangle's slot.
  * Points cost ~0.2 µs each here even when dropped and ~0.7 µs drawn, a fragment of an element pass a tenth
- * of that: so corner_tree.ts's first pass puts each pixel's key and three corner values into scratch grids,
+ * of that: so corner_tree.ts's first pass puts each pixel's key and three corner values into scratch grids (the key in
+ * corner 0's z where the stage leaves it free, as rasterize's does: one grid and one fetch per walked pixel fewer),
  * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
  * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included) into its
  * slot. A triangle whose box holds more than BOX_MAX_PIXELS pixels, or that has a corner not in front of the
@@ -17,13 +18,25 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
-import {CornerGradients, pixelGrids, ScreenMesh} from './corner_tree';
+import {
+  CornerGradients,
+  KEYED_GRID_NAMES,
+  PIXEL_GRID_NAMES,
+  pixelGridReaders,
+  pixelGrids,
+  ScreenMesh,
+} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {SCREEN_CORNERS} from './triangle_walk';
 
-/** A triangle's box is walked by its fragment when it holds at most this many pixels (per image). */
-const BOX_MAX_PIXELS = 64;
+/**
+ * A triangle's box is walked by its fragment when it holds at most this many pixels (per image). A larger box costs its
+ * fragment's 2×2 quad the longer loop, but chunking it costs the pyramid's passes and walk and a point per chunk: on
+ * the fit's perturbed 100k sphere at 512² (boxes of up to ~300 pixels, 10% above 64) a bound of 64 left chunks (35 ms)
+ * and pyramid levels (24 ms) that took longer than the box pass gained by leaving them (docs/performance.md).
+ */
+const BOX_MAX_PIXELS = 512;
 /** Else by points walking this many pixels of it each. */
 const CHUNK_PIXELS = 64;
 /** While the chunks add up to at most this many times the image's pixels; else their pixels are points. */
@@ -31,18 +44,8 @@ const CHUNKED_PIXELS = 8;
 /** Pixels whose centers lie this far (in pixels) outside a triangle's bounds are in its box. */
 const BOX_MARGIN = 0.25;
 
-/** The three per-pixel grids' readers: texel i of a grid 2^uShift wide. */
-const PIXEL_GRIDS = `
-uniform sampler2D uKeys;
-uniform sampler2D uCorner0;
-uniform sampler2D uCorner1;
-uniform sampler2D uCorner2;
-uniform int uShift;
-ivec2 gridCell(int i) { return ivec2(i & ((1 << uShift) - 1), i >> uShift); }
-`;
-
 /**
- * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, PIXEL_GRIDS). Cell (n·uSlotsPerImage + t)
+ * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, pixelGridReaders). Cell (n·uSlotsPerImage + t)
  * (instanced: each image its own cells) or t (every image's pixels of t in one cell).
  */
 const BOX_WALK = `
@@ -91,8 +94,9 @@ void walkPixels(int n, ivec2 lo, ivec2 size, int j0, int count, float key, inout
   // One loop (SwiftShader runs a loop as often as its longest lane needs).
   for (int j = 0; j < count; j++) {
     ivec2 c = gridCell(i);
-    if (texelFetch(uKeys, c, 0).x == key) {
-      s0 += texelFetch(uCorner0, c, 0);
+    vec4 v0;
+    if (pixelKey(c, v0) == key) {
+      s0 += corner0(c, v0);
       s1 += texelFetch(uCorner1, c, 0);
       s2 += texelFetch(uCorner2, c, 0);
     }
@@ -107,11 +111,11 @@ void walkPixels(int n, ivec2 lo, ivec2 size, int j0, int count, float key, inout
  * Per cell: outputs 0–2 the sums of corner values of its triangle's pixels in the boxes walked whole, output 3 (x)
  * the number of chunks left to the chunk points.
  */
-function boxProgram(ctx: DiffrastGL): GlProgram {
+function boxProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
   return elementProgram(
     ctx,
-    'triangle-boxes',
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${PIXEL_GRIDS}${BOX_WALK}
+    `triangle-boxes${keyed ? '-keyed' : ''}`,
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${pixelGridReaders(keyed)}${BOX_WALK}
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
@@ -165,10 +169,10 @@ vec4 slotPosition(int cell) {
 `;
 
 /** Chunk point k of the compacted draw: the sums of its uChunk pixels of its cell's box into the cell's slot. */
-function chunkPointProgram(ctx: DiffrastGL): GlProgram {
+function chunkPointProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
   return ctx.program(
-    'triangle-boxes-chunks',
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${PIXEL_GRIDS}${BOX_WALK}${COMPACTED_ITEM}${SLOT_POINT}
+    `triangle-boxes-chunks${keyed ? '-keyed' : ''}`,
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${pixelGridReaders(keyed)}${BOX_WALK}${COMPACTED_ITEM}${SLOT_POINT}
 flat out vec4 vCorner0;
 flat out vec4 vCorner1;
 flat out vec4 vCorner2;
@@ -201,10 +205,10 @@ void main() {
 }
 
 /** Pixel p's point, if its triangle has chunks left: its three corner values into the triangle's slot. */
-function flaggedPointProgram(ctx: DiffrastGL): GlProgram {
+function flaggedPointProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
   return ctx.program(
-    'triangle-boxes-points',
-    () => `${HEADER}${FETCH}${PIXEL_GRIDS}${SLOT_POINT}
+    `triangle-boxes-points${keyed ? '-keyed' : ''}`,
+    () => `${HEADER}${FETCH}${pixelGridReaders(keyed)}${SLOT_POINT}
 uniform sampler2D uChunks;
 uniform int uPixelsPerImage;
 uniform int uSlotsPerImage;
@@ -215,9 +219,10 @@ void main() {
   gl_PointSize = 1.0;
   int p = gl_VertexID;
   ivec2 c = gridCell(p);
-  int t = int(texelFetch(uKeys, c, 0).x) - 1;
+  vec4 v0;
+  int t = int(pixelKey(c, v0)) - 1;
   int cell = (uSlotsPerImage > 0 ? (p / uPixelsPerImage) * uSlotsPerImage : 0) + t;
-  vCorner0 = texelFetch(uCorner0, c, 0);
+  vCorner0 = corner0(c, v0);
   vCorner1 = texelFetch(uCorner1, c, 0);
   vCorner2 = texelFetch(uCorner2, c, 0);
   gl_Position = t < 0 || fetchTexel(uChunks, cell).x == 0.0 ? vec4(2.0, 2.0, 0.0, 1.0) : slotPosition(cell);
@@ -252,9 +257,11 @@ export function boxCornerGradients(
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = slots[0].size;
   const pixelCount = images * height * width;
-  const pixels = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
+  const keyed = !fillPixels && g.stage.freeZ === true;
+  const pixels = (keyed ? KEYED_GRID_NAMES : PIXEL_GRID_NAMES).map(name =>
     shiftGrid(s, `triangle-boxes.${name}`, pixelCount, width),
   );
+  const corners = keyed ? pixels : pixels.slice(1);
   const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
   if (fillPixels) fillPixels(pixels);
   else pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
@@ -274,15 +281,15 @@ export function boxCornerGradients(
     uTargetHeight: slots[0].height,
   };
   const textures = {
-    uKeys: pixels[0].texture,
-    uCorner0: pixels[1].texture,
-    uCorner1: pixels[2].texture,
-    uCorner2: pixels[3].texture,
+    ...(keyed ? {} : {uKeys: pixels[0].texture}),
+    uCorner0: corners[0].texture,
+    uCorner1: corners[1].texture,
+    uCorner2: corners[2].texture,
     uPos: screen.pos,
     uTri: screen.tri,
     uChunks: chunks.texture,
   };
-  elementPass(s, boxProgram(s.ctx), [...slots, chunks], uniforms, textures);
+  elementPass(s, boxProgram(s.ctx, keyed), [...slots, chunks], uniforms, textures);
   const pyramid = countPyramid(
     s,
     cells,
@@ -302,7 +309,7 @@ export function boxCornerGradients(
   if (pyramid?.total === 0) return;
   const chunked = pyramid && pyramid.total * CHUNK_PIXELS <= CHUNKED_PIXELS * pixelCount ? pyramid : null;
   s.draw({
-    program: chunked ? chunkPointProgram(s.ctx) : flaggedPointProgram(s.ctx),
+    program: chunked ? chunkPointProgram(s.ctx, keyed) : flaggedPointProgram(s.ctx, keyed),
     targets: slots.map(t => t.texture),
     viewport: [0, 0, slots[0].width, slots[0].height],
     blend: true,

@@ -16,7 +16,14 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {CornerGradients, pixelGrids, ScreenMesh} from './corner_tree';
+import {
+  CornerGradients,
+  KEYED_GRID_NAMES,
+  PIXEL_GRID_NAMES,
+  pixelGridReaders,
+  pixelGrids,
+  ScreenMesh,
+} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
 import {elementPass, elementProgram, ScratchGrid, shiftGrid} from './passes';
 
@@ -71,7 +78,13 @@ export function walkSlots(s: GlSession, name: string, cells: number, bands: numb
         'render target here; use a smaller batch',
     );
   }
-  return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: cells, width, height};
+  return {
+    texture: s.scratchTexture(name, width, height),
+    texShape: [height, width],
+    size: cells,
+    width,
+    height,
+  };
 }
 
 /**
@@ -81,15 +94,11 @@ export function walkSlots(s: GlSession, name: string, cells: number, bands: numb
  * coverage), each row cut to the columns within SPAN_MARGIN of the triangle; or the whole band where a corner is
  * not in front of the eye.
  */
-function walkProgram(ctx: DiffrastGL): GlProgram {
+function walkProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
   return elementProgram(
     ctx,
-    'triangle-walk',
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}
-uniform sampler2D uKeys;
-uniform sampler2D uCorner0;
-uniform sampler2D uCorner1;
-uniform sampler2D uCorner2;
+    `triangle-walk${keyed ? '-keyed' : ''}`,
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${pixelGridReaders(keyed)}
 uniform int uImages;
 uniform ivec2 uWalkSize;  // (width, height) of an image
 uniform int uSlotsPerImage;
@@ -137,7 +146,7 @@ void main() {
   int n0 = uSlotsPerImage > 0 ? nt / uSlotsPerImage : 0, n1 = uSlotsPerImage > 0 ? n0 + 1 : uImages;
   vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0);
   float key = float(t + 1);  // (the keys are ids as rast stores them: exact floats below 2^24)
-  int pixelsPerImage = uWalkSize.x * uWalkSize.y, gridWidth = textureSize(uKeys, 0).x;
+  int pixelsPerImage = uWalkSize.x * uWalkSize.y, gridWidth = textureSize(uCorner0, 0).x;
   for (int n = n0; n < n1; n++) {
     ivec2 lo, hi;
     vec2 p0, p1, p2;
@@ -155,8 +164,9 @@ void main() {
       // The row's texels of the grids (all of one shape), stepped along without a division per pixel.
       ivec2 c = cellOf(n * pixelsPerImage + y * uWalkSize.x + x0, gridWidth);
       for (int x = x0; x <= x1; x++) {
-        if (texelFetch(uKeys, c, 0).x == key) {
-          s0 += texelFetch(uCorner0, c, 0);
+        vec4 v0;
+        if (pixelKey(c, v0) == key) {
+          s0 += corner0(c, v0);
           s1 += texelFetch(uCorner1, c, 0);
           s2 += texelFetch(uCorner2, c, 0);
         }
@@ -189,14 +199,16 @@ export function walkCornerGradients(
 ) {
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = (slotsPerImage > 0 ? images : 1) * g.numTriangles * bands.bands;
-  const pixels = ['keys', 'corner0', 'corner1', 'corner2'].map(name =>
+  const keyed = groups === 1 && g.stage.freeZ === true;
+  const pixels = (keyed ? KEYED_GRID_NAMES : PIXEL_GRID_NAMES).map(name =>
     shiftGrid(s, `triangle-walk.${name}`, images * height * width, width),
   );
+  const corners = keyed ? pixels : pixels.slice(1);
   for (let group = 0; group < groups; group++) {
     pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: group}, g.textures);
     elementPass(
       s,
-      walkProgram(s.ctx),
+      walkProgram(s.ctx, keyed),
       slots,
       {
         uNumVertices: g.numVertices,
@@ -209,10 +221,10 @@ export function walkCornerGradients(
         uBandRows: bands.rows,
       },
       {
-        uKeys: pixels[0].texture,
-        uCorner0: pixels[1].texture,
-        uCorner1: pixels[2].texture,
-        uCorner2: pixels[3].texture,
+        ...(keyed ? {} : {uKeys: pixels[0].texture}),
+        uCorner0: corners[0].texture,
+        uCorner1: corners[1].texture,
+        uCorner2: corners[2].texture,
         uPos: screen.pos,
         uTri: screen.tri,
       },
