@@ -619,6 +619,27 @@ describeEachBackend(
       tf.dispose([pos, tri]);
     });
 
+    it("reads a texture forward's kept lookup planes only in that forward's own backward", async () => {
+      // Two lookups of one texture under one tape: the second forward's planes are what the grids hold when the first
+      // call's backward runs, so that one must copy its own back from its saved lookup.
+      const rng = new Rng(23);
+      const tex = tf.tensor4d(rng.array(8 * 8 * 3, -1, 1), [1, 8, 8, 3]);
+      const mip = dr.textureConstructMip(tex);
+      const [uv1, uv2] = [0, 1].map(() => tf.tensor4d(rng.array(6 * 6 * 2, -0.5, 1.5), [1, 6, 6, 2]));
+      const [da1, da2] = [0, 1].map(() => tf.tensor4d(rng.array(6 * 6 * 4, -0.3, 0.3), [1, 6, 6, 4]));
+      const [w1, w2] = [0, 1].map(() => tf.tensor4d(rng.array(6 * 6 * 3, -1, 1), [1, 6, 6, 3]));
+      const look = (uv: tf.Tensor, uvDa: tf.Tensor, w: tf.Tensor) =>
+        tf.sum(tf.mul(dr.texture(tex, uv, {uvDa, mip}), w));
+      const both = tf.grads((uvA: tf.Tensor, uvB: tf.Tensor) => tf.add(look(uvA, da1, w1), look(uvB, da2, w2)));
+      const [both1, both2] = both([uv1, uv2]);
+      const [one1] = tf.grads((uv: tf.Tensor) => look(uv, da1, w1))([uv1]);
+      const [one2] = tf.grads((uv: tf.Tensor) => look(uv, da2, w2))([uv2]);
+      expect(await one1.data()).not.toEqual(await one2.data());
+      expect(await both1.data()).toEqual(await one1.data());
+      expect(await both2.data()).toEqual(await one2.data());
+      tf.dispose([tex, ...mip.levels, uv1, uv2, da1, da2, w1, w2, both1, both2, one1, one2]);
+    });
+
     describe('limits and failures', () => {
       it('refuses resolutions beyond the context and outputs beyond one texture, by name', () => {
         const max = maxResolution();

@@ -10,7 +10,7 @@ import {BOUNDARY_MODES, FILTER_MODES, TextureLayout} from './glsl_texture';
 import {channelGroupPass, copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
 import {groupsFromTensorProgram} from './scatter';
 import {blockLayout, BlockLayout} from './texture_grad_program';
-import {savedPlanes} from './texture_lookup';
+import {keepPlanes, planeGrid, savedPlanes} from './texture_lookup';
 import {textureProgram} from './texture_program';
 
 /** Per context: the texture 'texture.texels' last packed and the dataIds of the levels it holds (see fillTexels). */
@@ -106,7 +106,7 @@ export const textureWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       channelGroupPass(s, textureProgram(s.ctx, layout), out, channels, uniforms, textures);
       return out.info;
     }
-    const grids = ['value', ...planes].map(name => scratchGrid(s, `texture.${name}`, pixels));
+    const grids = (['value', ...planes] as const).map(name => planeGrid(s, name, pixels));
     elementPass(
       s,
       textureProgram(s.ctx, layout, planes),
@@ -116,6 +116,7 @@ export const textureWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     );
     copyToTensors(s, [grids[0]], {cols: channels, base: 0}, [out]);
     grids.slice(1).forEach((g, k) => copyTexelsToTensor(s, g.texture, g.width, 0, pixels, lookup, 4 * k * pixels));
+    keepPlanes(s, lookup.info.dataId, grids.slice(1));
     return [out.info, lookup.info];
   });
 

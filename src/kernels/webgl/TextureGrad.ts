@@ -30,7 +30,13 @@ import {
   textureTapsProgram,
   textureTexelGradProgram,
 } from './texture_grad_program';
-import {blockScatterFits, LookupPlane, savedPlanes, texturePixelGradLookupProgram} from './texture_lookup';
+import {
+  blockScatterFits,
+  keptPlaneGrids,
+  LookupPlane,
+  savedPlanes,
+  texturePixelGradLookupProgram,
+} from './texture_lookup';
 
 /** Cells a side of the largest point the block scatter draws for a quad of pixels. */
 const MAX_BLOCK_POINT = 8;
@@ -58,13 +64,14 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       groups = groupsOf(channels);
     const pixels = util.sizeFromShape(uv.shape.slice(0, 3));
     const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1;
-    const r = tex.shape.length;
-    const sizes = levels.map(l => [l.shape[r - 2], l.shape[r - 3]] as [number, number]);
     const blocks = textureBlockLayout(named, layout.cube);
+    const sizes = blocks.levelSizes;
     // The forward's saved lookup (texture_lookup.ts), where it made one for these inputs here; an input, so taken
     // before the first draw (fillTexels) like every other (a lookup that lives on the CPU is uploaded here).
     const planes = lookup ? savedPlanes(s, {cube: layout.cube, filterMode, channels, blocks, pixels}) : null;
     const saved = planes && lookup!.shape.join() === [planes.length, pixels, 4].join() ? s.input(lookup!) : null;
+    // Where the forward's grids still hold those planes, they are read there (no copy back from the tensor).
+    const kept = saved ? keptPlaneGrids(s, lookup!.dataId, planes!, pixels) : null;
     fillTexels();
     const planeAt = (p: LookupPlane) => planes!.indexOf(p);
     const pixelGradGrids = {uvDa: duvDa != null, uvDa2: duvDa != null && layout.cube};
@@ -81,11 +88,17 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     } else if (filterMode !== 'nearest' && blockScatterFits(s, blocks)) {
       // Bilinear taps: a pixel's four are a 2×2 block of cells (see blockLayout); one point per 2×2 quad of pixels,
       // level slot and group adds the blocks that lie close together, a 2×2 point each the others.
-      const slotGrids = Array.from({length: slots}, (_, k) => scratchGrid(s, `texture-grad.blocks${k}`, pixels));
-      // The blocks the forward saved, by memory copies; else found here.
+      const slotGrids = Array.from(
+        {length: slots},
+        (_, k) => kept?.get(k ? 'slot1' : 'slot0') ?? scratchGrid(s, `texture-grad.blocks${k}`, pixels),
+      );
+      // The blocks the forward saved, in its grids or by memory copies; else found here.
       const copied =
-        saved != null &&
-        slotGrids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(k ? 'slot1' : 'slot0')));
+        kept != null ||
+        (saved != null &&
+          slotGrids.every((g, k) =>
+            copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(k ? 'slot1' : 'slot0')),
+          ));
       // The per-pixel gradients come from the same lookup where that many outputs are allowed.
       pixelGradsDone = !saved && wants.pixels && s.ctx.maxDrawBuffers >= slots + pixelGrids.length;
       if (!copied) {
@@ -177,8 +190,8 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     if (wants.pixels && saved) {
       // Per-pixel gradients from the saved derivatives and dy, into the grids the lookup's pass would fill.
       const names: LookupPlane[] = ['ds', 'dt', ...(slots === 2 ? (['dlod'] as const) : [])];
-      const grids = names.map(name => scratchGrid(s, `texture-grad.${name}`, pixels));
-      if (grids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(names[k])))) {
+      const grids = names.map(name => kept?.get(name) ?? scratchGrid(s, `texture-grad.${name}`, pixels));
+      if (kept || grids.every((g, k) => copyTensorToTexels(s, saved, pixels, g, 4 * pixels * planeAt(names[k])))) {
         const [uDs, uDt, uDlod] = grids.map(g => g.texture);
         elementPass(
           s,

@@ -101,6 +101,8 @@ export interface BlockLayout {
   height: number;
   /** First row of each level's regions (for texture 0, group 0). */
   levelRows: number[];
+  /** Each level's (width, height). */
+  levelSizes: Array<[number, number]>;
 }
 
 export function blockLayout(levelSizes: Array<[number, number]>, slices: number, groups: number): BlockLayout {
@@ -110,7 +112,7 @@ export function blockLayout(levelSizes: Array<[number, number]>, slices: number,
     levelRows.push(rows);
     rows += slices * (h + 2);
   }
-  return {width: levelSizes[0][0] + 2, groupRows: rows, height: groups * rows, levelRows};
+  return {width: levelSizes[0][0] + 2, groupRows: rows, height: groups * rows, levelRows, levelSizes};
 }
 
 /**
@@ -178,19 +180,21 @@ uniform int uGroupRows;
 uniform ivec2 uTargetSize;  // (width, height): every group's regions
 uniform ivec2 uImageSize;  // (W, H)
 uniform int uMaxPoint;     // cells a side of the largest point drawn (≥ 2)
-// Pixel m (x + 2y) of quad slot qs as (its flat index, or −1 past the image's edge; slot).
-ivec2 quadPixel(int qs, int m) {
+// The pixels m (x + 2y) of quad slot qs: their flat indices (−1 past the image's edge), and the slot (found once
+// for the four: SwiftShader does not share the divisions between calls).
+ivec4 quadPixels(int qs, out int slot) {
   ivec2 ss = cellOf(qs, uSlots);  // (slot, quad)
-  ivec2 quads = (uImageSize + 1) / 2;
-  ivec3 q = imagePixel(ss.y, quads);
-  ivec2 xy = 2 * q.xy + ivec2(m & 1, m >> 1);
-  if (xy.x >= uImageSize.x || xy.y >= uImageSize.y) return ivec2(-1, ss.x);
-  return ivec2((q.z * uImageSize.y + xy.y) * uImageSize.x + xy.x, ss.x);
+  slot = ss.x;
+  ivec3 q = imagePixel(ss.y, (uImageSize + 1) / 2);
+  ivec2 xy = 2 * q.xy;
+  int p = (q.z * uImageSize.y + xy.y) * uImageSize.x + xy.x;
+  bool right = xy.x + 1 < uImageSize.x, up = xy.y + 1 < uImageSize.y;
+  return ivec4(p, right ? p + 1 : -1, up ? p + uImageSize.x : -1, right && up ? p + uImageSize.x + 1 : -1);
 }
 // A pixel's block in a slot (textureBlocksProgram's texel; x = 0: none).
-vec4 slotTexel(ivec2 ps) {
-  if (ps.x < 0) return vec4(0.0);
-  return ps.y == 0 ? fetchTexel(uSlot0, ps.x) : fetchTexel(uSlot1, ps.x);
+vec4 slotTexel(int pixel, int slot) {
+  if (pixel < 0) return vec4(0.0);
+  return slot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
 }
 // The block's lower-left cell in group 0's regions.
 ivec2 blockCell(vec4 t) { return cellOf(decodeTexel(t.x), uTargetSize.x); }
@@ -231,28 +235,35 @@ export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
   return ctx.program(
     'texture-block-scatter',
     () => `${HEADER}${FETCH}${TEXEL_INDEX}${QUAD_BLOCKS}${BLOCK_VARYINGS.replace(/VARYING/g, 'out')}
+// Block k of the point (its fetches only where it is added).
 void setBlock(int k, bool added, vec4 t, int pixel, int g) {
   ivec2 c = blockCell(t);
   vCell[k] = ivec2(c.x, c.y + g * uGroupRows);
-  vFracWeight[k] = added ? t.yzw : vec3(0.0);
-  vDy[k] = added ? fetchGroup(uDy, pixel, uChannels, 4 * g) : vec4(0.0);
+  vFracWeight[k] = vec3(0.0);
+  vDy[k] = vec4(0.0);
+  if (added) {
+    vFracWeight[k] = t.yzw;
+    vDy[k] = fetchGroup(uDy, pixel, uChannels, 4 * g);
+  }
 }
 void main() {
   ivec2 gq = cellOf(gl_VertexID, (uChannels + 3) / 4);  // (group, quad slot)
   int g = gq.x;
-  ivec2 p0 = quadPixel(gq.y, 0), p1 = quadPixel(gq.y, 1), p2 = quadPixel(gq.y, 2), p3 = quadPixel(gq.y, 3);
-  vec4 t0 = slotTexel(p0), t1 = slotTexel(p1), t2 = slotTexel(p2), t3 = slotTexel(p3);
+  int slot;
+  ivec4 p = quadPixels(gq.y, slot);
+  vec4 t0 = slotTexel(p.x, slot), t1 = slotTexel(p.y, slot), t2 = slotTexel(p.z, slot), t3 = slotTexel(p.w, slot);
   ivec4 box;
   bvec4 added = pointBlocks(t0, t1, t2, t3, box);
-  setBlock(0, added.x, t0, p0.x, g);
-  setBlock(1, added.y, t1, p1.x, g);
-  setBlock(2, added.z, t2, p2.x, g);
-  setBlock(3, added.w, t3, p3.x, g);
   if (!any(added)) {
+    // Dropped before its blocks' fetches (most of the image may be background).
     gl_PointSize = 1.0;
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
     return;
   }
+  setBlock(0, added.x, t0, p.x, g);
+  setBlock(1, added.y, t1, p.y, g);
+  setBlock(2, added.z, t2, p.z, g);
+  setBlock(3, added.w, t3, p.w, g);
   ivec2 extent = box.zw - box.xy + 2;
   int size = max(extent.x, extent.y);
   gl_PointSize = float(size);
@@ -304,8 +315,9 @@ export function textureBlockRestCountProgram(ctx: DiffrastGL): GlProgram {
 out vec4 outCounts;
 void main() {
   int qs = outputIndex() - uOutStart;
-  vec4 t0 = slotTexel(quadPixel(qs, 0)), t1 = slotTexel(quadPixel(qs, 1));
-  vec4 t2 = slotTexel(quadPixel(qs, 2)), t3 = slotTexel(quadPixel(qs, 3));
+  int slot;
+  ivec4 p = quadPixels(qs, slot);
+  vec4 t0 = slotTexel(p.x, slot), t1 = slotTexel(p.y, slot), t2 = slotTexel(p.z, slot), t3 = slotTexel(p.w, slot);
   ivec4 box;
   bvec4 added = pointBlocks(t0, t1, t2, t3, box);
   bvec4 rest = bvec4(t0.x != 0.0 && !added.x, t1.x != 0.0 && !added.y, t2.x != 0.0 && !added.z, t3.x != 0.0 && !added.w);
@@ -329,15 +341,16 @@ void main() {
   int item, g;
   ${compacted ? 'item = compactedItem(gl_VertexID, g);' : 'ivec2 gi = cellOf(gl_VertexID, (uChannels + 3) / 4);\n  g = gi.x;\n  item = gi.y;'}
   ivec2 mq = cellOf(item, 4);  // (pixel of the quad, quad slot)
-  ivec2 ps = quadPixel(mq.y, mq.x);
-  vec4 t = slotTexel(ps);
+  int slot;
+  ivec4 p = quadPixels(mq.y, slot);
+  int pixel = mq.x == 0 ? p.x : mq.x == 1 ? p.y : mq.x == 2 ? p.z : p.w;
+  vec4 t = slotTexel(pixel, slot);
   vFracWeight[1] = vFracWeight[2] = vFracWeight[3] = vec3(0.0);
   vCell[1] = vCell[2] = vCell[3] = ivec2(0);
   vDy[1] = vDy[2] = vDy[3] = vec4(0.0);
   bool rest = true;
   if (!${compacted}) {
-    vec4 t0 = slotTexel(quadPixel(mq.y, 0)), t1 = slotTexel(quadPixel(mq.y, 1));
-    vec4 t2 = slotTexel(quadPixel(mq.y, 2)), t3 = slotTexel(quadPixel(mq.y, 3));
+    vec4 t0 = slotTexel(p.x, slot), t1 = slotTexel(p.y, slot), t2 = slotTexel(p.z, slot), t3 = slotTexel(p.w, slot);
     ivec4 box;
     bvec4 added = pointBlocks(t0, t1, t2, t3, box);
     rest = t.x != 0.0 && !(mq.x == 0 ? added.x : mq.x == 1 ? added.y : mq.x == 2 ? added.z : added.w);
@@ -352,7 +365,7 @@ void main() {
   ivec2 c = blockCell(t);
   vCell[0] = ivec2(c.x, c.y + g * uGroupRows);
   vFracWeight[0] = t.yzw;
-  vDy[0] = fetchGroup(uDy, ps.x, uChannels, 4 * g);
+  vDy[0] = fetchGroup(uDy, pixel, uChannels, 4 * g);
   // The point's center is the corner the block's four cells share.
   gl_Position = vec4(2.0 * vec2(vCell[0] + 1) / vec2(uTargetSize) - 1.0, 0.0, 1.0);
 }

@@ -8,7 +8,9 @@
  *   dlod/duvDa found again from uvDa (a few fetches: not worth a plane, and WebGL 2 promises only four draw buffers),
  *   duvDa.
  * Saved for 2-D textures of at most four channels under the bilinear filters, where the block scatter runs; cube maps,
- * more channels and nearest (no per-pixel gradients) find their lookup again in the backward.
+ * more channels and nearest (no per-pixel gradients) find their lookup again in the backward. The forward's grids of
+ * the planes (`planeGrid`) stay as they are until the next such forward: its backward reads them there rather than
+ * copying them back from the tensor (`keptPlaneGrids`).
  */
 import {FilterMode} from '../names';
 
@@ -17,7 +19,7 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {LOD_FROM_DERIVATIVES, PIXEL_GRADIENT_SUMS} from './glsl_texture';
-import {elementProgram, groupsOf} from './passes';
+import {elementProgram, groupsOf, ScratchGrid, scratchGrid} from './passes';
 import {BlockLayout} from './texture_grad_program';
 
 export type LookupPlane = 'slot0' | 'ds' | 'dt' | 'slot1' | 'dlod';
@@ -25,6 +27,36 @@ export type LookupPlane = 'slot0' | 'ds' | 'dt' | 'slot1' | 'dlod';
 /** The planes saved for a lookup in `filterMode`, in their order. */
 export function lookupPlanes(filterMode: FilterMode): LookupPlane[] {
   return ['slot0', 'ds', 'dt', ...(filterMode === 'linear-mipmap-linear' ? (['slot1', 'dlod'] as const) : [])];
+}
+
+/** The scratch grid where the forward's lookup pass writes `plane` (or 'value') of `pixels` pixels. */
+export function planeGrid(s: GlSession, plane: LookupPlane | 'value', pixels: number): ScratchGrid {
+  return scratchGrid(s, `texture.${plane}`, pixels);
+}
+
+/** Per context: the lookup (its dataId) whose planes the grids 'texture.<plane>' last received, and those textures. */
+const keptPlanes = new WeakMap<DiffrastGL, {dataId: unknown; textures: WebGLTexture[]}>();
+
+/** The forward's record of what its plane grids hold: the planes of `lookup` (its dataId). */
+export function keepPlanes(s: GlSession, dataId: unknown, grids: ScratchGrid[]) {
+  keptPlanes.set(s.ctx, {dataId, textures: grids.map(g => g.texture)});
+}
+
+/**
+ * The grids of `planes` of `pixels` pixels where they still hold the planes of the lookup `dataId` (no forward wrote
+ * them since, and the textures are still the scratch grids of those names), else null.
+ */
+export function keptPlaneGrids(
+  s: GlSession,
+  dataId: unknown,
+  planes: LookupPlane[],
+  pixels: number,
+): Map<LookupPlane, ScratchGrid> | null {
+  const kept = keptPlanes.get(s.ctx);
+  if (!kept || kept.dataId !== dataId || kept.textures.length !== planes.length) return null;
+  const grids = planes.map(p => planeGrid(s, p, pixels));
+  if (grids.some((g, k) => g.texture !== kept.textures[k])) return null;
+  return new Map(planes.map((p, k) => [p, grids[k]]));
 }
 
 /** Whether the texel gradient's block scatter runs for `blocks` here (else one point per tap). */
@@ -87,9 +119,13 @@ void main() {
   outUvBias = vec4(dot(dsc, vec4(1.0)), dot(dtc, vec4(1.0)), 0.0, dLod);
   ${
     uvDa
-      ? `vec4 lodGrad;
-  lodFromDerivatives(fetch4(uUvDa, pixel), uTexSize, lodGrad);
-  outUvDa = dLod == 0.0 ? vec4(0.0) : dLod * lodGrad;`
+      ? `// uvDa read only where it gets a gradient (not in the background, nor where lod is clamped).
+  outUvDa = vec4(0.0);
+  if (dLod != 0.0) {
+    vec4 lodGrad;
+    lodFromDerivatives(fetch4(uUvDa, pixel), uTexSize, lodGrad);
+    outUvDa = dLod * lodGrad;
+  }`
       : ''
   }
 }
