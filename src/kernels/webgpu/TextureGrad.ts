@@ -1,5 +1,5 @@
 import {util} from '@tensorflow/tfjs-core';
-import type {KernelConfig, KernelFunc} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 
 import {
   TextureAttrs,
@@ -26,29 +26,43 @@ export const textureGradWebGPU: KernelFunc = gpuKernel(TextureGrad, (call, {inpu
   const dtexBuffer =
     dtex?.buffer ??
     (mips.length === 0 && !wants.texels ? call.scratchBuffer(4 * a.texSize, 'the texel gradients') : null);
-  // duv, duvDa and dbias are computed into one buffer, then copied into their tensors.
-  const pixelInputs = [uv, uvDa, mipLevelBias].filter(t => t != null);
-  const pixelOutputs = wants.pixels ? pixelInputs.map(t => ({t, out: call.output(t.shape, 'a pixel gradient')})) : [];
-  const total = pixelInputs.reduce((s, t) => s + util.sizeFromShape(t.shape), 0);
-  const pixelGrads = call.scratchBuffer(4 * total, 'the pixel gradients');
+  // duv into its tensor; duvDa and dbias into one buffer, their tensor's where only one of them exists (else copied).
+  const out = (t: TensorInfo | null | undefined) =>
+    t && wants.pixels ? call.output(t.shape, 'a pixel gradient') : null;
+  const duv = out(uv);
+  const [duvDa, dbias] = [out(uvDa), out(mipLevelBias)];
+  const daSize = [uvDa, mipLevelBias].reduce((s, t) => s + (t ? util.sizeFromShape(t.shape) : 0), 0);
+  const daDirect = (duvDa == null) !== (dbias == null) ? (duvDa ?? dbias)!.buffer : null;
+  const pixelGradsDa = daSize === 0 ? null : (daDirect ?? call.scratchBuffer(4 * daSize, 'the level gradients'));
   const dmips = wants.texels ? mips.map(m => call.output(m.shape, 'a mip level gradient')) : [];
   recordTextureGrad(
     call,
     a,
     dy,
-    {pixelGrads, dtex: dtexBuffer, dmips: wants.texels ? dmips.map(d => d.buffer) : mips.map(() => null)},
+    {
+      pixelGrads: duv?.buffer ?? call.scratchBuffer(4 * util.sizeFromShape(uv.shape), 'the uv gradient'),
+      pixelGradsDa,
+      dtex: dtexBuffer,
+      dmips: wants.texels ? dmips.map(d => d.buffer) : mips.map(() => null),
+    },
     named.lookup ? call.buffer(named.lookup) : null,
   );
-  let offset = 0;
-  for (const {t, out} of pixelOutputs) {
-    const bytes = 4 * util.sizeFromShape(t.shape);
-    if (out.buffer) call.encoder.copyBufferToBuffer(pixelGrads, offset, out.buffer, 0, bytes);
-    offset += bytes;
+  if (duvDa && dbias && pixelGradsDa) {
+    const bytes = 4 * util.sizeFromShape(uvDa!.shape);
+    if (duvDa.buffer) call.encoder.copyBufferToBuffer(pixelGradsDa, 0, duvDa.buffer, 0, bytes);
+    if (dbias.buffer)
+      call.encoder.copyBufferToBuffer(
+        pixelGradsDa,
+        bytes,
+        dbias.buffer,
+        0,
+        4 * util.sizeFromShape(mipLevelBias!.shape),
+      );
   }
   const texelOutputs = dtex ? [dtex, ...dmips] : [];
   return textureGradOrder(
     texelOutputs,
-    pixelOutputs.map(p => p.out),
+    [duv, duvDa, dbias].filter(o => o != null),
   ).map(o => o.info);
 });
 

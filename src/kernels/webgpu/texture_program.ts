@@ -139,6 +139,7 @@ const gradBindings = new Bindings(uniforms, [
   ['texels', 'array<f32>'],
   ['dy', 'array<f32>'],
   ['grads', 'array<f32>', 'read_write'],
+  ['gradsDa', 'array<f32>', 'read_write'],
   ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
 /** The backward on the forward's hidden output: it reads no texel. */
@@ -147,6 +148,7 @@ const gradSavedBindings = new Bindings(uniforms, [
   ['saved', 'array<f32>'],
   ['dy', 'array<f32>'],
   ['grads', 'array<f32>', 'read_write'],
+  ['gradsDa', 'array<f32>', 'read_write'],
   ['dtex', 'array<atomic<u32>>', 'read_write'],
 ]);
 
@@ -194,7 +196,8 @@ fn hessianTerm(acc: ptr<function, vec3f>, axis: i32, major: i32, sgn: f32, d: ve
   (*acc)[axis] += sgn * mixed * e[major];
 }
 
-// duv, duvDa and dbias of one pixel (dy0: its dy's first four channels), into three consecutive regions of \`grads\` laid out as those tensors. In
+// duv of one pixel (dy0: its dy's first four channels) into \`grads\`, and its duvDa and dbias into consecutive regions of
+// \`gradsDa\` (each laid out as its tensor, so that a call with one of them writes its tensor's buffer). In
 // 2-D the level does not feed back into uv, and each output is written once, whatever the branch (SwiftShader runs
 // every branch, and a write costs as much as a texel read); for cube maps the level does feed back (through the
 // projection's Hessian).
@@ -202,8 +205,7 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps, dy0: vec4f) {
   let C = U.channels;
   let uvDim = select(2, 3, U.cube != 0);
   let daDim = 2 * uvDim;
-  let daAt = U.count * uvDim;
-  let biasAt = daAt + select(0, U.count * daDim, U.hasDa != 0);
+  let biasAt = select(0, U.count * daDim, U.hasDa != 0);
   let live = k.valid && U.filterMode != ${FILTER_CODES.nearest};
   var dst = vec2f(0.0);
   var dLod = 0.0;${pixelGroups.join('')}
@@ -211,30 +213,30 @@ fn pixelGradients(pix: i32, k: Lookup, t0: Taps, t1: Taps, dy0: vec4f) {
   if (U.cube == 0) {
     grads[2 * pix] = select(0.0, dst.x, live);
     grads[2 * pix + 1] = select(0.0, dst.y, live);
-    if (U.hasBias != 0) { grads[biasAt + pix] = dLod; }
+    if (U.hasBias != 0) { gradsDa[biasAt + pix] = dLod; }
     if (U.hasDa != 0) {
       let gl = select(vec4f(0.0), dLod * k.lodGrad, dLod != 0.0);  // d/d(ds/dX, ds/dY, dt/dX, dt/dY)
-      ${[0, 1, 2, 3].map(i => `grads[daAt + 4 * pix + ${i}] = gl[${i}];`).join('\n      ')}
+      ${[0, 1, 2, 3].map(i => `gradsDa[4 * pix + ${i}] = gl[${i}];`).join('\n      ')}
     }
     return;
   }
   for (var i = 0; i < uvDim; i++) { grads[pix * uvDim + i] = 0.0; }
-  if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { grads[daAt + pix * daDim + i] = 0.0; } }
-  if (U.hasBias != 0) { grads[biasAt + pix] = 0.0; }
+  if (U.hasDa != 0) { for (var i = 0; i < daDim; i++) { gradsDa[pix * daDim + i] = 0.0; } }
+  if (U.hasBias != 0) { gradsDa[biasAt + pix] = 0.0; }
   if (!live) { return; }
   if (k.stClamped.x) { dst.x = 0.0; }
   if (k.stClamped.y) { dst.y = 0.0; }
   for (var a = 0; a < 3; a++) { grads[3 * pix + a] = dst.x * k.js[a] + dst.y * k.jt[a]; }
   if (dLod == 0.0) { return; }
-  if (U.hasBias != 0) { grads[biasAt + pix] = dLod; }
+  if (U.hasBias != 0) { gradsDa[biasAt + pix] = dLod; }
   if (U.hasDa == 0) { return; }
   let gl = dLod * k.lodGrad;  // d/d(ds/dX, ds/dY, dt/dX, dt/dY)
   var es = vec3f(0.0);  // per direction component m: Σ over X, Y of the s-row gradient · uvDa
   var et = vec3f(0.0);
   for (var a = 0; a < 3; a++) {
     let dXY = vec2f(uvDa[6 * pix + 2 * a], uvDa[6 * pix + 2 * a + 1]);
-    grads[daAt + 6 * pix + 2 * a] = gl.x * k.js[a] + gl.z * k.jt[a];
-    grads[daAt + 6 * pix + 2 * a + 1] = gl.y * k.js[a] + gl.w * k.jt[a];
+    gradsDa[6 * pix + 2 * a] = gl.x * k.js[a] + gl.z * k.jt[a];
+    gradsDa[6 * pix + 2 * a + 1] = gl.y * k.js[a] + gl.w * k.jt[a];
     es[a] = dot(gl.xy, dXY);
     et[a] = dot(gl.zw, dXY);
   }
@@ -453,8 +455,10 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
 }
 
 export interface TextureGradOutputs {
-  /** duv, duvDa, dbias as consecutive regions of one buffer. */
+  /** duv. */
   pixelGrads: GPUBuffer;
+  /** duvDa and dbias as consecutive regions of one buffer (null when neither exists). */
+  pixelGradsDa: GPUBuffer | null;
   dtex: GPUBuffer | null;
   /** Gradients of levels 1..L. */
   dmips: Array<GPUBuffer | null>;
@@ -501,6 +505,7 @@ export function recordTextureGrad(
         texels,
         call.bind(dy),
         o.pixelGrads,
+        call.bindOutput(o.pixelGradsDa),
         call.bindOutput(grads),
       ],
       [Math.ceil(a.width / RUN_LENGTH), Math.ceil(a.height / RUN_ROWS), a.numImages * u.chunks],
