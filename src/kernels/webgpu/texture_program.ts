@@ -23,6 +23,7 @@ const uniforms = new Uniforms([
   ['chunks', 'i32'],
   ['width', 'i32'],
   ['height', 'i32'],
+  ['spans', 'i32'],
 ]);
 
 /** Levels a lookup table holds (a uniform array has a fixed size; 2^31 texels a side would need 32). */
@@ -276,9 +277,13 @@ fn scatterTaps(t: Taps, lw: f32) -> Scatter {
  * add written once per slot costs every pixel as if it ran (8 of them were half the pass's time at 512²). The slots
  * whose texel changed hand their sums to one atomic add in a loop instead, which runs as many times as the lanes
  * together have sums to add. Both levels' slots in one pass cost more than a pass per level, each pixel's lookup
- * found twice: where the GPU is emulated, the pass's time grows faster than its live state.
+ * found twice: where the GPU is emulated, the pass's time grows faster than its live state. With \`spans\` (trilinear, at
+ * most four channels), the first pass also stores, per run, the span of pixels whose lookup uses two levels (and whose
+ * dy is not 0), after the packed levels in \`dtex\` (a pass binds 8 storage buffers at most), and the second walks
+ * only that span: the pixels outside it add nothing there, and a loop skips nothing where the GPU is emulated unless
+ * its bounds do (the background, a single level, is half the image at 512² in the bench's scenes).
  */
-function gradMainWgsl(slot: number, pixels: boolean, channels: number): string {
+function gradMainWgsl(slot: number, pixels: boolean, channels: number, spans: boolean): string {
   const chunks = Math.ceil(channels / 4);
   const S = sumType(channels);
   const Q = [0, 1, 2, 3];
@@ -310,7 +315,19 @@ function gradMainWgsl(slot: number, pixels: boolean, channels: number): string {
   var pend = vec4<i32>(-1);
   ${Q.map(q => `var sum${q} = ${S}(0.0);`).join('\n  ')}
   let x0 = i32(g.x) * ${RUN_LENGTH};
-  for (var px = x0; px < min(x0 + ${RUN_LENGTH}, U.width); px++) {
+  let x1 = min(x0 + ${RUN_LENGTH}, U.width);${
+    spans
+      ? `
+  let span = U.spans + 2 * ((n * U.height + py) * ((U.width + ${RUN_LENGTH - 1}) / ${RUN_LENGTH}) + i32(g.x));`
+      : ''
+  }${
+    spans && slot === 0
+      ? `
+  var spanLo = x1;
+  var spanHi = x0;`
+      : ''
+  }
+  for (var px = ${spans && slot === 1 ? 'i32(atomicLoad(&dtex[span]))' : 'x0'}; px < ${spans && slot === 1 ? 'i32(atomicLoad(&dtex[span + 1]))' : 'x1'}; px++) {
     let pix = (n * U.height + py) * U.width + px;
     ${slot === 0 ? PIXEL_TAPS : PIXEL_TAPS_SLOT1}
     ${
@@ -325,7 +342,13 @@ function gradMainWgsl(slot: number, pixels: boolean, channels: number): string {
       if (4 * chunk + i < C) { dyc[i] = dy[pix * C + 4 * chunk + i]; }
     }`
     }
-    if (all(dyc == ${S}(0.0))) { continue; }  // contributes nothing
+    if (all(dyc == ${S}(0.0))) { continue; }  // contributes nothing${
+      spans && slot === 0
+        ? `
+    spanLo = select(spanLo, min(spanLo, px), k.used == 2);
+    spanHi = select(spanHi, px + 1, k.used == 2);`
+        : ''
+    }
     // The slots whose texels change (fresh), and the old texels' keys to flush (pend) while their sums wait.
     let s = scatterTaps(t${slot}, levelWeight(k, ${slot}));
     let a = ${slot === 0 ? 's.addr' : 'select(vec4<i32>(-1), s.addr, k.used == 2)'};
@@ -337,7 +360,13 @@ function gradMainWgsl(slot: number, pixels: boolean, channels: number): string {
     ).join('')}
     key = select(key, a, fresh);
   }
-  pend = key;${flushPending}
+  pend = key;${flushPending}${
+    spans && slot === 0
+      ? `
+  atomicStore(&dtex[span], u32(spanLo));
+  atomicStore(&dtex[span + 1], u32(spanHi));`
+      : ''
+  }
 }
 `;
 }
@@ -407,6 +436,7 @@ function uniformValues(a: TextureGpuArgs) {
     chunks: Math.ceil(a.channels / 4),
     width: a.width,
     height: a.height,
+    spans: 0,
   };
 }
 
@@ -473,26 +503,30 @@ export function recordTextureGrad(
   saved: GPUBuffer | null = null,
 ) {
   const {table, size, offsets} = levelTable(call, a);
-  const u = uniformValues(a);
   const save = saved ? savedPerChannel(a.filterMode) : 0;
-  // Laid out as the packed levels (when there are levels: copied out into their tensors after).
-  const grads = a.mips.length > 0 ? call.scratchBuffer(4 * size, 'the texel gradients') : o.dtex;
-  if (grads) call.encoder.clearBuffer(grads);
   // Trilinear: a pass per level slot (gradMainWgsl), the second only for the texel gradients.
   const wantsTexels = o.dtex != null || o.dmips.some(d => d != null);
   const levelSlots = a.filterMode === 'linear-mipmap-linear' && wantsTexels ? 2 : 1;
+  // The second pass walks only the span of each run that the first found using two levels: after the packed levels.
+  const spans = levelSlots === 2 && a.mips.length > 0 && a.channels <= 4;
+  const runs = a.numImages * a.height * Math.ceil(a.width / RUN_LENGTH);
+  const u = {...uniformValues(a), spans: size};
+  // Laid out as the packed levels (when there are levels: copied out into their tensors after).
+  const grads =
+    a.mips.length > 0 ? call.scratchBuffer(4 * (size + (spans ? 2 * runs : 0)), 'the texel gradients') : o.dtex;
+  if (grads) call.encoder.clearBuffer(grads);
   const texels = save ? call.bind(saved) : call.bind(packLevels(call, a, size, offsets));
   for (let slot = 0; slot < levelSlots; slot++) {
     const pipeline = specialisedPipeline(
       call,
-      `texture/grad${save ? '-saved' : ''}/slot${slot}`,
+      `texture/grad${save ? '-saved' : ''}/slot${slot}${spans ? '/spans' : ''}`,
       save ? gradSavedBindings : gradBindings,
       SPECIALISED,
       u,
       LIB +
         atomicAddF32('addDtex', 'dtex') +
         gradHelpersWgsl(a.channels, save) +
-        gradMainWgsl(slot, slot === 0, a.channels),
+        gradMainWgsl(slot, slot === 0, a.channels, spans),
     );
     call.dispatch(
       pipeline,
