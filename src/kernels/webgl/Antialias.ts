@@ -90,7 +90,7 @@ export function liveList(
     textures: {uPairs: items[0].texture},
   };
   // (Never null: the candidates' own pyramid was exact, and a compacted draw is always taken.)
-  const live = countPyramid(s, candidates.total, candidates.total, first, 1, 'antialias.live')!;
+  const live = countPyramid(s, candidates.total, candidates.total, first, 1, 'antialias.live', true)!;
   const list = make(listShape(live.total));
   if (live.total === 0) return list;
   const dense = [...names, ...(blends ? ['blends'] : [])].map(name =>

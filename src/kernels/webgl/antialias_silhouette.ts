@@ -203,7 +203,7 @@ export function silhouetteCandidates(s: GlSession, bound: AntialiasItemsBound): 
     uniforms: {...uniforms, uPixels: pixels},
     textures: {uRast: textures.uRast, uFlags: textures.uFlags},
   };
-  return countPyramid(s, 2 * pixels, 2 * pixels, first, 1);
+  return countPyramid(s, 2 * pixels, 2 * pixels, first, 1, 'compact', true);
 }
 
 /**

@@ -168,7 +168,8 @@ export interface FirstCount {
  * The live points of `items` items (at most `points` in all), counted by `first` and summed into a
  * pyramid (scratch textures `name`.odd and .even: one name per pyramid alive at a time); null when
  * more than `maxShare` of the points are live (a compacted draw would not pay) or counts could be
- * inexact.
+ * inexact. `expectLive`: the caller expects live points and takes any share (antialias's
+ * silhouettes), so the levels are built before the total is known and it is read from the top.
  */
 export function countPyramid(
   s: GlSession,
@@ -177,6 +178,7 @@ export function countPyramid(
   first: FirstCount,
   maxShare = LIVE_SHARE,
   name = 'compact',
+  expectLive = false,
 ): Pyramid | null {
   const sizes: number[] = [];
   for (let n = Math.ceil(items / 4); ; n = Math.ceil(n / 4)) {
@@ -201,16 +203,27 @@ export function countPyramid(
   const even = scratchGrid(s, `${name}.even`, used[0]);
   const top = scratchGrid(s, `${name}.top`, used[2]);
   const levelGrid = (l: number) => (l % 2 === 1 ? odd : even);
+  const pyramid = (total: number): Pyramid => ({
+    total,
+    uniforms: {uPyrBase: base, uTop: sizes.length, uBlock: block},
+    textures: {uPyrOdd: odd.texture, uPyrEven: even.texture, uPyrTop: top.texture},
+  });
   elementPass(s, first.program, [odd], first.uniforms, first.textures, 0, sizes[0]);
-  const fan = Math.ceil(sizes[0] / TOTAL_TEXELS),
-    runs = Math.ceil(sizes[0] / fan);
-  const runTotals = scratchGrid(s, `${name}.total`, runs);
-  elementPass(s, totalProgram(s.ctx), [runTotals], {uCount: sizes[0], uFan: fan}, {uLevel1: odd.texture});
-  const texels = s.readTexels(runTotals, 0, runs);
+  // Where the caller expects live points and any total is taken (every share, exact), the levels are built at once
+  // and the total read from the top: no pass summing level 1 (~2 ms for 131k texels here).
+  const direct = expectLive && maxShare >= 1 && points < EXACT_COUNT;
   let total = 0;
-  for (let t = 0; t < runs; t++) total += texels[4 * t];
-  if (total >= EXACT_COUNT || total > maxShare * points) return null;
-  for (let l = 2; l <= block && total > 0; l++) {
+  if (!direct) {
+    const fan = Math.ceil(sizes[0] / TOTAL_TEXELS),
+      runs = Math.ceil(sizes[0] / fan);
+    const runTotals = scratchGrid(s, `${name}.total`, runs);
+    elementPass(s, totalProgram(s.ctx), [runTotals], {uCount: sizes[0], uFan: fan}, {uLevel1: odd.texture});
+    const texels = s.readTexels(runTotals, 0, runs);
+    for (let t = 0; t < runs; t++) total += texels[4 * t];
+    if (total >= EXACT_COUNT || total > maxShare * points) return null;
+    if (total === 0) return pyramid(0);
+  }
+  for (let l = 2; l <= block; l++) {
     elementPass(
       s,
       reduceProgram(s.ctx),
@@ -221,7 +234,7 @@ export function countPyramid(
       base[l] + 1 * sizes[l - 1],
     );
   }
-  if (sizes.length > block && total > 0) {
+  if (sizes.length > block) {
     elementPass(
       s,
       blockProgram(s.ctx),
@@ -230,11 +243,12 @@ export function countPyramid(
       {uBelow: even.texture},
     );
   }
-  return {
-    total,
-    uniforms: {uPyrBase: base, uTop: sizes.length, uBlock: block},
-    textures: {uPyrOdd: odd.texture, uPyrEven: even.texture, uPyrTop: top.texture},
-  };
+  if (direct) {
+    const last = sizes.length;
+    const counts = s.readTexels(last > block ? top : levelGrid(last), base[last], 1);
+    total = counts[0] + counts[1] + counts[2] + counts[3];
+  }
+  return pyramid(total);
 }
 
 /**
