@@ -9,6 +9,7 @@ import {
   unpackInputs,
 } from '../names';
 
+import {keptFloat64} from './scratch';
 import {read, withOutputs} from './tensor_io';
 import {textureScene} from './Texture';
 import {TexturePixel, TextureGrads} from './texture_math';
@@ -25,15 +26,17 @@ export const textureGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
     const scene = textureScene(backend, named, attrs as unknown as TextureGradAttrs);
     const dy = read(backend, named.dy) as Float32Array;
     let k = wants.texels ? 1 : 0;
-    const grads: TextureGrads = {
-      uv: wants.pixels ? arrays[k++] : null,
-      uvDa: wants.pixels && uvDa ? arrays[k++] : null,
-      bias: wants.pixels && mipLevelBias ? arrays[k++] : null,
-      levels: wants.texels ? [arrays[0], ...arrays.slice(k)] : null,
-    };
+    const uvGrad = wants.pixels ? arrays[k++] : null,
+      uvDaGrad = wants.pixels && uvDa ? arrays[k++] : null,
+      biasGrad = wants.pixels && mipLevelBias ? arrays[k++] : null;
+    // Texel sums in float64 (texture_math.ts's TextureGrads), rounded into the outputs once.
+    const texelOutputs = wants.texels ? [arrays[0], ...arrays.slice(k)] : [];
+    const sums = texelOutputs.map((out, l) => keptFloat64(backend, `texture gradient level ${l}`, out.length).fill(0));
+    const grads: TextureGrads = {uv: uvGrad, uvDa: uvDaGrad, bias: biasGrad, levels: wants.texels ? sums : null};
     const pixel = new TexturePixel(scene);
     const [n, h, w] = uv.shape;
     for (let pix = 0; pix < n * h * w; pix++) pixel.evaluate(pix, null, dy, grads);
+    texelOutputs.forEach((out, l) => out.set(sums[l]));
   });
 };
 

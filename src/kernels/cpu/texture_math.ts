@@ -30,13 +30,14 @@ export interface TextureScene {
 }
 
 /**
- * Where gradients go in the backward pass, straight into the kernel's float32 outputs: a pixel's own uv, uvDa
- * and bias gradients get one or two terms each; a texel gathers from the pixels that read it, a float32 sum
- * whose rounding (about 1e-7 of the summed magnitudes per term) is far below what finite differences resolve.
+ * Where gradients go in the backward pass: a pixel's own uv, uvDa and bias gradients (one or two terms each)
+ * straight into the kernel's float32 outputs; a texel's, which gathers from every pixel that reads it, into float64
+ * sums (the kernel rounds them once at the end): a float32 running sum drifts by up to ~1e-7 of the sum per term,
+ * 1e-3 of it over the ~10⁵ background pixels of a fit whose loss reads uv = 0 (all on the four corner texels).
  * `levels` null: no texel gradients (no scatter); `uv` null: none of the pixels' (uv, uvDa, bias).
  */
 export interface TextureGrads {
-  levels: Float32Array[] | null;
+  levels: Float64Array[] | null;
   uv: Float32Array | null;
   uvDa: Float32Array | null;
   bias: Float32Array | null;
@@ -89,7 +90,7 @@ export class Taps {
     return v;
   }
 
-  scatter(grad: Float32Array, tap: number, c: number, g: number) {
+  scatter(grad: Float64Array, tap: number, c: number, g: number) {
     for (let k = 0; k < this.counts[tap]; k++) grad[this.offsets[3 * tap + k] + c] += this.shares[3 * tap + k] * g;
   }
 }
