@@ -117,6 +117,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         uChannels: channels,
         uSlots: slots,
         uGroupRows: blocks.groupRows,
+        uCopyRows: blocks.copyRows,
         uTargetSize: [blocks.width, blocks.height],
         uImageSize: [uv.shape[2], uv.shape[1]],
         uMaxPoint: Math.min(MAX_BLOCK_POINT, Math.floor(s.ctx.maxPointSize)),
@@ -155,6 +156,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
           uChannels: channels,
           uLevelRow: blocks.levelRows[l],
           uGroupRows: blocks.groupRows,
+          uCopyRows: blocks.copyRows,
         };
         elementPass(s, textureBlockCopyProgram(s.ctx), [d], cells, {uBlocks: target});
         if (!borders) return;

@@ -91,13 +91,23 @@ bool contribution(int point, out int texel, out vec4 value) {
  * and a third of each face-corner cell to each of the three texels at that cube corner, as a corner
  * tap's weight goes a third to each other tap: docs/texture.md#cube-maps). Regions are stacked in
  * rows: group-major, then level, then texture (and face).
+ *
+ * The target holds BLOCK_COPIES such stacks (copies), one above the other; a quad slot's point adds into copy
+ * (quad slot mod BLOCK_COPIES), and the copy and border passes add a cell's copies in copy order. Blending sums in
+ * float32, and a running sum of many equal terms drifts (each add rounds the same way): the background pixels of a fit
+ * (uv = 0) send ~10^4 equal blocks to the four corner cells, 1.6–2.6 · 10⁻⁴ off the exact sum in one copy; four
+ * copies sum a quarter of the terms each (docs/backends.md#summation-order).
  */
+export const BLOCK_COPIES = 4;
+
 export interface BlockLayout {
   /** Target width: level 0's width plus the border. */
   width: number;
   /** Rows of one group's regions (all levels and textures). */
   groupRows: number;
-  /** Target height: groups · groupRows. */
+  /** Rows of one copy: groups · groupRows. */
+  copyRows: number;
+  /** Target height: BLOCK_COPIES · copyRows. */
   height: number;
   /** First row of each level's regions (for texture 0, group 0). */
   levelRows: number[];
@@ -112,7 +122,8 @@ export function blockLayout(levelSizes: Array<[number, number]>, slices: number,
     levelRows.push(rows);
     rows += slices * (h + 2);
   }
-  return {width: levelSizes[0][0] + 2, groupRows: rows, height: groups * rows, levelRows, levelSizes};
+  const copyRows = groups * rows;
+  return {width: levelSizes[0][0] + 2, groupRows: rows, copyRows, height: BLOCK_COPIES * copyRows, levelRows, levelSizes};
 }
 
 /**
@@ -177,7 +188,8 @@ uniform sampler2D uDy;
 uniform int uChannels;
 uniform int uSlots;
 uniform int uGroupRows;
-uniform ivec2 uTargetSize;  // (width, height): every group's regions
+uniform int uCopyRows;     // rows of one copy (BlockLayout)
+uniform ivec2 uTargetSize;  // (width, height): every copy's regions
 uniform ivec2 uImageSize;  // (W, H)
 uniform int uMaxPoint;     // cells a side of the largest point drawn (≥ 2)
 // The pixels m (x + 2y) of quad slot qs: their flat indices (−1 past the image's edge), and the slot (found once
@@ -196,8 +208,10 @@ vec4 slotTexel(int pixel, int slot) {
   if (pixel < 0) return vec4(0.0);
   return slot == 0 ? fetchTexel(uSlot0, pixel) : fetchTexel(uSlot1, pixel);
 }
-// The block's lower-left cell in group 0's regions.
+// The block's lower-left cell in group 0's regions of copy 0.
 ivec2 blockCell(vec4 t) { return cellOf(decodeTexel(t.x), uTargetSize.x); }
+// First row of group g's regions in the copy quad slot qs adds into.
+int copyRow(int qs, int g) { return (qs % ${BLOCK_COPIES}) * uCopyRows + g * uGroupRows; }
 // Adds the block at cell c to the point's box (lower-left cells lo, hi of its blocks) if the point still
 // spans at most uMaxPoint cells a side.
 bool joinBox(inout ivec4 box, ivec2 c) {
@@ -236,9 +250,9 @@ export function textureBlockScatterProgram(ctx: DiffrastGL): GlProgram {
     'texture-block-scatter',
     () => `${HEADER}${FETCH}${TEXEL_INDEX}${QUAD_BLOCKS}${BLOCK_VARYINGS.replace(/VARYING/g, 'out')}
 // Block k of the point (its fetches only where it is added).
-void setBlock(int k, bool added, vec4 t, int pixel, int g) {
+void setBlock(int k, bool added, vec4 t, int pixel, int g, int row0) {
   ivec2 c = blockCell(t);
-  vCell[k] = ivec2(c.x, c.y + g * uGroupRows);
+  vCell[k] = ivec2(c.x, c.y + row0);
   vFracWeight[k] = vec3(0.0);
   vDy[k] = vec4(0.0);
   if (added) {
@@ -260,15 +274,16 @@ void main() {
     gl_Position = vec4(2.0, 2.0, 0.0, 1.0);  // outside the clip volume: dropped
     return;
   }
-  setBlock(0, added.x, t0, p.x, g);
-  setBlock(1, added.y, t1, p.y, g);
-  setBlock(2, added.z, t2, p.z, g);
-  setBlock(3, added.w, t3, p.w, g);
+  int row0 = copyRow(gq.y, g);
+  setBlock(0, added.x, t0, p.x, g, row0);
+  setBlock(1, added.y, t1, p.y, g, row0);
+  setBlock(2, added.z, t2, p.z, g, row0);
+  setBlock(3, added.w, t3, p.w, g, row0);
   ivec2 extent = box.zw - box.xy + 2;
   int size = max(extent.x, extent.y);
   gl_PointSize = float(size);
   // Covers cells box.xy .. box.xy + size − 1; its center kept inside the target (one outside is dropped).
-  vec2 center = min(vec2(box.x, box.y + g * uGroupRows) + 0.5 * float(size), vec2(uTargetSize));
+  vec2 center = min(vec2(box.x, box.y + row0) + 0.5 * float(size), vec2(uTargetSize));
   gl_Position = vec4(2.0 * center / vec2(uTargetSize) - 1.0, 0.0, 1.0);
 }
 `,
@@ -363,7 +378,7 @@ void main() {
     return;
   }
   ivec2 c = blockCell(t);
-  vCell[0] = ivec2(c.x, c.y + g * uGroupRows);
+  vCell[0] = ivec2(c.x, c.y + copyRow(mq.y, g));
   vFracWeight[0] = t.yzw;
   vDy[0] = fetchGroup(uDy, pixel, uChannels, 4 * g);
   // The point's center is the corner the block's four cells share.
@@ -381,10 +396,13 @@ uniform ivec2 uSize;
 uniform int uChannels;
 uniform int uLevelRow;
 uniform int uGroupRows;
-// Channel k of cell (x, y) of the region whose cell (0, 0) is in row row0 (straight-line:
-// SwiftShader runs loop-indexed vectors lane by lane).
+uniform int uCopyRows;
+// Channel k of cell (x, y) of the region whose cell (0, 0) is in row row0 of copy 0: the sum of its copies in copy
+// order (BlockLayout; straight-line: SwiftShader runs loop-indexed vectors lane by lane).
 float cell(int x, int y, int row0, int k) {
-  vec4 v = texelFetch(uBlocks, ivec2(x + 1, row0 + y), 0);
+  ivec2 c = ivec2(x + 1, row0 + y);
+  vec4 v = texelFetch(uBlocks, c, 0);
+${Array.from({length: BLOCK_COPIES - 1}, (_, i) => `  v += texelFetch(uBlocks, c + ivec2(0, ${i + 1} * uCopyRows), 0);`).join('\n')}
   return k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w;
 }
 // Row of cell (0, 0) of slice 0's region of channel c's group.
