@@ -93,7 +93,7 @@ bool contribution(int point, out int texel, out vec4 value) {
  * rows: group-major, then level, then texture (and face).
  *
  * The target holds BLOCK_COPIES such stacks (copies), one above the other; a quad slot's point adds into copy
- * (quad slot mod BLOCK_COPIES), and the copy and border passes add a cell's copies in copy order. Blending sums in
+ * (its row of quads mod BLOCK_COPIES), and the copy and border passes add a cell's copies in copy order. Blending sums in
  * float32, and a running sum of many equal terms drifts (each add rounds the same way): the background pixels of a fit
  * (uv = 0) send ~10^4 equal blocks to the four corner cells, 1.6–2.6 · 10⁻⁴ off the exact sum in one copy; four
  * copies sum a quarter of the terms each (docs/backends.md#summation-order).
@@ -210,8 +210,12 @@ vec4 slotTexel(int pixel, int slot) {
 }
 // The block's lower-left cell in group 0's regions of copy 0.
 ivec2 blockCell(vec4 t) { return cellOf(decodeTexel(t.x), uTargetSize.x); }
-// First row of group g's regions in the copy quad slot qs adds into.
-int copyRow(int qs, int g) { return (qs % ${BLOCK_COPIES}) * uCopyRows + g * uGroupRows; }
+// First row of group g's regions in the copy quad slot qs adds into: its row of quads' (mod BLOCK_COPIES; neighbour
+// quads in one copy, and a quad's slots: the background's quads add into slot 0 alone).
+int copyRow(int qs, int g) {
+  int row = qs / uSlots / ((uImageSize.x + 1) / 2);
+  return (row % ${BLOCK_COPIES}) * uCopyRows + g * uGroupRows;
+}
 // Adds the block at cell c to the point's box (lower-left cells lo, hi of its blocks) if the point still
 // spans at most uMaxPoint cells a side.
 bool joinBox(inout ivec4 box, ivec2 c) {
