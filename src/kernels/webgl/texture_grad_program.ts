@@ -123,7 +123,14 @@ export function blockLayout(levelSizes: Array<[number, number]>, slices: number,
     rows += slices * (h + 2);
   }
   const copyRows = groups * rows;
-  return {width: levelSizes[0][0] + 2, groupRows: rows, copyRows, height: BLOCK_COPIES * copyRows, levelRows, levelSizes};
+  return {
+    width: levelSizes[0][0] + 2,
+    groupRows: rows,
+    copyRows,
+    height: BLOCK_COPIES * copyRows,
+    levelRows,
+    levelSizes,
+  };
 }
 
 /**
