@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import {PROFILE_FLAG, takePassTimes} from '../src/kernels/webgl/gl_context';
 import {PROFILE_FLAG as GPU_PROFILE_FLAG, takePassTimes as takeGpuPassTimes} from '../src/kernels/webgpu/gpu_context';
 
-import {nextTask} from './harness';
+import {nextTask, Timed} from './harness';
 
 /** The kernel whose registration marks a backend as implemented by this package. */
 const PROBE_KERNEL = 'DiffrastRasterize';
@@ -87,4 +87,24 @@ export async function passTimes(run: () => Promise<void>): Promise<{[pass: strin
   } finally {
     tf.env().set(flag, false);
   }
+}
+
+/**
+ * A timed call of our code on `backend` (bench/ops.ts, fit.ts, render.ts): a yardstick is compared as an alternative
+ * (the speed-up over it), and the breakdown is one more, profiled `run` (passTimes).
+ */
+export function timedCall(
+  name: string,
+  role: Timed['role'],
+  backend: string,
+  parts: Pick<Timed, 'setup' | 'run' | 'extra' | 'teardown'>,
+): Timed {
+  return {
+    name,
+    role,
+    backend,
+    compare: role === 'yardstick' ? 'alternative' : undefined,
+    ...parts,
+    breakdown: async () => (await passTimes(parts.run)) ?? {},
+  };
 }

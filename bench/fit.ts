@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {backendFence, passTimes} from './backends';
+import {backendFence, timedCall} from './backends';
 import {Timed} from './harness';
 import {CAMERA, pseudoRandom, Scene} from './scenes';
 
@@ -48,11 +48,7 @@ export function fitIteration(
     await backendFence();
     after.push(memoryNow());
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     setup() {
       const n = textureSize;
       tri = tf.tensor2d(scene.triangles, [scene.numTriangles, 3], 'int32');
@@ -78,7 +74,6 @@ export function fitIteration(
       adam = tf.train.adam(1e-3);
     },
     run,
-    breakdown: async () => (await passTimes(run)) ?? {},
     extra() {
       // After the first call Adam holds its moments: from then on nothing may grow.
       const steady = after.slice(1);
@@ -98,5 +93,5 @@ export function fitIteration(
       hash.dispose();
       adam.dispose();
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {backendFence, passTimes} from './backends';
+import {backendFence, timedCall} from './backends';
 import {Timed} from './harness';
 import {pseudoRandom, Scene} from './scenes';
 
@@ -188,17 +188,12 @@ export function forward(name: string, role: Timed['role'], backend: string, op: 
     await backendFence();
     tf.dispose(outs);
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     // The inputs (the rest, like a topology hash, come with the first, untimed call).
     setup: () => void op.wrt(inp),
     run: once,
-    breakdown: async () => (await passTimes(once)) ?? {},
     teardown: () => inp.dispose(),
-  };
+  });
 }
 
 interface TapeNode {
@@ -247,18 +242,13 @@ export function tapedForward(name: string, role: Timed['role'], backend: string,
     tf.dispose(tape.outputs);
     tape.nodes.forEach(n => tf.dispose(n.saved));
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     // Every input, a mip pyramid and topology hash too, made untaped and untimed: a training step's would be
     // constants or made by nodes of their own.
     setup: () => tf.dispose(op.call(inp)),
     run: once,
-    breakdown: async () => (await passTimes(once)) ?? {},
     teardown: () => inp.dispose(),
-  };
+  });
 }
 
 /** The input indices of `node` that are the given tensors, in their order; throws when one is not an input. */
@@ -311,11 +301,7 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
     await backendFence();
     tf.dispose(grads);
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     setup() {
       // One call first, so that every input (and the inputs' own kernels) exists before recording.
       const first = op.call(inp);
@@ -333,9 +319,8 @@ export function backward(name: string, role: Timed['role'], backend: string, op:
       tf.dispose(tape.outputs);
     },
     run: once,
-    breakdown: async () => (await passTimes(once)) ?? {},
     teardown: () => releaseTape(recorded, dys, inp),
-  };
+  });
 }
 
 const isImage = (t: tf.Tensor, inp: CellInputs) =>
@@ -379,11 +364,7 @@ export function gradientPass(name: string, role: Timed['role'], backend: string,
     await backendFence();
     tf.dispose(grads);
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     setup() {
       const call = () => {
         const r = dr.rasterize(inp.pos, inp.tri, [inp.height, inp.width]);
@@ -400,7 +381,6 @@ export function gradientPass(name: string, role: Timed['role'], backend: string,
       tf.dispose(tape.outputs);
     },
     run: once,
-    breakdown: async () => (await passTimes(once)) ?? {},
     teardown: () => releaseTape(recorded, dys, inp),
-  };
+  });
 }

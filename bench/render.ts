@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../src/index';
 
-import {backendFence, passTimes} from './backends';
+import {backendFence, timedCall} from './backends';
 import {Timed} from './harness';
 import {pseudoRandom, Scene} from './scenes';
 import {chunkPixels, pixelCenters, softRasGrad} from './softras';
@@ -44,11 +44,7 @@ export function packageRender(
     await backendFence();
     grad.dispose();
   };
-  return {
-    name,
-    role,
-    backend,
-    compare: role === 'yardstick' ? 'alternative' : undefined,
+  return timedCall(name, role, backend, {
     setup() {
       const data = renderData(scene, height, width);
       pos = tf.tensor3d(scene.clip, [1, scene.numVertices, 4]);
@@ -58,12 +54,11 @@ export function packageRender(
       hash = dr.antialiasConstructTopologyHash(tri);
     },
     run,
-    breakdown: async () => (await passTimes(run)) ?? {},
     teardown() {
       tf.dispose([pos, tri, colors, target]);
       hash.dispose();
     },
-  };
+  });
 }
 
 /**
