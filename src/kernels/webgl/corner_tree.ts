@@ -21,7 +21,7 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
-import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
 import {scatter, scatterProgram} from './scatter';
 import {VERTEX_FETCH} from './glsl_raster';
 
@@ -251,8 +251,8 @@ export interface CornerStage {
  * The per-pixel grids as pixelGrids writes them: key, corner 0, 1, 2 (four grids), or, keyed (a stage with freeZ),
  * corner 0 with the key in its z, corner 1, 2 (three grids).
  */
-export const PIXEL_GRID_NAMES = ['keys', 'corner0', 'corner1', 'corner2'];
-export const KEYED_GRID_NAMES = ['corner0', 'corner1', 'corner2'];
+const PIXEL_GRID_NAMES = ['keys', 'corner0', 'corner1', 'corner2'];
+const KEYED_GRID_NAMES = ['corner0', 'corner1', 'corner2'];
 
 /**
  * GLSL: the per-pixel grids' samplers and readers: texel i of a grid 2^uShift wide (gridCell); cell c's key, from the
@@ -281,6 +281,23 @@ ${
 // Cell c's corner 0 value, v0 from pixelKey.
 vec4 corner0(ivec2 c, vec4 v0) { return ${keyed ? 'v0' : 'texelFetch(uCorner0, c, 0)'}; }
 `;
+
+/**
+ * The per-pixel grids `name`.<grid> for `pixels` pixels of rows `width` long (shiftGrid; named as PIXEL_GRID_NAMES, or
+ * keyed as KEYED_GRID_NAMES), and the textures of pixelGridReaders(keyed)'s samplers.
+ */
+export function pixelGridSet(
+  s: GlSession,
+  name: string,
+  pixels: number,
+  width: number,
+  keyed: boolean,
+): {grids: Array<ScratchGrid & {shift: number}>; samplers: {[sampler: string]: WebGLTexture}} {
+  const grids = (keyed ? KEYED_GRID_NAMES : PIXEL_GRID_NAMES).map(n => shiftGrid(s, `${name}.${n}`, pixels, width));
+  const [c0, c1, c2] = keyed ? grids : grids.slice(1);
+  const corners = {uCorner0: c0.texture, uCorner1: c1.texture, uCorner2: c2.texture};
+  return {grids, samplers: keyed ? corners : {uKeys: grids[0].texture, ...corners}};
+}
 
 /**
  * The stage's key (output 0, x) and three corner values (outputs 1–3) of the fragment's pixel; keyed: the three
@@ -369,13 +386,7 @@ export function pixelGrids(
     program: tileProgram(s.ctx, stage, keyed),
     targets: grids.map(g => g.texture),
     viewport: [0, 0, TILE * tiles[0], TILE * tiles[1]],
-    uniforms: {
-      ...uniforms,
-      uOutWidth: width,
-      uOutStart: 0,
-      uOutEnd: size,
-      uTiles: tiles,
-    },
+    uniforms: {...uniforms, uOutWidth: width, uOutStart: 0, uOutEnd: size, uTiles: tiles},
     textures,
     mode: s.gl.POINTS,
     count: tiles[0] * tiles[1],
@@ -443,30 +454,18 @@ export function scatterCornerGradients(
       levelProgram(s.ctx),
       here,
       {...tree, uLevel: l},
-      {
-        uKeys: below[0].texture,
-        uCorner0: below[1].texture,
-        uCorner1: below[2].texture,
-        uCorner2: below[3].texture,
-      },
+      {uKeys: below[0].texture, uCorner0: below[1].texture, uCorner1: below[2].texture, uCorner2: below[3].texture},
       t.bases[l],
       t.bases[l] + images * w * h,
     );
   }
-  const keys = {
-    uKeysEven: sets[0]![0].texture,
-    uKeysOdd: sets[1]?.[0].texture ?? null,
-  };
+  const keys = {uKeysEven: sets[0]![0].texture, uKeysOdd: sets[1]?.[0].texture ?? null};
   const pyramid = countPyramid(s, t.items, 3 * t.items, {
     program: countProgram(s.ctx),
     uniforms: {...tree, uItems: t.items},
     textures: keys,
   });
-  const textures: {[sampler: string]: WebGLTexture | null} = {
-    ...keys,
-    uTri: g.tri,
-    uPos: null,
-  };
+  const textures: {[sampler: string]: WebGLTexture | null} = {...keys, uTri: g.tri, uPos: null};
   (['Even', 'Odd'] as const).forEach((parity, set) =>
     [0, 1, 2].forEach(k => (textures[`uCorner${k}${parity}`] = sets[set]?.[k + 1].texture ?? null)),
   );

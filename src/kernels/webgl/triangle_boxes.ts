@@ -18,16 +18,9 @@ import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
-import {
-  CornerGradients,
-  KEYED_GRID_NAMES,
-  PIXEL_GRID_NAMES,
-  pixelGridReaders,
-  pixelGrids,
-  ScreenMesh,
-} from './corner_tree';
+import {CornerGradients, pixelGridReaders, pixelGrids, pixelGridSet, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
-import {elementPass, elementProgram, ScratchGrid, scratchGrid, shiftGrid} from './passes';
+import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {SCREEN_CORNERS} from './triangle_walk';
 
 /**
@@ -258,10 +251,7 @@ export function boxCornerGradients(
   const cells = slots[0].size;
   const pixelCount = images * height * width;
   const keyed = !fillPixels && g.stage.freeZ === true;
-  const pixels = (keyed ? KEYED_GRID_NAMES : PIXEL_GRID_NAMES).map(name =>
-    shiftGrid(s, `triangle-boxes.${name}`, pixelCount, width),
-  );
-  const corners = keyed ? pixels : pixels.slice(1);
+  const {grids: pixels, samplers} = pixelGridSet(s, 'triangle-boxes', pixelCount, width, keyed);
   const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
   if (fillPixels) fillPixels(pixels);
   else pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
@@ -281,10 +271,7 @@ export function boxCornerGradients(
     uTargetHeight: slots[0].height,
   };
   const textures = {
-    ...(keyed ? {} : {uKeys: pixels[0].texture}),
-    uCorner0: corners[0].texture,
-    uCorner1: corners[1].texture,
-    uCorner2: corners[2].texture,
+    ...samplers,
     uPos: screen.pos,
     uTri: screen.tri,
     uChunks: chunks.texture,

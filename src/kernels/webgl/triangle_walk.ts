@@ -16,16 +16,9 @@ import {DiffrastGL} from './gl_context';
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {
-  CornerGradients,
-  KEYED_GRID_NAMES,
-  PIXEL_GRID_NAMES,
-  pixelGridReaders,
-  pixelGrids,
-  ScreenMesh,
-} from './corner_tree';
+import {CornerGradients, pixelGridReaders, pixelGrids, pixelGridSet, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
-import {elementPass, elementProgram, ScratchGrid, shiftGrid} from './passes';
+import {elementPass, elementProgram, ScratchGrid} from './passes';
 
 /**
  * Triangle k's corners in image n, in pixels (pixel X's center at X), and whether all three lie in front of the eye
@@ -78,13 +71,7 @@ export function walkSlots(s: GlSession, name: string, cells: number, bands: numb
         'render target here; use a smaller batch',
     );
   }
-  return {
-    texture: s.scratchTexture(name, width, height),
-    texShape: [height, width],
-    size: cells,
-    width,
-    height,
-  };
+  return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: cells, width, height};
 }
 
 /**
@@ -200,10 +187,7 @@ export function walkCornerGradients(
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const cells = (slotsPerImage > 0 ? images : 1) * g.numTriangles * bands.bands;
   const keyed = groups === 1 && g.stage.freeZ === true;
-  const pixels = (keyed ? KEYED_GRID_NAMES : PIXEL_GRID_NAMES).map(name =>
-    shiftGrid(s, `triangle-walk.${name}`, images * height * width, width),
-  );
-  const corners = keyed ? pixels : pixels.slice(1);
+  const {grids: pixels, samplers} = pixelGridSet(s, 'triangle-walk', images * height * width, width, keyed);
   for (let group = 0; group < groups; group++) {
     pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: group}, g.textures);
     elementPass(
@@ -221,10 +205,7 @@ export function walkCornerGradients(
         uBandRows: bands.rows,
       },
       {
-        ...(keyed ? {} : {uKeys: pixels[0].texture}),
-        uCorner0: corners[0].texture,
-        uCorner1: corners[1].texture,
-        uCorner2: corners[2].texture,
+        ...samplers,
         uPos: screen.pos,
         uTri: screen.tri,
       },
