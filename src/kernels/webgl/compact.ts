@@ -92,6 +92,18 @@ void main() {
   );
 }
 
+/** GLSL (needs FETCH): the sum of all four counts of texels from .. end − 1 of `grid`, in order. */
+const SUM_TEXELS = `
+float sumTexels(sampler2D grid, int from, int end) {
+  float total = 0.0;
+  for (int i = from; i < end; i++) {
+    vec4 v = fetchTexel(grid, i);
+    total += v.x + v.y + v.z + v.w;
+  }
+  return total;
+}
+`;
+
 /**
  * The top block (levels uFirst .. uLast, in order from texel 0 of their grid, level l from uPyrBase[l]): per texel of
  * level l, the totals of its four children, each the sum of the base level's texels below it.
@@ -100,7 +112,7 @@ function blockProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'compact-block',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${SUM_TEXELS}
 uniform sampler2D uBelow;
 uniform int uBelowBase;
 uniform int uBelowCount;
@@ -116,13 +128,7 @@ void main() {
   int first = 4 * (t - uPyrBase[l]) * span;
   vec4 counts = vec4(0.0);
   for (int m = 0; m < 4; m++) {
-    float total = 0.0;
-    int end = min(uBelowCount, first + (m + 1) * span);
-    for (int i = first + m * span; i < end; i++) {
-      vec4 v = fetchTexel(uBelow, uBelowBase + i);
-      total += v.x + v.y + v.z + v.w;
-    }
-    counts[m] = total;
+    counts[m] = sumTexels(uBelow, uBelowBase + first + m * span, uBelowBase + min(uBelowCount, first + (m + 1) * span));
   }
   outCounts = counts;
 }
@@ -135,20 +141,14 @@ function totalProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'compact-total',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${SUM_TEXELS}
 uniform sampler2D uLevel1;
 uniform int uCount;
 uniform int uFan;
 out vec4 outTotal;
 void main() {
   int t = outputIndex() - uOutStart;
-  float total = 0.0;
-  int end = min(uCount, (t + 1) * uFan);
-  for (int i = t * uFan; i < end; i++) {
-    vec4 v = fetchTexel(uLevel1, i);
-    total += v.x + v.y + v.z + v.w;
-  }
-  outTotal = vec4(total, 0.0, 0.0, 0.0);
+  outTotal = vec4(sumTexels(uLevel1, t * uFan, min(uCount, (t + 1) * uFan)), 0.0, 0.0, 0.0);
 }
 `,
   );

@@ -74,7 +74,6 @@ export function savedPlanes(
   opts: {
     cube: boolean;
     filterMode: FilterMode;
-
     channels: number;
     blocks: BlockLayout;
     pixels: number;

@@ -459,15 +459,15 @@ export function recordTexture(call: GpuCall, a: TextureGpuArgs, out: GPUBuffer |
   if (!out) return;
   const {table, size, offsets} = levelTable(call, a);
   const save = saved ? savedPerChannel(a.filterMode) : 0;
+  const u = uniformValues(a);
   const pipeline = specialisedPipeline(
     call,
     save ? 'texture/saving' : 'texture',
     save ? forwardSavingBindings : forwardBindings,
     SPECIALISED,
-    uniformValues(a),
+    u,
     LIB + tapValuesWgsl(a.channels) + forwardWgsl(a.channels, save),
   );
-  const u = uniformValues(a);
   call.dispatch(
     pipeline,
     [
