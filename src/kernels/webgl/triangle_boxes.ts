@@ -6,7 +6,10 @@
  * corner 0's z where the stage leaves it free, as rasterize's does: one grid and one fetch per walked pixel fewer),
  * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
  * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included) into its
- * slot. A triangle whose box holds more than BOX_MAX_PIXELS pixels, or that has a corner not in front of the
+ * slot: it first reads the box's keys four pixels a fetch (a grid of the keys, four a texel, made after the first
+ * pass) to find its first and last pixel, then walks only the pixels between (none for the hidden triangles of a closed
+ * mesh, whose boxes were ~half of the pixels walked), and the slots put four consecutive triangles in each 2×2 quad of
+ * fragments (QUAD_CELLS), which SwiftShader runs in lockstep. A triangle whose box holds more than BOX_MAX_PIXELS pixels, or that has a corner not in front of the
  * eye (its box: the image), is left to compacted points that walk its box in chunks of CHUNK_PIXELS (their
  * count read back from compact.ts's pyramid), or, when those would walk more than CHUNKED_PIXELS times the
  * image, to one point per pixel of such triangles. Both kinds of point blend onto the slots. A triangle walked
@@ -20,7 +23,7 @@ import {GlProgram} from './gl_program';
 import {COMPACTED_ITEM, countPyramid, itemCountProgram} from './compact';
 import {CornerGradients, pixelGridReaders, pixelGrids, pixelGridSet, ScreenMesh} from './corner_tree';
 import {VERTEX_FETCH} from './glsl_raster';
-import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
+import {elementPass, elementProgram, ScratchGrid, shiftGrid} from './passes';
 import {SCREEN_CORNERS} from './triangle_walk';
 
 /**
@@ -38,6 +41,28 @@ const CHUNKED_PIXELS = 8;
 const BOX_MARGIN = 0.25;
 
 /**
+ * Where the slots' cells lie (boxSlotGrid): the first uQuadCells cells (whole pairs of rows) by 2×2 quads of texels,
+ * cells 4q .. 4q + 3 in quad q (row-major over the quads), so that the four fragments of a quad, which SwiftShader runs in
+ * lockstep, walk four consecutive triangles (neighbours, mostly, with boxes alike and on the same side); the rest
+ * row-major. The grid is 2^uSlotShift texels wide.
+ */
+export const QUAD_CELLS = `
+uniform int uSlotShift;
+uniform int uQuadCells;
+int cellAt(int texel) {
+  if (texel >= uQuadCells) return texel;
+  int x = texel & ((1 << uSlotShift) - 1), y = texel >> uSlotShift;
+  return ((y >> 1) << (uSlotShift + 1)) | ((x >> 1) << 2) | ((y & 1) << 1) | (x & 1);
+}
+int texelOf(int cell) {
+  if (cell >= uQuadCells) return cell;
+  int y = ((cell >> (uSlotShift + 1)) << 1) | ((cell >> 1) & 1);
+  int x = (((cell >> 2) & ((1 << (uSlotShift - 1)) - 1)) << 1) | (cell & 1);
+  return (y << uSlotShift) | x;
+}
+`;
+
+/**
  * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, pixelGridReaders). Cell (n·uSlotsPerImage + t)
  * (instanced: each image its own cells) or t (every image's pixels of t in one cell).
  */
@@ -49,7 +74,7 @@ uniform int uVertexStride;
 uniform int uMaxPixels;
 uniform int uChunk;
 uniform float uMargin;
-${SCREEN_CORNERS}
+${SCREEN_CORNERS}${QUAD_CELLS}
 // The cell's triangle and its images [n0, n1).
 int cellTriangle(int cell, out int n0, out int n1) {
   int n = uSlotsPerImage > 0 ? cell / uSlotsPerImage : 0;
@@ -79,6 +104,36 @@ bool walkedWhole(bool known, int pixels, out int chunks) {
   bool whole = known && pixels <= uMaxPixels;
   chunks = whole ? 0 : (pixels + uChunk - 1) / uChunk;
   return whole;
+}
+// The four keys of pixels 4q .. 4q + 3 of image row r (zero past the row's end) are texel r·uKeyRow + q of uKeys4
+// (keyRowsProgram).
+uniform sampler2D uKeys4;
+uniform int uKeyRow;
+uniform int uKeyShift;
+// The first and last of the box's pixels (row-major, as walkPixels counts them) that have the key, from the keys four
+// at a time (one fetch, no corner values): last < first where none has it. Branch-free: SwiftShader runs both sides of
+// a branch, and a loop as often as its longest lane needs.
+void keySpan(int n, ivec2 lo, ivec2 size, float key, out int first, out int last) {
+  int q0 = lo.x >> 2, texels = size.x > 0 ? ((lo.x + size.x - 1) >> 2) - q0 + 1 : 0;
+  int k = (n * uWalkSize.y + lo.y) * uKeyRow + q0, q = 0, count = texels * size.y;
+  // Column offsets from lo.x of the texel's four pixels, and the row's first pixel in the box.
+  vec4 dx = vec4(4 * q0 - lo.x) + vec4(0.0, 1.0, 2.0, 3.0);
+  float j = 0.0, w = float(size.x), lo1 = 1e9, hi1 = -1.0;
+  for (int i = 0; i < count; i++) {
+    vec4 keys = texelFetch(uKeys4, ivec2(k & ((1 << uKeyShift) - 1), k >> uKeyShift), 0);
+    vec4 col = dx + vec4(4 * q);
+    bvec4 has = equal(vec4(equal(keys, vec4(key))) * step(0.0, col) * step(col, vec4(w - 1.0)), vec4(1.0));
+    vec4 at = j + col;
+    vec4 a = mix(vec4(1e9), at, has), b = mix(vec4(-1.0), at, has);  // (selects: exact)
+    lo1 = min(lo1, min(min(a.x, a.y), min(a.z, a.w)));
+    hi1 = max(hi1, max(max(b.x, b.y), max(b.z, b.w)));
+    bool wrap = ++q == texels;
+    k += wrap ? uKeyRow - texels + 1 : 1;
+    q = wrap ? 0 : q;
+    j += wrap ? w : 0.0;
+  }
+  first = int(lo1);
+  last = int(hi1);
 }
 // Adds the corner values of the box's pixels j0 .. j0 + count − 1 (row-major) with the key to s0 .. s2.
 void walkPixels(int n, ivec2 lo, ivec2 size, int j0, int count, float key, inout vec4 s0, inout vec4 s1, inout vec4 s2) {
@@ -115,7 +170,7 @@ layout(location = 2) out vec4 outCorner2;
 layout(location = 3) out vec4 outChunks;
 void main() {
   int n0, n1;
-  int t = cellTriangle(outputIndex() - uOutStart, n0, n1);
+  int t = cellTriangle(cellAt(outputIndex()), n0, n1);
   float key = float(t + 1);  // (the keys are ids as rast stores them: exact floats below 2^24)
   vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0);
   int chunks = 0;
@@ -123,13 +178,41 @@ void main() {
     ivec2 lo, size;
     bool known = triangleBox(n, t, lo, size);
     int pixels = size.x * size.y, more;
-    walkPixels(n, lo, size, 0, walkedWhole(known, pixels, more) ? pixels : 0, key, s0, s1, s2);
+    int first, last;
+    keySpan(n, lo, walkedWhole(known, pixels, more) ? size : ivec2(0), key, first, last);
+    walkPixels(n, lo, size, first, max(last - first + 1, 0), key, s0, s1, s2);
     chunks += more;
   }
   outCorner0 = s0;
   outCorner1 = s1;
   outCorner2 = s2;
   outChunks = vec4(float(chunks), 0.0, 0.0, 0.0);
+}
+`,
+  );
+}
+
+/**
+ * Texel r·uKeyRow + q: the keys of pixels 4q .. 4q + 3 of image row r (zero past the row's end), from the pixel grids
+ * (keySpan reads a box's keys four at a time).
+ */
+function keyRowsProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
+  return elementProgram(
+    ctx,
+    `triangle-boxes-key-rows${keyed ? '-keyed' : ''}`,
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${pixelGridReaders(keyed)}
+uniform int uKeyRow;
+uniform int uRowWidth;
+out vec4 outKeys;
+float keyAt(int i, bool inRow) {
+  vec4 v0;
+  return inRow ? pixelKey(gridCell(i), v0) : 0.0;
+}
+void main() {
+  ivec2 qr = cellOf(outputIndex(), uKeyRow);
+  int x = 4 * qr.x, i = qr.y * uRowWidth + x;
+  outKeys = vec4(keyAt(i, true), keyAt(i + 1, x + 1 < uRowWidth), keyAt(i + 2, x + 2 < uRowWidth),
+                 keyAt(i + 3, x + 3 < uRowWidth));
 }
 `,
   );
@@ -172,8 +255,8 @@ flat out vec4 vCorner2;
 void main() {
   gl_PointSize = 1.0;
   int rank, n0, n1;
-  int cell = compactedItem(gl_VertexID, rank);
-  int t = cellTriangle(cell, n0, n1);
+  int cell = compactedItem(gl_VertexID, rank);  // (a texel of the chunks' grid)
+  int t = cellTriangle(cellAt(cell), n0, n1);
   vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0);
   for (int n = n0; n < n1; n++) {
     ivec2 lo, size;
@@ -201,7 +284,7 @@ void main() {
 function flaggedPointProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
   return ctx.program(
     `triangle-boxes-points${keyed ? '-keyed' : ''}`,
-    () => `${HEADER}${FETCH}${pixelGridReaders(keyed)}${SLOT_POINT}
+    () => `${HEADER}${FETCH}${pixelGridReaders(keyed)}${SLOT_POINT}${QUAD_CELLS}
 uniform sampler2D uChunks;
 uniform int uPixelsPerImage;
 uniform int uSlotsPerImage;
@@ -214,7 +297,7 @@ void main() {
   ivec2 c = gridCell(p);
   vec4 v0;
   int t = int(pixelKey(c, v0)) - 1;
-  int cell = (uSlotsPerImage > 0 ? (p / uPixelsPerImage) * uSlotsPerImage : 0) + t;
+  int cell = texelOf((uSlotsPerImage > 0 ? (p / uPixelsPerImage) * uSlotsPerImage : 0) + t);
   vCorner0 = corner0(c, v0);
   vCorner1 = texelFetch(uCorner1, c, 0);
   vCorner2 = texelFetch(uCorner2, c, 0);
@@ -223,6 +306,15 @@ void main() {
 `,
     () => CORNER_SLOT_FRAGMENT,
   );
+}
+
+/** The slots of boxCornerGradients (and its chunk counts): a grid about as tall as wide, cells laid out as QUAD_CELLS. */
+export type BoxSlots = ScratchGrid & {shift: number; quadCells: number};
+
+export function boxSlotGrid(s: GlSession, name: string, cells: number): BoxSlots {
+  const grid = shiftGrid(s, name, cells, 2 ** Math.max(1, Math.ceil(Math.log2(Math.sqrt(cells)))));
+  const quadCells = grid.shift >= 1 ? Math.floor(cells / (2 * grid.width)) * 2 * grid.width : 0;
+  return {...grid, quadCells};
 }
 
 /**
@@ -239,7 +331,7 @@ export type PixelFill = (grids: ScratchGrid[]) => void;
  */
 export function boxCornerGradients(
   s: GlSession,
-  slots: ScratchGrid[],
+  slots: BoxSlots[],
   images: number,
   height: number,
   width: number,
@@ -252,10 +344,23 @@ export function boxCornerGradients(
   const pixelCount = images * height * width;
   const keyed = !fillPixels && g.stage.freeZ === true;
   const {grids: pixels, samplers} = pixelGridSet(s, 'triangle-boxes', pixelCount, width, keyed);
-  const chunks = scratchGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
+  const chunks = boxSlotGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
   if (fillPixels) fillPixels(pixels);
   else pixelGrids(s, g.stage, pixels, {...g.uniforms, uGroup: 0}, g.textures);
+  const keyRow = Math.ceil(width / 4);
+  const keys4 = shiftGrid(s, 'triangle-boxes.keys4', images * height * keyRow, keyRow);
+  elementPass(
+    s,
+    keyRowsProgram(s.ctx, keyed),
+    [keys4],
+    {uShift: pixels[0].shift, uKeyRow: keyRow, uRowWidth: width},
+    samplers,
+  );
   const uniforms = {
+    uSlotShift: slots[0].shift,
+    uQuadCells: slots[0].quadCells,
+    uKeyRow: keyRow,
+    uKeyShift: keys4.shift,
     uNumVertices: g.numVertices,
     uNumTriangles: g.numTriangles,
     uVertexStride: screen.vertexStride,
@@ -272,6 +377,7 @@ export function boxCornerGradients(
   };
   const textures = {
     ...samplers,
+    uKeys4: keys4.texture,
     uPos: screen.pos,
     uTri: screen.tri,
     uChunks: chunks.texture,

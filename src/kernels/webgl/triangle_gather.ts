@@ -5,8 +5,9 @@
  * each pixel blends one point (its three corner values at once, into three targets) into its
  * triangle's slot, the values found by the caller's stage in the point's vertex shader (no
  * per-pixel scratch pass), and one fragment per vertex adds up the slots of its triangles through a
- * vertex → (triangle, corner) list built on the CPU from tri. Sums: per slot in the order points
- * blend, per vertex in list order (docs/backends.md#summation-order).
+ * vertex → (corner, triangle) list built on the CPU from tri. Sums: per slot in the order points
+ * blend, per vertex in list order: its triangles as corner 0 by id, then as corner 1, then 2
+ * (docs/backends.md#summation-order).
  */
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 
@@ -17,7 +18,7 @@ import {GlProgram} from './gl_program';
 import {elementPass, elementProgram, ScratchGrid, scratchGrid} from './passes';
 import {CornerGradients, CornerStage, scatterCornerGradients} from './corner_tree';
 import {validTriangle} from '../shared/layout';
-import {boxCornerGradients, CORNER_SLOT_FRAGMENT, PixelFill} from './triangle_boxes';
+import {boxCornerGradients, boxSlotGrid, BoxSlots, CORNER_SLOT_FRAGMENT, PixelFill, QUAD_CELLS} from './triangle_boxes';
 import {walkBands, walkCornerGradients, walkSlots, WALK_MAX_TRIANGLES} from './triangle_walk';
 
 /**
@@ -30,8 +31,9 @@ const GATHER_PIXELS_PER_TRIANGLE = 16;
 const EXACT_ENTRY = 1 << 24;
 
 /**
- * Which (triangle, corner) pairs each vertex is: entries first[v] .. first[v + 1] − 1 of `entries`; and how
- * the slots are filled (`walk`: by triangle_walk.ts, else by points).
+ * Which triangles each vertex is corner k of: entries first[3v + k] .. first[3v + k + 1] − 1 of `entries` (triangle
+ * ids t, ascending), for k = 0, 1, 2 in turn; and how the slots are filled (`walk`: by triangle_walk.ts, else by
+ * points or triangle_boxes.ts).
  */
 export interface VertexTriangles {
   first: WebGLTexture;
@@ -40,7 +42,7 @@ export interface VertexTriangles {
 }
 
 /**
- * Before the first draw: the vertex → (triangle, corner) list of `tri` if the gather pays for
+ * Before the first draw: the vertex → (corner, triangle) list of `tri` if the gather pays for
  * `pixels` pixels (all images), or else, where the triangles' screen positions are known (`screen`,
  * CornerGradients.screen), if the mesh is few enough triangles to walk (triangle_walk.ts) or its corner
  * gradients are one group (`groups`), which the screen boxes sum (triangle_boxes.ts: cheaper than the quad tree's
@@ -60,7 +62,7 @@ export function vertexTriangles(
   const sparse = pixels >= GATHER_PIXELS_PER_TRIANGLE * numTriangles;
   const walk = sparse && numTriangles <= WALK_MAX_TRIANGLES;
   if ((sparse && !(screen && (walk || groups === 1))) || 3 * numTriangles >= EXACT_ENTRY) return null;
-  const bytes = 4 * (numVertices + 1 + Math.max(1, 3 * numTriangles));
+  const bytes = 4 * (3 * numVertices + 1 + Math.max(1, 3 * numTriangles));
   const textures = s.keptTextures(tri, `triangle-gather:${numVertices}`, bytes, values => {
     const {first, entries} = buildList(values, numVertices, numTriangles);
     return [first, entries];
@@ -69,14 +71,15 @@ export function vertexTriangles(
 }
 
 function buildList(indices: ArrayLike<number>, numVertices: number, numTriangles: number) {
-  const first = new Float32Array(numVertices + 1);
+  const first = new Float32Array(3 * numVertices + 1);
   const valid = (t: number) => validTriangle(indices, t, numVertices);
-  for (let t = 0; t < numTriangles; t++) if (valid(t)) for (let k = 0; k < 3; k++) first[indices[3 * t + k] + 1]++;
-  for (let v = 0; v < numVertices; v++) first[v + 1] += first[v];
-  const next = first.slice(0, numVertices);
-  const entries = new Float32Array(Math.max(1, first[numVertices]));
   for (let t = 0; t < numTriangles; t++)
-    if (valid(t)) for (let k = 0; k < 3; k++) entries[next[indices[3 * t + k]]++] = 3 * t + k;
+    if (valid(t)) for (let k = 0; k < 3; k++) first[3 * indices[3 * t + k] + k + 1]++;
+  for (let i = 0; i < 3 * numVertices; i++) first[i + 1] += first[i];
+  const next = first.slice(0, 3 * numVertices);
+  const entries = new Float32Array(Math.max(1, first[3 * numVertices]));
+  for (let t = 0; t < numTriangles; t++)
+    if (valid(t)) for (let k = 0; k < 3; k++) entries[next[3 * indices[3 * t + k] + k]++] = t;
   return {first, entries};
 }
 
@@ -116,14 +119,16 @@ void main() {
 }
 
 /**
- * Target texel row·uGroups + g: the sum of the slots of row's vertex's (triangle, corner) pairs, each pair's
- * uBands slots in order; slot (cell, g) is texel cell·uCellStep + g·uGroupStep, cell = (n·uSlotsPerImage + t)·uBands + b.
+ * Target texel row·uGroups + g: the sum of the slots of row's vertex's (corner, triangle) pairs, corner 0's first (each
+ * triangle's uBands slots in order), then corner 1's and 2's: a loop per corner, whose slots are in one texture, so a
+ * pair costs one fetch of it (a pick among the three textures would fetch all three here); slot (cell, g) is texel
+ * cell·uCellStep + g·uGroupStep, cell = (n·uSlotsPerImage + t)·uBands + b (where QUAD_CELLS puts it).
  */
 function gatherProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
     'triangle-gather-vertices',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}
+    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${QUAD_CELLS}
 uniform sampler2D uFirst;
 uniform sampler2D uEntries;
 uniform sampler2D uSlots0;
@@ -136,20 +141,24 @@ uniform int uBands;
 uniform int uCellStep;
 uniform int uGroupStep;
 out vec4 outValue;
+// The slots of entries [e0, e1) of one corner's texture, added to sum.
+void addSlots(sampler2D slots, int e0, int e1, int base, int g, inout vec4 sum) {
+  for (int e = e0; e < e1; e++) {
+    int slot = (base + int(fetch(uEntries, e))) * uBands * uCellStep + g * uGroupStep;
+    for (int b = 0; b < uBands; b++, slot += uCellStep) sum += fetchTexel(slots, texelOf(slot));
+  }
+}
 void main() {
   int texel = outputIndex();
   int row = texel / uGroups, g = texel - row * uGroups;
   int n = uRowStride > 0 ? row / uRowStride : 0;
-  int v = row - n * uRowStride;
-  int end = int(fetch(uFirst, v + 1));
+  int v = row - n * uRowStride, base = n * uSlotsPerImage;
+  int e0 = int(fetch(uFirst, 3 * v)), e1 = int(fetch(uFirst, 3 * v + 1)), e2 = int(fetch(uFirst, 3 * v + 2)),
+      e3 = int(fetch(uFirst, 3 * v + 3));
   vec4 sum = vec4(0.0);
-  for (int e = int(fetch(uFirst, v)); e < end; e++) {
-    int code = int(fetch(uEntries, e));
-    int t = cellOf(code, 3).y, k = code - 3 * t;  // (a float quotient: see FETCH)
-    int slot = (n * uSlotsPerImage + t) * uBands * uCellStep + g * uGroupStep;
-    for (int b = 0; b < uBands; b++, slot += uCellStep)
-      sum += k == 0 ? fetchTexel(uSlots0, slot) : k == 1 ? fetchTexel(uSlots1, slot) : fetchTexel(uSlots2, slot);
-  }
+  addSlots(uSlots0, e0, e1, base, g, sum);
+  addSlots(uSlots1, e1, e2, base, g, sum);
+  addSlots(uSlots2, e2, e3, base, g, sum);
   outValue = sum;
 }
 `,
@@ -186,15 +195,19 @@ export function addCornerGradients(
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const bands = list.walk ? walkBands(height, g.numTriangles) : {bands: 1, rows: height};
   const cells = (g.rowStride > 0 ? images : 1) * g.numTriangles * bands.bands;
+  const boxes = !list.walk && g.screen != null && groups === 1;
   const slots = ['0', '1', '2'].map(k =>
     list.walk
       ? walkSlots(s, `triangle-walk.slots${k}`, cells * groups, bands.bands)
-      : scratchGrid(s, `triangle-gather.slots${k}`, cells * groups),
+      : boxes
+        ? boxSlotGrid(s, `triangle-boxes.slots${k}`, cells)
+        : scratchGrid(s, `triangle-gather.slots${k}`, cells * groups),
   );
+  const quadCells = boxes ? (slots[0] as BoxSlots).quadCells : 0;
   if (list.walk) {
     walkCornerGradients(s, slots, images, height, width, groups, g, bands, g.screen!);
-  } else if (g.screen && groups === 1) {
-    boxCornerGradients(s, slots, images, height, width, g, g.screen, fillPixels);
+  } else if (boxes) {
+    boxCornerGradients(s, slots as BoxSlots[], images, height, width, g, g.screen!, fillPixels);
   } else {
     s.clear(slots.map(t => t.texture));
     for (let group = 0; group < groups; group++) {
@@ -229,6 +242,8 @@ export function addCornerGradients(
       uBands: bands.bands,
       uCellStep: list.walk ? 1 : groups,
       uGroupStep: list.walk ? cells : 1,
+      uSlotShift: boxes ? (slots[0] as BoxSlots).shift : 1,
+      uQuadCells: quadCells,
     },
     {
       uFirst: list.first,

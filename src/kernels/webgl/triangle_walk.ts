@@ -3,7 +3,7 @@
  * gradient: CornerGradients.screen): corner_tree.ts's first pass puts each pixel's key and three corner values
  * into scratch grids, then one fragment per (triangle, band of image rows) walks the pixels of the band
  * within the triangle's screen box, each row cut to the triangle's span, and sums the values of its triangle's pixels; triangle_gather.ts's
- * vertex pass adds up each vertex's (triangle, corner) slots, band by band. For a few large triangles that
+ * vertex pass adds up each vertex's (corner, triangle) slots, band by band. For a few large triangles that
  * is one per-pixel pass and some hundred fragments, where the quad tree made a pass per level, a count
  * pyramid read back to the CPU and a scatter. Each band's sum runs over its pixels row by row
  * (docs/backends.md#summation-order).
