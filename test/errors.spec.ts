@@ -14,7 +14,6 @@ describe('kernel errors', () => {
       'texture',
       'textureConstructMip',
       'textureConstructMip',
-      'textureConstructMip',
       'antialias',
       'antialias',
       'mat4.transformPos',

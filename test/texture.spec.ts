@@ -7,6 +7,7 @@ import {TextureGrad} from '../src/kernels/names';
 
 import {describeEachBackend} from './util/backends';
 import {expectError} from './util/errors';
+import {expectMipAdjointAsSteps} from './util/mip_adjoint';
 import {checkGradient} from './util/fd';
 import {Rng} from './util/random';
 
@@ -196,6 +197,10 @@ describeEachBackend('texture', () => {
     for (const f of ['nearest', 'linear', 'linear-mipmap-nearest', 'linear-mipmap-linear'] as FilterMode[]) {
       for (const b of ['wrap', 'clamp', 'zero'] as BoundaryMode[]) modes.push([f, b]);
     }
+    it("of a mip pyramid's levels go into tex inside the gradient kernel, bit for bit as the per-level steps and adds", async () => {
+      await expectMipAdjointAsSteps();
+    });
+
     modes.forEach(([filterMode, boundaryMode], m) => {
       it(`of ${filterMode} / ${boundaryMode} match finite differences for every input`, async () => {
         const {rng, tex, uv, uvDa, bias} = inputs(100 + m, 8, 2, false);

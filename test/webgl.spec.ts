@@ -13,7 +13,7 @@ import {diffrastGL} from '../src/kernels/webgl/gl_context';
 import * as k from '../src/kernels/names';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
-import {antialiasGradTwoWays, expectMipAdjointAsSteps} from './util/gpu_kernels';
+import {antialiasGradTwoWays} from './util/gpu_kernels';
 import {mayDiffer} from './util/coverage';
 import {gridUnderLarge} from './util/boxes_scene';
 import {Rng} from './util/random';
@@ -600,10 +600,6 @@ describeEachBackend(
           tf.dispose([pos, tri, rast, rastDb]);
         }
       }
-    });
-
-    it("sums a mip pyramid's gradients into tex in two passes, bit for bit as the per-level steps and adds", async () => {
-      await expectMipAdjointAsSteps();
     });
 
     it("runs antialias's gradient on the forward's list of items, as it would finding them again", async () => {

@@ -14,7 +14,7 @@ import * as k from '../src/kernels/names';
 import {decodeTriangleId} from '../src/kernels/shared/triangle_id';
 
 import {describeEachBackend, HOST_BACKENDS} from './util/backends';
-import {antialiasGradTwoWays, expectMipAdjointAsSteps, expectSameBits} from './util/gpu_kernels';
+import {antialiasGradTwoWays, expectSameBits} from './util/gpu_kernels';
 import {Rng} from './util/random';
 
 const deviceOf = () => (tf.backend() as any).device as GPUDevice;
@@ -204,10 +204,6 @@ describeEachBackend(
       await expectSameBits(again.rastDb, first.rastDb, ', rastDb');
       expect((await again.rast.data()).filter((v, i) => i % 4 === 3 && v === 0).length).toBeGreaterThan(400);
       tf.dispose([tri, small, big, ...[first, cover, again].flatMap(r => [r.rast, r.rastDb])]);
-    });
-
-    it("sums a mip pyramid's gradients into tex in one pass, bit for bit as the per-level steps and adds", async () => {
-      await expectMipAdjointAsSteps();
     });
 
     it("runs antialias's gradient on the forward's list of pairs and their α, as it would finding them again", async () => {

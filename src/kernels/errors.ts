@@ -14,7 +14,6 @@ const PUBLIC_OP: {[kernelName: string]: string} = {
   [k.TextureGrad]: 'texture',
   [k.TextureMip]: 'textureConstructMip',
   [k.TextureMipGrad]: 'textureConstructMip',
-  [k.TextureMipAdjoint]: 'textureConstructMip',
   [k.Antialias]: 'antialias',
   [k.AntialiasGrad]: 'antialias',
   [k.TransformPos]: 'mat4.transformPos',
@@ -26,7 +25,6 @@ const GRADIENT_KERNELS = new Set([
   k.InterpolateGrad,
   k.TextureGrad,
   k.TextureMipGrad,
-  k.TextureMipAdjoint,
   k.AntialiasGrad,
   k.TransformPosGrad,
 ]);

@@ -17,11 +17,6 @@ export const TextureGrad = 'DiffrastTextureGrad';
 /** One level of the mip pyramid: the 2×2 box average of the level above (docs/texture.md#mip-pyramid). */
 export const TextureMip = 'DiffrastTextureMip';
 export const TextureMipGrad = 'DiffrastTextureMipGrad';
-/**
- * The whole pyramid's adjoint in one call, where a backend has it (webgpu, webgl): inputs dtex, then the levels' gradients
- * 1..L (as `level<ℓ>`) → dtex + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ, nested from level L up.
- */
-export const TextureMipAdjoint = 'DiffrastTextureMipAdjoint';
 export const Antialias = 'DiffrastAntialias';
 export const AntialiasGrad = 'DiffrastAntialiasGrad';
 /**
@@ -40,7 +35,6 @@ export const ALL_KERNELS = [
   TextureGrad,
   TextureMip,
   TextureMipGrad,
-  TextureMipAdjoint,
   Antialias,
   AntialiasGrad,
   TransformPos,
@@ -161,6 +155,11 @@ export interface TextureGradInputs extends TextureInputs {
 export interface TextureGradAttrs extends TextureAttrs {
   /** 'texels': dtex and the mip levels' (the scatter); 'pixels': duv, duvDa, dmipLevelBias; absent: all. */
   outputs?: 'texels' | 'pixels';
+  /**
+   * The levels are tex's own pyramid (docs/texture.md#mip-pyramid): dtex is then tex's whole gradient, the levels'
+   * spread up to it through the box filter's adjoint, and the levels get no output. Absent: false.
+   */
+  mipGradToTex?: boolean;
 }
 /** TextureGrad's outputs in their order: texels[0] (dtex), the pixels' given (duv, duvDa, dmipLevelBias), texels[1..]. */
 export function textureGradOrder<T>(texels: readonly T[], pixels: readonly (T | null | undefined)[]): T[] {

@@ -4,15 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {
-  BoundaryMode,
-  FilterMode,
-  Texture,
-  TextureForwardAttrs,
-  TextureGrad,
-  textureGradSplit,
-  TextureMipAdjoint,
-} from '../kernels/names';
+import {BoundaryMode, FilterMode, Texture, TextureForwardAttrs, TextureGrad, textureGradSplit} from '../kernels/names';
 import {mipLevelSize} from '../kernels/shared/mip_sizes';
 
 import {
@@ -29,7 +21,7 @@ import {
   toTensor,
 } from './checks';
 import {gradientGroups, gradMap, runKernel, savedInputs, withoutGradient} from './grad_util';
-import {checkMipLevels, checkTextureShape, mipLevelAdjoint, TextureMip, textureConstructMip} from './texture_mip';
+import {checkMipLevels, checkTextureShape, TextureMip, textureConstructMip} from './texture_mip';
 
 /** Options of {@link texture} (docs/texture.md#options). */
 export interface TextureOptions {
@@ -82,7 +74,10 @@ const FILTER_MODES = ['auto', 'nearest', 'linear', 'linear-mipmap-nearest', 'lin
 const BOUNDARY_MODES = ['wrap', 'clamp', 'zero', 'cube'] as const;
 
 interface TextureOpAttrs extends TextureForwardAttrs {
-  /** The levels are tex's pyramid (a TextureMip, or built here): push their gradients into tex through the adjoint. */
+  /**
+   * The levels are tex's pyramid (a TextureMip, or built here): their gradients go into tex through the adjoint, inside
+   * TextureGrad (its attribute of the same name).
+   */
   mipGradToTex: boolean;
 }
 
@@ -172,8 +167,8 @@ export function texture(tex: TensorOrLike, uv: TensorOrLike, options: TextureOpt
     const {gradientDepth, kernelDepth} = tf.engine().state;
     const recording = gradientDepth > 0 && kernelDepth === 0;
     const attrs: Omit<TextureOpAttrs, 'inputNames'> = {filterMode, boundaryMode, mipGradToTex, recording};
-    // Levels of tex's pyramid reach tex through its adjoint in this op's gradient (one kernel where the backend has
-    // it), not through the tape's TextureMip nodes (a pass and an add per level).
+    // Levels of tex's pyramid reach tex through its adjoint inside TextureGrad (mipGradToTex), not through the tape's
+    // TextureMip nodes (a pass and an add per level).
     const mips = mipGradToTex ? levels.map(withoutGradient) : levels;
     return runKernel(
       Texture,
@@ -232,7 +227,7 @@ tf.registerGradient({
     // pass finds each pixel's lookup once for both); without tex's, as in a fit of the pose on a constant texture, no
     // texel scatter runs. A mip array's levels have thunks of their own, so the texels' are kept for them.
     const {first: texels, second: pixels} = gradientGroups(
-      outputs => runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs}),
+      outputs => runKernel(TextureGrad, named, {filterMode, boundaryMode, outputs, mipGradToTex}),
       ['texels', 'pixels'],
       all => {
         const {texels, pixels} = textureGradSplit(all, numPixelGrads);
@@ -247,10 +242,7 @@ tf.registerGradient({
       {inputNames},
       saved,
       {
-        tex: () => {
-          const [dtex, ...dlevels] = texels();
-          return mipGradToTex ? pyramidAdjoint(dtex, dlevels, [tex, ...levels]) : dtex;
-        },
+        tex: () => texels()[0],
         uv: () => pixels()[0],
         uvDa: () => pixels()[uvDaAt],
         mipLevelBias: () => pixels()[biasAt],
@@ -259,20 +251,3 @@ tf.registerGradient({
     );
   },
 });
-
-/**
- * d tex = dlevel_0 + Σ_ℓ the box filter's adjoint applied ℓ times to dlevel_ℓ (docs/texture.md#mip-pyramid), nested
- * from the last level up: one TextureMipAdjoint kernel where the backend has one, else a step and an add per level
- * (the same operations in the same order).
- */
-function pyramidAdjoint(dtex: tf.Tensor, dlevels: tf.Tensor[], pyramid: tf.Tensor[]): tf.Tensor {
-  if (dlevels.length > 0 && tf.getKernel(TextureMipAdjoint, tf.getBackend())) {
-    return runKernel(TextureMipAdjoint, {dtex, mips: dlevels})[0];
-  }
-  let acc: tf.Tensor | null = null;
-  for (let l = dlevels.length; l >= 1; l--) {
-    const here: tf.Tensor = acc ? tf.add(dlevels[l - 1], acc) : dlevels[l - 1];
-    acc = mipLevelAdjoint(here, pyramid[l - 1].shape);
-  }
-  return acc ? tf.add(dtex, acc) : dtex;
-}

@@ -6,8 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as dr from '../../src/index';
 import * as k from '../../src/kernels/names';
-import {runKernel} from '../../src/ops/grad_util';
-import {mipLevelAdjoint} from '../../src/ops/texture_mip';
 
 import {Rng} from './random';
 
@@ -18,39 +16,6 @@ export async function expectSameBits(a: tf.Tensor, b: tf.Tensor, what = '') {
   let differ = 0;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ++;
   expect(differ).toBe(0, `elements that differ${what}`);
-}
-
-/** TextureMipAdjoint against the per-level steps and adds it replaces (docs/texture.md#mip-pyramid), bit for bit. */
-export async function expectMipAdjointAsSteps() {
-  const rng = new Rng(5);
-  // Non-square with a side reaching 1 early, cube faces, a partial pyramid, one level: [leading dims, H, W, C, levels].
-  const cases: Array<[number[], number, number, number, number]> = [
-    [[2], 4, 16, 1, 4],
-    [[1, 6], 8, 8, 2, 3],
-    [[1], 12, 12, 5, 2],
-    [[1], 8, 4, 3, 1],
-  ];
-  for (const [lead, h, w, c, levels] of cases) {
-    const shapes = Array.from({length: levels + 1}, (_, l) => [...lead, Math.max(h >> l, 1), Math.max(w >> l, 1), c]);
-    const grads = shapes.map(s =>
-      tf.tensor(
-        rng.array(
-          s.reduce((a, b) => a * b),
-          -1,
-          1,
-        ),
-        s,
-      ),
-    );
-    const steps = tf.tidy(() => {
-      let acc = grads[levels];
-      for (let l = levels; l >= 1; l--) acc = tf.add(grads[l - 1], mipLevelAdjoint(acc, shapes[l - 1]));
-      return acc;
-    });
-    const [kernel] = runKernel(k.TextureMipAdjoint, {dtex: grads[0], mips: grads.slice(1)});
-    await expectSameBits(kernel, steps, `, ${shapes[0]} with ${levels} levels`);
-    tf.dispose([...grads, steps, kernel]);
-  }
 }
 
 /**

@@ -62,6 +62,24 @@ export const textureMipGradCpu: KernelFunc = ({inputs, backend, attrs}) => {
   });
 };
 
+/**
+ * tex's whole gradient from its levels' (docs/texture.md#mip-pyramid), into dlevels[0]: from the last level up, each
+ * level's (already holding the levels below it) spread over the level above by the box filter's adjoint and added to
+ * it, in float32 as TextureMipGrad and tf.add would. dlevels: levels 0..L of a texture of shape `shape`.
+ */
+export function addPyramidAdjoint(dlevels: Float32Array[], shape: number[]) {
+  const r = shape.length;
+  for (let l = dlevels.length - 1; l >= 1; l--) {
+    const [height, width] = mipLevelSize(shape[r - 3], shape[r - 2], l - 1);
+    const {channels, slices} = imageDims(shape, height, width);
+    const above = dlevels[l - 1],
+      below = dlevels[l];
+    forEachBoxPair(slices, height, width, channels, (o, i, weight) => {
+      for (let c = 0; c < channels; c++) above[i + c] = Math.fround(above[i + c] + Math.fround(weight * below[o + c]));
+    });
+  }
+}
+
 export const textureMipConfig: KernelConfig = {kernelName: TextureMip, backendName: 'cpu', kernelFunc: textureMipCpu};
 export const textureMipGradConfig: KernelConfig = {
   kernelName: TextureMipGrad,

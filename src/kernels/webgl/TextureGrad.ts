@@ -14,17 +14,19 @@ import {
 import {copyTensorToTexels} from './buffer_copy';
 import {countPyramid} from './compact';
 import {GlProgram, UniformValues} from './gl_program';
-import {requireFloatBlend, runGL} from './gl_session';
+import {GlSession, requireFloatBlend, runGL} from './gl_session';
 import {copyToTensors, elementPass, groupsOf, scratchGrid} from './passes';
+import {pyramidAdjointPasses} from './texture_mip_program';
 import {gridSamplers, scatter, scatterTarget} from './scatter';
 import {textureBindings, textureBlockLayout} from './Texture';
+import {mipBoxWeight} from '../shared/mip_sizes';
 import {
-  textureBlockBorderProgram,
-  textureBlockCopyProgram,
   textureBlockRestCountProgram,
   textureBlockRestProgram,
   textureBlockScatterProgram,
   textureBlocksProgram,
+  textureLevelBorderProgram,
+  textureLevelProgram,
   texturePixelGradProgram,
   texturePixelGradSelectProgram,
   textureTapsProgram,
@@ -41,6 +43,12 @@ import {
 /** Cells a side of the largest point the block scatter draws for a quad of pixels. */
 const MAX_BLOCK_POINT = 8;
 
+/** Whether every level's grid of texels and groups (textureLevelProgram) fits a render target. */
+function levelGridsFit(s: GlSession, sizes: Array<[number, number]>, groups: number, slices: number): boolean {
+  const max = s.ctx.maxRenderSize;
+  return sizes.every(([w, h]) => w * groups <= max && slices * h <= max);
+}
+
 export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, TextureGrad, s => {
     requireFloatBlend(s);
@@ -54,8 +62,10 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       attrs as unknown as TextureAttrs,
     );
     textures.uDy = s.input(named.dy).texture;
+    const {mipGradToTex} = attrs as unknown as TextureGradAttrs;
     const levels = [tex, ...mips];
-    const dlevels = wants.texels ? levels.map(l => s.output(l.shape)) : [];
+    // Where the levels are tex's pyramid, tex's whole gradient alone (docs/texture.md#mip-pyramid).
+    const dlevels = wants.texels ? (mipGradToTex ? [tex] : levels).map(l => s.output(l.shape)) : [];
     const duv = wants.pixels ? s.output(uv.shape) : null;
     const duvDa = wants.pixels && uvDa ? s.output(uvDa.shape) : null;
     const dbias = wants.pixels && mipLevelBias ? s.output(mipLevelBias.shape) : null;
@@ -66,6 +76,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const slots = filterMode === 'linear-mipmap-linear' ? 2 : 1;
     const blocks = textureBlockLayout(named, layout.cube);
     const sizes = blocks.levelSizes;
+    const slices = util.sizeFromShape(tex.shape.slice(0, tex.shape.length - 3));
     // The forward's saved lookup (texture_lookup.ts), where it made one for these inputs here; an input, so taken
     // before the first draw (fillTexels) like every other (a lookup that lives on the CPU is uploaded here).
     const planes = lookup ? savedPlanes(s, {cube: layout.cube, filterMode, channels, blocks, pixels}) : null;
@@ -85,7 +96,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     let pixelGradsDone = false;
     if (!wants.texels) {
       // The per-pixel gradients alone (below): no texel scatter.
-    } else if (filterMode !== 'nearest' && blockScatterFits(s, blocks)) {
+    } else if (filterMode !== 'nearest' && blockScatterFits(s, blocks) && levelGridsFit(s, sizes, groups, slices)) {
       // Bilinear taps: a pixel's four are a 2×2 block of cells (see blockLayout); one point per 2×2 quad of pixels,
       // level slot and group adds the blocks that lie close together, a 2×2 point each the others.
       const slotGrids = Array.from(
@@ -149,28 +160,37 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
       } else {
         drawBlocks(textureBlockRestProgram(s.ctx, false), 4 * quadSlots * groups);
       }
+      // Each level's gradient from the block target into a grid of texels and groups (textureLevelProgram), from the
+      // last level up; where the levels are tex's pyramid, each adds the level below's (S_ℓ = dlevel_ℓ + ω_ℓ·S_ℓ₊₁)
+      // and only level 0's, tex's whole gradient, is copied out.
       const borders = layout.cube || boundaryMode !== 'zero';
-      dlevels.forEach((d, l) => {
+      let below: {texture: WebGLTexture; width: number} | null = null;
+      for (let l = (mipGradToTex ? levels : dlevels).length - 1; l >= 0; l--) {
+        const [w, h] = sizes[l];
+        const grid = {texture: s.scratchTexture(`texture-grad.level${l}`, w * groups, slices * h), width: w * groups};
+        const withBelow = below != null;
+        const program = textureLevelProgram(s.ctx, groups, withBelow);
         const cells = {
           uSize: sizes[l],
-          uChannels: channels,
           uLevelRow: blocks.levelRows[l],
           uGroupRows: blocks.groupRows,
           uCopyRows: blocks.copyRows,
+          uWeight: mipBoxWeight(h, w),
+          uBelowHeight: withBelow ? sizes[l + 1][1] : 0,
+          uOutSize: [w * groups, slices * h],
+          uBoundary: uniforms.uBoundary,
         };
-        elementPass(s, textureBlockCopyProgram(s.ctx), [d], cells, {uBlocks: target});
-        if (!borders) return;
-        const [rows, cols] = d.texShape;
-        s.draw({
-          program: textureBlockBorderProgram(s.ctx, layout.cube),
-          targets: [d.texture!],
-          viewport: [0, 0, cols, rows],
-          uniforms: {...cells, uBoundary: uniforms.uBoundary, uOutSize: [cols, rows]},
-          textures: {uBlocks: target},
-          mode: s.gl.POINTS,
-          count: (d.size / channels / (sizes[l][0] * sizes[l][1])) * 2 * (sizes[l][0] + sizes[l][1]) * channels,
-        });
-      });
+        const levelTextures = {uBlocks: target, uBelow: below?.texture ?? null};
+        const viewport: [number, number, number, number] = [0, 0, w * groups, slices * h];
+        const pass = {targets: [grid.texture], viewport, uniforms: cells, textures: levelTextures};
+        s.draw({...pass, program, mode: s.gl.TRIANGLES, count: 3});
+        if (borders) {
+          const border = textureLevelBorderProgram(s.ctx, layout.cube, groups, withBelow);
+          s.draw({...pass, program: border, mode: s.gl.POINTS, count: slices * 2 * (w + h) * groups});
+        }
+        if (!mipGradToTex || l === 0) copyToTensors(s, [grid], {cols: channels, base: 0}, [dlevels[l]]);
+        below = mipGradToTex ? grid : null;
+      }
     } else {
       // Texels (nearest, or targets too large): every level's gradient in one target laid out as the texels
       // read (textureBindings), one point per tap.
@@ -186,7 +206,11 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         {uChannels: channels, uSlots: slots, uTaps: taps},
         {uDy: textures.uDy, ...gridSamplers(tapGrids)},
       );
-      dlevels.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: texelBase[l]}, [d]));
+      // Where the levels are tex's pyramid, every level's gradient first, then through the adjoint into dtex.
+      const adjoint = mipGradToTex && mips.length > 0;
+      const outs = adjoint ? s.afterDrawing(() => levels.map(l => s.intermediate(l.shape))) : dlevels;
+      outs.forEach((d, l) => copyToTensors(s, [target], {cols: channels, base: texelBase[l]}, [d]));
+      if (adjoint) pyramidAdjointPasses(s, outs, dlevels[0], channels);
     }
 
     if (wants.pixels && saved) {

@@ -14,7 +14,6 @@ import {rasterizeGradConfig} from './RasterizeGrad';
 import {textureConfig} from './Texture';
 import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig} from './TextureMip';
-import {textureMipAdjointConfig} from './TextureMipAdjoint';
 import {textureMipGradConfig} from './TextureMipGrad';
 
 const kernelConfigs: KernelConfig[] = [
@@ -26,7 +25,6 @@ const kernelConfigs: KernelConfig[] = [
   textureGradConfig,
   textureMipConfig,
   textureMipGradConfig,
-  textureMipAdjointConfig,
   antialiasConfig,
   antialiasGradConfig,
 ];

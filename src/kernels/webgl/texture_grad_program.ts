@@ -400,41 +400,58 @@ void main() {
   );
 }
 
-/** What the block copy's passes share: the target's cells and where a level's regions are. */
-const BLOCK_CELLS = `
+/**
+ * What a level's gradient passes share: the target's cells, where a level's regions are, and the level below's sums.
+ * A level's grid holds a texel per texel and group (row slice · h + y, column x · groups + g: as the level's tensor
+ * [slices, h, w, C] in groups of four channels). Where `below` (the levels are tex's pyramid), texel (x, y) also adds
+ * ω · the level below's grid at (x ≫ 1, y ≫ 1), ω the weight of the box step below this level (uWeight): S_ℓ =
+ * dlevel_ℓ + ω_ℓ · S_ℓ₊₁, the sum docs/texture.md#mip-pyramid runs from the last level up.
+ */
+function levelCells(groups: number, below: boolean): string {
+  return `
 uniform sampler2D uBlocks;
-uniform ivec2 uSize;
-uniform int uChannels;
+uniform ivec2 uSize;  // the level's (w, h)
 uniform int uLevelRow;
 uniform int uGroupRows;
 uniform int uCopyRows;
-// Channel k of cell (x, y) of the region whose cell (0, 0) is in row row0 of copy 0: the sum of its copies in copy
-// order (BlockLayout; straight-line: SwiftShader runs loop-indexed vectors lane by lane).
-float cell(int x, int y, int row0, int k) {
+uniform sampler2D uBelow;
+uniform float uWeight;
+uniform int uBelowHeight;  // h of the level below
+const int GROUPS = ${groups};
+// Cell (x, y) of the region whose cell (0, 0) is in row row0 of copy 0: the sum of its copies in copy order
+// (BlockLayout; straight-line: SwiftShader runs loop-indexed vectors lane by lane).
+vec4 cell(int x, int y, int row0) {
   ivec2 c = ivec2(x + 1, row0 + y);
   vec4 v = texelFetch(uBlocks, c, 0);
 ${Array.from({length: BLOCK_COPIES - 1}, (_, i) => `  v += texelFetch(uBlocks, c + ivec2(0, ${i + 1} * uCopyRows), 0);`).join('\n')}
-  return k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w;
+  return v;
 }
-// Row of cell (0, 0) of slice 0's region of channel c's group.
-int regionsRow(int c) { return uLevelRow + (c >> 2) * uGroupRows + 1; }
+// Row of cell (0, 0) of slice 0's region of group g.
+int regionsRow(int g) { return uLevelRow + g * uGroupRows + 1; }
+// A texel's gradient v, plus the level below's share where there is one.
+vec4 withBelow(vec4 v, int x, int y, int slice, int g) {
+  ${below ? 'return v + uWeight * texelFetch(uBelow, ivec2((x >> 1) * GROUPS + g, slice * uBelowHeight + (y >> 1)), 0);' : 'return v;'}
+}
 `;
+}
+
+const levelKey = (groups: number, below: boolean) => `${groups}${below ? '-below' : ''}`;
 
 /**
- * The block target into one level's gradient [Nt, h, w, C] (cube maps: [Nt, 6, S, S, C]): each
- * texel's own cell; textureBlockBorderProgram then rewrites the texels on a region's edge.
+ * The block target into a level's grid (levelCells): each texel's own cell, plus the level below's share;
+ * textureLevelBorderProgram then rewrites the texels on a region's edge.
  */
-export function textureBlockCopyProgram(ctx: DiffrastGL): GlProgram {
+export function textureLevelProgram(ctx: DiffrastGL, groups: number, below: boolean): GlProgram {
   return elementProgram(
     ctx,
-    'texture-block-copy',
-    () => `${HEADER}${FETCH}${OUTPUT_INDEX}${BLOCK_CELLS}
-out float outValue;
+    `texture-level-${levelKey(groups, below)}`,
+    () => `${HEADER}${FETCH}${levelCells(groups, below)}
+out vec4 outValue;
 void main() {
-  ivec2 ct = cellOf(outputIndex(), uChannels);  // (channel, texel)
-  ivec2 ij = cellOf(ct.y, uSize.x);
-  ivec2 js = cellOf(ij.y, uSize.y);  // (row in the texture, slice: texture, or texture and face)
-  outValue = cell(ij.x, js.x, regionsRow(ct.x) + js.y * (uSize.y + 2), ct.x & 3);
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  ivec2 gx = ${groups === 1 ? 'ivec2(0, p.x)' : 'cellOf(p.x, GROUPS)'};  // (group, x)
+  ivec2 ys = cellOf(p.y, uSize.y);  // (y, slice)
+  outValue = withBelow(cell(gx.y, ys.x, regionsRow(gx.x) + ys.y * (uSize.y + 2)), gx.y, ys.x, ys.y, gx.x);
 }
 `,
   );
@@ -470,39 +487,38 @@ function cubeEdgeSources(): string {
 }
 
 /**
- * The texels on the edge of a level's regions, rewritten after textureBlockCopyProgram: one point
- * per edge texel (corners twice, writing the same value) and channel, whose fragment sums the texel's
- * cell and the border (and cube-corner) cells its boundary mode maps onto it (see blockLayout).
- * Those sums join the texel's sum here rather than in blend order: the last bits may differ from a
- * tap-by-tap scatter (docs/backends.md#summation-order).
+ * The texels on the edge of a level's regions, rewritten after textureLevelProgram: one point per edge texel (corners
+ * twice, writing the same value) and group, whose fragment sums the texel's cell and the border (and cube-corner)
+ * cells its boundary mode maps onto it (see blockLayout), then adds the level below's share. Those sums join the
+ * texel's sum here rather than in blend order: the last bits may differ from a tap-by-tap scatter
+ * (docs/backends.md#summation-order).
  */
-export function textureBlockBorderProgram(ctx: DiffrastGL, cube: boolean): GlProgram {
+export function textureLevelBorderProgram(ctx: DiffrastGL, cube: boolean, groups: number, below: boolean): GlProgram {
   return ctx.program(
-    `texture-block-border${cube ? '-cube' : ''}`,
+    `texture-level-border${cube ? '-cube' : ''}-${levelKey(groups, below)}`,
     () => `${HEADER}${FETCH}
 uniform ivec2 uSize;
-uniform int uChannels;
-uniform ivec2 uOutSize;  // (columns, rows) of the output's texture
-flat out ivec4 vTexel;   // (i, j, slice, channel)
+uniform ivec2 uOutSize;  // (columns, rows) of the level's grid
+flat out ivec4 vTexel;   // (i, j, slice, group)
 void main() {
   gl_PointSize = 1.0;
-  ivec2 cp = cellOf(gl_VertexID, uChannels);  // (channel, point)
+  ivec2 gp = cellOf(gl_VertexID, ${groups});  // (group, point)
   int perSlice = 2 * (uSize.x + uSize.y);
-  ivec2 es = cellOf(cp.y, perSlice);  // (index on the slice's edge, slice)
+  ivec2 es = cellOf(gp.y, perSlice);  // (index on the slice's edge, slice)
   int e = es.x, w = uSize.x, h = uSize.y;
   ivec2 ij = e < w ? ivec2(e, 0) : e < 2 * w ? ivec2(e - w, h - 1) : e < 2 * w + h ? ivec2(0, e - 2 * w) : ivec2(w - 1, e - 2 * w - h);
-  vTexel = ivec4(ij, es.y, cp.x);
-  ivec2 p = cellOf(((es.y * h + ij.y) * w + ij.x) * uChannels + cp.x, uOutSize.x);
-  gl_Position = vec4(2.0 * (vec2(p) + 0.5) / vec2(uOutSize) - 1.0, 0.0, 1.0);
+  vTexel = ivec4(ij, es.y, gp.x);
+  vec2 p = vec2(ij.x * ${groups} + gp.x, es.y * h + ij.y);
+  gl_Position = vec4(2.0 * (p + 0.5) / vec2(uOutSize) - 1.0, 0.0, 1.0);
 }
 `,
-    () => `${HEADER}${BLOCK_CELLS}
+    () => `${HEADER}${levelCells(groups, below)}
 const bool CUBE = ${cube};
 const int BOUNDARY_WRAP = ${BOUNDARY_MODES.indexOf('wrap')};
 ${cubeEdgeSources()}
 uniform int uBoundary;  // wrap or clamp (zero adds no border cells)
 flat in ivec4 vTexel;
-out float outValue;
+out vec4 outValue;
 // The cells (−1 .. n) that add to index i of n: i itself, and border cells mapped onto it.
 ivec3 cellsOf(int i, int n) {
   ivec3 c = ivec3(i, -2, -2);  // −2: none
@@ -511,17 +527,17 @@ ivec3 cellsOf(int i, int n) {
   if (i == n - 1) c.z = wrap ? -1 : n;
   return c;
 }
-float addRow(float sum, int y, ivec3 xs, int row0, int k) {
-  sum += cell(xs.x, y, row0, k);
-  if (xs.y != -2) sum += cell(xs.y, y, row0, k);
-  if (xs.z != -2) sum += cell(xs.z, y, row0, k);
+vec4 addRow(vec4 sum, int y, ivec3 xs, int row0) {
+  sum += cell(xs.x, y, row0);
+  if (xs.y != -2) sum += cell(xs.y, y, row0);
+  if (xs.z != -2) sum += cell(xs.z, y, row0);
   return sum;
 }
-float planeSum(int i, int j, int row0, int k) {
+vec4 planeSum(int i, int j, int row0) {
   ivec3 xs = cellsOf(i, uSize.x), ys = cellsOf(j, uSize.y);
-  float sum = addRow(0.0, ys.x, xs, row0, k);
-  if (ys.y != -2) sum = addRow(sum, ys.y, xs, row0, k);
-  if (ys.z != -2) sum = addRow(sum, ys.z, xs, row0, k);
+  vec4 sum = addRow(vec4(0.0), ys.x, xs, row0);
+  if (ys.y != -2) sum = addRow(sum, ys.y, xs, row0);
+  if (ys.z != -2) sum = addRow(sum, ys.z, xs, row0);
   return sum;
 }
 // Cube maps: the cell of face f's neighbour across edge e that lands on index q along that edge
@@ -534,35 +550,37 @@ ivec3 edgeSource(int f, int e, int q) {
   return ivec3(src.x, c);
 }
 // Face n's cell (x, y), the faces' regions from row0 on.
-float faceCell(ivec3 nxy, int row0, int k) { return cell(nxy.y, nxy.z, row0 + nxy.x * (uSize.x + 2), k); }
+vec4 faceCell(ivec3 nxy, int row0) { return cell(nxy.y, nxy.z, row0 + nxy.x * (uSize.x + 2)); }
 // A corner tap's weight went a third to each other tap: the three cells at a cube corner a third
 // each to its three texels.
-float cubeSum(int f, int i, int j, int row0, int k) {
+vec4 cubeSum(int f, int i, int j, int row0) {
   int S = uSize.x;
-  float sum = faceCell(ivec3(f, i, j), row0, k);
+  vec4 sum = faceCell(ivec3(f, i, j), row0);
   for (int e = 0; e < 4; e++) {
     bool on = e == 0 ? i == 0 : e == 1 ? i == S - 1 : e == 2 ? j == 0 : j == S - 1;
-    if (on) sum += faceCell(edgeSource(f, e, e <= 1 ? j : i), row0, k);
+    if (on) sum += faceCell(edgeSource(f, e, e <= 1 ? j : i), row0);
   }
   for (int cy = 0; cy < 2; cy++) {
     for (int cx = 0; cx < 2; cx++) {
       if (i != cx * (S - 1) || j != cy * (S - 1)) continue;
       int x = cx == 1 ? S : -1, y = cy == 1 ? S : -1;
-      float corners = faceCell(ivec3(f, x, y), row0, k) + faceCell(edgeSource(f, cx, y), row0, k) +
-                      faceCell(edgeSource(f, 2 + cy, x), row0, k);
+      vec4 corners = faceCell(ivec3(f, x, y), row0) + faceCell(edgeSource(f, cx, y), row0) +
+                     faceCell(edgeSource(f, 2 + cy, x), row0);
       sum += corners / 3.0;
     }
   }
   return sum;
 }
 void main() {
-  int i = vTexel.x, j = vTexel.y, slice = vTexel.z, c = vTexel.w;
+  int i = vTexel.x, j = vTexel.y, slice = vTexel.z, g = vTexel.w;
+  vec4 v;
   if (CUBE) {
     int face = slice % 6;
-    outValue = cubeSum(face, i, j, regionsRow(c) + (slice - face) * (uSize.y + 2), c & 3);
+    v = cubeSum(face, i, j, regionsRow(g) + (slice - face) * (uSize.y + 2));
   } else {
-    outValue = planeSum(i, j, regionsRow(c) + slice * (uSize.y + 2), c & 3);
+    v = planeSum(i, j, regionsRow(g) + slice * (uSize.y + 2));
   }
+  outValue = withBelow(v, i, j, slice, g);
 }
 `,
   );

@@ -6,8 +6,9 @@
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
-import {elementProgram} from './passes';
-import {mipBoxWeight} from '../shared/mip_sizes';
+import {GlSession, GlTensor} from './gl_session';
+import {elementPass, elementProgram, scratchGrid} from './passes';
+import {mipBoxWeight, mipLevelSize} from '../shared/mip_sizes';
 
 /** Sizes of the level above (uAbove = (W, H)) and below, and the channel count. Needs OUTPUT_INDEX. */
 const MIP_SIZES = `
@@ -63,7 +64,30 @@ void main() {
 }
 
 /**
- * The pyramid's adjoint (TextureMipAdjoint) in two passes, sizes compiled in. First, per element of level 1, the
+ * dtex plus every level's gradient spread up to tex (docs/texture.md#mip-pyramid) into `out`, in two passes where the
+ * per-level steps and adds took 2L; the same sums bit for bit. `dlevels`: levels 0..L's gradients (L ≥ 1). For
+ * TextureGrad's texel scatter, whose target holds every level's gradient; the block scatter's path sums the levels as
+ * it reads them from its target (TextureGrad.ts).
+ */
+export function pyramidAdjointPasses(s: GlSession, dlevels: GlTensor[], out: GlTensor, channels: number) {
+  const r = out.info.shape.length;
+  const [height, width] = out.info.shape.slice(r - 3);
+  const sizes = dlevels.map((_, l) => mipLevelSize(height, width, l));
+  const levels: {[sampler: string]: WebGLTexture | null} = {};
+  dlevels.slice(1).forEach((d, l) => (levels[`uLevel${l + 1}`] = d.texture));
+  const sums = scratchGrid(s, 'texture-mip-adjoint.sums', dlevels[1].size);
+  elementPass(s, textureMipSumProgram(s.ctx, sizes, channels), [sums], {}, levels);
+  elementPass(
+    s,
+    textureMipAdjointProgram(s.ctx, sizes, channels),
+    [out],
+    {},
+    {uDtex: dlevels[0].texture, uSums: sums.texture},
+  );
+}
+
+/**
+ * The pyramid's adjoint (pyramidAdjointPasses) in two passes, sizes compiled in. First, per element of level 1, the
  * levels' gradients summed from the last level up as the per-level steps add them (S_ℓ = dlevel_ℓ + w_ℓ · S_ℓ₊₁,
  * w_ℓ the weight of the step below level ℓ: the same operations as the step's division and tf.add) into a scratch
  * grid, one texel per element. `sizes`: (height, width) of levels 0..L (L ≥ 1); the levels are bound as uLevel1 ..

@@ -13,7 +13,6 @@ import {rasterizeGradConfig} from './RasterizeGrad';
 import {textureConfig} from './Texture';
 import {textureGradConfig} from './TextureGrad';
 import {textureMipConfig} from './TextureMip';
-import {textureMipAdjointConfig} from './TextureMipAdjoint';
 import {textureMipGradConfig} from './TextureMipGrad';
 import {transformPosConfig, transformPosGradConfig} from './TransformPos';
 
@@ -26,7 +25,6 @@ const kernelConfigs: KernelConfig[] = [
   textureGradConfig,
   textureMipConfig,
   textureMipGradConfig,
-  textureMipAdjointConfig,
   antialiasConfig,
   antialiasGradConfig,
   transformPosConfig,
