@@ -86,14 +86,14 @@ bool contribution(int point, out int texel, out vec4 value) {
  * per fragment: a 2×2 point costs about what a 1×1 point does). The target holds, per level,
  * texture in the batch (cube maps: and face) and group of four channels, a region of (w + 2) × (h + 2)
  * cells: the level's texels with a border of one cell, where taps past an edge land (a block starting
- * at −1 or ending at w); the copy then adds each border cell to the texel the boundary mode maps it
+ * at −1 or ending at w); the level passes then add each border cell to the texel the boundary mode maps it
  * to (wrap: the opposite edge; clamp: the edge; zero: nowhere; cube: the neighbouring face's edge,
  * and a third of each face-corner cell to each of the three texels at that cube corner, as a corner
  * tap's weight goes a third to each other tap: docs/texture.md#cube-maps). Regions are stacked in
  * rows: group-major, then level, then texture (and face).
  *
  * The target holds BLOCK_COPIES such stacks (copies), one above the other; a quad slot's point adds into copy
- * (its row of quads mod BLOCK_COPIES), and the copy and border passes add a cell's copies in copy order. Blending sums in
+ * (its row of quads mod BLOCK_COPIES), and the level passes (levelCells) add a cell's copies in copy order. Blending sums in
  * float32, and a running sum of many equal terms drifts (each add rounds the same way): the background pixels of a fit
  * (uv = 0) send ~10^4 equal blocks to the four corner cells, 1.6–2.6 · 10⁻⁴ off the exact sum in one copy; four
  * copies sum a quarter of the terms each (docs/backends.md#summation-order).
