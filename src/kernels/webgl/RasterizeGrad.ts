@@ -23,15 +23,13 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true, 1);
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
-    const stage = rasterizeGradStage(s, {
-      images: numImages,
-      pixels,
-      numVertices,
-      numTriangles,
-      vertexStride,
-      pos: posT.texture,
-      tri: triT.texture,
-    });
+    // The triangle boxes' path (triangle_gather.ts's addCornerGradients) takes their boxes from the corner table.
+    const boxes = list != null && !list.walk;
+    const stage = rasterizeGradStage(
+      s,
+      {images: numImages, pixels, numVertices, numTriangles, vertexStride, pos: posT.texture, tri: triT.texture},
+      boxes ? {width, height} : undefined,
+    );
     addCornerGradients(
       s,
       target,
@@ -60,7 +58,7 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         tri: triT.texture,
         numVertices,
         numTriangles,
-        screen: {pos: posT.texture, tri: triT.texture, vertexStride},
+        screen: {pos: posT.texture, tri: triT.texture, vertexStride, boxes: stage.boxes},
       },
       list,
     );

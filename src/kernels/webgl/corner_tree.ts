@@ -415,6 +415,8 @@ export interface ScreenMesh {
   pos: WebGLTexture | null;
   tri: WebGLTexture | null;
   vertexStride: number;
+  /** Each triangle's box, where the caller has made them (triangle_boxes.ts's BOX_TEXEL, cells as its slots'). */
+  boxes?: {texture: WebGLTexture; shift: number};
 }
 
 /**

@@ -6,15 +6,19 @@
  * Its cost is in its texel fetches, not its arithmetic (on SwiftShader, the cube at 512²: the resolve's math left
  * out 0.97× of the backward's CPU time, the twelve fetches of the triangle's corners left out 0.87×). So a mesh
  * of few triangles first gets a corner table (cornerTable: per triangle, per image where each image has its
- * own vertices, its three corners' (x, y, w) in three texels) and a pixel reads three texels of it; a larger
- * mesh's table would cost more than the fetches it saves, and its pixels read tri and pos, each row by one
- * cellOf and steps along it.
+ * own vertices, its three corners' (x, y, w) in three texels) and a pixel reads three texels of it; so does any mesh
+ * whose gradient takes triangle_boxes.ts's path, whose table also holds each triangle's screen box, which the box pass
+ * would otherwise find again from tri and pos (the 100k sphere at 512²: 0.93× of the call). Else (a larger mesh's
+ * table alone costs more than the fetches it saves: 1.06× on the 100k sphere) its pixels read tri and pos, each row by
+ * one cellOf and steps along it.
  */
 import {GlSession} from './gl_session';
 import {FETCH, HEADER, OUTPUT_INDEX, TRIANGLE_ID} from './glsl_common';
 import {BARYCENTRIC, RESOLVE_GRAD, VERTEX_FETCH} from './glsl_raster';
 import {CornerStage} from './corner_tree';
 import {elementPass, elementProgram, shiftGrid} from './passes';
+import {BOX_MARGIN, BOX_TEXEL, CORNER_BOX} from './triangle_boxes';
+import {SCREEN_CORNERS} from './triangle_walk';
 
 /** A mesh gets a corner table when the images have at least this many pixels per table entry. */
 const TABLE_PIXELS_PER_TRIANGLE = 16;
@@ -125,17 +129,19 @@ const STAGES = {
 
 /**
  * Texel (n·T + t when each image has its own vertices, else t) of grid k: corner k of triangle t (x, y, valid, w),
- * valid 1 where the triangle's corners are vertices, else 0.
+ * valid 1 where the triangle's corners are vertices, else 0; `boxes`: and of a fourth grid, the triangle's screen box
+ * (triangle_boxes.ts's BOX_TEXEL), which the box pass then reads instead of finding it from tri and pos again.
  */
-function tableProgram(s: GlSession) {
+function tableProgram(s: GlSession, boxes: boolean) {
   return elementProgram(
     s.ctx,
-    'rasterize-grad-corners',
+    `rasterize-grad-corners${boxes ? '-boxes' : ''}`,
     () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}
 uniform int uVertexStride;
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
+${boxes ? `uniform ivec2 uWalkSize;\n${SCREEN_CORNERS}${CORNER_BOX}${BOX_TEXEL}layout(location = 3) out vec4 outBox;` : ''}
 void main() {
   int cell = outputIndex();
   int n = uVertexStride > 0 ? cell / uNumTriangles : 0;
@@ -147,6 +153,13 @@ void main() {
   outCorner0 = vec4(p0.xy, v, p0.w);
   outCorner1 = vec4(p1.xy, v, p1.w);
   outCorner2 = vec4(p2.xy, v, p2.w);
+  ${
+    boxes
+      ? `vec2 a, b, c;
+  bool front = screenOf(p0, p1, p2, a, b, c);
+  outBox = boxTexel(valid, front, a, b, c);`
+      : ''
+  }
 }
 `,
   );
@@ -164,25 +177,39 @@ export interface RasterizeGradMesh {
 
 /**
  * The stage for `mesh`, and the textures and uniforms it reads beyond the caller's (rast, dy, ddb, pos, tri): with a
- * corner table where the mesh has few enough triangles for the pixels.
+ * corner table where the mesh has few enough triangles for the pixels, or where `boxes` asks for the triangles' screen
+ * boxes (images of that size) too, for triangle_boxes.ts (ScreenMesh.boxes).
  */
 export function rasterizeGradStage(
   s: GlSession,
   mesh: RasterizeGradMesh,
-): {stage: CornerStage; textures: {[sampler: string]: WebGLTexture | null}; uniforms: {[name: string]: number}} {
+  boxes?: {width: number; height: number},
+): {
+  stage: CornerStage;
+  textures: {[sampler: string]: WebGLTexture | null};
+  uniforms: {[name: string]: number};
+  boxes?: {texture: WebGLTexture; shift: number};
+} {
   const cells = (mesh.vertexStride > 0 ? mesh.images : 1) * mesh.numTriangles;
-  if (cells * TABLE_PIXELS_PER_TRIANGLE > mesh.pixels) return {stage: STAGES.direct, textures: {}, uniforms: {}};
-  const grids = [0, 1, 2].map(k => shiftGrid(s, `rasterize-grad.corners${k}`, cells));
+  if (!boxes && cells * TABLE_PIXELS_PER_TRIANGLE > mesh.pixels)
+    return {stage: STAGES.direct, textures: {}, uniforms: {}};
+  const grids = [0, 1, 2, ...(boxes ? [3] : [])].map(k => shiftGrid(s, `rasterize-grad.corners${k}`, cells));
   elementPass(
     s,
-    tableProgram(s),
+    tableProgram(s, boxes != null),
     grids,
-    {uNumVertices: mesh.numVertices, uNumTriangles: mesh.numTriangles, uVertexStride: mesh.vertexStride},
+    {
+      uNumVertices: mesh.numVertices,
+      uNumTriangles: mesh.numTriangles,
+      uVertexStride: mesh.vertexStride,
+      ...(boxes ? {uWalkSize: [boxes.width, boxes.height], uMargin: BOX_MARGIN} : {}),
+    },
     {uPos: mesh.pos, uTri: mesh.tri},
   );
   return {
     stage: STAGES.table,
     textures: {uCorners0: grids[0].texture, uCorners1: grids[1].texture, uCorners2: grids[2].texture},
     uniforms: {uCornersShift: grids[0].shift},
+    boxes: boxes ? {texture: grids[3].texture, shift: grids[3].shift} : undefined,
   };
 }

@@ -5,7 +5,8 @@
  * of that: so corner_tree.ts's first pass puts each pixel's key and three corner values into scratch grids (the key in
  * corner 0's z where the stage leaves it free, as rasterize's does: one grid and one fetch per walked pixel fewer),
  * then one fragment per triangle sums the values of its pixels within its tight screen box (the pixels whose
- * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included) into its
+ * centers lie within BOX_MARGIN of the triangle's bounds: any coverage rule's, rounding included; found from tri and
+ * pos, or read from the caller's table, ScreenMesh.boxes, as rasterize's gradient makes it) into its
  * slot: it first reads the box's keys four pixels a fetch (a grid of the keys, four a texel, made after the first
  * pass) to find its first and last pixel, then walks only the pixels between (none for the hidden triangles of a closed
  * mesh, whose boxes were ~half of the pixels walked), and the slots put four consecutive triangles in each 2×2 quad of
@@ -37,8 +38,6 @@ const BOX_MAX_PIXELS = 512;
 const CHUNK_PIXELS = 64;
 /** While the chunks add up to at most this many times the image's pixels; else their pixels are points. */
 const CHUNKED_PIXELS = 8;
-/** Pixels whose centers lie this far (in pixels) outside a triangle's bounds are in its box. */
-const BOX_MARGIN = 0.25;
 
 /**
  * Where the slots' cells lie (boxSlotGrid): the first uQuadCells cells (whole pairs of rows) by 2×2 quads of texels,
@@ -63,18 +62,77 @@ int texelOf(int cell) {
 `;
 
 /**
- * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, pixelGridReaders). Cell (n·uSlotsPerImage + t)
- * (instanced: each image its own cells) or t (every image's pixels of t in one cell).
+ * GLSL: a triangle's box from its corners in pixels (screenOf's, `front` its result): the columns and rows
+ * [lo, lo + size) of an image that may hold its pixels, true, or the whole image, false, when that is unknown (a
+ * corner not in front of the eye, or not finite). Needs the uniform uWalkSize.
  */
-const BOX_WALK = `
+export const CORNER_BOX = `
+uniform float uMargin;
+bool cornerBox(bool front, vec2 a, vec2 b, vec2 c, out ivec2 lo, out ivec2 size) {
+  lo = ivec2(0);
+  size = uWalkSize;
+  if (!front) return false;
+  vec2 mn = ceil(min(min(a, b), c) - uMargin), mx = floor(max(max(a, b), c) + uMargin);
+  if (any(isnan(mn)) || any(isnan(mx)) || any(isinf(mn)) || any(isinf(mx))) return false;
+  lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize)));
+  size = max(ivec2(clamp(mx, vec2(-1.0), vec2(uWalkSize - 1))) - lo + 1, ivec2(0));
+  return true;
+}
+`;
+
+/** Found from tri and pos: triangleBox(n, t, lo, size), cornerBox's box of triangle t in image n (empty if invalid). */
+const COMPUTED_BOX = `${SCREEN_CORNERS}${CORNER_BOX}
+bool triangleBox(int n, int t, out ivec2 lo, out ivec2 size) {
+  lo = ivec2(0);
+  size = ivec2(0);
+  ivec3 k = triangleCorners(t);
+  if (!validCorners(k)) return true;
+  vec2 a, b, c;
+  bool front = screenCorners(n, k, a, b, c);
+  return cornerBox(front, a, b, c, lo, size);
+}
+`;
+
+/**
+ * Read from the caller's table (ScreenMesh.boxes: texel n·uSlotsPerImage + t or t, 2^uBoxShift wide, as BOX_TEXEL
+ * writes it): (lo, size), lo.x −1 where the box is unknown (the whole image).
+ */
+const TABLED_BOX = `
+uniform sampler2D uBoxes;
+uniform int uBoxShift;
+bool triangleBox(int n, int t, out ivec2 lo, out ivec2 size) {
+  vec4 box = fetchShifted(uBoxes, n * uSlotsPerImage + t, uBoxShift);
+  lo = ivec2(max(box.xy, vec2(0.0)));
+  size = ivec2(box.zw);
+  return box.x >= 0.0;
+}
+`;
+
+/** GLSL: cornerBox's box as a table texel (TABLED_BOX), of a triangle that is valid or not. */
+export const BOX_TEXEL = `
+vec4 boxTexel(bool valid, bool front, vec2 a, vec2 b, vec2 c) {
+  ivec2 lo, size;
+  bool known = cornerBox(front, a, b, c, lo, size);
+  return valid ? vec4(known ? vec2(lo) : vec2(-1.0, 0.0), vec2(size)) : vec4(0.0);
+}
+`;
+
+/** Pixels whose centers lie this far (in pixels) outside a triangle's bounds are in its box. */
+export const BOX_MARGIN = 0.25;
+
+/**
+ * A triangle's box and the walk over it (needs FETCH, VERTEX_FETCH, pixelGridReaders), its box computed or read from a
+ * table (`tabled`). Cell (n·uSlotsPerImage + t) (instanced: each image its own cells) or t (every image's pixels of t
+ * in one cell).
+ */
+const boxWalk = (tabled: boolean) => `
 uniform int uImages;
 uniform ivec2 uWalkSize;  // (width, height) of an image
 uniform int uSlotsPerImage;
 uniform int uVertexStride;
 uniform int uMaxPixels;
 uniform int uChunk;
-uniform float uMargin;
-${SCREEN_CORNERS}${QUAD_CELLS}
+${QUAD_CELLS}
 // The cell's triangle and its images [n0, n1).
 int cellTriangle(int cell, out int n0, out int n1) {
   int n = uSlotsPerImage > 0 ? cell / uSlotsPerImage : 0;
@@ -82,23 +140,7 @@ int cellTriangle(int cell, out int n0, out int n1) {
   n1 = uSlotsPerImage > 0 ? n + 1 : uImages;
   return cell - n * uSlotsPerImage;
 }
-// The columns and rows [lo, lo + size) of image n that may hold triangle t's pixels (empty for an invalid
-// triangle): its tight box, true, or the whole image, false, when that is unknown (a corner not in front of the eye,
-// or not finite).
-bool triangleBox(int n, int t, out ivec2 lo, out ivec2 size) {
-  lo = ivec2(0);
-  size = ivec2(0);
-  ivec3 k = triangleCorners(t);
-  if (!validCorners(k)) return true;
-  size = uWalkSize;
-  vec2 a, b, c;
-  if (!screenCorners(n, k, a, b, c)) return false;
-  vec2 mn = ceil(min(min(a, b), c) - uMargin), mx = floor(max(max(a, b), c) + uMargin);
-  if (any(isnan(mn)) || any(isnan(mx)) || any(isinf(mn)) || any(isinf(mx))) return false;
-  lo = ivec2(clamp(mn, vec2(0.0), vec2(uWalkSize)));
-  size = max(ivec2(clamp(mx, vec2(-1.0), vec2(uWalkSize - 1))) - lo + 1, ivec2(0));
-  return true;
-}
+${tabled ? TABLED_BOX : COMPUTED_BOX}
 // Whether the first pass walks the box (else it is left to chunks of uChunk pixels), and how many chunks.
 bool walkedWhole(bool known, int pixels, out int chunks) {
   bool whole = known && pixels <= uMaxPixels;
@@ -159,11 +201,11 @@ void walkPixels(int n, ivec2 lo, ivec2 size, int j0, int count, float key, inout
  * Per cell: outputs 0–2 the sums of corner values of its triangle's pixels in the boxes walked whole, output 3 (x)
  * the number of chunks left to the chunk points.
  */
-function boxProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
+function boxProgram(ctx: DiffrastGL, keyed: boolean, tabled: boolean): GlProgram {
   return elementProgram(
     ctx,
-    `triangle-boxes${keyed ? '-keyed' : ''}`,
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${pixelGridReaders(keyed)}${BOX_WALK}
+    `triangle-boxes${keyed ? '-keyed' : ''}${tabled ? '-tabled' : ''}`,
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${OUTPUT_INDEX}${pixelGridReaders(keyed)}${boxWalk(tabled)}
 layout(location = 0) out vec4 outCorner0;
 layout(location = 1) out vec4 outCorner1;
 layout(location = 2) out vec4 outCorner2;
@@ -245,10 +287,10 @@ vec4 slotPosition(int cell) {
 `;
 
 /** Chunk point k of the compacted draw: the sums of its uChunk pixels of its cell's box into the cell's slot. */
-function chunkPointProgram(ctx: DiffrastGL, keyed: boolean): GlProgram {
+function chunkPointProgram(ctx: DiffrastGL, keyed: boolean, tabled: boolean): GlProgram {
   return ctx.program(
-    `triangle-boxes-chunks${keyed ? '-keyed' : ''}`,
-    () => `${HEADER}${FETCH}${VERTEX_FETCH}${pixelGridReaders(keyed)}${BOX_WALK}${COMPACTED_ITEM}${SLOT_POINT}
+    `triangle-boxes-chunks${keyed ? '-keyed' : ''}${tabled ? '-tabled' : ''}`,
+    () => `${HEADER}${FETCH}${VERTEX_FETCH}${pixelGridReaders(keyed)}${boxWalk(tabled)}${COMPACTED_ITEM}${SLOT_POINT}
 flat out vec4 vCorner0;
 flat out vec4 vCorner1;
 flat out vec4 vCorner2;
@@ -343,6 +385,7 @@ export function boxCornerGradients(
   const cells = slots[0].size;
   const pixelCount = images * height * width;
   const keyed = !fillPixels && g.stage.freeZ === true;
+  const tabled = screen.boxes != null;
   const {grids: pixels, samplers} = pixelGridSet(s, 'triangle-boxes', pixelCount, width, keyed);
   const chunks = boxSlotGrid(s, 'triangle-boxes.chunks', cells); // (of the slots' shape: one pass writes both)
   if (fillPixels) fillPixels(pixels);
@@ -361,6 +404,7 @@ export function boxCornerGradients(
     uQuadCells: slots[0].quadCells,
     uKeyRow: keyRow,
     uKeyShift: keys4.shift,
+    uBoxShift: screen.boxes?.shift ?? 0,
     uNumVertices: g.numVertices,
     uNumTriangles: g.numTriangles,
     uVertexStride: screen.vertexStride,
@@ -378,11 +422,12 @@ export function boxCornerGradients(
   const textures = {
     ...samplers,
     uKeys4: keys4.texture,
+    uBoxes: screen.boxes?.texture ?? null,
     uPos: screen.pos,
     uTri: screen.tri,
     uChunks: chunks.texture,
   };
-  elementPass(s, boxProgram(s.ctx, keyed), [...slots, chunks], uniforms, textures);
+  elementPass(s, boxProgram(s.ctx, keyed, tabled), [...slots, chunks], uniforms, textures);
   const pyramid = countPyramid(
     s,
     cells,
@@ -402,7 +447,7 @@ export function boxCornerGradients(
   if (pyramid?.total === 0) return;
   const chunked = pyramid && pyramid.total * CHUNK_PIXELS <= CHUNKED_PIXELS * pixelCount ? pyramid : null;
   s.draw({
-    program: chunked ? chunkPointProgram(s.ctx, keyed) : flaggedPointProgram(s.ctx, keyed),
+    program: chunked ? chunkPointProgram(s.ctx, keyed, tabled) : flaggedPointProgram(s.ctx, keyed),
     targets: slots.map(t => t.texture),
     viewport: [0, 0, slots[0].width, slots[0].height],
     blend: true,

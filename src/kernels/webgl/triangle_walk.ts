@@ -26,15 +26,18 @@ import {elementPass, elementProgram, ScratchGrid} from './passes';
  * uVertexStride; triangle_boxes.ts's tight boxes use it too.
  */
 export const SCREEN_CORNERS = `
-bool screenCorners(int n, ivec3 k, out vec2 a, out vec2 b, out vec2 c) {
-  int base = n * uVertexStride;
-  vec4 p0 = vertexPos(base + k.x), p1 = vertexPos(base + k.y), p2 = vertexPos(base + k.z);
+// Clip-space corners p0, p1, p2 of a triangle in pixels, as screenCorners.
+bool screenOf(vec4 p0, vec4 p1, vec4 p2, out vec2 a, out vec2 b, out vec2 c) {
   vec2 h = 0.5 * vec2(uWalkSize);
   // Pixel (X, Y)'s center is at NDC ((2X + 1)/W − 1, ...): X = (x/w + 1)·W/2 − ½.
   a = (p0.xy / p0.w + 1.0) * h - 0.5;
   b = (p1.xy / p1.w + 1.0) * h - 0.5;
   c = (p2.xy / p2.w + 1.0) * h - 0.5;
   return p0.w > 0.0 && p1.w > 0.0 && p2.w > 0.0;
+}
+bool screenCorners(int n, ivec3 k, out vec2 a, out vec2 b, out vec2 c) {
+  int base = n * uVertexStride;
+  return screenOf(vertexPos(base + k.x), vertexPos(base + k.y), vertexPos(base + k.z), a, b, c);
 }
 `;
 
