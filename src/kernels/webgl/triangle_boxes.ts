@@ -53,11 +53,14 @@ int cellAt(int texel) {
   int x = texel & ((1 << uSlotShift) - 1), y = texel >> uSlotShift;
   return ((y >> 1) << (uSlotShift + 1)) | ((x >> 1) << 2) | ((y & 1) << 1) | (x & 1);
 }
+ivec2 slotCell(int cell) {
+  if (cell >= uQuadCells) return ivec2(cell & ((1 << uSlotShift) - 1), cell >> uSlotShift);
+  return ivec2((((cell >> 2) & ((1 << (uSlotShift - 1)) - 1)) << 1) | (cell & 1),
+               ((cell >> (uSlotShift + 1)) << 1) | ((cell >> 1) & 1));
+}
 int texelOf(int cell) {
-  if (cell >= uQuadCells) return cell;
-  int y = ((cell >> (uSlotShift + 1)) << 1) | ((cell >> 1) & 1);
-  int x = (((cell >> 2) & ((1 << (uSlotShift - 1)) - 1)) << 1) | (cell & 1);
-  return (y << uSlotShift) | x;
+  ivec2 c = slotCell(cell);
+  return (c.y << uSlotShift) | c.x;
 }
 `;
 
