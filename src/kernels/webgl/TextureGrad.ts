@@ -27,8 +27,9 @@ import {
   textureBlocksProgram,
   textureLevelBorderProgram,
   textureLevelProgram,
+  pixelGradGridList,
+  texturePixelGradCubeUvDaProgram,
   texturePixelGradProgram,
-  texturePixelGradSelectProgram,
   textureTapsProgram,
   textureTexelGradProgram,
 } from './texture_grad_program';
@@ -85,14 +86,10 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const kept = saved ? keptPlaneGrids(s, lookup!.dataId, planes!, pixels) : null;
     fillTexels();
     const planeAt = (p: LookupPlane) => planes!.indexOf(p);
-    const pixelGradGrids = {uvDa: duvDa != null, uvDa2: duvDa != null && layout.cube};
-    const pixelGridNames = [
-      'uvBias',
-      ...(pixelGradGrids.uvDa ? ['uvDa'] : []),
-      ...(pixelGradGrids.uvDa2 ? ['uvDa2'] : []),
-    ];
-    const pixelGrids = wants.pixels ? pixelGridNames.map(name => scratchGrid(s, `texture-grad.${name}`, pixels)) : [];
-    const pixelGrid = (name: string) => pixelGrids[pixelGridNames.indexOf(name)];
+    const pixelGradGrids = {cube: layout.cube, uvDa: duvDa != null, bias: dbias != null};
+    const pixelGridList = wants.pixels ? pixelGradGridList(pixelGradGrids) : [];
+    const pixelGrids = pixelGridList.map(g => scratchGrid(s, `texture-grad.${g.name}`, pixels, g.components));
+    const pixelGrid = (name: string) => pixelGrids[pixelGridList.findIndex(g => g.name === name)];
     let pixelGradsDone = false;
     if (!wants.texels) {
       // The per-pixel gradients alone (below): no texel scatter.
@@ -221,7 +218,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         const [uDs, uDt, uDlod] = grids.map(g => g.texture);
         elementPass(
           s,
-          texturePixelGradLookupProgram(s.ctx, pixelGradGrids.uvDa),
+          texturePixelGradLookupProgram(s.ctx, pixelGradGrids),
           pixelGrids,
           {uChannels: channels, uTexSize: sizes[0]},
           {uDs, uDt, uDlod: uDlod ?? null, uDy: textures.uDy, uUvDa: textures.uUvDa},
@@ -229,20 +226,17 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         pixelGradsDone = true;
       }
     }
-    // Per-pixel gradients: all of a pixel's at once, then each output's components picked out
-    // (2-D duvDa is a grid as it is).
+    // Per-pixel gradients: all of a pixel's at once into the grids, then copied into the outputs.
     if (wants.pixels && !pixelGradsDone) {
       elementPass(s, texturePixelGradProgram(s.ctx, layout, pixelGradGrids), pixelGrids, uniforms, textures);
     }
-    const select = texturePixelGradSelectProgram(s.ctx);
-    const [uUvBias, uUvDa, uUvDa2] = ['uvBias', 'uvDa', 'uvDa2'].map(name => pixelGrid(name)?.texture ?? null);
-    const gridTextures = {uUvBias, uUvDa, uUvDa2};
-    [duv, duvDa, dbias].forEach((out, which) => {
-      if (!out) return;
-      if (which === 1 && !layout.cube) return copyToTensors(s, [pixelGrid('uvDa')], {cols: 4, base: 0}, [out]);
-      const components = which === 2 ? 1 : out.info.shape[3];
-      elementPass(s, select, [out], {uWhich: which, uComponents: components}, gridTextures);
-    });
+    if (duv) copyToTensors(s, [pixelGrid('Uv')], {cols: uv.shape[3], base: 0}, [duv]);
+    if (dbias) copyToTensors(s, [pixelGrid('Bias')], {cols: 1, base: 0}, [dbias]);
+    if (duvDa && !layout.cube) copyToTensors(s, [pixelGrid('UvDa')], {cols: 4, base: 0}, [duvDa]);
+    if (duvDa && layout.cube) {
+      const [uUvDa, uUvDa2] = ['UvDa', 'UvDa2'].map(name => pixelGrid(name).texture);
+      elementPass(s, texturePixelGradCubeUvDaProgram(s.ctx), [duvDa], {}, {uUvDa, uUvDa2});
+    }
     return textureGradOrder(dlevels, [duv, duvDa, dbias]).map(o => o.info);
   });
 

@@ -59,10 +59,10 @@ export class DiffrastGL {
   /** A GPU buffer for copies through pixel buffers (grows). */
   pixelBuffer: {buffer: WebGLBuffer; bytes: number} | null = null;
   /**
-   * Whether readPixels reads an R32F attachment as RED / FLOAT here (copyTensorToTexels), asked once: the query
-   * is a round trip to the GPU process.
+   * Per channel count (1: R32F, 2: RG32F), whether readPixels reads such an attachment as RED / FLOAT or RG / FLOAT
+   * here (buffer_copy.ts; RGBA32F as RGBA / FLOAT always), asked once: the query is a round trip to the GPU process.
    */
-  readsRedFloat: boolean | null = null;
+  readonly readsFloat = new Map<number, boolean>();
 
   constructor(readonly gl: WebGL2RenderingContext) {
     this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);

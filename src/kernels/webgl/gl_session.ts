@@ -24,6 +24,9 @@ import {
 } from './gl_context';
 import {GlProgram, UniformValues} from './gl_program';
 
+/** Float32 channels of a scratch texture's texels (GlSession.scratchTexture). */
+export type TexelComponents = 1 | 2 | 3 | 4;
+
 /** A tensor's texture: one float per texel, row-major over the texture (tfjs's unpacked layout). */
 export interface GlTensor {
   info: TensorInfo;
@@ -395,20 +398,27 @@ export class GlSession {
   }
 
   /**
-   * A scratch target of exactly width × height, kept by the context for reuse: an RGBA32F texture,
-   * or a 32-bit float depth buffer. Its contents are whatever the last user left.
+   * A scratch target of exactly width × height, kept by the context for reuse: a float32 texture of `components`
+   * channels (R32F, RG32F, RGB32F or RGBA32F; RGB32F is not a render target), or a 32-bit float depth buffer. Its
+   * contents are whatever the last user left.
    */
-  private scratch(name: string, width: number, height: number, depth: boolean): WebGLTexture | WebGLRenderbuffer {
+  private scratch(
+    name: string,
+    width: number,
+    height: number,
+    depth: boolean,
+    components: TexelComponents = 4,
+  ): WebGLTexture | WebGLRenderbuffer {
     const gl = this.gl,
       ctx = this.ctx;
-    const key = `${name}:${width}x${height}`;
+    const key = `${name}:${width}x${height}${components === 4 ? '' : `:${components}`}`;
     const have = ctx.scratch.get(key);
     if (have) {
       ctx.scratch.delete(key); // re-insert: most recently used last
       ctx.scratch.set(key, {...have, session: this.id});
       return have.object;
     }
-    const bytes = (depth ? 4 : 16) * width * height; // DEPTH_COMPONENT32F or RGBA32F
+    const bytes = (depth ? 4 : 4 * components) * width * height; // DEPTH_COMPONENT32F or float32 channels
     for (const [k, old] of ctx.scratch) {
       if (ctx.scratchBytes + bytes <= SCRATCH_BYTES) break;
       if (old.session === this.id) continue;
@@ -426,7 +436,7 @@ export class GlSession {
     } else {
       object = gl.createTexture()!;
       this.bindTexture(0, object);
-      defineTexture(gl, gl.RGBA32F, width, height);
+      defineTexture(gl, [gl.R32F, gl.RG32F, gl.RGB32F, gl.RGBA32F][components - 1], width, height);
       this.bindTexture(0, null);
     }
     ctx.scratch.set(key, {object, depth, session: this.id, bytes});
@@ -434,8 +444,8 @@ export class GlSession {
     return object;
   }
 
-  scratchTexture(name: string, width: number, height: number): WebGLTexture {
-    return this.scratch(name, width, height, false);
+  scratchTexture(name: string, width: number, height: number, components: TexelComponents = 4): WebGLTexture {
+    return this.scratch(name, width, height, false, components);
   }
 
   scratchDepth(name: string, width: number, height: number): WebGLRenderbuffer {

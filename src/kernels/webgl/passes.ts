@@ -2,9 +2,9 @@
  * The two kinds of pass most kernels are made of: an element pass (one fragment per element of
  * tfjs output tensors) and the copy of one of our RGBA32F scratch textures into a tfjs tensor.
  */
-import {copyTexelsToTensor} from './buffer_copy';
+import {copyTexelsToTensor, readsFloat} from './buffer_copy';
 import {DiffrastGL} from './gl_context';
-import {GlSession, GlTensor} from './gl_session';
+import {GlSession, GlTensor, TexelComponents} from './gl_session';
 import {FETCH, FULLSCREEN_VERTEX, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram, UniformValues} from './gl_program';
 
@@ -22,15 +22,19 @@ export interface PassTarget {
   size: number;
 }
 
-/** One of our RGBA32F scratch textures holding `texels` texels row-major, as wide as allowed. */
+/**
+ * One of our float32 scratch textures holding `texels` texels row-major, as wide as allowed: RGBA32F unless
+ * `components` says fewer channels.
+ */
 export interface ScratchGrid extends PassTarget {
   texture: WebGLTexture;
   width: number;
   height: number;
+  components?: TexelComponents;
 }
 
-export function scratchGrid(s: GlSession, name: string, texels: number): ScratchGrid {
-  return gridOfWidth(s, name, texels, Math.max(1, Math.min(texels, s.ctx.maxRenderSize)));
+export function scratchGrid(s: GlSession, name: string, texels: number, components: TexelComponents = 4): ScratchGrid {
+  return gridOfWidth(s, name, texels, Math.max(1, Math.min(texels, s.ctx.maxRenderSize)), components);
 }
 
 /**
@@ -47,7 +51,13 @@ export function shiftGrid(s: GlSession, name: string, texels: number, row = texe
   return {...gridOfWidth(s, name, texels, 2 ** shift), shift};
 }
 
-function gridOfWidth(s: GlSession, name: string, texels: number, width: number): ScratchGrid {
+function gridOfWidth(
+  s: GlSession,
+  name: string,
+  texels: number,
+  width: number,
+  components: TexelComponents = 4,
+): ScratchGrid {
   const max = s.ctx.maxRenderSize;
   const height = Math.max(1, Math.ceil(texels / width));
   if (height > max) {
@@ -56,7 +66,14 @@ function gridOfWidth(s: GlSession, name: string, texels: number, width: number):
         'render target here; use a smaller batch, resolution or mesh',
     );
   }
-  return {texture: s.scratchTexture(name, width, height), texShape: [height, width], size: texels, width, height};
+  return {
+    texture: s.scratchTexture(name, width, height, components),
+    texShape: [height, width],
+    size: texels,
+    width,
+    height,
+    components,
+  };
 }
 
 /**
@@ -118,22 +135,26 @@ void main() {
 }
 
 /**
- * Copies matrices from scratch textures (laid out as `layout`) into elements [start, end) of tfjs
- * outputs of one texture shape; element start maps to row 0, column 0. Whole texels (columns a
- * multiple of 4) go through a pixel buffer, others through a copy pass.
+ * Copies matrices from scratch textures of one format (laid out as `layout`; RGBA32F unless they say fewer `components`, whose
+ * texels then hold that many columns) into elements [start, end) of tfjs outputs of one texture shape; element start
+ * maps to row 0, column 0. Whole texels (columns a multiple of 4, or a source of as many channels as columns that
+ * readPixels reads here) go through a pixel buffer, others through a copy pass.
  */
 export function copyToTensors(
   s: GlSession,
-  sources: Array<{texture: WebGLTexture; width: number}>,
+  sources: Array<{texture: WebGLTexture; width: number; components?: TexelComponents}>,
   layout: PaddedLayout,
   outputs: PassTarget[],
   start = 0,
   end = outputs[0].size,
 ) {
   if (end <= start) return;
-  if (layout.cols % 4 === 0) {
+  const components = sources[0].components ?? 4;
+  const tight = components < 4 && layout.cols === components;
+  if ((components === 4 && layout.cols % 4 === 0) || (tight && readsFloat(s, sources[0].texture, components))) {
+    const per = components === 4 ? 4 : components;
     sources.forEach((src, k) =>
-      copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / 4, outputs[k], start),
+      copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / per, outputs[k], start, per),
     );
     return;
   }

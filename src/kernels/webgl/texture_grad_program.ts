@@ -1,11 +1,12 @@
 /**
  * texture's backward passes (docs/texture.md#backward): texel gradients of every level by point scatter (one
  * point per pixel, level slot, tap and group of four channels, from taps found once per pixel),
- * and duv, duvDa, dbias (found once per pixel, then picked per output).
+ * and duv, duvDa, dbias (found once per pixel into grids copied into the outputs).
  */
 import {DiffrastGL} from './gl_context';
 import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
+import {TexelComponents} from './gl_session';
 import {CUBE_FACES, cubeNeighbourTexel} from '../shared/cube';
 
 import {BOUNDARY_MODES, layoutKey, TextureLayout, textureSnippet} from './glsl_texture';
@@ -587,33 +588,54 @@ void main() {
 }
 
 /**
- * The per-pixel grids a lookup writes, one texel per pixel: (duv.xyz, dbias) always; duvDa.xyzw where duvDa is asked
- * for (`uvDa`); the cube's last two duvDa, 0, 0 (`uvDa2`). Grids no output reads are not written.
+ * The per-pixel gradients a lookup writes, each into a grid of one texel per pixel (pixelGradGridList): duv always,
+ * dbias where mipLevelBias's gradient is asked for (`bias`), duvDa where uvDa's is (`uvDa`). 2-D, a grid holds exactly
+ * its output's components per pixel (duv RG32F, dbias R32F, duvDa RGBA32F), copied into the tensor by memory copies;
+ * cube maps' duv (three) is an RGBA32F texel, and their duvDa (six) two, picked by texturePixelGradCubeUvDaProgram.
  */
 export interface PixelGradGrids {
+  cube: boolean;
   uvDa: boolean;
-  uvDa2: boolean;
+  bias: boolean;
 }
 
-const pixelGradsKey = (g: PixelGradGrids) => `${g.uvDa ? 'a' : ''}${g.uvDa2 ? 'b' : ''}`;
+/** The grids of `g` in their output order: name (also of the fragment output, `out<Name>`) and channels. */
+export function pixelGradGridList(g: PixelGradGrids): Array<{name: string; components: TexelComponents}> {
+  return [
+    {name: 'Uv', components: g.cube ? 4 : 2},
+    ...(g.bias ? [{name: 'Bias', components: 1 as const}] : []),
+    ...(g.uvDa ? [{name: 'UvDa', components: 4 as const}] : []),
+    ...(g.uvDa && g.cube ? [{name: 'UvDa2', components: 4 as const}] : []),
+  ];
+}
+
+const pixelGradsKey = (g: PixelGradGrids) => `${g.cube ? 'c' : ''}${g.uvDa ? 'a' : ''}${g.bias ? 'b' : ''}`;
+
+/** The fragment outputs of pixelGradGridList(g), from output location `first` on. */
+export function pixelGradOutputDecls(first: number, g: PixelGradGrids): string {
+  const types = ['float', 'vec2', 'vec3', 'vec4'];
+  return pixelGradGridList(g)
+    .map(({name, components}, k) => `layout(location = ${first + k}) out ${types[components - 1]} out${name};`)
+    .join('\n');
+}
 
 /**
  * Every per-pixel gradient of a pixel at once (one lookup, not one per component), into the grids `g` asks for, from
  * output location `first` on. Also written by the block scatter's first stage where that many outputs are allowed.
  */
 function pixelGradOutputs(first: number, g: PixelGradGrids): string {
-  const names = ['outUvBias', ...(g.uvDa ? ['outUvDa'] : []), ...(g.uvDa2 ? ['outUvDa2'] : [])];
   return `
-${names.map((name, k) => `layout(location = ${first + k}) out vec4 ${name};`).join('\n')}
+${pixelGradOutputDecls(first, g)}
 void writePixelGradients(Lookup L, Taps b0, Taps b1, int pixel) {
   vec3 duv;
   vec4 duvDa;
   vec2 duvDa2;
   float dbias;
   pixelGradients(L, b0, b1, pixel, duv, duvDa, duvDa2, dbias);
-  outUvBias = vec4(duv, dbias);
+  outUv = ${g.cube ? 'vec4(duv, 0.0)' : 'duv.xy'};
+  ${g.bias ? 'outBias = dbias;' : ''}
   ${g.uvDa ? 'outUvDa = duvDa;' : ''}
-  ${g.uvDa2 ? 'outUvDa2 = vec4(duvDa2, 0.0, 0.0);' : ''}
+  ${g.uvDa && g.cube ? 'outUvDa2 = vec4(duvDa2, 0.0, 0.0);' : ''}
 }
 `;
 }
@@ -634,24 +656,19 @@ void main() {
   );
 }
 
-/** duv (uWhich 0), duvDa (1) or dbias (2), uComponents per pixel, picked from those grids. */
-export function texturePixelGradSelectProgram(ctx: DiffrastGL): GlProgram {
+/** A cube map's duvDa [N, H, W, 6]: the first four of a pixel's from the grid UvDa, the last two from UvDa2. */
+export function texturePixelGradCubeUvDaProgram(ctx: DiffrastGL): GlProgram {
   return elementProgram(
     ctx,
-    'texture-dpixel-select',
+    'texture-dpixel-cube-uvda',
     () => `${HEADER}${FETCH}${OUTPUT_INDEX}
-uniform sampler2D uUvBias;
 uniform sampler2D uUvDa;
 uniform sampler2D uUvDa2;
-uniform int uWhich;
-uniform int uComponents;
 out float outValue;
 void main() {
-  ivec2 pk = outputCell(uComponents);
+  ivec2 pk = outputCell(6);
   int pixel = pk.x, k = pk.y;
-  vec4 uvBias = fetchTexel(uUvBias, pixel);
-  outValue = uWhich == 0 ? uvBias[k] : uWhich == 2 ? uvBias.w :
-             k < 4 ? fetchTexel(uUvDa, pixel)[k] : fetchTexel(uUvDa2, pixel)[k - 4];
+  outValue = k < 4 ? fetchTexel(uUvDa, pixel)[k] : fetchTexel(uUvDa2, pixel)[k - 4];
 }
 `,
   );

@@ -20,7 +20,7 @@ import {FETCH, HEADER, OUTPUT_INDEX} from './glsl_common';
 import {GlProgram} from './gl_program';
 import {LOD_FROM_DERIVATIVES, PIXEL_GRADIENT_SUMS} from './glsl_texture';
 import {elementProgram, groupsOf, ScratchGrid, scratchGrid} from './passes';
-import {BlockLayout} from './texture_grad_program';
+import {BlockLayout, PixelGradGrids, pixelGradOutputDecls} from './texture_grad_program';
 
 export type LookupPlane = 'slot0' | 'ds' | 'dt' | 'slot1' | 'dlod';
 
@@ -90,13 +90,13 @@ export function savedPlanes(
 
 /**
  * Per-pixel gradients from a saved lookup, one fragment per pixel: dy and the planes ds, dt and dlod (copied into grids;
- * dlod null where not saved) into the grids textureBlocksProgram's gradients fill, (duv, 0, dbias) and, with `uvDa`,
- * duvDa (dlod/duvDa found again from uvDa).
+ * dlod null where not saved) into the grids `g` asks for (pixelGradGridList: duv, and dbias and duvDa where asked for;
+ * dlod/duvDa found again from uvDa).
  */
-export function texturePixelGradLookupProgram(ctx: DiffrastGL, uvDa: boolean): GlProgram {
+export function texturePixelGradLookupProgram(ctx: DiffrastGL, g: PixelGradGrids): GlProgram {
   return elementProgram(
     ctx,
-    `texture-dpixel-lookup${uvDa ? '-a' : ''}`,
+    `texture-dpixel-lookup-${g.uvDa ? 'a' : ''}${g.bias ? 'b' : ''}`,
     () => `${HEADER}${FETCH}${OUTPUT_INDEX}${PIXEL_GRADIENT_SUMS}${LOD_FROM_DERIVATIVES}
 uniform sampler2D uDs;
 uniform sampler2D uDt;
@@ -105,8 +105,7 @@ uniform sampler2D uDy;
 uniform sampler2D uUvDa;
 uniform int uChannels;
 uniform vec2 uTexSize;  // (w, h) of level 0
-layout(location = 0) out vec4 outUvBias;
-${uvDa ? 'layout(location = 1) out vec4 outUvDa;' : ''}
+${pixelGradOutputDecls(0, g)}
 void main() {
   int pixel = outputIndex();
   vec4 dlod = fetchTexel(uDlod, pixel);
@@ -115,9 +114,10 @@ void main() {
                     dtc, dLodc);
   // dlod is 0 where the level fraction gets no gradient (where the backward's own lookup makes dLod 0).
   float dLod = all(equal(dlod, vec4(0.0))) ? 0.0 : dot(dLodc, vec4(1.0));
-  outUvBias = vec4(dot(dsc, vec4(1.0)), dot(dtc, vec4(1.0)), 0.0, dLod);
+  outUv = vec2(dot(dsc, vec4(1.0)), dot(dtc, vec4(1.0)));
+  ${g.bias ? 'outBias = dLod;' : ''}
   ${
-    uvDa
+    g.uvDa
       ? `// uvDa read only where it gets a gradient (not in the background, nor where lod is clamped).
   outUvDa = vec4(0.0);
   if (dLod != 0.0) {
