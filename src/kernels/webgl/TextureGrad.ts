@@ -218,7 +218,7 @@ export const textureGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
         const [uDs, uDt, uDlod] = grids.map(g => g.texture);
         elementPass(
           s,
-          texturePixelGradLookupProgram(s.ctx, pixelGradGrids),
+          texturePixelGradLookupProgram(s.ctx, pixelGradGrids, uDlod != null),
           pixelGrids,
           {uChannels: channels, uTexSize: sizes[0]},
           {uDs, uDt, uDlod: uDlod ?? null, uDy: textures.uDy, uUvDa: textures.uUvDa},

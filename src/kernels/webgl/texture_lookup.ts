@@ -89,14 +89,15 @@ export function savedPlanes(
 }
 
 /**
- * Per-pixel gradients from a saved lookup, one fragment per pixel: dy and the planes ds, dt and dlod (copied into grids;
- * dlod null where not saved) into the grids `g` asks for (pixelGradGridList: duv, and dbias and duvDa where asked for;
- * dlod/duvDa found again from uvDa).
+ * Per-pixel gradients from a saved lookup, one fragment per pixel: dy and the planes ds, dt and, where `dlod` was saved
+ * (linear-mipmap-linear; else the level gets no gradient), dlod (in grids of the output grids' shape: scratchGrid's of
+ * as many texels, so a pixel's texel is the fragment's own) into the grids `g` asks for (pixelGradGridList: duv, and
+ * dbias and duvDa where asked for; dlod/duvDa found again from uvDa).
  */
-export function texturePixelGradLookupProgram(ctx: DiffrastGL, g: PixelGradGrids): GlProgram {
+export function texturePixelGradLookupProgram(ctx: DiffrastGL, g: PixelGradGrids, dlod: boolean): GlProgram {
   return elementProgram(
     ctx,
-    `texture-dpixel-lookup-${g.uvDa ? 'a' : ''}${g.bias ? 'b' : ''}`,
+    `texture-dpixel-lookup-${dlod ? 'l' : ''}${g.uvDa ? 'a' : ''}${g.bias ? 'b' : ''}`,
     () => `${HEADER}${FETCH}${OUTPUT_INDEX}${PIXEL_GRADIENT_SUMS}${LOD_FROM_DERIVATIVES}
 uniform sampler2D uDs;
 uniform sampler2D uDt;
@@ -106,12 +107,23 @@ uniform sampler2D uUvDa;
 uniform int uChannels;
 uniform vec2 uTexSize;  // (w, h) of level 0
 ${pixelGradOutputDecls(0, g)}
+// Elements i .. i + 3 of a tensor, zero from the n-th on: one cellOf, then along the texture row and on to the next.
+vec4 fetchRun(sampler2D s, int i, int n) {
+  int w = textureSize(s, 0).x;
+  ivec2 c0 = cellOf(i, w);
+  ivec2 c1 = c0.x + 1 < w ? c0 + ivec2(1, 0) : ivec2(c0.x + 1 - w, c0.y + 1);
+  ivec2 c2 = c1.x + 1 < w ? c1 + ivec2(1, 0) : ivec2(c1.x + 1 - w, c1.y + 1);
+  ivec2 c3 = c2.x + 1 < w ? c2 + ivec2(1, 0) : ivec2(c2.x + 1 - w, c2.y + 1);
+  return vec4(texelFetch(s, c0, 0).r, n > 1 ? texelFetch(s, c1, 0).r : 0.0, n > 2 ? texelFetch(s, c2, 0).r : 0.0,
+              n > 3 ? texelFetch(s, c3, 0).r : 0.0);
+}
 void main() {
   int pixel = outputIndex();
-  vec4 dlod = fetchTexel(uDlod, pixel);
+  ivec2 own = ivec2(gl_FragCoord.xy);
+  vec4 dlod = ${dlod ? 'texelFetch(uDlod, own, 0)' : 'vec4(0.0)'};
   vec4 dsc = vec4(0.0), dtc = vec4(0.0), dLodc = vec4(0.0);
-  addPixelGradients(fetchGroup(uDy, pixel, uChannels, 0), fetchTexel(uDs, pixel), fetchTexel(uDt, pixel), dlod, dsc,
-                    dtc, dLodc);
+  addPixelGradients(fetchRun(uDy, uChannels * pixel, uChannels), texelFetch(uDs, own, 0), texelFetch(uDt, own, 0),
+                    dlod, dsc, dtc, dLodc);
   // dlod is 0 where the level fraction gets no gradient (where the backward's own lookup makes dLod 0).
   float dLod = all(equal(dlod, vec4(0.0))) ? 0.0 : dot(dLodc, vec4(1.0));
   outUv = vec2(dot(dsc, vec4(1.0)), dot(dtc, vec4(1.0)));
@@ -122,7 +134,7 @@ void main() {
   outUvDa = vec4(0.0);
   if (dLod != 0.0) {
     vec4 lodGrad;
-    lodFromDerivatives(fetch4(uUvDa, pixel), uTexSize, lodGrad);
+    lodFromDerivatives(fetchRun(uUvDa, 4 * pixel, 4), uTexSize, lodGrad);
     outUvDa = dLod * lodGrad;
   }`
       : ''
