@@ -124,8 +124,9 @@ function copyProgram(ctx: DiffrastGL, count: number): GlProgram {
 ${ks.map(k => `uniform sampler2D uSrc${k};\nlayout(location = ${k}) out float out${k};`).join('\n')}
 uniform int uCols;
 uniform int uBase;
+uniform int uSkip;  // elements before uOutStart copied already
 void main() {
-  int e = outputIndex() - uOutStart;  // (element uOutStart is row 0, column 0)
+  int e = outputIndex() - uOutStart + uSkip;  // (element uOutStart − uSkip is row 0, column 0)
   int row = e / uCols, col = e - row * uCols;
   int texel = uBase + row * ((uCols + 3) / 4) + col / 4;
   ${ks.map(k => `out${k} = fetchTexel(uSrc${k}, texel)[col % 4];`).join('\n  ')}
@@ -138,7 +139,8 @@ void main() {
  * Copies matrices from scratch textures of one format (laid out as `layout`; RGBA32F unless they say fewer `components`, whose
  * texels then hold that many columns) into elements [start, end) of tfjs outputs of one texture shape; element start
  * maps to row 0, column 0. Whole texels (columns a multiple of 4, or a source of as many channels as columns that
- * readPixels reads here) go through a pixel buffer, others through a copy pass.
+ * readPixels reads here) go through a pixel buffer; other RGBA32F layouts are first packed four elements a texel
+ * (denseCopyProgram), the last elements, fewer than four, through a copy pass; other sources through a copy pass.
  */
 export function copyToTensors(
   s: GlSession,
@@ -160,15 +162,73 @@ export function copyToTensors(
   }
   const textures: {[name: string]: WebGLTexture} = {};
   sources.forEach((t, k) => (textures[`uSrc${k}`] = t.texture));
+  // Four elements a texel into scratch grids laid out as the tensors (a fragment per four floats, not per float), then
+  // through a pixel buffer; the last elements, fewer than four, by the copy pass.
+  const whole = components === 4 ? Math.floor((end - start) / 4) : 0;
+  if (whole > 0) {
+    const grids = sources.map((_, k) => scratchGrid(s, `copy-dense.${k}`, whole));
+    elementPass(
+      s,
+      denseCopyProgram(s.ctx, sources.length, layout.cols),
+      grids,
+      {uCols: layout.cols, uBase: layout.base},
+      textures,
+    );
+    grids.forEach((g, k) => copyTexelsToTensor(s, g.texture, g.width, 0, whole, outputs[k], start));
+  }
   elementPass(
     s,
     copyProgram(s.ctx, sources.length),
     outputs,
-    {uCols: layout.cols, uBase: layout.base},
+    {uCols: layout.cols, uBase: layout.base, uSkip: 4 * whole},
     textures,
-    start,
+    start + 4 * whole,
     end,
   );
+}
+
+/**
+ * Texel q of the dense grids: elements 4q .. 4q + 3 of the matrices (from element 0). For one to three columns (a
+ * texel per row) the rows' texels are fetched once each and their lanes picked; for more, element by element.
+ */
+function denseCopyProgram(ctx: DiffrastGL, count: number, cols: number): GlProgram {
+  const key = cols < 4 ? `${cols}` : 'n';
+  return elementProgram(ctx, `copy-dense-${count}-${key}`, () => {
+    const ks = Array.from({length: count}, (_, k) => k);
+    const take = (i: number) => `
+  texel = uBase + row * groups + (col >> 2);
+  ${ks.map(k => `out${k}.${'xyzw'[i]} = fetchTexel(uSrc${k}, texel)[col & 3];`).join('\n  ')}
+  col++;
+  if (col == uCols) { col = 0; row++; }`;
+    // Rows r, r + 1, ... hold the four elements; lane picks by the first element's column.
+    const rows = (n: number, body: (k: number) => string) =>
+      ks
+        .map(
+          k => `{
+    ${Array.from({length: n}, (_, r) => `vec4 t${r} = fetchTexel(uSrc${k}, uBase + row + ${r});`).join(' ')}
+    out${k} = ${body(k)};
+  }`,
+        )
+        .join('\n  ');
+    const body =
+      cols === 1
+        ? rows(4, () => 'vec4(t0.x, t1.x, t2.x, t3.x)')
+        : cols === 2
+          ? rows(2, () => 'vec4(t0.xy, t1.xy)')
+          : cols === 3
+            ? rows(2, () => 'col == 0 ? vec4(t0.xyz, t1.x) : col == 1 ? vec4(t0.yz, t1.xy) : vec4(t0.z, t1.xyz)')
+            : `int groups = (uCols + 3) >> 2, texel;${[0, 1, 2, 3].map(take).join('')}`;
+    return `${HEADER}${FETCH}${OUTPUT_INDEX}
+${ks.map(k => `uniform sampler2D uSrc${k};\nlayout(location = ${k}) out vec4 out${k};`).join('\n')}
+uniform int uCols;
+uniform int uBase;
+void main() {
+  int e = 4 * outputIndex();
+  int row = e / uCols, col = e - row * uCols;
+  ${body}
+}
+`;
+  });
 }
 
 /**
