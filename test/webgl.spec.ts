@@ -518,6 +518,50 @@ describeEachBackend(
       }
     });
 
+    it("scatters texture's gradient a tap a point where no block scatter fits, a TextureMip's levels into tex too", async () => {
+      // The block scatter needs points of two cells or more (texture_lookup.ts's blockScatterFits); with a point size
+      // of 1 every texture gradient takes the per-tap path, whose levels go through pyramidAdjointPasses.
+      const rng = new Rng(23);
+      const tex = tf.tensor4d(rng.array(16 * 8 * 3, 0, 1), [1, 16, 8, 3]); // levels 8x16 down to 1x1
+      const uv = tf.tensor4d(rng.array(2 * 5 * 7 * 2, -0.2, 1.2), [2, 5, 7, 2]);
+      // Derivatives from 2^-5 to 2^0.5 of the texture: every level gets a gradient.
+      const da = Array.from({length: 2 * 5 * 7}, () => {
+        const size = 2 ** rng.uniform(-5, 0.5);
+        return [0, 1, 2, 3].map(() => size * rng.uniform(-1, 1));
+      });
+      const uvDa = tf.tensor4d(da.flat(), [2, 5, 7, 4]);
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        const loss = (t: tf.Tensor, u: tf.Tensor, mip: dr.TextureMip | tf.Tensor[]) =>
+          tf.sum(tf.square(dr.texture(t, u, {uvDa, mip, boundaryMode: 'clamp'})));
+        const pyramid = tf.grads((t: tf.Tensor, u: tf.Tensor) => loss(t, u, dr.textureConstructMip(t)))([tex, uv]);
+        const levels = dr.textureConstructMip(tex).levels;
+        const perLevel = tf.grads((...ls: tf.Tensor[]) => loss(ls[0], uv, ls.slice(1)))([tex, ...levels]);
+        const values = await Promise.all([...pyramid, ...perLevel].map(t => t.data()));
+        tf.dispose([...pyramid, ...levels, ...perLevel]);
+        return values;
+      };
+      const cpu = await run('cpu');
+      await tf.setBackend('webgl');
+      const ctx = diffrastGL(tf.backend() as never) as unknown as {maxPointSize: number};
+      const maxPointSize = ctx.maxPointSize;
+      ctx.maxPointSize = 1;
+      let gpu: Awaited<ReturnType<typeof run>>;
+      try {
+        gpu = await run('webgl');
+      } finally {
+        ctx.maxPointSize = maxPointSize;
+      }
+      expect(gpu.length).toBe(cpu.length);
+      cpu.forEach((c, k) => {
+        const scale = Math.max(...Array.from(c, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        for (let i = 0; i < c.length; i++)
+          expect(Math.abs(gpu[k][i] - c[i])).toBeLessThan(1e-4 * scale, `gradient ${k}[${i}]`);
+      });
+      tf.dispose([tex, uv, uvDa]);
+    });
+
     it("sums interpolate's attribute gradient over the screen boxes of the mesh its rast was drawn from, as the cpu does", async () => {
       // A 12×12 grid of small triangles under three large ones, one with a corner behind the eye (triangle_boxes.ts:
       // boxes, chunks, and the image-wide box); 72 of the small ones and the large ones (a mid-size mesh, ≥ 16
