@@ -33,18 +33,22 @@ ivec3 imagePixel(int p, ivec2 size) {
 float fetch(sampler2D s, int i) {
   return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0).r;
 }
-vec2 fetch2(sampler2D s, int i) { return vec2(fetch(s, 2 * i), fetch(s, 2 * i + 1)); }
-vec3 fetch3(sampler2D s, int i) { return vec3(fetch(s, 3 * i), fetch(s, 3 * i + 1), fetch(s, 3 * i + 2)); }
+// Elements i .. i + 3 of a tensor, zero from the n-th on: one cellOf, then along the texture row and on to the next
+// (cellOf's quotient is the costly part). Straight-line: SwiftShader runs loop-indexed vectors lane by lane.
+vec4 fetchRun(sampler2D s, int i, int n) {
+  int w = textureSize(s, 0).x;
+  ivec2 c0 = cellOf(i, w);
+  ivec2 c1 = c0.x + 1 < w ? c0 + ivec2(1, 0) : ivec2(c0.x + 1 - w, c0.y + 1);
+  ivec2 c2 = c1.x + 1 < w ? c1 + ivec2(1, 0) : ivec2(c1.x + 1 - w, c1.y + 1);
+  ivec2 c3 = c2.x + 1 < w ? c2 + ivec2(1, 0) : ivec2(c2.x + 1 - w, c2.y + 1);
+  return vec4(n > 0 ? texelFetch(s, c0, 0).r : 0.0, n > 1 ? texelFetch(s, c1, 0).r : 0.0,
+              n > 2 ? texelFetch(s, c2, 0).r : 0.0, n > 3 ? texelFetch(s, c3, 0).r : 0.0);
+}
+vec2 fetch2(sampler2D s, int i) { return fetchRun(s, 2 * i, 2).xy; }
+vec3 fetch3(sampler2D s, int i) { return fetchRun(s, 3 * i, 3).xyz; }
 // Columns c0 .. c0 + 3 of row \`row\` of a [rows, cols] tensor (zero past the last column).
-// Straight-line: SwiftShader runs loop-indexed vectors lane by lane.
-vec4 fetchGroup(sampler2D s, int row, int cols, int c0) {
-  int i = row * cols + c0;
-  return vec4(c0 < cols ? fetch(s, i) : 0.0, c0 + 1 < cols ? fetch(s, i + 1) : 0.0,
-              c0 + 2 < cols ? fetch(s, i + 2) : 0.0, c0 + 3 < cols ? fetch(s, i + 3) : 0.0);
-}
-vec4 fetch4(sampler2D s, int i) {
-  return vec4(fetch(s, 4 * i), fetch(s, 4 * i + 1), fetch(s, 4 * i + 2), fetch(s, 4 * i + 3));
-}
+vec4 fetchGroup(sampler2D s, int row, int cols, int c0) { return fetchRun(s, row * cols + c0, cols - c0); }
+vec4 fetch4(sampler2D s, int i) { return fetchRun(s, 4 * i, 4); }
 // Texel i of one of our RGBA32F scratch textures, row-major.
 vec4 fetchTexel(sampler2D s, int i) {
   return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0);

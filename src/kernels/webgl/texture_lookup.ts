@@ -107,16 +107,6 @@ uniform sampler2D uUvDa;
 uniform int uChannels;
 uniform vec2 uTexSize;  // (w, h) of level 0
 ${pixelGradOutputDecls(0, g)}
-// Elements i .. i + 3 of a tensor, zero from the n-th on: one cellOf, then along the texture row and on to the next.
-vec4 fetchRun(sampler2D s, int i, int n) {
-  int w = textureSize(s, 0).x;
-  ivec2 c0 = cellOf(i, w);
-  ivec2 c1 = c0.x + 1 < w ? c0 + ivec2(1, 0) : ivec2(c0.x + 1 - w, c0.y + 1);
-  ivec2 c2 = c1.x + 1 < w ? c1 + ivec2(1, 0) : ivec2(c1.x + 1 - w, c1.y + 1);
-  ivec2 c3 = c2.x + 1 < w ? c2 + ivec2(1, 0) : ivec2(c2.x + 1 - w, c2.y + 1);
-  return vec4(texelFetch(s, c0, 0).r, n > 1 ? texelFetch(s, c1, 0).r : 0.0, n > 2 ? texelFetch(s, c2, 0).r : 0.0,
-              n > 3 ? texelFetch(s, c3, 0).r : 0.0);
-}
 void main() {
   int pixel = outputIndex();
   ivec2 own = ivec2(gl_FragCoord.xy);
