@@ -33,14 +33,16 @@ ivec3 imagePixel(int p, ivec2 size) {
 float fetch(sampler2D s, int i) {
   return texelFetch(s, cellOf(i, textureSize(s, 0).x), 0).r;
 }
-// Elements i .. i + 3 of a tensor, zero from the n-th on: one cellOf, then along the texture row and on to the next
-// (cellOf's quotient is the costly part). Straight-line: SwiftShader runs loop-indexed vectors lane by lane.
+// The cell after cell c of a row-major grid w wide: along the row and on to the next (no quotient, as cellOf needs).
+ivec2 nextCell(ivec2 c, int w) {
+  c.x++;
+  return c.x == w ? ivec2(0, c.y + 1) : c;
+}
+// Elements i .. i + 3 of a tensor, zero from the n-th on: one cellOf, then nextCell (cellOf's quotient is the costly
+// part). Straight-line: SwiftShader runs loop-indexed vectors lane by lane.
 vec4 fetchRun(sampler2D s, int i, int n) {
   int w = textureSize(s, 0).x;
-  ivec2 c0 = cellOf(i, w);
-  ivec2 c1 = c0.x + 1 < w ? c0 + ivec2(1, 0) : ivec2(c0.x + 1 - w, c0.y + 1);
-  ivec2 c2 = c1.x + 1 < w ? c1 + ivec2(1, 0) : ivec2(c1.x + 1 - w, c1.y + 1);
-  ivec2 c3 = c2.x + 1 < w ? c2 + ivec2(1, 0) : ivec2(c2.x + 1 - w, c2.y + 1);
+  ivec2 c0 = cellOf(i, w), c1 = nextCell(c0, w), c2 = nextCell(c1, w), c3 = nextCell(c2, w);
   return vec4(n > 0 ? texelFetch(s, c0, 0).r : 0.0, n > 1 ? texelFetch(s, c1, 0).r : 0.0,
               n > 2 ? texelFetch(s, c2, 0).r : 0.0, n > 3 ? texelFetch(s, c3, 0).r : 0.0);
 }

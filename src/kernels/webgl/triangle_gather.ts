@@ -144,11 +144,6 @@ uniform int uBands;
 uniform int uCellStep;
 uniform int uGroupStep;
 out vec4 outValue;
-// The next cell of a row-major grid w wide.
-ivec2 nextCell(ivec2 c, int w) {
-  c.x++;
-  return c.x == w ? ivec2(0, c.y + 1) : c;
-}
 // The slots of entries [e0, e1) (entry e0 at cell c of uEntries, w wide) of one corner's texture, added to sum.
 void addSlots(sampler2D slots, int e0, int e1, inout ivec2 c, int w, int base, int g, inout vec4 sum) {
   for (int e = e0; e < e1; e++) {
