@@ -152,11 +152,18 @@ vec4 block(Lookup L, Taps b, int k) {
   int row = uLevelRow[level] + slice * (size.y + 2) + b.base.y + 1;
   return vec4(encodeTexel(row * uBlockWidth + b.base.x + 1), b.frac, weight);
 }
+// Where a pixel reads two levels (linear-mipmap-linear), the blocks are planed by the parity of their level, not by
+// slot: its levels are l0 and l0 + 1, one even and one odd (one level: the other plane gets slot 1's zero block). A
+// quad whose pixels span three levels (l, l + 1, l + 2: its lod crosses an integer) then has one plane at one level,
+// close together for one quad point (by slot, both planes would mix two levels, in regions far apart: the rest).
+// s0, s1: the blocks of slots 0 and 1 (block(L, b0, 0), block(L, b1, 1)); parity 0 or 1: the even or the odd one.
+vec4 parityBlock(int l0, vec4 s0, vec4 s1, int parity) { return (l0 & 1) == parity ? s0 : s1; }
 `;
 
 /**
- * The block scatter's first stage: per pixel and level slot, its block (SLOT_BLOCK), and where that many outputs are
- * allowed its per-pixel gradients.
+ * The block scatter's first stage: per pixel and level slot, its block (SLOT_BLOCK; with two slots, plane 0 holds its
+ * even level's and plane 1 its odd level's: parityBlock), and where that many outputs are allowed its per-pixel
+ * gradients.
  */
 export function textureBlocksProgram(
   ctx: DiffrastGL,
@@ -176,8 +183,8 @@ void main() {
   Lookup L = setupLookup(pixel);
   Taps b0 = lookupTaps(L, 0), b1 = b0;
   if (L.used == 2) b1 = lookupTaps(L, 1);
-  outSlot0 = block(L, b0, 0);
-  ${slots === 2 ? 'outSlot1 = block(L, b1, 1);' : ''}
+  vec4 s0 = block(L, b0, 0)${slots === 2 ? ', s1 = block(L, b1, 1)' : ''};
+  ${slots === 2 ? 'outSlot0 = parityBlock(L.l0, s0, s1, 0);\n  outSlot1 = parityBlock(L.l0, s0, s1, 1);' : 'outSlot0 = s0;'}
   ${pixelGrads ? 'writePixelGradients(L, b0, b1, pixel);' : ''}
 }
 `,
@@ -185,7 +192,8 @@ void main() {
 }
 
 /**
- * The second stage's GLSL, per 2×2 quad of image pixels and level slot (a quad slot: quad · uSlots + slot):
+ * The second stage's GLSL, per 2×2 quad of image pixels and level slot (a quad slot: quad · uSlots + slot; with two
+ * slots, "slot" 0 and 1 are the planes of the pixels' even and odd levels, parityBlock):
  * its pixels' blocks, and the quad's point: the first pixel with a block and, in pixel order, each other
  * pixel whose block keeps the point within uMaxPoint × uMaxPoint cells. Needs FETCH and TEXEL_INDEX.
  */

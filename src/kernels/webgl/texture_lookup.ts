@@ -3,7 +3,8 @@
  * backward as the op's hidden second output, so that the backward need not find each pixel's lookup and read its
  * texels again. A float32 tensor [K, P, 4] (P = N·H·W pixels): plane k holds one RGBA value per pixel, written by the
  * forward's lookup pass as its fragment output 1 + k (`lookupPlanes` names them in order):
- * - slot0, slot1: the pixel's block in each level slot (SLOT_BLOCK), the block scatter's first stage;
+ * - slot0, slot1: the pixel's block in each level slot (SLOT_BLOCK), the block scatter's first stage (with two slots:
+ *   its even level's, then its odd level's, parityBlock);
  * - ds, dt, dlod: the value's derivatives per channel (valueDerivatives), which dy turns into duv, dbias and, with
  *   dlod/duvDa found again from uvDa (a few fetches: not worth a plane, and WebGL 2 promises only four draw buffers),
  *   duvDa.

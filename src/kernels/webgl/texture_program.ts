@@ -10,14 +10,24 @@ import {elementProgram} from './passes';
 import {SLOT_BLOCK} from './texture_grad_program';
 import {LookupPlane} from './texture_lookup';
 
-/** What each saved plane's output is, from the lookup L, its taps b0, b1 and valueDerivatives' ds, dt, dlod. */
-const PLANE_VALUES: {[plane in LookupPlane]: string} = {
-  slot0: 'block(L, b0, 0)',
-  ds: 'ds',
-  dt: 'dt',
-  slot1: 'block(L, b1, 1)',
-  dlod: 'dlod',
-};
+/**
+ * The statements writing the saved planes, from the lookup L, its taps b0, b1 and valueDerivatives' ds, dt, dlod. With
+ * two slots (`slot1` saved) the slot planes hold a pixel's even- and odd-level blocks (SLOT_BLOCK's parityBlock).
+ */
+function planeOutputs(planes: LookupPlane[]): string {
+  const two = planes.includes('slot1');
+  const value: {[plane in LookupPlane]: string} = {
+    slot0: two ? 'parityBlock(L.l0, s0, s1, 0)' : 's0',
+    ds: 'ds',
+    dt: 'dt',
+    slot1: 'parityBlock(L.l0, s0, s1, 1)',
+    dlod: 'dlod',
+  };
+  return [
+    `vec4 s0 = block(L, b0, 0)${two ? ', s1 = block(L, b1, 1)' : ''};`,
+    ...planes.map(p => `out_${p} = ${value[p]};`),
+  ].join('\n  ');
+}
 
 export function textureProgram(ctx: DiffrastGL, layout: TextureLayout, planes: LookupPlane[] | null = null): GlProgram {
   if (!planes) {
@@ -51,7 +61,7 @@ void main() {
   vec4 value, ds, dt, dlod;
   valueDerivatives(L, b0, b1, 0, value, ds, dt, dlod);
   outValue = value;
-  ${planes.map(p => `out_${p} = ${PLANE_VALUES[p]};`).join('\n  ')}
+  ${planeOutputs(planes)}
 }
 `,
   );
