@@ -154,9 +154,17 @@ export function copyToTensors(
   const components = sources[0].components ?? 4;
   const tight = components < 4 && layout.cols === components;
   if ((components === 4 && layout.cols % 4 === 0) || (tight && readsFloat(s, sources[0].texture, components))) {
-    const per = components === 4 ? 4 : components;
     sources.forEach((src, k) =>
-      copyTexelsToTensor(s, src.texture, src.width, layout.base, (end - start) / per, outputs[k], start, per),
+      copyTexelsToTensor(
+        s,
+        src.texture,
+        src.width,
+        layout.base,
+        (end - start) / components,
+        outputs[k],
+        start,
+        components,
+      ),
     );
     return;
   }
