@@ -7,7 +7,7 @@ import {runGL} from './gl_session';
 import {copyToTensors} from './passes';
 import {rasterizeGradStage} from './rasterize_grad_program';
 import {scatterTarget} from './scatter';
-import {addCornerGradients, vertexTriangles} from './triangle_gather';
+import {addCornerGradients, takesBoxes, vertexTriangles} from './triangle_gather';
 
 export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
   runGL(backend, RasterizeGrad, s => {
@@ -20,11 +20,11 @@ export const rasterizeGradWebGL: KernelFunc = ({inputs, backend, attrs}) =>
     const dpos = s.output(pos.shape);
     if (dpos.size === 0) return dpos.info;
     const pixels = numImages * height * width;
-    const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true, 1);
+    const list = vertexTriangles(s, tri, numVertices, numTriangles, pixels, true, 1); // (screen known, one group)
     const target = scatterTarget(s, posRows);
     const mesh = {uNumVertices: numVertices, uNumTriangles: numTriangles};
     // The triangle boxes' path (triangle_gather.ts's addCornerGradients) takes their boxes from the corner table.
-    const boxes = list != null && !list.walk;
+    const boxes = takesBoxes(list, true, 1);
     const stage = rasterizeGradStage(
       s,
       {images: numImages, pixels, numVertices, numTriangles, vertexStride, pos: posT.texture, tri: triT.texture},

@@ -178,6 +178,14 @@ void main() {
 }
 
 /**
+ * Whether addCornerGradients sums the slots by triangle_boxes.ts's screen boxes: a list that is not walked, with the
+ * triangles' screen positions known (`screen`) and one group of corner gradients.
+ */
+export function takesBoxes(list: VertexTriangles | null, screen: boolean, groups: number): boolean {
+  return list != null && !list.walk && screen && groups === 1;
+}
+
+/**
  * Writes the corner gradients of `g` over [images, height, width] pixels, every group, into
  * `target` (texels row·groups + group; a zeroed scatterTarget): gathered through `list` where
  * given (its slots filled by points, or by triangle_walk.ts), else by corner_tree.ts group by group.
@@ -207,7 +215,7 @@ export function addCornerGradients(
   const slotsPerImage = g.rowStride > 0 ? g.numTriangles : 0;
   const bands = list.walk ? walkBands(height, g.numTriangles) : {bands: 1, rows: height};
   const cells = (g.rowStride > 0 ? images : 1) * g.numTriangles * bands.bands;
-  const boxes = !list.walk && g.screen != null && groups === 1;
+  const boxes = takesBoxes(list, g.screen != null, groups);
   const slots = ['0', '1', '2'].map(k =>
     list.walk
       ? walkSlots(s, `triangle-walk.slots${k}`, cells * groups, bands.bands)
